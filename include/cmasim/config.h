@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Machine configuration: what the files in configs/ describe.
+ *
+ * The loader validates everything it derives, so a struct cmasim_config
+ * that it returns always describes a machine cmasim_mem_new() can build.
+ */
+#ifndef CMASIM_CONFIG_H
+#define CMASIM_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+/* Largest max_page_order a config may ask for; sizes the free-list arrays. */
+#define CMASIM_ORDER_LIMIT 15
+
+/* The kernel's zone types, in its order (include/linux/mmzone.h). */
+enum cmasim_zone_type {
+	CMASIM_ZONE_DMA,
+	CMASIM_ZONE_DMA32,
+	CMASIM_ZONE_NORMAL,
+	CMASIM_ZONE_HIGHMEM,
+	CMASIM_ZONE_MOVABLE,
+	CMASIM_NR_ZONE_TYPES,
+};
+
+/* The name /proc/zoneinfo and /proc/buddyinfo print, e.g. "HighMem". */
+const char *cmasim_zone_type_name(enum cmasim_zone_type type);
+
+struct cmasim_zone_config {
+	enum cmasim_zone_type type;	/* user (zones:) or derived (lowmem:, dma_zone:) */
+	uint64_t start;			/* bytes, physical address; derived */
+	uint64_t end;			/* bytes, physical address, exclusive; derived */
+};
+
+struct cmasim_hole {
+	uint64_t start;			/* bytes, physical address; user */
+	uint64_t size;			/* bytes; user */
+};
+
+struct cmasim_device {
+	char *name;			/* user */
+	uint64_t dma_mask;		/* highest bus address it can reach; user (bits or a mask) */
+	bool coherent;			/* snoops the CPU caches; user, default false */
+};
+
+/* What operations cost in simulated time; user (costs:), with defaults. */
+struct cmasim_costs {
+	uint64_t buddy_op_ns;		/* one buddy allocation or free, default 200 */
+	uint64_t page_zero_ns;		/* zeroing one page, default 1000 */
+};
+
+struct cmasim_config {
+	char *source;			/* file name used in messages; set by the loader */
+	char *name;			/* user; defaults to the file's base name */
+	char *description;		/* user; may be NULL */
+
+	uint64_t mem_base;		/* bytes, physical address of the first byte of RAM; user, default 0 */
+	uint64_t mem_size;		/* bytes of RAM, holes included; user */
+	uint32_t page_size;		/* bytes; user, default 4 KiB */
+	unsigned int page_shift;	/* log2(page_size); derived */
+	unsigned int max_page_order;	/* largest buddy order, inclusive (MAX_PAGE_ORDER); user, default 10 */
+	unsigned int pageblock_order;	/* user, default 10 */
+	uint64_t lowmem_size;		/* bytes of RAM in the kernel's linear map; derived from the zones */
+	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
+
+	unsigned int nr_zones;		/* derived */
+	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES]; /* ascending, contiguous; derived */
+	unsigned int nr_holes;		/* user */
+	struct cmasim_hole *holes;	/* ascending, inside RAM; user */
+
+	unsigned int nr_devices;	/* user */
+	struct cmasim_device *devices;	/* user */
+	struct cmasim_costs costs;
+};
+
+/* Index of the device named @name in @cfg, or -1. */
+int cmasim_config_device(const struct cmasim_config *cfg, const char *name);
+
+/* Loads a machine config from @path, or a built-in one by name in later issues. */
+struct cmasim_config *cmasim_config_load_file(const char *path, GError **error);
+
+/* Loads a machine config from @len bytes of YAML; @source names it in messages. */
+struct cmasim_config *cmasim_config_load_data(const char *source, const char *data,
+					      size_t len, GError **error);
+
+void cmasim_config_free(struct cmasim_config *cfg);
+
+#endif

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Figures of one run: counters, latency histograms, fragmentation.
+ */
+#ifndef CMASIM_METRICS_H
+#define CMASIM_METRICS_H
+
+#include <stdint.h>
+
+#include "cmasim/config.h"
+
+/*
+ * A latency histogram with log-linear buckets: exact below 64 ns, then 32
+ * buckets per power of two, so a percentile is within 1/32 (3.1%) of the
+ * exact value. Percentiles are nearest-rank and report their bucket's
+ * upper bound, clamped to the exact min and max.
+ */
+#define CMASIM_HIST_SUB_BITS 5
+#define CMASIM_HIST_BUCKETS (64 + (64 - 6) * 32)
+
+struct cmasim_hist {
+	uint64_t count;
+	uint64_t sum;		/* ns */
+	uint64_t min, max;	/* ns, exact */
+	uint64_t buckets[CMASIM_HIST_BUCKETS];
+};
+
+void cmasim_hist_add(struct cmasim_hist *h, uint64_t value);
+/* The nearest-rank @permille/1000 percentile (500 = median), 0 when empty. */
+uint64_t cmasim_hist_percentile(const struct cmasim_hist *h, unsigned int permille);
+/* The bucket @value falls in, and that bucket's bounds (inclusive). */
+unsigned int cmasim_hist_bucket(uint64_t value);
+void cmasim_hist_bucket_bounds(unsigned int bucket, uint64_t *lo, uint64_t *hi);
+
+/* Why a contiguous request failed; CMASIM_DMA_OK when it did not. */
+enum cmasim_dma_status {
+	CMASIM_DMA_OK,
+	CMASIM_DMA_TOO_LARGE,		/* above the largest block the policy can give */
+	CMASIM_DMA_NO_MEMORY,		/* too few free pages the device can reach */
+	CMASIM_DMA_FRAGMENTED,		/* enough free pages, no contiguous run */
+	CMASIM_DMA_UNREACHABLE,		/* no memory within the device's DMA mask */
+	CMASIM_NR_DMA_STATUS,
+};
+
+/* The name reports use, e.g. "fragmented". */
+const char *cmasim_dma_status_name(enum cmasim_dma_status status);
+
+/* Where simulated time went; a request's latency is the sum of its charges. */
+enum cmasim_cost {
+	CMASIM_COST_BUDDY,	/* page allocator operations */
+	CMASIM_COST_ZEROING,	/* clearing buffers before a device gets them */
+	CMASIM_COST_CACHE,	/* cache maintenance around transfers */
+	CMASIM_NR_COSTS,
+};
+
+const char *cmasim_cost_name(enum cmasim_cost cost);
+
+/* Requests by size class: the order of the pages a request needs. */
+#define CMASIM_NR_SIZE_CLASSES 32
+
+struct cmasim_request_stats {
+	uint64_t requests;
+	uint64_t ok;
+};
+
+/* Fragmentation of one zone when the run ended. */
+struct cmasim_zone_stats {
+	enum cmasim_zone_type type;
+	uint64_t free_pages;
+	uint64_t free_blocks[CMASIM_ORDER_LIMIT + 1];	/* by order, all migratetypes */
+	int largest_free_order;				/* -1 if none */
+	uint64_t mixed_pageblocks;			/* any column */
+	int unusable_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
+	int extfrag_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
+};
+
+struct cmasim_results {
+	char *policy;
+	char *machine;
+	char *workload;
+	uint64_t seed;
+	unsigned int max_order;		/* of the machine: bounds the per-order arrays */
+	uint64_t end_ns;		/* simulated time of the last event */
+	uint64_t events;		/* trace records replayed */
+
+	uint64_t dma_requests;
+	uint64_t dma_ok;
+	uint64_t dma_failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
+	unsigned int nr_devices;
+	struct cmasim_request_stats *devices;		/* by machine device index */
+	struct cmasim_request_stats size_class[CMASIM_NR_SIZE_CLASSES];
+	uint32_t requested_orders;			/* bit o: some request needed order o */
+	struct cmasim_hist latency;			/* every request, ns */
+	uint64_t dma_bytes_peak;			/* held by devices at once */
+	uint64_t dma_waste_bytes_peak;			/* held beyond what was asked for */
+
+	uint64_t bg_alloc_pages;
+	uint64_t bg_alloc_failed_pages;
+	uint64_t bg_free_pages;
+
+	uint64_t cost_ns[CMASIM_NR_COSTS];
+
+	uint64_t lowmem_bytes;
+	uint64_t managed_bytes;		/* what the page allocator manages */
+	uint64_t free_bytes_min;	/* lowest free memory at any event */
+	unsigned int nr_zones;
+	struct cmasim_zone_stats *zones;
+};
+
+void cmasim_results_free(struct cmasim_results *r);
+
+#endif

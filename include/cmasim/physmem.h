@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Physical memory: page frames, zones and pageblocks of one machine.
+ *
+ * Frames are named by their absolute pfn (physical address >> page_shift),
+ * as the kernel names them, so figures can be compared with a real machine.
+ */
+#ifndef CMASIM_PHYSMEM_H
+#define CMASIM_PHYSMEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "cmasim/config.h"
+
+/* The kernel's migratetypes with CMA and isolation built in, in its order. */
+enum cmasim_migratetype {
+	CMASIM_MT_UNMOVABLE,
+	CMASIM_MT_MOVABLE,
+	CMASIM_MT_RECLAIMABLE,
+	/* Kept so that /proc/pagetypeinfo dumps have the kernel's columns;
+	 * no high-order atomic reserve is modelled, so it stays empty. */
+	CMASIM_MT_HIGHATOMIC,
+	CMASIM_MT_CMA,
+	CMASIM_MT_ISOLATE,
+	CMASIM_NR_MIGRATETYPES,
+};
+
+/* Types a page allocation may ask for (MIGRATE_PCPTYPES in the kernel). */
+#define CMASIM_NR_ALLOC_TYPES 3
+
+/* The name /proc/pagetypeinfo prints, e.g. "Unmovable". */
+const char *cmasim_migratetype_name(enum cmasim_migratetype mt);
+
+struct cmasim_mem;
+
+/* What one zone looks like now; all counts in pages. */
+struct cmasim_zone_info {
+	enum cmasim_zone_type type;
+	uint64_t start_pfn;		/* first pfn the zone spans */
+	uint64_t end_pfn;		/* one past the last */
+	uint64_t present;		/* spanned pages less holes */
+	uint64_t managed;		/* pages handed to the buddy allocator at boot */
+	uint64_t wmark_min, wmark_low, wmark_high;
+	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES]; /* by highest zone of the request */
+	uint64_t nr_free;		/* NR_FREE_PAGES */
+	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
+};
+
+/*
+ * Boots a machine: every present frame free in the buddy allocator, every
+ * pageblock MOVABLE, watermarks set. @cfg must outlive the result.
+ */
+struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg);
+void cmasim_mem_free(struct cmasim_mem *mem);
+
+const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem);
+unsigned int cmasim_mem_nr_zones(const struct cmasim_mem *mem);
+void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
+			  struct cmasim_zone_info *info);
+/* Index of the zone holding @pfn, or -1 outside RAM. */
+int cmasim_mem_zone_of(const struct cmasim_mem *mem, uint64_t pfn);
+/* Host bytes the frame and pageblock arrays take, per frame of RAM. */
+double cmasim_mem_bytes_per_frame(const struct cmasim_mem *mem);
+
+enum cmasim_migratetype cmasim_get_pageblock_migratetype(const struct cmasim_mem *mem,
+							  uint64_t pfn);
+/*
+ * Re-types the pageblock holding @pfn. Its free pages stay on the lists
+ * they are on: like the kernel's set_pageblock_migratetype(), moving them
+ * is the caller's business (cmasim_move_freepages_block()).
+ */
+void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
+				      enum cmasim_migratetype mt);
+
+/*
+ * Pageblocks of @zone holding allocated pages of a migratetype other than
+ * their own, in the columns of /proc/pagetypeinfo's "Number of mixed blocks"
+ * (mm/page_owner.c: a CMA block counts under Movable).
+ */
+uint64_t cmasim_zone_nr_mixed_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
+					 enum cmasim_migratetype column);
+/* Pageblocks of @zone whose type is @mt. */
+uint64_t cmasim_zone_nr_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
+				   enum cmasim_migratetype mt);
+
+/*
+ * Recounts every frame, free list and counter from scratch. Returns true
+ * when all agree; otherwise false with what disagreed first in @why.
+ * Costs a walk of all frames: for tests and --check-invariants only.
+ */
+bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why);
+
+#endif

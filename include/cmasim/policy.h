@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Placement policies: how a machine hands contiguous DMA buffers to devices.
+ *
+ * A policy is one const struct cmasim_policy_ops in its own file under
+ * policies/, listed once in policies/registry.c. Every policy serves the
+ * same requests; the simulator charges whatever simulated time the
+ * policy's work costs through cmasim_charge(), and a request's latency is
+ * the sum of those charges.
+ */
+#ifndef CMASIM_POLICY_H
+#define CMASIM_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "cmasim/buddy.h"
+#include "cmasim/config.h"
+#include "cmasim/metrics.h"
+#include "cmasim/trace.h"
+
+/* The running simulation as a policy sees it. */
+struct cmasim_sim;
+
+struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim);
+const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim);
+/* Adds @ns of simulated time to @cost and to the request being served. */
+void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns);
+
+enum cmasim_param_type {
+	CMASIM_PARAM_BOOL,	/* true/false */
+	CMASIM_PARAM_UINT,	/* a decimal integer */
+	CMASIM_PARAM_SIZE,	/* bytes, with a unit such as 16MiB */
+};
+
+/* One tunable of a policy, set by --set name=value. */
+struct cmasim_param {
+	const char *name;
+	enum cmasim_param_type type;
+	const char *default_value;
+	const char *help;
+};
+
+#define CMASIM_MAX_PARAMS 8
+
+/* Parameter values after defaults and overrides, in the order of ops->params. */
+struct cmasim_param_values {
+	unsigned int nr;
+	uint64_t value[CMASIM_MAX_PARAMS];	/* bool as 0/1, sizes in bytes */
+};
+
+struct cmasim_dma_request {
+	uint32_t device;	/* index into the machine's devices */
+	uint64_t size;		/* bytes asked for */
+	unsigned int align;	/* alignment order, or CMASIM_REC_ANY for the DMA API's default */
+	bool atomic;		/* from a context that cannot sleep */
+};
+
+/* A buffer a policy handed out; the simulator keeps it until dma_free. */
+struct cmasim_dma_buffer {
+	uint64_t pfn;		/* first frame */
+	uint64_t nr_pages;	/* frames held, which may exceed the size asked for */
+	uint64_t priv;		/* the policy's own */
+};
+
+struct cmasim_policy_ops {
+	const char *name;
+	const char *summary;		/* one line for `cmasim list` */
+	const struct cmasim_param *params; /* NULL-terminated; NULL when it has none */
+
+	/*
+	 * Boots the policy on @sim's machine. Returns 0 with its state in
+	 * *@priv, or -1 with @error when the machine cannot run it.
+	 */
+	int (*init)(struct cmasim_sim *sim, const struct cmasim_param_values *params, void **priv,
+		    GError **error);
+	/*
+	 * Serves @req. Returns CMASIM_DMA_OK with @buf filled in, or the
+	 * reason it failed; what it did either way is charged.
+	 */
+	enum cmasim_dma_status (*dma_alloc)(struct cmasim_sim *sim, void *priv,
+					    const struct cmasim_dma_request *req,
+					    struct cmasim_dma_buffer *buf);
+	/* Gives @buf's memory back; what that takes is charged. */
+	void (*dma_free)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf);
+	/*
+	 * Cache maintenance before a device reads @bytes of @buf
+	 * (dma_sync_single_for_device) and after it wrote them
+	 * (dma_sync_single_for_cpu); what it takes is charged. NULL: the
+	 * buffer needs none, as an uncached or coherent one does.
+	 */
+	void (*sync_for_device)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf,
+				enum cmasim_dma_dir dir, uint64_t bytes);
+	void (*sync_for_cpu)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf,
+			     enum cmasim_dma_dir dir, uint64_t bytes);
+	/* Frees *@priv's state. NULL: g_free(priv). */
+	void (*teardown)(struct cmasim_sim *sim, void *priv);
+};
+
+/* The registry: every policy, in the order `cmasim list` and `compare` show them. */
+extern const struct cmasim_policy_ops *const cmasim_policies[];
+extern const unsigned int cmasim_nr_policies;
+
+/* The policy called @name, or NULL. */
+const struct cmasim_policy_ops *cmasim_policy_find(const char *name);
+
+/*
+ * Fills @values from @ops's defaults and "name=value" strings in @set
+ * (NULL-terminated, may be NULL). Returns false with @error naming the
+ * bad setting and what was expected.
+ */
+bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const *set,
+			  struct cmasim_param_values *values, GError **error);
+
+#endif

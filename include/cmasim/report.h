@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Text reports. The /proc dumps keep the kernel's layout to the byte
+ * (mm/vmstat.c), so they can be diffed against a real machine's.
+ */
+#ifndef CMASIM_REPORT_H
+#define CMASIM_REPORT_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "cmasim/metrics.h"
+#include "cmasim/physmem.h"
+
+enum cmasim_format {
+	CMASIM_FORMAT_TABLE,
+	CMASIM_FORMAT_JSON,
+	CMASIM_FORMAT_CSV,
+};
+
+/* Schema of the JSON a run writes; bumped whenever a key changes meaning or goes. */
+#define CMASIM_JSON_SCHEMA "cmasim-run/1"
+
+/*
+ * Appends the figures of a run on @cfg to @out: an aligned table, one JSON
+ * object, or CSV rows of figure,value. Every format has the same figures
+ * under the same names, each with its unit in the name (latency_ns_p99).
+ */
+void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
+			   enum cmasim_format format, GString *out);
+
+/* Appends /proc/buddyinfo for node 0 to @out. */
+void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out);
+
+/*
+ * Appends /proc/pagetypeinfo to @out; with @page_owner, also the
+ * "Number of mixed blocks" table a CONFIG_PAGE_OWNER kernel prints.
+ */
+void cmasim_dump_pagetypeinfo(const struct cmasim_mem *mem, bool page_owner, GString *out);
+
+#endif

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * buddy: a DMA buffer is plain high-order alloc_pages() from the lowmem
+ * zones the device can reach, as dma_alloc_coherent() does with no CMA.
+ * It fails above the largest buddy block and once memory is fragmented.
+ */
+#include <errno.h>
+
+#include "policies.h"
+
+enum {
+	PARAM_TRIM,
+};
+
+static const struct cmasim_param buddy_params[] = {
+	[PARAM_TRIM] = { "trim", CMASIM_PARAM_BOOL, "true",
+			 "free the pages past the size asked for, as ARM's __dma_alloc_buffer() "
+			 "does (x86's dma_direct_alloc() keeps the whole block)" },
+	{ NULL },
+};
+
+struct buddy {
+	bool trim;
+};
+
+static int buddy_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
+		      void **priv, GError **error)
+{
+	struct buddy *b = g_new0(struct buddy, 1);
+
+	(void)sim;
+	(void)error;
+	b->trim = params->value[PARAM_TRIM];
+	*priv = b;
+	return 0;
+}
+
+/*
+ * The highest lowmem zone wholly below @mask: the zone modifier
+ * dma_direct_optimal_gfp_mask() picks. No __GFP_HIGHMEM: the kernel needs
+ * the buffer in its linear map. Returns -1 when no zone qualifies.
+ */
+static int dma_zone(const struct cmasim_config *cfg, uint64_t mask)
+{
+	int highest = -1;
+
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		if (cfg->zones[z].type <= CMASIM_ZONE_NORMAL && cfg->zones[z].end - 1 <= mask)
+			highest = (int)cfg->zones[z].type;
+	return highest;
+}
+
+/* Fragmented when the reachable zones hold 2^@order free pages above their min watermark. */
+static enum cmasim_dma_status why_failed(struct cmasim_mem *mem, unsigned int order,
+					 int highest)
+{
+	uint64_t usable = 0;
+
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		struct cmasim_zone_info zi;
+
+		cmasim_mem_zone_info(mem, z, &zi);
+		if ((int)zi.type <= highest && zi.nr_free > zi.wmark_min)
+			usable += zi.nr_free - zi.wmark_min;
+	}
+	return usable >> order ? CMASIM_DMA_FRAGMENTED : CMASIM_DMA_NO_MEMORY;
+}
+
+static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv,
+					      const struct cmasim_dma_request *req,
+					      struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_mem *mem = cmasim_sim_mem(sim);
+	struct buddy *b = priv;
+	uint64_t pages = (req->size + cfg->page_size - 1) >> cfg->page_shift;
+	unsigned int order = pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
+	int highest = dma_zone(cfg, cfg->devices[req->device].dma_mask);
+	uint64_t pfn;
+
+	if (order > cfg->max_page_order)
+		return CMASIM_DMA_TOO_LARGE;
+	if (highest < 0)
+		return CMASIM_DMA_UNREACHABLE;
+	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
+	if (cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, &pfn))
+		return why_failed(mem, order, highest);
+
+	buf->pfn = pfn;
+	buf->nr_pages = UINT64_C(1) << order;
+	if (b->trim && pages < buf->nr_pages) {
+		cmasim_split_page(mem, pfn);
+		for (uint64_t p = pages; p < buf->nr_pages; p++)
+			cmasim_free_pages(mem, pfn + p);
+		cmasim_charge(sim, CMASIM_COST_BUDDY, (buf->nr_pages - pages) * cfg->costs.buddy_op_ns);
+		buf->nr_pages = pages;
+		buf->priv = 1;	/* split: freed page by page */
+	}
+	cmasim_charge(sim, CMASIM_COST_ZEROING, pages * cfg->costs.page_zero_ns);
+	return CMASIM_DMA_OK;
+}
+
+static void buddy_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_mem *mem = cmasim_sim_mem(sim);
+
+	(void)priv;
+	if (!buf->priv) {
+		cmasim_free_pages(mem, buf->pfn);
+		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
+		return;
+	}
+	for (uint64_t p = 0; p < buf->nr_pages; p++)
+		cmasim_free_pages(mem, buf->pfn + p);
+	cmasim_charge(sim, CMASIM_COST_BUDDY, buf->nr_pages * cfg->costs.buddy_op_ns);
+}
+
+const struct cmasim_policy_ops cmasim_policy_buddy = {
+	.name = "buddy",
+	.summary = "high-order alloc_pages() from lowmem; fails above the largest block or "
+		   "when fragmented",
+	.params = buddy_params,
+	.init = buddy_init,
+	.dma_alloc = buddy_dma_alloc,
+	.dma_free = buddy_dma_free,
+};

@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# Sourced by scripts/demo and scripts/test: installs the Debian packages
+# cmasim needs when any is missing, then configures a build directory.
+
+CMASIM_PACKAGES=(meson ninja-build pkg-config gcc clang libglib2.0-dev libglib2.0-bin
+                 libyaml-dev libcriterion-dev gnuplot-nox parallel)
+
+cmasim_install_deps() {
+	local missing=() p
+	for p in "${CMASIM_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "cmasim: installing ${missing[*]}" >&2
+	local sudo=
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# cmasim_build DIR [meson options...]: configure DIR once, then compile it.
+cmasim_build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@"
+	fi
+	meson compile -C "$dir"
+}

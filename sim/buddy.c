@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The buddy allocator. Each rule follows Linux 6.1 mm/page_alloc.c and names
+ * the function it comes from, so the two can be read side by side.
+ */
+#include <errno.h>
+
+#include "mm.h"
+
+static bool mt_mergeable(unsigned int mt)
+{
+	return mt < CMASIM_NR_ALLOC_TYPES;	/* migratetype_is_mergeable() */
+}
+
+static struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
+{
+	return &mem->zones[pageblock_of(mem, idx)->zone];
+}
+
+/* NR_FREE_PAGES leaves isolated pages out; NR_FREE_CMA_PAGES counts CMA lists. */
+static void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
+{
+	int64_t pages = sign * (INT64_C(1) << order);
+
+	if (mt != CMASIM_MT_ISOLATE)
+		z->nr_free += (uint64_t)pages;
+	if (mt == CMASIM_MT_CMA)
+		z->nr_free_cma += (uint64_t)pages;
+}
+
+/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
+static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			     unsigned int order, unsigned int mt, bool tail)
+{
+	struct free_list *list = &z->free_area[order][mt];
+	struct frame *f = &mem->frames[idx];
+
+	f->state = FRAME_FREE;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	if (tail) {
+		f->next = NIL;
+		f->prev = list->last;
+		if (list->last != NIL)
+			mem->frames[list->last].next = idx;
+		else
+			list->first = idx;
+		list->last = idx;
+	} else {
+		f->prev = NIL;
+		f->next = list->first;
+		if (list->first != NIL)
+			mem->frames[list->first].prev = idx;
+		else
+			list->last = idx;
+		list->first = idx;
+	}
+	list->nr++;
+	account_free(z, order, mt, 1);
+}
+
+/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
+static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+{
+	struct frame *f = &mem->frames[idx];
+	struct free_list *list = &z->free_area[f->order][f->mt];
+
+	if (f->prev != NIL)
+		mem->frames[f->prev].next = f->next;
+	else
+		list->first = f->next;
+	if (f->next != NIL)
+		mem->frames[f->next].prev = f->prev;
+	else
+		list->last = f->prev;
+	list->nr--;
+	account_free(z, f->order, f->mt, -1);
+	f->state = FRAME_TAIL;
+}
+
+/* move_to_free_list(): to the head of @mt's list of the block's order. */
+static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			      unsigned int mt)
+{
+	unsigned int order = mem->frames[idx].order;
+
+	del_from_free_list(mem, z, idx);
+	add_to_free_list(mem, z, idx, order, mt, false);
+}
+
+/* Whether @idx heads a free block of exactly @order in @z (page_is_buddy()). */
+static bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
+			 unsigned int order)
+{
+	return idx >= z->start && idx < z->end && mem->frames[idx].state == FRAME_FREE &&
+	       mem->frames[idx].order == order;
+}
+
+/*
+ * __free_one_page(): merges the block at @idx with free buddies and puts it
+ * on the list of @mt, the type of its pageblock.
+ */
+static void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+		     unsigned int order, unsigned int mt, bool to_tail)
+{
+	mem->frames[idx].state = FRAME_TAIL;
+	while (order < mem->max_order) {
+		uint32_t buddy = idx ^ (UINT32_C(1) << order);
+
+		if (!is_free_head(mem, z, buddy, order))
+			break;
+		/* Blocks without fallbacks (CMA, isolated) never merge into others. */
+		if (order >= mem->pb_order) {
+			unsigned int buddy_mt = pageblock_of(mem, buddy)->mt;
+
+			if (buddy_mt != mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+				break;
+		}
+		del_from_free_list(mem, z, buddy);
+		idx &= buddy;
+		order++;
+	}
+	/*
+	 * buddy_merge_likely(): if the next-larger buddy is free, this block
+	 * may soon merge with it, so queue it last to keep it free longer.
+	 */
+	if (!to_tail && order + 1 < mem->max_order) {
+		uint32_t higher = idx & ~(UINT32_C(1) << order);
+
+		to_tail = is_free_head(mem, z, higher ^ (UINT32_C(1) << (order + 1)), order + 1);
+	}
+	add_to_free_list(mem, z, idx, order, mt, to_tail);
+}
+
+void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
+{
+	/* memblock_free_all() frees with FPI_TO_TAIL. */
+	free_one(mem, zone_of(mem, idx), idx, order, pageblock_of(mem, idx)->mt, true);
+}
+
+/* expand(): returns the upper halves of a split block to the head of @mt's lists. */
+static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigned int low,
+		   unsigned int high, unsigned int mt)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(mem, z, idx + (UINT32_C(1) << high), high, mt, false);
+	}
+}
+
+/* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
+static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+				 unsigned int mt)
+{
+	for (unsigned int o = order; o <= mem->max_order; o++) {
+		uint32_t idx = z->free_area[o][mt].first;
+
+		if (idx == NIL)
+			continue;
+		del_from_free_list(mem, z, idx);
+		expand(mem, z, idx, order, o, mt);
+		return idx;
+	}
+	return NIL;
+}
+
+/* The fallbacks[] table of mm/page_alloc.c: CMA and isolated blocks are never in it. */
+static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][2] = {
+	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE },
+	[CMASIM_MT_MOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE },
+	[CMASIM_MT_RECLAIMABLE] = { CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE },
+};
+
+/* can_steal_fallback(): may a fallback at @order take its whole pageblock? */
+static bool can_steal_fallback(const struct cmasim_mem *mem, unsigned int order,
+			       unsigned int start_mt)
+{
+	return order >= mem->pb_order || order >= mem->pb_order / 2 ||
+	       start_mt == CMASIM_MT_RECLAIMABLE || start_mt == CMASIM_MT_UNMOVABLE;
+}
+
+/* find_suitable_fallback(): the first type in @start_mt's row with a block of @order, or -1. */
+static int find_suitable_fallback(const struct cmasim_mem *mem, const struct zone *z,
+				  unsigned int order, unsigned int start_mt, bool *can_steal)
+{
+	for (unsigned int i = 0; i < G_N_ELEMENTS(fallbacks[0]); i++) {
+		unsigned int mt = fallbacks[start_mt][i];
+
+		if (z->free_area[order][mt].nr) {
+			*can_steal = can_steal_fallback(mem, order, start_mt);
+			return (int)mt;
+		}
+	}
+	return -1;
+}
+
+/* Splits the free block at @head until @idx heads a free block of @order. */
+static void split_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t head,
+			     uint32_t idx, unsigned int order)
+{
+	unsigned int o = mem->frames[head].order;
+	unsigned int mt = mem->frames[head].mt;
+
+	del_from_free_list(mem, z, head);
+	while (o > order) {
+		uint32_t half = UINT32_C(1) << --o;
+
+		if (idx & half) {
+			add_to_free_list(mem, z, head, o, mt, false);
+			head += half;
+		} else {
+			add_to_free_list(mem, z, head + half, o, mt, false);
+		}
+	}
+	add_to_free_list(mem, z, head, order, mt, false);
+}
+
+/* The head of the free block that holds @idx, or NIL when @idx is not free. */
+static uint32_t find_free_head(const struct cmasim_mem *mem, uint32_t idx)
+{
+	for (unsigned int o = 0; o <= mem->max_order; o++) {
+		uint32_t head = idx & ~((UINT32_C(1) << o) - 1);
+		const struct frame *f = &mem->frames[head];
+
+		if (f->state == FRAME_FREE && f->order >= o)
+			return head;
+		if (f->state != FRAME_TAIL)
+			return NIL;
+	}
+	return NIL;
+}
+
+uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
+				     enum cmasim_migratetype mt, uint64_t *movable)
+{
+	g_return_val_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames, 0);
+	uint32_t start = (uint32_t)(pfn - mem->base_pfn) & ~(pageblock_nr_pages(mem) - 1);
+	uint32_t end = start + pageblock_nr_pages(mem);
+	struct zone *z = zone_of(mem, start);
+	uint64_t moved = 0;
+
+	if (movable)
+		*movable = pageblock_of(mem, start)->nr_alloc[CMASIM_MT_MOVABLE];
+	if (start < z->start || end > z->end)
+		return 0;
+	/*
+	 * A free block larger than a pageblock is split first, so that only
+	 * this pageblock's pages move (as prep_move_freepages_block() does
+	 * since Linux 6.10; 6.1 silently moved nothing here).
+	 */
+	uint32_t head = find_free_head(mem, start);
+	if (head != NIL && mem->frames[head].order > mem->pb_order)
+		split_free_block(mem, z, head, start, mem->pb_order);
+
+	for (uint32_t idx = start; idx < end;) {
+		const struct frame *f = &mem->frames[idx];
+
+		if (f->state == FRAME_FREE) {
+			uint32_t pages = UINT32_C(1) << f->order;
+
+			move_to_free_list(mem, z, idx, mt);
+			moved += pages;
+			idx += pages;
+		} else if (f->state == FRAME_ALLOC) {
+			idx += UINT32_C(1) << f->order;
+		} else {
+			idx++;
+		}
+	}
+	return moved;
+}
+
+/* change_pageblock_range(): every pageblock of a block >= pageblock_order. */
+static void change_pageblock_range(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+				   unsigned int mt)
+{
+	for (uint32_t n = 0; n < UINT32_C(1) << (order - mem->pb_order); n++)
+		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + idx +
+					       ((uint64_t)n << mem->pb_order), mt);
+}
+
+/*
+ * steal_suitable_fallback(): takes the free block at @idx for @start_mt,
+ * and with @whole_block its pageblock's other free pages too; the block
+ * changes type when at least half of it is free or alike.
+ */
+static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+				    unsigned int start_mt, bool whole_block)
+{
+	unsigned int order = mem->frames[idx].order;
+	struct pageblock *pb = pageblock_of(mem, idx);
+	unsigned int old_mt = pb->mt;
+	uint64_t free_pages, movable_pages, alike_pages;
+
+	if (order >= mem->pb_order) {
+		change_pageblock_range(mem, idx, order, start_mt);
+		goto single_page;
+	}
+	/* Watermark boosting is not modelled: no reclaim runs to use it. */
+	if (!whole_block)
+		goto single_page;
+
+	free_pages = cmasim_move_freepages_block(mem, mem->base_pfn + idx, start_mt,
+						 &movable_pages);
+	if (!free_pages)
+		goto single_page;
+	/*
+	 * Movable pages are alike to a movable request. For the others, a
+	 * block that was movable holds only non-movable pages besides its
+	 * movable and free ones; between unmovable and reclaimable the kernel
+	 * cannot tell, so counts none.
+	 */
+	if (start_mt == CMASIM_MT_MOVABLE)
+		alike_pages = movable_pages;
+	else if (old_mt == CMASIM_MT_MOVABLE)
+		alike_pages = pageblock_nr_pages(mem) - free_pages - movable_pages;
+	else
+		alike_pages = 0;
+	if (free_pages + alike_pages >= pageblock_nr_pages(mem) / 2)
+		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + idx, start_mt);
+	return;
+
+single_page:
+	move_to_free_list(mem, z, idx, start_mt);
+}
+
+/* __rmqueue_fallback(): steals a block from another type's lists; false if none has one. */
+static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+			     unsigned int start_mt)
+{
+	bool can_steal = false;
+	int fallback_mt = -1;
+	unsigned int o;
+
+	/*
+	 * The largest block roughly approximates the pageblock with the most
+	 * free pages, which is the best one to claim.
+	 */
+	for (o = mem->max_order + 1; o-- > order;) {
+		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
+		if (fallback_mt >= 0)
+			break;
+	}
+	if (fallback_mt < 0)
+		return false;
+	/*
+	 * A movable request that cannot claim the whole block splits the
+	 * smallest one instead: it then fragments the least.
+	 */
+	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order) {
+		for (o = order; o <= mem->max_order; o++) {
+			fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
+			if (fallback_mt >= 0)
+				break;
+		}
+	}
+	steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt, can_steal);
+	return true;
+}
+
+/* __rmqueue(): one block of @order for @mt from @z, or NIL. */
+static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+			unsigned int mt)
+{
+	bool alloc_cma = mt == CMASIM_MT_MOVABLE;	/* gfp_to_alloc_flags_cma() */
+	uint32_t idx;
+
+	/*
+	 * Balance movable allocations between regular and CMA areas by
+	 * allocating from CMA when over half of the zone's free memory is
+	 * in the CMA area (commit 16867664936e, Linux 5.7).
+	 */
+	if (alloc_cma && z->nr_free_cma > z->nr_free / 2) {
+		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
+		if (idx != NIL)
+			return idx;
+	}
+	do {
+		idx = rmqueue_smallest(mem, z, order, mt);
+		if (idx == NIL && alloc_cma)
+			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
+	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt));
+	return idx;
+}
+
+/* Makes [idx, idx + 2^order) an allocated block of type @mt. */
+static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+			   unsigned int mt)
+{
+	struct frame *f = &mem->frames[idx];
+
+	f->state = FRAME_ALLOC;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	mm_account_alloc(mem, idx, order, mt, 1);
+}
+
+bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
+			      unsigned int order, enum cmasim_wmark mark,
+			      enum cmasim_zone_type highest_zone, enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, false);
+	const struct zone *z = &mem->zones[zone];
+	bool alloc_cma = mt == CMASIM_MT_MOVABLE;
+	/* __zone_watermark_unusable_free(): the pages this request could not use */
+	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
+
+	if (!alloc_cma)
+		free_pages -= (int64_t)z->nr_free_cma;
+	if (free_pages <= (int64_t)(z->wmark[mark] + z->lowmem_reserve[highest_zone]))
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o <= mem->max_order; o++) {
+		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+			if (z->free_area[o][t].nr)
+				return true;
+		if (alloc_cma && z->free_area[o][CMASIM_MT_CMA].nr)
+			return true;
+	}
+	return false;
+}
+
+int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
+		       enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone,
+		       uint64_t *pfn)
+{
+	g_return_val_if_fail(order <= mem->max_order, -EINVAL);
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	static const enum cmasim_wmark passes[] = { CMASIM_WMARK_LOW, CMASIM_WMARK_MIN };
+
+	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
+		for (unsigned int i = mem->nr_zones; i-- > 0;) {
+			struct zone *z = &mem->zones[i];
+
+			if (z->type > highest_zone ||
+			    !cmasim_zone_watermark_ok(mem, i, order, passes[p], highest_zone, mt))
+				continue;
+			uint32_t idx = rmqueue(mem, z, order, mt);
+			if (idx == NIL)
+				continue;
+			mark_allocated(mem, idx, order, mt);
+			*pfn = mem->base_pfn + idx;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
+			  enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	if (order > mem->max_order || pfn < mem->base_pfn ||
+	    pfn - mem->base_pfn + (UINT64_C(1) << order) > mem->nr_frames ||
+	    (pfn & ((UINT64_C(1) << order) - 1)))
+		return -EINVAL;
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	uint32_t end = idx + (UINT32_C(1) << order);
+	struct zone *z = zone_of(mem, idx);
+
+	if (end > z->end)
+		return -EINVAL;
+
+	uint32_t head = find_free_head(mem, idx);
+	if (head == NIL)
+		return -EBUSY;
+	if (mem->frames[head].order >= order) {
+		split_free_block(mem, z, head, idx, order);
+		del_from_free_list(mem, z, idx);
+	} else {
+		/*
+		 * Smaller free blocks that could not merge (different types at
+		 * pageblock order and above) can still tile the range.
+		 */
+		for (uint32_t i = idx; i < end; i += UINT32_C(1) << mem->frames[i].order)
+			if (mem->frames[i].state != FRAME_FREE)
+				return -EBUSY;
+		for (uint32_t i = idx; i < end;) {
+			uint32_t next = i + (UINT32_C(1) << mem->frames[i].order);
+
+			del_from_free_list(mem, z, i);
+			i = next;
+		}
+	}
+	mark_allocated(mem, idx, order, mt);
+	return 0;
+}
+
+void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
+{
+	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	struct frame *f = &mem->frames[idx];
+
+	g_return_if_fail(f->state == FRAME_ALLOC);
+	unsigned int order = f->order;
+	struct zone *z = zone_of(mem, idx);
+
+	mm_account_alloc(mem, idx, order, f->mt, -1);
+	/*
+	 * Each part joins its own pageblock's lists, whatever type it was
+	 * allocated as. A block larger than a pageblock is freed a pageblock
+	 * at a time, so that each part lands on the right list even when the
+	 * types differ (split_large_buddy(), Linux 6.10).
+	 */
+	if (order <= mem->pb_order) {
+		free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
+		return;
+	}
+	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))
+		free_one(mem, z, p, mem->pb_order, pageblock_of(mem, p)->mt, false);
+}
+
+void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn)
+{
+	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	struct frame *f = &mem->frames[idx];
+
+	g_return_if_fail(f->state == FRAME_ALLOC);
+	for (uint32_t i = 1; i < UINT32_C(1) << f->order; i++)
+		mem->frames[idx + i] = (struct frame){ .state = FRAME_ALLOC, .mt = f->mt };
+	f->order = 0;
+}
+
+uint64_t cmasim_zone_nr_free_blocks(const struct cmasim_mem *mem, unsigned int zone,
+				    unsigned int order, enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, 0);
+	g_return_val_if_fail(mt < CMASIM_NR_MIGRATETYPES, 0);
+	return mem->zones[zone].free_area[order][mt].nr;
+}
+
+size_t cmasim_zone_free_list(const struct cmasim_mem *mem, unsigned int zone,
+			     unsigned int order, enum cmasim_migratetype mt,
+			     uint64_t *pfns, size_t max)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, 0);
+	g_return_val_if_fail(mt < CMASIM_NR_MIGRATETYPES, 0);
+	const struct free_list *list = &mem->zones[zone].free_area[order][mt];
+	size_t n = 0;
+
+	for (uint32_t idx = list->first; idx != NIL && n < max; idx = mem->frames[idx].next)
+		pfns[n++] = mem->base_pfn + idx;
+	return list->nr;
+}
+
+void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,
+		      struct cmasim_frag *frag)
+{
+	g_return_if_fail(zone < mem->nr_zones && order <= mem->max_order);
+	const struct zone *z = &mem->zones[zone];
+
+	*frag = (struct cmasim_frag){ .largest_order = -1 };
+	/* fill_contig_page_info() */
+	for (unsigned int o = 0; o <= mem->max_order; o++) {
+		uint64_t blocks = 0;
+
+		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+			blocks += z->free_area[o][t].nr;
+		if (blocks)
+			frag->largest_order = (int)o;
+		frag->free_blocks_total += blocks;
+		frag->free_pages += blocks << o;
+		if (o >= order)
+			frag->free_blocks_suitable += blocks << (o - order);
+	}
+	/* unusable_free_index() */
+	frag->unusable_index = frag->free_pages ?
+		(int)((frag->free_pages - (frag->free_blocks_suitable << order)) * 1000 /
+		      frag->free_pages) : 1000;
+	/* __fragmentation_index(): 0 means lack of memory, 1000 fragmentation */
+	if (!frag->free_blocks_total)
+		frag->extfrag_index = 0;
+	else if (frag->free_blocks_suitable)
+		frag->extfrag_index = -1000;
+	else
+		frag->extfrag_index = 1000 - (int)((1000 + (frag->free_pages * 1000 >> order)) /
+						   frag->free_blocks_total);
+}

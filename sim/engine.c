@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The replay engine: pulls trace records one at a time and applies them to
+ * the machine and the policy, with the event queue carrying whatever they
+ * set in motion for later.
+ *
+ * Ordering: a record at time t runs after every queued event due at or
+ * before t (those were caused earlier); queued events at one time run in
+ * the order they were pushed. Timeline rows are queued events, so a row at
+ * T shows the state after the records before T.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+
+#include "cmasim/buddy.h"
+#include "cmasim/engine.h"
+#include "cmasim/error.h"
+#include "cmasim/event.h"
+
+enum slot_kind {
+	SLOT_EMPTY,
+	SLOT_PAGES,
+	SLOT_DMA,
+};
+
+/* What a trace id holds while it is allocated. */
+struct slot {
+	uint8_t kind;			/* enum slot_kind */
+	uint8_t order;			/* PAGES: of each block */
+	uint32_t nr;			/* PAGES: blocks asked for; > 1 keeps them in pfns */
+	uint32_t count;			/* PAGES: blocks held */
+	uint32_t device;		/* DMA */
+	uint64_t size;			/* DMA: bytes asked for */
+	union {
+		uint64_t pfn;		/* PAGES with nr 1 */
+		uint64_t *pfns;		/* PAGES with nr > 1 */
+		struct cmasim_dma_buffer buf; /* DMA */
+	};
+};
+
+struct cmasim_sim {
+	const struct cmasim_config *cfg;
+	struct cmasim_mem *mem;
+	struct cmasim_eventq *q;
+	struct cmasim_trace *trace;
+	const struct cmasim_policy_ops *policy;
+	void *priv;
+	struct cmasim_results *r;
+	GArray *slots;			/* of struct slot, by trace id */
+	uint64_t charged;		/* ns charged since the current request began */
+	uint64_t dma_bytes;		/* held by devices now */
+	uint64_t dma_waste;		/* of which beyond what was asked */
+	FILE *timeline;
+	uint64_t interval;
+	bool trace_done;		/* every record has been applied */
+	GError *error;			/* the first bad input met; stops the run */
+};
+
+struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim)
+{
+	return sim->mem;
+}
+
+const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim)
+{
+	return sim->cfg;
+}
+
+void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns)
+{
+	g_return_if_fail(cost < CMASIM_NR_COSTS);
+	sim->r->cost_ns[cost] += ns;
+	sim->charged += ns;
+}
+
+/* Records a runtime error at the trace line of @rec, unless one is set already. */
+G_GNUC_PRINTF(3, 4)
+static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sim->error)
+		return;
+	va_start(ap, fmt);
+	g_autofree char *what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%u: %s",
+		    cmasim_trace_info(sim->trace)->source, rec->line, what);
+}
+
+static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
+{
+	if (id >= sim->slots->len)
+		g_array_set_size(sim->slots, id + 1);
+	return &g_array_index(sim->slots, struct slot, id);
+}
+
+static uint64_t free_pages(const struct cmasim_sim *sim)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
+		struct cmasim_zone_info zi;
+
+		cmasim_mem_zone_info(sim->mem, z, &zi);
+		pages += zi.nr_free;
+	}
+	return pages;
+}
+
+static void timeline_header(struct cmasim_sim *sim)
+{
+	fputs("time_ns,dma_requests,dma_ok,dma_bytes,free_pages", sim->timeline);
+	for (unsigned int z = 0; z < sim->cfg->nr_zones; z++) {
+		const char *name = cmasim_zone_type_name(sim->cfg->zones[z].type);
+
+		fprintf(sim->timeline, ",%s_free_pages,%s_largest_order,%s_unusable_index,"
+			"%s_mixed_pageblocks", name, name, name, name);
+	}
+	fputc('\n', sim->timeline);
+}
+
+/* One timeline row of the state now; the unusable index is at pageblock order. */
+static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
+{
+	fprintf(sim->timeline, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, free_pages(sim));
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
+		struct cmasim_frag frag;
+		uint64_t mixed = 0;
+
+		cmasim_zone_frag(sim->mem, z, sim->cfg->pageblock_order, &frag);
+		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+			mixed += cmasim_zone_nr_mixed_pageblocks(sim->mem, z, t);
+		fprintf(sim->timeline, ",%" PRIu64 ",%d,%d,%" PRIu64, frag.free_pages,
+			frag.largest_order, frag.unusable_index, mixed);
+	}
+	fputc('\n', sim->timeline);
+}
+
+/* The periodic timeline event: a row now, and the next one while records remain. */
+static void timeline_tick(struct cmasim_eventq *q, void *arg, uint64_t data)
+{
+	struct cmasim_sim *sim = arg;
+
+	timeline_row(sim, cmasim_eventq_now(q));
+	if (!sim->trace_done)
+		cmasim_eventq_push(q, cmasim_eventq_now(q) + sim->interval, timeline_tick, sim, data);
+}
+
+/* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
+static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	enum cmasim_zone_type highest = rec->a == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE
+								    : CMASIM_ZONE_NORMAL;
+	struct slot *s = slot_get(sim, rec->id);
+	uint64_t *pfns = rec->y > 1 ? g_new(uint64_t, rec->y) : &s->pfn;
+
+	*s = (struct slot){ .kind = SLOT_PAGES, .order = rec->b, .nr = rec->y };
+	if (rec->y > 1)
+		s->pfns = pfns;
+	if (rec->c & CMASIM_REC_AT_PFN) {
+		int ret = cmasim_alloc_pages_at(sim->mem, rec->x, rec->b, rec->a);
+
+		if (ret) {
+			fail(sim, rec, "alloc of order %u at pfn %#" PRIx64 " failed: %s", rec->b,
+			     rec->x, ret == -EBUSY ? "its pages are not all free"
+						   : "it is not inside one zone");
+			return;
+		}
+		pfns[s->count++] = rec->x;
+	} else {
+		for (uint32_t i = 0; i < rec->y; i++)
+			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
+				s->count++;
+	}
+	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
+	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
+}
+
+static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	struct slot *s = slot_get(sim, rec->id);
+	uint64_t *pfns = s->nr > 1 ? s->pfns : &s->pfn;
+
+	for (uint32_t i = 0; i < s->count; i++)
+		cmasim_free_pages(sim->mem, pfns[i]);
+	sim->r->bg_free_pages += (uint64_t)s->count << s->order;
+	if (s->nr > 1)
+		g_free(s->pfns);
+	s->kind = SLOT_EMPTY;
+}
+
+/* The order of the pages @bytes need (get_order()). */
+static unsigned int bytes_order(const struct cmasim_config *cfg, uint64_t bytes)
+{
+	uint64_t pages = (bytes + cfg->page_size - 1) >> cfg->page_shift;
+
+	return pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
+}
+
+static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	struct cmasim_results *r = sim->r;
+	struct cmasim_dma_request req = {
+		.device = rec->a,
+		.size = rec->x,
+		.align = rec->b,
+		.atomic = rec->c & CMASIM_REC_ATOMIC,
+	};
+	struct slot *s = slot_get(sim, rec->id);
+	unsigned int class = MIN(bytes_order(sim->cfg, rec->x), CMASIM_NR_SIZE_CLASSES - 1);
+
+	*s = (struct slot){ .kind = SLOT_DMA, .device = rec->a, .size = rec->x };
+	sim->charged = 0;
+	enum cmasim_dma_status status = sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
+
+	cmasim_hist_add(&r->latency, sim->charged);
+	r->dma_requests++;
+	r->devices[req.device].requests++;
+	r->size_class[class].requests++;
+	if (class <= r->max_order)
+		r->requested_orders |= UINT32_C(1) << class;
+	if (status != CMASIM_DMA_OK) {
+		r->dma_failed[status]++;
+		s->kind = SLOT_EMPTY;
+		return;
+	}
+	r->dma_ok++;
+	r->devices[req.device].ok++;
+	r->size_class[class].ok++;
+	sim->dma_bytes += s->buf.nr_pages << sim->cfg->page_shift;
+	sim->dma_waste += (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	r->dma_bytes_peak = MAX(r->dma_bytes_peak, sim->dma_bytes);
+	r->dma_waste_bytes_peak = MAX(r->dma_waste_bytes_peak, sim->dma_waste);
+}
+
+static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	struct slot *s = slot_get(sim, rec->id);
+
+	/* A buffer whose allocation failed is freed as the driver would not: quietly. */
+	if (s->kind != SLOT_DMA)
+		return;
+	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
+	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	sim->policy->dma_free(sim, sim->priv, &s->buf);
+	s->kind = SLOT_EMPTY;
+}
+
+/* A transfer: the policy's cache maintenance around it (dma_sync_single_*). */
+static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	struct slot *s = slot_get(sim, rec->id);
+
+	if (s->kind != SLOT_DMA)
+		return;
+	if (rec->b != CMASIM_DMA_FROM_DEVICE && sim->policy->sync_for_device)
+		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, rec->x);
+	if (rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
+		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, rec->x);
+}
+
+static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	switch ((enum cmasim_op)rec->op) {
+	case CMASIM_OP_ALLOC:
+		do_alloc(sim, rec);
+		break;
+	case CMASIM_OP_FREE:
+		do_free(sim, rec);
+		break;
+	case CMASIM_OP_DMA_ALLOC:
+		do_dma_alloc(sim, rec);
+		break;
+	case CMASIM_OP_DMA_FREE:
+		do_dma_free(sim, rec);
+		break;
+	case CMASIM_OP_DMA:
+		do_dma(sim, rec);
+		break;
+	case CMASIM_OP_SAMPLE:
+		if (sim->timeline)
+			timeline_row(sim, rec->time_ns);
+		break;
+	/* Validated by the trace reader; their models come with migration and the cache. */
+	case CMASIM_OP_PIN:
+	case CMASIM_OP_UNPIN:
+	case CMASIM_OP_CPU:
+	case CMASIM_OP_COMPACT:
+	case CMASIM_OP_DROP_CACHES:
+	case CMASIM_NR_OPS:
+		break;
+	}
+}
+
+/* Fills the end-of-run fragmentation figures of every zone. */
+static void collect_zones(struct cmasim_sim *sim)
+{
+	struct cmasim_results *r = sim->r;
+
+	r->nr_zones = cmasim_mem_nr_zones(sim->mem);
+	r->zones = g_new0(struct cmasim_zone_stats, r->nr_zones);
+	for (unsigned int z = 0; z < r->nr_zones; z++) {
+		struct cmasim_zone_stats *zs = &r->zones[z];
+		struct cmasim_zone_info zi;
+
+		cmasim_mem_zone_info(sim->mem, z, &zi);
+		zs->type = zi.type;
+		zs->free_pages = zi.nr_free;
+		for (unsigned int o = 0; o <= r->max_order; o++) {
+			struct cmasim_frag frag;
+
+			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+				zs->free_blocks[o] += cmasim_zone_nr_free_blocks(sim->mem, z, o, t);
+			cmasim_zone_frag(sim->mem, z, o, &frag);
+			zs->unusable_index[o] = frag.unusable_index;
+			zs->extfrag_index[o] = frag.extfrag_index;
+			zs->largest_free_order = frag.largest_order;
+		}
+		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+			zs->mixed_pageblocks += cmasim_zone_nr_mixed_pageblocks(sim->mem, z, t);
+	}
+}
+
+static struct cmasim_results *results_new(const struct cmasim_config *cfg,
+					  const struct cmasim_trace *trace,
+					  const struct cmasim_run_options *opts)
+{
+	struct cmasim_results *r = g_new0(struct cmasim_results, 1);
+
+	r->policy = g_strdup(opts->policy->name);
+	r->machine = g_strdup(cfg->name);
+	r->workload = g_strdup(cmasim_trace_info(trace)->name);
+	r->seed = opts->seed;
+	r->max_order = cfg->max_page_order;
+	r->nr_devices = cfg->nr_devices;
+	r->devices = g_new0(struct cmasim_request_stats, MAX(cfg->nr_devices, 1));
+	r->lowmem_bytes = cfg->lowmem_size;
+	return r;
+}
+
+/* Replays every record; false with sim->error set on bad input. */
+static bool replay(struct cmasim_sim *sim, bool check_invariants)
+{
+	struct cmasim_record rec;
+	int got;
+
+	while ((got = cmasim_trace_next(sim->trace, &rec, &sim->error)) > 0) {
+		while (cmasim_eventq_next_time(sim->q) <= rec.time_ns)
+			cmasim_eventq_pop(sim->q);
+		sim->r->end_ns = rec.time_ns;
+		sim->r->events++;
+		apply(sim, &rec);
+		if (sim->error)
+			return false;
+		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
+					     free_pages(sim) << sim->cfg->page_shift);
+		if (check_invariants) {
+			g_autoptr(GString) why = g_string_new(NULL);
+
+			if (!cmasim_mem_check_invariants(sim->mem, why)) {
+				fail(sim, &rec, "invariant broken after this %s: %s",
+				     cmasim_op_name(rec.op), why->str);
+				return false;
+			}
+		}
+	}
+	if (got < 0)
+		return false;
+	sim->trace_done = true;
+	/* What the last records set in motion still runs; the timeline stops ticking. */
+	while (cmasim_eventq_pop(sim->q))
+		sim->r->end_ns = MAX(sim->r->end_ns, cmasim_eventq_now(sim->q));
+	return true;
+}
+
+struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim_trace *trace,
+				  const struct cmasim_run_options *opts, GError **error)
+{
+	g_return_val_if_fail(cfg && trace && opts && opts->policy, NULL);
+	struct cmasim_param_values params;
+	struct cmasim_sim sim = {
+		.cfg = cfg,
+		.trace = trace,
+		.policy = opts->policy,
+		.timeline = opts->timeline,
+		.interval = opts->timeline_interval_ns,
+	};
+	bool ok = false;
+
+	if (!cmasim_policy_params(opts->policy, opts->set, &params, error) ||
+	    !cmasim_trace_start(trace, cfg, opts->seed, error))
+		return NULL;
+	sim.mem = cmasim_mem_new(cfg);
+	sim.q = cmasim_eventq_new();
+	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.r = results_new(cfg, trace, opts);
+	sim.r->managed_bytes = free_pages(&sim) << cfg->page_shift;
+	sim.r->free_bytes_min = sim.r->managed_bytes;
+	if (opts->policy->init(&sim, &params, &sim.priv, error))
+		goto out;
+	if (sim.timeline) {
+		timeline_header(&sim);
+		if (sim.interval)
+			cmasim_eventq_push(sim.q, 0, timeline_tick, &sim, 1);
+	}
+	ok = replay(&sim, opts->check_invariants);
+	if (sim.timeline)
+		timeline_row(&sim, sim.r->end_ns);
+	collect_zones(&sim);
+	if (opts->policy->teardown)
+		opts->policy->teardown(&sim, sim.priv);
+	else
+		g_free(sim.priv);
+out:
+	for (guint i = 0; i < sim.slots->len; i++) {
+		struct slot *s = &g_array_index(sim.slots, struct slot, i);
+
+		if (s->kind == SLOT_PAGES && s->nr > 1)
+			g_free(s->pfns);
+	}
+	g_array_free(sim.slots, TRUE);
+	cmasim_eventq_free(sim.q);
+	cmasim_mem_free(sim.mem);
+	if (!ok) {
+		if (sim.error)
+			g_propagate_error(error, sim.error);
+		cmasim_results_free(sim.r);
+		return NULL;
+	}
+	return sim.r;
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The cmasim command: one GOptionContext per subcommand. Machines and
+ * workloads are files, or built-in names served from the GResource bundle.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmasim/buddy.h"
+#include "cmasim/config.h"
+#include "cmasim/engine.h"
+#include "cmasim/error.h"
+#include "cmasim/report.h"
+#include "cmasim/trace.h"
+#include "cmasim/units.h"
+
+#define DEFAULT_MACHINE "armv7-1g"
+#define DEFAULT_WORKLOAD "camera-stream"
+#define RESOURCE_ROOT "/org/cmasim"
+
+struct subcommand {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+static void print_error(const char *cmd, const GError *error)
+{
+	fprintf(stderr, "cmasim %s: %s\n", cmd, error->message);
+}
+
+/* Reports a bad command line; returns the exit status for it. */
+static int usage_error(const char *cmd, const char *what)
+{
+	fprintf(stderr, "cmasim %s: %s (see cmasim %s --help)\n", cmd, what, cmd);
+	return 2;
+}
+
+/* Parses @argv with @entries; prints the error and returns false on bad options. */
+static bool parse_options(const char *name, const char *params, const char *summary,
+			  const char *description, const GOptionEntry *entries,
+			  int *argc, char ***argv)
+{
+	g_autofree char *prog = g_strdup_printf("cmasim %s", name);
+	GOptionContext *ctx = g_option_context_new(params);
+	g_autoptr(GError) error = NULL;
+	bool ok;
+
+	g_set_prgname(prog);
+	g_option_context_set_summary(ctx, summary);
+	g_option_context_set_description(ctx, description);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, argc, argv, &error);
+	if (!ok)
+		usage_error(name, error->message);
+	g_option_context_free(ctx);
+	return ok;
+}
+
+/*
+ * The bytes of @name: a file if one exists at that path, else the built-in
+ * @kind ("configs", "workloads") of that name. *@source names it in messages.
+ */
+static GBytes *lookup(const char *kind, const char *name, char **source, GError **error)
+{
+	char *data;
+	gsize len;
+
+	if (g_file_test(name, G_FILE_TEST_EXISTS) || strchr(name, '/') ||
+	    g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".bin")) {
+		if (!g_file_get_contents(name, &data, &len, NULL)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", name,
+				    g_strerror(errno));
+			return NULL;
+		}
+		*source = g_strdup(name);
+		return g_bytes_new_take(data, len);
+	}
+	g_autofree char *path = g_strdup_printf(RESOURCE_ROOT "/%s/%s.yaml", kind, name);
+	GBytes *bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+	if (!bytes) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO,
+			    "%s: no such file, and no built-in %s of that name (see cmasim list)",
+			    name, kind);
+		return NULL;
+	}
+	*source = g_strdup_printf("%s/%s.yaml", kind, name);
+	return bytes;
+}
+
+static struct cmasim_config *load_machine(const char *name, GError **error)
+{
+	g_autofree char *source = NULL;
+	g_autoptr(GBytes) bytes = lookup("configs", name, &source, error);
+	gsize len;
+
+	if (!bytes)
+		return NULL;
+	const char *data = g_bytes_get_data(bytes, &len);
+	return cmasim_config_load_data(source, data, len, error);
+}
+
+/* An opened workload; the trace reads from @bytes, which must live as long. */
+struct workload {
+	GBytes *bytes;
+	struct cmasim_trace *trace;
+};
+
+static bool open_workload(const char *name, struct workload *w, GError **error)
+{
+	g_autofree char *source = NULL;
+	gsize len;
+
+	w->bytes = lookup("workloads", name, &source, error);
+	if (!w->bytes)
+		return false;
+	const char *data = g_bytes_get_data(w->bytes, &len);
+	w->trace = cmasim_trace_open_data(source, data, len, error);
+	return w->trace != NULL;
+}
+
+static void close_workload(struct workload *w)
+{
+	cmasim_trace_close(w->trace);
+	if (w->bytes)
+		g_bytes_unref(w->bytes);
+}
+
+/*
+ * An output file written under a temporary name and renamed when complete,
+ * so that an interrupted or failed run leaves no half-written file. No
+ * path, or "-", is standard output.
+ */
+struct outfile {
+	char *path;
+	char *tmp;
+	FILE *f;
+};
+
+static bool outfile_open(struct outfile *o, const char *path, GError **error)
+{
+	*o = (struct outfile){ 0 };
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		return true;
+	}
+	o->path = g_strdup(path);
+	o->tmp = g_strdup_printf("%s.XXXXXX", path);
+	int fd = g_mkstemp(o->tmp);
+	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_clear_pointer(&o->tmp, g_free);
+		g_clear_pointer(&o->path, g_free);
+		return false;
+	}
+	return true;
+}
+
+/* Renames the file into place if @keep and all was written, else removes it. */
+static bool outfile_close(struct outfile *o, bool keep, GError **error)
+{
+	bool ok = true;
+
+	if (!o->f)
+		return true;
+	if (o->f == stdout) {
+		ok = fflush(stdout) == 0;
+	} else {
+		ok = !ferror(o->f);
+		ok = fclose(o->f) == 0 && ok;
+		if (keep && ok && rename(o->tmp, o->path))
+			ok = false;
+		if (!keep || !ok)
+			unlink(o->tmp);
+	}
+	if (keep && !ok)
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s",
+			    o->path ? o->path : "standard output", g_strerror(errno));
+	g_free(o->path);
+	g_free(o->tmp);
+	*o = (struct outfile){ 0 };
+	return ok || !keep;
+}
+
+static bool parse_format(const char *s, enum cmasim_format *format)
+{
+	static const char *const names[] = { "table", "json", "csv" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (!g_strcmp0(s, names[i])) {
+			*format = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A time with a unit (ns, us, ms, s) for an option, e.g. "10ms". Returns
+ * false on anything else.
+ */
+static bool parse_interval(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 } };
+	char *end;
+	uint64_t v;
+
+	if (!s || !g_ascii_isdigit(*s))
+		return false;
+	v = g_ascii_strtoull(s, &end, 10);
+	if (!v && !*end) {
+		*ns = 0;
+		return true;
+	}
+	for (unsigned int i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (!strcmp(end, units[i].unit) && v <= UINT64_MAX / units[i].ns) {
+			*ns = v * units[i].ns;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
+	g_autofree char *timeline = NULL, *interval = NULL, *seed = NULL;
+	g_auto(GStrv) set = NULL;
+	gboolean check = FALSE;
+	const GOptionEntry entries[] = {
+		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
+		  "Machine config: a file or a built-in name (default: the workload's, "
+		  "else " DEFAULT_MACHINE ")", "MACHINE" },
+		{ "policy", 'p', 0, G_OPTION_ARG_STRING, &policy,
+		  "Placement policy (default: buddy; see cmasim list)", "POLICY" },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &set,
+		  "Set a policy parameter; repeatable", "NAME=VALUE" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		  "Output format: table (default), json or csv", "FORMAT" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "Write the figures to FILE instead of standard output", "FILE" },
+		{ "timeline", 't', 0, G_OPTION_ARG_FILENAME, &timeline,
+		  "Write a CSV timeline of the figures to FILE", "FILE" },
+		{ "timeline-interval", 0, 0, G_OPTION_ARG_STRING, &interval,
+		  "Simulated time between timeline rows (default 10ms; 0 for sample events only)",
+		  "TIME" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+		  "Seed for the workload's generators (default: the workload's)", "N" },
+		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check,
+		  "Recount the allocator after every event and stop at the first mismatch (slow)",
+		  NULL },
+		{ NULL },
+	};
+	g_autoptr(GError) error = NULL;
+	struct cmasim_config *cfg = NULL;
+	struct cmasim_results *r = NULL;
+	struct workload w = { 0 };
+	struct outfile out = { 0 }, tl = { 0 };
+	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
+	struct cmasim_run_options opts = { .timeline_interval_ns = 10000000 };
+	int ret = 1;
+
+	if (!parse_options("run", "[WORKLOAD]",
+			   "Replay a workload on a machine under one policy and print its figures.",
+			   "WORKLOAD is a trace file (YAML, or binary from cmasim gen --binary) or a\n"
+			   "built-in name; the default is " DEFAULT_WORKLOAD ".\n\n"
+			   "Examples:\n"
+			   "  cmasim run\n"
+			   "  cmasim run fragmenting-churn -m armv6-512m --format json -o out.json\n"
+			   "  cmasim run my-trace.yaml -p buddy --set trim=false --timeline tl.csv\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc > 2)
+		return usage_error("run", "expected at most one workload");
+	if (format && !parse_format(format, &fmt))
+		return usage_error("run", "--format expects table, json or csv");
+	if (interval && !parse_interval(interval, &opts.timeline_interval_ns))
+		return usage_error("run", "--timeline-interval expects a time such as 10ms");
+	if (seed && !cmasim_parse_uint(seed, &opts.seed))
+		return usage_error("run", "--seed expects an integer");
+	opts.policy = cmasim_policy_find(policy ? policy : "buddy");
+	if (!opts.policy) {
+		fprintf(stderr, "cmasim run: no policy named '%s' (see cmasim list)\n", policy);
+		return 2;
+	}
+	opts.set = (const char *const *)set;
+	opts.check_invariants = check;
+
+	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
+		goto out;
+	const struct cmasim_trace_info *info = cmasim_trace_info(w.trace);
+	if (!seed)
+		opts.seed = info->seed;
+	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
+			   &error);
+	if (!cfg || !outfile_open(&out, output, &error) ||
+	    (timeline && !outfile_open(&tl, timeline, &error)))
+		goto out;
+	opts.timeline = tl.f;
+	r = cmasim_run(cfg, w.trace, &opts, &error);
+	if (!r)
+		goto out;
+
+	g_autoptr(GString) text = g_string_new(NULL);
+	cmasim_report_results(r, cfg, fmt, text);
+	fputs(text->str, out.f);
+	if (outfile_close(&tl, true, &error) && outfile_close(&out, true, &error))
+		ret = 0;
+out:
+	if (error)
+		print_error("run", error);
+	outfile_close(&tl, false, NULL);
+	outfile_close(&out, false, NULL);
+	cmasim_results_free(r);
+	close_workload(&w);
+	cmasim_config_free(cfg);
+	return ret;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	g_autofree char *machine = NULL, *output = NULL, *seed = NULL;
+	gboolean binary = FALSE;
+	const GOptionEntry entries[] = {
+		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
+		  "Machine the trace is checked against (default: the workload's)", "MACHINE" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "Write to FILE instead of standard output", "FILE" },
+		{ "binary", 'b', 0, G_OPTION_ARG_NONE, &binary,
+		  "Write the compiled binary event stream that cmasim run reads fastest", NULL },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+		  "Seed for the generators (default: the workload's)", "N" },
+		{ NULL },
+	};
+	g_autoptr(GError) error = NULL;
+	struct cmasim_config *cfg = NULL;
+	struct workload w = { 0 };
+	struct outfile out = { 0 };
+	uint64_t seed_value = 0;
+	int ret = 1;
+
+	if (!parse_options("gen", "WORKLOAD",
+			   "Expand a workload's generators into an explicit trace.",
+			   "Examples:\n"
+			   "  cmasim gen fragmenting-churn -o churn-explicit.yaml\n"
+			   "  cmasim gen big-trace.yaml --binary -o big-trace.bin\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc != 2)
+		return usage_error("gen", "expected one workload");
+	if (seed && !cmasim_parse_uint(seed, &seed_value))
+		return usage_error("gen", "--seed expects an integer");
+	if (!open_workload(argv[1], &w, &error))
+		goto out;
+	const struct cmasim_trace_info *info = cmasim_trace_info(w.trace);
+	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
+			   &error);
+	if (!cfg || !cmasim_trace_start(w.trace, cfg, seed ? seed_value : info->seed, &error) ||
+	    !outfile_open(&out, output, &error))
+		goto out;
+	if (cmasim_trace_write(w.trace, cfg, binary, out.f, &error) &&
+	    outfile_close(&out, true, &error))
+		ret = 0;
+out:
+	if (error)
+		print_error("gen", error);
+	outfile_close(&out, false, NULL);
+	close_workload(&w);
+	cmasim_config_free(cfg);
+	return ret;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the built-in @kind, sorted. */
+static char **builtin_names(const char *kind)
+{
+	g_autofree char *dir = g_strdup_printf(RESOURCE_ROOT "/%s/", kind);
+	char **names = g_resources_enumerate_children(dir, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+	for (char **n = names; n && *n; n++)
+		if (g_str_has_suffix(*n, ".yaml"))
+			(*n)[strlen(*n) - 5] = '\0';
+	if (names)
+		qsort(names, g_strv_length(names), sizeof(char *), compare_names);
+	return names;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	const GOptionEntry entries[] = { { NULL } };
+	g_autoptr(GString) out = g_string_new("policies:\n");
+
+	if (!parse_options("list", "", "List the policies, built-in machines and workloads.",
+			   "Example:\n  cmasim list\n", entries, &argc, &argv))
+		return 2;
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const struct cmasim_policy_ops *ops = cmasim_policies[i];
+
+		g_string_append_printf(out, "  %-12s %s\n", ops->name, ops->summary);
+		for (const struct cmasim_param *p = ops->params; p && p->name; p++)
+			g_string_append_printf(out, "  %12s --set %s=... (default %s): %s\n", "",
+					       p->name, p->default_value, p->help);
+	}
+	static const char *const kinds[] = { "configs", "workloads" };
+	for (unsigned int k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		g_auto(GStrv) names = builtin_names(kinds[k]);
+
+		g_string_append_printf(out, "\nbuilt-in %s:\n", k ? "workloads" : "machines");
+		for (char **n = names; n && *n; n++)
+			g_string_append_printf(out, "  %s\n", *n);
+	}
+	fputs(out->str, stdout);
+	return 0;
+}
+
+static int cmd_info(int argc, char **argv)
+{
+	gboolean pagetypeinfo = FALSE;
+	const GOptionEntry entries[] = {
+		{ "pagetypeinfo", 'p', 0, G_OPTION_ARG_NONE, &pagetypeinfo,
+		  "Also print /proc/pagetypeinfo", NULL },
+		{ NULL },
+	};
+	g_autoptr(GError) error = NULL;
+	struct cmasim_config *cfg;
+	struct cmasim_mem *mem;
+
+	if (!parse_options("info", "[MACHINE]",
+			   "Print a machine's zones, watermarks and free lists after boot.",
+			   "MACHINE is a config file or a built-in name (default " DEFAULT_MACHINE ").\n\n"
+			   "Examples:\n  cmasim info\n  cmasim info x86-64-8g --pagetypeinfo\n"
+			   "  cmasim info my-board.yaml\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc > 2)
+		return usage_error("info", "expected one machine");
+	cfg = load_machine(argc == 2 ? argv[1] : DEFAULT_MACHINE, &error);
+	if (!cfg) {
+		print_error("info", error);
+		return 1;
+	}
+	mem = cmasim_mem_new(cfg);
+
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_string_append_printf(out, "machine %s: %" PRIu64 " MiB at %#" PRIx64 ", %u-byte pages, "
+			       "max order %u, pageblock order %u, lowmem %" PRIu64 " MiB\n",
+			       cfg->name, cfg->mem_size >> 20, cfg->mem_base, cfg->page_size,
+			       cfg->max_page_order, cfg->pageblock_order, cfg->lowmem_size >> 20);
+	g_string_append_printf(out, "%-8s %12s %12s %10s %8s %8s %8s\n", "zone", "start_pfn",
+			       "end_pfn", "present", "min", "low", "high");
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		struct cmasim_zone_info zi;
+
+		cmasim_mem_zone_info(mem, z, &zi);
+		g_string_append_printf(out, "%-8s %#12" PRIx64 " %#12" PRIx64 " %10" PRIu64
+				       " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 "\n",
+				       cmasim_zone_type_name(zi.type), zi.start_pfn, zi.end_pfn,
+				       zi.present, zi.wmark_min, zi.wmark_low, zi.wmark_high);
+	}
+	for (unsigned int d = 0; d < cfg->nr_devices; d++)
+		g_string_append_printf(out, "device %s: dma mask %#" PRIx64 ", %s\n",
+				       cfg->devices[d].name, cfg->devices[d].dma_mask,
+				       cfg->devices[d].coherent ? "coherent" : "not coherent");
+	g_string_append(out, "\n/proc/buddyinfo:\n");
+	cmasim_dump_buddyinfo(mem, out);
+	if (pagetypeinfo) {
+		g_string_append(out, "\n/proc/pagetypeinfo:\n");
+		cmasim_dump_pagetypeinfo(mem, false, out);
+	}
+	fputs(out->str, stdout);
+	cmasim_mem_free(mem);
+	cmasim_config_free(cfg);
+	return 0;
+}
+
+static const struct subcommand subcommands[] = {
+	{ "run", "replay a workload under one policy and print its figures", cmd_run },
+	{ "gen", "expand a workload's generators into an explicit or binary trace", cmd_gen },
+	{ "list", "list policies, built-in machines and workloads", cmd_list },
+	{ "info", "print a machine's zones, watermarks and free lists", cmd_info },
+};
+
+static void usage(FILE *to)
+{
+	fprintf(to, "Usage: cmasim COMMAND [OPTION...]\n\nCommands:\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+		fprintf(to, "  %-6s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(to, "\nRun 'cmasim COMMAND --help' for a command's options and examples.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "cmasim: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to sim/: the layout of frames, pageblocks and zones shared by
+ * physmem.c, buddy.c, check.c and report.c. Never installed.
+ *
+ * Frames are indexed from the first frame of RAM (idx = pfn - base_pfn);
+ * the config guarantees base_pfn is aligned to the largest buddy block and
+ * to a pageblock, so buddy arithmetic on indices equals the kernel's on pfns.
+ */
+#ifndef CMASIM_SIM_MM_H
+#define CMASIM_SIM_MM_H
+
+#include <inttypes.h>
+#include <stdint.h>
+
+#include "cmasim/buddy.h"
+#include "cmasim/physmem.h"
+
+#define NIL UINT32_MAX
+
+enum frame_state {
+	FRAME_TAIL,	/* inside a block whose head is elsewhere; all other fields stale */
+	FRAME_FREE,	/* head of a free block on a free list */
+	FRAME_ALLOC,	/* head of an allocated block */
+	FRAME_HOLE,	/* no RAM here (PageReserved of a hole) */
+};
+
+/*
+ * One page frame, 12 bytes. Only block heads carry state, as PageBuddy and
+ * buddy_order() live on the head page in the kernel; a frame stops being a
+ * head (state FRAME_TAIL) as soon as it is merged into a larger block.
+ */
+struct frame {
+	uint32_t next;		/* free head: next index on its free list, or NIL */
+	uint32_t prev;		/* free head: previous index, or NIL */
+	uint8_t state;		/* enum frame_state */
+	uint8_t order;		/* head: log2 of the block's pages */
+	uint8_t mt;		/* free head: the list it is on; alloc head: the type asked for */
+	uint8_t pad;
+};
+
+/* One pageblock, 8 bytes: its type and who holds its allocated pages. */
+struct pageblock {
+	uint8_t mt;				/* enum cmasim_migratetype */
+	uint8_t zone;				/* index into mem->zones */
+	uint16_t nr_alloc[CMASIM_NR_ALLOC_TYPES]; /* allocated pages by type asked for */
+};
+
+struct free_list {
+	uint32_t first, last;	/* frame indices, NIL when empty */
+	uint64_t nr;		/* blocks on the list */
+};
+
+struct zone {
+	enum cmasim_zone_type type;
+	uint32_t start, end;		/* frame indices spanned, end exclusive */
+	uint64_t present;		/* pages not in holes */
+	uint64_t managed;		/* pages given to the buddy allocator at boot */
+	uint64_t wmark[3];		/* pages, by enum cmasim_wmark */
+	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
+	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
+	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
+	uint64_t nr_pageblocks[CMASIM_NR_MIGRATETYPES];
+	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
+	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
+};
+
+struct cmasim_mem {
+	const struct cmasim_config *cfg;
+	uint64_t base_pfn;
+	uint32_t nr_frames;
+	unsigned int max_order;		/* inclusive */
+	unsigned int pb_order;
+	unsigned int nr_zones;
+	struct frame *frames;
+	struct pageblock *pageblocks;
+	struct zone zones[CMASIM_NR_ZONE_TYPES];
+};
+
+static inline struct pageblock *pageblock_of(struct cmasim_mem *mem, uint32_t idx)
+{
+	return &mem->pageblocks[idx >> mem->pb_order];
+}
+
+static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
+{
+	return UINT32_C(1) << mem->pb_order;
+}
+
+/* physmem.c: adds @sign x 2^@order pages of type @mt to the pageblock counters. */
+void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+		      unsigned int mt, int sign);
+
+/* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
+void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+
+#endif

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Page frames, zones and pageblocks: building a machine from its config and
+ * keeping the per-pageblock counters that make every figure O(1).
+ */
+#include <string.h>
+
+#include "mm.h"
+
+static const char *const migratetype_names[CMASIM_NR_MIGRATETYPES] = {
+	[CMASIM_MT_UNMOVABLE] = "Unmovable",
+	[CMASIM_MT_MOVABLE] = "Movable",
+	[CMASIM_MT_RECLAIMABLE] = "Reclaimable",
+	[CMASIM_MT_HIGHATOMIC] = "HighAtomic",
+	[CMASIM_MT_CMA] = "CMA",
+	[CMASIM_MT_ISOLATE] = "Isolate",
+};
+
+const char *cmasim_migratetype_name(enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(mt < CMASIM_NR_MIGRATETYPES, "?");
+	return migratetype_names[mt];
+}
+
+/* page_owner's column for a mixed block: a CMA block counts under Movable. */
+static unsigned int mixed_column(unsigned int pb_mt)
+{
+	return pb_mt == CMASIM_MT_CMA ? CMASIM_MT_MOVABLE : pb_mt;
+}
+
+/* Whether @pb holds an allocated page of a type other than its own. */
+static bool pageblock_mixed(const struct pageblock *pb)
+{
+	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+		if (pb->nr_alloc[t] && t != pb->mt)
+			return true;
+	return false;
+}
+
+/* Applies @delta pages of type @mt to one pageblock, keeping its zone's mixed count. */
+static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsigned int mt,
+			      int delta)
+{
+	struct zone *z = &mem->zones[pb->zone];
+	bool was = pageblock_mixed(pb);
+
+	pb->nr_alloc[mt] = (uint16_t)(pb->nr_alloc[mt] + delta);
+	z->nr_mixed[mixed_column(pb->mt)] += (uint64_t)(pageblock_mixed(pb) - was);
+}
+
+void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+		      unsigned int mt, int sign)
+{
+	if (order <= mem->pb_order) {
+		pageblock_account(mem, pageblock_of(mem, idx), mt, sign * (1 << order));
+		return;
+	}
+	for (uint32_t n = 0; n < UINT32_C(1) << (order - mem->pb_order); n++)
+		pageblock_account(mem, pageblock_of(mem, idx) + n, mt,
+				  sign * (int)pageblock_nr_pages(mem));
+}
+
+static bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return mem->frames[idx].state == FRAME_HOLE;
+}
+
+void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
+				      enum cmasim_migratetype mt)
+{
+	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
+	g_return_if_fail(mt < CMASIM_NR_MIGRATETYPES);
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	g_return_if_fail(!in_hole(mem, idx));
+
+	struct pageblock *pb = pageblock_of(mem, idx);
+	struct zone *z = &mem->zones[pb->zone];
+	bool mixed = pageblock_mixed(pb);
+
+	z->nr_pageblocks[pb->mt]--;
+	z->nr_mixed[mixed_column(pb->mt)] -= mixed;
+	pb->mt = (uint8_t)mt;
+	z->nr_pageblocks[mt]++;
+	z->nr_mixed[mixed_column(mt)] += pageblock_mixed(pb);
+}
+
+enum cmasim_migratetype cmasim_get_pageblock_migratetype(const struct cmasim_mem *mem,
+							  uint64_t pfn)
+{
+	g_return_val_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames,
+			     CMASIM_MT_MOVABLE);
+	return mem->pageblocks[(pfn - mem->base_pfn) >> mem->pb_order].mt;
+}
+
+/* Largest r with r * r <= x, exactly (the kernel's int_sqrt()). */
+static uint64_t int_sqrt(uint64_t x)
+{
+	uint64_t r = 0;
+
+	for (uint64_t bit = UINT64_C(1) << 62; bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+static bool zone_is_highmem(const struct zone *z)
+{
+	return z->type == CMASIM_ZONE_HIGHMEM;
+}
+
+/*
+ * Watermarks as __setup_per_zone_wmarks() sets them, from min_free_kbytes
+ * as init_per_zone_wmark_min() derives it (Linux 6.1, mm/page_alloc.c),
+ * with watermark_scale_factor at its default of 10.
+ */
+static void setup_watermarks(struct cmasim_mem *mem)
+{
+	const struct cmasim_config *cfg = mem->cfg;
+	uint64_t lowmem_pages = 0, buffer_pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+
+		if (!zone_is_highmem(z))
+			lowmem_pages += z->managed;
+		/* nr_free_buffer_pages(): zones a GFP_USER request may use */
+		if (z->type <= CMASIM_ZONE_NORMAL)
+			buffer_pages += z->managed;
+	}
+
+	uint64_t min_free_kbytes = cfg->min_free_kbytes;
+	if (!min_free_kbytes) {
+		min_free_kbytes = int_sqrt(buffer_pages * (cfg->page_size >> 10) * 16);
+		min_free_kbytes = CLAMP(min_free_kbytes, 128, 262144);
+	}
+	uint64_t pages_min = min_free_kbytes >> (cfg->page_shift - 10);
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
+
+		if (zone_is_highmem(z))
+			/* Highmem is of little use to __GFP_HIGH: cap its min. */
+			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->managed / 1024, 32, 128);
+		else
+			z->wmark[CMASIM_WMARK_MIN] = tmp;
+		tmp = MAX(tmp >> 2, z->managed * 10 / 10000);
+		z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + tmp;
+		z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_LOW] + tmp;
+	}
+}
+
+/* setup_per_zone_lowmem_reserve() with the default sysctl_lowmem_reserve_ratio. */
+static void setup_lowmem_reserve(struct cmasim_mem *mem)
+{
+	static const unsigned int ratio[CMASIM_NR_ZONE_TYPES] = {
+		[CMASIM_ZONE_DMA] = 256,
+		[CMASIM_ZONE_DMA32] = 256,
+		[CMASIM_ZONE_NORMAL] = 32,
+	};
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		uint64_t upper = 0;
+		unsigned int j = i + 1;
+
+		if (!ratio[z->type] || !z->managed)
+			continue;
+		for (unsigned int t = z->type + 1; t < CMASIM_NR_ZONE_TYPES; t++) {
+			if (j < mem->nr_zones && mem->zones[j].type == t)
+				upper += mem->zones[j++].managed;
+			z->lowmem_reserve[t] = upper / ratio[z->type];
+		}
+	}
+}
+
+/* Marks the frames of @cfg's holes and takes their pageblocks out of the counts. */
+static void mark_holes(struct cmasim_mem *mem)
+{
+	const struct cmasim_config *cfg = mem->cfg;
+
+	for (unsigned int h = 0; h < cfg->nr_holes; h++) {
+		uint32_t start = (uint32_t)((cfg->holes[h].start - cfg->mem_base) >> cfg->page_shift);
+		uint32_t end = start + (uint32_t)(cfg->holes[h].size >> cfg->page_shift);
+
+		for (uint32_t idx = start; idx < end; idx++)
+			mem->frames[idx].state = FRAME_HOLE;
+		for (uint32_t idx = start; idx < end; idx += pageblock_nr_pages(mem)) {
+			struct zone *z = &mem->zones[pageblock_of(mem, idx)->zone];
+
+			z->nr_pageblocks[CMASIM_MT_MOVABLE]--;
+			z->present -= pageblock_nr_pages(mem);
+		}
+	}
+}
+
+/* Frees [start, end) as maximal aligned blocks, as __free_pages_memory() does. */
+static void boot_free_range(struct cmasim_mem *mem, uint32_t start, uint32_t end)
+{
+	while (start < end) {
+		unsigned int order = start ? MIN((unsigned int)__builtin_ctz(start), mem->max_order)
+					   : mem->max_order;
+
+		while (start + (UINT32_C(1) << order) > end)
+			order--;
+		buddy_free_boot(mem, start, order);
+		start += UINT32_C(1) << order;
+	}
+}
+
+struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
+{
+	g_return_val_if_fail(cfg && cfg->nr_zones, NULL);
+	struct cmasim_mem *mem = g_new0(struct cmasim_mem, 1);
+
+	mem->cfg = cfg;
+	mem->base_pfn = cfg->mem_base >> cfg->page_shift;
+	mem->nr_frames = (uint32_t)(cfg->mem_size >> cfg->page_shift);
+	mem->max_order = cfg->max_page_order;
+	mem->pb_order = cfg->pageblock_order;
+	mem->nr_zones = cfg->nr_zones;
+	/* Zeroed frames are FRAME_TAIL: nothing is a head until boot frees it. */
+	mem->frames = g_new0(struct frame, mem->nr_frames);
+	mem->pageblocks = g_new0(struct pageblock, mem->nr_frames >> mem->pb_order);
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+
+		z->type = cfg->zones[i].type;
+		z->start = (uint32_t)((cfg->zones[i].start - cfg->mem_base) >> cfg->page_shift);
+		z->end = (uint32_t)((cfg->zones[i].end - cfg->mem_base) >> cfg->page_shift);
+		z->present = z->end - z->start;
+		for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++)
+			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+				z->free_area[o][t].first = z->free_area[o][t].last = NIL;
+		/* memmap_init() starts every pageblock MOVABLE. */
+		for (uint32_t idx = z->start; idx < z->end; idx += pageblock_nr_pages(mem)) {
+			struct pageblock *pb = pageblock_of(mem, idx);
+
+			pb->zone = (uint8_t)i;
+			pb->mt = CMASIM_MT_MOVABLE;
+			z->nr_pageblocks[CMASIM_MT_MOVABLE]++;
+		}
+	}
+	mark_holes(mem);
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		uint32_t run = z->start;
+
+		for (uint32_t idx = z->start; idx <= z->end; idx += pageblock_nr_pages(mem)) {
+			if (idx < z->end && !in_hole(mem, idx))
+				continue;
+			boot_free_range(mem, run, idx);
+			run = idx + pageblock_nr_pages(mem);
+		}
+		z->managed = z->present;
+	}
+	setup_watermarks(mem);
+	setup_lowmem_reserve(mem);
+	return mem;
+}
+
+void cmasim_mem_free(struct cmasim_mem *mem)
+{
+	if (!mem)
+		return;
+	g_free(mem->frames);
+	g_free(mem->pageblocks);
+	g_free(mem);
+}
+
+const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem)
+{
+	return mem->cfg;
+}
+
+unsigned int cmasim_mem_nr_zones(const struct cmasim_mem *mem)
+{
+	return mem->nr_zones;
+}
+
+void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
+			  struct cmasim_zone_info *info)
+{
+	g_return_if_fail(zone < mem->nr_zones);
+	const struct zone *z = &mem->zones[zone];
+
+	*info = (struct cmasim_zone_info){
+		.type = z->type,
+		.start_pfn = mem->base_pfn + z->start,
+		.end_pfn = mem->base_pfn + z->end,
+		.present = z->present,
+		.managed = z->managed,
+		.wmark_min = z->wmark[CMASIM_WMARK_MIN],
+		.wmark_low = z->wmark[CMASIM_WMARK_LOW],
+		.wmark_high = z->wmark[CMASIM_WMARK_HIGH],
+		.nr_free = z->nr_free,
+		.nr_free_cma = z->nr_free_cma,
+	};
+	memcpy(info->lowmem_reserve, z->lowmem_reserve, sizeof(info->lowmem_reserve));
+}
+
+int cmasim_mem_zone_of(const struct cmasim_mem *mem, uint64_t pfn)
+{
+	if (pfn < mem->base_pfn || pfn - mem->base_pfn >= mem->nr_frames)
+		return -1;
+	return mem->pageblocks[(pfn - mem->base_pfn) >> mem->pb_order].zone;
+}
+
+double cmasim_mem_bytes_per_frame(const struct cmasim_mem *mem)
+{
+	size_t bytes = (size_t)mem->nr_frames * sizeof(struct frame) +
+		       (size_t)(mem->nr_frames >> mem->pb_order) * sizeof(struct pageblock);
+
+	return (double)bytes / mem->nr_frames;
+}
+
+uint64_t cmasim_zone_nr_mixed_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
+					 enum cmasim_migratetype column)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && column < CMASIM_NR_MIGRATETYPES, 0);
+	return mem->zones[zone].nr_mixed[column];
+}
+
+uint64_t cmasim_zone_nr_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
+				   enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && mt < CMASIM_NR_MIGRATETYPES, 0);
+	return mem->zones[zone].nr_pageblocks[mt];
+}

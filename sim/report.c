@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Text reports. The /proc dumps print what mm/vmstat.c prints, format
+ * string for format string, for node 0 and its populated zones.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmasim/buddy.h"
+#include "cmasim/report.h"
+
+static unsigned int max_order(const struct cmasim_mem *mem)
+{
+	return cmasim_mem_config(mem)->max_page_order;
+}
+
+static bool zone_populated(const struct cmasim_mem *mem, unsigned int zone)
+{
+	struct cmasim_zone_info info;
+
+	cmasim_mem_zone_info(mem, zone, &info);
+	return info.present > 0;
+}
+
+static const char *zone_name(const struct cmasim_mem *mem, unsigned int zone)
+{
+	struct cmasim_zone_info info;
+
+	cmasim_mem_zone_info(mem, zone, &info);
+	return cmasim_zone_type_name(info.type);
+}
+
+/* frag_show_print() */
+void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out)
+{
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		if (!zone_populated(mem, z))
+			continue;
+		g_string_append_printf(out, "Node %d, zone %8s ", 0, zone_name(mem, z));
+		for (unsigned int o = 0; o <= max_order(mem); o++) {
+			uint64_t blocks = 0;
+
+			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+				blocks += cmasim_zone_nr_free_blocks(mem, z, o, t);
+			g_string_append_printf(out, "%6" PRIu64 " ", blocks);
+		}
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* The header row of the block-count tables. */
+static void type_header(GString *out, const char *title)
+{
+	g_string_append_printf(out, "\n%-23s", title);
+	for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+		g_string_append_printf(out, "%12s ", cmasim_migratetype_name(t));
+	g_string_append_c(out, '\n');
+}
+
+/* One row per populated zone of @count(mem, zone, type). */
+static void type_rows(const struct cmasim_mem *mem, GString *out,
+		      uint64_t (*count)(const struct cmasim_mem *, unsigned int,
+					enum cmasim_migratetype))
+{
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		if (!zone_populated(mem, z))
+			continue;
+		g_string_append_printf(out, "Node %d, zone %8s ", 0, zone_name(mem, z));
+		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+			g_string_append_printf(out, "%12" PRIu64 " ", count(mem, z, t));
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* pagetypeinfo_show() and the three tables it prints. */
+void cmasim_dump_pagetypeinfo(const struct cmasim_mem *mem, bool page_owner, GString *out)
+{
+	const struct cmasim_config *cfg = cmasim_mem_config(mem);
+
+	g_string_append_printf(out, "Page block order: %u\n", cfg->pageblock_order);
+	g_string_append_printf(out, "Pages per block:  %lu\n\n", 1UL << cfg->pageblock_order);
+
+	g_string_append_printf(out, "%-43s ", "Free pages count per migrate type at order");
+	for (unsigned int o = 0; o <= max_order(mem); o++)
+		g_string_append_printf(out, "%6u ", o);
+	g_string_append_c(out, '\n');
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		if (!zone_populated(mem, z))
+			continue;
+		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++) {
+			g_string_append_printf(out, "Node %4d, zone %8s, type %12s ", 0,
+					       zone_name(mem, z), cmasim_migratetype_name(t));
+			/* The kernel stops counting a list at 100000 and prints ">". */
+			for (unsigned int o = 0; o <= max_order(mem); o++) {
+				uint64_t n = cmasim_zone_nr_free_blocks(mem, z, o, t);
+
+				g_string_append_printf(out, "%s%6" PRIu64 " ", n >= 100000 ? ">" : "",
+						       MIN(n, 100000));
+			}
+			g_string_append_c(out, '\n');
+		}
+	}
+
+	type_header(out, "Number of blocks type ");
+	type_rows(mem, out, cmasim_zone_nr_pageblocks);
+	if (page_owner) {
+		type_header(out, "Number of mixed blocks ");
+		type_rows(mem, out, cmasim_zone_nr_mixed_pageblocks);
+	}
+}
+
+/* One figure: its name and its value as text, quoted in JSON when a string. */
+struct figure {
+	char *key;
+	char *value;
+	bool string;
+};
+
+G_GNUC_PRINTF(4, 5)
+static void add(GArray *figs, const char *key, bool string, const char *fmt, ...)
+{
+	struct figure f = { g_strdup(key), NULL, string };
+	va_list ap;
+
+	va_start(ap, fmt);
+	f.value = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_array_append_val(figs, f);
+}
+
+static void add_u64(GArray *figs, const char *key, uint64_t v)
+{
+	add(figs, key, false, "%" PRIu64, v);
+}
+
+/* An index kept x1000, printed as the kernel prints it: "0.123", "-1.000". */
+static void add_index(GArray *figs, const char *key, int x1000)
+{
+	add(figs, key, false, "%s%d.%03d", x1000 < 0 ? "-" : "", abs(x1000) / 1000,
+	    abs(x1000) % 1000);
+}
+
+static void add_ratio(GArray *figs, const char *key, uint64_t num, uint64_t den)
+{
+	/* four decimals, rounded half up, in integers so no locale or float creeps in */
+	uint64_t x = den ? (num * 20000 / den + 1) / 2 : 0;
+
+	add(figs, key, false, "%" PRIu64 ".%04" PRIu64, x / 10000, x % 10000);
+}
+
+static void add_zone_figures(GArray *figs, const struct cmasim_results *r,
+			     const struct cmasim_config *cfg)
+{
+	uint32_t orders = r->requested_orders ? r->requested_orders
+					      : UINT32_C(1) << cfg->pageblock_order;
+
+	for (unsigned int z = 0; z < r->nr_zones; z++) {
+		const struct cmasim_zone_stats *zs = &r->zones[z];
+		const char *name = cmasim_zone_type_name(zs->type);
+		g_autoptr(GString) buddyinfo = g_string_new(NULL);
+		g_autofree char *k = NULL;
+
+#define ZKEY(fmt, ...) (g_free(k), k = g_strdup_printf("zone_%s_" fmt, name, ##__VA_ARGS__))
+		add_u64(figs, ZKEY("free_pages"), zs->free_pages);
+		for (unsigned int o = 0; o <= r->max_order; o++)
+			g_string_append_printf(buddyinfo, "%s%" PRIu64, o ? " " : "",
+					       zs->free_blocks[o]);
+		add(figs, ZKEY("buddyinfo"), true, "%s", buddyinfo->str);
+		add(figs, ZKEY("largest_free_order"), false, "%d", zs->largest_free_order);
+		add_u64(figs, ZKEY("mixed_pageblocks"), zs->mixed_pageblocks);
+		for (unsigned int o = 0; o <= r->max_order; o++) {
+			if (!(orders & (UINT32_C(1) << o)))
+				continue;
+			add_index(figs, ZKEY("unusable_index_order%u", o), zs->unusable_index[o]);
+			add_index(figs, ZKEY("extfrag_index_order%u", o), zs->extfrag_index[o]);
+		}
+#undef ZKEY
+	}
+}
+
+/* Every figure of @r in report order. */
+static GArray *figures(const struct cmasim_results *r, const struct cmasim_config *cfg)
+{
+	GArray *figs = g_array_new(FALSE, FALSE, sizeof(struct figure));
+	uint64_t failed = r->dma_requests - r->dma_ok;
+	g_autofree char *k = NULL;
+
+#define KEY(fmt, ...) (g_free(k), k = g_strdup_printf(fmt, ##__VA_ARGS__))
+	add(figs, "schema", true, "%s", CMASIM_JSON_SCHEMA);
+	add(figs, "policy", true, "%s", r->policy);
+	add(figs, "machine", true, "%s", r->machine);
+	add(figs, "workload", true, "%s", r->workload);
+	add_u64(figs, "seed", r->seed);
+	add_u64(figs, "end_ns", r->end_ns);
+	add_u64(figs, "events", r->events);
+
+	add_u64(figs, "dma_requests", r->dma_requests);
+	add_u64(figs, "dma_ok", r->dma_ok);
+	add_u64(figs, "dma_failed", failed);
+	add_ratio(figs, "dma_success_rate", r->dma_ok, r->dma_requests);
+	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
+		add_u64(figs, KEY("dma_failed_%s", cmasim_dma_status_name(s)), r->dma_failed[s]);
+	for (unsigned int d = 0; d < r->nr_devices; d++) {
+		add_u64(figs, KEY("dma_device_%s_requests", cfg->devices[d].name),
+			r->devices[d].requests);
+		add_u64(figs, KEY("dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);
+	}
+	for (unsigned int c = 0; c < CMASIM_NR_SIZE_CLASSES; c++) {
+		if (!r->size_class[c].requests)
+			continue;
+		add_u64(figs, KEY("dma_order%u_requests", c), r->size_class[c].requests);
+		add_u64(figs, KEY("dma_order%u_ok", c), r->size_class[c].ok);
+	}
+	add_u64(figs, "dma_latency_ns_p50", cmasim_hist_percentile(&r->latency, 500));
+	add_u64(figs, "dma_latency_ns_p90", cmasim_hist_percentile(&r->latency, 900));
+	add_u64(figs, "dma_latency_ns_p99", cmasim_hist_percentile(&r->latency, 990));
+	add_u64(figs, "dma_latency_ns_max", r->latency.max);
+	add_u64(figs, "dma_latency_ns_mean", r->latency.count ? r->latency.sum / r->latency.count
+							       : 0);
+	add_u64(figs, "dma_bytes_peak", r->dma_bytes_peak);
+	add_u64(figs, "dma_waste_bytes_peak", r->dma_waste_bytes_peak);
+
+	add_u64(figs, "bg_alloc_pages", r->bg_alloc_pages);
+	add_u64(figs, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
+	add_u64(figs, "bg_free_pages", r->bg_free_pages);
+	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
+		add_u64(figs, KEY("overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
+	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);
+	add_u64(figs, "managed_bytes", r->managed_bytes);
+	add_u64(figs, "free_bytes_min", r->free_bytes_min);
+#undef KEY
+	add_zone_figures(figs, r, cfg);
+	return figs;
+}
+
+static void figures_free(GArray *figs)
+{
+	for (guint i = 0; i < figs->len; i++) {
+		g_free(g_array_index(figs, struct figure, i).key);
+		g_free(g_array_index(figs, struct figure, i).value);
+	}
+	g_array_free(figs, TRUE);
+}
+
+/* Appends @s as a JSON string; names and values here are plain printable text. */
+static void json_string(GString *out, const char *s)
+{
+	g_string_append_c(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			g_string_append_c(out, '\\');
+		if ((unsigned char)*s < 0x20)
+			g_string_append_printf(out, "\\u%04x", *s);
+		else
+			g_string_append_c(out, *s);
+	}
+	g_string_append_c(out, '"');
+}
+
+/* The non-empty buckets of @h as [low, high, count] triples. */
+static void json_histogram(GString *out, const struct cmasim_hist *h)
+{
+	bool first = true;
+
+	g_string_append(out, "  \"dma_latency_ns_histogram\": [");
+	for (unsigned int b = 0; b < CMASIM_HIST_BUCKETS; b++) {
+		uint64_t lo, hi;
+
+		if (!h->buckets[b])
+			continue;
+		cmasim_hist_bucket_bounds(b, &lo, &hi);
+		g_string_append_printf(out, "%s[%" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+				       first ? "" : ", ", lo, hi, h->buckets[b]);
+		first = false;
+	}
+	g_string_append(out, "]\n");
+}
+
+void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
+			   enum cmasim_format format, GString *out)
+{
+	GArray *figs = figures(r, cfg);
+	int width = 0;
+
+	for (guint i = 0; i < figs->len; i++)
+		width = MAX(width, (int)strlen(g_array_index(figs, struct figure, i).key));
+	if (format == CMASIM_FORMAT_JSON)
+		g_string_append(out, "{\n");
+	if (format == CMASIM_FORMAT_CSV)
+		g_string_append(out, "figure,value\n");
+	for (guint i = 0; i < figs->len; i++) {
+		const struct figure *f = &g_array_index(figs, struct figure, i);
+
+		switch (format) {
+		case CMASIM_FORMAT_TABLE:
+			g_string_append_printf(out, "%-*s  %s\n", width, f->key, f->value);
+			break;
+		case CMASIM_FORMAT_CSV:
+			/* values never hold commas or quotes: names are identifiers */
+			g_string_append_printf(out, "%s,%s\n", f->key, f->value);
+			break;
+		case CMASIM_FORMAT_JSON:
+			g_string_append(out, "  ");
+			json_string(out, f->key);
+			g_string_append(out, ": ");
+			if (f->string)
+				json_string(out, f->value);
+			else
+				g_string_append(out, f->value);
+			g_string_append(out, ",\n");
+			break;
+		}
+	}
+	if (format == CMASIM_FORMAT_JSON) {
+		json_histogram(out, &r->latency);
+		g_string_append(out, "}\n");
+	}
+	figures_free(figs);
+}

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The trace reader's core: the public API, the merge of explicit events with
+ * generator output, and ids. The YAML syntax lives in traceyaml.c, the
+ * generators in tracegen.c, the binary stream and writing in tracebin.c.
+ *
+ * Merging. One explicit event is parsed ahead; generators sit in a heap on
+ * (next time, index). The explicit event goes first unless a generator's
+ * record is strictly earlier, which gives the spec's order at equal times:
+ * explicit events in file order, then generators in definition order.
+ * Explicit times never go backwards, so nothing later in the file can be
+ * due before the event parsed ahead.
+ *
+ * Ids. A name that is allocated gets a slot from one pool shared with the
+ * generators; the pool hands out the oldest freed slot first (a FIFO ring),
+ * or a new slot when none is free, so slot numbers stay below the most ids
+ * ever live at once. Names live in an open-addressing table (linear probing,
+ * backward-shift deletion) pointing at their slot. A freed name stays in
+ * the table, marked free, until its slot is handed out again: that is what
+ * lets "free x; free x" say "already freed" rather than "unknown", at no
+ * memory beyond the slots themselves. Taking the oldest free slot first
+ * keeps freed names remembered as long as that bound allows. Ids resolve
+ * when a record is committed, in output order, never when it is parsed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "trace_private.h"
+
+#define NIL UINT32_MAX
+
+void cmasim__trace_error(const struct cmasim_trace *t, GError **error, int code, struct pos p,
+			 const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, CMASIM_ERROR, code, "%s:%" PRIu32 ":%" PRIu32 ": %s", t->info.source,
+		    p.line, p.col, msg);
+	g_free(msg);
+}
+
+#define trace_error cmasim__trace_error
+
+/* Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns", "0"). */
+char *cmasim__format_time(uint64_t ns, char buf[static 32])
+{
+	if (!ns)
+		snprintf(buf, 32, "0");
+	else if (ns % 1000000000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "s", ns / 1000000000);
+	else if (ns % 1000000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "ms", ns / 1000000);
+	else if (ns % 1000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "us", ns / 1000);
+	else
+		snprintf(buf, 32, "%" PRIu64 "ns", ns);
+	return buf;
+}
+
+size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (t->peek_pos < t->peek_len) {
+		n = MIN(len, t->peek_len - t->peek_pos);
+		memcpy(buf, t->peek + t->peek_pos, n);
+		t->peek_pos += n;
+	}
+	if (n == len)
+		return n;
+	if (t->fp) {
+		n += fread((char *)buf + n, 1, len - n, t->fp);
+		if (ferror(t->fp) && !t->read_errno)
+			t->read_errno = errno ? errno : EIO;
+	} else {
+		size_t m = MIN(len - n, t->data_len - t->data_pos);
+
+		memcpy((char *)buf + n, t->data + t->data_pos, m);
+		t->data_pos += m;
+		n += m;
+	}
+	return n;
+}
+
+/* Ids */
+
+/* FNV-1a with a final mix so that the low bits the table uses are spread. */
+static uint32_t hash_name(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+/* The slot named @s (live or remembered as freed), or NIL. */
+static uint32_t table_find(const struct cmasim_trace *t, const char *s, size_t len, uint32_t h)
+{
+	uint32_t i = h & t->table_mask, s_idx;
+
+	if (!t->table)
+		return NIL;
+	while ((s_idx = t->table[i]) != NIL) {
+		const struct slot *sl = &t->slots[s_idx];
+
+		if (sl->hash == h && sl->name_len == len && !memcmp(sl->name, s, len))
+			return s_idx;
+		i = (i + 1) & t->table_mask;
+	}
+	return NIL;
+}
+
+/* Puts slot @s, whose name and hash are set, in a table with room. */
+static void table_put(struct cmasim_trace *t, uint32_t s)
+{
+	uint32_t i = t->slots[s].hash & t->table_mask;
+
+	while (t->table[i] != NIL)
+		i = (i + 1) & t->table_mask;
+	t->table[i] = s;
+}
+
+/* Adds slot @s to the table, doubling it first past half full. */
+static void table_insert(struct cmasim_trace *t, uint32_t s)
+{
+	if (!t->table || (t->table_used + 1) * 2 > t->table_mask + 1) {
+		uint32_t *old = t->table, old_size = t->table ? t->table_mask + 1 : 0;
+		uint32_t size = old_size ? old_size * 2 : 256;
+
+		t->table = g_new(uint32_t, size);
+		memset(t->table, 0xff, size * sizeof(uint32_t));
+		t->table_mask = size - 1;
+		for (uint32_t i = 0; i < old_size; i++)
+			if (old[i] != NIL)
+				table_put(t, old[i]);
+		g_free(old);
+	}
+	table_put(t, s);
+	t->table_used++;
+	t->slots[s].hashed = true;
+}
+
+/* Removes slot @s from the table, shifting later entries of its run back. */
+static void table_remove(struct cmasim_trace *t, uint32_t s)
+{
+	uint32_t mask = t->table_mask, i = t->slots[s].hash & mask, j;
+
+	while (t->table[i] != s)
+		i = (i + 1) & mask;
+	for (j = i;;) {
+		uint32_t home;
+
+		j = (j + 1) & mask;
+		if (t->table[j] == NIL)
+			break;
+		home = t->slots[t->table[j]].hash & mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
+			t->table[i] = t->table[j];
+			i = j;
+		}
+	}
+	t->table[i] = NIL;
+	t->table_used--;
+	t->slots[s].hashed = false;
+}
+
+uint32_t cmasim__slot_take(struct cmasim_trace *t)
+{
+	uint32_t s;
+
+	if (t->pool_nr) {
+		s = t->pool[t->pool_head];
+		t->pool_head = (t->pool_head + 1) & (t->pool_cap - 1);
+		t->pool_nr--;
+		if (t->slots[s].hashed)
+			table_remove(t, s);
+		return s;
+	}
+	if (t->nr_slots == t->slots_cap) {
+		t->slots_cap = t->slots_cap ? t->slots_cap * 2 : 64;
+		t->slots = g_renew(struct slot, t->slots, t->slots_cap);
+	}
+	s = t->nr_slots++;
+	memset(&t->slots[s], 0, sizeof(t->slots[s]));
+	return s;
+}
+
+void cmasim__slot_release(struct cmasim_trace *t, uint32_t s, struct pos p)
+{
+	if (t->pool_nr == t->pool_cap) {
+		uint32_t cap = t->pool_cap ? t->pool_cap * 2 : 64, *pool = g_new(uint32_t, cap);
+
+		for (uint32_t i = 0; i < t->pool_nr; i++)
+			pool[i] = t->pool[(t->pool_head + i) & (t->pool_cap - 1)];
+		g_free(t->pool);
+		t->pool = pool;
+		t->pool_cap = cap;
+		t->pool_head = 0;
+	}
+	t->pool[(t->pool_head + t->pool_nr) & (t->pool_cap - 1)] = s;
+	t->pool_nr++;
+	t->slots[s].state = SLOT_FREE;
+	t->slots[s].free_pos = p;
+}
+
+/* "in iteration 3 of 10: " for a repeat's records, "" otherwise. */
+static const char *iter_prefix(char buf[static 64], uint32_t iter, uint32_t count)
+{
+	if (!count)
+		return "";
+	snprintf(buf, 64, "in iteration %" PRIu32 " of %" PRIu32 ": ", iter + 1, count);
+	return buf;
+}
+
+/* Gives @p's new id a slot; an id still live is an error. */
+static bool commit_alloc(struct cmasim_trace *t, const struct proto *p, uint32_t iter,
+			 uint32_t count, struct cmasim_record *rec, GError **error)
+{
+	uint32_t h = hash_name(p->id, p->id_len);
+	uint32_t s = table_find(t, p->id, p->id_len, h);
+	struct slot *sl;
+	char ib[64];
+
+	if (s != NIL) {
+		sl = &t->slots[s];
+		if (sl->state != SLOT_FREE) {
+			trace_error(t, error, CMASIM_ERROR_VALUE, p->id_pos,
+				    "%sid \"%s\" is already allocated (at %" PRIu32 ":%" PRIu32 ")",
+				    iter_prefix(ib, iter, count), p->id, sl->alloc_pos.line,
+				    sl->alloc_pos.col);
+			return false;
+		}
+		table_remove(t, s);
+	}
+	s = cmasim__slot_take(t);
+	sl = &t->slots[s];
+	if (sl->name_cap < p->id_len + 1) {
+		sl->name_cap = MAX(p->id_len + 1, 16);
+		g_free(sl->name);
+		sl->name = g_malloc(sl->name_cap);
+	}
+	memcpy(sl->name, p->id, p->id_len + 1);
+	sl->name_len = p->id_len;
+	sl->hash = h;
+	sl->churn = false;
+	sl->state = rec->op == CMASIM_OP_ALLOC ? SLOT_ALLOC : SLOT_DMA;
+	sl->alloc_pos = p->id_pos;
+	table_insert(t, s);
+	rec->id = s;
+	return true;
+}
+
+/* Resolves @p's id to a live slot of state @want, releasing it if @release. */
+static bool commit_use(struct cmasim_trace *t, const struct proto *p, uint32_t iter,
+		       uint32_t count, enum slot_state want, bool release,
+		       struct cmasim_record *rec, GError **error)
+{
+	uint32_t s = table_find(t, p->id, p->id_len, hash_name(p->id, p->id_len));
+	const char *what = want == SLOT_DMA ? "a live dma_alloc id" : "a live alloc id";
+	char ib[64];
+	struct slot *sl;
+
+	if (s == NIL) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, p->id_pos,
+			    "%sunknown id \"%s\" (expected %s)", iter_prefix(ib, iter, count),
+			    p->id, what);
+		return false;
+	}
+	sl = &t->slots[s];
+	if (sl->state == SLOT_FREE) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, p->id_pos,
+			    "%sid \"%s\" was already freed (at %" PRIu32 ":%" PRIu32 ")",
+			    iter_prefix(ib, iter, count), p->id, sl->free_pos.line,
+			    sl->free_pos.col);
+		return false;
+	}
+	if (sl->state != want) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, p->id_pos,
+			    "%sid \"%s\" is %s (expected %s)", iter_prefix(ib, iter, count), p->id,
+			    sl->state == SLOT_DMA ? "a dma_alloc buffer" : "an alloc id", what);
+		return false;
+	}
+	rec->id = s;
+	if (release)
+		cmasim__slot_release(t, s, p->id_pos);
+	return true;
+}
+
+bool cmasim__commit(struct cmasim_trace *t, const struct proto *p, uint64_t time, uint32_t iter,
+		    uint32_t count, struct cmasim_record *rec, GError **error)
+{
+	*rec = p->rec;
+	rec->time_ns = time;
+	switch (rec->op) {
+	case CMASIM_OP_ALLOC:
+	case CMASIM_OP_DMA_ALLOC:
+		return commit_alloc(t, p, iter, count, rec, error);
+	case CMASIM_OP_FREE:
+		return commit_use(t, p, iter, count, SLOT_ALLOC, true, rec, error);
+	case CMASIM_OP_PIN:
+	case CMASIM_OP_UNPIN:
+		return commit_use(t, p, iter, count, SLOT_ALLOC, false, rec, error);
+	case CMASIM_OP_DMA_FREE:
+		return commit_use(t, p, iter, count, SLOT_DMA, true, rec, error);
+	case CMASIM_OP_DMA:
+		return commit_use(t, p, iter, count, SLOT_DMA, false, rec, error);
+	case CMASIM_OP_CPU:
+		if (rec->a == CMASIM_CPU_BUFFER)
+			return commit_use(t, p, iter, count, SLOT_DMA, false, rec, error);
+		return true;
+	default:
+		return true;
+	}
+}
+
+void cmasim__protos_free(struct proto *ev, uint32_t nr)
+{
+	for (uint32_t i = 0; i < nr; i++)
+		g_free(ev[i].id);
+	g_free(ev);
+}
+
+/* Opens the trace whose input (file or memory) is set up in @t. */
+static struct cmasim_trace *trace_open(struct cmasim_trace *t, GError **error)
+{
+	t->peek_len = cmasim__trace_read(t, t->peek, sizeof(t->peek));
+	if (t->read_errno) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
+			    g_strerror(t->read_errno));
+		goto fail;
+	}
+	if (t->peek_len == 8 && !memcmp(t->peek, CMASIM_TRACE_MAGIC, 8)) {
+		t->binary = true;
+		if (!cmasim__bin_open(t, error))
+			goto fail;
+		return t;
+	}
+	if (!cmasim__yaml_open(t, error))
+		goto fail;
+	return t;
+fail:
+	cmasim_trace_close(t);
+	return NULL;
+}
+
+struct cmasim_trace *cmasim_trace_open(const char *path, GError **error)
+{
+	struct cmasim_trace *t;
+	FILE *fp;
+
+	g_return_val_if_fail(path, NULL);
+	fp = fopen(path, "rb");
+	if (!fp) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path,
+			    g_strerror(errno));
+		return NULL;
+	}
+	t = g_new0(struct cmasim_trace, 1);
+	t->fp = fp;
+	t->info.source = g_strdup(path);
+	return trace_open(t, error);
+}
+
+struct cmasim_trace *cmasim_trace_open_data(const char *source, const char *data, size_t len,
+					    GError **error)
+{
+	struct cmasim_trace *t;
+
+	g_return_val_if_fail(source && (data || !len), NULL);
+	t = g_new0(struct cmasim_trace, 1);
+	t->data = data ? data : "";
+	t->data_len = len;
+	t->info.source = g_strdup(source);
+	return trace_open(t, error);
+}
+
+const struct cmasim_trace_info *cmasim_trace_info(const struct cmasim_trace *trace)
+{
+	g_return_val_if_fail(trace, NULL);
+	return &trace->info;
+}
+
+bool cmasim_trace_start(struct cmasim_trace *trace, const struct cmasim_config *cfg,
+			uint64_t seed, GError **error)
+{
+	g_return_val_if_fail(trace && cfg && !trace->started, false);
+	g_return_val_if_fail(cfg->nr_devices < CMASIM_REC_ANY, false);
+	trace->cfg = cfg;
+	trace->seed = seed;
+	if (trace->binary)
+		return (trace->started = cmasim__bin_start(trace, error));
+	return (trace->started = cmasim__yaml_start(trace, error));
+}
+
+int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GError **error)
+{
+	uint64_t gen_time;
+	bool gen;
+
+	g_return_val_if_fail(trace && rec && trace->started, -1);
+	if (trace->binary)
+		return cmasim__bin_next(trace, rec, error);
+	while (!trace->have_ahead && !trace->done)
+		if (!cmasim__yaml_next(trace, error))
+			return -1;
+	gen = cmasim__gen_peek(trace, &gen_time);
+	if (trace->have_ahead && (!gen || trace->ahead.rec.time_ns <= gen_time)) {
+		trace->have_ahead = false;
+		return cmasim__commit(trace, &trace->ahead, trace->ahead.rec.time_ns, 0, 0, rec,
+				      error) ? 1 : -1;
+	}
+	if (gen)
+		return cmasim__gen_next(trace, rec, error) ? 1 : -1;
+	return 0;
+}
+
+const char *cmasim_trace_slot_name(const struct cmasim_trace *trace, uint32_t id)
+{
+	/* The name buffer is scratch, not state: writing it through a const trace is fine. */
+	char *buf = ((struct cmasim_trace *)trace)->name_buf;
+	const struct slot *sl;
+
+	g_return_val_if_fail(trace, NULL);
+	if (trace->binary || id >= trace->nr_slots) {
+		snprintf(buf, sizeof(trace->name_buf), "slot%" PRIu32, id);
+		return buf;
+	}
+	sl = &trace->slots[id];
+	if (sl->churn) {
+		snprintf(buf, sizeof(trace->name_buf), "churn%" PRIu32 ".%" PRIu64, sl->gen, sl->k);
+		return buf;
+	}
+	return sl->name ? sl->name : "";
+}
+
+void cmasim_trace_close(struct cmasim_trace *trace)
+{
+	if (!trace)
+		return;
+	cmasim__yaml_close(trace);
+	if (trace->fp)
+		fclose(trace->fp);
+	cmasim__gen_free_all(trace);
+	cmasim__protos_free(trace->block, trace->nr_block);
+	g_free(trace->ahead_id);
+	for (uint32_t i = 0; i < trace->nr_slots; i++)
+		g_free(trace->slots[i].name);
+	g_free(trace->slots);
+	g_free(trace->pool);
+	g_free(trace->table);
+	cmasim__bin_close(trace);
+	g_free(trace->info.source);
+	g_free(trace->info.name);
+	g_free(trace->info.description);
+	g_free(trace->info.machine);
+	g_strfreev(trace->info.devices);
+	g_free(trace);
+}
+

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to sim/trace.c (API, merging, ids), sim/traceyaml.c (the YAML),
+ * sim/tracegen.c (churn and repeat) and sim/tracebin.c (the binary stream
+ * and cmasim_trace_write).
+ * Never installed.
+ *
+ * Records pass through two stages. Parsing turns an event mapping into a
+ * struct proto whose id is still the name the trace wrote; committing it,
+ * in merged output order, turns the name into a slot. Ids are resolved only
+ * at commit because slots come from one pool shared by every stream, so the
+ * slot a name gets depends on what the generators did before it.
+ */
+#ifndef CMASIM_TRACE_PRIVATE_H
+#define CMASIM_TRACE_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <yaml.h>
+
+#include "cmasim/error.h"
+#include "cmasim/trace.h"
+
+/* Ops only the YAML knows: generator definitions, never in a record. */
+enum {
+	OP_CHURN = CMASIM_NR_OPS,
+	OP_REPEAT,
+	NR_TRACE_OPS,
+};
+
+/* A place in the YAML source, counted from 1. */
+struct pos {
+	uint32_t line;
+	uint32_t col;
+};
+
+/* A parsed event whose id is still a name. */
+struct proto {
+	struct cmasim_record rec;	/* id unset; time relative to the iteration in a repeat */
+	char *id;			/* NUL-terminated user id, or NULL if the op takes none */
+	uint32_t id_len;		/* bytes in id */
+	struct pos id_pos;		/* where the id was written */
+};
+
+enum slot_state {
+	SLOT_FREE,		/* in the free pool */
+	SLOT_ALLOC,		/* live, allocated by alloc */
+	SLOT_DMA,		/* live, allocated by dma_alloc */
+};
+
+/* One id slot; slot numbers are what records carry. */
+struct slot {
+	char *name;		/* user id while hashed, NUL-terminated; buffer reused */
+	uint32_t name_len;	/* bytes in name */
+	uint32_t name_cap;	/* bytes allocated for name */
+	uint32_t hash;		/* of name, when hashed */
+	uint8_t state;		/* enum slot_state */
+	bool hashed;		/* name is in the id table (live, or freed and remembered) */
+	bool churn;		/* named "churnN.K" from gen and k instead of name */
+	uint32_t gen;		/* churn: generator index N */
+	uint64_t k;		/* churn: allocation counter K */
+	struct pos alloc_pos;	/* where the live or last allocation was written */
+	struct pos free_pos;	/* where the last free was written */
+};
+
+/* Scalars and marks of one event mapping being read; two levels for repeat blocks. */
+struct fields {
+	yaml_event_t val[32];	/* scalar value events kept until compiled, by key */
+	struct pos key_pos[32];	/* where each key was written */
+	struct pos val_pos[32];	/* where each value starts */
+	uint32_t present;	/* keys seen, bit per key */
+	uint32_t kept;		/* keys whose val[] must be deleted */
+	struct pos start;	/* the mapping's start */
+	char *unknown;		/* the first unknown key, or NULL */
+	struct pos unknown_pos;
+};
+
+/* Weighted choices of a churn generator, in the order the trace wrote them. */
+struct weights {
+	unsigned int nr;
+	uint8_t value[CMASIM_ORDER_LIMIT + 1];	/* order or migratetype */
+	uint64_t cum[CMASIM_ORDER_LIMIT + 1];	/* running sum of the weights */
+};
+
+/* What a churn definition says, validated. */
+struct churn_params {
+	uint64_t start;		/* ns, the definition's t */
+	uint64_t duration;	/* ns, > 0 */
+	uint64_t rate_num;	/* rate = rate_num / rate_den allocations per second */
+	uint64_t rate_den;	/* a power of ten, at most 10^9 */
+	uint64_t lifetime;	/* ns mean, 0 = forever */
+	uint64_t pin_threshold;	/* pinned iff a 53-bit draw is below this */
+	struct weights orders;
+	struct weights mts;
+};
+
+/* What a repeat definition says, validated. */
+struct repeat_params {
+	uint64_t start;		/* ns, the definition's t */
+	uint64_t period;	/* ns, > 0 */
+	uint32_t count;		/* iterations, >= 1 */
+	struct proto *ev;	/* the block, times relative; the generator takes ownership */
+	uint32_t nr_ev;
+};
+
+struct gen;
+
+struct cmasim_trace {
+	struct cmasim_trace_info info;
+	const struct cmasim_config *cfg;	/* set by cmasim_trace_start */
+	uint64_t seed;				/* the generators' seed, from cmasim_trace_start */
+	bool started;
+	bool binary;
+	bool done;				/* the source is exhausted */
+	char name_buf[48];			/* slot names built on demand */
+
+	FILE *fp;				/* NULL when reading from memory */
+	const char *data;			/* memory input */
+	size_t data_len, data_pos;
+	char peek[8];				/* bytes read to look for the binary magic */
+	size_t peek_len, peek_pos;
+	int read_errno;				/* set when reading the source failed */
+
+	/* YAML */
+	yaml_parser_t parser;
+	bool parser_ready;
+	struct fields fr[2];			/* the event, and an event of its repeat block */
+	struct proto ahead;			/* the next explicit event, parsed, not committed */
+	bool have_ahead;
+	char *ahead_id;				/* ahead's id buffer, reused */
+	uint32_t ahead_id_cap;			/* bytes allocated for ahead_id */
+	struct pos *dev_pos;			/* where each header device was written */
+	uint64_t last_time;			/* ns, the latest explicit event's t */
+	struct proto *block;			/* repeat block being read */
+	uint32_t nr_block, block_cap;
+	struct weights scratch_w[2];		/* orders, migratetypes being read */
+
+	/* ids */
+	struct slot *slots;
+	uint32_t nr_slots, slots_cap;
+	uint32_t *pool;				/* free slots, a FIFO ring */
+	uint32_t pool_head, pool_nr, pool_cap;
+	uint32_t *table;			/* open addressing, slot or UINT32_MAX */
+	uint32_t table_mask, table_used;
+
+	/* generators */
+	struct gen **heap;			/* active generators, min by (next time, index) */
+	uint32_t nr_heap, heap_cap;
+	uint32_t nr_gens;			/* generators defined so far */
+
+	/* binary */
+	char **bin_devices;			/* names of the machine at gen time */
+	uint32_t nr_bin_devices;
+	uint8_t *dev_map;			/* bin device index -> cfg index, or REC_ANY */
+	uint8_t bin_zones[CMASIM_NR_ZONE_TYPES];	/* zone types at gen time */
+	uint32_t nr_bin_zones;
+	uint8_t zone_map[CMASIM_NR_ZONE_TYPES];	/* gen-time zone index -> cfg index */
+	struct cmasim_record *buf;		/* records read ahead */
+	size_t buf_nr, buf_pos;
+	uint64_t nr_read;			/* records returned so far */
+	uint8_t *bin_state;			/* enum slot_state by slot */
+	uint32_t nr_bin_slots, bin_state_cap;
+	uint64_t bin_last_time;
+};
+
+/* Sets a CMASIM_ERROR at @p of the trace's source. */
+void cmasim__trace_error(const struct cmasim_trace *t, GError **error, int code, struct pos p,
+			 const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+
+/* Takes a slot from the pool (oldest freed first) or a new one; forgets its old name. */
+uint32_t cmasim__slot_take(struct cmasim_trace *t);
+/* Returns live slot @s to the pool; its name stays remembered until the slot is taken. */
+void cmasim__slot_release(struct cmasim_trace *t, uint32_t s, struct pos p);
+
+/* Makes a churn generator with index t->nr_gens++ and puts it in the heap. */
+void cmasim__churn_start(struct cmasim_trace *t, const struct churn_params *cp, struct pos p);
+/* Same for a repeat; takes ownership of rp->ev. */
+void cmasim__repeat_start(struct cmasim_trace *t, struct repeat_params *rp, struct pos p);
+/* Time of the earliest pending generator record; false if none is active. */
+bool cmasim__gen_peek(const struct cmasim_trace *t, uint64_t *time);
+/* Produces the earliest generator record (a generator must be active). */
+bool cmasim__gen_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error);
+/* Frees every generator. */
+void cmasim__gen_free_all(struct cmasim_trace *t);
+/* Commits @p (a repeat's block event) at @time, in iteration @iter (0-based) of @count. */
+bool cmasim__commit(struct cmasim_trace *t, const struct proto *p, uint64_t time, uint32_t iter,
+		    uint32_t count, struct cmasim_record *rec, GError **error);
+/* Frees the ids of @nr protos and the array. */
+void cmasim__protos_free(struct proto *ev, uint32_t nr);
+
+/* YAML: sets up the parser on t's input and reads the header up to the events. */
+bool cmasim__yaml_open(struct cmasim_trace *t, GError **error);
+/* YAML: checks the header's devices against t->cfg. */
+bool cmasim__yaml_start(struct cmasim_trace *t, GError **error);
+/*
+ * YAML: reads the next item of the events sequence. An explicit event lands
+ * in t->ahead (have_ahead), a generator starts; at the end t->done is set.
+ */
+bool cmasim__yaml_next(struct cmasim_trace *t, GError **error);
+void cmasim__yaml_close(struct cmasim_trace *t);
+
+/* Binary stream: @t->fp or @t->data positioned after the magic. */
+bool cmasim__bin_open(struct cmasim_trace *t, GError **error);
+bool cmasim__bin_start(struct cmasim_trace *t, GError **error);
+int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error);
+void cmasim__bin_close(struct cmasim_trace *t);
+
+/* Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns", "0"); returns @buf. */
+char *cmasim__format_time(uint64_t ns, char buf[static 32]);
+
+/* Reads up to @len bytes of the trace's source, the peeked bytes first; 0 at EOF or error. */
+size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len);
+
+/* The binary stream's magic. */
+#define CMASIM_TRACE_MAGIC "CMASIMTR"
+
+#endif

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * End to end: a small hand-built workload replayed under the buddy policy,
+ * with every figure worked out by hand from the allocator's rules.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "cmasim/engine.h"
+#include "cmasim/error.h"
+#include "cmasim/report.h"
+
+/*
+ * 1 MiB: 256 pages; DMA pfns 0..63, Normal 64..255; order-4 blocks are
+ * pageblocks. min_free_kbytes 128 -> pages_min 32, shared by managed pages:
+ * DMA min 32*64/256 = 8, Normal 24; neither matters below.
+ */
+static const char machine[] =
+	"name: tiny\n"
+	"memory:\n"
+	"  size: 1MiB\n"
+	"  max_page_order: 4\n"
+	"  pageblock_order: 4\n"
+	"  min_free_kbytes: 128\n"
+	"  zones: [ { type: DMA, size: 256KiB }, { type: Normal, size: 768KiB } ]\n"
+	"devices:\n"
+	"  - { name: dev32, dma_bits: 32 }\n"
+	"  - { name: devlow, dma_bits: 18 }\n"
+	"  - { name: devtiny, dma_bits: 16 }\n"
+	"costs: { buddy_op: 100ns, page_zero: 1us }\n";
+
+static const char workload[] =
+	"name: by-hand\n"
+	"seed: 5\n"
+	"events:\n"
+	/* order 1: claims Normal's block 64 for UNMOVABLE, gets 64-65: 100 + 2 x 1000 */
+	"  - { t: 0, op: dma_alloc, device: dev32, size: 8KiB, id: a }\n"
+	/* 3 pages, order 2: 68-71 from the split, 71 trimmed: 100 + 100 + 3 x 1000 */
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 12KiB, id: b }\n"
+	/* order 5 > max order 4: fails at once */
+	"  - { t: 2ms, op: dma_alloc, device: dev32, size: 128KiB, id: big }\n"
+	/* 18 bits reach only the DMA zone (its last byte is 0x3ffff): 100 + 1000 */
+	"  - { t: 3ms, op: dma_alloc, device: devlow, size: 4KiB, id: c }\n"
+	/* 16 bits reach no whole zone */
+	"  - { t: 4ms, op: dma_alloc, device: devtiny, size: 4KiB, id: tiny }\n"
+	/* one page in the middle of every order-4 block still whole */
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p16 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p32 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p48 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p80 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p96 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p112 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p128 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p144 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p160 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p176 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p192 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p208 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p224 }\n"
+	"  - { t: 5ms, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p240 }\n"
+	/*
+	 * No order-4 block is left anywhere, yet 176 + 60 pages are free:
+	 * fragmented, after the one buddy call that failed: 100
+	 */
+	"  - { t: 6ms, op: dma_alloc, device: dev32, size: 64KiB, id: d }\n"
+	/* block 240 merges whole again and is claimed: 100 + 16 x 1000 */
+	"  - { t: 7ms, op: free, id: p240 }\n"
+	"  - { t: 8ms, op: dma_alloc, device: dev32, size: 64KiB, id: e }\n"
+	"  - { t: 9ms, op: sample }\n";
+
+static struct cmasim_results *run(const char *set_trim, struct cmasim_config **cfg_out)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("tiny.yaml", machine,
+							    strlen(machine), &error);
+
+	cr_assert_not_null(cfg, "%s", error ? error->message : "");
+	struct cmasim_trace *trace = cmasim_trace_open_data("by-hand.yaml", workload,
+							    strlen(workload), &error);
+	cr_assert_not_null(trace, "%s", error ? error->message : "");
+	const char *set[] = { set_trim, NULL };
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find("buddy"),
+		.set = set,
+		.seed = 5,
+		.check_invariants = true,
+	};
+	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+
+	cr_assert_not_null(r, "%s", error ? error->message : "");
+	cmasim_trace_close(trace);
+	*cfg_out = cfg;
+	return r;
+}
+
+Test(engine, buddy_by_hand)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run("trim=true", &cfg);
+
+	cr_expect_eq(r->events, 23);
+	cr_expect_eq(r->end_ns, 9000000);
+	cr_expect_eq(r->dma_requests, 7);
+	cr_expect_eq(r->dma_ok, 4);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], 1);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_UNREACHABLE], 1);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_NO_MEMORY], 0);
+	/* dev32: a, b, big, d, e; devlow: c; devtiny: tiny */
+	cr_expect(r->devices[0].requests == 5 && r->devices[0].ok == 3);
+	cr_expect(r->devices[1].requests == 1 && r->devices[1].ok == 1);
+	cr_expect(r->devices[2].requests == 1 && r->devices[2].ok == 0);
+	/* orders: a 1, b 2, big 5, c 0, tiny 0, d 4, e 4 */
+	cr_expect(r->size_class[0].requests == 2 && r->size_class[0].ok == 1);
+	cr_expect(r->size_class[4].requests == 2 && r->size_class[4].ok == 1);
+	cr_expect(r->size_class[5].requests == 1 && r->size_class[5].ok == 0);
+
+	/* latencies 2100, 3200, 0, 1100, 0, 100, 16100 */
+	cr_expect_eq(r->latency.count, 7);
+	cr_expect_eq(r->latency.sum, 22600);
+	cr_expect_eq(r->latency.max, 16100);
+	/* rank 4 of 7 is 1100, in bucket [1088, 1119] (msb 10, 1100 >> 5 = 34) */
+	cr_expect_eq(cmasim_hist_percentile(&r->latency, 500), 1119);
+	/* rank 7 is 16100, bucket [15872, 16127] clamped to the max */
+	cr_expect_eq(cmasim_hist_percentile(&r->latency, 990), 16100);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_BUDDY], 100 + 200 + 100 + 100 + 100);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_ZEROING], 2000 + 3000 + 1000 + 16000);
+
+	/* held at the end: a 2 + b 3 + c 1 + e 16 pages, all asked for */
+	cr_expect_eq(r->dma_bytes_peak, 22 * 4096);
+	cr_expect_eq(r->dma_waste_bytes_peak, 0);
+	cr_expect_eq(r->bg_alloc_pages, 14);
+	cr_expect_eq(r->bg_free_pages, 1);
+	cr_expect_eq(r->managed_bytes, 1 << 20);
+	/* lowest free: 256 - 22 - 13 = 221 pages, at the end */
+	cr_expect_eq(r->free_bytes_min, 221 * 4096);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+Test(engine, buddy_without_trim_holds_the_whole_block)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run("trim=false", &cfg);
+
+	/* b keeps all 4 pages of its order-2 block: one page more, no trim cost */
+	cr_expect_eq(r->dma_bytes_peak, 23 * 4096);
+	cr_expect_eq(r->dma_waste_bytes_peak, 4096);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_BUDDY], 100 + 100 + 100 + 100 + 100);
+	cr_expect_eq(r->dma_ok, 4);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+Test(engine, same_run_twice_gives_identical_json)
+{
+	GString *out[2];
+
+	for (int i = 0; i < 2; i++) {
+		struct cmasim_config *cfg;
+		struct cmasim_results *r = run("trim=true", &cfg);
+
+		out[i] = g_string_new(NULL);
+		cmasim_report_results(r, cfg, CMASIM_FORMAT_JSON, out[i]);
+		cmasim_results_free(r);
+		cmasim_config_free(cfg);
+	}
+	cr_expect_str_eq(out[0]->str, out[1]->str);
+	cr_expect(strstr(out[0]->str, "\"schema\": \"" CMASIM_JSON_SCHEMA "\""));
+	cr_expect(strstr(out[0]->str, "\"dma_latency_ns_p99\": 16100,"));
+	cr_expect(strstr(out[0]->str, "\"dma_success_rate\": 0.5714,"));
+	g_string_free(out[0], TRUE);
+	g_string_free(out[1], TRUE);
+}
+
+Test(engine, bad_policy_parameter_names_what_is_expected)
+{
+	GError *error = NULL;
+	struct cmasim_param_values values;
+	const char *set[] = { "trim=maybe", NULL }, *set2[] = { "frobnicate=1", NULL };
+
+	cr_expect_not(cmasim_policy_params(cmasim_policy_find("buddy"), set, &values, &error));
+	cr_expect_str_eq(error->message, "--set trim=maybe: expected true or false for trim");
+	g_clear_error(&error);
+	cr_expect_not(cmasim_policy_params(cmasim_policy_find("buddy"), set2, &values, &error));
+	cr_expect_str_eq(error->message, "--set frobnicate=1: policy buddy has no such parameter "
+					 "(expected name=value with one of: trim)");
+	g_clear_error(&error);
+}

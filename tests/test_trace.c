@@ -1,0 +1,1021 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The trace reader: every op into exact records, times, generators against
+ * hand-worked and independently modelled expansions, merge order, YAML and
+ * binary round trips, and a table of bad traces with their exact messages.
+ * The machine is filled in by hand so these tests do not depend on the
+ * config loader.
+ */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmasim/error.h"
+#include "cmasim/physmem.h"
+#include "cmasim/trace.h"
+
+#define MiB (UINT64_C(1) << 20)
+#define MS UINT64_C(1000000)
+
+static char camera[] = "camera", display[] = "display";
+static struct cmasim_device devices[] = {
+	{ .name = camera, .dma_mask = 0xffffffff },
+	{ .name = display, .dma_mask = 0xffffffff, .coherent = true },
+};
+static char machine_name[] = "test-1g";
+
+/* 1 GiB at 0x80000000: 768 MiB Normal, 256 MiB HighMem; two devices. */
+static const struct cmasim_config machine = {
+	.name = machine_name,
+	.mem_base = 0x80000000,
+	.mem_size = 1024 * MiB,
+	.page_size = 4096,
+	.page_shift = 12,
+	.max_page_order = 10,
+	.pageblock_order = 10,
+	.lowmem_size = 768 * MiB,
+	.nr_zones = 2,
+	.zones = {
+		{ CMASIM_ZONE_NORMAL, 0x80000000, 0xb0000000 },
+		{ CMASIM_ZONE_HIGHMEM, 0xb0000000, 0xc0000000 },
+	},
+	.nr_devices = 2,
+	.devices = devices,
+};
+
+/* What reading a trace gave: its records, the slot name of each (or ""), the first error. */
+struct run {
+	GArray *recs;
+	GPtrArray *names;
+	GError *error;
+};
+
+/* Whether record @r's op carries an id. */
+static bool has_id(const struct cmasim_record *r)
+{
+	switch (r->op) {
+	case CMASIM_OP_ALLOC:
+	case CMASIM_OP_FREE:
+	case CMASIM_OP_PIN:
+	case CMASIM_OP_UNPIN:
+	case CMASIM_OP_DMA_ALLOC:
+	case CMASIM_OP_DMA_FREE:
+	case CMASIM_OP_DMA:
+		return true;
+	case CMASIM_OP_CPU:
+		return r->a == CMASIM_CPU_BUFFER;
+	default:
+		return false;
+	}
+}
+
+/* Reads every record of an opened @t (NULL: @r->error is set) started on @cfg. */
+static void drain(struct cmasim_trace *t, const struct cmasim_config *cfg, uint64_t seed,
+		  struct run *r)
+{
+	struct cmasim_record rec;
+	int got;
+
+	r->recs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_record));
+	r->names = g_ptr_array_new_with_free_func(g_free);
+	if (!t)
+		return;
+	if (cmasim_trace_start(t, cfg, seed, &r->error)) {
+		while ((got = cmasim_trace_next(t, &rec, &r->error)) > 0) {
+			g_array_append_val(r->recs, rec);
+			g_ptr_array_add(r->names, g_strdup(has_id(&rec) ?
+					cmasim_trace_slot_name(t, rec.id) : ""));
+		}
+		cr_assert(got == 0 || r->error, "next returned -1 without an error");
+	}
+	cmasim_trace_close(t);
+}
+
+/* Reads the YAML @text on the test machine. */
+static void run_yaml(const char *text, uint64_t seed, struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	drain(cmasim_trace_open_data("t.yaml", text, strlen(text), &r->error), &machine, seed, r);
+}
+
+static void run_free(struct run *r)
+{
+	g_array_free(r->recs, TRUE);
+	g_ptr_array_free(r->names, TRUE);
+	g_clear_error(&r->error);
+}
+
+static const struct cmasim_record *rec_at(const struct run *r, unsigned int i)
+{
+	return &g_array_index(r->recs, struct cmasim_record, i);
+}
+
+/* Asserts that @got equals @want field by field, the source line too if @line. */
+static void expect_rec(const struct cmasim_record *got, const struct cmasim_record *want,
+		       bool line, unsigned int i)
+{
+	cr_expect_eq(got->time_ns, want->time_ns, "record %u: time %" PRIu64 " != %" PRIu64, i,
+		     got->time_ns, want->time_ns);
+	cr_expect_eq(got->op, want->op, "record %u: op %u != %u", i, got->op, want->op);
+	cr_expect_eq(got->a, want->a, "record %u: a %u != %u", i, got->a, want->a);
+	cr_expect_eq(got->b, want->b, "record %u: b %u != %u", i, got->b, want->b);
+	cr_expect_eq(got->c, want->c, "record %u: c %u != %u", i, got->c, want->c);
+	cr_expect_eq(got->id, want->id, "record %u: id %u != %u", i, got->id, want->id);
+	cr_expect_eq(got->x, want->x, "record %u: x %" PRIu64 " != %" PRIu64, i, got->x, want->x);
+	cr_expect_eq(got->y, want->y, "record %u: y %u != %u", i, got->y, want->y);
+	cr_expect_eq(got->reserved, 0, "record %u: reserved not zero", i);
+	if (line)
+		cr_expect_eq(got->line, want->line, "record %u: line %u != %u", i, got->line,
+			     want->line);
+}
+
+/* Asserts that two runs produced the same records and names. */
+static void expect_same(const struct run *a, const struct run *b, bool line)
+{
+	cr_assert_eq(a->recs->len, b->recs->len, "%u records != %u", a->recs->len, b->recs->len);
+	for (unsigned int i = 0; i < a->recs->len; i++) {
+		expect_rec(rec_at(b, i), rec_at(a, i), line, i);
+		cr_expect_str_eq(b->names->pdata[i], a->names->pdata[i], "record %u", i);
+	}
+}
+
+#define REC(t_, op_, a_, b_, c_, id_, x_, y_, line_) \
+	{ .time_ns = (t_), .op = CMASIM_OP_##op_, .a = (a_), .b = (b_), .c = (c_), \
+	  .id = (id_), .x = (x_), .y = (y_), .line = (line_) }
+#define ANY CMASIM_REC_ANY
+
+Test(trace, every_op_and_field)
+{
+	static const char text[] =
+		"name: ops\n"
+		"description: every op\n"
+		"seed: 7\n"
+		"machine: test-1g\n"
+		"devices: [camera, display]\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: unmovable, order: 3, count: 4, id: a }\n"
+		"  - { t: 1ns, op: alloc, migratetype: reclaimable, order: 2, pin: true, "
+		"pfn: 0x80004, id: b }\n"
+		"  - { t: 2us, op: pin, id: a }\n"
+		"  - { t: 3ms, op: unpin, id: a }\n"
+		"  - { t: 4s, op: free, id: a }\n"
+		"  - { t: 4s, op: dma_alloc, device: display, size: 8MiB, align: 4, atomic: true, "
+		"id: cam0 }\n"
+		"  - { t: 4.5s, op: dma, device: camera, buffer: cam0, direction: from_device, "
+		"bytes: 1 MiB }\n"
+		"  - { t: 5 s, op: cpu, buffer: cam0, access: write, bytes: 4KiB, pattern: stride, "
+		"stride: 64 }\n"
+		"  - { t: 5s, op: cpu, region: user, access: read, bytes: 0x1000, "
+		"pattern: random }\n"
+		"  - { t: 5s, op: cpu, region: lowmem, access: read, bytes: 100 }\n"
+		"  - { t: 6s, op: compact, zone: HighMem, order: 9 }\n"
+		"  - { t: 6s, op: compact }\n"
+		"  - { t: 7s, op: drop_caches }\n"
+		"  - { t: 8s, op: sample }\n"
+		"  - { t: 9s, op: dma_free, id: cam0 }\n"
+		"  - { t: 9s, op: dma_alloc, device: camera, size: 4096, id: 17 }\n"
+		"  - t: 10s\n"
+		"    op: alloc\n"
+		"    migratetype: movable\n"
+		"    order: 0\n"
+		"    id: \"a b\"\n";
+	static const struct cmasim_record want[] = {
+		REC(0, ALLOC, CMASIM_MT_UNMOVABLE, 3, 0, 0, 0, 4, 7),
+		REC(1, ALLOC, CMASIM_MT_RECLAIMABLE, 2, CMASIM_REC_PIN | CMASIM_REC_AT_PFN, 1,
+		    0x80004, 1, 8),
+		REC(2000, PIN, 0, 0, 0, 0, 0, 0, 9),
+		REC(3 * MS, UNPIN, 0, 0, 0, 0, 0, 0, 10),
+		REC(4000 * MS, FREE, 0, 0, 0, 0, 0, 0, 11),
+		/* cam0 takes the oldest free slot, a's */
+		REC(4000 * MS, DMA_ALLOC, 1, 4, CMASIM_REC_ATOMIC, 0, 8 * MiB, 0, 12),
+		REC(4500 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 0, MiB, 0, 13),
+		REC(5000 * MS, CPU, CMASIM_CPU_BUFFER, 1, CMASIM_PATTERN_STRIDE, 0, 4096, 64, 14),
+		REC(5000 * MS, CPU, CMASIM_CPU_USER, 0, CMASIM_PATTERN_RANDOM, 0, 4096, 0, 15),
+		REC(5000 * MS, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_SEQUENTIAL, 0, 100, 0, 16),
+		REC(6000 * MS, COMPACT, 1, 9, 0, 0, 0, 0, 17),
+		REC(6000 * MS, COMPACT, ANY, ANY, 0, 0, 0, 0, 18),
+		REC(7000 * MS, DROP_CACHES, 0, 0, 0, 0, 0, 0, 19),
+		REC(8000 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 20),
+		REC(9000 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 21),
+		REC(9000 * MS, DMA_ALLOC, 0, ANY, 0, 0, 4096, 0, 22),
+		REC(10000 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 23),
+	};
+	static const char *const names[] = {
+		"a", "b", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "", "cam0",
+		"17", "a b",
+	};
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
+	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
+		expect_rec(rec_at(&r, i), &want[i], true, i);
+		cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
+	}
+	run_free(&r);
+}
+
+Test(trace, header)
+{
+	static const char text[] =
+		"name: cam\n"
+		"description: \"1080p preview\"\n"
+		"seed: 0x2a\n"
+		"machine: armv7-1g\n"
+		"devices: [display, camera]\n"
+		"events: []\n";
+	struct cmasim_trace *t = cmasim_trace_open_data("dir/x.yaml", text, strlen(text), NULL);
+	const struct cmasim_trace_info *info;
+	struct cmasim_record rec;
+
+	cr_assert_not_null(t);
+	info = cmasim_trace_info(t);
+	cr_expect_str_eq(info->source, "dir/x.yaml");
+	cr_expect_str_eq(info->name, "cam");
+	cr_expect_str_eq(info->description, "1080p preview");
+	cr_expect_str_eq(info->machine, "armv7-1g");
+	cr_expect_eq(info->seed, 42);
+	cr_assert_eq(info->nr_devices, 2);
+	cr_expect_str_eq(info->devices[0], "display");
+	cr_expect_str_eq(info->devices[1], "camera");
+	cr_expect_null(info->devices[2]);
+	cr_assert(cmasim_trace_start(t, &machine, 0, NULL));
+	cr_expect_eq(cmasim_trace_next(t, &rec, NULL), 0);
+	cmasim_trace_close(t);
+
+	t = cmasim_trace_open_data("dir/wl.yaml", "events: []", 10, NULL);
+	cr_assert_not_null(t);
+	info = cmasim_trace_info(t);
+	cr_expect_str_eq(info->name, "wl", "default name is the base name without .yaml");
+	cr_expect_null(info->description);
+	cr_expect_null(info->machine);
+	cr_expect_eq(info->seed, 0);
+	cr_expect_eq(info->nr_devices, 0);
+	cmasim_trace_close(t);
+}
+
+Test(trace, op_names)
+{
+	static const char *const want[CMASIM_NR_OPS] = {
+		"alloc", "free", "pin", "unpin", "dma_alloc", "dma_free", "dma", "cpu",
+		"compact", "drop_caches", "sample",
+	};
+
+	for (int op = 0; op < CMASIM_NR_OPS; op++)
+		cr_expect_str_eq(cmasim_op_name(op), want[op]);
+}
+
+Test(trace, time_units)
+{
+	static const struct {
+		const char *text;
+		uint64_t ns;
+	} times[] = {
+		{ "0", 0 },
+		{ "1ns", 1 },
+		{ "0.000000002s", 2 },
+		{ "5ns", 5 },
+		{ "7us", 7000 },
+		{ "7.5 us", 7500 },
+		{ "0.0085ms", 8500 },
+		{ "3ms", 3 * MS },
+		{ "3.25ms", 3250000 },
+		{ "0.25s", 250 * MS },
+		{ "1.5 ms", 1500000 },
+		{ "2s", 2000 * MS },
+		{ "2.000s", 2000 * MS },
+		{ "18446744073s", UINT64_C(18446744073000000000) },
+		{ "18446744073.709551615s", UINT64_MAX },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(times); i++) {
+		char *text = g_strdup_printf("events:\n  - { t: %s, op: sample }\n", times[i].text);
+		struct run r;
+
+		run_yaml(text, 0, &r);
+		cr_expect_null(r.error, "%s: %s", times[i].text, r.error ? r.error->message : "");
+		if (!r.error) {
+			cr_assert_eq(r.recs->len, 1);
+			cr_expect_eq(rec_at(&r, 0)->time_ns, times[i].ns, "%s", times[i].text);
+		}
+		run_free(&r);
+		g_free(text);
+	}
+}
+
+/*
+ * repeat worked by hand: count 3, period 5ms from 10ms, block {0: alloc x,
+ * 1ms: free x, 6ms: sample}. Iteration 0's sample (16ms) overlaps
+ * iteration 1 (15ms..): at 16ms the explicit drop_caches goes first, then
+ * the repeat's records by iteration.
+ */
+Test(trace, repeat_by_hand)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 1ms, op: sample }\n"
+		"  - t: 10ms\n"
+		"    op: repeat\n"
+		"    count: 3\n"
+		"    period: 5ms\n"
+		"    events:\n"
+		"      - { t: 0, op: alloc, migratetype: movable, order: 1, id: x }\n"
+		"      - { t: 1ms, op: free, id: x }\n"
+		"      - { t: 6ms, op: sample }\n"
+		"  - { t: 16ms, op: drop_caches }\n"
+		"  - { t: 30ms, op: sample }\n";
+	static const struct cmasim_record want[] = {
+		REC(1 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 2),
+		REC(10 * MS, ALLOC, CMASIM_MT_MOVABLE, 1, 0, 0, 0, 1, 8),
+		REC(11 * MS, FREE, 0, 0, 0, 0, 0, 0, 9),
+		REC(15 * MS, ALLOC, CMASIM_MT_MOVABLE, 1, 0, 0, 0, 1, 8),
+		REC(16 * MS, DROP_CACHES, 0, 0, 0, 0, 0, 0, 11),
+		REC(16 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 10),	/* iteration 0 */
+		REC(16 * MS, FREE, 0, 0, 0, 0, 0, 0, 9),	/* iteration 1 */
+		REC(20 * MS, ALLOC, CMASIM_MT_MOVABLE, 1, 0, 0, 0, 1, 8),
+		REC(21 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 10),
+		REC(21 * MS, FREE, 0, 0, 0, 0, 0, 0, 9),
+		REC(26 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 10),
+		REC(30 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 12),
+	};
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
+	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++)
+		expect_rec(rec_at(&r, i), &want[i], true, i);
+	run_free(&r);
+}
+
+/* The documented churn draws, written again from the description alone. */
+struct model_ev {
+	uint64_t time;
+	bool alloc;
+	uint64_t k;
+	uint8_t order, mt;
+	bool pin;
+};
+
+static uint64_t model_next(uint64_t *s)
+{
+	uint64_t z;
+
+	*s += 0x9e3779b97f4a7c15ull;
+	z = *s;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int model_cmp(const void *pa, const void *pb)
+{
+	const struct model_ev *a = pa, *b = pb;
+
+	if (a->time != b->time)
+		return a->time < b->time ? -1 : 1;
+	if (a->alloc != b->alloc)
+		return a->alloc ? 1 : -1;	/* frees first */
+	return a->k < b->k ? -1 : a->k > b->k;
+}
+
+Test(trace, churn_against_model)
+{
+	static const char text[] =
+		"seed: 12345\n"
+		"events:\n"
+		"  - { t: 2ms, op: churn, duration: 5ms, rate: 1000, lifetime: 2ms, pin: 0.5,\n"
+		"      orders: {0: 80, 1: 10, 3: 10},\n"
+		"      migratetypes: {movable: 70, unmovable: 20, reclaimable: 10} }\n";
+	static const unsigned int order_v[] = { 0, 1, 3 }, order_w[] = { 80, 10, 10 };
+	static const unsigned int mt_v[] = { CMASIM_MT_MOVABLE, CMASIM_MT_UNMOVABLE,
+					     CMASIM_MT_RECLAIMABLE }, mt_w[] = { 70, 20, 10 };
+	struct model_ev ev[10];
+	uint32_t slot_of[5], queue[10], q_head = 0, q_tail = 0, next_slot = 0;
+	uint64_t state = 12345 ^ 0x9e3779b97f4a7c15ull;	/* generator index 0 */
+	unsigned int n = 0;
+	struct run r;
+
+	for (uint64_t k = 0; k < 5; k++) {
+		uint64_t r1 = model_next(&state), r2 = model_next(&state);
+		uint64_t r3 = model_next(&state), r4 = model_next(&state);
+		uint64_t x = r1 % 100, y = r2 % 100, life;
+		unsigned int i = 0, j = 0;
+		double u = ((r3 >> 11) + 1) / 9007199254740992.0;
+
+		while (x >= order_w[i])
+			x -= order_w[i++];
+		while (y >= mt_w[j])
+			y -= mt_w[j++];
+		life = (uint64_t)llround(-2e6 * log(u));
+		if (life < 1)
+			life = 1;
+		ev[n++] = (struct model_ev){ 2 * MS + k * MS, true, k, (uint8_t)order_v[i],
+					     (uint8_t)mt_v[j], (double)(r4 >> 11) < 0.5 * 0x1p53 };
+		ev[n++] = (struct model_ev){ 2 * MS + k * MS + life, false, k, 0, 0, false };
+	}
+	qsort(ev, n, sizeof(ev[0]), model_cmp);
+
+	run_yaml(text, 12345, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, n);
+	for (unsigned int i = 0; i < n; i++) {
+		struct cmasim_record want = { .time_ns = ev[i].time, .line = 3 };
+		char name[32];
+
+		if (ev[i].alloc) {
+			slot_of[ev[i].k] = q_head != q_tail ? queue[q_head++] : next_slot++;
+			want.op = CMASIM_OP_ALLOC;
+			want.a = ev[i].mt;
+			want.b = ev[i].order;
+			want.c = ev[i].pin ? CMASIM_REC_PIN : 0;
+			want.y = 1;
+		} else {
+			queue[q_tail++] = slot_of[ev[i].k];
+			want.op = CMASIM_OP_FREE;
+		}
+		want.id = slot_of[ev[i].k];
+		expect_rec(rec_at(&r, i), &want, true, i);
+		snprintf(name, sizeof(name), "churn0.%" PRIu64, ev[i].k);
+		cr_expect_str_eq(r.names->pdata[i], name, "record %u", i);
+	}
+
+	/* By hand: allocations every 1ms exactly from 2ms, k in order; frees after allocs. */
+	for (unsigned int i = 0, k = 0; i < n; i++) {
+		const struct cmasim_record *rec = rec_at(&r, i);
+		uint64_t kk;
+
+		cr_assert_eq(sscanf(r.names->pdata[i], "churn0.%" SCNu64, &kk), 1);
+		if (rec->op == CMASIM_OP_ALLOC) {
+			cr_expect_eq(kk, k);
+			cr_expect_eq(rec->time_ns, 2 * MS + k * MS);
+			k++;
+		} else {
+			cr_expect(rec->time_ns > 2 * MS + kk * MS && kk < k,
+				  "free of %" PRIu64 " before its allocation", kk);
+		}
+		cr_expect(i == 0 || rec->time_ns >= rec_at(&r, i - 1)->time_ns);
+	}
+	run_free(&r);
+}
+
+Test(trace, churn_seed_and_forever)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: churn, duration: 1s, rate: 2.5, lifetime: forever }\n";
+	struct run a, b;
+
+	/* rate 2.5/s: 400ms apart; forever: no frees; defaults: order 0, movable. */
+	run_yaml(text, 1, &a);
+	cr_assert_null(a.error, "%s", a.error->message);
+	cr_assert_eq(a.recs->len, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		const struct cmasim_record *rec = rec_at(&a, i);
+
+		cr_expect_eq(rec->op, CMASIM_OP_ALLOC);
+		cr_expect_eq(rec->time_ns, i * 400 * MS);
+		cr_expect_eq(rec->a, CMASIM_MT_MOVABLE);
+		cr_expect_eq(rec->b, 0);
+		cr_expect_eq(rec->c, 0);
+		cr_expect_eq(rec->id, i);
+	}
+	run_yaml(text, 2, &b);
+	expect_same(&a, &b, true);	/* nothing random shows */
+	run_free(&a);
+	run_free(&b);
+}
+
+/* Ties: explicit events first in file order, then generators by definition order. */
+Test(trace, merge_order)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: churn, duration: 3ms, rate: 1000, lifetime: forever }\n"
+		"  - { t: 1ms, op: sample }\n"
+		"  - { t: 1ms, op: churn, duration: 3ms, rate: 1000, lifetime: forever }\n"
+		"  - { t: 2ms, op: drop_caches }\n"
+		"  - { t: 2ms, op: sample }\n"
+		"  - { t: 9ms, op: compact }\n";
+	static const struct {
+		uint64_t time;
+		const char *what;
+	} want[] = {
+		{ 0, "churn0.0" },
+		{ 1 * MS, "sample" }, { 1 * MS, "churn0.1" }, { 1 * MS, "churn1.0" },
+		{ 2 * MS, "drop_caches" }, { 2 * MS, "sample" }, { 2 * MS, "churn0.2" },
+		{ 2 * MS, "churn1.1" },
+		{ 3 * MS, "churn1.2" },
+		{ 9 * MS, "compact" },
+	};
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
+	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
+		const struct cmasim_record *rec = rec_at(&r, i);
+		const char *what = rec->op == CMASIM_OP_ALLOC ? r.names->pdata[i] :
+				   cmasim_op_name(rec->op);
+
+		cr_expect_eq(rec->time_ns, want[i].time, "record %u", i);
+		cr_expect_str_eq(what, want[i].what, "record %u", i);
+	}
+	run_free(&r);
+}
+
+/* Ids shared by generators and user names: slots are handed out oldest-free first. */
+Test(trace, slots_reused)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, id: b }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, id: c }\n"
+		"  - { t: 1ms, op: free, id: b }\n"
+		"  - { t: 1ms, op: free, id: a }\n"
+		"  - { t: 2ms, op: alloc, migratetype: movable, order: 0, id: a }\n"
+		"  - { t: 2ms, op: alloc, migratetype: movable, order: 0, id: d }\n"
+		"  - { t: 2ms, op: alloc, migratetype: movable, order: 0, id: e }\n"
+		"  - { t: 3ms, op: free, id: b }\n";
+	static const uint32_t ids[] = { 0, 1, 2, 1, 0, 1, 0, 3 };
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_not_null(r.error);
+	/* b's slot went to a, which forgot b: the second free of b is an unknown id. */
+	cr_expect_str_eq(r.error->message,
+			 "t.yaml:10:29: unknown id \"b\" (expected a live alloc id)");
+	cr_assert_eq(r.recs->len, G_N_ELEMENTS(ids));
+	for (unsigned int i = 0; i < G_N_ELEMENTS(ids); i++)
+		cr_expect_eq(rec_at(&r, i)->id, ids[i], "record %u", i);
+	run_free(&r);
+}
+
+/* A trace using every op, generators and odd names, for the round trips. */
+static const char mixed[] =
+	"name: \"mixed: trace\"\n"
+	"description: \"with \\\"quotes\\\" and \\\\\"\n"
+	"seed: 99\n"
+	"machine: test-1g\n"
+	"devices: [camera]\n"
+	"events:\n"
+	"  - { t: 0, op: churn, duration: 20ms, rate: 1500, lifetime: 3ms, pin: 0.1,\n"
+	"      orders: {0: 5, 2: 1}, migratetypes: {unmovable: 1, movable: 3} }\n"
+	"  - { t: 1ms, op: alloc, migratetype: unmovable, order: 3, count: 4,\n"
+	"      id: \"odd id, {x}\" }\n"
+	"  - { t: 1ms, op: alloc, migratetype: movable, order: 1, pin: true, pfn: 0x80002,\n"
+	"      id: p }\n"
+	"  - { t: 1500us, op: dma_alloc, device: camera, size: 1MiB, align: 8, atomic: true,\n"
+	"      id: 5 }\n"
+	"  - { t: 2ms, op: repeat, count: 4, period: 3ms, events: [\n"
+	"      { t: 0, op: dma_alloc, device: display, size: 64KiB, id: buf },\n"
+	"      { t: 1us, op: dma, device: display, buffer: buf, direction: bidirectional,\n"
+	"        bytes: 4KiB },\n"
+	"      { t: 2us, op: cpu, buffer: buf, access: read, bytes: 4KiB, pattern: stride,\n"
+	"        stride: 128 },\n"
+	"      { t: 1ms, op: dma_free, id: buf } ] }\n"
+	"  - { t: 3ms, op: cpu, region: lowmem, access: write, bytes: 64 }\n"
+	"  - { t: 4ms, op: pin, id: \"odd id, {x}\" }\n"
+	"  - { t: 5ms, op: unpin, id: \"odd id, {x}\" }\n"
+	"  - { t: 6ms, op: compact, zone: Normal }\n"
+	"  - { t: 7ms, op: compact, order: 4 }\n"
+	"  - { t: 8ms, op: free, id: \"odd id, {x}\" }\n"
+	"  - { t: 9ms, op: dma, device: camera, buffer: 5, direction: to_device, bytes: 1 }\n"
+	"  - { t: 9ms, op: dma_free, id: 5 }\n"
+	"  - { t: 10ms, op: drop_caches }\n"
+	"  - { t: 30ms, op: sample }\n";
+
+/* Writes the started trace @t into a string; the caller frees it. */
+static char *write_to_string(struct cmasim_trace *t, bool binary, size_t *len)
+{
+	GError *error = NULL;
+	char *buf = NULL;
+	FILE *out = open_memstream(&buf, len);
+
+	cr_assert_not_null(out);
+	cr_assert(cmasim_trace_write(t, &machine, binary, out, &error), "%s",
+		  error ? error->message : "");
+	fclose(out);
+	return buf;
+}
+
+Test(trace, yaml_round_trip)
+{
+	struct cmasim_trace *t;
+	struct run a, b;
+	char *text;
+	size_t len;
+
+	run_yaml(mixed, 99, &a);
+	cr_assert_null(a.error, "%s", a.error->message);
+	cr_assert_gt(a.recs->len, 40);
+
+	t = cmasim_trace_open_data("mixed.yaml", mixed, strlen(mixed), NULL);
+	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
+	text = write_to_string(t, false, &len);
+	cmasim_trace_close(t);
+	cr_expect(strstr(text, "name: \"mixed: trace\"\n"), "%s", text);
+	cr_expect(strstr(text, "  - { t: 1500us, op: dma_alloc, device: camera, size: 1048576, "
+			 "align: 8, atomic: true, id: 5 }\n"), "%s", text);
+	cr_expect(strstr(text, "  - { t: 1ms, op: alloc, migratetype: unmovable, order: 3, "
+			 "count: 4, id: \"odd id, {x}\" }\n"), "%s", text);
+	cr_expect(strstr(text, "id: churn0.0 }\n"), "%s", text);
+
+	run_yaml(text, 0, &b);
+	cr_assert_null(b.error, "%s\n%s", b.error->message, text);
+	expect_same(&a, &b, false);
+
+	/* And a written trace writes itself again byte for byte. */
+	t = cmasim_trace_open_data("again.yaml", text, len, NULL);
+	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
+	{
+		size_t len2;
+		char *again = write_to_string(t, false, &len2);
+
+		cr_expect_str_eq(again, text);
+		free(again);
+	}
+	cmasim_trace_close(t);
+	free(text);
+	run_free(&a);
+	run_free(&b);
+}
+
+Test(trace, empty_events_written)
+{
+	static const char in[] = "name: e\nevents: []\n";
+	struct cmasim_trace *t = cmasim_trace_open_data("e.yaml", in, strlen(in), NULL);
+	size_t len;
+	char *text;
+
+	cr_assert(cmasim_trace_start(t, &machine, 3, NULL));
+	text = write_to_string(t, false, &len);
+	cr_expect_str_eq(text, "name: e\nseed: 3\nevents: []\n");
+	cmasim_trace_close(t);
+	free(text);
+}
+
+/* Reads binary @data on @cfg into @r. */
+static void run_binary(const char *data, size_t len, const struct cmasim_config *cfg,
+		       struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	drain(cmasim_trace_open_data("bin", data, len, &r->error), cfg, 0, r);
+}
+
+Test(trace, binary_round_trip)
+{
+	struct cmasim_trace *t;
+	const struct cmasim_trace_info *info;
+	struct run a, b;
+	char *data;
+	size_t len;
+
+	run_yaml(mixed, 99, &a);
+	cr_assert_null(a.error, "%s", a.error->message);
+	t = cmasim_trace_open_data("mixed.yaml", mixed, strlen(mixed), NULL);
+	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
+	data = write_to_string(t, true, &len);
+	cmasim_trace_close(t);
+	cr_expect_eq(memcmp(data, "CMASIMTR", 8), 0);
+
+	t = cmasim_trace_open_data("bin", data, len, NULL);
+	cr_assert_not_null(t);
+	info = cmasim_trace_info(t);
+	cr_expect_str_eq(info->name, "mixed: trace");
+	cr_expect_str_eq(info->description, "with \"quotes\" and \\");
+	cr_expect_str_eq(info->machine, "test-1g");
+	cr_expect_eq(info->seed, 99);
+	cr_assert_eq(info->nr_devices, 1);
+	cr_expect_str_eq(info->devices[0], "camera");
+	cmasim_trace_close(t);
+
+	run_binary(data, len, &machine, &b);
+	cr_assert_null(b.error, "%s", b.error->message);
+	cr_assert_eq(b.recs->len, a.recs->len);
+	for (unsigned int i = 0; i < a.recs->len; i++) {
+		char name[32];
+
+		expect_rec(rec_at(&b, i), rec_at(&a, i), true, i);
+		snprintf(name, sizeof(name), "slot%u", rec_at(&a, i)->id);
+		if (has_id(rec_at(&a, i)))
+			cr_expect_str_eq(b.names->pdata[i], name);
+	}
+	run_free(&b);
+	free(data);
+	run_free(&a);
+}
+
+Test(trace, binary_other_machine)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: display, size: 4096, id: d }\n"
+		"  - { t: 1ms, op: compact, zone: HighMem }\n"
+		"  - { t: 2ms, op: dma_alloc, device: camera, size: 4096, id: c }\n";
+	static char gpu[] = "gpu";
+	struct cmasim_device swapped[] = {
+		{ .name = gpu }, { .name = display }, { .name = camera },
+	};
+	struct cmasim_device no_camera[] = { { .name = display } };
+	struct cmasim_config m2 = machine, m3 = machine;
+	struct cmasim_trace *t;
+	struct run r;
+	char *data;
+	size_t len;
+
+	m2.devices = swapped;
+	m2.nr_devices = 3;
+	m2.nr_zones = 3;
+	m2.zones[0] = (struct cmasim_zone_config){ CMASIM_ZONE_DMA, 0x80000000, 0x81000000 };
+	m2.zones[1] = (struct cmasim_zone_config){ CMASIM_ZONE_NORMAL, 0x81000000, 0xb0000000 };
+	m2.zones[2] = (struct cmasim_zone_config){ CMASIM_ZONE_HIGHMEM, 0xb0000000, 0xc0000000 };
+	m3.devices = no_camera;
+	m3.nr_devices = 1;
+
+	t = cmasim_trace_open_data("x.yaml", text, strlen(text), NULL);
+	cr_assert(cmasim_trace_start(t, &machine, 0, NULL));
+	data = write_to_string(t, true, &len);
+	cmasim_trace_close(t);
+
+	run_binary(data, len, &m2, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, 3);
+	cr_expect_eq(rec_at(&r, 0)->a, 1, "display is device 1 of m2");
+	cr_expect_eq(rec_at(&r, 1)->a, 2, "HighMem is zone 2 of m2");
+	cr_expect_eq(rec_at(&r, 2)->a, 2, "camera is device 2 of m2");
+	run_free(&r);
+
+	run_binary(data, len, &m3, &r);
+	cr_assert_not_null(r.error);
+	cr_expect_eq(r.error->code, CMASIM_ERROR_VALUE);
+	cr_expect_str_eq(r.error->message,
+			 "bin: record 3: device \"camera\" is not in machine \"test-1g\"");
+	cr_expect_eq(r.recs->len, 2);
+	run_free(&r);
+
+	/* A stream cut inside a record. */
+	run_binary(data, len - 1, &machine, &r);
+	cr_assert_not_null(r.error);
+	cr_expect_str_eq(r.error->message, "bin: record 3: truncated (39 of 40 bytes)");
+	run_free(&r);
+	free(data);
+}
+
+Test(trace, files)
+{
+	GError *error = NULL;
+	char *dir = g_dir_make_tmp("cmasim-trace-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "t.yaml", NULL);
+	char *bin = g_build_filename(dir, "t.bin", NULL);
+	char *missing = g_build_filename(dir, "missing.yaml", NULL);
+	struct cmasim_trace *t;
+	FILE *out;
+	struct run a, b;
+
+	cr_assert_null(cmasim_trace_open(missing, &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_IO);
+	{
+		char *want = g_strdup_printf("%s: No such file or directory", missing);
+
+		cr_expect_str_eq(error->message, want);
+		g_free(want);
+	}
+	g_clear_error(&error);
+
+	cr_assert(g_file_set_contents(path, mixed, -1, NULL));
+	memset(&a, 0, sizeof(a));
+	drain(cmasim_trace_open(path, &a.error), &machine, 99, &a);
+	cr_assert_null(a.error, "%s", a.error->message);
+	cr_expect_str_eq(cmasim_trace_info(t = cmasim_trace_open(path, NULL))->source, path);
+	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
+	out = fopen(bin, "wb");
+	cr_assert(cmasim_trace_write(t, &machine, true, out, NULL));
+	fclose(out);
+	cmasim_trace_close(t);
+	memset(&b, 0, sizeof(b));
+	drain(cmasim_trace_open(bin, &b.error), &machine, 0, &b);
+	cr_assert_null(b.error, "%s", b.error->message);
+	cr_assert_eq(b.recs->len, a.recs->len);
+	for (unsigned int i = 0; i < a.recs->len; i++)
+		expect_rec(rec_at(&b, i), rec_at(&a, i), true, i);
+	run_free(&a);
+	run_free(&b);
+
+	g_remove(path);
+	g_remove(bin);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(bin);
+	g_free(missing);
+	g_free(dir);
+}
+
+/* Bad traces: where each fails and what it says. Events start on line 3. */
+#define P "name: bad\nevents:\n"
+
+static const struct bad {
+	const char *name;
+	const char *yaml;
+	int code;
+	unsigned int line, col;
+	const char *message;	/* after "t.yaml:line:col: " */
+} bad_traces[] = {
+	{ "unknown_op", P "  - { t: 0, op: alloc2 }\n", CMASIM_ERROR_VALUE, 3, 17,
+	  "unknown op \"alloc2\" (expected one of: alloc, free, pin, unpin, dma_alloc, dma_free, "
+	  "dma, cpu, compact, drop_caches, sample, churn, repeat)" },
+	{ "missing_op", P "  - { t: 0, id: a }\n", CMASIM_ERROR_KEY, 3, 5,
+	  "event has no \"op\"" },
+	{ "missing_t", P "  - { op: sample }\n", CMASIM_ERROR_KEY, 3, 5,
+	  "sample event has no \"t\"" },
+	{ "missing_order", P "  - { t: 0, op: alloc, migratetype: movable, id: a }\n",
+	  CMASIM_ERROR_KEY, 3, 5, "alloc event has no \"order\"" },
+	{ "unknown_key", P "  - { t: 0, op: free, id: a, colour: red }\n", CMASIM_ERROR_KEY, 3, 30,
+	  "unknown key \"colour\" in free event (expected one of: t, op, id)" },
+	{ "unknown_key_before_op", P "  - { t: 0, colour: red, op: sample }\n", CMASIM_ERROR_KEY,
+	  3, 13, "unknown key \"colour\" in sample event (expected one of: t, op)" },
+	{ "key_of_other_op", P "  - { t: 0, op: sample, size: 4 }\n", CMASIM_ERROR_KEY, 3, 25,
+	  "unknown key \"size\" in sample event (expected one of: t, op)" },
+	{ "duplicate_key", P "  - { t: 0, t: 1ms, op: sample }\n", CMASIM_ERROR_KEY, 3, 13,
+	  "duplicate key \"t\" (first given at 3:7)" },
+	{ "time_no_unit", P "  - { t: 12, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "expected a time such as 5ms, got \"12\"" },
+	{ "time_bad_unit", P "  - { t: 5min, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "expected a time such as 5ms, got \"5min\"" },
+	{ "time_two_spaces", P "  - { t: \"5  ms\", op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "expected a time such as 5ms, got \"5  ms\"" },
+	{ "time_negative", P "  - { t: -1ms, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "expected a time such as 5ms, got \"-1ms\"" },
+	{ "time_not_whole", P "  - { t: 1.5ns, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "time \"1.5ns\" is not a whole number of ns (expected a time such as 5ms)" },
+	{ "time_overflow", P "  - { t: 18446744074s, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "time \"18446744074s\" is too large (expected at most 18446744073s)" },
+	{ "time_backwards", P "  - { t: 5ms, op: sample }\n  - { t: 3ms, op: sample }\n",
+	  CMASIM_ERROR_VALUE, 4, 10, "time goes backwards: 3ms after 5ms" },
+	{ "freed_twice", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+	  "  - { t: 0, op: free, id: a }\n  - { t: 0, op: free, id: a }\n",
+	  CMASIM_ERROR_VALUE, 5, 27, "id \"a\" was already freed (at 4:27)" },
+	{ "free_unknown", P "  - { t: 0, op: free, id: nope }\n", CMASIM_ERROR_VALUE, 3, 27,
+	  "unknown id \"nope\" (expected a live alloc id)" },
+	{ "free_dma_id", P "  - { t: 0, op: dma_alloc, device: camera, size: 4KiB, id: d }\n"
+	  "  - { t: 0, op: free, id: d }\n", CMASIM_ERROR_VALUE, 4, 27,
+	  "id \"d\" is a dma_alloc buffer (expected a live alloc id)" },
+	{ "pin_dma_id", P "  - { t: 0, op: dma_alloc, device: camera, size: 4KiB, id: d }\n"
+	  "  - { t: 0, op: pin, id: d }\n", CMASIM_ERROR_VALUE, 4, 26,
+	  "id \"d\" is a dma_alloc buffer (expected a live alloc id)" },
+	{ "dma_on_alloc_id", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+	  "  - { t: 0, op: dma, device: camera, buffer: a, direction: to_device, bytes: 1 }\n",
+	  CMASIM_ERROR_VALUE, 4, 46, "id \"a\" is an alloc id (expected a live dma_alloc id)" },
+	{ "dma_free_freed", P "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: d }\n"
+	  "  - { t: 0, op: dma_free, id: d }\n  - { t: 0, op: cpu, buffer: d, access: read, "
+	  "bytes: 1 }\n", CMASIM_ERROR_VALUE, 5, 30, "id \"d\" was already freed (at 4:31)" },
+	{ "already_allocated", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+	  "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: a }\n", CMASIM_ERROR_VALUE, 4,
+	  57, "id \"a\" is already allocated (at 3:60)" },
+	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
+	  CMASIM_ERROR_VALUE, 3, 36,
+	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "header_device_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
+	  CMASIM_ERROR_VALUE, 1, 19,
+	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "order_out_of_range",
+	  P "  - { t: 0, op: alloc, migratetype: movable, order: 11, id: a }\n",
+	  CMASIM_ERROR_VALUE, 3, 53, "order 11 is out of range (expected 0..10)" },
+	{ "order_not_integer", P "  - { t: 0, op: compact, order: big }\n", CMASIM_ERROR_VALUE,
+	  3, 33, "expected an integer, got \"big\"" },
+	{ "pfn_misaligned",
+	  P "  - { t: 0, op: alloc, migratetype: movable, order: 3, pfn: 0x80004, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 61,
+	  "pfn 0x80004 is not aligned to order 3 (expected a multiple of 8)" },
+	{ "pfn_outside_ram",
+	  P "  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 0x1000, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 61,
+	  "pfn 0x1000 is outside RAM (expected 0x80000..0xbffff)" },
+	{ "pfn_with_count", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 2, "
+	  "pfn: 0x80000, id: a }\n", CMASIM_ERROR_VALUE, 3, 63,
+	  "count 2 with a pfn (expected count 1)" },
+	{ "bad_migratetype", P "  - { t: 0, op: alloc, migratetype: cma, order: 0, id: a }\n",
+	  CMASIM_ERROR_VALUE, 3, 37,
+	  "unknown migratetype \"cma\" (expected one of: unmovable, movable, reclaimable)" },
+	{ "bad_bool",
+	  P "  - { t: 0, op: alloc, migratetype: movable, order: 0, pin: maybe, id: a }\n",
+	  CMASIM_ERROR_VALUE, 3, 61, "expected true or false, got \"maybe\"" },
+	{ "bad_size", P "  - { t: 0, op: dma_alloc, device: camera, size: 64 lots, id: d }\n",
+	  CMASIM_ERROR_VALUE, 3, 50, "expected a size such as 64MiB, got \"64 lots\"" },
+	{ "size_zero", P "  - { t: 0, op: dma_alloc, device: camera, size: 0, id: d }\n",
+	  CMASIM_ERROR_VALUE, 3, 50, "size \"0\" is zero (expected a size greater than 0)" },
+	{ "bad_direction", P "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: d }\n"
+	  "  - { t: 0, op: dma, device: camera, buffer: d, direction: up, bytes: 1 }\n",
+	  CMASIM_ERROR_VALUE, 4, 60,
+	  "unknown direction \"up\" (expected one of: to_device, from_device, bidirectional)" },
+	{ "cpu_buffer_and_region", P "  - { t: 0, op: cpu, buffer: d, region: user, access: read, "
+	  "bytes: 1 }\n", CMASIM_ERROR_KEY, 3, 33,
+	  "cpu event has both \"buffer\" and \"region\" (expected exactly one)" },
+	{ "cpu_no_target", P "  - { t: 0, op: cpu, access: read, bytes: 1 }\n", CMASIM_ERROR_KEY,
+	  3, 5, "cpu event has no \"buffer\" or \"region\" (expected exactly one)" },
+	{ "cpu_stride_missing", P "  - { t: 0, op: cpu, region: user, access: read, bytes: 1, "
+	  "pattern: stride }\n", CMASIM_ERROR_KEY, 3, 5,
+	  "cpu event has no \"stride\" (pattern stride needs one)" },
+	{ "cpu_stride_unwanted", P "  - { t: 0, op: cpu, region: user, access: read, bytes: 1, "
+	  "stride: 64 }\n", CMASIM_ERROR_KEY, 3, 60,
+	  "\"stride\" without pattern stride (expected pattern: stride)" },
+	{ "zone_not_in_machine", P "  - { t: 0, op: compact, zone: DMA }\n", CMASIM_ERROR_VALUE,
+	  3, 32, "zone \"DMA\" is not in machine \"test-1g\" (expected one of: Normal, HighMem)" },
+	{ "header_key_after_events", P "  - { t: 0, op: sample }\nseed: 3\n",
+	  CMASIM_ERROR_KEY, 4, 1,
+	  "header key \"seed\" after \"events\" (events must be the last key)" },
+	{ "unknown_header_key", "name: x\ncolour: red\nevents: []\n", CMASIM_ERROR_KEY, 2, 1,
+	  "unknown key \"colour\" in the trace header (expected one of: name, description, seed, "
+	  "machine, devices, events)" },
+	{ "duplicate_header_key", "name: x\nname: y\nevents: []\n", CMASIM_ERROR_KEY, 2, 1,
+	  "duplicate key \"name\" (first given at 1:1)" },
+	{ "bad_seed", "seed: -1\nevents: []\n", CMASIM_ERROR_VALUE, 1, 7,
+	  "expected an unsigned integer for \"seed\", got \"-1\"" },
+	{ "no_events", "name: x\n", CMASIM_ERROR_KEY, 1, 1, "the trace has no \"events\"" },
+	{ "events_not_sequence", "events: 5\n", CMASIM_ERROR_TYPE, 1, 9,
+	  "expected a sequence for \"events\", got a scalar" },
+	{ "event_not_mapping", P "  - sample\n", CMASIM_ERROR_TYPE, 3, 5,
+	  "expected a mapping for an event, got a scalar" },
+	{ "id_not_scalar", P "  - { t: 0, op: free, id: [a] }\n", CMASIM_ERROR_TYPE, 3, 27,
+	  "expected a scalar for \"id\", got a sequence" },
+	{ "top_not_mapping", "- a\n", CMASIM_ERROR_TYPE, 1, 1,
+	  "expected a mapping at the top of the trace, got a sequence" },
+	{ "empty", "", CMASIM_ERROR_TYPE, 1, 1,
+	  "expected a mapping at the top of the trace, got nothing" },
+	{ "two_documents", "events: []\n---\nname: x\n", CMASIM_ERROR_TYPE, 2, 1,
+	  "a second document after the trace (expected one document)" },
+	{ "syntax", P "  - { t: 0, op: sample\n", CMASIM_ERROR_SYNTAX, 4, 1,
+	  "did not find expected ',' or '}' while parsing a flow mapping" },
+	{ "churn_in_repeat", P "  - { t: 0, op: repeat, count: 2, period: 1ms, events: [\n"
+	  "      { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s } ] }\n",
+	  CMASIM_ERROR_VALUE, 4, 19,
+	  "a repeat block cannot hold a churn (expected an explicit op)" },
+	{ "repeat_live_id", P "  - { t: 0, op: repeat, count: 3, period: 1ms, events: [\n"
+	  "      { t: 0, op: alloc, migratetype: movable, order: 0, id: x },\n"
+	  "      { t: 2ms, op: free, id: x } ] }\n", CMASIM_ERROR_VALUE, 4, 62,
+	  "in iteration 2 of 3: id \"x\" is already allocated (at 4:62)" },
+	{ "repeat_backwards", P "  - { t: 0, op: repeat, count: 3, period: 1ms, events: [\n"
+	  "      { t: 2ms, op: sample }, { t: 1ms, op: sample } ] }\n", CMASIM_ERROR_VALUE, 4, 36,
+	  "time goes backwards: 1ms after 2ms" },
+	{ "repeat_zero_period", P "  - { t: 0, op: repeat, count: 3, period: 0s, events: [\n"
+	  "      { t: 0, op: sample } ] }\n", CMASIM_ERROR_VALUE, 3, 43,
+	  "period \"0s\" is zero (expected a time greater than 0)" },
+	{ "repeat_count_zero", P "  - { t: 0, op: repeat, count: 0, period: 1s, events: [\n"
+	  "      { t: 0, op: sample } ] }\n", CMASIM_ERROR_VALUE, 3, 32,
+	  "count 0 is out of range (expected 1..4294967295)" },
+	{ "churn_order_range", P "  - { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s, "
+	  "orders: {11: 1} }\n", CMASIM_ERROR_VALUE, 3, 70,
+	  "order \"11\" is out of range (expected 0..10)" },
+	{ "churn_weights_zero", P "  - { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s, "
+	  "migratetypes: {movable: 0} }\n", CMASIM_ERROR_VALUE, 3, 75,
+	  "migratetypes weights sum to 0 (expected a positive weight)" },
+	{ "churn_rate_zero", P "  - { t: 0, op: churn, duration: 1s, rate: 0.0, lifetime: 1s }\n",
+	  CMASIM_ERROR_VALUE, 3, 44, "expected a rate greater than 0, got \"0.0\"" },
+	{ "churn_pin_range", P "  - { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s, "
+	  "pin: 1.5 }\n", CMASIM_ERROR_VALUE, 3, 66,
+	  "expected a probability between 0 and 1, got \"1.5\"" },
+	{ "churn_orders_scalar", P "  - { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s, "
+	  "orders: 3 }\n", CMASIM_ERROR_TYPE, 3, 69,
+	  "expected a mapping for \"orders\", got a scalar" },
+	{ "churn_missing_lifetime", P "  - { t: 0, op: churn, duration: 1s, rate: 1 }\n",
+	  CMASIM_ERROR_KEY, 3, 5, "churn event has no \"lifetime\"" },
+};
+
+Test(trace, bad_traces)
+{
+	cr_assert_geq(G_N_ELEMENTS(bad_traces), 25);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(bad_traces); i++) {
+		const struct bad *b = &bad_traces[i];
+		char *want = g_strdup_printf("t.yaml:%u:%u: %s", b->line, b->col, b->message);
+		struct run r;
+
+		run_yaml(b->yaml, 0, &r);
+		cr_expect_not_null(r.error, "%s: no error", b->name);
+		if (r.error) {
+			cr_expect_eq(r.error->domain, CMASIM_ERROR, "%s", b->name);
+			cr_expect_eq(r.error->code, b->code, "%s: code %d, expected %d", b->name,
+				     r.error->code, b->code);
+			cr_expect(!strcmp(r.error->message, want), "%s:\n  got  %s\n  want %s",
+				  b->name, r.error->message, want);
+		}
+		run_free(&r);
+		g_free(want);
+	}
+}
+
+/* Records before the bad one still come out: validation happens as they are produced. */
+Test(trace, error_after_good_records)
+{
+	struct run r;
+
+	run_yaml(P "  - { t: 0, op: sample }\n  - { t: 1ms, op: free, id: q }\n", 0, &r);
+	cr_assert_not_null(r.error);
+	cr_expect_eq(r.recs->len, 1);
+	run_free(&r);
+}
