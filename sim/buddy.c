@@ -78,14 +78,18 @@ static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t 
 	f->state = FRAME_TAIL;
 }
 
-/* move_to_free_list(): to the head of @mt's list of the block's order. */
+/*
+ * move_to_free_list(): to the tail of @mt's list of the block's order, so
+ * that moved pages are not the next to be handed out (list_move_tail()
+ * since Linux 5.10).
+ */
 static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
 			      unsigned int mt)
 {
 	unsigned int order = mem->frames[idx].order;
 
 	del_from_free_list(mem, z, idx);
-	add_to_free_list(mem, z, idx, order, mt, false);
+	add_to_free_list(mem, z, idx, order, mt, true);
 }
 
 /* Whether @idx heads a free block of exactly @order in @z (page_is_buddy()). */
@@ -395,12 +399,10 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
-bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
-			      unsigned int order, enum cmasim_wmark mark,
-			      enum cmasim_zone_type highest_zone, enum cmasim_migratetype mt)
+/* __zone_watermark_ok() */
+static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
+			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, unsigned int mt)
 {
-	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, false);
-	const struct zone *z = &mem->zones[zone];
 	bool alloc_cma = mt == CMASIM_MT_MOVABLE;
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
@@ -421,6 +423,15 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 	return false;
 }
 
+bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
+			      unsigned int order, enum cmasim_wmark mark,
+			      enum cmasim_zone_type highest_zone, enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, false);
+	g_return_val_if_fail(highest_zone < CMASIM_NR_ZONE_TYPES, false);
+	return watermark_ok(mem, &mem->zones[zone], order, mark, highest_zone, mt);
+}
+
 int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 		       enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone,
 		       uint64_t *pfn)
@@ -434,7 +445,7 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 			struct zone *z = &mem->zones[i];
 
 			if (z->type > highest_zone ||
-			    !cmasim_zone_watermark_ok(mem, i, order, passes[p], highest_zone, mt))
+			    !watermark_ok(mem, z, order, passes[p], highest_zone, mt))
 				continue;
 			uint32_t idx = rmqueue(mem, z, order, mt);
 			if (idx == NIL)

@@ -52,6 +52,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 #define MIN_PAGE_SIZE (4u << 10)
 #define MAX_PAGE_SIZE (64u << 10)
 
+/* The defaults include/cmasim/config.h documents for costs:, which no config can set yet. */
+#define DEFAULT_BUDDY_OP_NS 200
+#define DEFAULT_PAGE_ZERO_NS 1000
+
 static const char *const zone_names[CMASIM_NR_ZONE_TYPES] = {
 	[CMASIM_ZONE_DMA] = "DMA",
 	[CMASIM_ZONE_DMA32] = "DMA32",
@@ -181,15 +185,22 @@ static bool scan_events(struct loader *ld, const char *data, size_t len)
 	return true;
 }
 
+/* True if scalar @node's text is exactly @s; an embedded NUL never matches. */
+static bool scalar_is(const yaml_node_t *node, const char *s)
+{
+	size_t n = strlen(s);
+
+	return node->type == YAML_SCALAR_NODE && node->data.scalar.length == n &&
+	       memcmp(node->data.scalar.value, s, n) == 0;
+}
+
 /* A YAML null written plainly: "", "~" or "null". */
 static bool is_null(const yaml_node_t *node)
 {
-	const char *s = (const char *)node->data.scalar.value;
-
 	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return false;
-	return node->data.scalar.length == 0 || !strcmp(s, "~") || !strcmp(s, "null") ||
-	       !strcmp(s, "Null") || !strcmp(s, "NULL");
+	return node->data.scalar.length == 0 || scalar_is(node, "~") ||
+	       scalar_is(node, "null") || scalar_is(node, "Null") || scalar_is(node, "NULL");
 }
 
 /* "a mapping" and the like, for "expected X, got Y". */
@@ -232,15 +243,6 @@ static char *quote(const yaml_node_t *node)
 			g_string_append_c(out, (char)c);
 	}
 	return g_string_free(out, FALSE);
-}
-
-/* True if scalar @node's text is exactly @s; an embedded NUL never matches. */
-static bool scalar_is(const yaml_node_t *node, const char *s)
-{
-	size_t n = strlen(s);
-
-	return node->type == YAML_SCALAR_NODE && node->data.scalar.length == n &&
-	       memcmp(node->data.scalar.value, s, n) == 0;
 }
 
 /* Checks that @node is of @kind; false with a TYPE error naming @path otherwise. */
@@ -542,7 +544,7 @@ static size_t seq_len(const yaml_node_t *node)
 typedef bool (*entry_reader)(struct loader *ld, const struct field *f, const char *where,
 			     void *entries, size_t i);
 
-/* Checks @seq is a sequence of mappings and hands each item's fields to @read. */
+/* Hands the fields of each mapping in sequence @seq to @read; false on the first bad item. */
 static bool read_list(struct loader *ld, const yaml_node_t *seq, const char *path,
 		      const struct field_spec *specs, size_t nr_specs, entry_reader read,
 		      void *entries)
@@ -954,6 +956,8 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	cfg->source = g_strdup(source);
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
+	cfg->costs.buddy_op_ns = DEFAULT_BUDDY_OP_NS;
+	cfg->costs.page_zero_ns = DEFAULT_PAGE_ZERO_NS;
 	if (!load_top(&ld, yaml_document_get_root_node(&doc), cfg))
 		goto fail;
 	if (!cfg->name)
@@ -1013,10 +1017,28 @@ struct cmasim_config *cmasim_config_load_file(const char *path, GError **error)
 	return cmasim_config_load_data(path, data, len, error);
 }
 
+int cmasim_config_device(const struct cmasim_config *cfg, const char *name)
+{
+	unsigned int i;
+
+	g_return_val_if_fail(cfg != NULL && name != NULL, -1);
+
+	for (i = 0; i < cfg->nr_devices; i++) {
+		if (!strcmp(cfg->devices[i].name, name))
+			return (int)i;
+	}
+	return -1;
+}
+
 void cmasim_config_free(struct cmasim_config *cfg)
 {
+	unsigned int i;
+
 	if (!cfg)
 		return;
+	for (i = 0; i < cfg->nr_devices; i++)
+		g_free(cfg->devices[i].name);
+	g_free(cfg->devices);
 	g_free(cfg->source);
 	g_free(cfg->name);
 	g_free(cfg->description);

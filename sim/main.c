@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
+
 #include "cmasim/buddy.h"
 #include "cmasim/config.h"
 #include "cmasim/engine.h"
@@ -267,6 +269,8 @@ static int cmd_run(int argc, char **argv)
 	struct outfile out = { 0 }, tl = { 0 };
 	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
 	struct cmasim_run_options opts = { .timeline_interval_ns = 10000000 };
+	const struct cmasim_trace_info *info;
+	g_autoptr(GString) text = NULL;
 	int ret = 1;
 
 	if (!parse_options("run", "[WORKLOAD]",
@@ -297,7 +301,7 @@ static int cmd_run(int argc, char **argv)
 
 	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
 		goto out;
-	const struct cmasim_trace_info *info = cmasim_trace_info(w.trace);
+	info = cmasim_trace_info(w.trace);
 	if (!seed)
 		opts.seed = info->seed;
 	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
@@ -310,7 +314,7 @@ static int cmd_run(int argc, char **argv)
 	if (!r)
 		goto out;
 
-	g_autoptr(GString) text = g_string_new(NULL);
+	text = g_string_new(NULL);
 	cmasim_report_results(r, cfg, fmt, text);
 	fputs(text->str, out.f);
 	if (outfile_close(&tl, true, &error) && outfile_close(&out, true, &error))

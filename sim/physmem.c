@@ -3,7 +3,10 @@
  * Page frames, zones and pageblocks: building a machine from its config and
  * keeping the per-pageblock counters that make every figure O(1).
  */
+/* MAP_ANONYMOUS and madvise() */
+#define _DEFAULT_SOURCE
 #include <string.h>
+#include <sys/mman.h>
 
 #include "mm.h"
 
@@ -31,10 +34,10 @@ static unsigned int mixed_column(unsigned int pb_mt)
 /* Whether @pb holds an allocated page of a type other than its own. */
 static bool pageblock_mixed(const struct pageblock *pb)
 {
-	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
-		if (pb->nr_alloc[t] && t != pb->mt)
-			return true;
-	return false;
+	unsigned int held = (pb->nr_alloc[0] != 0) | (pb->nr_alloc[1] != 0) << 1 |
+			    (pb->nr_alloc[2] != 0) << 2;
+
+	return held & ~(1U << pb->mt);
 }
 
 /* Applies @delta pages of type @mt to one pageblock, keeping its zone's mixed count. */
@@ -108,15 +111,20 @@ static uint64_t int_sqrt(uint64_t x)
 	return r;
 }
 
+/*
+ * Zones whose min watermark is capped: __GFP_HIGH and PF_MEMALLOC requests
+ * rarely need their pages. Mainline treats ZONE_MOVABLE like HighMem here
+ * since late 2022 ("!ZONE_HIGHMEM and !ZONE_MOVABLE pages").
+ */
 static bool zone_is_highmem(const struct zone *z)
 {
-	return z->type == CMASIM_ZONE_HIGHMEM;
+	return z->type == CMASIM_ZONE_HIGHMEM || z->type == CMASIM_ZONE_MOVABLE;
 }
 
 /*
  * Watermarks as __setup_per_zone_wmarks() sets them, from min_free_kbytes
- * as init_per_zone_wmark_min() derives it (Linux 6.1, mm/page_alloc.c),
- * with watermark_scale_factor at its default of 10.
+ * as init_per_zone_wmark_min() derives it (mm/page_alloc.c), with
+ * watermark_scale_factor at its default of 10.
  */
 static void setup_watermarks(struct cmasim_mem *mem)
 {
@@ -145,7 +153,6 @@ static void setup_watermarks(struct cmasim_mem *mem)
 		uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
 
 		if (zone_is_highmem(z))
-			/* Highmem is of little use to __GFP_HIGH: cap its min. */
 			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->managed / 1024, 32, 128);
 		else
 			z->wmark[CMASIM_WMARK_MIN] = tmp;
@@ -199,6 +206,21 @@ static void mark_holes(struct cmasim_mem *mem)
 	}
 }
 
+/*
+ * Zeroed memory for the frame array, backed by huge pages where the host
+ * allows: a free touches frames all over it, and with 4 KiB host pages
+ * the TLB misses would cost more than the allocator's own work.
+ */
+static void *frames_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		g_error("cannot map %zu bytes for the frame array", bytes);
+	madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
 /* Frees [start, end) as maximal aligned blocks, as __free_pages_memory() does. */
 static void boot_free_range(struct cmasim_mem *mem, uint32_t start, uint32_t end)
 {
@@ -225,7 +247,7 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 	mem->pb_order = cfg->pageblock_order;
 	mem->nr_zones = cfg->nr_zones;
 	/* Zeroed frames are FRAME_TAIL: nothing is a head until boot frees it. */
-	mem->frames = g_new0(struct frame, mem->nr_frames);
+	mem->frames = frames_alloc((size_t)mem->nr_frames * sizeof(struct frame));
 	mem->pageblocks = g_new0(struct pageblock, mem->nr_frames >> mem->pb_order);
 
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
@@ -270,7 +292,7 @@ void cmasim_mem_free(struct cmasim_mem *mem)
 {
 	if (!mem)
 		return;
-	g_free(mem->frames);
+	munmap(mem->frames, (size_t)mem->nr_frames * sizeof(struct frame));
 	g_free(mem->pageblocks);
 	g_free(mem);
 }

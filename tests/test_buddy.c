@@ -702,7 +702,7 @@ Test(buddy, steal_unmovable_half_rule_met_by_alike_pages)
 	cr_assert_eq(cmasim_zone_nr_mixed_pageblocks(mem, 0, T_U), 1);
 }
 
-Test(buddy, steal_whole_block_moves_to_head_in_ascending_walk)
+Test(buddy, steal_whole_block_moves_to_tail_in_ascending_walk)
 {
 	boot(CFG_P);
 	p_fill_others();
@@ -714,12 +714,13 @@ Test(buddy, steal_whole_block_moves_to_head_in_ascending_walk)
 	AT(4, 1, T_M);
 	ZONE(0, "M0:3,1 M1:6");
 	/*
-	 * Order 1: M1's 6. The walk of pageblock 0 moves 1, then 3 to the head
-	 * of U0 (so 3 ends up first), and 6 to U1. free 4, movable 4 (0, 2, 4,
-	 * 5), alike 0: 4 >= 4, claimed. U0's first block is 3.
+	 * Order 1: M1's 6. The walk of pageblock 0 moves 1, then 3 to the tail
+	 * of U0 (6.1's move_to_free_list() is list_move_tail(), so 1 stays
+	 * first), and 6 to U1. free 4, movable 4 (0, 2, 4, 5), alike 0:
+	 * 4 >= 4, claimed. U0's first block is 1.
 	 */
-	cr_assert_eq(ALLOC(0, T_U), 3);
-	ZONE(0, "U0:1 U1:6");
+	cr_assert_eq(ALLOC(0, T_U), 1);
+	ZONE(0, "U0:3 U1:6");
 	PBS(0, "U");
 }
 
@@ -1363,13 +1364,13 @@ Test(buddy, watermark_ok_cma_excluded_for_non_movable)
 	cr_assert(WM_OK(0, 0, HIGH, CMASIM_ZONE_NORMAL, T_U));
 	/*
 	 * UNMOVABLE order 0: fallback order 0, M0's 15; walk [12, 16): 13, 15
-	 * to the head of U0 in turn; free 2, movable 2 (12, 14), alike 0;
-	 * 2 >= 2: claimed. U0's first is 15.
+	 * to the tail of U0 in turn; free 2, movable 2 (12, 14), alike 0;
+	 * 2 >= 2: claimed. U0's first is 13.
 	 */
-	cr_assert_eq(ALLOC(0, T_U), 15);
-	ZONE(0, "M0:11,9,7,5,3,1 U0:13 C2:60");
-	PBS(12, "U");
 	cr_assert_eq(ALLOC(0, T_U), 13);
+	ZONE(0, "M0:11,9,7,5,3,1 U0:15 C2:60");
+	PBS(12, "U");
+	cr_assert_eq(ALLOC(0, T_U), 15);
 	ZONE(0, "M0:11,9,7,5,3,1 C2:60");
 	/* nr_free 10: UNMOVABLE order 0: 10 - 4 = 6 <= high 6, > low 5. */
 	cr_assert(!WM_OK(0, 0, HIGH, CMASIM_ZONE_NORMAL, T_U));

@@ -293,7 +293,8 @@ static void do_alloc_at(struct sim *s, uint64_t step)
 	rc = cmasim_alloc_pages_at(s->mem, pfn, order, mt);
 	s->nat++;
 	if (outside)
-		CHECK(rc == -EINVAL, "%s step %" PRIu64 ": alloc_at(%" PRIu64 ", %u) outside RAM = %d",
+		CHECK(rc == -EINVAL, "%s step %" PRIu64 ": alloc_at(%" PRIu64
+		      ", %u) outside RAM = %d",
 		      s->cfg->name, step, pfn, order, rc);
 	else if (cross)
 		CHECK(rc == -EINVAL || (rc == -EBUSY && (hole || busy)), "%s step %" PRIu64
@@ -349,7 +350,8 @@ static void checkpoint_pageblocks(struct sim *s, uint64_t step)
 	uint64_t pbnr = (uint64_t)1 << s->pb_order;
 
 	for (unsigned int z = 0; z < s->nz; z++) {
-		uint64_t mixed[CMASIM_NR_MIGRATETYPES] = { 0 }, types[CMASIM_NR_MIGRATETYPES] = { 0 };
+		uint64_t mixed[CMASIM_NR_MIGRATETYPES] = { 0 };
+		uint64_t types[CMASIM_NR_MIGRATETYPES] = { 0 };
 
 		for (uint64_t pb = s->zstart[z]; pb < s->zend[z]; pb += pbnr) {
 			enum cmasim_migratetype t;
@@ -362,8 +364,9 @@ static void checkpoint_pageblocks(struct sim *s, uint64_t step)
 			t = cmasim_get_pageblock_migratetype(s->mem, pb);
 			types[t]++;
 			if (is_cma(s, pb))
-				CHECK(t == CMASIM_MT_CMA, "%s step %" PRIu64 ": CMA pageblock %" PRIu64
-				      " re-typed %s", s->cfg->name, step, pb, cmasim_migratetype_name(t));
+				CHECK(t == CMASIM_MT_CMA, "%s step %" PRIu64 ": CMA pageblock %"
+				      PRIu64 " re-typed %s", s->cfg->name, step, pb,
+				      cmasim_migratetype_name(t));
 			else
 				CHECK(t == CMASIM_MT_UNMOVABLE || t == CMASIM_MT_MOVABLE ||
 				      t == CMASIM_MT_RECLAIMABLE, "%s step %" PRIu64 ": pageblock %"
@@ -372,7 +375,8 @@ static void checkpoint_pageblocks(struct sim *s, uint64_t step)
 			for (uint64_t p = pb; p < pb + pbnr; p++) {
 				uint8_t f = *frame(s, p);
 
-				if (f != FREE_FRAME && f != HOLE_FRAME && (enum cmasim_migratetype)(f - 1) != t)
+				if (f != FREE_FRAME && f != HOLE_FRAME &&
+				    (enum cmasim_migratetype)(f - 1) != t)
 					mix = true;
 			}
 			if (mix)
@@ -382,14 +386,14 @@ static void checkpoint_pageblocks(struct sim *s, uint64_t step)
 			uint64_t got = cmasim_zone_nr_mixed_pageblocks(s->mem, z, mt);
 
 			CHECK(got == mixed[mt], "%s step %" PRIu64 ": zone %u mixed %s = %" PRIu64
-			      ", model %" PRIu64, s->cfg->name, step, z, cmasim_migratetype_name(mt),
-			      got, mixed[mt]);
+			      ", model %" PRIu64, s->cfg->name, step, z,
+			      cmasim_migratetype_name(mt), got, mixed[mt]);
 			if (s->zhole[z])
 				continue;
 			got = cmasim_zone_nr_pageblocks(s->mem, z, mt);
-			CHECK(got == types[mt], "%s step %" PRIu64 ": zone %u pageblocks %s = %" PRIu64
-			      ", counted %" PRIu64, s->cfg->name, step, z, cmasim_migratetype_name(mt),
-			      got, types[mt]);
+			CHECK(got == types[mt], "%s step %" PRIu64 ": zone %u pageblocks %s = %"
+			      PRIu64 ", counted %" PRIu64, s->cfg->name, step, z,
+			      cmasim_migratetype_name(mt), got, types[mt]);
 		}
 	}
 }
@@ -581,19 +585,23 @@ Test(random, highmem_hole, .timeout = 300)
 }
 
 /*
- * One Normal zone of 512 pages, pageblocks of 4 pages under blocks of 32.
- * CMA: a run of four pageblocks [400, 416) (which merge with each other)
- * and a lone one at 256, inside what boot made one order-5 block.
+ * 512 pages, pageblocks of 4 pages under blocks of 32; DMA [0, 100) and
+ * Normal [100, 512), a boundary inside an order-5 block, so buddies across
+ * it exist and must never merge. CMA: a run of four pageblocks [400, 416)
+ * (which merge with each other), a lone one at 256, inside what boot made
+ * one order-5 block, and 96, the last pageblock of DMA.
  */
 Test(random, small_pageblocks, .timeout = 300)
 {
-	static const uint64_t cma[] = { 400, 404, 408, 412, 256 };
+	static const uint64_t cma[] = { 400, 404, 408, 412, 256, 96 };
 
 	run("name: small-pageblocks\n"
 	    "memory:\n"
 	    "  size: 2MiB\n"
 	    "  max_page_order: 5\n"
-	    "  pageblock_order: 2\n",
+	    "  pageblock_order: 2\n"
+	    "  lowmem: 2MiB\n"
+	    "  dma_zone: 400KiB\n",
 	    0x0123456789abcdefULL, cma, G_N_ELEMENTS(cma), STEPS);
 }
 

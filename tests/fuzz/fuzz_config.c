@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target for the machine config loader. Any bytes must give either
+ * a config that keeps the promises of include/cmasim/config.h or one error in
+ * the cmasim domain that points into the input; never a crash, a leak or
+ * undefined behaviour (the build adds ASan and UBSan).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmasim/config.h"
+#include "cmasim/error.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Aborts, so that libFuzzer keeps the input, unless @cfg is a machine physmem can build. */
+static void check_config(const struct cmasim_config *cfg)
+{
+	uint64_t end = cfg->mem_base + cfg->mem_size;
+	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t prev_end = cfg->mem_base;
+
+	if (cfg->page_size != 1u << cfg->page_shift || cfg->mem_size == 0 ||
+	    cfg->mem_size % pageblock || end < cfg->mem_base ||
+	    cfg->pageblock_order > cfg->max_page_order ||
+	    cfg->max_page_order > CMASIM_ORDER_LIMIT ||
+	    cfg->nr_zones == 0 || cfg->nr_zones > CMASIM_NR_ZONE_TYPES ||
+	    cfg->zones[0].start != cfg->mem_base || cfg->zones[cfg->nr_zones - 1].end != end ||
+	    cfg->lowmem_size > cfg->mem_size || !cfg->name)
+		abort();
+	for (unsigned int i = 0; i < cfg->nr_zones; i++) {
+		const struct cmasim_zone_config *z = &cfg->zones[i];
+
+		if (z->start >= z->end || (z->end - z->start) % pageblock ||
+		    (i > 0 && (z->start != cfg->zones[i - 1].end ||
+			       z->type <= cfg->zones[i - 1].type)))
+			abort();
+	}
+	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
+		const struct cmasim_hole *h = &cfg->holes[i];
+
+		if (h->size == 0 || h->start < prev_end || h->size > end - h->start ||
+		    h->start % pageblock || h->size % pageblock)
+			abort();
+		prev_end = h->start + h->size;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg =
+		cmasim_config_load_data("fuzz.yaml", (const char *)data, size, &error);
+
+	/* exactly one of the two, and every message says where: "fuzz.yaml:L:C: ..." */
+	if (!cfg == !error)
+		abort();
+	if (error && (error->domain != CMASIM_ERROR ||
+		      strncmp(error->message, "fuzz.yaml:", 10) != 0))
+		abort();
+	if (cfg)
+		check_config(cfg);
+	cmasim_config_free(cfg);
+	g_clear_error(&error);
+	return 0;
+}

@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The machine config loader: shipped configs, the size syntax, each zone
+ * layout form, and a table of bad inputs with the exact error each gives.
+ *
+ * Expected values are worked out by hand in the comments, not copied from
+ * the loader's output, so a change in how it derives zones shows up here.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "cmasim/config.h"
+#include "cmasim/error.h"
+
+#define KiB (UINT64_C(1) << 10)
+#define MiB (UINT64_C(1) << 20)
+#define GiB (UINT64_C(1) << 30)
+#define TiB (UINT64_C(1) << 40)
+
+/* Loads NUL-terminated @yaml under the name "t.yaml"; NULL with @error set on failure. */
+static struct cmasim_config *load(const char *yaml, GError **error)
+{
+	return cmasim_config_load_data("t.yaml", yaml, strlen(yaml), error);
+}
+
+/* Loads @yaml, which must be valid; fails the test with the loader's message otherwise. */
+static struct cmasim_config *load_ok(const char *yaml)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg = load(yaml, &error);
+
+	cr_assert_not_null(cfg, "%s\n--- for ---\n%s", error ? error->message : "?", yaml);
+	return cfg;
+}
+
+/* Asserts zone @i of @cfg is @type over [@start, @end). */
+static void assert_zone(const struct cmasim_config *cfg, unsigned int i,
+			enum cmasim_zone_type type, uint64_t start, uint64_t end)
+{
+	cr_assert_lt(i, cfg->nr_zones);
+	cr_assert_eq(cfg->zones[i].type, type, "zone %u: type %d, expected %d", i,
+		     cfg->zones[i].type, type);
+	cr_assert_eq(cfg->zones[i].start, start, "zone %u: start %#" PRIx64 ", expected %#" PRIx64,
+		     i, cfg->zones[i].start, start);
+	cr_assert_eq(cfg->zones[i].end, end, "zone %u: end %#" PRIx64 ", expected %#" PRIx64, i,
+		     cfg->zones[i].end, end);
+}
+
+/* What a shipped config must derive to. */
+struct shipped {
+	const char *file;
+	const char *name;
+	uint64_t base, size, lowmem_size;
+	unsigned int pageblock_order;
+	unsigned int nr_zones;
+	struct cmasim_zone_config zones[3];
+	unsigned int nr_holes;
+	struct cmasim_hole hole;
+};
+
+static const struct shipped shipped[] = {
+	{
+		/* 768 MiB from 0x80000000 ends at 0xB0000000; 1 GiB ends at 0xC0000000 */
+		.file = "armv7-1g.yaml", .name = "armv7-1g",
+		.base = 0x80000000, .size = 1 * GiB, .lowmem_size = 768 * MiB,
+		.pageblock_order = 10,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_NORMAL, 0x80000000, 0xB0000000 },
+			{ CMASIM_ZONE_HIGHMEM, 0xB0000000, 0xC0000000 },
+		},
+	},
+	{
+		/* 512 MiB is below the 768 MiB lowmem limit: one Normal zone */
+		.file = "armv6-512m.yaml", .name = "armv6-512m",
+		.base = 0, .size = 512 * MiB, .lowmem_size = 512 * MiB,
+		.pageblock_order = 10,
+		.nr_zones = 1,
+		.zones = { { CMASIM_ZONE_NORMAL, 0, 0x20000000 } },
+	},
+	{
+		/* 128 MiB = 0x08000000 from 0xA0000000 */
+		.file = "xscale-vivt.yaml", .name = "xscale-vivt",
+		.base = 0xA0000000, .size = 128 * MiB, .lowmem_size = 128 * MiB,
+		.pageblock_order = 10,
+		.nr_zones = 1,
+		.zones = { { CMASIM_ZONE_NORMAL, 0xA0000000, 0xA8000000 } },
+	},
+	{
+		/* 4 GiB from 0x80000000 ends at 0x1_8000_0000, past 32 bits (LPAE) */
+		.file = "arm-lpae-4g.yaml", .name = "arm-lpae-4g",
+		.base = 0x80000000, .size = 4 * GiB, .lowmem_size = 768 * MiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_NORMAL, 0x80000000, 0xB0000000 },
+			{ CMASIM_ZONE_HIGHMEM, 0xB0000000, 0x180000000 },
+		},
+	},
+	{
+		/*
+		 * 8 GiB usable plus the 1 GiB hole span 9 GiB = 0x2_4000_0000.
+		 * DMA32 is 4 GiB - 16 MiB; Normal is the 5 GiB above 4 GiB. No
+		 * HighMem, so every zone is lowmem.
+		 */
+		.file = "x86-64-8g.yaml", .name = "x86-64-8g",
+		.base = 0, .size = 9 * GiB, .lowmem_size = 9 * GiB,
+		.pageblock_order = 9,
+		.nr_zones = 3,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0, 0x1000000 },
+			{ CMASIM_ZONE_DMA32, 0x1000000, 0x100000000 },
+			{ CMASIM_ZONE_NORMAL, 0x100000000, 0x240000000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0xC0000000, 0x40000000 },
+	},
+};
+
+Test(config, shipped_configs_load)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(shipped); i++) {
+		const struct shipped *s = &shipped[i];
+		g_autofree char *path =
+			g_build_filename(CMASIM_SOURCE_ROOT, "configs", s->file, NULL);
+		GError *error = NULL;
+		struct cmasim_config *cfg = cmasim_config_load_file(path, &error);
+
+		cr_assert_not_null(cfg, "%s", error ? error->message : "?");
+		cr_assert_str_eq(cfg->source, path);
+		cr_assert_str_eq(cfg->name, s->name);
+		cr_assert_not_null(cfg->description, "%s has no description", s->file);
+		cr_assert_eq(cfg->mem_base, s->base, "%s: base", s->file);
+		cr_assert_eq(cfg->mem_size, s->size, "%s: size", s->file);
+		cr_assert_eq(cfg->page_size, 4096, "%s: page_size", s->file);
+		cr_assert_eq(cfg->page_shift, 12, "%s: page_shift", s->file);
+		cr_assert_eq(cfg->max_page_order, 10, "%s: max_page_order", s->file);
+		cr_assert_eq(cfg->pageblock_order, s->pageblock_order, "%s: pageblock_order",
+			     s->file);
+		cr_assert_eq(cfg->min_free_kbytes, 0, "%s: min_free_kbytes", s->file);
+		cr_assert_eq(cfg->lowmem_size, s->lowmem_size, "%s: lowmem_size", s->file);
+		cr_assert_eq(cfg->nr_zones, s->nr_zones, "%s: nr_zones", s->file);
+		for (unsigned int z = 0; z < s->nr_zones; z++)
+			assert_zone(cfg, z, s->zones[z].type, s->zones[z].start, s->zones[z].end);
+		cr_assert_eq(cfg->nr_holes, s->nr_holes, "%s: nr_holes", s->file);
+		if (s->nr_holes) {
+			cr_assert_eq(cfg->holes[0].start, s->hole.start);
+			cr_assert_eq(cfg->holes[0].size, s->hole.size);
+		}
+		cmasim_config_free(cfg);
+	}
+}
+
+Test(config, missing_file_is_io_error)
+{
+	const char *path = CMASIM_SOURCE_ROOT "/configs/no-such-machine.yaml";
+	g_autofree char *expected = g_strdup_printf("%s: %s", path, g_strerror(ENOENT));
+	GError *error = NULL;
+
+	cr_assert_null(cmasim_config_load_file(path, &error));
+	cr_assert_not_null(error);
+	cr_assert(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO), "code %d", error->code);
+	cr_assert_str_eq(error->message, expected);
+	g_error_free(error);
+}
+
+Test(config, directory_is_io_error)
+{
+	const char *path = CMASIM_SOURCE_ROOT "/configs";
+	g_autofree char *expected = g_strdup_printf("%s: %s", path, g_strerror(EISDIR));
+	GError *error = NULL;
+
+	cr_assert_null(cmasim_config_load_file(path, &error));
+	cr_assert(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO));
+	cr_assert_str_eq(error->message, expected);
+	g_error_free(error);
+}
+
+/* A config is small; endless input stops at the size cap instead of eating memory. */
+Test(config, endless_file_is_io_error)
+{
+	g_autofree char *expected = g_strdup_printf("/dev/zero: %s", g_strerror(EFBIG));
+	GError *error = NULL;
+
+	cr_assert_null(cmasim_config_load_file("/dev/zero", &error));
+	cr_assert(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO));
+	cr_assert_str_eq(error->message, expected);
+	g_error_free(error);
+}
+
+Test(config, defaults)
+{
+	struct cmasim_config *cfg =
+		cmasim_config_load_data("some/dir/board.yaml", "memory: {size: 64MiB}\n", 22, NULL);
+
+	cr_assert_not_null(cfg);
+	cr_assert_str_eq(cfg->source, "some/dir/board.yaml");
+	cr_assert_str_eq(cfg->name, "board");
+	cr_assert_null(cfg->description);
+	cr_assert_eq(cfg->mem_base, 0);
+	cr_assert_eq(cfg->mem_size, 64 * MiB);
+	cr_assert_eq(cfg->page_size, 4096);
+	cr_assert_eq(cfg->page_shift, 12);
+	cr_assert_eq(cfg->max_page_order, 10);
+	cr_assert_eq(cfg->pageblock_order, 10);
+	cr_assert_eq(cfg->min_free_kbytes, 0);
+	cr_assert_eq(cfg->nr_zones, 1);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 64 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 64 * MiB);
+	cr_assert_eq(cfg->nr_holes, 0);
+	/* no devices: or costs: yet; the costs take the header's defaults */
+	cr_assert_eq(cfg->nr_devices, 0);
+	cr_assert_eq(cmasim_config_device(cfg, "gpu"), -1);
+	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
+	cr_assert_eq(cfg->costs.page_zero_ns, 1000);
+	cmasim_config_free(cfg);
+}
+
+Test(config, every_scalar_field)
+{
+	struct cmasim_config *cfg = load_ok(
+		"# a comment\n"
+		"name: \"board one\"\n"
+		"description: 'Two\n  lines'\n"
+		"memory:\n"
+		"  base: 0x40000000\n"
+		"  size: 256MiB\n"
+		"  page_size: 16KiB\n"
+		"  max_page_order: 11\n"
+		"  pageblock_order: 7\n"
+		"  min_free_kbytes: 2048\n");
+
+	cr_assert_str_eq(cfg->name, "board one");
+	cr_assert_str_eq(cfg->description, "Two lines");
+	cr_assert_eq(cfg->mem_base, 0x40000000);
+	cr_assert_eq(cfg->mem_size, 256 * MiB);
+	cr_assert_eq(cfg->page_size, 16 * KiB);
+	cr_assert_eq(cfg->page_shift, 14);
+	cr_assert_eq(cfg->max_page_order, 11);
+	cr_assert_eq(cfg->pageblock_order, 7);
+	cr_assert_eq(cfg->min_free_kbytes, 2048);
+	cmasim_config_free(cfg);
+}
+
+Test(config, pageblock_order_defaults_to_a_smaller_max_page_order)
+{
+	struct cmasim_config *cfg = load_ok("memory: {size: 8MiB, max_page_order: 8}\n");
+
+	cr_assert_eq(cfg->max_page_order, 8);
+	cr_assert_eq(cfg->pageblock_order, 8);
+	cmasim_config_free(cfg);
+}
+
+Test(config, order_limits)
+{
+	/* 64 KiB pages << 15 = 2 GiB blocks: the largest the format allows */
+	struct cmasim_config *cfg = load_ok(
+		"memory: {size: 4GiB, page_size: 64KiB,\n"
+		"         max_page_order: 15, pageblock_order: 15}\n");
+
+	cr_assert_eq(cfg->page_shift, 16);
+	cr_assert_eq(cfg->max_page_order, CMASIM_ORDER_LIMIT);
+	cmasim_config_free(cfg);
+
+	/* order 0 everywhere: every 4 KiB page is its own pageblock */
+	cfg = load_ok("memory: {size: 12KiB, max_page_order: 0, pageblock_order: 0}\n");
+	cr_assert_eq(cfg->mem_size, 12 * KiB);
+	cmasim_config_free(cfg);
+}
+
+/* One spelling of a size and the bytes it means. */
+struct size_case {
+	const char *text;
+	uint64_t bytes;
+};
+
+Test(config, size_syntax)
+{
+	/* memory.size must be a multiple of the 4 MiB pageblock, so each is one */
+	static const struct size_case cases[] = {
+		{ "4194304", 4 * MiB },
+		{ "4194304B", 4 * MiB },
+		{ "4194304 B", 4 * MiB },
+		{ "0x400000", 4 * MiB },
+		{ "0X400000", 4 * MiB },
+		{ "0x00400000", 4 * MiB },
+		{ "0x4 MiB", 4 * MiB },
+		{ "0xc00000", 12 * MiB },
+		{ "0xC00000", 12 * MiB },
+		{ "4096K", 4 * MiB },
+		{ "4096 K", 4 * MiB },
+		{ "4096KiB", 4 * MiB },
+		{ "4096 KiB", 4 * MiB },
+		{ "4M", 4 * MiB },
+		{ "4 M", 4 * MiB },
+		{ "4MiB", 4 * MiB },
+		{ "4 MiB", 4 * MiB },
+		{ "\"4MiB\"", 4 * MiB },
+		{ "'4 MiB'", 4 * MiB },
+		{ "1G", 1 * GiB },
+		{ "1 GiB", 1 * GiB },
+		{ "1T", 1 * TiB },
+		{ "1 TiB", 1 * TiB },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *yaml = g_strdup_printf("memory:\n  size: %s\n", cases[i].text);
+		struct cmasim_config *cfg = load_ok(yaml);
+
+		cr_assert_eq(cfg->mem_size, cases[i].bytes, "%s: %" PRIu64, cases[i].text,
+			     cfg->mem_size);
+		cmasim_config_free(cfg);
+	}
+}
+
+Test(config, size_syntax_small_and_large)
+{
+	/* a 64-bit hex address: RAM may end exactly at 2^64 - 1 */
+	struct cmasim_config *cfg = load_ok(
+		"memory: {base: 0xFFFFFFFFFF800000, size: 4MiB, page_size: 4 K}\n");
+
+	cr_assert_eq(cfg->mem_base, UINT64_C(0xFFFFFFFFFF800000));
+	cr_assert_eq(cfg->page_size, 4096);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, UINT64_C(0xFFFFFFFFFF800000),
+		    UINT64_C(0xFFFFFFFFFFC00000));
+	cmasim_config_free(cfg);
+
+	/* "B" after hex digits is a digit: 0x1000 = 4096 needs no unit, 0x1 B is one byte */
+	cfg = load_ok("memory: {size: 4MiB, page_size: 0x1000}\n");
+	cr_assert_eq(cfg->page_size, 4096);
+	cmasim_config_free(cfg);
+	cfg = load_ok("memory: {size: 8MiB, page_size: 0x2000 B}\n");
+	cr_assert_eq(cfg->page_size, 8192);
+	cmasim_config_free(cfg);
+}
+
+Test(config, layout_none_is_one_normal_zone)
+{
+	struct cmasim_config *cfg = load_ok("memory: {base: 0x10000000, size: 1GiB}\n");
+
+	cr_assert_eq(cfg->nr_zones, 1);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0x10000000, 0x50000000);
+	cr_assert_eq(cfg->lowmem_size, 1 * GiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, layout_lowmem)
+{
+	/* 1 GiB at 1 GiB: lowmem to 1 GiB + 760 MiB = 0x6F800000, then HighMem to 2 GiB */
+	struct cmasim_config *cfg =
+		load_ok("memory: {base: 0x40000000, size: 1GiB, lowmem: 760MiB}\n");
+
+	cr_assert_eq(cfg->nr_zones, 2);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0x40000000, 0x6F800000);
+	assert_zone(cfg, 1, CMASIM_ZONE_HIGHMEM, 0x6F800000, 0x80000000);
+	cr_assert_eq(cfg->lowmem_size, 760 * MiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, layout_lowmem_equal_to_size_has_no_highmem)
+{
+	struct cmasim_config *cfg = load_ok("memory: {size: 512MiB, lowmem: 512MiB}\n");
+
+	cr_assert_eq(cfg->nr_zones, 1);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 512 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 512 * MiB);
+	cmasim_config_free(cfg);
+
+	cfg = load_ok("memory: {size: 512MiB, lowmem: 512MiB, dma_zone: 16MiB}\n");
+	cr_assert_eq(cfg->nr_zones, 2);
+	assert_zone(cfg, 0, CMASIM_ZONE_DMA, 0, 16 * MiB);
+	assert_zone(cfg, 1, CMASIM_ZONE_NORMAL, 16 * MiB, 512 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 512 * MiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, layout_lowmem_with_dma_zone)
+{
+	/* 0xC0000000 + 16 MiB = 0xC1000000; + 768 MiB = 0xF0000000; + 1 GiB = 0x1_0000_0000 */
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n"
+		"  base: 0xC0000000\n"
+		"  size: 1GiB\n"
+		"  lowmem: 768MiB\n"
+		"  dma_zone: 16MiB\n");
+
+	cr_assert_eq(cfg->nr_zones, 3);
+	assert_zone(cfg, 0, CMASIM_ZONE_DMA, 0xC0000000, 0xC1000000);
+	assert_zone(cfg, 1, CMASIM_ZONE_NORMAL, 0xC1000000, 0xF0000000);
+	assert_zone(cfg, 2, CMASIM_ZONE_HIGHMEM, 0xF0000000, 0x100000000);
+	cr_assert_eq(cfg->lowmem_size, 768 * MiB);
+	cmasim_config_free(cfg);
+
+	/* a zero dma_zone lists no DMA zone */
+	cfg = load_ok("memory: {size: 1GiB, lowmem: 768MiB, dma_zone: 0}\n");
+	cr_assert_eq(cfg->nr_zones, 2);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 768 * MiB);
+	assert_zone(cfg, 1, CMASIM_ZONE_HIGHMEM, 768 * MiB, 1 * GiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, layout_zones)
+{
+	/* 4 + 28 + 32 + 64 = 128 MiB; lowmem stops at HighMem, so Movable is not in it */
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n"
+		"  size: 128MiB\n"
+		"  zones:\n"
+		"    - { type: DMA, size: 4MiB }\n"
+		"    - { type: Normal, size: 28MiB }\n"
+		"    - type: HighMem\n"
+		"      size: 32MiB\n"
+		"    - { type: Movable, size: 64MiB }\n");
+
+	cr_assert_eq(cfg->nr_zones, 4);
+	assert_zone(cfg, 0, CMASIM_ZONE_DMA, 0, 4 * MiB);
+	assert_zone(cfg, 1, CMASIM_ZONE_NORMAL, 4 * MiB, 32 * MiB);
+	assert_zone(cfg, 2, CMASIM_ZONE_HIGHMEM, 32 * MiB, 64 * MiB);
+	assert_zone(cfg, 3, CMASIM_ZONE_MOVABLE, 64 * MiB, 128 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 32 * MiB);
+	cmasim_config_free(cfg);
+
+	/* without HighMem, Movable is in the linear map too */
+	cfg = load_ok("memory: {size: 8MiB, zones: [{type: Normal, size: 4MiB},"
+		      " {type: Movable, size: 4MiB}]}\n");
+	cr_assert_eq(cfg->nr_zones, 2);
+	assert_zone(cfg, 1, CMASIM_ZONE_MOVABLE, 4 * MiB, 8 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 8 * MiB);
+	cmasim_config_free(cfg);
+
+	/* all five types, once each, in the kernel's order */
+	cfg = load_ok("memory: {size: 20MiB, zones: [{type: DMA, size: 4MiB},"
+		      " {type: DMA32, size: 4MiB}, {type: Normal, size: 4MiB},"
+		      " {type: HighMem, size: 4MiB}, {type: Movable, size: 4MiB}]}\n");
+	cr_assert_eq(cfg->nr_zones, CMASIM_NR_ZONE_TYPES);
+	for (unsigned int z = 0; z < CMASIM_NR_ZONE_TYPES; z++)
+		assert_zone(cfg, z, (enum cmasim_zone_type)z, z * 4 * MiB, (z + 1) * 4 * MiB);
+	cr_assert_eq(cfg->lowmem_size, 12 * MiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, holes)
+{
+	/* adjacent holes are fine; so is one that ends exactly at the end of RAM */
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n"
+		"  base: 0x80000000\n"
+		"  size: 64MiB\n"
+		"  holes:\n"
+		"    - { start: 0x80400000, size: 4MiB }\n"
+		"    - { start: 0x80800000, size: 8MiB }\n"
+		"    - { start: 0x83C00000, size: 4MiB }\n");
+
+	cr_assert_eq(cfg->nr_holes, 3);
+	cr_assert_eq(cfg->holes[0].start, 0x80400000);
+	cr_assert_eq(cfg->holes[0].size, 4 * MiB);
+	cr_assert_eq(cfg->holes[1].start, 0x80800000);
+	cr_assert_eq(cfg->holes[1].size, 8 * MiB);
+	cr_assert_eq(cfg->holes[2].start, 0x83C00000);
+	cr_assert_eq(cfg->nr_zones, 1);
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0x80000000, 0x84000000);
+	cmasim_config_free(cfg);
+}
+
+Test(config, anchors_and_aliases_resolve)
+{
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n"
+		"  size: &sz 8MiB\n"
+		"  zones:\n"
+		"    - { type: Normal, size: *sz }\n");
+
+	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 8 * MiB);
+	cmasim_config_free(cfg);
+}
+
+Test(config, zone_type_names)
+{
+	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_DMA), "DMA");
+	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_DMA32), "DMA32");
+	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_NORMAL), "Normal");
+	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_HIGHMEM), "HighMem");
+	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_MOVABLE), "Movable");
+}
+
+Test(config, free_null_is_a_noop)
+{
+	cmasim_config_free(NULL);
+}
+
+/* One bad input and exactly what it must give; line and column count from 1. */
+struct bad {
+	const char *name;
+	const char *yaml;
+	size_t len;		/* 0: up to the NUL */
+	enum cmasim_error code;
+	unsigned int line, column;
+	const char *message;	/* without the "t.yaml:line:column: " prefix */
+};
+
+#define MEMORY_FIELDS "base, size, page_size, max_page_order, pageblock_order, " \
+		      "min_free_kbytes, lowmem, dma_zone, zones, holes"
+#define ZONE_ORDER "(expected each type at most once, in the order DMA, DMA32, Normal, " \
+		   "HighMem, Movable)"
+#define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
+#define NOT_INSIDE "expected ascending holes that do not overlap"
+
+/* A config with RAM at 0x80000000 for the hole rows: holes start on line 5, column 15. */
+#define HOLES_AT_2G(size, ...) \
+	"memory:\n  base: 0x80000000\n  size: " size "\n  holes:\n" __VA_ARGS__
+
+static const struct bad bad_rows[] = {
+	/* SYNTAX: libyaml's problem, then its context */
+	{ "unclosed flow sequence", "memory: [1, 2\n", 0, CMASIM_ERROR_SYNTAX, 2, 1,
+	  "did not find expected ',' or ']' while parsing a flow sequence" },
+	{ "tab indentation", "memory:\n\tsize: 1GiB\n", 0, CMASIM_ERROR_SYNTAX, 2, 1,
+	  "found character that cannot start any token while scanning for the next token" },
+	{ "missing colon", "memory:\n  size 1GiB\n  base: 0\n", 0, CMASIM_ERROR_SYNTAX, 3, 7,
+	  "mapping values are not allowed in this context" },
+	{ "bad UTF-8", "name: \xff\nmemory: {size: 4MiB}\n", 0, CMASIM_ERROR_SYNTAX, 1, 7,
+	  "invalid leading UTF-8 octet" },
+	/* the column counts characters, so the two-byte é is one */
+	{ "bad UTF-8 after multibyte text", "name: x\ndescription: \"h\xc3\xa9llo \xff\"\n",
+	  0, CMASIM_ERROR_SYNTAX, 2, 21, "invalid leading UTF-8 octet" },
+	{ "control character", "name: a\x01\n", 0, CMASIM_ERROR_SYNTAX, 1, 8,
+	  "control characters are not allowed" },
+	{ "NUL byte", "name: a\0\nmemory: {size: 4MiB}\n", 30, CMASIM_ERROR_SYNTAX, 1, 8,
+	  "control characters are not allowed" },
+	{ "undefined alias", "memory: *nope\n", 0, CMASIM_ERROR_SYNTAX, 1, 9,
+	  "found undefined alias" },
+	{ "second document", "memory: {size: 4MiB}\n---\nmemory: {size: 4MiB}\n", 0,
+	  CMASIM_ERROR_SYNTAX, 2, 1, "expected a single document, found a second one" },
+	/* the top-level mapping is the first level, so the 32nd "[" is the 33rd: 7 + 31 */
+	{ "nested too deeply",
+	  "name: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+	  0, CMASIM_ERROR_SYNTAX, 1, 38, "nested more than 32 levels deep" },
+
+	/* TYPE */
+	{ "empty input", "", 0, CMASIM_ERROR_TYPE, 1, 1,
+	  "expected a mapping at the top level, got an empty document" },
+	{ "only a comment", "# nothing here\n", 0, CMASIM_ERROR_TYPE, 1, 1,
+	  "expected a mapping at the top level, got an empty document" },
+	{ "top level is a sequence", "- memory\n", 0, CMASIM_ERROR_TYPE, 1, 1,
+	  "expected a mapping at the top level, got a sequence" },
+	{ "top level is a scalar", "\n  just text\n", 0, CMASIM_ERROR_TYPE, 2, 3,
+	  "expected a mapping at the top level, got a scalar" },
+	{ "memory is a sequence", "memory:\n  - size: 4MiB\n", 0, CMASIM_ERROR_TYPE, 2, 3,
+	  "expected a mapping for \"memory\", got a sequence" },
+	/* an empty value sits just after the colon */
+	{ "memory is empty", "memory:\n", 0, CMASIM_ERROR_TYPE, 1, 8,
+	  "expected a mapping for \"memory\", got an empty value" },
+	{ "size is a mapping", "memory:\n  size: {a: 1}\n", 0, CMASIM_ERROR_TYPE, 2, 9,
+	  "expected a scalar for \"memory.size\", got a mapping" },
+	{ "name is a sequence", "name: [a]\nmemory: {size: 4MiB}\n", 0, CMASIM_ERROR_TYPE,
+	  1, 7, "expected a scalar for \"name\", got a sequence" },
+	{ "zones is a mapping", "memory:\n  size: 8MiB\n  zones: {type: Normal}\n", 0,
+	  CMASIM_ERROR_TYPE, 3, 10,
+	  "expected a sequence for \"memory.zones\", got a mapping" },
+	{ "zone item is a scalar", "memory:\n  size: 8MiB\n  zones: [Normal]\n", 0,
+	  CMASIM_ERROR_TYPE, 3, 11,
+	  "expected a mapping for \"memory.zones[0]\", got a scalar" },
+	{ "hole size is a sequence",
+	  "memory:\n  size: 8MiB\n  holes:\n    - {start: 0, size: [4MiB]}\n", 0,
+	  CMASIM_ERROR_TYPE, 4, 24,
+	  "expected a scalar for \"memory.holes[0].size\", got a sequence" },
+	{ "holes is null", "memory:\n  size: 8MiB\n  holes: ~\n", 0, CMASIM_ERROR_TYPE, 3, 10,
+	  "expected a sequence for \"memory.holes\", got an empty value" },
+	{ "key is a sequence", "memory:\n  size: 8MiB\n  [a]: 1\n", 0, CMASIM_ERROR_TYPE, 3, 3,
+	  "expected a scalar key in memory, got a sequence" },
+
+	/* KEY */
+	{ "unknown top-level key", "memroy: {size: 4MiB}\n", 0, CMASIM_ERROR_KEY, 1, 1,
+	  "unknown key \"memroy\" in the document (expected one of: name, description, "
+	  "memory)" },
+	{ "section of later work", "memory: {size: 4MiB}\ncaches: {}\n", 0, CMASIM_ERROR_KEY,
+	  2, 1, "unknown key \"caches\" in the document (expected one of: name, "
+	  "description, memory)" },
+	{ "unknown memory key", "memory:\n  size: 4MiB\n  foo: 1\n", 0, CMASIM_ERROR_KEY, 3, 3,
+	  "unknown key \"foo\" in memory (expected one of: " MEMORY_FIELDS ")" },
+	{ "keys are case-sensitive", "memory:\n  Size: 4MiB\n", 0, CMASIM_ERROR_KEY, 2, 3,
+	  "unknown key \"Size\" in memory (expected one of: " MEMORY_FIELDS ")" },
+	{ "unknown zone key",
+	  "memory:\n  size: 4MiB\n  zones:\n    - {type: Normal, size: 4MiB, node: 0}\n", 0,
+	  CMASIM_ERROR_KEY, 4, 34,
+	  "unknown key \"node\" in memory.zones[0] (expected one of: type, size)" },
+	{ "duplicate key", "memory:\n  size: 4MiB\n  size: 8MiB\n", 0, CMASIM_ERROR_KEY, 3, 3,
+	  "duplicate key \"size\" in memory (first given on line 2)" },
+	{ "duplicate top-level key", "memory: {size: 4MiB}\nmemory: {size: 4MiB}\n", 0,
+	  CMASIM_ERROR_KEY, 2, 1,
+	  "duplicate key \"memory\" in the document (first given on line 1)" },
+	{ "no memory", "name: x\n", 0, CMASIM_ERROR_KEY, 1, 1,
+	  "the document has no \"memory\"" },
+	{ "no size", "name: x\nmemory:\n  base: 0\n", 0, CMASIM_ERROR_KEY, 3, 3,
+	  "memory has no \"size\"" },
+	{ "zone without type", "memory:\n  size: 4MiB\n  zones:\n    - {size: 4MiB}\n", 0,
+	  CMASIM_ERROR_KEY, 4, 7, "memory.zones[0] has no \"type\"" },
+	{ "second hole without size",
+	  "memory:\n  size: 8MiB\n  holes:\n    - {start: 0, size: 4MiB}\n    - start: 0\n",
+	  0, CMASIM_ERROR_KEY, 5, 7, "memory.holes[1] has no \"size\"" },
+
+	/* VALUE: sizes, at column 16 after "memory: {size: " */
+	{ "unknown unit", "memory: {size: 64 lots}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64 lots") },
+	{ "decimal unit", "memory: {size: 64MB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64MB") },
+	{ "lower-case unit", "memory: {size: 64mib}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64mib") },
+	{ "negative size", "memory: {size: -1}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("-1") },
+	{ "empty size", "memory:\n  size:\n", 0, CMASIM_ERROR_VALUE, 2, 8, SIZE_MSG("") },
+	{ "quoted blank size", "memory: {size: ' '}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG(" ") },
+	{ "unit without number", "memory: {size: MiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("MiB") },
+	{ "two spaces before unit", "memory: {size: 64  MiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64  MiB") },
+	{ "space without unit", "memory: {size: '64 '}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64 ") },
+	{ "fraction", "memory: {size: 1.5GiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("1.5GiB") },
+	{ "leading zero", "memory: {size: 010MiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("010MiB") },
+	{ "hex without digits", "memory: {size: 0x}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("0x") },
+	{ "decimal past 2^64-1", "memory: {size: 18446744073709551616}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 16, SIZE_MSG("18446744073709551616") },
+	{ "hex past 2^64-1", "memory: {size: 0x10000000000000000}\n", 0, CMASIM_ERROR_VALUE,
+	  1, 16, SIZE_MSG("0x10000000000000000") },
+	/* 2^24 TiB = 2^64 */
+	{ "unit past 2^64-1", "memory: {size: 16777216TiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("16777216TiB") },
+	{ "quote and backslash escaped", "memory: {size: '6\"4\\'}\n", 0, CMASIM_ERROR_VALUE,
+	  1, 16, SIZE_MSG("6\\\"4\\\\") },
+	{ "long value cut at 40 characters",
+	  "memory: {size: 1234567890123456789012345678901234567890123}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("1234567890123456789012345678901234567890...") },
+	{ "NUL in a size", "memory: {size: \"64\\0MiB\"}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  SIZE_MSG("64\\x00MiB") },
+
+	/* VALUE: page size and integers */
+	{ "page size not a power of two", "memory: {size: 4MiB, page_size: 12KiB}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 33,
+	  "expected a power of two from 4KiB to 64KiB, got \"12KiB\"" },
+	{ "page size too small", "memory: {size: 4MiB, page_size: 2048}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 33,
+	  "expected a power of two from 4KiB to 64KiB, got \"2048\"" },
+	{ "page size too large", "memory: {size: 4MiB, page_size: 128KiB}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 33,
+	  "expected a power of two from 4KiB to 64KiB, got \"128KiB\"" },
+	{ "max_page_order past the limit", "memory: {size: 4MiB, max_page_order: 16}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 38, "expected an integer from 0 to 15, got \"16\"" },
+	{ "negative max_page_order", "memory: {size: 4MiB, max_page_order: -1}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 38, "expected an integer from 0 to 15, got \"-1\"" },
+	{ "hex max_page_order", "memory: {size: 4MiB, max_page_order: 0xa}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 38, "expected an integer from 0 to 15, got \"0xa\"" },
+	{ "huge pageblock_order",
+	  "memory: {size: 4MiB, pageblock_order: 99999999999999999999999}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 39,
+	  "expected an integer from 0 to 15, got \"99999999999999999999999\"" },
+	{ "zero min_free_kbytes", "memory: {size: 4MiB, min_free_kbytes: 0}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 39, "expected an integer from 1 to 2147483647, got \"0\"" },
+	{ "min_free_kbytes past INT_MAX", "memory: {size: 4MiB, min_free_kbytes: 2147483648}\n",
+	  0, CMASIM_ERROR_VALUE, 1, 39,
+	  "expected an integer from 1 to 2147483647, got \"2147483648\"" },
+	{ "zone type in lower case",
+	  "memory:\n  size: 4MiB\n  zones:\n    - {type: normal, size: 4MiB}\n", 0,
+	  CMASIM_ERROR_VALUE, 4, 14,
+	  "expected a zone type (DMA, DMA32, Normal, HighMem or Movable), got \"normal\"" },
+	{ "empty name", "name: \"\"\nmemory: {size: 4MiB}\n", 0, CMASIM_ERROR_VALUE, 1, 7,
+	  "expected a non-empty string for \"name\"" },
+	{ "NUL in description", "description: \"a\\0b\"\nmemory: {size: 4MiB}\n", 0,
+	  CMASIM_ERROR_VALUE, 1, 14, "expected text without NUL characters for \"description\"" },
+
+	/* LAYOUT: the machine as a whole; pageblocks are 4 MiB unless said */
+	{ "size not a pageblock multiple", "memory: {size: 6MiB}\n", 0, CMASIM_ERROR_LAYOUT,
+	  1, 16, "size 6MiB is not a positive multiple of the pageblock size 4MiB" },
+	{ "size 0", "memory: {size: 0}\n", 0, CMASIM_ERROR_LAYOUT, 1, 16,
+	  "size 0B is not a positive multiple of the pageblock size 4MiB" },
+	/* 64 KiB << 10 = 64 MiB pageblocks */
+	{ "size smaller than a 64KiB-page pageblock", "memory: {size: 32MiB, page_size: 64KiB}\n",
+	  0, CMASIM_ERROR_LAYOUT, 1, 16,
+	  "size 32MiB is not a positive multiple of the pageblock size 64MiB" },
+	/* 16 TiB / 4 KiB = 2^32 frames */
+	{ "too many frames", "memory: {size: 16TiB}\n", 0, CMASIM_ERROR_LAYOUT, 1, 16,
+	  "size 16TiB is 4294967296 frames, more than the 4294967294 supported" },
+	{ "pageblock_order above max_page_order",
+	  "memory: {size: 4MiB, max_page_order: 8, pageblock_order: 10}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 58, "pageblock_order 10 is larger than max_page_order 8" },
+	{ "base not aligned", "memory: {base: 0x80100000, size: 4MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 16, "base 0x80100000 is not aligned to 4MiB (the larger "
+	  "of a max_page_order block and a pageblock)" },
+	/* a 2 MiB pageblock, but order-10 blocks of 4 MiB still need 4 MiB alignment */
+	{ "base aligned to the pageblock only",
+	  "memory: {base: 0x200000, size: 4MiB, pageblock_order: 9}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 16, "base 0x200000 is not aligned to 4MiB (the larger of "
+	  "a max_page_order block and a pageblock)" },
+	{ "RAM past 2^64", "memory: {base: 0xFFFFFFFFFFC00000, size: 8MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 42, "RAM of size 8MiB at 0xffffffffffc00000 runs past the "
+	  "end of the 64-bit address space" },
+	{ "lowmem larger than size", "memory: {size: 8MiB, lowmem: 12MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 30, "lowmem 12MiB is larger than the memory size 8MiB" },
+	{ "lowmem 0", "memory: {size: 8MiB, lowmem: 0}\n", 0, CMASIM_ERROR_LAYOUT, 1, 30,
+	  "lowmem 0B is not a positive multiple of the pageblock size 4MiB" },
+	{ "lowmem not pageblock-aligned", "memory: {size: 1GiB, lowmem: 766MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 30,
+	  "lowmem 766MiB is not a positive multiple of the pageblock size 4MiB" },
+	{ "dma_zone as large as lowmem",
+	  "memory: {size: 16MiB, lowmem: 8MiB, dma_zone: 8MiB}\n", 0, CMASIM_ERROR_LAYOUT,
+	  1, 47, "dma_zone 8MiB is not smaller than lowmem 8MiB" },
+	{ "dma_zone not pageblock-aligned",
+	  "memory: {size: 16MiB, lowmem: 8MiB, dma_zone: 2MiB}\n", 0, CMASIM_ERROR_LAYOUT,
+	  1, 47, "dma_zone 2MiB is not a multiple of the pageblock size 4MiB" },
+	{ "dma_zone without lowmem", "memory: {size: 16MiB, dma_zone: 4MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 1, 33,
+	  "dma_zone needs lowmem (with zones, list a DMA zone instead)" },
+	{ "lowmem and zones",
+	  "memory:\n  size: 8MiB\n  lowmem: 4MiB\n  zones: [{type: Normal, size: 8MiB}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 4, 10,
+	  "lowmem and zones both lay out the zones; give only one of them" },
+	{ "zones out of order",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 4MiB}\n"
+	  "    - {type: DMA, size: 4MiB}\n", 0, CMASIM_ERROR_LAYOUT, 5, 14,
+	  "zone DMA after Normal " ZONE_ORDER },
+	{ "zone type twice",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 4MiB}\n"
+	  "    - {type: Normal, size: 4MiB}\n", 0, CMASIM_ERROR_LAYOUT, 5, 14,
+	  "zone Normal after Normal " ZONE_ORDER },
+	{ "zone size 0",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 0}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 4, 28,
+	  "zone size 0B is not a positive multiple of the pageblock size 4MiB" },
+	{ "zone size not pageblock-aligned",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 6MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 4, 28,
+	  "zone size 6MiB is not a positive multiple of the pageblock size 4MiB" },
+	/* sums point at the zones sequence, whose block form starts at its first "-" */
+	{ "zones short of size",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 4MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 4, 5, "zone sizes add up to 4MiB, not the memory size 8MiB" },
+	{ "zones past size",
+	  "memory:\n  size: 8MiB\n  zones:\n    - {type: Normal, size: 8MiB}\n"
+	  "    - {type: HighMem, size: 4MiB}\n", 0, CMASIM_ERROR_LAYOUT, 4, 5,
+	  "zone sizes add up to more than the memory size 8MiB" },
+	{ "no zones", "memory:\n  size: 8MiB\n  zones: []\n", 0, CMASIM_ERROR_LAYOUT, 3, 10,
+	  "zone sizes add up to 0B, not the memory size 8MiB" },
+	{ "hole below RAM", HOLES_AT_2G("8MiB", "    - {start: 0x7FC00000, size: 4MiB}\n"),
+	  0, CMASIM_ERROR_LAYOUT, 5, 15,
+	  "hole of 4MiB at 0x7fc00000 is not inside RAM [0x80000000, 0x80800000)" },
+	{ "hole past RAM", HOLES_AT_2G("8MiB", "    - {start: 0x80400000, size: 8MiB}\n"),
+	  0, CMASIM_ERROR_LAYOUT, 5, 15,
+	  "hole of 8MiB at 0x80400000 is not inside RAM [0x80000000, 0x80800000)" },
+	{ "hole far past RAM",
+	  HOLES_AT_2G("8MiB", "    - {start: 0xFFFFFFFFFFC00000, size: 8MiB}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 5, 15, "hole of 8MiB at 0xffffffffffc00000 is not inside "
+	  "RAM [0x80000000, 0x80800000)" },
+	{ "holes overlapping",
+	  HOLES_AT_2G("16MiB", "    - {start: 0x80000000, size: 8MiB}\n"
+		      "    - {start: 0x80400000, size: 4MiB}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 6, 15, "hole at 0x80400000 starts before the previous one "
+	  "ends at 0x80800000 (" NOT_INSIDE ")" },
+	{ "holes out of order",
+	  HOLES_AT_2G("16MiB", "    - {start: 0x80800000, size: 4MiB}\n"
+		      "    - {start: 0x80000000, size: 4MiB}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 6, 15, "hole at 0x80000000 starts before the previous one "
+	  "ends at 0x80c00000 (" NOT_INSIDE ")" },
+	{ "hole size 0", HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 0}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 5, 33,
+	  "hole size 0B is not a positive multiple of the pageblock size 4MiB" },
+	{ "hole size not pageblock-aligned",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 1MiB}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 5, 33,
+	  "hole size 1MiB is not a positive multiple of the pageblock size 4MiB" },
+	{ "hole start not pageblock-aligned",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80100000, size: 4MiB}\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 5, 15,
+	  "hole start 0x80100000 is not aligned to the pageblock size 4MiB" },
+};
+
+/*
+ * Criterion runs each case in a fresh process, where pointers in a parameter
+ * would dangle: the parameter is the row's index into bad_rows.
+ */
+ParameterizedTestParameters(config, bad_input)
+{
+	static size_t index[G_N_ELEMENTS(bad_rows)];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(index); i++)
+		index[i] = i;
+	return cr_make_param_array(size_t, index, G_N_ELEMENTS(index));
+}
+
+ParameterizedTest(size_t *i, config, bad_input)
+{
+	const struct bad *row = &bad_rows[*i];
+	size_t len = row->len ? row->len : strlen(row->yaml);
+	g_autofree char *expected =
+		g_strdup_printf("t.yaml:%u:%u: %s", row->line, row->column, row->message);
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("t.yaml", row->yaml, len, &error);
+
+	cr_assert_null(cfg, "%s: loaded", row->name);
+	cr_assert_not_null(error, "%s: NULL without an error", row->name);
+	cr_assert(error->domain == CMASIM_ERROR && (int)row->code == error->code,
+		  "%s: code %d, expected %d (%s)", row->name, error->code, row->code,
+		  error->message);
+	cr_assert_str_eq(error->message, expected, "%s:\n  got      %s\n  expected %s", row->name,
+			 error->message, expected);
+	g_error_free(error);
+}
+
+/* The loader must not depend on a NUL after the input, nor read past @len. */
+Test(config, input_is_not_nul_terminated)
+{
+	static const char text[] = "memory: {size: 4MiB}\nXX";
+	char *copy = g_memdup2(text, sizeof(text) - 3);	/* no NUL, no "XX" */
+	struct cmasim_config *cfg =
+		cmasim_config_load_data("t.yaml", copy, sizeof(text) - 3, NULL);
+
+	cr_assert_not_null(cfg);
+	cr_assert_eq(cfg->mem_size, 4 * MiB);
+	cmasim_config_free(cfg);
+	g_free(copy);
+}
+
+Test(config, empty_data_pointer)
+{
+	GError *error = NULL;
+
+	cr_assert_null(cmasim_config_load_data("t.yaml", NULL, 0, &error));
+	cr_assert(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_TYPE));
+	g_error_free(error);
+}
