@@ -11,7 +11,9 @@
  *
  * Errors are found in a fixed order: syntax, then each mapping's keys, then
  * its values in the order of its field table, then the layout as a whole.
- * Tests rely on that order to predict which of several problems is reported.
+ * At the top level that means memory: with its layout, then devices:, then
+ * costs:. Tests rely on that order to predict which of several problems is
+ * reported.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +26,7 @@
 
 #include "cmasim/config.h"
 #include "cmasim/error.h"
+#include "cmasim/units.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
@@ -52,9 +55,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 #define MIN_PAGE_SIZE (4u << 10)
 #define MAX_PAGE_SIZE (64u << 10)
 
-/* The defaults include/cmasim/config.h documents for costs:, which no config can set yet. */
+/* The defaults include/cmasim/config.h documents for what costs: leaves out. */
 #define DEFAULT_BUDDY_OP_NS 200
 #define DEFAULT_PAGE_ZERO_NS 1000
+
+/* Trace records number devices in 8 bits and keep 0xff for "none" (CMASIM_REC_ANY). */
+#define MAX_DEVICES 254
+
+/* The most fields one item of a list (zones:, holes:, devices:) may have. */
+#define MAX_ITEM_FIELDS 3
 
 static const char *const zone_names[CMASIM_NR_ZONE_TYPES] = {
 	[CMASIM_ZONE_DMA] = "DMA",
@@ -314,63 +323,10 @@ static bool collect_fields(struct loader *ld, const yaml_node_t *map, const char
 	return true;
 }
 
-/*
- * Reads a decimal or 0x-hex integer, then an optional unit (B, K, KiB, M,
- * MiB, G, GiB, T, TiB) after at most one space, as binary multiples like the
- * kernel's memparse(). False if anything else is there or the value passes
- * 2^64 - 1. Hex digits are taken greedily: 0x1B is 27, 0x1 B is one byte.
- */
-static bool scan_size(const char *s, size_t len, uint64_t *bytes)
-{
-	static const struct {
-		const char *suffix;
-		unsigned int shift;
-	} units[] = {
-		{ "B", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
-		{ "G", 30 }, { "GiB", 30 }, { "T", 40 }, { "TiB", 40 },
-	};
-	unsigned int base = 10, shift = 0;
-	size_t i = 0, first, u;
-	uint64_t v = 0;
+/* The text of scalar @node and its length in bytes, for the parsers of units.h. */
+#define SCALAR_TEXT(node) (const char *)(node)->data.scalar.value, (node)->data.scalar.length
 
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		i = 2;
-	}
-	for (first = i; i < len && g_ascii_isxdigit(s[i]); i++) {
-		unsigned int d = (unsigned int)g_ascii_xdigit_value(s[i]);
-
-		if (d >= base)
-			break;
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	if (i == first)
-		return false;
-	/* memparse() and YAML 1.1 read a leading 0 as octal; refuse rather than guess */
-	if (base == 10 && s[first] == '0' && i - first > 1)
-		return false;
-	if (i < len) {
-		if (s[i] == ' ')
-			i++;
-		for (u = 0; u < G_N_ELEMENTS(units); u++) {
-			size_t n = strlen(units[u].suffix);
-
-			if (len - i == n && !memcmp(s + i, units[u].suffix, n))
-				break;
-		}
-		if (u == G_N_ELEMENTS(units))
-			return false;
-		shift = units[u].shift;
-	}
-	if (v > UINT64_MAX >> shift)
-		return false;
-	*bytes = v << shift;
-	return true;
-}
-
-/* Reads a size or address (see scan_size()) from @node; false with an error. */
+/* Reads a size or address (see cmasim_parse_size_n()) from @node; false with an error. */
 static bool get_size(struct loader *ld, const yaml_node_t *node, const char *path,
 		     uint64_t *bytes)
 {
@@ -378,7 +334,7 @@ static bool get_size(struct loader *ld, const yaml_node_t *node, const char *pat
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (scan_size((const char *)node->data.scalar.value, node->data.scalar.length, bytes))
+	if (cmasim_parse_size_n(SCALAR_TEXT(node), bytes))
 		return true;
 	text = quote(node);
 	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
@@ -389,22 +345,12 @@ static bool get_size(struct loader *ld, const yaml_node_t *node, const char *pat
 static bool get_uint(struct loader *ld, const yaml_node_t *node, const char *path,
 		     uint64_t min, uint64_t max, uint64_t *out)
 {
-	const char *s = (const char *)node->data.scalar.value;
-	size_t len = node->data.scalar.length, i;
 	g_autofree char *text = NULL;
-	uint64_t v = 0;
+	uint64_t v;
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	for (i = 0; i < len && g_ascii_isdigit(s[i]); i++) {
-		unsigned int d = (unsigned int)(s[i] - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			break;
-		v = v * 10 + d;
-	}
-	/* a leading 0 would be octal to YAML 1.1 readers of the same file */
-	if (len > 0 && i == len && !(s[0] == '0' && len > 1) && v >= min && v <= max) {
+	if (cmasim_parse_uint_n(SCALAR_TEXT(node), &v) && v >= min && v <= max) {
 		*out = v;
 		return true;
 	}
@@ -412,6 +358,35 @@ static bool get_uint(struct loader *ld, const yaml_node_t *node, const char *pat
 	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
 		       "expected an integer from %" PRIu64 " to %" PRIu64 ", got \"%s\"", min, max,
 		       text);
+}
+
+/* Reads a time in whole ns (see cmasim_parse_time()) from @node; false with an error. */
+static bool get_time(struct loader *ld, const yaml_node_t *node, const char *path,
+		     uint64_t *ns)
+{
+	g_autofree char *text = NULL;
+
+	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_time(SCALAR_TEXT(node), ns))
+		return true;
+	text = quote(node);
+	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+		       "expected a time such as 200ns, got \"%s\"", text);
+}
+
+/* Reads true or false from @node; false with an error. */
+static bool get_bool(struct loader *ld, const yaml_node_t *node, const char *path, bool *out)
+{
+	g_autofree char *text = NULL;
+
+	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_bool_n(SCALAR_TEXT(node), out))
+		return true;
+	text = quote(node);
+	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+		       "expected true or false, got \"%s\"", text);
 }
 
 /* Copies text without NUL bytes from @node into @out, non-empty if @nonempty; or errors. */
@@ -549,7 +524,7 @@ static bool read_list(struct loader *ld, const yaml_node_t *seq, const char *pat
 		      const struct field_spec *specs, size_t nr_specs, entry_reader read,
 		      void *entries)
 {
-	struct field f[2];
+	struct field f[MAX_ITEM_FIELDS];
 	size_t i, n;
 
 	g_assert(nr_specs <= G_N_ELEMENTS(f));
@@ -838,6 +813,7 @@ static void add_zone(struct cmasim_config *cfg, enum cmasim_zone_type type, uint
 static void derive_layout(const struct memory_input *in, struct cmasim_config *cfg)
 {
 	uint64_t base = cfg->mem_base, end = cfg->mem_base + cfg->mem_size, at = base;
+	uint64_t lowmem_end = base;
 	bool seen_highmem = false;
 	size_t i;
 
@@ -857,12 +833,19 @@ static void derive_layout(const struct memory_input *in, struct cmasim_config *c
 	for (i = 0; i < cfg->nr_zones && !seen_highmem; i++) {
 		seen_highmem = cfg->zones[i].type == CMASIM_ZONE_HIGHMEM;
 		if (!seen_highmem)
-			cfg->lowmem_size += cfg->zones[i].end - cfg->zones[i].start;
+			lowmem_end = cfg->zones[i].end;
 	}
+	cfg->lowmem_size = lowmem_end - base;
 	cfg->nr_holes = (unsigned int)in->nr_holes;
 	cfg->holes = g_new0(struct cmasim_hole, in->nr_holes);
-	for (i = 0; i < in->nr_holes; i++)
-		cfg->holes[i] = in->holes[i].hole;
+	for (i = 0; i < in->nr_holes; i++) {
+		const struct cmasim_hole *h = &in->holes[i].hole;
+
+		cfg->holes[i] = *h;
+		/* a hole has no pages, so none of it counts as lowmem (checked: inside RAM) */
+		if (h->start < lowmem_end)
+			cfg->lowmem_size -= MIN(h->start + h->size, lowmem_end) - h->start;
+	}
 }
 
 /* Reads, checks and derives everything under memory: into @cfg. */
@@ -883,12 +866,124 @@ static bool load_memory(struct loader *ld, const yaml_node_t *node, struct cmasi
 	return ok;
 }
 
-enum { TOP_NAME, TOP_DESCRIPTION, TOP_MEMORY, NR_TOP_FIELDS };
+enum { DEV_NAME, DEV_DMA_BITS, DEV_COHERENT, NR_DEVICE_FIELDS };
+
+static const struct field_spec device_specs[NR_DEVICE_FIELDS] = {
+	[DEV_NAME] = { "name", true },
+	[DEV_DMA_BITS] = { "dma_bits", true },
+	[DEV_COHERENT] = { "coherent", false },
+};
+
+/* devices: as it is read. */
+struct device_input {
+	struct cmasim_device *devices;	/* cfg->devices, filled in order */
+	GHashTable *first;		/* name -> the yaml_node_t that first gave it */
+};
+
+/* True if the @len bytes at @s are a device name: one or more of [A-Za-z0-9_-]. */
+static bool is_device_name(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!g_ascii_isalnum(s[i]) && s[i] != '_' && s[i] != '-')
+			return false;
+	}
+	return len > 0;
+}
+
+/* entry_reader for devices: items; @entries is the struct device_input. */
+static bool read_device(struct loader *ld, const struct field *f, const char *where,
+			void *entries, size_t i)
+{
+	struct device_input *in = entries;
+	struct cmasim_device *dev = &in->devices[i];
+	const yaml_node_t *name = f[DEV_NAME].value;
+	g_autofree char *name_path = g_strconcat(where, ".name", NULL);
+	g_autofree char *bits_path = g_strconcat(where, ".dma_bits", NULL);
+	g_autofree char *coherent_path = g_strconcat(where, ".coherent", NULL);
+	const yaml_node_t *first;
+	uint64_t bits;
+
+	if (!expect_kind(ld, name, YAML_SCALAR_NODE, name_path))
+		return false;
+	if (!is_device_name(SCALAR_TEXT(name))) {
+		g_autofree char *text = quote(name);
+
+		return fail_at(ld, name->start_mark, CMASIM_ERROR_VALUE,
+			       "expected a device name of letters, digits, '_' and '-', got \"%s\"",
+			       text);
+	}
+	dev->name = g_strndup(SCALAR_TEXT(name));
+	/* traces name devices, so a second one of the same name could never be used */
+	first = g_hash_table_lookup(in->first, dev->name);
+	if (first)
+		return fail_at(ld, name->start_mark, CMASIM_ERROR_KEY,
+			       "duplicate device \"%s\" in devices (first given at %zu:%zu)",
+			       dev->name, first->start_mark.line + 1, first->start_mark.column + 1);
+	g_hash_table_insert(in->first, dev->name, (gpointer)name);
+	if (!get_uint(ld, f[DEV_DMA_BITS].value, bits_path, 1, 64, &bits))
+		return false;
+	/* the DMA API's DMA_BIT_MASK(n), which avoids shifting a 64-bit 1 by 64 */
+	dev->dma_mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+	return !f[DEV_COHERENT].value ||
+	       get_bool(ld, f[DEV_COHERENT].value, coherent_path, &dev->coherent);
+}
+
+/* Reads devices: into @cfg; false with an error. */
+static bool load_devices(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	struct device_input in;
+	size_t n;
+	bool ok;
+
+	if (!expect_kind(ld, node, YAML_SEQUENCE_NODE, "devices"))
+		return false;
+	n = seq_len(node);
+	/* all of them, so that cmasim_config_free() frees the names read before a failure */
+	cfg->nr_devices = (unsigned int)n;
+	cfg->devices = g_new0(struct cmasim_device, n);
+	in.devices = cfg->devices;
+	in.first = g_hash_table_new(g_str_hash, g_str_equal);
+	ok = read_list(ld, node, "devices", device_specs, NR_DEVICE_FIELDS, read_device, &in);
+	g_hash_table_destroy(in.first);
+	if (ok && n > MAX_DEVICES)
+		return fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
+			       "devices lists %zu devices, more than the %d supported", n,
+			       MAX_DEVICES);
+	return ok;
+}
+
+enum { COST_BUDDY_OP, COST_PAGE_ZERO, NR_COST_FIELDS };
+
+static const struct field_spec cost_specs[NR_COST_FIELDS] = {
+	[COST_BUDDY_OP] = { "buddy_op", false },
+	[COST_PAGE_ZERO] = { "page_zero", false },
+};
+
+/* Reads costs: into @cfg, over the defaults already there; false with an error. */
+static bool load_costs(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	struct field f[NR_COST_FIELDS];
+
+	if (!expect_kind(ld, node, YAML_MAPPING_NODE, "costs") ||
+	    !collect_fields(ld, node, "costs", cost_specs, NR_COST_FIELDS, f))
+		return false;
+	if (f[COST_BUDDY_OP].value &&
+	    !get_time(ld, f[COST_BUDDY_OP].value, "costs.buddy_op", &cfg->costs.buddy_op_ns))
+		return false;
+	return !f[COST_PAGE_ZERO].value ||
+	       get_time(ld, f[COST_PAGE_ZERO].value, "costs.page_zero", &cfg->costs.page_zero_ns);
+}
+
+enum { TOP_NAME, TOP_DESCRIPTION, TOP_MEMORY, TOP_DEVICES, TOP_COSTS, NR_TOP_FIELDS };
 
 static const struct field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_NAME] = { "name", false },
 	[TOP_DESCRIPTION] = { "description", false },
 	[TOP_MEMORY] = { "memory", true },
+	[TOP_DEVICES] = { "devices", false },
+	[TOP_COSTS] = { "costs", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -910,7 +1005,12 @@ static bool load_top(struct loader *ld, const yaml_node_t *root, struct cmasim_c
 	if (f[TOP_DESCRIPTION].value &&
 	    !get_string(ld, f[TOP_DESCRIPTION].value, "description", false, &cfg->description))
 		return false;
-	return load_memory(ld, f[TOP_MEMORY].value, cfg);
+	/* memory: is checked whole, layout included, before devices: and costs: are read */
+	if (!load_memory(ld, f[TOP_MEMORY].value, cfg))
+		return false;
+	if (f[TOP_DEVICES].value && !load_devices(ld, f[TOP_DEVICES].value, cfg))
+		return false;
+	return !f[TOP_COSTS].value || load_costs(ld, f[TOP_COSTS].value, cfg);
 }
 
 /* The file's base name without .yaml, for configs that do not name themselves. */

@@ -6,8 +6,8 @@
  *
  * Ordering: a record at time t runs after every queued event due at or
  * before t (those were caused earlier); queued events at one time run in
- * the order they were pushed. Timeline rows are queued events, so a row at
- * T shows the state after the records before T.
+ * the order they were pushed. A timeline row at T shows the state after
+ * everything before T.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -52,8 +52,8 @@ struct cmasim_sim {
 	uint64_t dma_bytes;		/* held by devices now */
 	uint64_t dma_waste;		/* of which beyond what was asked */
 	FILE *timeline;
-	uint64_t interval;
-	bool trace_done;		/* every record has been applied */
+	uint64_t interval;		/* ns between timeline rows; 0 for none */
+	uint64_t next_tick;		/* time of the next timeline row */
 	GError *error;			/* the first bad input met; stops the run */
 };
 
@@ -139,14 +139,29 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 	fputc('\n', sim->timeline);
 }
 
-/* The periodic timeline event: a row now, and the next one while records remain. */
-static void timeline_tick(struct cmasim_eventq *q, void *arg, uint64_t data)
+/*
+ * Timeline rows for every tick up to and including @t, before anything at
+ * @t happens: a row at T shows the state after everything before T.
+ */
+static void timeline_until(struct cmasim_sim *sim, uint64_t t)
 {
-	struct cmasim_sim *sim = arg;
+	if (!sim->timeline || !sim->interval)
+		return;
+	for (; sim->next_tick <= t; sim->next_tick += sim->interval)
+		timeline_row(sim, sim->next_tick);
+}
 
-	timeline_row(sim, cmasim_eventq_now(q));
-	if (!sim->trace_done)
-		cmasim_eventq_push(q, cmasim_eventq_now(q) + sim->interval, timeline_tick, sim, data);
+/* Runs the queued events due by @t, with the timeline rows between them. */
+static void advance(struct cmasim_sim *sim, uint64_t t)
+{
+	for (;;) {
+		uint64_t next = cmasim_eventq_next_time(sim->q);
+
+		timeline_until(sim, MIN(next, t));
+		if (next > t)
+			return;
+		cmasim_eventq_pop(sim->q);
+	}
 }
 
 /* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
@@ -348,8 +363,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 	int got;
 
 	while ((got = cmasim_trace_next(sim->trace, &rec, &sim->error)) > 0) {
-		while (cmasim_eventq_next_time(sim->q) <= rec.time_ns)
-			cmasim_eventq_pop(sim->q);
+		advance(sim, rec.time_ns);
 		sim->r->end_ns = rec.time_ns;
 		sim->r->events++;
 		apply(sim, &rec);
@@ -369,10 +383,11 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 	}
 	if (got < 0)
 		return false;
-	sim->trace_done = true;
-	/* What the last records set in motion still runs; the timeline stops ticking. */
-	while (cmasim_eventq_pop(sim->q))
-		sim->r->end_ns = MAX(sim->r->end_ns, cmasim_eventq_now(sim->q));
+	/* What the last records set in motion still runs. */
+	for (uint64_t t; (t = cmasim_eventq_next_time(sim->q)) != UINT64_MAX;) {
+		advance(sim, t);
+		sim->r->end_ns = t;
+	}
 	return true;
 }
 
@@ -401,11 +416,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.r->free_bytes_min = sim.r->managed_bytes;
 	if (opts->policy->init(&sim, &params, &sim.priv, error))
 		goto out;
-	if (sim.timeline) {
+	if (sim.timeline)
 		timeline_header(&sim);
-		if (sim.interval)
-			cmasim_eventq_push(sim.q, 0, timeline_tick, &sim, 1);
-	}
 	ok = replay(&sim, opts->check_invariants);
 	if (sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);

@@ -202,7 +202,10 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_ratio(figs, "dma_success_rate", r->dma_ok, r->dma_requests);
 	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
 		add_u64(figs, KEY("dma_failed_%s", cmasim_dma_status_name(s)), r->dma_failed[s]);
+	/* the devices the workload used: the same for every policy on one trace */
 	for (unsigned int d = 0; d < r->nr_devices; d++) {
+		if (!r->devices[d].requests)
+			continue;
 		add_u64(figs, KEY("dma_device_%s_requests", cfg->devices[d].name),
 			r->devices[d].requests);
 		add_u64(figs, KEY("dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);

@@ -404,11 +404,46 @@ static int yaml_read(void *data, unsigned char *buffer, size_t size, size_t *siz
 	return !t->read_errno;
 }
 
+/* Counts lines and characters of @n bytes of @s onward from @p. */
+static void advance_pos(struct pos *p, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			*p = (struct pos){ p->line + 1, 1 };
+		else if ((s[i] & 0xc0) != 0x80)
+			p->col++;
+	}
+}
+
+/*
+ * Where byte @offset of the source is. libyaml's reader decodes ahead of
+ * the parser and reports bad UTF-8 by byte offset only, so the place is
+ * found by reading the source again (1:1 if it cannot be, a pipe say).
+ */
+static struct pos offset_pos(struct cmasim_trace *t, size_t offset)
+{
+	struct pos p = { 1, 1 };
+	unsigned char buf[4096];
+	size_t n;
+
+	if (!t->fp) {
+		advance_pos(&p, (const unsigned char *)t->data, MIN(offset, t->data_len));
+		return p;
+	}
+	if (fseek(t->fp, 0, SEEK_SET))
+		return p;
+	while (offset && (n = fread(buf, 1, MIN(sizeof(buf), offset), t->fp)) > 0) {
+		advance_pos(&p, buf, n);
+		offset -= n;
+	}
+	return p;
+}
+
 /* Reads the next YAML event; on failure sets a SYNTAX (or IO) error. */
 static bool next_event(struct cmasim_trace *t, yaml_event_t *ev, GError **error)
 {
 	yaml_parser_t *p = &t->parser;
-	yaml_mark_t m;
+	struct pos where;
 
 	if (yaml_parser_parse(p, ev))
 		return true;
@@ -417,12 +452,13 @@ static bool next_event(struct cmasim_trace *t, yaml_event_t *ev, GError **error)
 			    g_strerror(t->read_errno));
 		return false;
 	}
-	m = p->error == YAML_READER_ERROR ? p->mark : p->problem_mark;
+	where = p->error == YAML_READER_ERROR ? offset_pos(t, p->problem_offset) :
+		pos_of(p->problem_mark);
 	if (p->context)
-		trace_error(t, error, CMASIM_ERROR_SYNTAX, pos_of(m), "%s %s",
+		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s %s",
 			    p->problem ? p->problem : "bad YAML", p->context);
 	else
-		trace_error(t, error, CMASIM_ERROR_SYNTAX, pos_of(m), "%s",
+		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s",
 			    p->problem ? p->problem : "bad YAML");
 	return false;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The machine config loader: shipped configs, the size syntax, each zone
- * layout form, and a table of bad inputs with the exact error each gives.
+ * layout form, devices and costs, and a table of bad inputs with the exact
+ * error each gives.
  *
  * Expected values are worked out by hand in the comments, not copied from
  * the loader's output, so a change in how it derives zones shows up here.
@@ -51,6 +52,12 @@ static void assert_zone(const struct cmasim_config *cfg, unsigned int i,
 		     cfg->zones[i].end, end);
 }
 
+/* DMA_BIT_MASK(n) for the shipped configs' masks, spelled out by hand. */
+#define MASK_30 UINT64_C(0x3FFFFFFF)
+#define MASK_32 UINT64_C(0xFFFFFFFF)
+#define MASK_40 UINT64_C(0xFFFFFFFFFF)
+#define MASK_64 UINT64_C(0xFFFFFFFFFFFFFFFF)
+
 /* What a shipped config must derive to. */
 struct shipped {
 	const char *file;
@@ -61,6 +68,9 @@ struct shipped {
 	struct cmasim_zone_config zones[3];
 	unsigned int nr_holes;
 	struct cmasim_hole hole;
+	unsigned int nr_devices;
+	struct { const char *name; uint64_t dma_mask; bool coherent; } devices[5];
+	uint64_t buddy_op_ns, page_zero_ns;
 };
 
 static const struct shipped shipped[] = {
@@ -74,6 +84,16 @@ static const struct shipped shipped[] = {
 			{ CMASIM_ZONE_NORMAL, 0x80000000, 0xB0000000 },
 			{ CMASIM_ZONE_HIGHMEM, 0xB0000000, 0xC0000000 },
 		},
+		.nr_devices = 5,
+		.devices = {
+			{ "camera", MASK_32, false },
+			{ "display", MASK_32, false },
+			{ "decoder", MASK_32, false },
+			{ "gpu", MASK_32, false },
+			{ "legacy", MASK_30, false },
+		},
+		/* 1 us = 1000 ns */
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},
 	{
 		/* 512 MiB is below the 768 MiB lowmem limit: one Normal zone */
@@ -82,6 +102,9 @@ static const struct shipped shipped[] = {
 		.pageblock_order = 10,
 		.nr_zones = 1,
 		.zones = { { CMASIM_ZONE_NORMAL, 0, 0x20000000 } },
+		.nr_devices = 2,
+		.devices = { { "camera", MASK_32, false }, { "display", MASK_32, false } },
+		.buddy_op_ns = 200, .page_zero_ns = 4000,
 	},
 	{
 		/* 128 MiB = 0x08000000 from 0xA0000000 */
@@ -90,6 +113,9 @@ static const struct shipped shipped[] = {
 		.pageblock_order = 10,
 		.nr_zones = 1,
 		.zones = { { CMASIM_ZONE_NORMAL, 0xA0000000, 0xA8000000 } },
+		.nr_devices = 2,
+		.devices = { { "camera", MASK_32, false }, { "display", MASK_32, false } },
+		.buddy_op_ns = 200, .page_zero_ns = 4000,
 	},
 	{
 		/* 4 GiB from 0x80000000 ends at 0x1_8000_0000, past 32 bits (LPAE) */
@@ -101,15 +127,22 @@ static const struct shipped shipped[] = {
 			{ CMASIM_ZONE_NORMAL, 0x80000000, 0xB0000000 },
 			{ CMASIM_ZONE_HIGHMEM, 0xB0000000, 0x180000000 },
 		},
+		.nr_devices = 3,
+		.devices = {
+			{ "camera", MASK_32, false },
+			{ "display", MASK_32, false },
+			{ "gpu", MASK_40, false },
+		},
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},
 	{
 		/*
 		 * 8 GiB usable plus the 1 GiB hole span 9 GiB = 0x2_4000_0000.
 		 * DMA32 is 4 GiB - 16 MiB; Normal is the 5 GiB above 4 GiB. No
-		 * HighMem, so every zone is lowmem.
+		 * HighMem, so every zone is lowmem: 9 GiB less the 1 GiB hole.
 		 */
 		.file = "x86-64-8g.yaml", .name = "x86-64-8g",
-		.base = 0, .size = 9 * GiB, .lowmem_size = 9 * GiB,
+		.base = 0, .size = 9 * GiB, .lowmem_size = 8 * GiB,
 		.pageblock_order = 9,
 		.nr_zones = 3,
 		.zones = {
@@ -119,6 +152,13 @@ static const struct shipped shipped[] = {
 		},
 		.nr_holes = 1,
 		.hole = { 0xC0000000, 0x40000000 },
+		.nr_devices = 3,
+		.devices = {
+			{ "nic", MASK_64, true },
+			{ "gpu", MASK_64, true },
+			{ "legacy", MASK_32, true },
+		},
+		.buddy_op_ns = 200, .page_zero_ns = 250,
 	},
 };
 
@@ -152,8 +192,57 @@ Test(config, shipped_configs_load)
 			cr_assert_eq(cfg->holes[0].start, s->hole.start);
 			cr_assert_eq(cfg->holes[0].size, s->hole.size);
 		}
+		cr_assert_eq(cfg->nr_devices, s->nr_devices, "%s: nr_devices", s->file);
+		for (unsigned int d = 0; d < s->nr_devices; d++) {
+			cr_assert_str_eq(cfg->devices[d].name, s->devices[d].name, "%s: device %u",
+					 s->file, d);
+			cr_assert_eq(cfg->devices[d].dma_mask, s->devices[d].dma_mask,
+				     "%s: %s: mask %#" PRIx64, s->file, s->devices[d].name,
+				     cfg->devices[d].dma_mask);
+			cr_assert_eq(cfg->devices[d].coherent, s->devices[d].coherent, "%s: %s",
+				     s->file, s->devices[d].name);
+			cr_assert_eq(cmasim_config_device(cfg, s->devices[d].name), (int)d);
+		}
+		cr_assert_eq(cfg->costs.buddy_op_ns, s->buddy_op_ns, "%s: buddy_op", s->file);
+		cr_assert_eq(cfg->costs.page_zero_ns, s->page_zero_ns, "%s: page_zero", s->file);
 		cmasim_config_free(cfg);
 	}
+}
+
+/* What the shipped masks mean for the RAM each device can reach, worked by hand. */
+Test(config, shipped_device_reach)
+{
+	g_autofree char *armv7 = g_build_filename(CMASIM_SOURCE_ROOT, "configs", "armv7-1g.yaml",
+						  NULL);
+	g_autofree char *lpae = g_build_filename(CMASIM_SOURCE_ROOT, "configs",
+						 "arm-lpae-4g.yaml", NULL);
+	struct cmasim_config *cfg = cmasim_config_load_file(armv7, NULL);
+	int d;
+
+	/* armv7-1g: RAM is [0x80000000, 0xC0000000); legacy reaches 0x3FFFFFFF at most */
+	cr_assert_not_null(cfg);
+	d = cmasim_config_device(cfg, "legacy");
+	cr_assert_geq(d, 0);
+	cr_assert_lt(cfg->devices[d].dma_mask, cfg->mem_base, "legacy reaches some RAM");
+	/* the 32-bit masters reach its last byte, 0xBFFFFFFF */
+	d = cmasim_config_device(cfg, "camera");
+	cr_assert_geq(cfg->devices[d].dma_mask, cfg->mem_base + cfg->mem_size - 1);
+	cr_assert_eq(cmasim_config_device(cfg, "nic"), -1);
+	cmasim_config_free(cfg);
+
+	/*
+	 * arm-lpae-4g: RAM is [0x80000000, 0x180000000). The camera reaches the
+	 * 768 MiB of lowmem (to 0xAFFFFFFF) but not the last 2 GiB, from
+	 * 0x100000000; the 40-bit GPU reaches all of it.
+	 */
+	cfg = cmasim_config_load_file(lpae, NULL);
+	cr_assert_not_null(cfg);
+	d = cmasim_config_device(cfg, "camera");
+	cr_assert_geq(cfg->devices[d].dma_mask, cfg->zones[0].end - 1);
+	cr_assert_lt(cfg->devices[d].dma_mask, UINT64_C(0x100000000));
+	d = cmasim_config_device(cfg, "gpu");
+	cr_assert_geq(cfg->devices[d].dma_mask, UINT64_C(0x17FFFFFFF));
+	cmasim_config_free(cfg);
 }
 
 Test(config, missing_file_is_io_error)
@@ -213,7 +302,7 @@ Test(config, defaults)
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 64 * MiB);
 	cr_assert_eq(cfg->lowmem_size, 64 * MiB);
 	cr_assert_eq(cfg->nr_holes, 0);
-	/* no devices: or costs: yet; the costs take the header's defaults */
+	/* no devices: and no costs:, so the header's default costs */
 	cr_assert_eq(cfg->nr_devices, 0);
 	cr_assert_eq(cmasim_config_device(cfg, "gpu"), -1);
 	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
@@ -467,6 +556,172 @@ Test(config, holes)
 	cmasim_config_free(cfg);
 }
 
+/* Holes have no pages, so lowmem_size leaves out the part of each below the end of lowmem. */
+Test(config, lowmem_size_excludes_holes)
+{
+	/*
+	 * lowmem ends at 0x80000000 + 32 MiB = 0x82000000. The first hole is all
+	 * lowmem (4 MiB); the second, [0x81C00000, 0x82400000), straddles the end
+	 * and has 0x82000000 - 0x81C00000 = 4 MiB below it; the third is in
+	 * HighMem. 32 - 4 - 4 = 24 MiB.
+	 */
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n"
+		"  base: 0x80000000\n"
+		"  size: 64MiB\n"
+		"  lowmem: 32MiB\n"
+		"  holes:\n"
+		"    - { start: 0x80400000, size: 4MiB }\n"
+		"    - { start: 0x81C00000, size: 8MiB }\n"
+		"    - { start: 0x83000000, size: 4MiB }\n");
+
+	cr_assert_eq(cfg->lowmem_size, 24 * MiB);
+	cmasim_config_free(cfg);
+
+	/*
+	 * zones: Normal [0, 8 MiB) less the hole at 4 MiB; the hole in Movable
+	 * comes after HighMem, so it is not lowmem anyway
+	 */
+	cfg = load_ok("memory:\n"
+		      "  size: 16MiB\n"
+		      "  zones: [{type: Normal, size: 8MiB}, {type: HighMem, size: 4MiB},\n"
+		      "          {type: Movable, size: 4MiB}]\n"
+		      "  holes: [{start: 4MiB, size: 4MiB}, {start: 12MiB, size: 4MiB}]\n");
+	cr_assert_eq(cfg->lowmem_size, 4 * MiB);
+	cmasim_config_free(cfg);
+
+	/* no layout: all of RAM less the hole */
+	cfg = load_ok("memory: {size: 16MiB, holes: [{start: 8MiB, size: 4MiB}]}\n");
+	cr_assert_eq(cfg->lowmem_size, 12 * MiB);
+	cmasim_config_free(cfg);
+
+	/* a hole over all of lowmem leaves none */
+	cfg = load_ok("memory: {size: 8MiB, lowmem: 4MiB, holes: [{start: 0, size: 4MiB}]}\n");
+	cr_assert_eq(cfg->lowmem_size, 0);
+	cmasim_config_free(cfg);
+}
+
+Test(config, devices)
+{
+	/* DMA_BIT_MASK(n) = 2^n - 1: 1 bit is 0x1, 33 bits 0x1_FFFF_FFFF, 64 bits all ones */
+	struct cmasim_config *cfg = load_ok(
+		"memory: {size: 4MiB}\n"
+		"devices:\n"
+		"  - { name: camera, dma_bits: 32 }\n"
+		"  - name: dsp_2\n"
+		"    dma_bits: 1\n"
+		"    coherent: true\n"
+		"  - { name: 'a-B_9', dma_bits: 33, coherent: false }\n"
+		"  - { coherent: true, dma_bits: 64, name: \"64\" }\n");
+
+	cr_assert_eq(cfg->nr_devices, 4);
+	cr_assert_str_eq(cfg->devices[0].name, "camera");
+	cr_assert_eq(cfg->devices[0].dma_mask, UINT64_C(0xFFFFFFFF));
+	cr_assert_not(cfg->devices[0].coherent, "coherent defaults to false");
+	cr_assert_str_eq(cfg->devices[1].name, "dsp_2");
+	cr_assert_eq(cfg->devices[1].dma_mask, 1);
+	cr_assert(cfg->devices[1].coherent);
+	cr_assert_str_eq(cfg->devices[2].name, "a-B_9");
+	cr_assert_eq(cfg->devices[2].dma_mask, UINT64_C(0x1FFFFFFFF));
+	cr_assert_not(cfg->devices[2].coherent);
+	cr_assert_str_eq(cfg->devices[3].name, "64");
+	cr_assert_eq(cfg->devices[3].dma_mask, UINT64_MAX);
+	cr_assert(cfg->devices[3].coherent);
+	cr_assert_eq(cmasim_config_device(cfg, "camera"), 0);
+	cr_assert_eq(cmasim_config_device(cfg, "64"), 3);
+	cr_assert_eq(cmasim_config_device(cfg, "Camera"), -1, "names are case-sensitive");
+	cmasim_config_free(cfg);
+
+	cfg = load_ok("memory: {size: 4MiB}\ndevices: []\n");
+	cr_assert_eq(cfg->nr_devices, 0);
+	cmasim_config_free(cfg);
+}
+
+/* Appends @n devices d0, d1, ... to a config of 4 MiB. */
+static char *many_devices(unsigned int n)
+{
+	GString *yaml = g_string_new("memory: {size: 4MiB}\ndevices:\n");
+
+	for (unsigned int i = 0; i < n; i++)
+		g_string_append_printf(yaml, "  - {name: d%u, dma_bits: 32}\n", i);
+	return g_string_free(yaml, FALSE);
+}
+
+/* Trace records keep a device's index in 8 bits, 0xff meaning none: 254 at most. */
+Test(config, device_limit)
+{
+	g_autofree char *most = many_devices(254);
+	g_autofree char *too_many = many_devices(255);
+	struct cmasim_config *cfg = load_ok(most);
+	GError *error = NULL;
+
+	cr_assert_eq(cfg->nr_devices, 254);
+	cr_assert_eq(cmasim_config_device(cfg, "d253"), 253);
+	cmasim_config_free(cfg);
+
+	/* the block sequence starts at its first "-", line 3 column 3 */
+	cr_assert_null(load(too_many, &error));
+	cr_assert(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT), "%s", error->message);
+	cr_assert_str_eq(error->message,
+			 "t.yaml:3:3: devices lists 255 devices, more than the 254 supported");
+	g_error_free(error);
+}
+
+/* One spelling of a time and the ns it means. */
+struct time_case {
+	const char *text;
+	uint64_t ns;
+};
+
+Test(config, costs)
+{
+	static const struct time_case cases[] = {
+		{ "0", 0 },
+		{ "0ns", 0 },
+		{ "0 s", 0 },
+		{ "1ns", 1 },
+		{ "250ns", 250 },
+		{ "250 ns", 250 },
+		{ "3us", 3000 },
+		{ "3 us", 3000 },
+		{ "2ms", 2000000 },
+		{ "1s", 1000000000 },
+		{ "\"7us\"", 7000 },
+		/* 2^64 - 1 ns, and the most whole seconds below it: 18446744073 s */
+		{ "18446744073709551615ns", UINT64_MAX },
+		{ "18446744073s", UINT64_C(18446744073000000000) },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *yaml = g_strdup_printf("memory: {size: 4MiB}\n"
+							"costs: {page_zero: %s}\n", cases[i].text);
+		struct cmasim_config *cfg = load_ok(yaml);
+
+		cr_assert_eq(cfg->costs.page_zero_ns, cases[i].ns, "%s: %" PRIu64, cases[i].text,
+			     cfg->costs.page_zero_ns);
+		/* the one not given keeps its default */
+		cr_assert_eq(cfg->costs.buddy_op_ns, 200);
+		cmasim_config_free(cfg);
+	}
+}
+
+Test(config, costs_both_and_none)
+{
+	struct cmasim_config *cfg = load_ok("memory: {size: 4MiB}\n"
+					    "costs:\n"
+					    "  buddy_op: 1us\n"
+					    "  page_zero: 0\n");
+
+	cr_assert_eq(cfg->costs.buddy_op_ns, 1000);
+	cr_assert_eq(cfg->costs.page_zero_ns, 0);
+	cmasim_config_free(cfg);
+
+	cfg = load_ok("memory: {size: 4MiB}\ncosts: {}\n");
+	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
+	cr_assert_eq(cfg->costs.page_zero_ns, 1000);
+	cmasim_config_free(cfg);
+}
+
 Test(config, anchors_and_aliases_resolve)
 {
 	struct cmasim_config *cfg = load_ok(
@@ -508,6 +763,22 @@ struct bad {
 #define ZONE_ORDER "(expected each type at most once, in the order DMA, DMA32, Normal, " \
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
+#define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
+#define TOP_FIELDS "name, description, memory, devices, costs"
+#define DEVICE_FIELDS "name, dma_bits, coherent"
+#define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
+#define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
+#define BOOL_MSG(text) "expected true or false, got \"" text "\""
+
+/* A valid memory: on line 1, so that what follows starts on line 2. */
+#define MEM "memory: {size: 4MiB}\n"
+
+/* One device in flow form on line 3: its first key is at column 6. */
+#define DEVICE(fields) MEM "devices:\n  - {" fields "}\n"
+
+/* A time on line 2, at column 19 for buddy_op and 20 for page_zero. */
+#define BUDDY_OP(text) MEM "costs: {buddy_op: " text "}\n"
+#define PAGE_ZERO(text) MEM "costs: {page_zero: " text "}\n"
 #define NOT_INSIDE "expected ascending holes that do not overlap"
 
 /* A config with RAM at 0x80000000 for the hole rows: holes start on line 5, column 15. */
@@ -573,14 +844,31 @@ static const struct bad bad_rows[] = {
 	  "expected a sequence for \"memory.holes\", got an empty value" },
 	{ "key is a sequence", "memory:\n  size: 8MiB\n  [a]: 1\n", 0, CMASIM_ERROR_TYPE, 3, 3,
 	  "expected a scalar key in memory, got a sequence" },
+	{ "devices is a mapping", MEM "devices: {name: a, dma_bits: 32}\n", 0,
+	  CMASIM_ERROR_TYPE, 2, 10, "expected a sequence for \"devices\", got a mapping" },
+	{ "devices is empty", MEM "devices:\n", 0, CMASIM_ERROR_TYPE, 2, 9,
+	  "expected a sequence for \"devices\", got an empty value" },
+	{ "device is a scalar", MEM "devices: [camera]\n", 0, CMASIM_ERROR_TYPE, 2, 11,
+	  "expected a mapping for \"devices[0]\", got a scalar" },
+	{ "device name is a sequence", DEVICE("name: [a], dma_bits: 32"), 0, CMASIM_ERROR_TYPE,
+	  3, 12, "expected a scalar for \"devices[0].name\", got a sequence" },
+	{ "dma_bits is a mapping", DEVICE("dma_bits: {a: 1}, name: a"), 0, CMASIM_ERROR_TYPE,
+	  3, 16, "expected a scalar for \"devices[0].dma_bits\", got a mapping" },
+	{ "coherent is a sequence", DEVICE("coherent: [true], name: a, dma_bits: 1"), 0,
+	  CMASIM_ERROR_TYPE, 3, 16,
+	  "expected a scalar for \"devices[0].coherent\", got a sequence" },
+	{ "costs is a sequence", MEM "costs: [1us]\n", 0, CMASIM_ERROR_TYPE, 2, 8,
+	  "expected a mapping for \"costs\", got a sequence" },
+	{ "costs is empty", MEM "costs:\n", 0, CMASIM_ERROR_TYPE, 2, 7,
+	  "expected a mapping for \"costs\", got an empty value" },
+	{ "cost is a mapping", MEM "costs:\n  buddy_op: {ns: 1}\n", 0, CMASIM_ERROR_TYPE, 3, 13,
+	  "expected a scalar for \"costs.buddy_op\", got a mapping" },
 
 	/* KEY */
 	{ "unknown top-level key", "memroy: {size: 4MiB}\n", 0, CMASIM_ERROR_KEY, 1, 1,
-	  "unknown key \"memroy\" in the document (expected one of: name, description, "
-	  "memory)" },
+	  "unknown key \"memroy\" in the document (expected one of: " TOP_FIELDS ")" },
 	{ "section of later work", "memory: {size: 4MiB}\ncaches: {}\n", 0, CMASIM_ERROR_KEY,
-	  2, 1, "unknown key \"caches\" in the document (expected one of: name, "
-	  "description, memory)" },
+	  2, 1, "unknown key \"caches\" in the document (expected one of: " TOP_FIELDS ")" },
 	{ "unknown memory key", "memory:\n  size: 4MiB\n  foo: 1\n", 0, CMASIM_ERROR_KEY, 3, 3,
 	  "unknown key \"foo\" in memory (expected one of: " MEMORY_FIELDS ")" },
 	{ "keys are case-sensitive", "memory:\n  Size: 4MiB\n", 0, CMASIM_ERROR_KEY, 2, 3,
@@ -603,6 +891,33 @@ static const struct bad bad_rows[] = {
 	{ "second hole without size",
 	  "memory:\n  size: 8MiB\n  holes:\n    - {start: 0, size: 4MiB}\n    - start: 0\n",
 	  0, CMASIM_ERROR_KEY, 5, 7, "memory.holes[1] has no \"size\"" },
+	{ "unknown device key", DEVICE("name: cam, dma_bits: 32, node: 0"), 0, CMASIM_ERROR_KEY,
+	  3, 31, "unknown key \"node\" in devices[0] (expected one of: " DEVICE_FIELDS ")" },
+	{ "dma_mask is not a device key", DEVICE("name: cam, dma_mask: 0xFFFFFFFF"), 0,
+	  CMASIM_ERROR_KEY, 3, 17,
+	  "unknown key \"dma_mask\" in devices[0] (expected one of: " DEVICE_FIELDS ")" },
+	{ "device without name", DEVICE("dma_bits: 32"), 0, CMASIM_ERROR_KEY, 3, 5,
+	  "devices[0] has no \"name\"" },
+	{ "device without dma_bits", MEM "devices:\n  - name: cam\n    coherent: true\n", 0,
+	  CMASIM_ERROR_KEY, 3, 5, "devices[0] has no \"dma_bits\"" },
+	{ "key twice in a device", MEM "devices:\n  - name: a\n    dma_bits: 1\n    name: b\n",
+	  0, CMASIM_ERROR_KEY, 5, 5,
+	  "duplicate key \"name\" in devices[0] (first given on line 3)" },
+	/* the second camera's name is on line 5; the first's on line 3, column 12 */
+	{ "duplicate device",
+	  MEM "devices:\n  - {name: camera, dma_bits: 32}\n  - {name: display, dma_bits: 32}\n"
+	  "  - {name: camera, dma_bits: 30}\n", 0, CMASIM_ERROR_KEY, 5, 12,
+	  "duplicate device \"camera\" in devices (first given at 3:12)" },
+	{ "duplicate device in block form",
+	  MEM "devices:\n- name: gpu\n  dma_bits: 40\n- dma_bits: 32\n  name: 'gpu'\n", 0,
+	  CMASIM_ERROR_KEY, 6, 9, "duplicate device \"gpu\" in devices (first given at 3:9)" },
+	{ "unknown cost key", MEM "costs: {buddy_op: 1us, page_copy: 2us}\n", 0,
+	  CMASIM_ERROR_KEY, 2, 24,
+	  "unknown key \"page_copy\" in costs (expected one of: buddy_op, page_zero)" },
+	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
+	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero)" },
+	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
+	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
 
 	/* VALUE: sizes, at column 16 after "memory: {size: " */
 	{ "unknown unit", "memory: {size: 64 lots}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
@@ -677,6 +992,76 @@ static const struct bad bad_rows[] = {
 	  "expected a non-empty string for \"name\"" },
 	{ "NUL in description", "description: \"a\\0b\"\nmemory: {size: 4MiB}\n", 0,
 	  CMASIM_ERROR_VALUE, 1, 14, "expected text without NUL characters for \"description\"" },
+
+	/* VALUE: devices, on line 3; a name at column 12, other fields first at 16 */
+	{ "device name with a space", DEVICE("name: 'my cam', dma_bits: 32"), 0,
+	  CMASIM_ERROR_VALUE, 3, 12, NAME_MSG("my cam") },
+	{ "empty device name", DEVICE("name: '', dma_bits: 32"), 0, CMASIM_ERROR_VALUE, 3, 12,
+	  NAME_MSG("") },
+	{ "device name with a dot", DEVICE("name: a.b, dma_bits: 32"), 0, CMASIM_ERROR_VALUE, 3,
+	  12, NAME_MSG("a.b") },
+	{ "non-ASCII device name", DEVICE("name: cam\xc3\xa9ra, dma_bits: 32"), 0,
+	  CMASIM_ERROR_VALUE, 3, 12, NAME_MSG("cam\xc3\xa9ra") },
+	{ "NUL in a device name", DEVICE("name: \"a\\0b\", dma_bits: 32"), 0, CMASIM_ERROR_VALUE,
+	  3, 12, NAME_MSG("a\\x00b") },
+	{ "dma_bits 0", DEVICE("dma_bits: 0, name: a"), 0, CMASIM_ERROR_VALUE, 3, 16,
+	  BITS_MSG("0") },
+	{ "dma_bits 65", DEVICE("dma_bits: 65, name: a"), 0, CMASIM_ERROR_VALUE, 3, 16,
+	  BITS_MSG("65") },
+	{ "dma_bits not a number", DEVICE("dma_bits: x, name: a"), 0, CMASIM_ERROR_VALUE, 3, 16,
+	  BITS_MSG("x") },
+	{ "negative dma_bits", DEVICE("dma_bits: -1, name: a"), 0, CMASIM_ERROR_VALUE, 3, 16,
+	  BITS_MSG("-1") },
+	{ "dma_bits with a leading zero", DEVICE("dma_bits: 032, name: a"), 0,
+	  CMASIM_ERROR_VALUE, 3, 16, BITS_MSG("032") },
+	{ "hex dma_bits", DEVICE("dma_bits: 0x20, name: a"), 0, CMASIM_ERROR_VALUE, 3, 16,
+	  BITS_MSG("0x20") },
+	{ "dma_bits as a mask", DEVICE("dma_bits: 4294967295, name: a"), 0, CMASIM_ERROR_VALUE,
+	  3, 16, BITS_MSG("4294967295") },
+	{ "dma_bits past 2^64-1", DEVICE("dma_bits: 18446744073709551616, name: a"), 0,
+	  CMASIM_ERROR_VALUE, 3, 16, BITS_MSG("18446744073709551616") },
+	{ "coherent maybe", DEVICE("coherent: maybe, name: a, dma_bits: 1"), 0,
+	  CMASIM_ERROR_VALUE, 3, 16, BOOL_MSG("maybe") },
+	{ "coherent yes (YAML 1.1)", DEVICE("coherent: yes, name: a, dma_bits: 1"), 0,
+	  CMASIM_ERROR_VALUE, 3, 16, BOOL_MSG("yes") },
+	{ "coherent True", DEVICE("coherent: True, name: a, dma_bits: 1"), 0,
+	  CMASIM_ERROR_VALUE, 3, 16, BOOL_MSG("True") },
+	{ "coherent 1", DEVICE("coherent: 1, name: a, dma_bits: 1"), 0, CMASIM_ERROR_VALUE, 3,
+	  16, BOOL_MSG("1") },
+	{ "coherent empty", DEVICE("coherent: '', name: a, dma_bits: 1"), 0, CMASIM_ERROR_VALUE,
+	  3, 16, BOOL_MSG("") },
+
+	/* VALUE: costs, on line 2 at column 19 (buddy_op) or 20 (page_zero) */
+	{ "time without a unit", BUDDY_OP("200"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("200") },
+	{ "unknown time unit", BUDDY_OP("200 lots"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("200 lots") },
+	{ "upper-case time unit", BUDDY_OP("200NS"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("200NS") },
+	{ "time in minutes", BUDDY_OP("1min"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("1min") },
+	{ "size as a time", BUDDY_OP("200B"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("200B") },
+	{ "fractional time", BUDDY_OP("1.5us"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("1.5us") },
+	{ "negative time", BUDDY_OP("-1ns"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("-1ns") },
+	{ "two spaces before a time unit", BUDDY_OP("200  ns"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("200  ns") },
+	{ "space after a time", BUDDY_OP("'200 '"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("200 ") },
+	{ "time with a leading zero", BUDDY_OP("010ns"), 0, CMASIM_ERROR_VALUE, 2, 19,
+	  TIME_MSG("010ns") },
+	{ "00 as a time", BUDDY_OP("00"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("00") },
+	{ "hex time", BUDDY_OP("0x10ns"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("0x10ns") },
+	{ "time unit alone", BUDDY_OP("ns"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("ns") },
+	{ "empty time", BUDDY_OP("''"), 0, CMASIM_ERROR_VALUE, 2, 19, TIME_MSG("") },
+	/* 2^64 ns; 2^64 / 1000 = 18446744073709551.616 us; 2^64 / 10^9 = 18446744073.7 s */
+	{ "ns past 2^64-1", PAGE_ZERO("18446744073709551616ns"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  TIME_MSG("18446744073709551616ns") },
+	{ "us past 2^64-1", PAGE_ZERO("18446744073709552us"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  TIME_MSG("18446744073709552us") },
+	{ "s past 2^64-1", PAGE_ZERO("18446744074s"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  TIME_MSG("18446744074s") },
+	{ "NUL in a time", PAGE_ZERO("\"1\\0ns\""), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  TIME_MSG("1\\x00ns") },
 
 	/* LAYOUT: the machine as a whole; pageblocks are 4 MiB unless said */
 	{ "size not a pageblock multiple", "memory: {size: 6MiB}\n", 0, CMASIM_ERROR_LAYOUT,
@@ -781,6 +1166,18 @@ static const struct bad bad_rows[] = {
 	  HOLES_AT_2G("8MiB", "    - {start: 0x80100000, size: 4MiB}\n"), 0,
 	  CMASIM_ERROR_LAYOUT, 5, 15,
 	  "hole start 0x80100000 is not aligned to the pageblock size 4MiB" },
+
+	/* ORDER: memory: with its layout, then devices:, then costs:, whatever the file's order */
+	{ "memory layout before a bad device",
+	  "devices: [{name: 'a b', dma_bits: 0}]\nmemory: {size: 6MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 2, 16,
+	  "size 6MiB is not a positive multiple of the pageblock size 4MiB" },
+	{ "a bad device before a bad cost",
+	  "costs: {buddy_op: x}\n" MEM "devices: [{name: a, dma_bits: 0}]\n", 0,
+	  CMASIM_ERROR_VALUE, 3, 31, BITS_MSG("0") },
+	{ "a duplicate device before a bad dma_bits",
+	  MEM "devices: [{name: a, dma_bits: 1}, {name: a, dma_bits: 0}]\n", 0,
+	  CMASIM_ERROR_KEY, 2, 42, "duplicate device \"a\" in devices (first given at 2:18)" },
 };
 
 /*

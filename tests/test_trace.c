@@ -952,6 +952,8 @@ static const struct bad {
 	  "a second document after the trace (expected one document)" },
 	{ "syntax", P "  - { t: 0, op: sample\n", CMASIM_ERROR_SYNTAX, 4, 1,
 	  "did not find expected ',' or '}' while parsing a flow mapping" },
+	{ "bad_utf8", P "  - { t: 0, op: sample }\n  - { t: 0, op: s\xffmple }\n",
+	  CMASIM_ERROR_SYNTAX, 4, 18, "invalid leading UTF-8 octet" },
 	{ "churn_in_repeat", P "  - { t: 0, op: repeat, count: 2, period: 1ms, events: [\n"
 	  "      { t: 0, op: churn, duration: 1s, rate: 1, lifetime: 1s } ] }\n",
 	  CMASIM_ERROR_VALUE, 4, 19,

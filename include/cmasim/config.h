@@ -62,7 +62,7 @@ struct cmasim_config {
 	unsigned int page_shift;	/* log2(page_size); derived */
 	unsigned int max_page_order;	/* largest buddy order, inclusive (MAX_PAGE_ORDER); user, default 10 */
 	unsigned int pageblock_order;	/* user, default 10 */
-	uint64_t lowmem_size;		/* bytes of RAM in the kernel's linear map; derived from the zones */
+	uint64_t lowmem_size;		/* bytes of RAM present in the linear map (lowmem zones less holes); derived */
 	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
 
 	unsigned int nr_zones;		/* derived */

@@ -19,7 +19,7 @@ static void check_config(const struct cmasim_config *cfg)
 {
 	uint64_t end = cfg->mem_base + cfg->mem_size;
 	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	uint64_t prev_end = cfg->mem_base;
+	uint64_t prev_end = cfg->mem_base, hole_bytes = 0;
 
 	if (cfg->page_size != 1u << cfg->page_shift || cfg->mem_size == 0 ||
 	    cfg->mem_size % pageblock || end < cfg->mem_base ||
@@ -44,6 +44,26 @@ static void check_config(const struct cmasim_config *cfg)
 		    h->start % pageblock || h->size % pageblock)
 			abort();
 		prev_end = h->start + h->size;
+		hole_bytes += h->size;
+	}
+	/* lowmem counts only RAM that is there */
+	if (cfg->lowmem_size > cfg->mem_size - hole_bytes)
+		abort();
+	/* trace records index devices in 8 bits, with 0xff kept for "none" */
+	if (cfg->nr_devices > 254 || (cfg->nr_devices && !cfg->devices))
+		abort();
+	for (unsigned int i = 0; i < cfg->nr_devices; i++) {
+		const struct cmasim_device *d = &cfg->devices[i];
+
+		/* DMA_BIT_MASK(1..64): one or more low bits set, nothing above them */
+		if (!d->name || !d->name[0] || d->dma_mask == 0 ||
+		    (d->dma_mask & (d->dma_mask + 1)))
+			abort();
+		for (const char *c = d->name; *c; c++)
+			if (!g_ascii_isalnum(*c) && *c != '_' && *c != '-')
+				abort();
+		if (cmasim_config_device(cfg, d->name) != (int)i)
+			abort();
 	}
 }
 
