@@ -14,51 +14,9 @@
  * one-zone machine min = low = high = 1 and watermarks stay out of the way
  * unless a test is about them.
  */
-#include "helpers.h"
+#include "fixture.h"
 
-static struct cmasim_config *cfg;
-static struct cmasim_mem *mem;
-
-static void teardown(void)
-{
-	if (mem)
-		cmasim_mem_free(mem);
-	mem = NULL;
-	if (cfg)
-		cmasim_config_free(cfg);
-	cfg = NULL;
-}
-
-TestSuite(buddy, .fini = teardown);
-
-#define INV() check_invariants_at(mem, __FILE__, __LINE__)
-#define ZONE(z, spec)                                              \
-	do {                                                       \
-		expect_zone_at(mem, (z), (spec), __FILE__, __LINE__); \
-		check_invariants_at(mem, __FILE__, __LINE__);      \
-	} while (0)
-#define PBS(pfn, types) expect_pageblocks_at(mem, (pfn), (types), __FILE__, __LINE__)
-
-static void boot(const char *yaml)
-{
-	cfg = load_config(yaml);
-	mem = cmasim_mem_new(cfg);
-	cr_assert_not_null(mem);
-	INV();
-}
-
-/* cmasim_alloc_pages() that must succeed; returns the pfn. */
-static uint64_t alloc_ok(unsigned int order, enum cmasim_migratetype mt,
-			 enum cmasim_zone_type hz, int line)
-{
-	uint64_t pfn = UINT64_MAX;
-	int rc = cmasim_alloc_pages(mem, order, mt, hz, &pfn);
-
-	cr_assert_eq(rc, 0, "line %d: alloc order %u %s failed: %d", line, order,
-		     cmasim_migratetype_name(mt), rc);
-	check_invariants_at(mem, __FILE__, line);
-	return pfn;
-}
+TestSuite(buddy, .fini = machine_teardown);
 
 static void alloc_fails(unsigned int order, enum cmasim_migratetype mt,
 			enum cmasim_zone_type hz, int line)
@@ -68,14 +26,6 @@ static void alloc_fails(unsigned int order, enum cmasim_migratetype mt,
 
 	cr_assert_eq(rc, -ENOMEM, "line %d: alloc order %u %s: expected -ENOMEM, got %d (pfn %"
 		     PRIu64 ")", line, order, cmasim_migratetype_name(mt), rc, pfn);
-	check_invariants_at(mem, __FILE__, line);
-}
-
-static void at_ok(uint64_t pfn, unsigned int order, enum cmasim_migratetype mt, int line)
-{
-	int rc = cmasim_alloc_pages_at(mem, pfn, order, mt);
-
-	cr_assert_eq(rc, 0, "line %d: alloc_at(%" PRIu64 ", %u) = %d", line, pfn, order, rc);
 	check_invariants_at(mem, __FILE__, line);
 }
 
@@ -115,10 +65,8 @@ static void take_range(uint64_t start, uint64_t end, int line)
 }
 
 #define ALLOC(order, mt) alloc_ok((order), (mt), CMASIM_ZONE_NORMAL, __LINE__)
-#define ALLOC_Z(order, mt, hz) alloc_ok((order), (mt), (hz), __LINE__)
 #define ALLOC_FAILS(order, mt) alloc_fails((order), (mt), CMASIM_ZONE_NORMAL, __LINE__)
 #define ALLOC_FAILS_Z(order, mt, hz) alloc_fails((order), (mt), (hz), __LINE__)
-#define AT(pfn, order, mt) at_ok((pfn), (order), (mt), __LINE__)
 #define FREE(pfn) free_ok((pfn), __LINE__)
 #define RETYPE(pfn, mt, moved) retype((pfn), (mt), (moved), __LINE__)
 #define TAKE(start, end) take_range((start), (end), __LINE__)

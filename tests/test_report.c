@@ -6,59 +6,10 @@
  *   pagetypeinfo: "Node %4d, zone %8s, type %12s " + "%6lu " per order,
  *                 "Node %d, zone %8s " + "%12lu " per migratetype.
  */
-#include "helpers.h"
+#include "fixture.h"
 
-static struct cmasim_config *cfg;
-static struct cmasim_mem *mem;
+TestSuite(report, .fini = machine_teardown);
 
-static void teardown(void)
-{
-	if (mem)
-		cmasim_mem_free(mem);
-	mem = NULL;
-	if (cfg)
-		cmasim_config_free(cfg);
-	cfg = NULL;
-}
-
-TestSuite(report, .fini = teardown);
-
-#define INV() check_invariants_at(mem, __FILE__, __LINE__)
-#define ZONE(z, spec)                                              \
-	do {                                                       \
-		expect_zone_at(mem, (z), (spec), __FILE__, __LINE__); \
-		check_invariants_at(mem, __FILE__, __LINE__);      \
-	} while (0)
-
-static void boot(const char *yaml)
-{
-	cfg = load_config(yaml);
-	mem = cmasim_mem_new(cfg);
-	cr_assert_not_null(mem);
-	INV();
-}
-
-static void at_ok(uint64_t pfn, unsigned int order, enum cmasim_migratetype mt, int line)
-{
-	int rc = cmasim_alloc_pages_at(mem, pfn, order, mt);
-
-	cr_assert_eq(rc, 0, "line %d: alloc_at(%" PRIu64 ", %u) = %d", line, pfn, order, rc);
-	check_invariants_at(mem, __FILE__, line);
-}
-
-static uint64_t alloc_ok(unsigned int order, enum cmasim_migratetype mt,
-			 enum cmasim_zone_type hz, int line)
-{
-	uint64_t pfn = UINT64_MAX;
-	int rc = cmasim_alloc_pages(mem, order, mt, hz, &pfn);
-
-	cr_assert_eq(rc, 0, "line %d: alloc failed: %d", line, rc);
-	check_invariants_at(mem, __FILE__, line);
-	return pfn;
-}
-
-#define AT(pfn, order, mt) at_ok((pfn), (order), (mt), __LINE__)
-#define ALLOC_Z(order, mt, hz) alloc_ok((order), (mt), (hz), __LINE__)
 
 /* Compares @got with @want and shows both, with the first difference, on failure. */
 static void expect_text(const char *got, const char *want)
