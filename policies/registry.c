@@ -36,14 +36,14 @@ static bool parse_value(enum cmasim_param_type type, const char *text, uint64_t 
 
 	switch (type) {
 	case CMASIM_PARAM_BOOL:
-		if (!cmasim_parse_bool(text, &b))
+		if (!cmasim_parse_bool(text, strlen(text), &b))
 			return false;
 		*value = b;
 		return true;
 	case CMASIM_PARAM_UINT:
-		return cmasim_parse_uint(text, value);
+		return cmasim_parse_uint(text, strlen(text), value);
 	case CMASIM_PARAM_SIZE:
-		return cmasim_parse_size(text, value);
+		return cmasim_parse_size(text, strlen(text), value);
 	}
 	return false;
 }

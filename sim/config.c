@@ -326,7 +326,7 @@ static bool collect_fields(struct loader *ld, const yaml_node_t *map, const char
 /* The text of scalar @node and its length in bytes, for the parsers of units.h. */
 #define SCALAR_TEXT(node) (const char *)(node)->data.scalar.value, (node)->data.scalar.length
 
-/* Reads a size or address (see cmasim_parse_size_n()) from @node; false with an error. */
+/* Reads a size or address (see cmasim_parse_size()) from @node; false with an error. */
 static bool get_size(struct loader *ld, const yaml_node_t *node, const char *path,
 		     uint64_t *bytes)
 {
@@ -334,7 +334,7 @@ static bool get_size(struct loader *ld, const yaml_node_t *node, const char *pat
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (cmasim_parse_size_n(SCALAR_TEXT(node), bytes))
+	if (cmasim_parse_size(SCALAR_TEXT(node), bytes))
 		return true;
 	text = quote(node);
 	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
@@ -350,7 +350,7 @@ static bool get_uint(struct loader *ld, const yaml_node_t *node, const char *pat
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (cmasim_parse_uint_n(SCALAR_TEXT(node), &v) && v >= min && v <= max) {
+	if (cmasim_parse_uint(SCALAR_TEXT(node), &v) && v >= min && v <= max) {
 		*out = v;
 		return true;
 	}
@@ -382,7 +382,7 @@ static bool get_bool(struct loader *ld, const yaml_node_t *node, const char *pat
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (cmasim_parse_bool_n(SCALAR_TEXT(node), out))
+	if (cmasim_parse_bool(SCALAR_TEXT(node), out))
 		return true;
 	text = quote(node);
 	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -135,7 +136,8 @@ static void close_workload(struct workload *w)
 /*
  * An output file written under a temporary name and renamed when complete,
  * so that an interrupted or failed run leaves no half-written file. No
- * path, or "-", is standard output.
+ * path, or "-", is standard output; a path that exists and is not a
+ * regular file (/dev/null, a FIFO) is written in place.
  */
 struct outfile {
 	char *path;
@@ -150,10 +152,24 @@ static bool outfile_open(struct outfile *o, const char *path, GError **error)
 		o->f = stdout;
 		return true;
 	}
+	if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path,
+				    g_strerror(errno));
+			return false;
+		}
+		o->path = g_strdup(path);
+		return true;
+	}
 	o->path = g_strdup(path);
 	o->tmp = g_strdup_printf("%s.XXXXXX", path);
 	int fd = g_mkstemp(o->tmp);
-	if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+	mode_t mask = umask(0);
+
+	/* the mode a plain fopen() would give, not mkstemp()'s 0600 */
+	umask(mask);
+	if (fd < 0 || fchmod(fd, 0666 & ~mask) || !(o->f = fdopen(fd, "w"))) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -173,6 +189,9 @@ static bool outfile_close(struct outfile *o, bool keep, GError **error)
 		return true;
 	if (o->f == stdout) {
 		ok = fflush(stdout) == 0;
+	} else if (!o->tmp) {
+		ok = !ferror(o->f);
+		ok = fclose(o->f) == 0 && ok;
 	} else {
 		ok = !ferror(o->f);
 		ok = fclose(o->f) == 0 && ok;
@@ -197,35 +216,6 @@ static bool parse_format(const char *s, enum cmasim_format *format)
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
 		if (!g_strcmp0(s, names[i])) {
 			*format = i;
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * A time with a unit (ns, us, ms, s) for an option, e.g. "10ms". Returns
- * false on anything else.
- */
-static bool parse_interval(const char *s, uint64_t *ns)
-{
-	static const struct {
-		const char *unit;
-		uint64_t ns;
-	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 } };
-	char *end;
-	uint64_t v;
-
-	if (!s || !g_ascii_isdigit(*s))
-		return false;
-	v = g_ascii_strtoull(s, &end, 10);
-	if (!v && !*end) {
-		*ns = 0;
-		return true;
-	}
-	for (unsigned int i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (!strcmp(end, units[i].unit) && v <= UINT64_MAX / units[i].ns) {
-			*ns = v * units[i].ns;
 			return true;
 		}
 	}
@@ -287,9 +277,9 @@ static int cmd_run(int argc, char **argv)
 		return usage_error("run", "expected at most one workload");
 	if (format && !parse_format(format, &fmt))
 		return usage_error("run", "--format expects table, json or csv");
-	if (interval && !parse_interval(interval, &opts.timeline_interval_ns))
+	if (interval && !cmasim_parse_time(interval, strlen(interval), &opts.timeline_interval_ns))
 		return usage_error("run", "--timeline-interval expects a time such as 10ms");
-	if (seed && !cmasim_parse_uint(seed, &opts.seed))
+	if (seed && !cmasim_parse_uint(seed, strlen(seed), &opts.seed))
 		return usage_error("run", "--seed expects an integer");
 	opts.policy = cmasim_policy_find(policy ? policy : "buddy");
 	if (!opts.policy) {
@@ -361,7 +351,7 @@ static int cmd_gen(int argc, char **argv)
 		return 2;
 	if (argc != 2)
 		return usage_error("gen", "expected one workload");
-	if (seed && !cmasim_parse_uint(seed, &seed_value))
+	if (seed && !cmasim_parse_uint(seed, strlen(seed), &seed_value))
 		return usage_error("gen", "--seed expects an integer");
 	if (!open_workload(argv[1], &w, &error))
 		goto out;

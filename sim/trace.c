@@ -30,6 +30,9 @@
 #include "trace_private.h"
 
 #define NIL UINT32_MAX
+#define EMPTY UINT64_MAX
+
+G_STATIC_ASSERT(sizeof(struct slot) == 64);
 
 void cmasim__trace_error(const struct cmasim_trace *t, GError **error, int code, struct pos p,
 			 const char *fmt, ...)
@@ -103,49 +106,60 @@ static uint32_t hash_name(const char *s, size_t len)
 	return h;
 }
 
+/* The name of user slot @sl. */
+static inline const char *slot_str(const struct slot *sl)
+{
+	return sl->name_cap ? sl->name.heap : sl->name.inline_name;
+}
+
 /* The slot named @s (live or remembered as freed), or NIL. */
 static uint32_t table_find(const struct cmasim_trace *t, const char *s, size_t len, uint32_t h)
 {
-	uint32_t i = h & t->table_mask, s_idx;
+	uint32_t i = h & t->table_mask;
+	uint64_t e;
 
 	if (!t->table)
 		return NIL;
-	while ((s_idx = t->table[i]) != NIL) {
-		const struct slot *sl = &t->slots[s_idx];
+	/* Entries carry the hash, so a probe past another name never touches its slot. */
+	while ((e = t->table[i]) != EMPTY) {
+		if ((uint32_t)(e >> 32) == h) {
+			const struct slot *sl = &t->slots[(uint32_t)e];
 
-		if (sl->hash == h && sl->name_len == len && !memcmp(sl->name, s, len))
-			return s_idx;
+			if (sl->name_len == len && !memcmp(slot_str(sl), s, len))
+				return (uint32_t)e;
+		}
 		i = (i + 1) & t->table_mask;
 	}
 	return NIL;
 }
 
-/* Puts slot @s, whose name and hash are set, in a table with room. */
-static void table_put(struct cmasim_trace *t, uint32_t s)
+/* Puts entry @e (hash << 32 | slot) in a table with room. */
+static void table_put(struct cmasim_trace *t, uint64_t e)
 {
-	uint32_t i = t->slots[s].hash & t->table_mask;
+	uint32_t i = (uint32_t)(e >> 32) & t->table_mask;
 
-	while (t->table[i] != NIL)
+	while (t->table[i] != EMPTY)
 		i = (i + 1) & t->table_mask;
-	t->table[i] = s;
+	t->table[i] = e;
 }
 
 /* Adds slot @s to the table, doubling it first past half full. */
 static void table_insert(struct cmasim_trace *t, uint32_t s)
 {
 	if (!t->table || (t->table_used + 1) * 2 > t->table_mask + 1) {
-		uint32_t *old = t->table, old_size = t->table ? t->table_mask + 1 : 0;
+		uint64_t *old = t->table;
+		uint32_t old_size = t->table ? t->table_mask + 1 : 0;
 		uint32_t size = old_size ? old_size * 2 : 256;
 
-		t->table = g_new(uint32_t, size);
-		memset(t->table, 0xff, size * sizeof(uint32_t));
+		t->table = g_new(uint64_t, size);
+		memset(t->table, 0xff, size * sizeof(uint64_t));
 		t->table_mask = size - 1;
 		for (uint32_t i = 0; i < old_size; i++)
-			if (old[i] != NIL)
+			if (old[i] != EMPTY)
 				table_put(t, old[i]);
 		g_free(old);
 	}
-	table_put(t, s);
+	table_put(t, (uint64_t)t->slots[s].hash << 32 | s);
 	t->table_used++;
 	t->slots[s].hashed = true;
 }
@@ -155,22 +169,22 @@ static void table_remove(struct cmasim_trace *t, uint32_t s)
 {
 	uint32_t mask = t->table_mask, i = t->slots[s].hash & mask, j;
 
-	while (t->table[i] != s)
+	while ((uint32_t)t->table[i] != s)
 		i = (i + 1) & mask;
 	for (j = i;;) {
 		uint32_t home;
 
 		j = (j + 1) & mask;
-		if (t->table[j] == NIL)
+		if (t->table[j] == EMPTY)
 			break;
-		home = t->slots[t->table[j]].hash & mask;
+		home = (uint32_t)(t->table[j] >> 32) & mask;
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
 			t->table[i] = t->table[j];
 			i = j;
 		}
 	}
-	t->table[i] = NIL;
+	t->table[i] = EMPTY;
 	t->table_used--;
 	t->slots[s].hashed = false;
 }
@@ -245,12 +259,13 @@ static bool commit_alloc(struct cmasim_trace *t, const struct proto *p, uint32_t
 	}
 	s = cmasim__slot_take(t);
 	sl = &t->slots[s];
-	if (sl->name_cap < p->id_len + 1) {
-		sl->name_cap = MAX(p->id_len + 1, 16);
-		g_free(sl->name);
-		sl->name = g_malloc(sl->name_cap);
+	if ((sl->name_cap ? sl->name_cap : SLOT_INLINE) < p->id_len + 1) {
+		if (sl->name_cap)
+			g_free(sl->name.heap);
+		sl->name_cap = MAX(p->id_len + 1, 2 * SLOT_INLINE);
+		sl->name.heap = g_malloc(sl->name_cap);
 	}
-	memcpy(sl->name, p->id, p->id_len + 1);
+	memcpy(sl->name_cap ? sl->name.heap : sl->name.inline_name, p->id, p->id_len + 1);
 	sl->name_len = p->id_len;
 	sl->hash = h;
 	sl->churn = false;
@@ -441,7 +456,7 @@ const char *cmasim_trace_slot_name(const struct cmasim_trace *trace, uint32_t id
 		snprintf(buf, sizeof(trace->name_buf), "churn%" PRIu32 ".%" PRIu64, sl->gen, sl->k);
 		return buf;
 	}
-	return sl->name ? sl->name : "";
+	return slot_str(sl);
 }
 
 void cmasim_trace_close(struct cmasim_trace *trace)
@@ -455,7 +470,8 @@ void cmasim_trace_close(struct cmasim_trace *trace)
 	cmasim__protos_free(trace->block, trace->nr_block);
 	g_free(trace->ahead_id);
 	for (uint32_t i = 0; i < trace->nr_slots; i++)
-		g_free(trace->slots[i].name);
+		if (trace->slots[i].name_cap)
+			g_free(trace->slots[i].name.heap);
 	g_free(trace->slots);
 	g_free(trace->pool);
 	g_free(trace->table);

@@ -48,19 +48,24 @@ enum slot_state {
 	SLOT_DMA,		/* live, allocated by dma_alloc */
 };
 
-/* One id slot; slot numbers are what records carry. */
+#define SLOT_INLINE 16	/* names shorter than this live in the slot itself */
+
+/* One id slot, 64 bytes; slot numbers are what records carry. */
 struct slot {
-	char *name;		/* user id while hashed, NUL-terminated; buffer reused */
-	uint32_t name_len;	/* bytes in name */
-	uint32_t name_cap;	/* bytes allocated for name */
-	uint32_t hash;		/* of name, when hashed */
+	uint32_t hash;		/* of the name, when hashed */
+	uint32_t name_len;	/* bytes in the name */
+	uint32_t name_cap;	/* bytes allocated for name.heap, 0 while the name is inline */
 	uint8_t state;		/* enum slot_state */
 	bool hashed;		/* name is in the id table (live, or freed and remembered) */
 	bool churn;		/* named "churnN.K" from gen and k instead of name */
-	uint32_t gen;		/* churn: generator index N */
-	uint64_t k;		/* churn: allocation counter K */
+	union {
+		char inline_name[SLOT_INLINE];
+		char *heap;
+	} name;			/* the user id, NUL-terminated; reused by the next name */
 	struct pos alloc_pos;	/* where the live or last allocation was written */
 	struct pos free_pos;	/* where the last free was written */
+	uint32_t gen;		/* churn: generator index N */
+	uint64_t k;		/* churn: allocation counter K */
 };
 
 /* Scalars and marks of one event mapping being read; two levels for repeat blocks. */
@@ -140,7 +145,7 @@ struct cmasim_trace {
 	uint32_t nr_slots, slots_cap;
 	uint32_t *pool;				/* free slots, a FIFO ring */
 	uint32_t pool_head, pool_nr, pool_cap;
-	uint32_t *table;			/* open addressing, slot or UINT32_MAX */
+	uint64_t *table;			/* open addressing: hash << 32 | slot, or ~0 */
 	uint32_t table_mask, table_used;
 
 	/* generators */

@@ -109,7 +109,7 @@ static bool scan_quantity(const char *s, size_t len, unsigned int flags, const s
 	return true;
 }
 
-bool cmasim_parse_size_n(const char *s, size_t len, uint64_t *bytes)
+bool cmasim_parse_size(const char *s, size_t len, uint64_t *bytes)
 {
 	return scan_quantity(s, len, ALLOW_HEX, size_units,
 			     sizeof(size_units) / sizeof(size_units[0]), true, bytes);
@@ -126,7 +126,7 @@ bool cmasim_parse_time(const char *s, size_t len, uint64_t *ns)
 			     false, ns);
 }
 
-bool cmasim_parse_bool_n(const char *s, size_t len, bool *value)
+bool cmasim_parse_bool(const char *s, size_t len, bool *value)
 {
 	if (len == 4 && !memcmp(s, "true", 4)) {
 		*value = true;
@@ -139,33 +139,11 @@ bool cmasim_parse_bool_n(const char *s, size_t len, bool *value)
 	return false;
 }
 
-bool cmasim_parse_uint_n(const char *s, size_t len, uint64_t *value)
+bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value)
 {
 	uint64_t v;
 
 	if (!len || scan_integer(s, len, 0, &v) != len)
-		return false;
-	*value = v;
-	return true;
-}
-
-bool cmasim_parse_size(const char *s, uint64_t *bytes)
-{
-	return scan_quantity(s, strlen(s), ALLOW_HEX | ALLOW_LEADING_ZEROS, size_units,
-			     sizeof(size_units) / sizeof(size_units[0]), true, bytes);
-}
-
-bool cmasim_parse_bool(const char *s, bool *value)
-{
-	return cmasim_parse_bool_n(s, strlen(s), value);
-}
-
-bool cmasim_parse_uint(const char *s, uint64_t *value)
-{
-	size_t len = strlen(s);
-	uint64_t v;
-
-	if (!len || scan_integer(s, len, ALLOW_HEX | ALLOW_LEADING_ZEROS, &v) != len)
 		return false;
 	*value = v;
 	return true;

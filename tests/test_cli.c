@@ -10,6 +10,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct result {
 	int status;
@@ -225,6 +226,32 @@ Test(cli, output_and_timeline_files)
 	cr_expect(g_str_has_prefix(lines[31], "30000000000,"));
 	cr_expect(g_str_has_prefix(lines[32], "30000000000,"));
 	cr_expect(g_str_has_prefix(lines[end_s + 3], last));
+	result_free(&r);
+}
+
+Test(cli, output_to_a_device_is_written_in_place)
+{
+	struct result r = run((const char *[]){ "run", "idle-device", "-o", "/dev/null",
+						"--timeline", "/dev/null", NULL });
+
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	/* not replaced by a regular file, as a rename over it would */
+	cr_expect(g_file_test("/dev/null", G_FILE_TEST_EXISTS) &&
+		  !g_file_test("/dev/null", G_FILE_TEST_IS_REGULAR));
+	result_free(&r);
+}
+
+Test(cli, output_file_gets_the_usual_mode)
+{
+	g_autofree char *out = in_tmp("mode.txt");
+	struct result r = run((const char *[]){ "run", "idle-device", "-o", out, NULL });
+	GStatBuf st;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(g_stat(out, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0666 & ~mask);
 	result_free(&r);
 }
 

@@ -569,7 +569,7 @@ static const char mixed[] =
 	"  - { t: 1ms, op: alloc, migratetype: unmovable, order: 3, count: 4,\n"
 	"      id: \"odd id, {x}\" }\n"
 	"  - { t: 1ms, op: alloc, migratetype: movable, order: 1, pin: true, pfn: 0x80002,\n"
-	"      id: p }\n"
+	"      id: pinned_at_a_fixed_pfn_0x80002 }\n"
 	"  - { t: 1500us, op: dma_alloc, device: camera, size: 1MiB, align: 8, atomic: true,\n"
 	"      id: 5 }\n"
 	"  - { t: 2ms, op: repeat, count: 4, period: 3ms, events: [\n"

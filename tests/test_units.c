@@ -125,7 +125,7 @@ Test(units, size_n)
 		{ LIT("\0"), false, 0 },
 	};
 
-	check_cases("cmasim_parse_size_n", cmasim_parse_size_n, cases, G_N_ELEMENTS(cases));
+	check_cases("cmasim_parse_size", cmasim_parse_size, cases, G_N_ELEMENTS(cases));
 }
 
 Test(units, time)
@@ -213,7 +213,7 @@ Test(units, uint_n)
 		{ LIT("\0"), false, 0 },
 	};
 
-	check_cases("cmasim_parse_uint_n", cmasim_parse_uint_n, cases, G_N_ELEMENTS(cases));
+	check_cases("cmasim_parse_uint", cmasim_parse_uint, cases, G_N_ELEMENTS(cases));
 }
 
 /* One input for the bool parser: 0 false, 1 true, -1 refused. */
@@ -254,91 +254,15 @@ Test(units, bool_n)
 		size_t len = c->len ? c->len : strlen(c->text);
 		bool v = c->want != 1;	/* the opposite of what a success must give */
 		bool before = v;
-		bool ok = cmasim_parse_bool_n(c->text, len, &v);
+		bool ok = cmasim_parse_bool(c->text, len, &v);
 
-		cr_expect_eq(ok, c->want >= 0, "cmasim_parse_bool_n(\"%s\", %zu): %d", c->text,
+		cr_expect_eq(ok, c->want >= 0, "cmasim_parse_bool(\"%s\", %zu): %d", c->text,
 			     len, ok);
 		if (ok)
-			cr_expect_eq(v, c->want == 1, "cmasim_parse_bool_n(\"%s\", %zu) = %d",
+			cr_expect_eq(v, c->want == 1, "cmasim_parse_bool(\"%s\", %zu) = %d",
 				     c->text, len, v);
 		else
-			cr_expect_eq(v, before, "cmasim_parse_bool_n(\"%s\"): output changed",
+			cr_expect_eq(v, before, "cmasim_parse_bool(\"%s\"): output changed",
 				     c->text);
 	}
-}
-
-/* The NUL-terminated parsers, as cmasim_parse_*_n() over strlen(s) bytes. */
-static bool legacy_size(const char *s, size_t len, uint64_t *out)
-{
-	cr_assert_eq(len, strlen(s), "a legacy case cannot have an explicit length");
-	return cmasim_parse_size(s, out);
-}
-
-static bool legacy_uint(const char *s, size_t len, uint64_t *out)
-{
-	cr_assert_eq(len, strlen(s), "a legacy case cannot have an explicit length");
-	return cmasim_parse_uint(s, out);
-}
-
-/* Options and policy parameters keep the looser syntax they have always had. */
-Test(units, legacy_size)
-{
-	static const struct num_case cases[] = {
-		{ "16MiB", 0, true, 16 * MiB },
-		{ "16 M", 0, true, 16 * MiB },
-		{ "0x10", 0, true, 16 },
-		{ "0x1B", 0, true, 27 },
-		{ "010", 0, true, 10 },			/* decimal, not octal 8 */
-		{ "010M", 0, true, 10 * MiB },
-		{ "00", 0, true, 0 },
-		{ "18446744073709551615", 0, true, UINT64_MAX },
-		{ "16777215TiB", 0, true, UINT64_C(0xFFFFFF0000000000) },
-
-		{ "", 0, false, 0 },
-		{ "4 ", 0, false, 0 },
-		{ "4MB", 0, false, 0 },
-		{ "0x", 0, false, 0 },
-		{ "-1", 0, false, 0 },
-		{ "18446744073709551616", 0, false, 0 },
-		{ "16777216TiB", 0, false, 0 },
-	};
-
-	check_cases("cmasim_parse_size", legacy_size, cases, G_N_ELEMENTS(cases));
-}
-
-Test(units, legacy_uint)
-{
-	static const struct num_case cases[] = {
-		{ "42", 0, true, 42 },
-		{ "0", 0, true, 0 },
-		{ "010", 0, true, 10 },
-		{ "0x10", 0, true, 16 },
-		{ "0XfF", 0, true, 255 },
-		{ "18446744073709551615", 0, true, UINT64_MAX },
-		{ "0xFFFFFFFFFFFFFFFF", 0, true, UINT64_MAX },
-
-		{ "", 0, false, 0 },
-		{ "0x", 0, false, 0 },
-		{ "1K", 0, false, 0 },
-		{ "-1", 0, false, 0 },
-		{ " 1", 0, false, 0 },
-		{ "18446744073709551616", 0, false, 0 },
-		{ "0x10000000000000000", 0, false, 0 },
-	};
-
-	check_cases("cmasim_parse_uint", legacy_uint, cases, G_N_ELEMENTS(cases));
-}
-
-Test(units, legacy_bool)
-{
-	bool v = false;
-
-	cr_assert(cmasim_parse_bool("true", &v));
-	cr_assert(v);
-	cr_assert(cmasim_parse_bool("false", &v));
-	cr_assert_not(v);
-	cr_assert_not(cmasim_parse_bool("True", &v));
-	cr_assert_not(cmasim_parse_bool("", &v));
-	cr_assert_not(cmasim_parse_bool("yes", &v));
-	cr_assert_not(v, "output changed on failure");
 }

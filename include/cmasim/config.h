@@ -41,7 +41,7 @@ struct cmasim_hole {
 
 struct cmasim_device {
 	char *name;			/* user */
-	uint64_t dma_mask;		/* highest bus address it can reach; user (bits or a mask) */
+	uint64_t dma_mask;		/* highest bus address it can reach; from dma_bits (user) */
 	bool coherent;			/* snoops the CPU caches; user, default false */
 };
 
