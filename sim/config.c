@@ -368,7 +368,7 @@ static bool get_time(struct loader *ld, const yaml_node_t *node, const char *pat
 
 	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (cmasim_parse_time(SCALAR_TEXT(node), ns))
+	if (cmasim_parse_time(SCALAR_TEXT(node), ns) == CMASIM_PARSE_OK)
 		return true;
 	text = quote(node);
 	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,

@@ -277,7 +277,8 @@ static int cmd_run(int argc, char **argv)
 		return usage_error("run", "expected at most one workload");
 	if (format && !parse_format(format, &fmt))
 		return usage_error("run", "--format expects table, json or csv");
-	if (interval && !cmasim_parse_time(interval, strlen(interval), &opts.timeline_interval_ns))
+	if (interval && cmasim_parse_time(interval, strlen(interval),
+					  &opts.timeline_interval_ns) != CMASIM_PARSE_OK)
 		return usage_error("run", "--timeline-interval expects a time such as 10ms");
 	if (seed && !cmasim_parse_uint(seed, strlen(seed), &opts.seed))
 		return usage_error("run", "--seed expects an integer");

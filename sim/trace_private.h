@@ -187,7 +187,11 @@ bool cmasim__gen_peek(const struct cmasim_trace *t, uint64_t *time);
 bool cmasim__gen_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error);
 /* Frees every generator. */
 void cmasim__gen_free_all(struct cmasim_trace *t);
-/* Commits @p (a repeat's block event) at @time, in iteration @iter (0-based) of @count. */
+/*
+ * Commits @p at @time: resolves its id to a slot and fills @rec. For a
+ * repeat's block event @iter (0-based) of @count names the iteration in
+ * messages; @count is 0 for everything else.
+ */
 bool cmasim__commit(struct cmasim_trace *t, const struct proto *p, uint64_t time, uint32_t iter,
 		    uint32_t count, struct cmasim_record *rec, GError **error);
 /* Frees the ids of @nr protos and the array. */
@@ -204,9 +208,11 @@ bool cmasim__yaml_start(struct cmasim_trace *t, GError **error);
 bool cmasim__yaml_next(struct cmasim_trace *t, GError **error);
 void cmasim__yaml_close(struct cmasim_trace *t);
 
-/* Binary stream: @t->fp or @t->data positioned after the magic. */
+/* Binary stream: reads the header that follows the magic just peeked. */
 bool cmasim__bin_open(struct cmasim_trace *t, GError **error);
+/* Binary stream: maps the stream's devices and zones onto t->cfg's. */
 bool cmasim__bin_start(struct cmasim_trace *t, GError **error);
+/* Binary stream: the next record, remapped and checked; as cmasim_trace_next(). */
 int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error);
 void cmasim__bin_close(struct cmasim_trace *t);
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cmasim/physmem.h"
+#include "cmasim/units.h"
 #include "trace_private.h"
 
 enum key {
@@ -217,182 +218,6 @@ static int op_lookup(const char *s, size_t len)
 	default:
 		return -1;
 	}
-}
-
-/* Parses a decimal or 0x-hex unsigned integer filling all of @s; false if malformed or too big. */
-static bool parse_u64(const char *s, size_t len, uint64_t *v)
-{
-	uint64_t x = 0;
-	size_t i = 0;
-
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		for (i = 2; i < len; i++) {
-			unsigned int d;
-
-			if (s[i] >= '0' && s[i] <= '9')
-				d = (unsigned int)(s[i] - '0');
-			else if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')
-				d = (unsigned int)((s[i] | 0x20) - 'a' + 10);
-			else
-				return false;
-			if (x >> 60)
-				return false;
-			x = x << 4 | d;
-		}
-		*v = x;
-		return true;
-	}
-	if (!len)
-		return false;
-	for (; i < len; i++) {
-		unsigned int d = (unsigned int)(s[i] - '0');
-
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*v = x;
-	return true;
-}
-
-/*
- * Parses a size as the machine config does (memparse suffixes, binary
- * multiples, optionally one space before the suffix); false if malformed
- * or past 2^64 - 1. Duplicated from sim/config.c until they share a helper.
- */
-static bool parse_size(const char *s, size_t len, uint64_t *v)
-{
-	static const struct {
-		const char *suffix;
-		unsigned int shift;
-	} units[] = {
-		{ "B", 0 }, { "K", 10 }, { "KiB", 10 }, { "M", 20 }, { "MiB", 20 },
-		{ "G", 30 }, { "GiB", 30 }, { "T", 40 }, { "TiB", 40 },
-	};
-	size_t n = 0, rest;
-	uint64_t x;
-
-	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		n = 2;
-		while (n < len && g_ascii_isxdigit(s[n]))
-			n++;
-	} else {
-		while (n < len && g_ascii_isdigit(s[n]))
-			n++;
-	}
-	if (!parse_u64(s, n, &x))
-		return false;
-	if (n == len) {
-		*v = x;
-		return true;
-	}
-	rest = len - n;
-	if (s[n] == ' ') {
-		n++;
-		rest--;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
-		if (strlen(units[i].suffix) != rest || memcmp(s + n, units[i].suffix, rest))
-			continue;
-		if (x > UINT64_MAX >> units[i].shift)
-			return false;
-		*v = x << units[i].shift;
-		return true;
-	}
-	return false;
-}
-
-enum { NUM_OK, NUM_BAD, NUM_INEXACT, NUM_OVERFLOW };
-
-/*
- * Parses "digits[.digits]" into @num / 10^@frac exactly (trailing fraction
- * zeros dropped); NUM_INEXACT when more than @max_frac fraction digits remain.
- */
-static int parse_decimal(const char *s, size_t len, unsigned int max_frac, uint64_t *num,
-			 unsigned int *frac)
-{
-	size_t i = 0, dot, end;
-	uint64_t x = 0;
-
-	while (i < len && g_ascii_isdigit(s[i]))
-		i++;
-	if (!i)
-		return NUM_BAD;
-	dot = i;
-	end = len;
-	if (i < len) {
-		if (s[i] != '.' || i + 1 == len)
-			return NUM_BAD;
-		for (i++; i < len; i++)
-			if (!g_ascii_isdigit(s[i]))
-				return NUM_BAD;
-		while (s[end - 1] == '0')
-			end--;
-		if (end == dot + 1)
-			end = dot;
-	}
-	*frac = end > dot ? (unsigned int)(end - dot - 1) : 0;
-	if (*frac > max_frac)
-		return NUM_INEXACT;
-	for (i = 0; i < end; i++) {
-		unsigned int d;
-
-		if (i == dot)
-			continue;
-		d = (unsigned int)(s[i] - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return NUM_OVERFLOW;
-		x = x * 10 + d;
-	}
-	*num = x;
-	return NUM_OK;
-}
-
-static const uint64_t pow10_u64[] = {
-	1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
-	UINT64_C(10000000000), UINT64_C(100000000000), UINT64_C(1000000000000),
-	UINT64_C(10000000000000), UINT64_C(100000000000000), UINT64_C(1000000000000000),
-	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
-	UINT64_C(1000000000000000000),
-};
-
-/* Parses a time ("0", "5ms", "1.5 us") into exact ns; NUM_* as parse_decimal. */
-static int parse_time(const char *s, size_t len, uint64_t *ns)
-{
-	uint64_t unit, num;
-	unsigned int frac, digits;
-	size_t n = len;
-	int r;
-
-	if (len == 1 && s[0] == '0') {
-		*ns = 0;
-		return NUM_OK;
-	}
-	if (n >= 2 && s[n - 2] == 'n' && s[n - 1] == 's') {
-		unit = 1, n -= 2, digits = 0;
-	} else if (n >= 2 && s[n - 2] == 'u' && s[n - 1] == 's') {
-		unit = 1000, n -= 2, digits = 3;
-	} else if (n >= 2 && s[n - 2] == 'm' && s[n - 1] == 's') {
-		unit = 1000000, n -= 2, digits = 6;
-	} else if (n >= 1 && s[n - 1] == 's') {
-		unit = 1000000000, n -= 1, digits = 9;
-	} else {
-		return NUM_BAD;
-	}
-	if (n && s[n - 1] == ' ')
-		n--;
-	r = parse_decimal(s, n, 18, &num, &frac);
-	if (r == NUM_INEXACT)
-		return NUM_INEXACT;
-	if (r != NUM_OK)
-		return r;
-	if (frac > digits)
-		return NUM_INEXACT;
-	unit /= pow10_u64[frac];
-	if (num > UINT64_MAX / unit)
-		return NUM_OVERFLOW;
-	*ns = num * unit;
-	return NUM_OK;
 }
 
 /* libyaml's read handler: feeds it from the trace's source. */
@@ -643,7 +468,7 @@ static bool get_uint(struct cmasim_trace *t, const struct fields *f, int k, uint
 	size_t len;
 	const char *s = fval(f, k, &len);
 
-	if (!parse_u64(s, len, v)) {
+	if (!cmasim_parse_uint(s, len, v)) {
 		expected_error(t, f, k, "an integer", error);
 		return false;
 	}
@@ -675,7 +500,7 @@ static bool get_size(struct cmasim_trace *t, const struct fields *f, int k, bool
 	size_t len;
 	const char *s = fval(f, k, &len);
 
-	if (!parse_size(s, len, v)) {
+	if (!cmasim_parse_size(s, len, v)) {
 		expected_error(t, f, k, "a size such as 64MiB", error);
 		return false;
 	}
@@ -695,20 +520,20 @@ static bool get_time(struct cmasim_trace *t, const struct fields *f, int k, bool
 	size_t len;
 	const char *s = fval(f, k, &len);
 
-	switch (parse_time(s, len, ns)) {
-	case NUM_OK:
+	switch (cmasim_parse_time(s, len, ns)) {
+	case CMASIM_PARSE_OK:
 		if (*ns || zero_ok)
 			return true;
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[k],
 			    "%s \"%.*s\" is zero (expected a time greater than 0)",
 			    key_names[k], (int)len, s);
 		return false;
-	case NUM_INEXACT:
+	case CMASIM_PARSE_INEXACT:
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[k],
 			    "time \"%.*s\" is not a whole number of ns "
 			    "(expected a time such as 5ms)", (int)len, s);
 		return false;
-	case NUM_OVERFLOW:
+	case CMASIM_PARSE_OVERFLOW:
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[k],
 			    "time \"%.*s\" is too large (expected at most " MAX_TIME_S ")",
 			    (int)len, s);
@@ -879,7 +704,7 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 		size_t len;
 		const char *s = fval(f, K_PFN, &len);
 
-		if (!parse_u64(s, len, &pfn)) {
+		if (!cmasim_parse_uint(s, len, &pfn)) {
 			expected_error(t, f, K_PFN, "a pfn such as 0x80000", error);
 			return false;
 		}
@@ -998,6 +823,16 @@ static bool compile_cpu(struct cmasim_trace *t, const struct fields *f, int dept
 	return has_buffer ? get_id(t, f, K_BUFFER, depth, p, error) : true;
 }
 
+/* 10^@n, for n up to 19. */
+static uint64_t pow10(unsigned int n)
+{
+	uint64_t p = 1;
+
+	while (n--)
+		p *= 10;
+	return p;
+}
+
 /* Parses "digits[.digits]" of key @k into num / 10^frac with at most @max_frac digits. */
 static bool get_decimal(struct cmasim_trace *t, const struct fields *f, int k,
 			unsigned int max_frac, const char *expected, uint64_t *num,
@@ -1006,7 +841,7 @@ static bool get_decimal(struct cmasim_trace *t, const struct fields *f, int k,
 	size_t len;
 	const char *s = fval(f, k, &len);
 
-	if (parse_decimal(s, len, max_frac, num, frac) != NUM_OK) {
+	if (cmasim_parse_decimal(s, len, max_frac, num, frac) != CMASIM_PARSE_OK) {
 		expected_error(t, f, k, expected, error);
 		return false;
 	}
@@ -1038,19 +873,19 @@ static bool compile_churn(struct cmasim_trace *t, const struct fields *f, uint64
 		return false;
 	}
 	cp.rate_num = num;
-	cp.rate_den = pow10_u64[frac];
+	cp.rate_den = pow10(frac);
 	s = fval(f, K_LIFETIME, &len);
 	if (!STR_IS("forever") && !get_time(t, f, K_LIFETIME, false, &cp.lifetime, error))
 		return false;
 	if (f->present & B(K_PIN)) {
 		if (!get_decimal(t, f, K_PIN, 18, "a probability such as 0.01", &num, &frac, error))
 			return false;
-		if (num > pow10_u64[frac]) {
+		if (num > pow10(frac)) {
 			expected_error(t, f, K_PIN, "a probability between 0 and 1", error);
 			return false;
 		}
 		/* pinned iff a 53-bit draw < p * 2^53: exact, no floating point. */
-		cp.pin_threshold = (uint64_t)(((unsigned __int128)num << 53) / pow10_u64[frac]);
+		cp.pin_threshold = (uint64_t)(((unsigned __int128)num << 53) / pow10(frac));
 	}
 	if (f->present & B(K_ORDERS)) {
 		cp.orders = t->scratch_w[0];
@@ -1294,7 +1129,7 @@ static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **
 		}
 		s = stext(&key, &len);
 		if (k == K_ORDERS) {
-			i = parse_u64(s, len, &v) && v <= t->cfg->max_page_order ? (int)v : -1;
+			i = cmasim_parse_uint(s, len, &v) && v <= t->cfg->max_page_order ? (int)v : -1;
 			if (i < 0)
 				trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(key.start_mark),
 					    "order \"%.*s\" is out of range (expected 0..%u)",
@@ -1328,7 +1163,7 @@ static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **
 			return false;
 		}
 		s = stext(&val, &len);
-		if (!parse_u64(s, len, &v) || v > UINT32_MAX) {
+		if (!cmasim_parse_uint(s, len, &v) || v > UINT32_MAX) {
 			trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(val.start_mark),
 				    "expected a weight such as 10, got \"%.*s\"", (int)len, s);
 			yaml_event_delete(&val);
@@ -1376,7 +1211,7 @@ static bool read_header_scalar(struct cmasim_trace *t, int hk, GError **error)
 		t->info.machine = g_strndup(s, len);
 		break;
 	case H_SEED:
-		if (!parse_u64(s, len, &t->info.seed)) {
+		if (!cmasim_parse_uint(s, len, &t->info.seed)) {
 			trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(ev.start_mark),
 				    "expected an unsigned integer for \"seed\", got \"%.*s\"",
 				    (int)len, s);

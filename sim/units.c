@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Sizes, times, booleans and integers: the one parser of each, with the
- * strict rules of files and the looser ones options have always had.
+ * Sizes, times, decimals, booleans and integers: the one parser of each.
  */
 #include <string.h>
 
@@ -10,7 +9,6 @@
 /* What scan_integer() accepts beyond decimal digits without a leading zero. */
 enum {
 	ALLOW_HEX = 1u << 0,		/* 0x or 0X, then hex digits */
-	ALLOW_LEADING_ZEROS = 1u << 1,	/* 010 is ten */
 };
 
 /* A unit and what it multiplies by. */
@@ -26,13 +24,6 @@ static const struct unit size_units[] = {
 	{ "M", UINT64_C(1) << 20 }, { "MiB", UINT64_C(1) << 20 },
 	{ "G", UINT64_C(1) << 30 }, { "GiB", UINT64_C(1) << 30 },
 	{ "T", UINT64_C(1) << 40 }, { "TiB", UINT64_C(1) << 40 },
-};
-
-static const struct unit time_units[] = {
-	{ "ns", 1 },
-	{ "us", 1000 },
-	{ "ms", 1000 * 1000 },
-	{ "s", 1000 * 1000 * 1000 },
 };
 
 /*
@@ -69,7 +60,7 @@ static size_t scan_integer(const char *s, size_t len, unsigned int flags, uint64
 	if (i == first)
 		return 0;
 	/* memparse() and YAML 1.1 read a leading 0 as octal; refuse rather than guess */
-	if (base == 10 && !(flags & ALLOW_LEADING_ZEROS) && s[first] == '0' && i - first > 1)
+	if (base == 10 && s[first] == '0' && i - first > 1)
 		return 0;
 	*value = v;
 	return i;
@@ -115,15 +106,87 @@ bool cmasim_parse_size(const char *s, size_t len, uint64_t *bytes)
 			     sizeof(size_units) / sizeof(size_units[0]), true, bytes);
 }
 
-bool cmasim_parse_time(const char *s, size_t len, uint64_t *ns)
+enum cmasim_parse cmasim_parse_decimal(const char *s, size_t len, unsigned int max_frac,
+				       uint64_t *num, unsigned int *frac)
 {
+	size_t dot = len, end = len;
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '.' && dot == len && i > 0 && i + 1 < len)
+			dot = i;
+		else if (s[i] < '0' || s[i] > '9')
+			return CMASIM_PARSE_BAD;
+	}
+	/* memparse() and YAML 1.1 read a leading 0 as octal; refuse rather than guess */
+	if (!len || (s[0] == '0' && dot > 1))
+		return CMASIM_PARSE_BAD;
+	/* 1.50 is 1.5: trailing zeros carry no precision to lose */
+	if (dot < len) {
+		while (s[end - 1] == '0')
+			end--;
+		if (end == dot + 1)
+			end = dot;
+	}
+	if (end > dot && end - dot - 1 > max_frac)
+		return CMASIM_PARSE_INEXACT;
+	for (size_t i = 0; i < end; i++) {
+		unsigned int d = (unsigned int)(s[i] - '0');
+
+		if (i == dot)
+			continue;
+		if (v > (UINT64_MAX - d) / 10)
+			return CMASIM_PARSE_OVERFLOW;
+		v = v * 10 + d;
+	}
+	*num = v;
+	*frac = end > dot ? (unsigned int)(end - dot - 1) : 0;
+	return CMASIM_PARSE_OK;
+}
+
+enum cmasim_parse cmasim_parse_time(const char *s, size_t len, uint64_t *ns)
+{
+	static const struct {
+		const char *name;
+		uint64_t scale;
+		unsigned int digits;	/* fraction digits a whole ns allows */
+	} units[] = {
+		{ "ns", 1, 0 },
+		{ "us", 1000, 3 },
+		{ "ms", 1000 * 1000, 6 },
+		{ "s", 1000 * 1000 * 1000, 9 },
+	};
+	uint64_t num, scale;
+	unsigned int frac, u;
+	enum cmasim_parse r;
+
 	/* "0" alone is a time in any unit; "5" is not */
 	if (len == 1 && s[0] == '0') {
 		*ns = 0;
-		return true;
+		return CMASIM_PARSE_OK;
 	}
-	return scan_quantity(s, len, 0, time_units, sizeof(time_units) / sizeof(time_units[0]),
-			     false, ns);
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t n = strlen(units[u].name);
+
+		/* ns, us and ms come before s, so "5ms" is never 5m seconds */
+		if (len > n && !memcmp(s + len - n, units[u].name, n))
+			break;
+	}
+	if (u == sizeof(units) / sizeof(units[0]))
+		return CMASIM_PARSE_BAD;
+	len -= strlen(units[u].name);
+	if (len > 1 && s[len - 1] == ' ')
+		len--;
+	r = cmasim_parse_decimal(s, len, units[u].digits, &num, &frac);
+	if (r != CMASIM_PARSE_OK)
+		return r;
+	scale = units[u].scale;
+	for (; frac; frac--)
+		scale /= 10;
+	if (num > UINT64_MAX / scale)
+		return CMASIM_PARSE_OVERFLOW;
+	*ns = num * scale;
+	return CMASIM_PARSE_OK;
 }
 
 bool cmasim_parse_bool(const char *s, size_t len, bool *value)
@@ -143,7 +206,7 @@ bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value)
 {
 	uint64_t v;
 
-	if (!len || scan_integer(s, len, 0, &v) != len)
+	if (!len || scan_integer(s, len, ALLOW_HEX, &v) != len)
 		return false;
 	*value = v;
 	return true;

@@ -59,7 +59,7 @@ static void check_cases(const char *what, num_parser parser, const struct num_ca
 	}
 }
 
-Test(units, size_n)
+Test(units, size)
 {
 	static const struct num_case cases[] = {
 		{ "0", 0, true, 0 },
@@ -128,6 +128,12 @@ Test(units, size_n)
 	check_cases("cmasim_parse_size", cmasim_parse_size, cases, G_N_ELEMENTS(cases));
 }
 
+/* cmasim_parse_time() as a yes or no, for the table. */
+static bool time_ok(const char *s, size_t len, uint64_t *ns)
+{
+	return cmasim_parse_time(s, len, ns) == CMASIM_PARSE_OK;
+}
+
 Test(units, time)
 {
 	static const struct num_case cases[] = {
@@ -151,6 +157,12 @@ Test(units, time)
 		{ "10msXX", 4, true, 10000000 },
 		{ "3s", 0, true, UINT64_C(3000000000) },
 		{ "0s", 1, true, 0 },
+		/* fractions, exact to the ns */
+		{ "1.5us", 0, true, 1500 },
+		{ "1.50 us", 0, true, 1500 },
+		{ "0.25s", 0, true, 250000000 },
+		{ "0.000000001s", 0, true, 1 },
+		{ "2.0ns", 0, true, 2 },
 
 		{ "", 0, false, 0 },
 		{ "5", 0, false, 0 },			/* a unit is needed unless it is 0 */
@@ -168,7 +180,12 @@ Test(units, time)
 		{ "5min", 0, false, 0 },
 		{ "5sec", 0, false, 0 },
 		{ "5 µs", 0, false, 0 },
-		{ "1.5us", 0, false, 0 },
+		{ "1.5ns", 0, false, 0 },		/* not a whole ns */
+		{ "0.0001us", 0, false, 0 },
+		{ "01.5us", 0, false, 0 },
+		{ ".5us", 0, false, 0 },
+		{ "5.us", 0, false, 0 },
+		{ "1..5us", 0, false, 0 },
 		{ "-1ns", 0, false, 0 },
 		{ "+1ns", 0, false, 0 },
 		{ "ns", 0, false, 0 },
@@ -183,10 +200,10 @@ Test(units, time)
 		{ LIT("0\0"), false, 0 },
 	};
 
-	check_cases("cmasim_parse_time", cmasim_parse_time, cases, G_N_ELEMENTS(cases));
+	check_cases("cmasim_parse_time", time_ok, cases, G_N_ELEMENTS(cases));
 }
 
-Test(units, uint_n)
+Test(units, uint)
 {
 	static const struct num_case cases[] = {
 		{ "0", 0, true, 0 },
@@ -195,11 +212,15 @@ Test(units, uint_n)
 		{ "4294967296", 0, true, UINT64_C(1) << 32 },
 		{ "18446744073709551615", 0, true, UINT64_MAX },
 		{ "12X", 2, true, 12 },
+		{ "0x10", 0, true, 16 },
+		{ "0XfF", 0, true, 255 },
+		{ "0xFFFFFFFFFFFFFFFF", 0, true, UINT64_MAX },
 
 		{ "", 0, false, 0 },
 		{ "00", 0, false, 0 },
 		{ "010", 0, false, 0 },
-		{ "0x10", 0, false, 0 },
+		{ "0x", 0, false, 0 },
+		{ "0x10000000000000000", 0, false, 0 },
 		{ "-1", 0, false, 0 },
 		{ "+1", 0, false, 0 },
 		{ " 1", 0, false, 0 },
@@ -223,7 +244,7 @@ struct bool_case {
 	int want;
 };
 
-Test(units, bool_n)
+Test(units, boolean)
 {
 	static const struct bool_case cases[] = {
 		{ "true", 0, 1 },
@@ -265,4 +286,26 @@ Test(units, bool_n)
 			cr_expect_eq(v, before, "cmasim_parse_bool(\"%s\"): output changed",
 				     c->text);
 	}
+}
+
+Test(units, decimal_and_why_a_time_failed)
+{
+	uint64_t num = 0, ns = 0;
+	unsigned int frac = 99;
+
+	/* 0.01: 1 / 10^2 */
+	cr_expect_eq(cmasim_parse_decimal("0.01", 4, 9, &num, &frac), CMASIM_PARSE_OK);
+	cr_expect(num == 1 && frac == 2);
+	/* trailing zeros drop: 2000.500 is 20005 / 10 */
+	cr_expect_eq(cmasim_parse_decimal("2000.500", 8, 9, &num, &frac), CMASIM_PARSE_OK);
+	cr_expect(num == 20005 && frac == 1);
+	cr_expect_eq(cmasim_parse_decimal("1.0000000001", 12, 9, &num, &frac),
+		     CMASIM_PARSE_INEXACT);
+	cr_expect_eq(cmasim_parse_decimal("18446744073709551616", 20, 9, &num, &frac),
+		     CMASIM_PARSE_OVERFLOW);
+	cr_expect_eq(cmasim_parse_decimal("1.5e3", 5, 9, &num, &frac), CMASIM_PARSE_BAD);
+	cr_expect_eq(cmasim_parse_time("1.5ns", 5, &ns), CMASIM_PARSE_INEXACT);
+	cr_expect_eq(cmasim_parse_time("18446744074s", 12, &ns), CMASIM_PARSE_OVERFLOW);
+	cr_expect_eq(cmasim_parse_time("5min", 4, &ns), CMASIM_PARSE_BAD);
+	cr_expect_eq(ns, 0, "output changed on failure");
 }

@@ -25,16 +25,32 @@
  */
 bool cmasim_parse_size(const char *s, size_t len, uint64_t *bytes);
 
+/* Why a decimal or a time did not parse. */
+enum cmasim_parse {
+	CMASIM_PARSE_OK,
+	CMASIM_PARSE_BAD,	/* not the syntax */
+	CMASIM_PARSE_INEXACT,	/* more fraction digits than can be kept */
+	CMASIM_PARSE_OVERFLOW,	/* past 2^64 - 1 */
+};
+
 /*
- * A time in whole ns: a decimal integer, then a unit ns, us, ms or s,
- * optionally after one space; 0 alone needs no unit. No fractions.
+ * A decimal "digits[.digits]" as *@num / 10^*@frac, exactly: at most
+ * @max_frac fraction digits once trailing zeros are dropped.
  */
-bool cmasim_parse_time(const char *s, size_t len, uint64_t *ns);
+enum cmasim_parse cmasim_parse_decimal(const char *s, size_t len, unsigned int max_frac,
+				       uint64_t *num, unsigned int *frac);
+
+/*
+ * A time in whole ns: a decimal, then a unit ns, us, ms or s, optionally
+ * after one space ("5ms", "1.5 us", "0.25s"); 0 alone needs no unit. A
+ * fraction finer than 1 ns is INEXACT.
+ */
+enum cmasim_parse cmasim_parse_time(const char *s, size_t len, uint64_t *ns);
 
 /* Exactly "true" or "false". */
 bool cmasim_parse_bool(const char *s, size_t len, bool *value);
 
-/* A decimal integer with nothing before or after it: no sign, no hex. */
+/* A decimal or 0x-hex integer with nothing before or after it: no sign, no unit. */
 bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value);
 
 #endif
