@@ -362,7 +362,7 @@ static int cmd_gen(int argc, char **argv)
 	if (!cfg || !cmasim_trace_start(w.trace, cfg, seed ? seed_value : info->seed, &error) ||
 	    !outfile_open(&out, output, &error))
 		goto out;
-	if (cmasim_trace_write(w.trace, cfg, binary, out.f, &error) &&
+	if (cmasim_trace_write(w.trace, binary, out.f, &error) &&
 	    outfile_close(&out, true, &error))
 		ret = 0;
 out:

@@ -440,10 +440,9 @@ int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GEr
 	return 0;
 }
 
-const char *cmasim_trace_slot_name(const struct cmasim_trace *trace, uint32_t id)
+const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id)
 {
-	/* The name buffer is scratch, not state: writing it through a const trace is fine. */
-	char *buf = ((struct cmasim_trace *)trace)->name_buf;
+	char *buf = trace->name_buf;
 	const struct slot *sl;
 
 	g_return_val_if_fail(trace, NULL);

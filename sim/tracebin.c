@@ -618,10 +618,9 @@ static bool write_yaml(struct cmasim_trace *t, const struct cmasim_config *cfg, 
 	return true;
 }
 
-bool cmasim_trace_write(struct cmasim_trace *trace, const struct cmasim_config *cfg,
-			bool binary, FILE *out, GError **error)
+bool cmasim_trace_write(struct cmasim_trace *trace, bool binary, FILE *out, GError **error)
 {
 	g_return_val_if_fail(trace && trace->started && out, false);
-	g_return_val_if_fail(cfg == trace->cfg, false);
-	return binary ? write_binary(trace, cfg, out, error) : write_yaml(trace, cfg, out, error);
+	return binary ? write_binary(trace, trace->cfg, out, error)
+		      : write_yaml(trace, trace->cfg, out, error);
 }

@@ -598,7 +598,7 @@ static char *write_to_string(struct cmasim_trace *t, bool binary, size_t *len)
 	FILE *out = open_memstream(&buf, len);
 
 	cr_assert_not_null(out);
-	cr_assert(cmasim_trace_write(t, &machine, binary, out, &error), "%s",
+	cr_assert(cmasim_trace_write(t, binary, out, &error), "%s",
 		  error ? error->message : "");
 	fclose(out);
 	return buf;
@@ -796,7 +796,7 @@ Test(trace, files)
 	cr_expect_str_eq(cmasim_trace_info(t = cmasim_trace_open(path, NULL))->source, path);
 	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
 	out = fopen(bin, "wb");
-	cr_assert(cmasim_trace_write(t, &machine, true, out, NULL));
+	cr_assert(cmasim_trace_write(t, true, out, NULL));
 	fclose(out);
 	cmasim_trace_close(t);
 	memset(&b, 0, sizeof(b));

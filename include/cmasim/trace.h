@@ -66,9 +66,13 @@ enum cmasim_cpu_pattern {
  *   CPU         a enum cmasim_cpu_target, b 0 read / 1 write, c enum cmasim_cpu_pattern,
  *               id buffer (target BUFFER), x bytes, y stride in bytes (pattern STRIDE)
  *   COMPACT     a zone index or ANY, b order or ANY (whole zone)
- *   DROP_CACHES, SAMPLE   nothing
+ *   DROP_CACHES, SAMPLE   nothing (id 0)
  * Ids are slots: small integers the trace reuses once freed, so the engine
  * keeps its allocations in an array bounded by the most live at once.
+ *
+ * At one time, explicit events come first in file order, then generators
+ * in the order they were defined; a churn gives its frees before its
+ * allocation, a repeat orders by (iteration, place in its block).
  */
 struct cmasim_record {
 	uint64_t time_ns;
@@ -116,12 +120,16 @@ bool cmasim_trace_start(struct cmasim_trace *trace, const struct cmasim_config *
 
 /*
  * The next record, in time order. Returns 1 with *@rec filled, 0 at the
- * end of the trace, -1 with @error on bad input (file:line:column).
+ * end of the trace, -1 with @error on bad input: "file:line:column: ..."
+ * for YAML, "file: record N: ..." for a binary stream.
  */
 int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GError **error);
 
-/* The trace's name for slot @id as of the record just returned ("cam0", "churn1.17"). */
-const char *cmasim_trace_slot_name(const struct cmasim_trace *trace, uint32_t id);
+/*
+ * The trace's name for slot @id as of the record just returned ("cam0",
+ * "churn1.17"; "slot17" in a binary trace). Valid until the next call.
+ */
+const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
 
 void cmasim_trace_close(struct cmasim_trace *trace);
 
@@ -130,7 +138,6 @@ void cmasim_trace_close(struct cmasim_trace *trace);
  * trace's names, or with @binary the compiled stream. Returns false with
  * @error on bad input or a write error.
  */
-bool cmasim_trace_write(struct cmasim_trace *trace, const struct cmasim_config *cfg,
-			bool binary, FILE *out, GError **error);
+bool cmasim_trace_write(struct cmasim_trace *trace, bool binary, FILE *out, GError **error);
 
 #endif

@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 							    strlen(workload), &error);
 
 	if (!out || !trace || !cmasim_trace_start(trace, cfg, 1, &error) ||
-	    !cmasim_trace_write(trace, cfg, true, out, &error) || fclose(out)) {
+	    !cmasim_trace_write(trace, true, out, &error) || fclose(out)) {
 		fprintf(stderr, "%s\n", error ? error->message : "cannot write the trace");
 		return 1;
 	}

@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 	write = now();
 	t = open_started(big);
 	out = fopen(bin, "wb");
-	if (!out || !cmasim_trace_write(t, &machine, true, out, &error)) {
+	if (!out || !cmasim_trace_write(t, true, out, &error)) {
 		fprintf(stderr, "%s\n", error ? error->message : "cannot write");
 		return 1;
 	}
