@@ -37,9 +37,12 @@ void cmasim_hist_add(struct cmasim_hist *h, uint64_t value)
 		h->min = value;
 	if (value > h->max)
 		h->max = value;
+	unsigned int b = cmasim_hist_bucket(value);
+
 	h->count++;
 	h->sum += value;
-	h->buckets[cmasim_hist_bucket(value)]++;
+	h->buckets[b]++;
+	h->bucket_max[b] = MAX(h->bucket_max[b], value);
 }
 
 uint64_t cmasim_hist_percentile(const struct cmasim_hist *h, unsigned int permille)
@@ -52,12 +55,8 @@ uint64_t cmasim_hist_percentile(const struct cmasim_hist *h, unsigned int permil
 
 	for (unsigned int b = 0; b < CMASIM_HIST_BUCKETS; b++) {
 		seen += h->buckets[b];
-		if (seen >= rank) {
-			uint64_t lo, hi;
-
-			cmasim_hist_bucket_bounds(b, &lo, &hi);
-			return CLAMP(hi, h->min, h->max);
-		}
+		if (seen >= rank)
+			return h->bucket_max[b];
 	}
 	return h->max;
 }

@@ -56,11 +56,11 @@ Test(hist, nearest_rank_percentiles)
 	cr_expect(h.count == 100 && h.sum == 5050 && h.min == 1 && h.max == 100);
 	/* rank 50 is 50, exact below 64 */
 	cr_expect_eq(cmasim_hist_percentile(&h, 500), 50);
-	/* rank 90 is 90, in bucket [90, 91]: the upper bound is reported */
+	/* rank 90 is 90, in bucket [90, 91], whose largest sample is 91 */
 	cr_expect_eq(cmasim_hist_percentile(&h, 900), 91);
 	/* rank 99 is 99, bucket [98, 99] */
 	cr_expect_eq(cmasim_hist_percentile(&h, 990), 99);
-	/* rank 100 is 100, bucket [100, 101] clamped to the max */
+	/* rank 100 is 100, bucket [100, 101], which saw 100 only */
 	cr_expect_eq(cmasim_hist_percentile(&h, 1000), 100);
 	/* rank ceil(1000 * 1 / 1000) = 1 */
 	cr_expect_eq(cmasim_hist_percentile(&h, 1), 1);
@@ -71,7 +71,28 @@ Test(hist, one_value_reports_itself)
 	struct cmasim_hist h = { 0 };
 
 	cmasim_hist_add(&h, 1000000);
-	/* its bucket is [999424, 1015807]; clamping to min = max gives the value */
+	/* its bucket is [999424, 1015807], which saw this value only */
 	cr_expect_eq(cmasim_hist_percentile(&h, 500), 1000000);
 	cr_expect_eq(cmasim_hist_percentile(&h, 990), 1000000);
+}
+
+Test(hist, percentile_is_the_largest_sample_in_its_bucket)
+{
+	struct cmasim_hist h = { 0 };
+
+	/*
+	 * 1000 and 1005 share bucket [992, 1007]: msb 9, shift 4, and both
+	 * >> 4 are 62, so 64 + 3 * 32 + 30; 1010 >> 4 is 63, the next one.
+	 */
+	cmasim_hist_add(&h, 1000);
+	cmasim_hist_add(&h, 1005);
+	cmasim_hist_add(&h, 5000);
+	cr_expect_eq(cmasim_hist_bucket(1000), 64 + 3 * 32 + 30);
+	cr_expect_eq(cmasim_hist_bucket(1005), 64 + 3 * 32 + 30);
+	cr_expect_eq(cmasim_hist_bucket(1010), 64 + 3 * 32 + 31);
+	/* rank 1 is 1000, reported as 1005: above, by less than 1/32 */
+	cr_expect_eq(cmasim_hist_percentile(&h, 333), 1005);
+	/* rank 2 is 1005 itself */
+	cr_expect_eq(cmasim_hist_percentile(&h, 500), 1005);
+	cr_expect_eq(cmasim_hist_percentile(&h, 1000), 5000);
 }

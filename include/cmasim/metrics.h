@@ -11,9 +11,10 @@
 
 /*
  * A latency histogram with log-linear buckets: exact below 64 ns, then 32
- * buckets per power of two, so a percentile is within 1/32 (3.1%) of the
- * exact value. Percentiles are nearest-rank and report their bucket's
- * upper bound, clamped to the exact min and max.
+ * buckets per power of two. A percentile is nearest-rank and reports the
+ * largest value seen in the bucket holding the exact answer: never below
+ * it, at most 1/32 (3.1%) above, and exact whenever that bucket saw one
+ * value only, as deterministic costs often make it.
  */
 #define CMASIM_HIST_SUB_BITS 5
 #define CMASIM_HIST_BUCKETS (64 + (64 - 6) * 32)
@@ -22,7 +23,8 @@ struct cmasim_hist {
 	uint64_t count;
 	uint64_t sum;		/* ns */
 	uint64_t min, max;	/* ns, exact */
-	uint64_t buckets[CMASIM_HIST_BUCKETS];
+	uint64_t buckets[CMASIM_HIST_BUCKETS];		/* samples per bucket */
+	uint64_t bucket_max[CMASIM_HIST_BUCKETS];	/* ns, the largest sample in each */
 };
 
 void cmasim_hist_add(struct cmasim_hist *h, uint64_t value);
