@@ -40,15 +40,26 @@ static bool pageblock_mixed(const struct pageblock *pb)
 	return held & ~(1U << pb->mt);
 }
 
+/* Whether @pb holds pages of a type other than its own and other than @except. */
+static bool holds_other_foreign(const struct pageblock *pb, unsigned int except)
+{
+	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+		if (t != pb->mt && t != except && pb->nr_alloc[t])
+			return true;
+	return false;
+}
+
 /* Applies @delta pages of type @mt to one pageblock, keeping its zone's mixed count. */
 static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsigned int mt,
 			      int delta)
 {
-	struct zone *z = &mem->zones[pb->zone];
-	bool was = pageblock_mixed(pb);
+	uint16_t old = pb->nr_alloc[mt];
 
-	pb->nr_alloc[mt] = (uint16_t)(pb->nr_alloc[mt] + delta);
-	z->nr_mixed[mixed_column(pb->mt)] += (uint64_t)(pageblock_mixed(pb) - was);
+	pb->nr_alloc[mt] = (uint16_t)(old + delta);
+	/* Only a foreign type appearing or vanishing can change the block's mixedness. */
+	if (mt == pb->mt || !old == !pb->nr_alloc[mt] || holds_other_foreign(pb, mt))
+		return;
+	mem->zones[pb->zone].nr_mixed[mixed_column(pb->mt)] += old ? (uint64_t)-1 : 1;
 }
 
 void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
