@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <yaml.h>
@@ -56,8 +57,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 #define MAX_PAGE_SIZE (64u << 10)
 
 /* The defaults include/cmasim/config.h documents for what costs: leaves out. */
-#define DEFAULT_BUDDY_OP_NS 200
-#define DEFAULT_PAGE_ZERO_NS 1000
 
 /* Trace records number devices in 8 bits and keep 0xff for "none" (CMASIM_REC_ANY). */
 #define MAX_DEVICES 254
@@ -954,26 +953,50 @@ static bool load_devices(struct loader *ld, const yaml_node_t *node, struct cmas
 	return ok;
 }
 
-enum { COST_BUDDY_OP, COST_PAGE_ZERO, NR_COST_FIELDS };
-
-static const struct field_spec cost_specs[NR_COST_FIELDS] = {
-	[COST_BUDDY_OP] = { "buddy_op", false },
-	[COST_PAGE_ZERO] = { "page_zero", false },
+/*
+ * Every cost the costs: section takes, with its default. The defaults for
+ * migration follow "discard clean pages during contiguous allocation":
+ * migrating 10 MB took 146 ms (57 us a page: 2 us of copy, 55 us of
+ * unmapping, remapping and TLB flushes), dropping clean pages 7 ms (2.7 us).
+ */
+static const struct {
+	struct field_spec spec;
+	size_t offset;			/* in struct cmasim_costs */
+	uint64_t default_ns;
+} cost_fields[] = {
+	{ { "buddy_op", false }, offsetof(struct cmasim_costs, buddy_op_ns), 200 },
+	{ { "page_zero", false }, offsetof(struct cmasim_costs, page_zero_ns), 1000 },
+	{ { "page_copy", false }, offsetof(struct cmasim_costs, page_copy_ns), 2000 },
+	{ { "migrate_page", false }, offsetof(struct cmasim_costs, migrate_page_ns), 55000 },
+	{ { "reclaim_page", false }, offsetof(struct cmasim_costs, reclaim_page_ns), 2700 },
+	{ { "lru_drain", false }, offsetof(struct cmasim_costs, lru_drain_ns), 50000 },
 };
+
+#define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)
+
+static uint64_t *cost_slot(struct cmasim_config *cfg, size_t i)
+{
+	return (uint64_t *)((char *)&cfg->costs + cost_fields[i].offset);
+}
 
 /* Reads costs: into @cfg, over the defaults already there; false with an error. */
 static bool load_costs(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
+	struct field_spec specs[NR_COST_FIELDS];
 	struct field f[NR_COST_FIELDS];
 
+	for (size_t i = 0; i < NR_COST_FIELDS; i++)
+		specs[i] = cost_fields[i].spec;
 	if (!expect_kind(ld, node, YAML_MAPPING_NODE, "costs") ||
-	    !collect_fields(ld, node, "costs", cost_specs, NR_COST_FIELDS, f))
+	    !collect_fields(ld, node, "costs", specs, NR_COST_FIELDS, f))
 		return false;
-	if (f[COST_BUDDY_OP].value &&
-	    !get_time(ld, f[COST_BUDDY_OP].value, "costs.buddy_op", &cfg->costs.buddy_op_ns))
-		return false;
-	return !f[COST_PAGE_ZERO].value ||
-	       get_time(ld, f[COST_PAGE_ZERO].value, "costs.page_zero", &cfg->costs.page_zero_ns);
+	for (size_t i = 0; i < NR_COST_FIELDS; i++) {
+		g_autofree char *what = g_strdup_printf("costs.%s", specs[i].key);
+
+		if (f[i].value && !get_time(ld, f[i].value, what, cost_slot(cfg, i)))
+			return false;
+	}
+	return true;
 }
 
 enum { TOP_NAME, TOP_DESCRIPTION, TOP_MEMORY, TOP_DEVICES, TOP_COSTS, NR_TOP_FIELDS };
@@ -1056,8 +1079,8 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	cfg->source = g_strdup(source);
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
-	cfg->costs.buddy_op_ns = DEFAULT_BUDDY_OP_NS;
-	cfg->costs.page_zero_ns = DEFAULT_PAGE_ZERO_NS;
+	for (size_t i = 0; i < NR_COST_FIELDS; i++)
+		*cost_slot(cfg, i) = cost_fields[i].default_ns;
 	if (!load_top(&ld, yaml_document_get_root_node(&doc), cfg))
 		goto fail;
 	if (!cfg->name)

@@ -911,11 +911,13 @@ static const struct bad bad_rows[] = {
 	{ "duplicate device in block form",
 	  MEM "devices:\n- name: gpu\n  dma_bits: 40\n- dma_bits: 32\n  name: 'gpu'\n", 0,
 	  CMASIM_ERROR_KEY, 6, 9, "duplicate device \"gpu\" in devices (first given at 3:9)" },
-	{ "unknown cost key", MEM "costs: {buddy_op: 1us, page_copy: 2us}\n", 0,
+	{ "unknown cost key", MEM "costs: {buddy_op: 1us, page_move: 2us}\n", 0,
 	  CMASIM_ERROR_KEY, 2, 24,
-	  "unknown key \"page_copy\" in costs (expected one of: buddy_op, page_zero)" },
+	  "unknown key \"page_move\" in costs (expected one of: buddy_op, page_zero, page_copy, "
+	  "migrate_page, reclaim_page, lru_drain)" },
 	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
-	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero)" },
+	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero, "
+	  "page_copy, migrate_page, reclaim_page, lru_drain)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
 

@@ -49,6 +49,10 @@ struct cmasim_device {
 struct cmasim_costs {
 	uint64_t buddy_op_ns;		/* one buddy allocation or free, default 200 */
 	uint64_t page_zero_ns;		/* zeroing one page, default 1000 */
+	uint64_t page_copy_ns;		/* copying one page, default 2000 */
+	uint64_t migrate_page_ns;	/* unmapping and remapping a page to move it, default 55000 */
+	uint64_t reclaim_page_ns;	/* dropping one clean page-cache page, default 2700 */
+	uint64_t lru_drain_ns;		/* draining the per-cpu LRU caches (IPIs), default 50000 */
 };
 
 struct cmasim_config {
