@@ -219,19 +219,24 @@ static void split_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t he
 	add_to_free_list(mem, z, head, order, mt, false);
 }
 
+uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx)
+{
+	/* Tails are always FRAME_TAIL, so the first aligned frame that is not is the head. */
+	for (unsigned int o = 0; o <= mem->max_order; o++) {
+		uint32_t head = idx & ~((UINT32_C(1) << o) - 1);
+
+		if (mem->frames[head].state != FRAME_TAIL)
+			return head;
+	}
+	g_return_val_if_reached(idx);
+}
+
 /* The head of the free block that holds @idx, or NIL when @idx is not free. */
 static uint32_t find_free_head(const struct cmasim_mem *mem, uint32_t idx)
 {
-	for (unsigned int o = 0; o <= mem->max_order; o++) {
-		uint32_t head = idx & ~((UINT32_C(1) << o) - 1);
-		const struct frame *f = &mem->frames[head];
+	uint32_t head = buddy_block_head(mem, idx);
 
-		if (f->state == FRAME_FREE && f->order >= o)
-			return head;
-		if (f->state != FRAME_TAIL)
-			return NIL;
-	}
-	return NIL;
+	return mem->frames[head].state == FRAME_FREE ? head : NIL;
 }
 
 uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
@@ -364,9 +369,8 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
 static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			unsigned int mt)
+			unsigned int mt, bool alloc_cma)
 {
-	bool alloc_cma = mt == CMASIM_MT_MOVABLE;	/* gfp_to_alloc_flags_cma() */
 	uint32_t idx;
 
 	/*
@@ -393,17 +397,25 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 {
 	struct frame *f = &mem->frames[idx];
 
+	/* until told otherwise, what a request of this type usually holds */
+	static const uint8_t owner_of[CMASIM_NR_ALLOC_TYPES] = {
+		[CMASIM_MT_UNMOVABLE] = CMASIM_OWNER_KERNEL,
+		[CMASIM_MT_MOVABLE] = CMASIM_OWNER_ANON,
+		[CMASIM_MT_RECLAIMABLE] = CMASIM_OWNER_SLAB,
+	};
+
 	f->state = FRAME_ALLOC;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
+	f->owner = owner_of[mt];
+	f->next = f->prev = NIL;
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
 /* __zone_watermark_ok() */
 static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
-			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, unsigned int mt)
+			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, bool alloc_cma)
 {
-	bool alloc_cma = mt == CMASIM_MT_MOVABLE;
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
 
@@ -429,15 +441,13 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 {
 	g_return_val_if_fail(zone < mem->nr_zones && order <= mem->max_order, false);
 	g_return_val_if_fail(highest_zone < CMASIM_NR_ZONE_TYPES, false);
-	return watermark_ok(mem, &mem->zones[zone], order, mark, highest_zone, mt);
+	return watermark_ok(mem, &mem->zones[zone], order, mark, highest_zone,
+			    mt == CMASIM_MT_MOVABLE);
 }
 
-int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
-		       enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone,
-		       uint64_t *pfn)
+int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
+		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
 {
-	g_return_val_if_fail(order <= mem->max_order, -EINVAL);
-	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
 	static const enum cmasim_wmark passes[] = { CMASIM_WMARK_LOW, CMASIM_WMARK_MIN };
 
 	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
@@ -445,9 +455,9 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 			struct zone *z = &mem->zones[i];
 
 			if (z->type > highest_zone ||
-			    !watermark_ok(mem, z, order, passes[p], highest_zone, mt))
+			    !watermark_ok(mem, z, order, passes[p], highest_zone, alloc_cma))
 				continue;
-			uint32_t idx = rmqueue(mem, z, order, mt);
+			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma);
 			if (idx == NIL)
 				continue;
 			mark_allocated(mem, idx, order, mt);
@@ -456,6 +466,16 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 		}
 	}
 	return -ENOMEM;
+}
+
+int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
+		       enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone,
+		       uint64_t *pfn)
+{
+	g_return_val_if_fail(order <= mem->max_order, -EINVAL);
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	/* gfp_to_alloc_flags_cma(): movable requests may use CMA */
+	return buddy_alloc(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
 }
 
 int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
@@ -531,7 +551,9 @@ void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn)
 
 	g_return_if_fail(f->state == FRAME_ALLOC);
 	for (uint32_t i = 1; i < UINT32_C(1) << f->order; i++)
-		mem->frames[idx + i] = (struct frame){ .state = FRAME_ALLOC, .mt = f->mt };
+		mem->frames[idx + i] = (struct frame){ .state = FRAME_ALLOC, .mt = f->mt,
+						       .owner = f->owner, .next = f->next,
+						       .prev = f->prev };
 	f->order = 0;
 }
 

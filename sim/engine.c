@@ -17,12 +17,17 @@
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
 #include "cmasim/event.h"
+#include "cmasim/migrate.h"
 
 enum slot_kind {
 	SLOT_EMPTY,
 	SLOT_PAGES,
 	SLOT_DMA,
+	SLOT_DMA_WAITING,	/* a request waiting for the CMA mutex */
 };
+
+/* A block of a PAGES slot that was reclaimed: nothing to free any more. */
+#define GONE UINT64_MAX
 
 /* What a trace id holds while it is allocated. */
 struct slot {
@@ -30,8 +35,13 @@ struct slot {
 	uint8_t order;			/* PAGES: of each block */
 	uint32_t nr;			/* PAGES: blocks asked for; > 1 keeps them in pfns */
 	uint32_t count;			/* PAGES: blocks held */
+	uint32_t pins;			/* PAGES: pin calls not yet undone */
 	uint32_t device;		/* DMA */
 	uint64_t size;			/* DMA: bytes asked for */
+	uint64_t asked_ns;		/* DMA_WAITING: when the request came */
+	uint8_t align;			/* DMA_WAITING: as the record gave it */
+	bool atomic;			/* DMA_WAITING */
+	bool free_when_done;		/* DMA_WAITING: a dma_free came meanwhile */
 	union {
 		uint64_t pfn;		/* PAGES with nr 1 */
 		uint64_t *pfns;		/* PAGES with nr > 1 */
@@ -51,6 +61,7 @@ struct cmasim_sim {
 	uint64_t charged;		/* ns charged since the current request began */
 	uint64_t dma_bytes;		/* held by devices now */
 	uint64_t dma_waste;		/* of which beyond what was asked */
+	struct cmasim_resource *cma_mutex; /* for serialized policies */
 	FILE *timeline;
 	uint64_t interval;		/* ns between timeline rows; 0 for none */
 	uint64_t next_tick;		/* time of the next timeline row */
@@ -72,6 +83,21 @@ void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns)
 	g_return_if_fail(cost < CMASIM_NR_COSTS);
 	sim->r->cost_ns[cost] += ns;
 	sim->charged += ns;
+}
+
+void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *st)
+{
+	struct cmasim_results *r = sim->r;
+
+	cmasim_charge(sim, CMASIM_COST_MIGRATION, st->migrate.cost_ns);
+	cmasim_charge(sim, CMASIM_COST_LRU_DRAIN, st->cost_ns - st->migrate.cost_ns);
+	r->migrated_pages += st->migrate.migrated;
+	r->reclaimed_pages += st->migrate.reclaimed;
+	r->migrate_busy_pinned_pages += st->migrate.busy_pinned;
+	r->migrate_busy_unmovable_pages += st->migrate.busy_unmovable;
+	r->migrate_no_memory_pages += st->migrate.no_memory;
+	r->contig_attempts += st->attempts;
+	r->contig_retries += st->attempts ? st->attempts - 1 : 0;
 }
 
 /* Records a runtime error at the trace line of @rec, unless one is set already. */
@@ -164,6 +190,22 @@ static void advance(struct cmasim_sim *sim, uint64_t t)
 	}
 }
 
+/* The frames a PAGES slot holds its blocks in. */
+static uint64_t *slot_pfns(struct slot *s)
+{
+	return s->nr > 1 ? s->pfns : &s->pfn;
+}
+
+/* Migration moved block @index of slot @cookie to @new_pfn, or reclaimed it (GONE). */
+static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn)
+{
+	struct cmasim_sim *sim = arg;
+	struct slot *s = slot_get(sim, cookie);
+
+	g_return_if_fail(s->kind == SLOT_PAGES && index < s->count);
+	slot_pfns(s)[index] = new_pfn;
+}
+
 /* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -190,18 +232,47 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
 				s->count++;
 	}
+	for (uint32_t i = 0; i < s->count; i++) {
+		/* mark_allocated() gave the block the owner its migratetype implies */
+		cmasim_set_owner(sim->mem, pfns[i], rec->a == CMASIM_MT_MOVABLE ? CMASIM_OWNER_ANON :
+				 rec->a == CMASIM_MT_RECLAIMABLE ? CMASIM_OWNER_SLAB :
+				 CMASIM_OWNER_KERNEL, rec->id, i);
+		if (rec->c & CMASIM_REC_PIN)
+			cmasim_set_pinned(sim->mem, pfns[i], true);
+	}
+	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
 	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
 	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
+}
+
+/* Long-term pins (FOLL_LONGTERM): a pinned block cannot be migrated. */
+static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool pin)
+{
+	struct slot *s = slot_get(sim, rec->id);
+	uint64_t *pfns = slot_pfns(s);
+
+	if (s->kind != SLOT_PAGES || (!pin && !s->pins))
+		return;
+	s->pins += pin ? 1 : (uint32_t)-1;
+	/* only the first pin and the last unpin change the pages */
+	if (s->pins != (pin ? 1u : 0u))
+		return;
+	for (uint32_t i = 0; i < s->count; i++)
+		if (pfns[i] != GONE)
+			cmasim_set_pinned(sim->mem, pfns[i], pin);
 }
 
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = s->nr > 1 ? s->pfns : &s->pfn;
+	uint64_t *pfns = slot_pfns(s);
 
-	for (uint32_t i = 0; i < s->count; i++)
+	for (uint32_t i = 0; i < s->count; i++) {
+		if (pfns[i] == GONE)
+			continue;
 		cmasim_free_pages(sim->mem, pfns[i]);
-	sim->r->bg_free_pages += (uint64_t)s->count << s->order;
+		sim->r->bg_free_pages += UINT64_C(1) << s->order;
+	}
 	if (s->nr > 1)
 		g_free(s->pfns);
 	s->kind = SLOT_EMPTY;
@@ -215,20 +286,34 @@ static unsigned int bytes_order(const struct cmasim_config *cfg, uint64_t bytes)
 	return pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
 }
 
-static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
+/* Gives back the buffer in slot @s. */
+static void release_buffer(struct cmasim_sim *sim, struct slot *s)
+{
+	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
+	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	sim->policy->dma_free(sim, sim->priv, &s->buf);
+	s->kind = SLOT_EMPTY;
+}
+
+/*
+ * Serves the request waiting in slot @id, which has waited @waited ns for
+ * the CMA mutex; its latency is the wait and what serving it charged.
+ */
+static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited)
 {
 	struct cmasim_results *r = sim->r;
+	struct slot *s = slot_get(sim, id);
 	struct cmasim_dma_request req = {
-		.device = rec->a,
-		.size = rec->x,
-		.align = rec->b,
-		.atomic = rec->c & CMASIM_REC_ATOMIC,
+		.device = s->device,
+		.size = s->size,
+		.align = s->align,
+		.atomic = s->atomic,
 	};
-	struct slot *s = slot_get(sim, rec->id);
-	unsigned int class = MIN(bytes_order(sim->cfg, rec->x), CMASIM_NR_SIZE_CLASSES - 1);
+	unsigned int class = MIN(bytes_order(sim->cfg, s->size), CMASIM_NR_SIZE_CLASSES - 1);
 
-	*s = (struct slot){ .kind = SLOT_DMA, .device = rec->a, .size = rec->x };
 	sim->charged = 0;
+	if (waited)
+		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
 	enum cmasim_dma_status status = sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
 
 	cmasim_hist_add(&r->latency, sim->charged);
@@ -242,6 +327,7 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		s->kind = SLOT_EMPTY;
 		return;
 	}
+	s->kind = SLOT_DMA;
 	r->dma_ok++;
 	r->devices[req.device].ok++;
 	r->size_class[class].ok++;
@@ -249,19 +335,57 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 	sim->dma_waste += (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
 	r->dma_bytes_peak = MAX(r->dma_bytes_peak, sim->dma_bytes);
 	r->dma_waste_bytes_peak = MAX(r->dma_waste_bytes_peak, sim->dma_waste);
+	if (s->free_when_done)
+		release_buffer(sim, s);
+}
+
+static void mutex_release(struct cmasim_eventq *q, void *arg, uint64_t data)
+{
+	struct cmasim_sim *sim = arg;
+
+	(void)q;
+	(void)data;
+	cmasim_resource_release(sim->cma_mutex);
+}
+
+/* The CMA mutex is ours: serve the request, and hold the mutex as long as that took. */
+static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t id)
+{
+	struct cmasim_sim *sim = arg;
+	uint64_t now = cmasim_eventq_now(q);
+	uint64_t waited = now - slot_get(sim, (uint32_t)id)->asked_ns;
+
+	serve_dma_alloc(sim, (uint32_t)id, waited);
+	cmasim_eventq_push(q, now + sim->charged - waited, mutex_release, sim, 0);
+}
+
+static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	struct slot *s = slot_get(sim, rec->id);
+
+	*s = (struct slot){
+		.kind = SLOT_DMA_WAITING,
+		.device = rec->a,
+		.size = rec->x,
+		.asked_ns = rec->time_ns,
+		.align = rec->b,
+		.atomic = rec->c & CMASIM_REC_ATOMIC,
+	};
+	if (sim->policy->serialized)
+		cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, rec->id);
+	else
+		serve_dma_alloc(sim, rec->id, 0);
 }
 
 static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
 
+	if (s->kind == SLOT_DMA_WAITING)
+		s->free_when_done = true;
 	/* A buffer whose allocation failed is freed as the driver would not: quietly. */
-	if (s->kind != SLOT_DMA)
-		return;
-	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
-	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
-	sim->policy->dma_free(sim, sim->priv, &s->buf);
-	s->kind = SLOT_EMPTY;
+	else if (s->kind == SLOT_DMA)
+		release_buffer(sim, s);
 }
 
 /* A transfer: the policy's cache maintenance around it (dma_sync_single_*). */
@@ -299,9 +423,11 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		if (sim->timeline)
 			timeline_row(sim, rec->time_ns);
 		break;
-	/* Validated by the trace reader; their models come with migration and the cache. */
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
+		do_pin(sim, rec, rec->op == CMASIM_OP_PIN);
+		break;
+	/* Validated by the trace reader; their models come with compaction and the cache. */
 	case CMASIM_OP_CPU:
 	case CMASIM_OP_COMPACT:
 	case CMASIM_OP_DROP_CACHES:
@@ -409,7 +535,9 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
 	sim.mem = cmasim_mem_new(cfg);
+	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
 	sim.q = cmasim_eventq_new();
+	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.r = results_new(cfg, trace, opts);
 	sim.r->managed_bytes = free_pages(&sim) << cfg->page_shift;
@@ -434,6 +562,7 @@ out:
 			g_free(s->pfns);
 	}
 	g_array_free(sim.slots, TRUE);
+	cmasim_resource_free(sim.cma_mutex);
 	cmasim_eventq_free(sim.q);
 	cmasim_mem_free(sim.mem);
 	if (!ok) {

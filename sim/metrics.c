@@ -69,6 +69,7 @@ const char *cmasim_dma_status_name(enum cmasim_dma_status status)
 		[CMASIM_DMA_NO_MEMORY] = "out_of_memory",
 		[CMASIM_DMA_FRAGMENTED] = "fragmented",
 		[CMASIM_DMA_UNREACHABLE] = "unreachable",
+		[CMASIM_DMA_BUSY] = "busy",
 	};
 
 	g_return_val_if_fail(status < CMASIM_NR_DMA_STATUS, "?");
@@ -81,6 +82,9 @@ const char *cmasim_cost_name(enum cmasim_cost cost)
 		[CMASIM_COST_BUDDY] = "buddy",
 		[CMASIM_COST_ZEROING] = "zeroing",
 		[CMASIM_COST_CACHE] = "cache_maintenance",
+		[CMASIM_COST_MIGRATION] = "migration",
+		[CMASIM_COST_LRU_DRAIN] = "lru_drain",
+		[CMASIM_COST_MUTEX_WAIT] = "cma_mutex_wait",
 	};
 
 	g_return_val_if_fail(cost < CMASIM_NR_COSTS, "?");

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cmasim/buddy.h"
+#include "cmasim/migrate.h"
 #include "cmasim/physmem.h"
 
 #define NIL UINT32_MAX
@@ -31,13 +32,16 @@ enum frame_state {
  * head (state FRAME_TAIL) as soon as it is merged into a larger block.
  */
 struct frame {
-	uint32_t next;		/* free head: next index on its free list, or NIL */
-	uint32_t prev;		/* free head: previous index, or NIL */
+	uint32_t next;		/* free head: next index on its free list, or NIL; alloc: cookie */
+	uint32_t prev;		/* free head: previous index, or NIL; alloc: index */
 	uint8_t state;		/* enum frame_state */
 	uint8_t order;		/* head: log2 of the block's pages */
 	uint8_t mt;		/* free head: the list it is on; alloc head: the type asked for */
-	uint8_t pad;
+	uint8_t owner;		/* alloc head: enum cmasim_owner, | OWNER_PINNED */
 };
+
+#define OWNER_PINNED 0x80
+#define OWNER_KIND(o) ((o) & 0x7f)
 
 /* One pageblock, 8 bytes: its type and who holds its allocated pages. */
 struct pageblock {
@@ -67,6 +71,8 @@ struct zone {
 
 struct cmasim_mem {
 	const struct cmasim_config *cfg;
+	cmasim_moved_fn moved;		/* told when migration moves or drops a tagged block */
+	void *moved_arg;
 	uint64_t base_pfn;
 	uint32_t nr_frames;
 	unsigned int max_order;		/* inclusive */
@@ -93,5 +99,15 @@ void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+
+/* buddy.c: the head of the block or hole holding @idx (page_head() of the buddy world). */
+uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);
+
+/*
+ * buddy.c: cmasim_alloc_pages() with CMA pageblocks allowed or not, as
+ * ALLOC_CMA is set or not; migration targets leave CMA out.
+ */
+int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
+		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn);
 
 #endif

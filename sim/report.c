@@ -228,6 +228,13 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "bg_alloc_pages", r->bg_alloc_pages);
 	add_u64(figs, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
 	add_u64(figs, "bg_free_pages", r->bg_free_pages);
+	add_u64(figs, "migrated_pages", r->migrated_pages);
+	add_u64(figs, "reclaimed_pages", r->reclaimed_pages);
+	add_u64(figs, "migrate_failed_pinned_pages", r->migrate_busy_pinned_pages);
+	add_u64(figs, "migrate_failed_unmovable_pages", r->migrate_busy_unmovable_pages);
+	add_u64(figs, "migrate_failed_no_memory_pages", r->migrate_no_memory_pages);
+	add_u64(figs, "contig_attempts", r->contig_attempts);
+	add_u64(figs, "contig_retries", r->contig_retries);
 	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
 		add_u64(figs, KEY("overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
 	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cmasim/config.h"
+#include "cmasim/contig.h"
 
 /*
  * A latency histogram with log-linear buckets: exact below 64 ns, then 32
@@ -41,6 +42,7 @@ enum cmasim_dma_status {
 	CMASIM_DMA_NO_MEMORY,		/* too few free pages the device can reach */
 	CMASIM_DMA_FRAGMENTED,		/* enough free pages, no contiguous run */
 	CMASIM_DMA_UNREACHABLE,		/* no memory within the device's DMA mask */
+	CMASIM_DMA_BUSY,		/* every window held pinned or unmovable pages */
 	CMASIM_NR_DMA_STATUS,
 };
 
@@ -52,6 +54,9 @@ enum cmasim_cost {
 	CMASIM_COST_BUDDY,	/* page allocator operations */
 	CMASIM_COST_ZEROING,	/* clearing buffers before a device gets them */
 	CMASIM_COST_CACHE,	/* cache maintenance around transfers */
+	CMASIM_COST_MIGRATION,	/* copying, remapping and reclaiming pages out of the way */
+	CMASIM_COST_LRU_DRAIN,	/* draining per-cpu lists before a contiguous allocation */
+	CMASIM_COST_MUTEX_WAIT,	/* waiting for the CMA mutex */
 	CMASIM_NR_COSTS,
 };
 
@@ -101,6 +106,15 @@ struct cmasim_results {
 	uint64_t bg_free_pages;
 
 	uint64_t cost_ns[CMASIM_NR_COSTS];
+
+	/* contiguous allocations' migration, pages */
+	uint64_t migrated_pages;
+	uint64_t reclaimed_pages;
+	uint64_t migrate_busy_pinned_pages;
+	uint64_t migrate_busy_unmovable_pages;
+	uint64_t migrate_no_memory_pages;
+	uint64_t contig_attempts;	/* ranges tried */
+	uint64_t contig_retries;	/* of which after a busy range */
 
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */

@@ -17,6 +17,7 @@
 
 #include "cmasim/buddy.h"
 #include "cmasim/config.h"
+#include "cmasim/contig.h"
 #include "cmasim/metrics.h"
 #include "cmasim/trace.h"
 
@@ -27,6 +28,8 @@ struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim);
 const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim);
 /* Adds @ns of simulated time to @cost and to the request being served. */
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns);
+/* Charges what a contiguous allocation did and counts its migration figures. */
+void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *stats);
 
 enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */
@@ -68,6 +71,12 @@ struct cmasim_policy_ops {
 	const char *name;
 	const char *summary;		/* one line for `cmasim list` */
 	const struct cmasim_param *params; /* NULL-terminated; NULL when it has none */
+	/*
+	 * Requests hold the global CMA mutex (cma_mutex) while they are
+	 * served: one waits until the one before has finished, and its wait
+	 * is part of its latency.
+	 */
+	bool serialized;
 
 	/*
 	 * Boots the policy on @sim's machine. Returns 0 with its state in

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Who owns allocated pages, and moving them: isolation, migration and
+ * reclaim of a pfn range, as mm/page_isolation.c and mm/migrate.c do it.
+ */
+#ifndef CMASIM_MIGRATE_H
+#define CMASIM_MIGRATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmasim/physmem.h"
+
+/* What an allocated block holds, which decides whether it can move. */
+enum cmasim_owner {
+	CMASIM_OWNER_ANON,	/* movable user memory: migrates */
+	CMASIM_OWNER_FILE,	/* clean page cache: reclaimed (dropped) rather than migrated */
+	CMASIM_OWNER_SLAB,	/* reclaimable kernel caches: never move */
+	CMASIM_OWNER_KERNEL,	/* unmovable kernel data: never moves */
+	CMASIM_OWNER_PAGETABLE,	/* page-table pages: never move */
+	CMASIM_OWNER_DMA,	/* a device's buffer: never moves */
+	CMASIM_NR_OWNERS,
+};
+
+/* The name traces and reports use, e.g. "anon". */
+const char *cmasim_owner_name(enum cmasim_owner owner);
+
+/*
+ * Tags the block allocated at @pfn with its owner and the caller's @cookie
+ * and @index, which cmasim_moved_fn gets back when the block moves. A block
+ * starts as ANON, SLAB or KERNEL after the migratetype it was allocated as.
+ */
+void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
+		      uint32_t cookie, uint32_t index);
+/* Pins or unpins the block allocated at @pfn (a long-term GUP pin: it cannot move). */
+void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned);
+
+/*
+ * Called when the block the caller tagged with @cookie and @index moved to
+ * @new_pfn, or was reclaimed (@new_pfn UINT64_MAX: its pages are free now).
+ */
+typedef void (*cmasim_moved_fn)(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn);
+void cmasim_mem_set_moved_hook(struct cmasim_mem *mem, cmasim_moved_fn fn, void *arg);
+
+/* What clearing a range did and why it stopped; pages, and ns of simulated time. */
+struct cmasim_migrate_stats {
+	uint64_t migrated;		/* pages copied to new frames */
+	uint64_t reclaimed;		/* clean page-cache pages dropped instead */
+	uint64_t busy_pinned;		/* pages that could not move: pinned */
+	uint64_t busy_unmovable;	/* pages that could not move: not movable at all */
+	uint64_t no_memory;		/* pages that found no destination frame */
+	uint64_t cost_ns;		/* copying, remapping and reclaim */
+};
+
+/*
+ * Empties [@start, @end) of allocated pages: every block touching the range
+ * is migrated (ANON), reclaimed (FILE) or left (anything else, or pinned).
+ * Destinations are allocated by the buddy rules outside CMA and isolated
+ * pageblocks, so isolate the range first. Returns 0 when nothing allocated
+ * is left, -EBUSY when pinned or unmovable pages stay, -ENOMEM when a
+ * destination could not be had (the rest is still tried).
+ */
+int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 struct cmasim_migrate_stats *stats);
+
+/*
+ * Marks the pageblocks covering [@start, @end) ISOLATE, taking their free
+ * pages off the allocator (start_isolate_page_range()). Outside CMA
+ * pageblocks, a range holding unmovable pages fails at once with -EBUSY and
+ * nothing isolated (has_unmovable_pages()); pinned pages are not seen
+ * here, they fail migration later. Returns 0 or -EBUSY.
+ */
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end);
+/* Gives the pageblocks covering [@start, @end) type @mt again, with their free pages. */
+void cmasim_undo_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			       enum cmasim_migratetype mt);
+
+/* Whether every page of [@start, @end) is free (test_pages_isolated()). */
+bool cmasim_range_free(const struct cmasim_mem *mem, uint64_t start, uint64_t end);
+
+#endif

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Contiguous allocations: alloc_contig_range() and alloc_contig_pages()
+ * (mm/page_alloc.c) and CMA areas (mm/cma.c), as in Linux 6.1.
+ */
+#include <errno.h>
+
+#include "cmasim/contig.h"
+#include "cmasim/error.h"
+#include "mm.h"
+
+/* Calls @fn on each maximal naturally aligned block of [@pfn, @end), in order. */
+static void for_each_aligned_block(const struct cmasim_mem *mem, uint64_t pfn, uint64_t end,
+				   void (*fn)(struct cmasim_mem *, uint64_t, unsigned int),
+				   struct cmasim_mem *arg)
+{
+	while (pfn < end) {
+		unsigned int order = MIN((unsigned int)__builtin_ctzll(pfn | (UINT64_C(1) << 63)),
+					 mem->max_order);
+
+		while (pfn + (UINT64_C(1) << order) > end)
+			order--;
+		fn(arg, pfn, order);
+		pfn += UINT64_C(1) << order;
+	}
+}
+
+/* Takes one free block of the cleared range as a DMA buffer's. */
+static void take_block(struct cmasim_mem *mem, uint64_t pfn, unsigned int order)
+{
+	int ret = cmasim_alloc_pages_at(mem, pfn, order, CMASIM_MT_UNMOVABLE);
+
+	g_return_if_fail(ret == 0);
+	cmasim_set_owner(mem, pfn, CMASIM_OWNER_DMA, NIL, NIL);
+}
+
+static void free_block(struct cmasim_mem *mem, uint64_t pfn, unsigned int order)
+{
+	(void)order;
+	cmasim_free_pages(mem, pfn);
+}
+
+static void add_migrate_stats(struct cmasim_migrate_stats *sum,
+			      const struct cmasim_migrate_stats *st)
+{
+	sum->migrated += st->migrated;
+	sum->reclaimed += st->reclaimed;
+	sum->busy_pinned += st->busy_pinned;
+	sum->busy_unmovable += st->busy_unmovable;
+	sum->no_memory += st->no_memory;
+	sum->cost_ns += st->cost_ns;
+}
+
+int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			      enum cmasim_migratetype mt, struct cmasim_contig_stats *stats)
+{
+	struct cmasim_migrate_stats st = { 0 };
+	int ret;
+
+	stats->attempts++;
+	ret = cmasim_isolate_range(mem, start, end);
+	if (ret) {
+		stats->busy++;
+		return ret;
+	}
+	/* lru_add_drain_all() and drain_all_pages(): IPIs to every CPU */
+	stats->cost_ns += mem->cfg->costs.lru_drain_ns;
+	ret = cmasim_migrate_range(mem, start, end, &st);
+	/*
+	 * Pinned pages never leave: the kernel's five retries without
+	 * progress change nothing in a simulation that stands still meanwhile.
+	 */
+	if (!ret && !cmasim_range_free(mem, start, end))
+		ret = -EBUSY;
+	if (!ret)
+		for_each_aligned_block(mem, start, end, take_block, mem);
+	cmasim_undo_isolate_range(mem, start, end, mt);
+	add_migrate_stats(&stats->migrate, &st);
+	stats->cost_ns += st.cost_ns;
+	if (ret == -EBUSY)
+		stats->busy++;
+	return ret;
+}
+
+void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t count)
+{
+	for_each_aligned_block(mem, pfn, pfn + count, free_block, mem);
+}
+
+/* pfn_range_valid_contig(): every page present and in @zone. */
+static bool range_valid(const struct cmasim_mem *mem, const struct zone *z, uint32_t s,
+			uint32_t e)
+{
+	if (s < z->start || e > z->end)
+		return false;
+	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
+		if (mem->frames[idx].state == FRAME_HOLE)
+			return false;
+		idx += UINT32_C(1) << mem->frames[idx].order;
+	}
+	return true;
+}
+
+int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
+			      enum cmasim_zone_type highest_zone, uint64_t *pfn,
+			      struct cmasim_contig_stats *stats)
+{
+	g_return_val_if_fail(count > 0 && count <= mem->nr_frames, -EINVAL);
+	uint64_t step = UINT64_C(1) << (count > 1 ? 64 - __builtin_clzll(count - 1) : 0);
+
+	for (unsigned int i = mem->nr_zones; i-- > 0;) {
+		const struct zone *z = &mem->zones[i];
+
+		if (z->type > highest_zone)
+			continue;
+		for (uint64_t p = (z->start + step - 1) & ~(step - 1); p + count <= z->end;
+		     p += step) {
+			if (!range_valid(mem, z, (uint32_t)p, (uint32_t)(p + count)))
+				continue;
+			if (!cmasim_alloc_contig_range(mem, mem->base_pfn + p,
+						       mem->base_pfn + p + count,
+						       CMASIM_MT_MOVABLE, stats)) {
+				*pfn = mem->base_pfn + p;
+				return 0;
+			}
+		}
+	}
+	return -ENOMEM;
+}
+
+struct cmasim_cma {
+	struct cmasim_mem *mem;
+	char *name;
+	uint64_t base_pfn;
+	uint64_t count;		/* pages */
+	unsigned int order_per_bit;
+	uint64_t nr_bits;
+	uint8_t *bitmap;	/* a byte per bit: set while handed out */
+	uint64_t used;		/* pages handed out */
+};
+
+struct cmasim_cma *cmasim_cma_new(struct cmasim_mem *mem, const char *name, uint64_t base_pfn,
+				  uint64_t count, unsigned int order_per_bit, GError **error)
+{
+	uint64_t pb = pageblock_nr_pages(mem);
+	int zone = cmasim_mem_zone_of(mem, base_pfn);
+
+	/* cma_init_reserved_mem(): whole pageblocks (CMA_MIN_ALIGNMENT_PAGES) */
+	if (!count || (base_pfn | count) & (pb - 1) || zone < 0 ||
+	    cmasim_mem_zone_of(mem, base_pfn + count - 1) != zone ||
+	    order_per_bit > mem->pb_order) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+			    "CMA area %s: %" PRIu64 " pages at pfn %#" PRIx64 " is not whole "
+			    "pageblocks of %" PRIu64 " pages inside one zone (with order_per_bit "
+			    "at most the pageblock order)", name, count, base_pfn, pb);
+		return NULL;
+	}
+	struct cmasim_cma *cma = g_new0(struct cmasim_cma, 1);
+
+	cma->mem = mem;
+	cma->name = g_strdup(name);
+	cma->base_pfn = base_pfn;
+	cma->count = count;
+	cma->order_per_bit = order_per_bit;
+	cma->nr_bits = count >> order_per_bit;
+	cma->bitmap = g_new0(uint8_t, cma->nr_bits);
+	/* init_cma_reserved_pageblock(): the area's pages go to the CMA lists */
+	for (uint64_t p = base_pfn; p < base_pfn + count; p += pb) {
+		cmasim_set_pageblock_migratetype(mem, p, CMASIM_MT_CMA);
+		cmasim_move_freepages_block(mem, p, CMASIM_MT_CMA, NULL);
+	}
+	return cma;
+}
+
+void cmasim_cma_free(struct cmasim_cma *cma)
+{
+	if (!cma)
+		return;
+	g_free(cma->name);
+	g_free(cma->bitmap);
+	g_free(cma);
+}
+
+const char *cmasim_cma_name(const struct cmasim_cma *cma)
+{
+	return cma->name;
+}
+
+uint64_t cmasim_cma_base_pfn(const struct cmasim_cma *cma)
+{
+	return cma->base_pfn;
+}
+
+uint64_t cmasim_cma_count(const struct cmasim_cma *cma)
+{
+	return cma->count;
+}
+
+uint64_t cmasim_cma_used(const struct cmasim_cma *cma)
+{
+	return cma->used;
+}
+
+/*
+ * bitmap_find_next_zero_area_off(): the first run of @nr clear bits at or
+ * after @start whose index plus @offset is a multiple of @mask + 1, or
+ * nr_bits when there is none.
+ */
+static uint64_t find_zero_area(const struct cmasim_cma *cma, uint64_t start, uint64_t nr,
+			       uint64_t mask, uint64_t offset)
+{
+	for (uint64_t i = ((start + offset + mask) & ~mask) - offset; i + nr <= cma->nr_bits;) {
+		uint64_t j = 0;
+
+		while (j < nr && !cma->bitmap[i + j])
+			j++;
+		if (j == nr)
+			return i;
+		/* past the set bit, then up to the next aligned index */
+		i = ((i + j + 1 + offset + mask) & ~mask) - offset;
+	}
+	return cma->nr_bits;
+}
+
+static void set_bits(struct cmasim_cma *cma, uint64_t bit, uint64_t nr, uint8_t value)
+{
+	memset(cma->bitmap + bit, value, nr);
+}
+
+int cmasim_cma_alloc(struct cmasim_cma *cma, uint64_t count, unsigned int align, uint64_t *pfn,
+		     struct cmasim_contig_stats *stats)
+{
+	struct cmasim_mem *mem = cma->mem;
+	/* cma_bitmap_aligned_mask() and cma_bitmap_aligned_offset() */
+	uint64_t mask = align > cma->order_per_bit ?
+			(UINT64_C(1) << (align - cma->order_per_bit)) - 1 : 0;
+	uint64_t offset = (cma->base_pfn & ((UINT64_C(1) << align) - 1)) >> cma->order_per_bit;
+	uint64_t nr = (count + (UINT64_C(1) << cma->order_per_bit) - 1) >> cma->order_per_bit;
+	uint64_t start = 0;
+	int ret = -ENOMEM;
+
+	if (!count || nr > cma->nr_bits)
+		return -ENOMEM;
+	for (;;) {
+		uint64_t bit = find_zero_area(cma, start, nr, mask, offset);
+
+		if (bit >= cma->nr_bits)
+			break;
+		set_bits(cma, bit, nr, 1);
+		*pfn = cma->base_pfn + (bit << cma->order_per_bit);
+		ret = cmasim_alloc_contig_range(mem, *pfn, *pfn + count, CMASIM_MT_CMA, stats);
+		if (!ret) {
+			cma->used += count;
+			return 0;
+		}
+		set_bits(cma, bit, nr, 0);
+		if (ret != -EBUSY)
+			break;
+		/* try again with a bit different memory target */
+		start = bit + mask + 1;
+	}
+	return ret;
+}
+
+void cmasim_cma_release(struct cmasim_cma *cma, uint64_t pfn, uint64_t count)
+{
+	g_return_if_fail(pfn >= cma->base_pfn && pfn + count <= cma->base_pfn + cma->count);
+	uint64_t bit = (pfn - cma->base_pfn) >> cma->order_per_bit;
+	uint64_t nr = (count + (UINT64_C(1) << cma->order_per_bit) - 1) >> cma->order_per_bit;
+
+	cmasim_free_contig_range(cma->mem, pfn, count);
+	set_bits(cma, bit, nr, 0);
+	cma->used -= count;
+}

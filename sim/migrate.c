@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Owners of allocated blocks, and clearing a pfn range of them: isolation
+ * (mm/page_isolation.c), migration (mm/migrate.c) and the reclaim of clean
+ * page cache that alloc_contig_range() does first (mm/vmscan.c's
+ * reclaim_clean_pages_from_list()).
+ */
+#include <errno.h>
+
+#include "mm.h"
+
+const char *cmasim_owner_name(enum cmasim_owner owner)
+{
+	static const char *const names[CMASIM_NR_OWNERS] = {
+		[CMASIM_OWNER_ANON] = "anon",
+		[CMASIM_OWNER_FILE] = "file",
+		[CMASIM_OWNER_SLAB] = "slab",
+		[CMASIM_OWNER_KERNEL] = "kernel",
+		[CMASIM_OWNER_PAGETABLE] = "pagetable",
+		[CMASIM_OWNER_DMA] = "dma",
+	};
+
+	g_return_val_if_fail(owner < CMASIM_NR_OWNERS, "?");
+	return names[owner];
+}
+
+/* The allocated head at @pfn, or NULL after complaining: misuse, not bad input. */
+static struct frame *alloc_head(struct cmasim_mem *mem, uint64_t pfn)
+{
+	g_return_val_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames, NULL);
+	struct frame *f = &mem->frames[pfn - mem->base_pfn];
+
+	g_return_val_if_fail(f->state == FRAME_ALLOC, NULL);
+	return f;
+}
+
+void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
+		      uint32_t cookie, uint32_t index)
+{
+	g_return_if_fail(owner < CMASIM_NR_OWNERS);
+	struct frame *f = alloc_head(mem, pfn);
+
+	if (!f)
+		return;
+	f->owner = (uint8_t)((f->owner & OWNER_PINNED) | owner);
+	f->next = cookie;
+	f->prev = index;
+}
+
+void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned)
+{
+	struct frame *f = alloc_head(mem, pfn);
+
+	if (f)
+		f->owner = (uint8_t)(pinned ? f->owner | OWNER_PINNED : OWNER_KIND(f->owner));
+}
+
+void cmasim_mem_set_moved_hook(struct cmasim_mem *mem, cmasim_moved_fn fn, void *arg)
+{
+	mem->moved = fn;
+	mem->moved_arg = arg;
+}
+
+/* Tells the owner of the block at @idx (tagged by @f) where it went. */
+static void moved(struct cmasim_mem *mem, const struct frame *f, uint64_t new_pfn)
+{
+	if (mem->moved && f->next != NIL)
+		mem->moved(mem->moved_arg, f->next, f->prev, new_pfn);
+}
+
+/*
+ * migrate_pages() for one block: a destination of the same order by the
+ * buddy rules, outside CMA (ALLOC_CMA unset) and isolated pageblocks, in
+ * a zone the page could have come from. Returns 0 or -ENOMEM.
+ */
+static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
+{
+	const struct cmasim_costs *costs = &mem->cfg->costs;
+	struct frame src = mem->frames[idx];
+	enum cmasim_zone_type zone = mem->zones[pageblock_of(mem, idx)->zone].type;
+	/* alloc_migration_target(): __GFP_HIGHMEM only for a page that was in HighMem */
+	enum cmasim_zone_type highest = zone >= CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_MOVABLE
+								    : CMASIM_ZONE_NORMAL;
+	uint64_t pages = UINT64_C(1) << src.order, dest;
+
+	if (buddy_alloc(mem, src.order, src.mt, highest, false, &dest)) {
+		st->no_memory += pages;
+		return -ENOMEM;
+	}
+	struct frame *d = &mem->frames[dest - mem->base_pfn];
+
+	d->owner = src.owner;
+	d->next = src.next;
+	d->prev = src.prev;
+	cmasim_free_pages(mem, mem->base_pfn + idx);
+	moved(mem, &src, dest);
+	st->migrated += pages;
+	st->cost_ns += pages * (costs->page_copy_ns + costs->migrate_page_ns);
+	return 0;
+}
+
+/* Drops a clean page-cache block: its pages are simply free afterwards. */
+static void reclaim_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
+{
+	struct frame src = mem->frames[idx];
+	uint64_t pages = UINT64_C(1) << src.order;
+
+	cmasim_free_pages(mem, mem->base_pfn + idx);
+	moved(mem, &src, UINT64_MAX);
+	st->reclaimed += pages;
+	st->cost_ns += pages * mem->cfg->costs.reclaim_page_ns;
+}
+
+/* Clamps a pfn range to frame indices, or returns false for one outside RAM. */
+static bool range_idx(const struct cmasim_mem *mem, uint64_t start, uint64_t end, uint32_t *s,
+		      uint32_t *e)
+{
+	g_return_val_if_fail(start < end && start >= mem->base_pfn &&
+			     end - mem->base_pfn <= mem->nr_frames, false);
+	*s = (uint32_t)(start - mem->base_pfn);
+	*e = (uint32_t)(end - mem->base_pfn);
+	return true;
+}
+
+int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 struct cmasim_migrate_stats *st)
+{
+	uint32_t s, e;
+	int ret = 0;
+
+	if (!range_idx(mem, start, end, &s, &e))
+		return -EINVAL;
+	/*
+	 * Whole blocks move, as whole folios do, even when only a part of
+	 * one lies inside the range.
+	 */
+	for (uint32_t next; s < e; s = next) {
+		/* a freed block may have merged with the next: look its head up again */
+		uint32_t idx = buddy_block_head(mem, s);
+		const struct frame *f = &mem->frames[idx];
+		uint64_t pages = UINT64_C(1) << f->order;
+
+		next = idx + (uint32_t)pages;
+		if (f->state != FRAME_ALLOC)
+			continue;
+		if (f->owner & OWNER_PINNED) {
+			/* an elevated refcount: isolate_migratepages_block() skips it */
+			st->busy_pinned += pages;
+			ret = ret ? ret : -EBUSY;
+		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
+			reclaim_block(mem, idx, st);
+		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_ANON) {
+			/* migrate_pages() bails out at once on -ENOMEM */
+			if (migrate_block(mem, idx, st))
+				return -ENOMEM;
+		} else {
+			st->busy_unmovable += pages;
+			ret = ret ? ret : -EBUSY;
+		}
+	}
+	return ret;
+}
+
+/*
+ * has_unmovable_pages() for [s, e) inside one pageblock: a block that is
+ * allocated and neither anon nor page cache. Pinned pages are LRU pages
+ * and pass here.
+ */
+static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
+{
+	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
+		const struct frame *f = &mem->frames[idx];
+		unsigned int kind = OWNER_KIND(f->owner);
+
+		if (f->state == FRAME_ALLOC && kind != CMASIM_OWNER_ANON && kind != CMASIM_OWNER_FILE)
+			return true;
+		idx += UINT32_C(1) << f->order;		/* a hole frame has order 0 */
+	}
+	return false;
+}
+
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end)
+{
+	uint32_t s, e, pb = pageblock_nr_pages(mem);
+
+	if (!range_idx(mem, start, end, &s, &e))
+		return -EINVAL;
+	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
+		/* CMA pageblocks are taken as movable whatever they hold */
+		if (pageblock_of(mem, b)->mt != CMASIM_MT_CMA &&
+		    has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
+			return -EBUSY;
+	}
+	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
+		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE);
+		cmasim_move_freepages_block(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE, NULL);
+	}
+	return 0;
+}
+
+void cmasim_undo_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			       enum cmasim_migratetype mt)
+{
+	uint32_t s, e, pb = pageblock_nr_pages(mem);
+
+	if (!range_idx(mem, start, end, &s, &e))
+		return;
+	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
+		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, mt);
+		cmasim_move_freepages_block(mem, mem->base_pfn + b, mt, NULL);
+	}
+}
+
+bool cmasim_range_free(const struct cmasim_mem *mem, uint64_t start, uint64_t end)
+{
+	uint32_t s, e;
+
+	if (!range_idx(mem, start, end, &s, &e))
+		return false;
+	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
+		const struct frame *f = &mem->frames[idx];
+
+		if (f->state != FRAME_FREE)
+			return false;
+		idx += UINT32_C(1) << f->order;
+	}
+	return true;
+}
