@@ -6,5 +6,6 @@
 #include "cmasim/policy.h"
 
 extern const struct cmasim_policy_ops cmasim_policy_buddy;
+extern const struct cmasim_policy_ops cmasim_policy_cma;
 
 #endif

@@ -11,6 +11,7 @@
 
 const struct cmasim_policy_ops *const cmasim_policies[] = {
 	&cmasim_policy_buddy,
+	&cmasim_policy_cma,
 };
 
 const unsigned int cmasim_nr_policies = G_N_ELEMENTS(cmasim_policies);

@@ -490,6 +490,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 
 	while ((got = cmasim_trace_next(sim->trace, &rec, &sim->error)) > 0) {
 		advance(sim, rec.time_ns);
+		cmasim_eventq_set_now(sim->q, rec.time_ns);
 		sim->r->end_ns = rec.time_ns;
 		sim->r->events++;
 		apply(sim, &rec);

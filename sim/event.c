@@ -64,6 +64,12 @@ void cmasim_eventq_push(struct cmasim_eventq *q, uint64_t time_ns, cmasim_event_
 	h[i] = ev;
 }
 
+void cmasim_eventq_set_now(struct cmasim_eventq *q, uint64_t time_ns)
+{
+	g_return_if_fail(time_ns >= q->now && time_ns <= cmasim_eventq_next_time(q));
+	q->now = time_ns;
+}
+
 uint64_t cmasim_eventq_next_time(const struct cmasim_eventq *q)
 {
 	return q->heap->len ? g_array_index(q->heap, struct event, 0).time : UINT64_MAX;

@@ -68,6 +68,24 @@ static void moved(struct cmasim_mem *mem, const struct frame *f, uint64_t new_pf
 		mem->moved(mem->moved_arg, f->next, f->prev, new_pfn);
 }
 
+/* Copies the block at @idx into the block just allocated at @dest and frees the source. */
+static void move_block(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
+		       struct cmasim_migrate_stats *st)
+{
+	const struct cmasim_costs *costs = &mem->cfg->costs;
+	struct frame src = mem->frames[idx];
+	struct frame *d = &mem->frames[dest];
+	uint64_t pages = UINT64_C(1) << src.order;
+
+	d->owner = src.owner;
+	d->next = src.next;
+	d->prev = src.prev;
+	cmasim_free_pages(mem, mem->base_pfn + idx);
+	moved(mem, &src, mem->base_pfn + dest);
+	st->migrated += pages;
+	st->cost_ns += pages * (costs->page_copy_ns + costs->migrate_page_ns);
+}
+
 /*
  * migrate_pages() for one block: a destination of the same order by the
  * buddy rules, outside CMA (ALLOC_CMA unset) and isolated pageblocks, in
@@ -75,8 +93,7 @@ static void moved(struct cmasim_mem *mem, const struct frame *f, uint64_t new_pf
  */
 static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
 {
-	const struct cmasim_costs *costs = &mem->cfg->costs;
-	struct frame src = mem->frames[idx];
+	const struct frame src = mem->frames[idx];
 	enum cmasim_zone_type zone = mem->zones[pageblock_of(mem, idx)->zone].type;
 	/* alloc_migration_target(): __GFP_HIGHMEM only for a page that was in HighMem */
 	enum cmasim_zone_type highest = zone >= CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_MOVABLE
@@ -87,15 +104,18 @@ static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_mig
 		st->no_memory += pages;
 		return -ENOMEM;
 	}
-	struct frame *d = &mem->frames[dest - mem->base_pfn];
+	move_block(mem, idx, (uint32_t)(dest - mem->base_pfn), st);
+	return 0;
+}
 
-	d->owner = src.owner;
-	d->next = src.next;
-	d->prev = src.prev;
-	cmasim_free_pages(mem, mem->base_pfn + idx);
-	moved(mem, &src, dest);
-	st->migrated += pages;
-	st->cost_ns += pages * (costs->page_copy_ns + costs->migrate_page_ns);
+int mm_migrate_block_to(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
+			struct cmasim_migrate_stats *st)
+{
+	const struct frame *f = &mem->frames[idx];
+
+	if (cmasim_alloc_pages_at(mem, mem->base_pfn + dest, f->order, f->mt))
+		return -EBUSY;
+	move_block(mem, idx, dest, st);
 	return 0;
 }
 

@@ -110,4 +110,12 @@ uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn);
 
+/*
+ * migrate.c: migrates the allocated block at @idx into the free frames at
+ * @dest (a naturally aligned run of its order), as compaction does with a
+ * page its free scanner found. Returns 0, or -EBUSY if @dest is not free.
+ */
+int mm_migrate_block_to(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
+			struct cmasim_migrate_stats *st);
+
 #endif

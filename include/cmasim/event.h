@@ -25,6 +25,12 @@ uint64_t cmasim_eventq_now(const struct cmasim_eventq *q);
 void cmasim_eventq_push(struct cmasim_eventq *q, uint64_t time_ns, cmasim_event_fn fn,
 			void *arg, uint64_t data);
 
+/*
+ * Moves the clock to @time_ns, for work done outside events (the trace's
+ * records); it must not pass a pending event or go back.
+ */
+void cmasim_eventq_set_now(struct cmasim_eventq *q, uint64_t time_ns);
+
 /* The time of the earliest pending event, or UINT64_MAX when none is. */
 uint64_t cmasim_eventq_next_time(const struct cmasim_eventq *q);
 
