@@ -36,6 +36,7 @@ struct slot {
 	uint32_t nr;			/* PAGES: blocks asked for; > 1 keeps them in pfns */
 	uint32_t count;			/* PAGES: blocks held */
 	uint32_t pins;			/* PAGES: pin calls not yet undone */
+	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
 	uint32_t device;		/* DMA */
 	uint64_t size;			/* DMA: bytes asked for */
 	uint64_t asked_ns;		/* DMA_WAITING: when the request came */
@@ -232,11 +233,13 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
 				s->count++;
 	}
+	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
+
+	/* without an owner, what a request of the migratetype usually holds */
+	s->owner = owner ? owner - 1 : rec->a == CMASIM_MT_MOVABLE ? CMASIM_OWNER_ANON :
+		   rec->a == CMASIM_MT_RECLAIMABLE ? CMASIM_OWNER_SLAB : CMASIM_OWNER_KERNEL;
 	for (uint32_t i = 0; i < s->count; i++) {
-		/* mark_allocated() gave the block the owner its migratetype implies */
-		cmasim_set_owner(sim->mem, pfns[i], rec->a == CMASIM_MT_MOVABLE ? CMASIM_OWNER_ANON :
-				 rec->a == CMASIM_MT_RECLAIMABLE ? CMASIM_OWNER_SLAB :
-				 CMASIM_OWNER_KERNEL, rec->id, i);
+		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
 		if (rec->c & CMASIM_REC_PIN)
 			cmasim_set_pinned(sim->mem, pfns[i], true);
 	}
@@ -276,6 +279,28 @@ static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	if (s->nr > 1)
 		g_free(s->pfns);
 	s->kind = SLOT_EMPTY;
+}
+
+/*
+ * echo 1 > /proc/sys/vm/drop_caches: every clean page-cache block that is
+ * not pinned is dropped. Walks the trace's allocations, not the frames.
+ */
+static void do_drop_caches(struct cmasim_sim *sim)
+{
+	for (guint id = 0; id < sim->slots->len; id++) {
+		struct slot *s = &g_array_index(sim->slots, struct slot, id);
+		uint64_t *pfns = slot_pfns(s);
+
+		if (s->kind != SLOT_PAGES || s->owner != CMASIM_OWNER_FILE || s->pins)
+			continue;
+		for (uint32_t i = 0; i < s->count; i++) {
+			if (pfns[i] == GONE)
+				continue;
+			cmasim_free_pages(sim->mem, pfns[i]);
+			pfns[i] = GONE;
+			sim->r->reclaimed_pages += UINT64_C(1) << s->order;
+		}
+	}
 }
 
 /* The order of the pages @bytes need (get_order()). */
@@ -427,10 +452,12 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	case CMASIM_OP_UNPIN:
 		do_pin(sim, rec, rec->op == CMASIM_OP_PIN);
 		break;
+	case CMASIM_OP_DROP_CACHES:
+		do_drop_caches(sim);
+		break;
 	/* Validated by the trace reader; their models come with compaction and the cache. */
 	case CMASIM_OP_CPU:
 	case CMASIM_OP_COMPACT:
-	case CMASIM_OP_DROP_CACHES:
 	case CMASIM_NR_OPS:
 		break;
 	}

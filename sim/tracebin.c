@@ -37,6 +37,7 @@
 #include <string.h>
 
 #include "cmasim/physmem.h"
+#include "cmasim/migrate.h"
 #include "trace_private.h"
 
 #define BIN_VERSION 1
@@ -277,8 +278,9 @@ static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **
 	t->bin_last_time = r->time_ns;
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:
-		if (r->a >= CMASIM_NR_ALLOC_TYPES || r->b > max_order || !r->y)
-			bad = "migratetype, order or count";
+		if (r->a >= CMASIM_NR_ALLOC_TYPES || r->b > max_order || !r->y ||
+		    (r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT > CMASIM_OWNER_PAGETABLE + 1)
+			bad = "migratetype, order, count or owner";
 		else if (!bin_slot(t, r->id, SLOT_FREE, false, error))
 			return false;
 		else
@@ -513,6 +515,9 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_config *cfg,
 			fprintf(out, ", count: %" PRIu32, r->y);
 		if (r->c & CMASIM_REC_PIN)
 			fputs(", pin: true", out);
+		if (r->c & CMASIM_REC_OWNER_MASK)
+			fprintf(out, ", owner: %s", cmasim_owner_name(
+				((r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT) - 1));
 		if (r->c & CMASIM_REC_AT_PFN)
 			fprintf(out, ", pfn: 0x%" PRIx64, r->x);
 		fputs(", id: ", out);

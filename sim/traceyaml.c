@@ -25,6 +25,7 @@ enum key {
 	K_DEVICE, K_SIZE, K_ALIGN, K_ATOMIC, K_BUFFER, K_DIRECTION, K_BYTES,
 	K_REGION, K_ACCESS, K_PATTERN, K_STRIDE, K_ZONE,
 	K_DURATION, K_RATE, K_ORDERS, K_MIGRATETYPES, K_LIFETIME, K_EVENTS, K_PERIOD,
+	K_OWNER,
 	NR_KEYS,
 };
 G_STATIC_ASSERT(NR_KEYS <= 32);
@@ -36,6 +37,7 @@ static const char *const key_names[NR_KEYS] = {
 	"device", "size", "align", "atomic", "buffer", "direction", "bytes",
 	"region", "access", "pattern", "stride", "zone",
 	"duration", "rate", "orders", "migratetypes", "lifetime", "events", "period",
+	"owner",
 };
 
 static const char *const op_names[NR_TRACE_OPS] = {
@@ -57,7 +59,7 @@ static const char *const op_names[NR_TRACE_OPS] = {
 /* Keys each op accepts, in the order messages list them. */
 static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER) | B(K_COUNT) |
-			    B(K_PIN) | B(K_PFN) | B(K_ID),
+			    B(K_PIN) | B(K_PFN) | B(K_ID) | B(K_OWNER),
 	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
@@ -156,7 +158,7 @@ static int key_lookup(const char *s, size_t len)
 		return len == 1 ? K_T : -1;
 	case 'o':
 		return STR_IS("op") ? K_OP : STR_IS("order") ? K_ORDER :
-		       STR_IS("orders") ? K_ORDERS : -1;
+		       STR_IS("orders") ? K_ORDERS : STR_IS("owner") ? K_OWNER : -1;
 	case 'i':
 		return STR_IS("id") ? K_ID : -1;
 	case 'm':
@@ -681,6 +683,33 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 }
 
 /* Compiles an alloc event of @f into @p. */
+/*
+ * Key owner of @f into @r's flags: what the pages hold, which must fit the
+ * migratetype (page cache and anon memory are movable, slab reclaimable,
+ * kernel data and page tables unmovable).
+ */
+static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cmasim_record *r,
+		      GError **error)
+{
+	static const char *const owner_names[] = { "anon", "file", "slab", "kernel", "pagetable" };
+	static const uint8_t owner_mt[] = {
+		CMASIM_MT_MOVABLE, CMASIM_MT_MOVABLE, CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE,
+		CMASIM_MT_UNMOVABLE,
+	};
+	uint8_t owner;
+
+	if (!get_enum(t, f, K_OWNER, owner_names, G_N_ELEMENTS(owner_names), &owner, error))
+		return false;
+	if (owner_mt[owner] != r->a) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_OWNER],
+			    "owner %s with migratetype %s (expected migratetype %s)",
+			    owner_names[owner], mt_names[r->a], mt_names[owner_mt[owner]]);
+		return false;
+	}
+	r->c |= (uint8_t)((owner + 1) << CMASIM_REC_OWNER_SHIFT);
+	return true;
+}
+
 static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
 			  struct proto *p, GError **error)
 {
@@ -697,6 +726,8 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 	r->y = (uint32_t)count;
 	if (pin)
 		r->c |= CMASIM_REC_PIN;
+	if (f->present & B(K_OWNER) && !get_owner(t, f, r, error))
+		return false;
 	if (f->present & B(K_PFN)) {
 		uint64_t first = cfg->mem_base >> cfg->page_shift;
 		uint64_t end = (cfg->mem_base + cfg->mem_size) >> cfg->page_shift;

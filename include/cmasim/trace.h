@@ -54,12 +54,16 @@ enum cmasim_cpu_pattern {
 #define CMASIM_REC_PIN		0x01	/* alloc: pin the pages long-term at once */
 #define CMASIM_REC_AT_PFN	0x02	/* alloc: place at exactly pfn x */
 #define CMASIM_REC_ATOMIC	0x04	/* dma_alloc: from atomic context */
+/* alloc: enum cmasim_owner + 1 in these bits; 0 means the migratetype's usual owner */
+#define CMASIM_REC_OWNER_SHIFT	4
+#define CMASIM_REC_OWNER_MASK	0x70
 
 #define CMASIM_REC_ANY		0xff	/* a, b: "not given" (all zones, default order) */
 
 /*
  * One compiled event, 40 bytes. Fields by op:
- *   ALLOC       a migratetype, b order, c flags, id, y count of blocks, x pfn (AT_PFN)
+ *   ALLOC       a migratetype, b order, c flags and owner, id, y count of blocks,
+ *               x pfn (AT_PFN)
  *   FREE, PIN, UNPIN, DMA_FREE   id
  *   DMA_ALLOC   a device, b align order or ANY, c flags, id, x size in bytes
  *   DMA         a device, b enum cmasim_dma_dir, id buffer, x bytes
