@@ -77,7 +77,6 @@ struct freepage {
 /* struct compact_control: one compaction of one zone. */
 struct compact_control {
 	struct cmasim_mem *mem;
-	const struct zone *z;
 	int order;			/* of the request; -1 for compact_memory */
 	uint32_t migrate_pb;		/* first frame of the migrate scanner's pageblock */
 	uint32_t free_pb;		/* first frame of the free scanner's next pageblock */
@@ -165,9 +164,10 @@ static void isolate_freepages_block(struct compact_control *cc, uint32_t pb)
 
 	/*
 	 * suitable_target() ruled out free blocks of a pageblock or more, so
-	 * every free block met here lies wholly inside the pageblock.
+	 * every free block met here lies wholly inside the pageblock; @pb may
+	 * be inside a larger allocated block, which steps past @end at once.
 	 */
-	for (uint32_t idx = pb; idx < end;) {
+	for (uint32_t idx = buddy_block_head(mem, pb); idx < end;) {
 		const struct frame *f = &mem->frames[idx];
 
 		if (f->state == FRAME_FREE) {
@@ -291,7 +291,6 @@ enum cmasim_compact_result cmasim_compact_zone(struct cmasim_mem *mem, unsigned 
 
 	struct compact_control cc = {
 		.mem = mem,
-		.z = z,
 		.order = order,
 		.migrate_pb = z->start,
 		/* pageblock_start_pfn(zone_end_pfn - 1) */

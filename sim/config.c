@@ -974,9 +974,11 @@ static const struct {
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)
 
+/* The field of @cfg's costs that row @i fills: every field is a uint64_t. */
 static uint64_t *cost_slot(struct cmasim_config *cfg, size_t i)
 {
-	return (uint64_t *)((char *)&cfg->costs + cost_fields[i].offset);
+	G_STATIC_ASSERT(sizeof(struct cmasim_costs) % sizeof(uint64_t) == 0);
+	return (uint64_t *)&cfg->costs + cost_fields[i].offset / sizeof(uint64_t);
 }
 
 /* Reads costs: into @cfg, over the defaults already there; false with an error. */

@@ -87,12 +87,19 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 	for_each_aligned_block(mem, pfn, pfn + count, free_block, mem);
 }
 
-/* pfn_range_valid_contig(): every page present and in @zone. */
+/*
+ * pfn_range_valid_contig(): every page present and in @zone; and no CMA
+ * or isolated pageblock, which the MOVABLE type given back afterwards
+ * would silently turn into an ordinary one.
+ */
 static bool range_valid(const struct cmasim_mem *mem, const struct zone *z, uint32_t s,
 			uint32_t e)
 {
 	if (s < z->start || e > z->end)
 		return false;
+	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem))
+		if (mem->pageblocks[b >> mem->pb_order].mt >= CMASIM_MT_HIGHATOMIC)
+			return false;
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		if (mem->frames[idx].state == FRAME_HOLE)
 			return false;

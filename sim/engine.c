@@ -101,6 +101,19 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->contig_retries += st->attempts ? st->attempts - 1 : 0;
 }
 
+enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
+					      int order)
+{
+	struct cmasim_compact_stats st = { 0 };
+	enum cmasim_compact_result result = cmasim_compact_zone(sim->mem, zone, order, &st);
+
+	cmasim_charge(sim, CMASIM_COST_COMPACTION, st.cost_ns);
+	sim->r->compact_runs++;
+	sim->r->compact_scanned_pages += st.migrate_scanned + st.free_scanned;
+	sim->r->compact_migrated_pages += st.migrated;
+	return result;
+}
+
 /* Records a runtime error at the trace line of @rec, unless one is set already. */
 G_GNUC_PRINTF(3, 4)
 static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const char *fmt, ...)
@@ -455,9 +468,14 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	case CMASIM_OP_DROP_CACHES:
 		do_drop_caches(sim);
 		break;
-	/* Validated by the trace reader; their models come with compaction and the cache. */
-	case CMASIM_OP_CPU:
 	case CMASIM_OP_COMPACT:
+		/* echo 1 > /proc/sys/vm/compact_memory, or one zone for one order */
+		for (unsigned int z = 0; z < sim->cfg->nr_zones; z++)
+			if (rec->a == CMASIM_REC_ANY || rec->a == z)
+				cmasim_sim_compact(sim, z, rec->b == CMASIM_REC_ANY ? -1 : rec->b);
+		break;
+	/* Validated by the trace reader; its model comes with the cache. */
+	case CMASIM_OP_CPU:
 	case CMASIM_NR_OPS:
 		break;
 	}

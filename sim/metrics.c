@@ -85,6 +85,7 @@ const char *cmasim_cost_name(enum cmasim_cost cost)
 		[CMASIM_COST_MIGRATION] = "migration",
 		[CMASIM_COST_LRU_DRAIN] = "lru_drain",
 		[CMASIM_COST_MUTEX_WAIT] = "cma_mutex_wait",
+		[CMASIM_COST_COMPACTION] = "compaction",
 	};
 
 	g_return_val_if_fail(cost < CMASIM_NR_COSTS, "?");

@@ -235,6 +235,9 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "migrate_failed_no_memory_pages", r->migrate_no_memory_pages);
 	add_u64(figs, "contig_attempts", r->contig_attempts);
 	add_u64(figs, "contig_retries", r->contig_retries);
+	add_u64(figs, "compact_runs", r->compact_runs);
+	add_u64(figs, "compact_scanned_pages", r->compact_scanned_pages);
+	add_u64(figs, "compact_migrated_pages", r->compact_migrated_pages);
 	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
 		add_u64(figs, KEY("overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
 	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);

@@ -57,6 +57,7 @@ enum cmasim_cost {
 	CMASIM_COST_MIGRATION,	/* copying, remapping and reclaiming pages out of the way */
 	CMASIM_COST_LRU_DRAIN,	/* draining per-cpu lists before a contiguous allocation */
 	CMASIM_COST_MUTEX_WAIT,	/* waiting for the CMA mutex */
+	CMASIM_COST_COMPACTION,	/* moving pages to make free blocks larger */
 	CMASIM_NR_COSTS,
 };
 
@@ -115,6 +116,9 @@ struct cmasim_results {
 	uint64_t migrate_no_memory_pages;
 	uint64_t contig_attempts;	/* ranges tried */
 	uint64_t contig_retries;	/* of which after a busy range */
+	uint64_t compact_runs;		/* zones compacted */
+	uint64_t compact_scanned_pages;	/* by both scanners */
+	uint64_t compact_migrated_pages;
 
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */

@@ -57,8 +57,8 @@ struct cmasim_migrate_stats {
  * is migrated (ANON), reclaimed (FILE) or left (anything else, or pinned).
  * Destinations are allocated by the buddy rules outside CMA and isolated
  * pageblocks, so isolate the range first. Returns 0 when nothing allocated
- * is left, -EBUSY when pinned or unmovable pages stay, -ENOMEM when a
- * destination could not be had (the rest is still tried).
+ * is left, -EBUSY when pinned or unmovable pages stay, or -ENOMEM as soon
+ * as a destination cannot be had (migrate_pages() stops there).
  */
 int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			 struct cmasim_migrate_stats *stats);

@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "cmasim/buddy.h"
+#include "cmasim/compact.h"
 #include "cmasim/config.h"
 #include "cmasim/contig.h"
 #include "cmasim/metrics.h"
@@ -30,6 +31,12 @@ const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim);
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns);
 /* Charges what a contiguous allocation did and counts its migration figures. */
 void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *stats);
+/*
+ * Compacts zone @zone for a block of @order (-1: the whole zone), charging
+ * and counting it (compact_zone()).
+ */
+enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
+					      int order);
 
 enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */
