@@ -1055,3 +1055,7 @@ static void r_run(uint32_t seed, unsigned int ops)
 Test(contig, random_ops_seed1) { r_run(1, 20000); }
 Test(contig, random_ops_seed2) { r_run(2, 20000); }
 Test(contig, random_ops_seed3) { r_run(0xc0ffee, 20000); }
+#ifdef CMASIM_LONG_TESTS
+/* a million operations mixing churn, pins and contiguous requests (suite slow) */
+Test(contig, random_ops_million, .timeout = 900) { r_run(0x5eed, 1000000); }
+#endif
