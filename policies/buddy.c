@@ -73,8 +73,8 @@ static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
 	struct buddy *b = priv;
-	uint64_t pages = (req->size + cfg->page_size - 1) >> cfg->page_shift;
-	unsigned int order = pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
+	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
+	unsigned int order = cmasim_pages_order(pages);
 	int highest = dma_zone(cfg, cfg->devices[req->device].dma_mask);
 	uint64_t pfn;
 

@@ -89,8 +89,8 @@ static enum cmasim_dma_status cma_dma_alloc(struct cmasim_sim *sim, void *priv,
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cma_policy *p = priv;
 	struct cmasim_contig_stats st = { 0 };
-	uint64_t pages = (req->size + cfg->page_size - 1) >> cfg->page_shift;
-	unsigned int order = pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
+	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
+	unsigned int order = cmasim_pages_order(pages);
 	uint64_t end = (cmasim_cma_base_pfn(p->area) + cmasim_cma_count(p->area)) << cfg->page_shift;
 	uint64_t pfn;
 

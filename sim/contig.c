@@ -9,35 +9,19 @@
 #include "cmasim/error.h"
 #include "mm.h"
 
-/* Calls @fn on each maximal naturally aligned block of [@pfn, @end), in order. */
-static void for_each_aligned_block(const struct cmasim_mem *mem, uint64_t pfn, uint64_t end,
-				   void (*fn)(struct cmasim_mem *, uint64_t, unsigned int),
-				   struct cmasim_mem *arg)
-{
-	while (pfn < end) {
-		unsigned int order = MIN((unsigned int)__builtin_ctzll(pfn | (UINT64_C(1) << 63)),
-					 mem->max_order);
-
-		while (pfn + (UINT64_C(1) << order) > end)
-			order--;
-		fn(arg, pfn, order);
-		pfn += UINT64_C(1) << order;
-	}
-}
-
 /* Takes one free block of the cleared range as a DMA buffer's. */
-static void take_block(struct cmasim_mem *mem, uint64_t pfn, unsigned int order)
+static void take_block(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
-	int ret = cmasim_alloc_pages_at(mem, pfn, order, CMASIM_MT_UNMOVABLE);
+	int ret = cmasim_alloc_pages_at(mem, mem->base_pfn + idx, order, CMASIM_MT_UNMOVABLE);
 
 	g_return_if_fail(ret == 0);
-	cmasim_set_owner(mem, pfn, CMASIM_OWNER_DMA, NIL, NIL);
+	cmasim_set_owner(mem, mem->base_pfn + idx, CMASIM_OWNER_DMA, NIL, NIL);
 }
 
-static void free_block(struct cmasim_mem *mem, uint64_t pfn, unsigned int order)
+static void free_block(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
 	(void)order;
-	cmasim_free_pages(mem, pfn);
+	cmasim_free_pages(mem, mem->base_pfn + idx);
 }
 
 static void add_migrate_stats(struct cmasim_migrate_stats *sum,
@@ -73,7 +57,8 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	if (!ret && !cmasim_range_free(mem, start, end))
 		ret = -EBUSY;
 	if (!ret)
-		for_each_aligned_block(mem, start, end, take_block, mem);
+		mm_for_each_aligned_block(mem, (uint32_t)(start - mem->base_pfn),
+					  (uint32_t)(end - mem->base_pfn), take_block);
 	cmasim_undo_isolate_range(mem, start, end, mt);
 	add_migrate_stats(&stats->migrate, &st);
 	stats->cost_ns += st.cost_ns;
@@ -84,7 +69,8 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 
 void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t count)
 {
-	for_each_aligned_block(mem, pfn, pfn + count, free_block, mem);
+	mm_for_each_aligned_block(mem, (uint32_t)(pfn - mem->base_pfn),
+				  (uint32_t)(pfn + count - mem->base_pfn), free_block);
 }
 
 /*

@@ -316,14 +316,6 @@ static void do_drop_caches(struct cmasim_sim *sim)
 	}
 }
 
-/* The order of the pages @bytes need (get_order()). */
-static unsigned int bytes_order(const struct cmasim_config *cfg, uint64_t bytes)
-{
-	uint64_t pages = (bytes + cfg->page_size - 1) >> cfg->page_shift;
-
-	return pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
-}
-
 /* Gives back the buffer in slot @s. */
 static void release_buffer(struct cmasim_sim *sim, struct slot *s)
 {
@@ -347,7 +339,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 		.align = s->align,
 		.atomic = s->atomic,
 	};
-	unsigned int class = MIN(bytes_order(sim->cfg, s->size), CMASIM_NR_SIZE_CLASSES - 1);
+	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, s->size)),
+				 CMASIM_NR_SIZE_CLASSES - 1);
 
 	sim->charged = 0;
 	if (waited)

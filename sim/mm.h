@@ -97,6 +97,10 @@ static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
 void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 		      unsigned int mt, int sign);
 
+/* physmem.c: calls @fn on each maximal naturally aligned block of [start, end). */
+void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,
+			       void (*fn)(struct cmasim_mem *mem, uint32_t idx, unsigned int order));
+
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
 

@@ -232,8 +232,8 @@ static void *frames_alloc(size_t bytes)
 	return p;
 }
 
-/* Frees [start, end) as maximal aligned blocks, as __free_pages_memory() does. */
-static void boot_free_range(struct cmasim_mem *mem, uint32_t start, uint32_t end)
+void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,
+			       void (*fn)(struct cmasim_mem *mem, uint32_t idx, unsigned int order))
 {
 	while (start < end) {
 		unsigned int order = start ? MIN((unsigned int)__builtin_ctz(start), mem->max_order)
@@ -241,7 +241,7 @@ static void boot_free_range(struct cmasim_mem *mem, uint32_t start, uint32_t end
 
 		while (start + (UINT32_C(1) << order) > end)
 			order--;
-		buddy_free_boot(mem, start, order);
+		fn(mem, start, order);
 		start += UINT32_C(1) << order;
 	}
 }
@@ -289,7 +289,8 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 		for (uint32_t idx = z->start; idx <= z->end; idx += pageblock_nr_pages(mem)) {
 			if (idx < z->end && !in_hole(mem, idx))
 				continue;
-			boot_free_range(mem, run, idx);
+			/* as __free_pages_memory() frees memblock's ranges */
+			mm_for_each_aligned_block(mem, run, idx, buddy_free_boot);
 			run = idx + pageblock_nr_pages(mem);
 		}
 		z->managed = z->present;

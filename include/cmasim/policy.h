@@ -22,6 +22,18 @@
 #include "cmasim/metrics.h"
 #include "cmasim/trace.h"
 
+/* The pages @bytes take on @cfg's machine. */
+static inline uint64_t cmasim_bytes_to_pages(const struct cmasim_config *cfg, uint64_t bytes)
+{
+	return (bytes + cfg->page_size - 1) >> cfg->page_shift;
+}
+
+/* The order of the smallest block of at least @pages pages (get_order()). */
+static inline unsigned int cmasim_pages_order(uint64_t pages)
+{
+	return pages <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(pages - 1);
+}
+
 /* The running simulation as a policy sees it. */
 struct cmasim_sim;
 
