@@ -13,7 +13,7 @@
  * an attempt that got past isolation lru_drain = 10000 ns. buddy_op and
  * page_zero are huge so that charging them by mistake shows.
  */
-#include "fixture.h"
+#include "moves.h"
 
 #include "cmasim/contig.h"
 #include "cmasim/migrate.h"
@@ -81,39 +81,6 @@ static const char CFG_E[] =
 
 /* ---------------------------------------------------------- moved hook */
 
-struct move {
-	uint32_t cookie, index;
-	uint64_t pfn;
-};
-
-static struct move moves[64];
-static unsigned int nmoves;
-
-static void record_move(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn)
-{
-	(void)arg;
-	cr_assert_lt(nmoves, G_N_ELEMENTS(moves));
-	moves[nmoves++] = (struct move){ cookie, index, new_pfn };
-}
-
-static void boot_hooked(const char *yaml)
-{
-	boot(yaml);
-	nmoves = 0;
-	cmasim_mem_set_moved_hook(mem, record_move, NULL);
-}
-
-static void expect_move_at(unsigned int i, uint32_t cookie, uint32_t index, uint64_t pfn,
-			   int line)
-{
-	cr_assert_gt(nmoves, i, "line %d: only %u moves reported", line, nmoves);
-	cr_assert(moves[i].cookie == cookie && moves[i].index == index && moves[i].pfn == pfn,
-		  "line %d: move %u was (%u, %u, %" PRIu64 "), expected (%u, %u, %" PRIu64 ")",
-		  line, i, moves[i].cookie, moves[i].index, moves[i].pfn, cookie, index, pfn);
-}
-
-#define MOVE(i, cookie, index, pfn) expect_move_at((i), (cookie), (index), (pfn), __LINE__)
-#define NMOVES(n) cr_assert_eq(nmoves, (n), "moves reported: %u, expected %u", nmoves, (n))
 
 /* ------------------------------------------------------------- helpers */
 
