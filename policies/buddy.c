@@ -10,17 +10,22 @@
 
 enum {
 	PARAM_TRIM,
+	PARAM_COMPACTION,
 };
 
 static const struct cmasim_param buddy_params[] = {
 	[PARAM_TRIM] = { "trim", CMASIM_PARAM_BOOL, "true",
 			 "free the pages past the size asked for, as ARM's __dma_alloc_buffer() "
 			 "does (x86's dma_direct_alloc() keeps the whole block)" },
+	[PARAM_COMPACTION] = { "compaction", CMASIM_PARAM_BOOL, "true",
+			       "compact the zones once and retry when a high-order request fails, "
+			       "as __alloc_pages_direct_compact() does" },
 	{ NULL },
 };
 
 struct buddy {
 	bool trim;
+	bool compaction;
 };
 
 static int buddy_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
@@ -31,6 +36,7 @@ static int buddy_init(struct cmasim_sim *sim, const struct cmasim_param_values *
 	(void)sim;
 	(void)error;
 	b->trim = params->value[PARAM_TRIM];
+	b->compaction = params->value[PARAM_COMPACTION];
 	*priv = b;
 	return 0;
 }
@@ -66,6 +72,27 @@ static enum cmasim_dma_status why_failed(struct cmasim_mem *mem, unsigned int or
 	return usable >> order ? CMASIM_DMA_FRAGMENTED : CMASIM_DMA_NO_MEMORY;
 }
 
+/*
+ * __alloc_pages_direct_compact(): compacts the zones the request may use,
+ * highest first, stopping at the first that now has the block, then
+ * tries the allocation once more. True when that gave *@pfn.
+ */
+static bool compact_and_retry(struct cmasim_sim *sim, unsigned int order, int highest,
+			      uint64_t *pfn)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_mem *mem = cmasim_sim_mem(sim);
+
+	for (unsigned int z = cfg->nr_zones; z-- > 0;) {
+		if ((int)cfg->zones[z].type > highest)
+			continue;
+		if (cmasim_sim_compact(sim, z, (int)order) == CMASIM_COMPACT_SUCCESS)
+			break;
+	}
+	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
+	return !cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, pfn);
+}
+
 static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv,
 					      const struct cmasim_dma_request *req,
 					      struct cmasim_dma_buffer *buf)
@@ -83,8 +110,10 @@ static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv
 	if (highest < 0)
 		return CMASIM_DMA_UNREACHABLE;
 	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
-	if (cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, &pfn))
-		return why_failed(mem, order, highest);
+	if (cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, &pfn)) {
+		if (!b->compaction || !order || !compact_and_retry(sim, order, highest, &pfn))
+			return why_failed(mem, order, highest);
+	}
 
 	buf->pfn = pfn;
 	buf->nr_pages = UINT64_C(1) << order;
@@ -118,8 +147,8 @@ static void buddy_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma
 
 const struct cmasim_policy_ops cmasim_policy_buddy = {
 	.name = "buddy",
-	.summary = "high-order alloc_pages() from lowmem; fails above the largest block or "
-		   "when fragmented",
+	.summary = "high-order alloc_pages() from lowmem, compaction on failure; fails above "
+		   "the largest block or when fragmented",
 	.params = buddy_params,
 	.init = buddy_init,
 	.dma_alloc = buddy_dma_alloc,
