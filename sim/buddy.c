@@ -397,17 +397,10 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 {
 	struct frame *f = &mem->frames[idx];
 
-	/* until told otherwise, what a request of this type usually holds */
-	static const uint8_t owner_of[CMASIM_NR_ALLOC_TYPES] = {
-		[CMASIM_MT_UNMOVABLE] = CMASIM_OWNER_KERNEL,
-		[CMASIM_MT_MOVABLE] = CMASIM_OWNER_ANON,
-		[CMASIM_MT_RECLAIMABLE] = CMASIM_OWNER_SLAB,
-	};
-
 	f->state = FRAME_ALLOC;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
-	f->owner = owner_of[mt];
+	f->owner = (uint8_t)cmasim_default_owner(mt);	/* until told otherwise */
 	f->next = f->prev = NIL;
 	mm_account_alloc(mem, idx, order, mt, 1);
 }

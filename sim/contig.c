@@ -83,9 +83,12 @@ static bool range_valid(const struct cmasim_mem *mem, const struct zone *z, uint
 {
 	if (s < z->start || e > z->end)
 		return false;
-	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem))
-		if (mem->pageblocks[b >> mem->pb_order].mt >= CMASIM_MT_HIGHATOMIC)
+	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem)) {
+		unsigned int mt = mem->pageblocks[b >> mem->pb_order].mt;
+
+		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE)
 			return false;
+	}
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		if (mem->frames[idx].state == FRAME_HOLE)
 			return false;

@@ -136,19 +136,6 @@ static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
 	return &g_array_index(sim->slots, struct slot, id);
 }
 
-static uint64_t free_pages(const struct cmasim_sim *sim)
-{
-	uint64_t pages = 0;
-
-	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
-		struct cmasim_zone_info zi;
-
-		cmasim_mem_zone_info(sim->mem, z, &zi);
-		pages += zi.nr_free;
-	}
-	return pages;
-}
-
 static void timeline_header(struct cmasim_sim *sim)
 {
 	fputs("time_ns,dma_requests,dma_ok,dma_bytes,free_pages", sim->timeline);
@@ -165,7 +152,7 @@ static void timeline_header(struct cmasim_sim *sim)
 static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 {
 	fprintf(sim->timeline, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, free_pages(sim));
+		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, cmasim_mem_nr_free(sim->mem));
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
 		struct cmasim_frag frag;
 		uint64_t mixed = 0;
@@ -248,9 +235,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	}
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
-	/* without an owner, what a request of the migratetype usually holds */
-	s->owner = owner ? owner - 1 : rec->a == CMASIM_MT_MOVABLE ? CMASIM_OWNER_ANON :
-		   rec->a == CMASIM_MT_RECLAIMABLE ? CMASIM_OWNER_SLAB : CMASIM_OWNER_KERNEL;
+	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
 	for (uint32_t i = 0; i < s->count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
 		if (rec->c & CMASIM_REC_PIN)
@@ -535,7 +520,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 		if (sim->error)
 			return false;
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
-					     free_pages(sim) << sim->cfg->page_shift);
+					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants) {
 			g_autoptr(GString) why = g_string_new(NULL);
 
@@ -579,7 +564,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.r = results_new(cfg, trace, opts);
-	sim.r->managed_bytes = free_pages(&sim) << cfg->page_shift;
+	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
 	sim.r->free_bytes_min = sim.r->managed_bytes;
 	if (opts->policy->init(&sim, &params, &sim.priv, error))
 		goto out;

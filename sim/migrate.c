@@ -24,6 +24,18 @@ const char *cmasim_owner_name(enum cmasim_owner owner)
 	return names[owner];
 }
 
+enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt)
+{
+	static const uint8_t owner_of[CMASIM_NR_ALLOC_TYPES] = {
+		[CMASIM_MT_UNMOVABLE] = CMASIM_OWNER_KERNEL,
+		[CMASIM_MT_MOVABLE] = CMASIM_OWNER_ANON,
+		[CMASIM_MT_RECLAIMABLE] = CMASIM_OWNER_SLAB,
+	};
+
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, CMASIM_OWNER_KERNEL);
+	return owner_of[mt];
+}
+
 /* The allocated head at @pfn, or NULL after complaining: misuse, not bad input. */
 static struct frame *alloc_head(struct cmasim_mem *mem, uint64_t pfn)
 {

@@ -31,17 +31,11 @@ static unsigned int mixed_column(unsigned int pb_mt)
 	return pb_mt == CMASIM_MT_CMA ? CMASIM_MT_MOVABLE : pb_mt;
 }
 
-/* Whether @pb holds an allocated page of a type other than its own. */
-static bool pageblock_mixed(const struct pageblock *pb)
-{
-	unsigned int held = (pb->nr_alloc[0] != 0) | (pb->nr_alloc[1] != 0) << 1 |
-			    (pb->nr_alloc[2] != 0) << 2;
-
-	return held & ~(1U << pb->mt);
-}
-
-/* Whether @pb holds pages of a type other than its own and other than @except. */
-static bool holds_other_foreign(const struct pageblock *pb, unsigned int except)
+/*
+ * Whether @pb holds allocated pages of a type other than its own and other
+ * than @except (CMASIM_NR_ALLOC_TYPES to except none: the block is mixed).
+ */
+static bool holds_foreign(const struct pageblock *pb, unsigned int except)
 {
 	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
 		if (t != pb->mt && t != except && pb->nr_alloc[t])
@@ -57,7 +51,7 @@ static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsi
 
 	pb->nr_alloc[mt] = (uint16_t)(old + delta);
 	/* Only a foreign type appearing or vanishing can change the block's mixedness. */
-	if (mt == pb->mt || !old == !pb->nr_alloc[mt] || holds_other_foreign(pb, mt))
+	if (mt == pb->mt || !old == !pb->nr_alloc[mt] || holds_foreign(pb, mt))
 		return;
 	mem->zones[pb->zone].nr_mixed[mixed_column(pb->mt)] += old ? (uint64_t)-1 : 1;
 }
@@ -89,13 +83,13 @@ void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 
 	struct pageblock *pb = pageblock_of(mem, idx);
 	struct zone *z = &mem->zones[pb->zone];
-	bool mixed = pageblock_mixed(pb);
+	bool mixed = holds_foreign(pb, CMASIM_NR_ALLOC_TYPES);
 
 	z->nr_pageblocks[pb->mt]--;
 	z->nr_mixed[mixed_column(pb->mt)] -= mixed;
 	pb->mt = (uint8_t)mt;
 	z->nr_pageblocks[mt]++;
-	z->nr_mixed[mixed_column(mt)] += pageblock_mixed(pb);
+	z->nr_mixed[mixed_column(mt)] += holds_foreign(pb, CMASIM_NR_ALLOC_TYPES);
 }
 
 enum cmasim_migratetype cmasim_get_pageblock_migratetype(const struct cmasim_mem *mem,
@@ -338,6 +332,15 @@ void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 		.nr_free_cma = z->nr_free_cma,
 	};
 	memcpy(info->lowmem_reserve, z->lowmem_reserve, sizeof(info->lowmem_reserve));
+}
+
+uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		pages += mem->zones[i].nr_free;
+	return pages;
 }
 
 int cmasim_mem_zone_of(const struct cmasim_mem *mem, uint64_t pfn)

@@ -130,6 +130,18 @@ static void add(GArray *figs, const char *key, bool string, const char *fmt, ...
 	g_array_append_val(figs, f);
 }
 
+/* A key built from @fmt in @buf, for figures named after a zone, device or order. */
+G_GNUC_PRINTF(2, 3)
+static const char *fmt_key(char buf[static 96], const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_vsnprintf(buf, 96, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 static void add_u64(GArray *figs, const char *key, uint64_t v)
 {
 	add(figs, key, false, "%" PRIu64, v);
@@ -160,23 +172,24 @@ static void add_zone_figures(GArray *figs, const struct cmasim_results *r,
 		const struct cmasim_zone_stats *zs = &r->zones[z];
 		const char *name = cmasim_zone_type_name(zs->type);
 		g_autoptr(GString) buddyinfo = g_string_new(NULL);
-		g_autofree char *k = NULL;
+		char k[96];
 
-#define ZKEY(fmt, ...) (g_free(k), k = g_strdup_printf("zone_%s_" fmt, name, ##__VA_ARGS__))
-		add_u64(figs, ZKEY("free_pages"), zs->free_pages);
+		add_u64(figs, fmt_key(k, "zone_%s_free_pages", name), zs->free_pages);
 		for (unsigned int o = 0; o <= r->max_order; o++)
 			g_string_append_printf(buddyinfo, "%s%" PRIu64, o ? " " : "",
 					       zs->free_blocks[o]);
-		add(figs, ZKEY("buddyinfo"), true, "%s", buddyinfo->str);
-		add(figs, ZKEY("largest_free_order"), false, "%d", zs->largest_free_order);
-		add_u64(figs, ZKEY("mixed_pageblocks"), zs->mixed_pageblocks);
+		add(figs, fmt_key(k, "zone_%s_buddyinfo", name), true, "%s", buddyinfo->str);
+		add(figs, fmt_key(k, "zone_%s_largest_free_order", name), false, "%d",
+		    zs->largest_free_order);
+		add_u64(figs, fmt_key(k, "zone_%s_mixed_pageblocks", name), zs->mixed_pageblocks);
 		for (unsigned int o = 0; o <= r->max_order; o++) {
 			if (!(orders & (UINT32_C(1) << o)))
 				continue;
-			add_index(figs, ZKEY("unusable_index_order%u", o), zs->unusable_index[o]);
-			add_index(figs, ZKEY("extfrag_index_order%u", o), zs->extfrag_index[o]);
+			add_index(figs, fmt_key(k, "zone_%s_unusable_index_order%u", name, o),
+				  zs->unusable_index[o]);
+			add_index(figs, fmt_key(k, "zone_%s_extfrag_index_order%u", name, o),
+				  zs->extfrag_index[o]);
 		}
-#undef ZKEY
 	}
 }
 
@@ -185,9 +198,8 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 {
 	GArray *figs = g_array_new(FALSE, FALSE, sizeof(struct figure));
 	uint64_t failed = r->dma_requests - r->dma_ok;
-	g_autofree char *k = NULL;
+	char k[96];
 
-#define KEY(fmt, ...) (g_free(k), k = g_strdup_printf(fmt, ##__VA_ARGS__))
 	add(figs, "schema", true, "%s", CMASIM_JSON_SCHEMA);
 	add(figs, "policy", true, "%s", r->policy);
 	add(figs, "machine", true, "%s", r->machine);
@@ -201,20 +213,21 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "dma_failed", failed);
 	add_ratio(figs, "dma_success_rate", r->dma_ok, r->dma_requests);
 	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
-		add_u64(figs, KEY("dma_failed_%s", cmasim_dma_status_name(s)), r->dma_failed[s]);
+		add_u64(figs, fmt_key(k, "dma_failed_%s", cmasim_dma_status_name(s)),
+			r->dma_failed[s]);
 	/* the devices the workload used: the same for every policy on one trace */
 	for (unsigned int d = 0; d < r->nr_devices; d++) {
 		if (!r->devices[d].requests)
 			continue;
-		add_u64(figs, KEY("dma_device_%s_requests", cfg->devices[d].name),
+		add_u64(figs, fmt_key(k, "dma_device_%s_requests", cfg->devices[d].name),
 			r->devices[d].requests);
-		add_u64(figs, KEY("dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);
+		add_u64(figs, fmt_key(k, "dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);
 	}
 	for (unsigned int c = 0; c < CMASIM_NR_SIZE_CLASSES; c++) {
 		if (!r->size_class[c].requests)
 			continue;
-		add_u64(figs, KEY("dma_order%u_requests", c), r->size_class[c].requests);
-		add_u64(figs, KEY("dma_order%u_ok", c), r->size_class[c].ok);
+		add_u64(figs, fmt_key(k, "dma_order%u_requests", c), r->size_class[c].requests);
+		add_u64(figs, fmt_key(k, "dma_order%u_ok", c), r->size_class[c].ok);
 	}
 	add_u64(figs, "dma_latency_ns_p50", cmasim_hist_percentile(&r->latency, 500));
 	add_u64(figs, "dma_latency_ns_p90", cmasim_hist_percentile(&r->latency, 900));
@@ -239,11 +252,10 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "compact_scanned_pages", r->compact_scanned_pages);
 	add_u64(figs, "compact_migrated_pages", r->compact_migrated_pages);
 	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
-		add_u64(figs, KEY("overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
+		add_u64(figs, fmt_key(k, "overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
 	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);
 	add_u64(figs, "managed_bytes", r->managed_bytes);
 	add_u64(figs, "free_bytes_min", r->free_bytes_min);
-#undef KEY
 	add_zone_figures(figs, r, cfg);
 	return figs;
 }

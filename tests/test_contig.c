@@ -13,32 +13,13 @@
  * an attempt that got past isolation lru_drain = 10000 ns. buddy_op and
  * page_zero are huge so that charging them by mistake shows.
  */
-#include "moves.h"
+#include "migration.h"
 
 #include "cmasim/contig.h"
 #include "cmasim/migrate.h"
 
-static struct cmasim_cma *cma;
+TestSuite(contig, .fini = cma_teardown);
 
-static void contig_teardown(void)
-{
-	cmasim_cma_free(cma);
-	cma = NULL;
-	machine_teardown();
-}
-
-TestSuite(contig, .fini = contig_teardown);
-
-#define COSTS                          \
-	"costs:\n"                     \
-	"  buddy_op: 100000ns\n"       \
-	"  page_zero: 1000000ns\n"     \
-	"  page_copy: 3ns\n"           \
-	"  migrate_page: 40ns\n"       \
-	"  reclaim_page: 500ns\n"      \
-	"  lru_drain: 10000ns\n"
-
-#define MIGRATE_NS 43
 #define DRAIN_NS 10000
 
 /*

@@ -68,20 +68,24 @@ static const char workload[] =
 	"  - { t: 8ms, op: dma_alloc, device: dev32, size: 64KiB, id: e }\n"
 	"  - { t: 9ms, op: sample }\n";
 
-static struct cmasim_results *run(const char *set_trim, struct cmasim_config **cfg_out)
+/*
+ * Replays @workload on @machine under @policy with @set, checking the
+ * invariants after every event; the config is handed back for reports.
+ */
+static struct cmasim_results *run_on(const char *machine_yaml, const char *workload_yaml,
+				     const char *policy, const char *const *set,
+				     struct cmasim_config **cfg_out)
 {
 	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("tiny.yaml", machine,
-							    strlen(machine), &error);
+	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
+							    strlen(machine_yaml), &error);
 
 	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("by-hand.yaml", workload,
-							    strlen(workload), &error);
+	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
+							    strlen(workload_yaml), &error);
 	cr_assert_not_null(trace, "%s", error ? error->message : "");
-	/* the pages in the way are left where they are: see buddy_compacts_on_failure */
-	const char *set[] = { set_trim, "compaction=false", NULL };
 	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("buddy"),
+		.policy = cmasim_policy_find(policy),
 		.set = set,
 		.seed = 5,
 		.check_invariants = true,
@@ -92,6 +96,15 @@ static struct cmasim_results *run(const char *set_trim, struct cmasim_config **c
 	cmasim_trace_close(trace);
 	*cfg_out = cfg;
 	return r;
+}
+
+/* The by-hand workload under buddy, the pages in the way left where they are. */
+static struct cmasim_results *run(const char *set_trim, struct cmasim_config **cfg_out)
+{
+	/* see buddy_compacts_on_failure for what compaction would do */
+	const char *set[] = { set_trim, "compaction=false", NULL };
+
+	return run_on(machine, workload, "buddy", set, cfg_out);
 }
 
 Test(engine, buddy_by_hand)
@@ -243,23 +256,10 @@ static const char cma_workload[] =
 
 Test(engine, cma_by_hand)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("tiny-cma.yaml", cma_machine,
-							    strlen(cma_machine), &error);
-
-	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("cma-by-hand.yaml", cma_workload,
-							    strlen(cma_workload), &error);
-	cr_assert_not_null(trace, "%s", error ? error->message : "");
 	const char *set[] = { "size=64KiB", NULL };
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("cma"),
-		.set = set,
-		.check_invariants = true,
-	};
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(cma_machine, cma_workload, "cma", set, &cfg);
 
-	cr_assert_not_null(r, "%s", error ? error->message : "");
 	cr_expect_eq(r->dma_requests, 5);
 	cr_expect_eq(r->dma_ok, 4);
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
@@ -278,7 +278,6 @@ Test(engine, cma_by_hand)
 	/* everything given back: all 256 pages free again */
 	cr_expect_eq(r->zones[0].free_pages, 256);
 	cmasim_results_free(r);
-	cmasim_trace_close(trace);
 	cmasim_config_free(cfg);
 }
 
@@ -299,22 +298,10 @@ static const char file_workload[] =
 
 Test(engine, page_cache_is_dropped_not_migrated)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("tiny-cma.yaml", cma_machine,
-							    strlen(cma_machine), &error);
-	struct cmasim_trace *trace = cmasim_trace_open_data("page-cache.yaml", file_workload,
-							    strlen(file_workload), &error);
 	const char *set[] = { "size=64KiB", NULL };
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("cma"),
-		.set = set,
-		.check_invariants = true,
-	};
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(cma_machine, file_workload, "cma", set, &cfg);
 
-	cr_assert(cfg && trace, "%s", error ? error->message : "");
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
-	cr_assert_not_null(r, "%s", error ? error->message : "");
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->latency.sum, 55400);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_MIGRATION], 1000);
@@ -324,7 +311,6 @@ Test(engine, page_cache_is_dropped_not_migrated)
 	cr_expect_eq(r->bg_free_pages, 0);
 	cr_expect_eq(r->zones[0].free_pages, 256);
 	cmasim_results_free(r);
-	cmasim_trace_close(trace);
 	cmasim_config_free(cfg);
 }
 
@@ -361,26 +347,14 @@ static const char compact_workload[] =
 
 Test(engine, buddy_compacts_on_failure)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("tiny.yaml", machine,
-							    strlen(machine), &error);
-	struct cmasim_trace *trace = cmasim_trace_open_data("compaction.yaml", compact_workload,
-							    strlen(compact_workload), &error);
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("buddy"),
-		.check_invariants = true,
-	};
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(machine, compact_workload, "buddy", NULL, &cfg);
 
-	cr_assert(cfg && trace, "%s", error ? error->message : "");
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
-	cr_assert_not_null(r, "%s", error ? error->message : "");
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->compact_runs, 1);
 	cr_expect_eq(r->compact_migrated_pages, 1);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57000);
 	cr_expect_eq(r->latency.sum, 100 + 57000 + 100 + 16000);
 	cmasim_results_free(r);
-	cmasim_trace_close(trace);
 	cmasim_config_free(cfg);
 }

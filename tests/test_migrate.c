@@ -14,32 +14,13 @@
  * costs page_copy + migrate_page = 3 + 40 = 43 ns, a reclaimed page 500 ns.
  * buddy_op and page_zero are huge so that charging them by mistake shows.
  */
-#include "moves.h"
+#include "migration.h"
 
 #include "cmasim/contig.h"
 #include "cmasim/migrate.h"
 
-static struct cmasim_cma *cma;
+TestSuite(migrate, .fini = cma_teardown);
 
-static void migrate_teardown(void)
-{
-	cmasim_cma_free(cma);
-	cma = NULL;
-	machine_teardown();
-}
-
-TestSuite(migrate, .fini = migrate_teardown);
-
-#define COSTS                          \
-	"costs:\n"                     \
-	"  buddy_op: 100000ns\n"       \
-	"  page_zero: 1000000ns\n"     \
-	"  page_copy: 3ns\n"           \
-	"  migrate_page: 40ns\n"       \
-	"  reclaim_page: 500ns\n"      \
-	"  lru_drain: 10000ns\n"
-
-#define MIGRATE_NS 43	/* page_copy + migrate_page */
 #define RECLAIM_NS 500
 
 /*

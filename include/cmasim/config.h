@@ -60,13 +60,13 @@ struct cmasim_config {
 	char *name;			/* user; defaults to the file's base name */
 	char *description;		/* user; may be NULL */
 
-	uint64_t mem_base;		/* bytes, physical address of the first byte of RAM; user, default 0 */
+	uint64_t mem_base;		/* bytes, physical address of RAM's first byte; user, default 0 */
 	uint64_t mem_size;		/* bytes of RAM, holes included; user */
 	uint32_t page_size;		/* bytes; user, default 4 KiB */
 	unsigned int page_shift;	/* log2(page_size); derived */
-	unsigned int max_page_order;	/* largest buddy order, inclusive (MAX_PAGE_ORDER); user, default 10 */
+	unsigned int max_page_order;	/* largest buddy order, inclusive (MAX_PAGE_ORDER); user, 10 */
 	unsigned int pageblock_order;	/* user, default 10 */
-	uint64_t lowmem_size;		/* bytes of RAM present in the linear map (lowmem zones less holes); derived */
+	uint64_t lowmem_size;		/* bytes of RAM in the linear map (lowmem less holes); derived */
 	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
 
 	unsigned int nr_zones;		/* derived */

@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #include "cmasim/config.h"
-#include "cmasim/contig.h"
 
 /*
  * A latency histogram with log-linear buckets: exact below 64 ns, then 32

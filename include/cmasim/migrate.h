@@ -25,10 +25,13 @@ enum cmasim_owner {
 /* The name traces and reports use, e.g. "anon". */
 const char *cmasim_owner_name(enum cmasim_owner owner);
 
+/* What a request of migratetype @mt usually holds: ANON, SLAB or KERNEL. */
+enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt);
+
 /*
  * Tags the block allocated at @pfn with its owner and the caller's @cookie
  * and @index, which cmasim_moved_fn gets back when the block moves. A block
- * starts as ANON, SLAB or KERNEL after the migratetype it was allocated as.
+ * starts as cmasim_default_owner() of the migratetype it was allocated as.
  */
 void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
 		      uint32_t cookie, uint32_t index);

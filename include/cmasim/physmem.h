@@ -59,6 +59,8 @@ const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem);
 unsigned int cmasim_mem_nr_zones(const struct cmasim_mem *mem);
 void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 			  struct cmasim_zone_info *info);
+/* NR_FREE_PAGES summed over the zones. */
+uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem);
 /* Index of the zone holding @pfn, or -1 outside RAM. */
 int cmasim_mem_zone_of(const struct cmasim_mem *mem, uint64_t pfn);
 /* Host bytes the frame and pageblock arrays take, per frame of RAM. */

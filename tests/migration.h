@@ -1,13 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A moved hook for the migration suites: it records every (cookie, index,
- * new pfn) migration reports, for the tests to compare with the moves they
- * worked out by hand.
+ * What the migration suites share: a CMA area freed after each test, costs
+ * small and distinct enough to read off a sum (buddy_op and page_zero huge,
+ * so that charging them by mistake shows), and a moved hook that records
+ * every (cookie, index, new pfn) migration reports, for the tests to
+ * compare with the moves they worked out by hand.
  */
-#ifndef CMASIM_TESTS_MOVES_H
-#define CMASIM_TESTS_MOVES_H
+#ifndef CMASIM_TESTS_MIGRATION_H
+#define CMASIM_TESTS_MIGRATION_H
 
+#include "cmasim/migrate.h"
+#include "cmasim/contig.h"
 #include "fixture.h"
+
+static struct cmasim_cma *cma;
+
+static void cma_teardown(void)
+{
+	cmasim_cma_free(cma);
+	cma = NULL;
+	machine_teardown();
+}
+
+#define COSTS                          \
+	"costs:\n"                     \
+	"  buddy_op: 100000ns\n"       \
+	"  page_zero: 1000000ns\n"     \
+	"  page_copy: 3ns\n"           \
+	"  migrate_page: 40ns\n"       \
+	"  reclaim_page: 500ns\n"      \
+	"  lru_drain: 10000ns\n"
+
+#define MIGRATE_NS 43	/* page_copy + migrate_page */
 
 struct move {
 	uint32_t cookie, index;
