@@ -970,6 +970,15 @@ static const struct {
 	{ { "migrate_page", false }, offsetof(struct cmasim_costs, migrate_page_ns), 55000 },
 	{ { "reclaim_page", false }, offsetof(struct cmasim_costs, reclaim_page_ns), 2700 },
 	{ { "lru_drain", false }, offsetof(struct cmasim_costs, lru_drain_ns), 50000 },
+	{ { "cache_line_op", false }, offsetof(struct cmasim_costs, cache_line_op_ns), 5 },
+	{ { "cache_flush_all", false }, offsetof(struct cmasim_costs, cache_flush_all_ns), 200000 },
+	{ { "cache_barrier", false }, offsetof(struct cmasim_costs, cache_barrier_ns), 100 },
+	{ { "tlb_miss", false }, offsetof(struct cmasim_costs, tlb_miss_ns), 30 },
+	{ { "tlb_flush_page", false }, offsetof(struct cmasim_costs, tlb_flush_page_ns), 20 },
+	{ { "tlb_shootdown", false }, offsetof(struct cmasim_costs, tlb_shootdown_ns), 5000 },
+	{ { "section_split", false }, offsetof(struct cmasim_costs, section_split_ns), 10000 },
+	{ { "kmap", false }, offsetof(struct cmasim_costs, kmap_ns), 300 },
+	{ { "iommu_map_page", false }, offsetof(struct cmasim_costs, iommu_map_page_ns), 250 },
 };
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)
@@ -1083,6 +1092,14 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
 	for (size_t i = 0; i < NR_COST_FIELDS; i++)
 		*cost_slot(cfg, i) = cost_fields[i].default_ns;
+	cfg->cache = (struct cmasim_cache_config){
+		.size = 32 * 1024, .ways = 4, .line_size = 64, .indexing = CMASIM_CACHE_PIPT,
+		.write_back = true, .write_allocate = true, .prefetcher = CMASIM_PREFETCH_NONE,
+		.prefetch_degree = 1, .spec_window = 4096, .spec_rate_ppm = 0,
+	};
+	cfg->mmu = (struct cmasim_mmu_config){
+		.section_size = 1024 * 1024, .tlb_page_entries = 32, .tlb_section_entries = 32,
+	};
 	if (!load_top(&ld, yaml_document_get_root_node(&doc), cfg))
 		goto fail;
 	if (!cfg->name)

@@ -53,6 +53,51 @@ struct cmasim_costs {
 	uint64_t migrate_page_ns;	/* unmapping and remapping a page to move it, default 55000 */
 	uint64_t reclaim_page_ns;	/* dropping one clean page-cache page, default 2700 */
 	uint64_t lru_drain_ns;		/* draining the per-cpu LRU caches (IPIs), default 50000 */
+	uint64_t cache_line_op_ns;	/* cleaning or invalidating one line by address, default 5 */
+	uint64_t cache_flush_all_ns;	/* cleaning and invalidating the whole cache by set/way, default 200000 */
+	uint64_t cache_barrier_ns;	/* the barrier ending a maintenance operation, default 100 */
+	uint64_t tlb_miss_ns;		/* one page-table walk, default 30 */
+	uint64_t tlb_flush_page_ns;	/* invalidating one page's TLB entry, default 20 */
+	uint64_t tlb_shootdown_ns;	/* a TLB flush broadcast to every CPU, default 5000 */
+	uint64_t section_split_ns;	/* rewriting a section as a table of page entries, default 10000 */
+	uint64_t kmap_ns;		/* mapping and unmapping one HighMem page, default 300 */
+	uint64_t iommu_map_page_ns;	/* one IOMMU page-table entry and its TLB invalidate, default 250 */
+};
+
+/* How a cache finds a line's set and tag (virtual or physical address). */
+enum cmasim_cache_indexing {
+	CMASIM_CACHE_PIPT,
+	CMASIM_CACHE_VIPT,
+	CMASIM_CACHE_VIVT,
+};
+
+enum cmasim_prefetcher {
+	CMASIM_PREFETCH_NONE,
+	CMASIM_PREFETCH_NEXT_LINE,	/* a miss fetches the next line(s) too */
+	CMASIM_PREFETCH_STRIDE,		/* a repeated stride fetches ahead along it */
+	/* demand accesses also fill random lines of cacheable mappings near them */
+	CMASIM_PREFETCH_SPECULATIVE,
+};
+
+/* The CPU's data cache; user (cache:), with defaults. */
+struct cmasim_cache_config {
+	uint64_t size;			/* bytes, default 32 KiB */
+	unsigned int ways;		/* default 4 */
+	unsigned int line_size;		/* bytes, a power of two, default 64 */
+	enum cmasim_cache_indexing indexing;	/* default PIPT */
+	bool write_back;		/* false: write-through; default true */
+	bool write_allocate;		/* a write miss fills the line; default true */
+	enum cmasim_prefetcher prefetcher;	/* default none */
+	unsigned int prefetch_degree;	/* lines a next-line or stride prefetch fetches, default 1 */
+	uint64_t spec_window;		/* bytes either side of a demand access, default 4 KiB */
+	uint32_t spec_rate_ppm;		/* speculative fills per million demand accesses, default 0 */
+};
+
+/* The kernel's mappings and the TLB; user (mmu:), with defaults. */
+struct cmasim_mmu_config {
+	uint64_t section_size;		/* linear-map block mapping, bytes: 1 MiB (ARM), 2 MiB (LPAE, x86-64) */
+	unsigned int tlb_page_entries;	/* TLB entries for page mappings, default 32 */
+	unsigned int tlb_section_entries; /* TLB entries for section mappings, default 32 */
 };
 
 struct cmasim_config {
@@ -77,6 +122,8 @@ struct cmasim_config {
 	unsigned int nr_devices;	/* user */
 	struct cmasim_device *devices;	/* user */
 	struct cmasim_costs costs;
+	struct cmasim_cache_config cache;
+	struct cmasim_mmu_config mmu;
 };
 
 /* Index of the device named @name in @cfg, or -1. */
