@@ -914,11 +914,12 @@ static const struct bad bad_rows[] = {
 	{ "unknown cost key", MEM "costs: {buddy_op: 1us, page_move: 2us}\n", 0,
 	  CMASIM_ERROR_KEY, 2, 24,
 	  "unknown key \"page_move\" in costs (expected one of: buddy_op, page_zero, page_copy, "
-	  "migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, " \
+	  "migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, "
 	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
 	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
 	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero, "
-	  "page_copy, migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, " \
+	  "page_copy, migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, "
+	  "cache_barrier, "
 	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
