@@ -28,23 +28,13 @@
 #include "cmasim/config.h"
 #include "cmasim/error.h"
 #include "cmasim/units.h"
+#include "confyaml.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 
 /* A config is a page of text; the cap keeps a stray /dev/zero from eating memory. */
 #define MAX_FILE_BYTES (1u << 20)
-
-/*
- * Nothing in the schema nests deeper than four levels. libyaml's scanner
- * costs O(depth) per token in flow collections, so "[[[[..." a few hundred
- * KiB long takes minutes; deeper input is refused before it is composed.
- */
-#define MAX_DEPTH 32
-
-/* Characters of a bad value quoted in a message, so one bad line stays one line. */
-#define MAX_QUOTED 40
 
 /* The frame array is indexed in 32 bits, with the top two values kept for sentinels. */
 #define MAX_FRAMES (UINT32_MAX - 1)
@@ -61,9 +51,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 /* Trace records number devices in 8 bits and keep 0xff for "none" (CMASIM_REC_ANY). */
 #define MAX_DEVICES 254
 
-/* The most fields one item of a list (zones:, holes:, devices:) may have. */
-#define MAX_ITEM_FIELDS 3
-
 static const char *const zone_names[CMASIM_NR_ZONE_TYPES] = {
 	[CMASIM_ZONE_DMA] = "DMA",
 	[CMASIM_ZONE_DMA32] = "DMA32",
@@ -78,370 +65,27 @@ const char *cmasim_zone_type_name(enum cmasim_zone_type type)
 	return zone_names[type];
 }
 
-struct loader {
-	const char *source;		/* names the input in messages */
-	yaml_document_t *doc;		/* resolves node indices */
-	GError **error;
-};
-
-/* One key a mapping may hold. */
-struct field_spec {
-	const char *key;
-	bool required;
-};
-
-/* Where a key and its value were found; both NULL when the key is absent. */
-struct field {
-	yaml_node_t *key;
-	yaml_node_t *value;
-};
-
-/* Sets a "source:line:col: ..." error at @mark (counted from 0); always returns false. */
-static G_GNUC_PRINTF(4, 5) bool fail_at(struct loader *ld, yaml_mark_t mark,
-					 enum cmasim_error code, const char *fmt, ...)
-{
-	g_autofree char *what = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	what = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error(ld->error, CMASIM_ERROR, code, "%s:%zu:%zu: %s", ld->source,
-		    mark.line + 1, mark.column + 1, what);
-	return false;
-}
-
-/* The line and column of byte @offset of @data, counted from 0 as libyaml counts them. */
-static yaml_mark_t mark_of_offset(const char *data, size_t len, size_t offset)
-{
-	yaml_mark_t mark = { .index = offset };
-	size_t i;
-
-	for (i = 0; i < offset && i < len; i++) {
-		unsigned char c = (unsigned char)data[i];
-
-		if (c == '\n' || (c == '\r' && (i + 1 >= len || data[i + 1] != '\n'))) {
-			mark.line++;
-			mark.column = 0;
-		} else if ((c & 0xc0) != 0x80 && c != '\r') {
-			/* libyaml counts characters, not the bytes of a UTF-8 sequence */
-			mark.column++;
-		}
-	}
-	return mark;
-}
-
-/* Turns @parser's error into a SYNTAX error; always returns false. */
-static bool syntax_error(struct loader *ld, const yaml_parser_t *parser, const char *data,
-			 size_t len)
-{
-	yaml_mark_t mark = parser->problem_mark;
-
-	/* the reader knows only the byte offset of bad UTF-8 or a control character */
-	if (parser->error == YAML_READER_ERROR)
-		mark = mark_of_offset(data, len, parser->problem_offset);
-	if (!parser->problem)
-		return fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "out of memory while parsing");
-	if (parser->context)
-		return fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "%s %s", parser->problem,
-			       parser->context);
-	return fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "%s", parser->problem);
-}
-
-/*
- * Reads @data as events, without composing it; false with a SYNTAX error on
- * malformed YAML, nesting deeper than MAX_DEPTH, or more than one document.
- */
-static bool scan_events(struct loader *ld, const char *data, size_t len)
-{
-	g_auto(yaml_parser_t) parser = { 0 };
-	unsigned int depth = 0, nr_docs = 0;
-	bool done = false;
-
-	if (!yaml_parser_initialize(&parser))
-		return syntax_error(ld, &parser, data, len);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	while (!done) {
-		g_auto(yaml_event_t) event = { 0 };
-
-		if (!yaml_parser_parse(&parser, &event))
-			return syntax_error(ld, &parser, data, len);
-		switch (event.type) {
-		case YAML_DOCUMENT_START_EVENT:
-			/* a second document would be silently ignored by a loader of one */
-			if (++nr_docs > 1)
-				return fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
-					       "expected a single document, found a second one");
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (++depth > MAX_DEPTH)
-				return fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
-					       "nested more than %d levels deep", MAX_DEPTH);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			depth--;
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		default:
-			break;
-		}
-	}
-	return true;
-}
-
-/* True if scalar @node's text is exactly @s; an embedded NUL never matches. */
-static bool scalar_is(const yaml_node_t *node, const char *s)
-{
-	size_t n = strlen(s);
-
-	return node->type == YAML_SCALAR_NODE && node->data.scalar.length == n &&
-	       memcmp(node->data.scalar.value, s, n) == 0;
-}
-
-/* A YAML null written plainly: "", "~" or "null". */
-static bool is_null(const yaml_node_t *node)
-{
-	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	return node->data.scalar.length == 0 || scalar_is(node, "~") ||
-	       scalar_is(node, "null") || scalar_is(node, "Null") || scalar_is(node, "NULL");
-}
-
-/* "a mapping" and the like, for "expected X, got Y". */
-static const char *kind_name(const yaml_node_t *node)
-{
-	if (is_null(node))
-		return "an empty value";
-	switch (node->type) {
-	case YAML_SCALAR_NODE:
-		return "a scalar";
-	case YAML_SEQUENCE_NODE:
-		return "a sequence";
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	default:
-		return "nothing";
-	}
-}
-
-/* A scalar's text for a message: escaped, and cut after MAX_QUOTED characters. */
-static char *quote(const yaml_node_t *node)
-{
-	const unsigned char *s = node->data.scalar.value;
-	size_t len = node->data.scalar.length, i, nr_chars = 0;
-	GString *out = g_string_new(NULL);
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		/* UTF-8 continuation bytes stay with the character they belong to */
-		if ((c & 0xc0) != 0x80 && nr_chars++ == MAX_QUOTED) {
-			g_string_append(out, "...");
-			break;
-		}
-		if (c == '"' || c == '\\')
-			g_string_append_printf(out, "\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			g_string_append_printf(out, "\\x%02x", c);
-		else
-			g_string_append_c(out, (char)c);
-	}
-	return g_string_free(out, FALSE);
-}
-
-/* Checks that @node is of @kind; false with a TYPE error naming @path otherwise. */
-static bool expect_kind(struct loader *ld, const yaml_node_t *node, yaml_node_type_t kind,
-			const char *path)
-{
-	static const char *const names[] = {
-		[YAML_SCALAR_NODE] = "a scalar",
-		[YAML_SEQUENCE_NODE] = "a sequence",
-		[YAML_MAPPING_NODE] = "a mapping",
-	};
-
-	if (node->type == kind)
-		return true;
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_TYPE, "expected %s for \"%s\", got %s",
-		       names[kind], path, kind_name(node));
-}
-
-/* A KEY error for @key, listing what @where accepts; always returns false. */
-static bool unknown_key(struct loader *ld, const yaml_node_t *key, const char *where,
-			const struct field_spec *specs, size_t nr_specs)
-{
-	g_autoptr(GString) expected = g_string_new(NULL);
-	g_autofree char *text = quote(key);
-	size_t i;
-
-	for (i = 0; i < nr_specs; i++)
-		g_string_append_printf(expected, "%s%s", i ? ", " : "", specs[i].key);
-	return fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
-		       "unknown key \"%s\" in %s (expected one of: %s)", text, where,
-		       expected->str);
-}
-
-/*
- * Sorts mapping @map's pairs into @fields by @specs; false on a key that is
- * not a scalar, unknown or given twice, or a required key missing. @where
- * names the mapping in messages.
- */
-static bool collect_fields(struct loader *ld, const yaml_node_t *map, const char *where,
-			   const struct field_spec *specs, size_t nr_specs, struct field *fields)
-{
-	yaml_node_pair_t *pair;
-	size_t i;
-
-	memset(fields, 0, nr_specs * sizeof(*fields));
-	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
-		yaml_node_t *key = yaml_document_get_node(ld->doc, pair->key);
-
-		if (key->type != YAML_SCALAR_NODE)
-			return fail_at(ld, key->start_mark, CMASIM_ERROR_TYPE,
-				       "expected a scalar key in %s, got %s", where,
-				       kind_name(key));
-		for (i = 0; i < nr_specs && !scalar_is(key, specs[i].key); i++)
-			;
-		if (i == nr_specs)
-			return unknown_key(ld, key, where, specs, nr_specs);
-		if (fields[i].key)
-			return fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
-				       "duplicate key \"%s\" in %s (first given on line %zu)",
-				       specs[i].key, where, fields[i].key->start_mark.line + 1);
-		fields[i].key = key;
-		fields[i].value = yaml_document_get_node(ld->doc, pair->value);
-	}
-	for (i = 0; i < nr_specs; i++) {
-		if (specs[i].required && !fields[i].key)
-			return fail_at(ld, map->start_mark, CMASIM_ERROR_KEY, "%s has no \"%s\"",
-				       where, specs[i].key);
-	}
-	return true;
-}
-
-/* The text of scalar @node and its length in bytes, for the parsers of units.h. */
-#define SCALAR_TEXT(node) (const char *)(node)->data.scalar.value, (node)->data.scalar.length
-
-/* Reads a size or address (see cmasim_parse_size()) from @node; false with an error. */
-static bool get_size(struct loader *ld, const yaml_node_t *node, const char *path,
-		     uint64_t *bytes)
-{
-	g_autofree char *text = NULL;
-
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
-		return false;
-	if (cmasim_parse_size(SCALAR_TEXT(node), bytes))
-		return true;
-	text = quote(node);
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-		       "expected a size such as 64MiB, got \"%s\"", text);
-}
-
-/* Reads a decimal integer from @min to @max from @node; false with an error. */
-static bool get_uint(struct loader *ld, const yaml_node_t *node, const char *path,
-		     uint64_t min, uint64_t max, uint64_t *out)
-{
-	g_autofree char *text = NULL;
-	uint64_t v;
-
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
-		return false;
-	if (cmasim_parse_uint(SCALAR_TEXT(node), &v) && v >= min && v <= max) {
-		*out = v;
-		return true;
-	}
-	text = quote(node);
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-		       "expected an integer from %" PRIu64 " to %" PRIu64 ", got \"%s\"", min, max,
-		       text);
-}
-
-/* Reads a time in whole ns (see cmasim_parse_time()) from @node; false with an error. */
-static bool get_time(struct loader *ld, const yaml_node_t *node, const char *path,
-		     uint64_t *ns)
-{
-	g_autofree char *text = NULL;
-
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
-		return false;
-	if (cmasim_parse_time(SCALAR_TEXT(node), ns) == CMASIM_PARSE_OK)
-		return true;
-	text = quote(node);
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-		       "expected a time such as 200ns, got \"%s\"", text);
-}
-
-/* Reads true or false from @node; false with an error. */
-static bool get_bool(struct loader *ld, const yaml_node_t *node, const char *path, bool *out)
-{
-	g_autofree char *text = NULL;
-
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
-		return false;
-	if (cmasim_parse_bool(SCALAR_TEXT(node), out))
-		return true;
-	text = quote(node);
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-		       "expected true or false, got \"%s\"", text);
-}
-
-/* Copies text without NUL bytes from @node into @out, non-empty if @nonempty; or errors. */
-static bool get_string(struct loader *ld, const yaml_node_t *node, const char *path,
-		       bool nonempty, char **out)
-{
-	const char *s = (const char *)node->data.scalar.value;
-	size_t len = node->data.scalar.length;
-
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
-		return false;
-	/* "\0" in a double-quoted scalar would cut the C string short without a word */
-	if (memchr(s, '\0', len))
-		return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-			       "expected text without NUL characters for \"%s\"", path);
-	if (nonempty && len == 0)
-		return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-			       "expected a non-empty string for \"%s\"", path);
-	g_free(*out);
-	*out = g_strndup(s, len);
-	return true;
-}
-
 /* Reads a zone type name (DMA, DMA32, Normal, HighMem, Movable) from @node. */
-static bool get_zone_type(struct loader *ld, const yaml_node_t *node, const char *path,
+static bool get_zone_type(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 			  enum cmasim_zone_type *type)
 {
 	g_autofree char *text = NULL;
 	unsigned int t;
 
-	if (!expect_kind(ld, node, YAML_SCALAR_NODE, path))
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
 	for (t = 0; t < CMASIM_NR_ZONE_TYPES; t++) {
-		if (scalar_is(node, zone_names[t])) {
+		if (conf_scalar_is(node, zone_names[t])) {
 			*type = (enum cmasim_zone_type)t;
 			return true;
 		}
 	}
-	text = quote(node);
-	return fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-		       "expected a zone type (DMA, DMA32, Normal, HighMem or Movable), got \"%s\"",
-		       text);
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected a zone type (DMA, DMA32, Normal, HighMem or Movable), got \"%s\"",
+			    text);
 }
 
-/* @bytes as the input syntax would write it: the largest binary unit that divides it. */
-static char *format_size(uint64_t bytes)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u = 0;
-
-	while (bytes && u + 1 < G_N_ELEMENTS(units) && !(bytes & 1023)) {
-		bytes >>= 10;
-		u++;
-	}
-	return g_strdup_printf("%" PRIu64 "%s", bytes, units[u]);
-}
 
 enum {
 	MEM_BASE,
@@ -457,7 +101,7 @@ enum {
 	NR_MEM_FIELDS,
 };
 
-static const struct field_spec memory_specs[NR_MEM_FIELDS] = {
+static const struct conf_field_spec memory_specs[NR_MEM_FIELDS] = {
 	[MEM_BASE] = { "base", false },
 	[MEM_SIZE] = { "size", true },
 	[MEM_PAGE_SIZE] = { "page_size", false },
@@ -472,14 +116,14 @@ static const struct field_spec memory_specs[NR_MEM_FIELDS] = {
 
 enum { ZONE_TYPE, ZONE_SIZE, NR_ZONE_FIELDS };
 
-static const struct field_spec zone_specs[NR_ZONE_FIELDS] = {
+static const struct conf_field_spec zone_specs[NR_ZONE_FIELDS] = {
 	[ZONE_TYPE] = { "type", true },
 	[ZONE_SIZE] = { "size", true },
 };
 
 enum { HOLE_START, HOLE_SIZE, NR_HOLE_FIELDS };
 
-static const struct field_spec hole_specs[NR_HOLE_FIELDS] = {
+static const struct conf_field_spec hole_specs[NR_HOLE_FIELDS] = {
 	[HOLE_START] = { "start", true },
 	[HOLE_SIZE] = { "size", true },
 };
@@ -499,7 +143,7 @@ struct hole_entry {
 
 /* memory: as written, with the nodes that layout errors point at. */
 struct memory_input {
-	struct field f[NR_MEM_FIELDS];
+	struct conf_field f[NR_MEM_FIELDS];
 	uint64_t lowmem;		/* bytes; set when f[MEM_LOWMEM].value */
 	uint64_t dma_zone;		/* bytes; 0 when absent */
 	struct zone_entry *zones;
@@ -508,41 +152,8 @@ struct memory_input {
 	size_t nr_holes;
 };
 
-/* Number of items in sequence @node. */
-static size_t seq_len(const yaml_node_t *node)
-{
-	return (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
-}
-
-/* Fills item @i of @entries from the fields of one list item named @where. */
-typedef bool (*entry_reader)(struct loader *ld, const struct field *f, const char *where,
-			     void *entries, size_t i);
-
-/* Hands the fields of each mapping in sequence @seq to @read; false on the first bad item. */
-static bool read_list(struct loader *ld, const yaml_node_t *seq, const char *path,
-		      const struct field_spec *specs, size_t nr_specs, entry_reader read,
-		      void *entries)
-{
-	struct field f[MAX_ITEM_FIELDS];
-	size_t i, n;
-
-	g_assert(nr_specs <= G_N_ELEMENTS(f));
-	n = seq_len(seq);
-	for (i = 0; i < n; i++) {
-		yaml_node_t *item =
-			yaml_document_get_node(ld->doc, seq->data.sequence.items.start[i]);
-		g_autofree char *where = g_strdup_printf("%s[%zu]", path, i);
-
-		if (!expect_kind(ld, item, YAML_MAPPING_NODE, where) ||
-		    !collect_fields(ld, item, where, specs, nr_specs, f) ||
-		    !read(ld, f, where, entries, i))
-			return false;
-	}
-	return true;
-}
-
-/* entry_reader for zones: items. */
-static bool read_zone(struct loader *ld, const struct field *f, const char *where,
+/* conf_entry_reader for zones: items. */
+static bool read_zone(struct conf_loader *ld, const struct conf_field *f, const char *where,
 		      void *entries, size_t i)
 {
 	struct zone_entry *z = (struct zone_entry *)entries + i;
@@ -552,11 +163,11 @@ static bool read_zone(struct loader *ld, const struct field *f, const char *wher
 	z->type_node = f[ZONE_TYPE].value;
 	z->size_node = f[ZONE_SIZE].value;
 	return get_zone_type(ld, z->type_node, type_path, &z->type) &&
-	       get_size(ld, z->size_node, size_path, &z->size);
+	       conf_get_size(ld, z->size_node, size_path, &z->size);
 }
 
-/* entry_reader for holes: items. */
-static bool read_hole(struct loader *ld, const struct field *f, const char *where,
+/* conf_entry_reader for holes: items. */
+static bool read_hole(struct conf_loader *ld, const struct conf_field *f, const char *where,
 		      void *entries, size_t i)
 {
 	struct hole_entry *h = (struct hole_entry *)entries + i;
@@ -565,46 +176,46 @@ static bool read_hole(struct loader *ld, const struct field *f, const char *wher
 
 	h->start_node = f[HOLE_START].value;
 	h->size_node = f[HOLE_SIZE].value;
-	return get_size(ld, h->start_node, start_path, &h->hole.start) &&
-	       get_size(ld, h->size_node, size_path, &h->hole.size);
+	return conf_get_size(ld, h->start_node, start_path, &h->hole.start) &&
+	       conf_get_size(ld, h->size_node, size_path, &h->hole.size);
 }
 
 /* Reads every value of memory: into @in and @cfg, without checking how they fit together. */
-static bool read_memory(struct loader *ld, const yaml_node_t *node, struct memory_input *in,
+static bool read_memory(struct conf_loader *ld, const yaml_node_t *node, struct memory_input *in,
 			struct cmasim_config *cfg)
 {
-	struct field *f = in->f;
+	struct conf_field *f = in->f;
 	uint64_t v;
 
-	if (!expect_kind(ld, node, YAML_MAPPING_NODE, "memory") ||
-	    !collect_fields(ld, node, "memory", memory_specs, NR_MEM_FIELDS, f))
+	if (!conf_expect_kind(ld, node, YAML_MAPPING_NODE, "memory") ||
+	    !conf_collect_fields(ld, node, "memory", memory_specs, NR_MEM_FIELDS, f))
 		return false;
 
-	if (f[MEM_BASE].value && !get_size(ld, f[MEM_BASE].value, "memory.base", &cfg->mem_base))
+	if (f[MEM_BASE].value && !conf_get_size(ld, f[MEM_BASE].value, "memory.base", &cfg->mem_base))
 		return false;
-	if (!get_size(ld, f[MEM_SIZE].value, "memory.size", &cfg->mem_size))
+	if (!conf_get_size(ld, f[MEM_SIZE].value, "memory.size", &cfg->mem_size))
 		return false;
 	if (f[MEM_PAGE_SIZE].value) {
-		if (!get_size(ld, f[MEM_PAGE_SIZE].value, "memory.page_size", &v))
+		if (!conf_get_size(ld, f[MEM_PAGE_SIZE].value, "memory.page_size", &v))
 			return false;
 		if (v < MIN_PAGE_SIZE || v > MAX_PAGE_SIZE || (v & (v - 1))) {
-			g_autofree char *text = quote(f[MEM_PAGE_SIZE].value);
+			g_autofree char *text = conf_quote(f[MEM_PAGE_SIZE].value);
 
-			return fail_at(ld, f[MEM_PAGE_SIZE].value->start_mark, CMASIM_ERROR_VALUE,
-				       "expected a power of two from 4KiB to 64KiB, got \"%s\"",
-				       text);
+			return conf_fail_at(ld, f[MEM_PAGE_SIZE].value->start_mark, CMASIM_ERROR_VALUE,
+					    "expected a power of two from 4KiB to 64KiB, got \"%s\"",
+					    text);
 		}
 		cfg->page_size = (uint32_t)v;
 	}
 	if (f[MEM_MAX_PAGE_ORDER].value) {
-		if (!get_uint(ld, f[MEM_MAX_PAGE_ORDER].value, "memory.max_page_order", 0,
-			      CMASIM_ORDER_LIMIT, &v))
+		if (!conf_get_uint(ld, f[MEM_MAX_PAGE_ORDER].value, "memory.max_page_order", 0,
+				   CMASIM_ORDER_LIMIT, &v))
 			return false;
 		cfg->max_page_order = (unsigned int)v;
 	}
 	if (f[MEM_PAGEBLOCK_ORDER].value) {
-		if (!get_uint(ld, f[MEM_PAGEBLOCK_ORDER].value, "memory.pageblock_order", 0,
-			      CMASIM_ORDER_LIMIT, &v))
+		if (!conf_get_uint(ld, f[MEM_PAGEBLOCK_ORDER].value, "memory.pageblock_order", 0,
+				   CMASIM_ORDER_LIMIT, &v))
 			return false;
 		cfg->pageblock_order = (unsigned int)v;
 	} else {
@@ -612,114 +223,114 @@ static bool read_memory(struct loader *ld, const yaml_node_t *node, struct memor
 	}
 	/* the kernel's min_free_kbytes is an int sysctl */
 	if (f[MEM_MIN_FREE_KBYTES].value &&
-	    !get_uint(ld, f[MEM_MIN_FREE_KBYTES].value, "memory.min_free_kbytes", 1, INT32_MAX,
-		      &cfg->min_free_kbytes))
+	    !conf_get_uint(ld, f[MEM_MIN_FREE_KBYTES].value, "memory.min_free_kbytes", 1, INT32_MAX,
+			   &cfg->min_free_kbytes))
 		return false;
-	if (f[MEM_LOWMEM].value && !get_size(ld, f[MEM_LOWMEM].value, "memory.lowmem", &in->lowmem))
+	if (f[MEM_LOWMEM].value && !conf_get_size(ld, f[MEM_LOWMEM].value, "memory.lowmem", &in->lowmem))
 		return false;
 	if (f[MEM_DMA_ZONE].value &&
-	    !get_size(ld, f[MEM_DMA_ZONE].value, "memory.dma_zone", &in->dma_zone))
+	    !conf_get_size(ld, f[MEM_DMA_ZONE].value, "memory.dma_zone", &in->dma_zone))
 		return false;
 	if (f[MEM_ZONES].value) {
-		if (!expect_kind(ld, f[MEM_ZONES].value, YAML_SEQUENCE_NODE, "memory.zones"))
+		if (!conf_expect_kind(ld, f[MEM_ZONES].value, YAML_SEQUENCE_NODE, "memory.zones"))
 			return false;
-		in->nr_zones = seq_len(f[MEM_ZONES].value);
+		in->nr_zones = conf_seq_len(f[MEM_ZONES].value);
 		in->zones = g_new0(struct zone_entry, in->nr_zones);
-		if (!read_list(ld, f[MEM_ZONES].value, "memory.zones", zone_specs, NR_ZONE_FIELDS,
-			       read_zone, in->zones))
+		if (!conf_read_list(ld, f[MEM_ZONES].value, "memory.zones", zone_specs, NR_ZONE_FIELDS,
+				    read_zone, in->zones))
 			return false;
 	}
 	if (f[MEM_HOLES].value) {
-		if (!expect_kind(ld, f[MEM_HOLES].value, YAML_SEQUENCE_NODE, "memory.holes"))
+		if (!conf_expect_kind(ld, f[MEM_HOLES].value, YAML_SEQUENCE_NODE, "memory.holes"))
 			return false;
-		in->nr_holes = seq_len(f[MEM_HOLES].value);
+		in->nr_holes = conf_seq_len(f[MEM_HOLES].value);
 		in->holes = g_new0(struct hole_entry, in->nr_holes);
-		if (!read_list(ld, f[MEM_HOLES].value, "memory.holes", hole_specs, NR_HOLE_FIELDS,
-			       read_hole, in->holes))
+		if (!conf_read_list(ld, f[MEM_HOLES].value, "memory.holes", hole_specs, NR_HOLE_FIELDS,
+				    read_hole, in->holes))
 			return false;
 	}
 	return true;
 }
 
 /* Page and pageblock sizes, the size of RAM and where it sits; false with a LAYOUT error. */
-static bool check_geometry(struct loader *ld, const struct memory_input *in,
+static bool check_geometry(struct conf_loader *ld, const struct memory_input *in,
 			   const struct cmasim_config *cfg)
 {
 	const yaml_node_t *size_node = in->f[MEM_SIZE].value;
 	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
 	unsigned int align_order = MAX(cfg->max_page_order, cfg->pageblock_order);
 	uint64_t align = (uint64_t)cfg->page_size << align_order;
-	g_autofree char *size = format_size(cfg->mem_size);
-	g_autofree char *pb = format_size(pageblock);
-	g_autofree char *al = format_size(align);
+	g_autofree char *size = conf_format_size(cfg->mem_size);
+	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *al = conf_format_size(align);
 
 	if (cfg->pageblock_order > cfg->max_page_order)
-		return fail_at(ld, in->f[MEM_PAGEBLOCK_ORDER].value->start_mark,
-			       CMASIM_ERROR_LAYOUT,
-			       "pageblock_order %u is larger than max_page_order %u",
-			       cfg->pageblock_order, cfg->max_page_order);
+		return conf_fail_at(ld, in->f[MEM_PAGEBLOCK_ORDER].value->start_mark,
+				    CMASIM_ERROR_LAYOUT,
+				    "pageblock_order %u is larger than max_page_order %u",
+				    cfg->pageblock_order, cfg->max_page_order);
 	if (cfg->mem_size == 0 || cfg->mem_size % pageblock)
-		return fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "size %s is not a positive multiple of the pageblock size %s",
-			       size, pb);
+		return conf_fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "size %s is not a positive multiple of the pageblock size %s",
+				    size, pb);
 	if (cfg->mem_size / cfg->page_size > MAX_FRAMES)
-		return fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "size %s is %" PRIu64 " frames, more than the %u supported",
-			       size, cfg->mem_size / cfg->page_size, MAX_FRAMES);
+		return conf_fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "size %s is %" PRIu64 " frames, more than the %u supported",
+				    size, cfg->mem_size / cfg->page_size, MAX_FRAMES);
 	/* the kernel's buddy and pageblock arithmetic assumes aligned pfns */
 	if (cfg->mem_base % align)
-		return fail_at(ld, in->f[MEM_BASE].value->start_mark, CMASIM_ERROR_LAYOUT,
-			       "base 0x%" PRIx64 " is not aligned to %s (the larger of a "
-			       "max_page_order block and a pageblock)", cfg->mem_base, al);
+		return conf_fail_at(ld, in->f[MEM_BASE].value->start_mark, CMASIM_ERROR_LAYOUT,
+				    "base 0x%" PRIx64 " is not aligned to %s (the larger of a "
+				    "max_page_order block and a pageblock)", cfg->mem_base, al);
 	/* zone and hole ends are exclusive, so the end of RAM must be representable */
 	if (cfg->mem_size > UINT64_MAX - cfg->mem_base)
-		return fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "RAM of size %s at 0x%" PRIx64 " runs past the end of the 64-bit "
-			       "address space", size, cfg->mem_base);
+		return conf_fail_at(ld, size_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "RAM of size %s at 0x%" PRIx64 " runs past the end of the 64-bit "
+				    "address space", size, cfg->mem_base);
 	return true;
 }
 
 /* lowmem: and dma_zone:, if given; false with a LAYOUT error. */
-static bool check_lowmem(struct loader *ld, const struct memory_input *in,
+static bool check_lowmem(struct conf_loader *ld, const struct memory_input *in,
 			 const struct cmasim_config *cfg)
 {
 	const yaml_node_t *lowmem_node = in->f[MEM_LOWMEM].value;
 	const yaml_node_t *dma_node = in->f[MEM_DMA_ZONE].value;
 	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	g_autofree char *pb = format_size(pageblock);
-	g_autofree char *lowmem = format_size(in->lowmem);
-	g_autofree char *dma = format_size(in->dma_zone);
-	g_autofree char *size = format_size(cfg->mem_size);
+	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *lowmem = conf_format_size(in->lowmem);
+	g_autofree char *dma = conf_format_size(in->dma_zone);
+	g_autofree char *size = conf_format_size(cfg->mem_size);
 
 	if (dma_node && !lowmem_node)
-		return fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "dma_zone needs lowmem (with zones, list a DMA zone instead)");
+		return conf_fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "dma_zone needs lowmem (with zones, list a DMA zone instead)");
 	if (!lowmem_node)
 		return true;
 	if (in->lowmem == 0 || in->lowmem % pageblock)
-		return fail_at(ld, lowmem_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "lowmem %s is not a positive multiple of the pageblock size %s",
-			       lowmem, pb);
+		return conf_fail_at(ld, lowmem_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "lowmem %s is not a positive multiple of the pageblock size %s",
+				    lowmem, pb);
 	if (in->lowmem > cfg->mem_size)
-		return fail_at(ld, lowmem_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "lowmem %s is larger than the memory size %s", lowmem, size);
+		return conf_fail_at(ld, lowmem_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "lowmem %s is larger than the memory size %s", lowmem, size);
 	if (dma_node && in->dma_zone % pageblock)
-		return fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "dma_zone %s is not a multiple of the pageblock size %s", dma, pb);
+		return conf_fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "dma_zone %s is not a multiple of the pageblock size %s", dma, pb);
 	if (dma_node && in->dma_zone >= in->lowmem)
-		return fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "dma_zone %s is not smaller than lowmem %s", dma, lowmem);
+		return conf_fail_at(ld, dma_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "dma_zone %s is not smaller than lowmem %s", dma, lowmem);
 	return true;
 }
 
 /* zones:, if given; false with a LAYOUT error. */
-static bool check_zone_list(struct loader *ld, const struct memory_input *in,
+static bool check_zone_list(struct conf_loader *ld, const struct memory_input *in,
 			    const struct cmasim_config *cfg)
 {
 	const yaml_node_t *zones_node = in->f[MEM_ZONES].value;
 	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	g_autofree char *pb = format_size(pageblock);
-	g_autofree char *size = format_size(cfg->mem_size);
+	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *size = conf_format_size(cfg->mem_size);
 	g_autofree char *sum_text = NULL;
 	uint64_t sum = 0;
 	size_t i;
@@ -727,67 +338,67 @@ static bool check_zone_list(struct loader *ld, const struct memory_input *in,
 	if (!zones_node)
 		return true;
 	if (in->f[MEM_LOWMEM].value)
-		return fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "lowmem and zones both lay out the zones; give only one of them");
+		return conf_fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "lowmem and zones both lay out the zones; give only one of them");
 	for (i = 0; i < in->nr_zones; i++) {
 		const struct zone_entry *z = &in->zones[i];
-		g_autofree char *zsize = format_size(z->size);
+		g_autofree char *zsize = conf_format_size(z->size);
 
 		/* the order is the kernel's enum zone_type, which physmem indexes by */
 		if (i > 0 && z->type <= in->zones[i - 1].type)
-			return fail_at(ld, z->type_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "zone %s after %s (expected each type at most once, in the "
-				       "order DMA, DMA32, Normal, HighMem, Movable)",
-				       zone_names[z->type], zone_names[in->zones[i - 1].type]);
+			return conf_fail_at(ld, z->type_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "zone %s after %s (expected each type at most once, in the "
+					    "order DMA, DMA32, Normal, HighMem, Movable)",
+					    zone_names[z->type], zone_names[in->zones[i - 1].type]);
 		if (z->size == 0 || z->size % pageblock)
-			return fail_at(ld, z->size_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "zone size %s is not a positive multiple of the pageblock "
-				       "size %s", zsize, pb);
+			return conf_fail_at(ld, z->size_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "zone size %s is not a positive multiple of the pageblock "
+					    "size %s", zsize, pb);
 		if (z->size > cfg->mem_size - sum)
-			return fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "zone sizes add up to more than the memory size %s", size);
+			return conf_fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "zone sizes add up to more than the memory size %s", size);
 		sum += z->size;
 	}
-	sum_text = format_size(sum);
+	sum_text = conf_format_size(sum);
 	if (sum != cfg->mem_size)
-		return fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "zone sizes add up to %s, not the memory size %s", sum_text, size);
+		return conf_fail_at(ld, zones_node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "zone sizes add up to %s, not the memory size %s", sum_text, size);
 	return true;
 }
 
 /* holes:, if given; false with a LAYOUT error. */
-static bool check_holes(struct loader *ld, const struct memory_input *in,
+static bool check_holes(struct conf_loader *ld, const struct memory_input *in,
 			const struct cmasim_config *cfg)
 {
 	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
 	uint64_t ram_end = cfg->mem_base + cfg->mem_size;
-	g_autofree char *pb = format_size(pageblock);
+	g_autofree char *pb = conf_format_size(pageblock);
 	uint64_t prev_end = cfg->mem_base;
 	size_t i;
 
 	for (i = 0; i < in->nr_holes; i++) {
 		const struct hole_entry *h = &in->holes[i];
-		g_autofree char *hsize = format_size(h->hole.size);
+		g_autofree char *hsize = conf_format_size(h->hole.size);
 
 		if (h->hole.size == 0 || h->hole.size % pageblock)
-			return fail_at(ld, h->size_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "hole size %s is not a positive multiple of the pageblock "
-				       "size %s", hsize, pb);
+			return conf_fail_at(ld, h->size_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "hole size %s is not a positive multiple of the pageblock "
+					    "size %s", hsize, pb);
 		if (h->hole.start % pageblock)
-			return fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "hole start 0x%" PRIx64 " is not aligned to the pageblock "
-				       "size %s", h->hole.start, pb);
+			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "hole start 0x%" PRIx64 " is not aligned to the pageblock "
+					    "size %s", h->hole.start, pb);
 		if (h->hole.start < cfg->mem_base || h->hole.start > ram_end ||
 		    h->hole.size > ram_end - h->hole.start)
-			return fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "hole of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
-				       ", 0x%" PRIx64 ")", hsize, h->hole.start, cfg->mem_base,
-				       ram_end);
+			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "hole of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
+					    ", 0x%" PRIx64 ")", hsize, h->hole.start, cfg->mem_base,
+					    ram_end);
 		if (h->hole.start < prev_end)
-			return fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-				       "hole at 0x%" PRIx64 " starts before the previous one ends "
-				       "at 0x%" PRIx64 " (expected ascending holes that do not "
-				       "overlap)", h->hole.start, prev_end);
+			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
+					    "hole at 0x%" PRIx64 " starts before the previous one ends "
+					    "at 0x%" PRIx64 " (expected ascending holes that do not "
+					    "overlap)", h->hole.start, prev_end);
 		prev_end = h->hole.start + h->hole.size;
 	}
 	return true;
@@ -848,7 +459,7 @@ static void derive_layout(const struct memory_input *in, struct cmasim_config *c
 }
 
 /* Reads, checks and derives everything under memory: into @cfg. */
-static bool load_memory(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+static bool load_memory(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
 	struct memory_input in = { 0 };
 	bool ok;
@@ -867,7 +478,7 @@ static bool load_memory(struct loader *ld, const yaml_node_t *node, struct cmasi
 
 enum { DEV_NAME, DEV_DMA_BITS, DEV_COHERENT, NR_DEVICE_FIELDS };
 
-static const struct field_spec device_specs[NR_DEVICE_FIELDS] = {
+static const struct conf_field_spec device_specs[NR_DEVICE_FIELDS] = {
 	[DEV_NAME] = { "name", true },
 	[DEV_DMA_BITS] = { "dma_bits", true },
 	[DEV_COHERENT] = { "coherent", false },
@@ -891,8 +502,8 @@ static bool is_device_name(const char *s, size_t len)
 	return len > 0;
 }
 
-/* entry_reader for devices: items; @entries is the struct device_input. */
-static bool read_device(struct loader *ld, const struct field *f, const char *where,
+/* conf_entry_reader for devices: items; @entries is the struct device_input. */
+static bool read_device(struct conf_loader *ld, const struct conf_field *f, const char *where,
 			void *entries, size_t i)
 {
 	struct device_input *in = entries;
@@ -904,52 +515,52 @@ static bool read_device(struct loader *ld, const struct field *f, const char *wh
 	const yaml_node_t *first;
 	uint64_t bits;
 
-	if (!expect_kind(ld, name, YAML_SCALAR_NODE, name_path))
+	if (!conf_expect_kind(ld, name, YAML_SCALAR_NODE, name_path))
 		return false;
-	if (!is_device_name(SCALAR_TEXT(name))) {
-		g_autofree char *text = quote(name);
+	if (!is_device_name(CONF_SCALAR_TEXT(name))) {
+		g_autofree char *text = conf_quote(name);
 
-		return fail_at(ld, name->start_mark, CMASIM_ERROR_VALUE,
-			       "expected a device name of letters, digits, '_' and '-', got \"%s\"",
-			       text);
+		return conf_fail_at(ld, name->start_mark, CMASIM_ERROR_VALUE,
+				    "expected a device name of letters, digits, '_' and '-', got \"%s\"",
+				    text);
 	}
-	dev->name = g_strndup(SCALAR_TEXT(name));
+	dev->name = g_strndup(CONF_SCALAR_TEXT(name));
 	/* traces name devices, so a second one of the same name could never be used */
 	first = g_hash_table_lookup(in->first, dev->name);
 	if (first)
-		return fail_at(ld, name->start_mark, CMASIM_ERROR_KEY,
-			       "duplicate device \"%s\" in devices (first given at %zu:%zu)",
-			       dev->name, first->start_mark.line + 1, first->start_mark.column + 1);
+		return conf_fail_at(ld, name->start_mark, CMASIM_ERROR_KEY,
+				    "duplicate device \"%s\" in devices (first given at %zu:%zu)",
+				    dev->name, first->start_mark.line + 1, first->start_mark.column + 1);
 	g_hash_table_insert(in->first, dev->name, (gpointer)name);
-	if (!get_uint(ld, f[DEV_DMA_BITS].value, bits_path, 1, 64, &bits))
+	if (!conf_get_uint(ld, f[DEV_DMA_BITS].value, bits_path, 1, 64, &bits))
 		return false;
 	/* the DMA API's DMA_BIT_MASK(n), which avoids shifting a 64-bit 1 by 64 */
 	dev->dma_mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
 	return !f[DEV_COHERENT].value ||
-	       get_bool(ld, f[DEV_COHERENT].value, coherent_path, &dev->coherent);
+	       conf_get_bool(ld, f[DEV_COHERENT].value, coherent_path, &dev->coherent);
 }
 
 /* Reads devices: into @cfg; false with an error. */
-static bool load_devices(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+static bool load_devices(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
 	struct device_input in;
 	size_t n;
 	bool ok;
 
-	if (!expect_kind(ld, node, YAML_SEQUENCE_NODE, "devices"))
+	if (!conf_expect_kind(ld, node, YAML_SEQUENCE_NODE, "devices"))
 		return false;
-	n = seq_len(node);
+	n = conf_seq_len(node);
 	/* all of them, so that cmasim_config_free() frees the names read before a failure */
 	cfg->nr_devices = (unsigned int)n;
 	cfg->devices = g_new0(struct cmasim_device, n);
 	in.devices = cfg->devices;
 	in.first = g_hash_table_new(g_str_hash, g_str_equal);
-	ok = read_list(ld, node, "devices", device_specs, NR_DEVICE_FIELDS, read_device, &in);
+	ok = conf_read_list(ld, node, "devices", device_specs, NR_DEVICE_FIELDS, read_device, &in);
 	g_hash_table_destroy(in.first);
 	if (ok && n > MAX_DEVICES)
-		return fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
-			       "devices lists %zu devices, more than the %d supported", n,
-			       MAX_DEVICES);
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "devices lists %zu devices, more than the %d supported", n,
+				    MAX_DEVICES);
 	return ok;
 }
 
@@ -960,7 +571,7 @@ static bool load_devices(struct loader *ld, const yaml_node_t *node, struct cmas
  * unmapping, remapping and TLB flushes), dropping clean pages 7 ms (2.7 us).
  */
 static const struct {
-	struct field_spec spec;
+	struct conf_field_spec spec;
 	size_t offset;			/* in struct cmasim_costs */
 	uint64_t default_ns;
 } cost_fields[] = {
@@ -991,20 +602,20 @@ static uint64_t *cost_slot(struct cmasim_config *cfg, size_t i)
 }
 
 /* Reads costs: into @cfg, over the defaults already there; false with an error. */
-static bool load_costs(struct loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+static bool load_costs(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
-	struct field_spec specs[NR_COST_FIELDS];
-	struct field f[NR_COST_FIELDS];
+	struct conf_field_spec specs[NR_COST_FIELDS];
+	struct conf_field f[NR_COST_FIELDS];
 
 	for (size_t i = 0; i < NR_COST_FIELDS; i++)
 		specs[i] = cost_fields[i].spec;
-	if (!expect_kind(ld, node, YAML_MAPPING_NODE, "costs") ||
-	    !collect_fields(ld, node, "costs", specs, NR_COST_FIELDS, f))
+	if (!conf_expect_kind(ld, node, YAML_MAPPING_NODE, "costs") ||
+	    !conf_collect_fields(ld, node, "costs", specs, NR_COST_FIELDS, f))
 		return false;
 	for (size_t i = 0; i < NR_COST_FIELDS; i++) {
 		g_autofree char *what = g_strdup_printf("costs.%s", specs[i].key);
 
-		if (f[i].value && !get_time(ld, f[i].value, what, cost_slot(cfg, i)))
+		if (f[i].value && !conf_get_time(ld, f[i].value, what, cost_slot(cfg, i)))
 			return false;
 	}
 	return true;
@@ -1012,7 +623,7 @@ static bool load_costs(struct loader *ld, const yaml_node_t *node, struct cmasim
 
 enum { TOP_NAME, TOP_DESCRIPTION, TOP_MEMORY, TOP_DEVICES, TOP_COSTS, NR_TOP_FIELDS };
 
-static const struct field_spec top_specs[NR_TOP_FIELDS] = {
+static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_NAME] = { "name", false },
 	[TOP_DESCRIPTION] = { "description", false },
 	[TOP_MEMORY] = { "memory", true },
@@ -1021,23 +632,23 @@ static const struct field_spec top_specs[NR_TOP_FIELDS] = {
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
-static bool load_top(struct loader *ld, const yaml_node_t *root, struct cmasim_config *cfg)
+static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cmasim_config *cfg)
 {
-	struct field f[NR_TOP_FIELDS];
+	struct conf_field f[NR_TOP_FIELDS];
 	yaml_mark_t start = { 0 };
 
 	if (!root)
-		return fail_at(ld, start, CMASIM_ERROR_TYPE,
-			       "expected a mapping at the top level, got an empty document");
+		return conf_fail_at(ld, start, CMASIM_ERROR_TYPE,
+				    "expected a mapping at the top level, got an empty document");
 	if (root->type != YAML_MAPPING_NODE)
-		return fail_at(ld, root->start_mark, CMASIM_ERROR_TYPE,
-			       "expected a mapping at the top level, got %s", kind_name(root));
-	if (!collect_fields(ld, root, "the document", top_specs, NR_TOP_FIELDS, f))
+		return conf_fail_at(ld, root->start_mark, CMASIM_ERROR_TYPE,
+				    "expected a mapping at the top level, got %s", conf_kind_name(root));
+	if (!conf_collect_fields(ld, root, "the document", top_specs, NR_TOP_FIELDS, f))
 		return false;
-	if (f[TOP_NAME].value && !get_string(ld, f[TOP_NAME].value, "name", true, &cfg->name))
+	if (f[TOP_NAME].value && !conf_get_string(ld, f[TOP_NAME].value, "name", true, &cfg->name))
 		return false;
 	if (f[TOP_DESCRIPTION].value &&
-	    !get_string(ld, f[TOP_DESCRIPTION].value, "description", false, &cfg->description))
+	    !conf_get_string(ld, f[TOP_DESCRIPTION].value, "description", false, &cfg->description))
 		return false;
 	/* memory: is checked whole, layout included, before devices: and costs: are read */
 	if (!load_memory(ld, f[TOP_MEMORY].value, cfg))
@@ -1063,7 +674,7 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 {
 	g_auto(yaml_parser_t) parser = { 0 };
 	g_auto(yaml_document_t) doc = { 0 };
-	struct loader ld = { .source = source, .doc = &doc, .error = error };
+	struct conf_loader ld = { .source = source, .doc = &doc, .error = error };
 	struct cmasim_config *cfg = NULL;
 
 	g_return_val_if_fail(source != NULL, NULL);
@@ -1073,16 +684,16 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	/* libyaml asserts on a NULL input even when it is empty */
 	if (!data)
 		data = "";
-	if (!scan_events(&ld, data, len))
+	if (!conf_scan_events(&ld, data, len))
 		goto fail;
 	/* composing can still fail on an undefined alias or a lack of memory */
 	if (!yaml_parser_initialize(&parser)) {
-		syntax_error(&ld, &parser, data, len);
+		conf_syntax_error(&ld, &parser, data, len);
 		goto fail;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		syntax_error(&ld, &parser, data, len);
+		conf_syntax_error(&ld, &parser, data, len);
 		goto fail;
 	}
 

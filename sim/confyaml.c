@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Reading a composed YAML document by hand: see confyaml.h.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "cmasim/units.h"
+#include "confyaml.h"
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
+
+/*
+ * Nothing in the schema nests deeper than four levels. libyaml's scanner
+ * costs O(depth) per token in flow collections, so "[[[[..." a few hundred
+ * KiB long takes minutes; deeper input is refused before it is composed.
+ */
+#define MAX_DEPTH 32
+
+/* Characters of a bad value quoted in a message, so one bad line stays one line. */
+#define MAX_QUOTED 40
+
+/* Sets a "source:line:col: ..." error at @mark (counted from 0); always returns false. */
+bool conf_fail_at(struct conf_loader *ld, yaml_mark_t mark,
+		  enum cmasim_error code, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(ld->error, CMASIM_ERROR, code, "%s:%zu:%zu: %s", ld->source,
+		    mark.line + 1, mark.column + 1, what);
+	return false;
+}
+
+/* The line and column of byte @offset of @data, counted from 0 as libyaml counts them. */
+static yaml_mark_t mark_of_offset(const char *data, size_t len, size_t offset)
+{
+	yaml_mark_t mark = { .index = offset };
+	size_t i;
+
+	for (i = 0; i < offset && i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (c == '\n' || (c == '\r' && (i + 1 >= len || data[i + 1] != '\n'))) {
+			mark.line++;
+			mark.column = 0;
+		} else if ((c & 0xc0) != 0x80 && c != '\r') {
+			/* libyaml counts characters, not the bytes of a UTF-8 sequence */
+			mark.column++;
+		}
+	}
+	return mark;
+}
+
+/* Turns @parser's error into a SYNTAX error; always returns false. */
+bool conf_syntax_error(struct conf_loader *ld, const yaml_parser_t *parser, const char *data,
+		       size_t len)
+{
+	yaml_mark_t mark = parser->problem_mark;
+
+	/* the reader knows only the byte offset of bad UTF-8 or a control character */
+	if (parser->error == YAML_READER_ERROR)
+		mark = mark_of_offset(data, len, parser->problem_offset);
+	if (!parser->problem)
+		return conf_fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "out of memory while parsing");
+	if (parser->context)
+		return conf_fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "%s %s", parser->problem,
+				    parser->context);
+	return conf_fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "%s", parser->problem);
+}
+
+/*
+ * Reads @data as events, without composing it; false with a SYNTAX error on
+ * malformed YAML, nesting deeper than MAX_DEPTH, or more than one document.
+ */
+bool conf_scan_events(struct conf_loader *ld, const char *data, size_t len)
+{
+	g_auto(yaml_parser_t) parser = { 0 };
+	unsigned int depth = 0, nr_docs = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&parser))
+		return conf_syntax_error(ld, &parser, data, len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+	while (!done) {
+		g_auto(yaml_event_t) event = { 0 };
+
+		if (!yaml_parser_parse(&parser, &event))
+			return conf_syntax_error(ld, &parser, data, len);
+		switch (event.type) {
+		case YAML_DOCUMENT_START_EVENT:
+			/* a second document would be silently ignored by a loader of one */
+			if (++nr_docs > 1)
+				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
+						    "expected a single document, found a second one");
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > MAX_DEPTH)
+				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
+						    "nested more than %d levels deep", MAX_DEPTH);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* True if scalar @node's text is exactly @s; an embedded NUL never matches. */
+bool conf_scalar_is(const yaml_node_t *node, const char *s)
+{
+	size_t n = strlen(s);
+
+	return node->type == YAML_SCALAR_NODE && node->data.scalar.length == n &&
+	       memcmp(node->data.scalar.value, s, n) == 0;
+}
+
+/* A YAML null written plainly: "", "~" or "null". */
+static bool is_null(const yaml_node_t *node)
+{
+	if (node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	return node->data.scalar.length == 0 || conf_scalar_is(node, "~") ||
+	       conf_scalar_is(node, "null") || conf_scalar_is(node, "Null") ||
+	       conf_scalar_is(node, "NULL");
+}
+
+/* "a mapping" and the like, for "expected X, got Y". */
+const char *conf_kind_name(const yaml_node_t *node)
+{
+	if (is_null(node))
+		return "an empty value";
+	switch (node->type) {
+	case YAML_SCALAR_NODE:
+		return "a scalar";
+	case YAML_SEQUENCE_NODE:
+		return "a sequence";
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	default:
+		return "nothing";
+	}
+}
+
+/* A scalar's text for a message: escaped, and cut after MAX_QUOTED characters. */
+char *conf_quote(const yaml_node_t *node)
+{
+	const unsigned char *s = node->data.scalar.value;
+	size_t len = node->data.scalar.length, i, nr_chars = 0;
+	GString *out = g_string_new(NULL);
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		/* UTF-8 continuation bytes stay with the character they belong to */
+		if ((c & 0xc0) != 0x80 && nr_chars++ == MAX_QUOTED) {
+			g_string_append(out, "...");
+			break;
+		}
+		if (c == '"' || c == '\\')
+			g_string_append_printf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			g_string_append_printf(out, "\\x%02x", c);
+		else
+			g_string_append_c(out, (char)c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Checks that @node is of @kind; false with a TYPE error naming @path otherwise. */
+bool conf_expect_kind(struct conf_loader *ld, const yaml_node_t *node, yaml_node_type_t kind,
+		      const char *path)
+{
+	static const char *const names[] = {
+		[YAML_SCALAR_NODE] = "a scalar",
+		[YAML_SEQUENCE_NODE] = "a sequence",
+		[YAML_MAPPING_NODE] = "a mapping",
+	};
+
+	if (node->type == kind)
+		return true;
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_TYPE, "expected %s for \"%s\", got %s",
+			    names[kind], path, conf_kind_name(node));
+}
+
+/* A KEY error for @key, listing what @where accepts; always returns false. */
+static bool unknown_key(struct conf_loader *ld, const yaml_node_t *key, const char *where,
+			const struct conf_field_spec *specs, size_t nr_specs)
+{
+	g_autoptr(GString) expected = g_string_new(NULL);
+	g_autofree char *text = conf_quote(key);
+	size_t i;
+
+	for (i = 0; i < nr_specs; i++)
+		g_string_append_printf(expected, "%s%s", i ? ", " : "", specs[i].key);
+	return conf_fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
+			    "unknown key \"%s\" in %s (expected one of: %s)", text, where,
+			    expected->str);
+}
+
+/*
+ * Sorts mapping @map's pairs into @fields by @specs; false on a key that is
+ * not a scalar, unknown or given twice, or a required key missing. @where
+ * names the mapping in messages.
+ */
+bool conf_collect_fields(struct conf_loader *ld, const yaml_node_t *map, const char *where,
+			 const struct conf_field_spec *specs, size_t nr_specs, struct conf_field *fields)
+{
+	yaml_node_pair_t *pair;
+	size_t i;
+
+	memset(fields, 0, nr_specs * sizeof(*fields));
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = yaml_document_get_node(ld->doc, pair->key);
+
+		if (key->type != YAML_SCALAR_NODE)
+			return conf_fail_at(ld, key->start_mark, CMASIM_ERROR_TYPE,
+					    "expected a scalar key in %s, got %s", where,
+					    conf_kind_name(key));
+		for (i = 0; i < nr_specs && !conf_scalar_is(key, specs[i].key); i++)
+			;
+		if (i == nr_specs)
+			return unknown_key(ld, key, where, specs, nr_specs);
+		if (fields[i].key)
+			return conf_fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
+					    "duplicate key \"%s\" in %s (first given on line %zu)",
+					    specs[i].key, where, fields[i].key->start_mark.line + 1);
+		fields[i].key = key;
+		fields[i].value = yaml_document_get_node(ld->doc, pair->value);
+	}
+	for (i = 0; i < nr_specs; i++) {
+		if (specs[i].required && !fields[i].key)
+			return conf_fail_at(ld, map->start_mark, CMASIM_ERROR_KEY, "%s has no \"%s\"",
+					    where, specs[i].key);
+	}
+	return true;
+}
+
+/* Reads a size or address (see cmasim_parse_size()) from @node; false with an error. */
+bool conf_get_size(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+		   uint64_t *bytes)
+{
+	g_autofree char *text = NULL;
+
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_size(CONF_SCALAR_TEXT(node), bytes))
+		return true;
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected a size such as 64MiB, got \"%s\"", text);
+}
+
+/* Reads a decimal integer from @min to @max from @node; false with an error. */
+bool conf_get_uint(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+		   uint64_t min, uint64_t max, uint64_t *out)
+{
+	g_autofree char *text = NULL;
+	uint64_t v;
+
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_uint(CONF_SCALAR_TEXT(node), &v) && v >= min && v <= max) {
+		*out = v;
+		return true;
+	}
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected an integer from %" PRIu64 " to %" PRIu64 ", got \"%s\"", min, max,
+			    text);
+}
+
+/* Reads a time in whole ns (see cmasim_parse_time()) from @node; false with an error. */
+bool conf_get_time(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+		   uint64_t *ns)
+{
+	g_autofree char *text = NULL;
+
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_time(CONF_SCALAR_TEXT(node), ns) == CMASIM_PARSE_OK)
+		return true;
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected a time such as 200ns, got \"%s\"", text);
+}
+
+/* Reads true or false from @node; false with an error. */
+bool conf_get_bool(struct conf_loader *ld, const yaml_node_t *node, const char *path, bool *out)
+{
+	g_autofree char *text = NULL;
+
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	if (cmasim_parse_bool(CONF_SCALAR_TEXT(node), out))
+		return true;
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected true or false, got \"%s\"", text);
+}
+
+/* Copies text without NUL bytes from @node into @out, non-empty if @nonempty; or errors. */
+bool conf_get_string(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+		     bool nonempty, char **out)
+{
+	const char *s = (const char *)node->data.scalar.value;
+	size_t len = node->data.scalar.length;
+
+	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
+		return false;
+	/* "\0" in a double-quoted scalar would cut the C string short without a word */
+	if (memchr(s, '\0', len))
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+				    "expected text without NUL characters for \"%s\"", path);
+	if (nonempty && len == 0)
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+				    "expected a non-empty string for \"%s\"", path);
+	g_free(*out);
+	*out = g_strndup(s, len);
+	return true;
+}
+
+/* @bytes as the input syntax would write it: the largest binary unit that divides it. */
+char *conf_format_size(uint64_t bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	while (bytes && u + 1 < G_N_ELEMENTS(units) && !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	return g_strdup_printf("%" PRIu64 "%s", bytes, units[u]);
+}
+
+/* Number of items in sequence @node. */
+size_t conf_seq_len(const yaml_node_t *node)
+{
+	return (size_t)(node->data.sequence.items.top - node->data.sequence.items.start);
+}
+
+/* Hands the fields of each mapping in sequence @seq to @read; false on the first bad item. */
+bool conf_read_list(struct conf_loader *ld, const yaml_node_t *seq, const char *path,
+		    const struct conf_field_spec *specs, size_t nr_specs, conf_entry_reader read,
+		    void *entries)
+{
+	struct conf_field f[CONF_MAX_ITEM_FIELDS];
+	size_t i, n;
+
+	g_assert(nr_specs <= G_N_ELEMENTS(f));
+	n = conf_seq_len(seq);
+	for (i = 0; i < n; i++) {
+		yaml_node_t *item =
+			yaml_document_get_node(ld->doc, seq->data.sequence.items.start[i]);
+		g_autofree char *where = g_strdup_printf("%s[%zu]", path, i);
+
+		if (!conf_expect_kind(ld, item, YAML_MAPPING_NODE, where) ||
+		    !conf_collect_fields(ld, item, where, specs, nr_specs, f) ||
+		    !read(ld, f, where, entries, i))
+			return false;
+	}
+	return true;
+}
