@@ -12,7 +12,7 @@
  * Errors are found in a fixed order: syntax, then each mapping's keys, then
  * its values in the order of its field table, then the layout as a whole.
  * At the top level that means memory: with its layout, then devices:, then
- * costs:. Tests rely on that order to predict which of several problems is
+ * cma: (which names devices), then costs:, cache: and mmu:. Tests rely on that order to predict which of several problems is
  * reported.
  */
 #include <errno.h>
@@ -28,6 +28,7 @@
 #include "cmasim/config.h"
 #include "cmasim/error.h"
 #include "cmasim/units.h"
+#include "config_cpu.h"
 #include "confyaml.h"
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
@@ -525,6 +526,7 @@ static bool read_device(struct conf_loader *ld, const struct conf_field *f, cons
 				    text);
 	}
 	dev->name = g_strndup(CONF_SCALAR_TEXT(name));
+	dev->cma_area = -1;
 	/* traces name devices, so a second one of the same name could never be used */
 	first = g_hash_table_lookup(in->first, dev->name);
 	if (first)
@@ -561,6 +563,255 @@ static bool load_devices(struct conf_loader *ld, const yaml_node_t *node, struct
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "devices lists %zu devices, more than the %d supported", n,
 				    MAX_DEVICES);
+	return ok;
+}
+
+enum {
+	CMA_NAME,
+	CMA_SIZE,
+	CMA_BASE,
+	CMA_ZONE,
+	CMA_ALIGNMENT,
+	CMA_ORDER_PER_BIT,
+	CMA_DEVICES,
+	NR_CMA_FIELDS,
+};
+
+static const struct conf_field_spec cma_specs[NR_CMA_FIELDS] = {
+	[CMA_NAME] = { "name", false },
+	[CMA_SIZE] = { "size", true },
+	[CMA_BASE] = { "base", false },
+	[CMA_ZONE] = { "zone", false },
+	[CMA_ALIGNMENT] = { "alignment", false },
+	[CMA_ORDER_PER_BIT] = { "order_per_bit", false },
+	[CMA_DEVICES] = { "devices", false },
+};
+
+enum cmasim_zone_type cmasim_config_lowmem_zone(const struct cmasim_config *cfg)
+{
+	enum cmasim_zone_type type = cfg->zones[0].type;
+
+	for (unsigned int z = 0; z < cfg->nr_zones && cfg->zones[z].type < CMASIM_ZONE_HIGHMEM; z++)
+		type = cfg->zones[z].type;
+	return type;
+}
+
+enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uint64_t base,
+					    uint64_t size)
+{
+	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
+		const struct cmasim_zone_config *zc = &cfg->zones[z];
+
+		if (base >= zc->start && base < zc->end)
+			return size <= zc->end - base ? zc->type : CMASIM_NR_ZONE_TYPES;
+	}
+	return CMASIM_NR_ZONE_TYPES;
+}
+
+/* The end of the first hole or area other than @skip that overlaps [@base, @base + @size), or 0. */
+static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size, int skip,
+			uint64_t *start)
+{
+	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
+		const struct cmasim_hole *h = &cfg->holes[i];
+
+		if (h->start < base + size && base < h->start + h->size) {
+			*start = h->start;
+			return h->start + h->size;
+		}
+	}
+	for (unsigned int i = 0; i < cfg->nr_cma; i++) {
+		const struct cmasim_cma_config *a = &cfg->cma[i];
+
+		if ((int)i != skip && a->size && a->base < base + size && base < a->base + a->size) {
+			*start = a->base;
+			return a->base + a->size;
+		}
+	}
+	return 0;
+}
+
+bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			     uint64_t size, uint64_t alignment, int skip, uint64_t *base)
+{
+	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
+		const struct cmasim_zone_config *zc = &cfg->zones[z];
+		uint64_t end = zc->end, start;
+
+		if (zc->type != zone)
+			continue;
+		/* memblock_alloc_range_nid() is top-down: the highest free fit wins */
+		while (size && size <= end - zc->start) {
+			uint64_t at = (end - size) & ~(alignment - 1);
+
+			if (at < zc->start)
+				break;
+			if (!overlap(cfg, at, size, skip, &start)) {
+				*base = at;
+				return true;
+			}
+			end = start;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* cma: as it is read. */
+struct cma_input {
+	struct cmasim_config *cfg;
+	GHashTable *names;		/* name -> the yaml_node_t that first gave it */
+	const yaml_node_t *shared;	/* the item without devices:, once seen */
+};
+
+/* Reads cma[@i].devices: each names a device that has no area yet; false with an error. */
+static bool read_cma_devices(struct conf_loader *ld, const yaml_node_t *seq, const char *path,
+			     struct cmasim_config *cfg, size_t i)
+{
+	if (!conf_expect_kind(ld, seq, YAML_SEQUENCE_NODE, path))
+		return false;
+	for (size_t d = 0; d < conf_seq_len(seq); d++) {
+		yaml_node_t *item = yaml_document_get_node(ld->doc, seq->data.sequence.items.start[d]);
+		g_autofree char *name = NULL;
+		g_autofree char *where = g_strdup_printf("%s[%zu]", path, d);
+		int dev;
+
+		if (!conf_get_string(ld, item, where, true, &name))
+			return false;
+		dev = cmasim_config_device(cfg, name);
+		if (dev < 0)
+			return conf_fail_at(ld, item->start_mark, CMASIM_ERROR_KEY,
+					    "unknown device \"%s\" (expected one listed in devices)",
+					    name);
+		if (cfg->devices[dev].cma_area >= 0)
+			return conf_fail_at(ld, item->start_mark, CMASIM_ERROR_LAYOUT,
+					    "device \"%s\" already has the area \"%s\"", name,
+					    cfg->cma[cfg->devices[dev].cma_area].name);
+		cfg->devices[dev].cma_area = (int)i;
+	}
+	return true;
+}
+
+/* Checks that a given base lies in RAM in one zone, aligned, clear of holes and areas. */
+static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
+			   struct cmasim_config *cfg, size_t i)
+{
+	struct cmasim_cma_config *a = &cfg->cma[i];
+	g_autofree char *size = conf_format_size(a->size);
+	g_autofree char *align = conf_format_size(a->alignment);
+	uint64_t start;
+
+	if (a->base & (a->alignment - 1))
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "base 0x%" PRIx64 " is not aligned to %s", a->base, align);
+	a->zone = cmasim_config_zone_of(cfg, a->base, a->size);
+	if (a->zone == CMASIM_NR_ZONE_TYPES)
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "an area of %s at 0x%" PRIx64 " is not inside one zone", size,
+				    a->base);
+	if (overlap(cfg, a->base, a->size, (int)i, &start))
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
+				    "an area of %s at 0x%" PRIx64 " overlaps a hole or an earlier "
+				    "area at 0x%" PRIx64, size, a->base, start);
+	return true;
+}
+
+/* conf_entry_reader for cma: items; @entries is the struct cma_input. */
+static bool read_cma(struct conf_loader *ld, const struct conf_field *f, const char *where,
+		     void *entries, size_t i)
+{
+	struct cma_input *in = entries;
+	struct cmasim_config *cfg = in->cfg;
+	struct cmasim_cma_config *a = &cfg->cma[i];
+	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *name_path = g_strconcat(where, ".name", NULL);
+	g_autofree char *size_path = g_strconcat(where, ".size", NULL);
+	g_autofree char *base_path = g_strconcat(where, ".base", NULL);
+	g_autofree char *zone_path = g_strconcat(where, ".zone", NULL);
+	g_autofree char *align_path = g_strconcat(where, ".alignment", NULL);
+	g_autofree char *opb_path = g_strconcat(where, ".order_per_bit", NULL);
+	g_autofree char *dev_path = g_strconcat(where, ".devices", NULL);
+	const yaml_node_t *name_at = f[CMA_NAME].value ? f[CMA_NAME].value : f[CMA_SIZE].key;
+	const yaml_node_t *first;
+	uint64_t v;
+
+	a->shared = !f[CMA_DEVICES].value;
+	if (a->shared && in->shared)
+		return conf_fail_at(ld, f[CMA_SIZE].key->start_mark, CMASIM_ERROR_LAYOUT,
+				    "a second shared area (the one at %zu:%zu lists no devices "
+				    "either; expected devices: on all but one)",
+				    in->shared->start_mark.line + 1, in->shared->start_mark.column + 1);
+	if (a->shared)
+		in->shared = f[CMA_SIZE].key;
+	if (f[CMA_NAME].value && !conf_get_string(ld, f[CMA_NAME].value, name_path, true, &a->name))
+		return false;
+	if (!a->name)
+		a->name = a->shared ? g_strdup("reserved") : g_strdup_printf("cma%zu", i);
+	first = g_hash_table_lookup(in->names, a->name);
+	if (first)
+		return conf_fail_at(ld, name_at->start_mark, CMASIM_ERROR_KEY,
+				    "duplicate area \"%s\" in cma (first given at %zu:%zu)", a->name,
+				    first->start_mark.line + 1, first->start_mark.column + 1);
+	g_hash_table_insert(in->names, a->name, (gpointer)name_at);
+	if (!conf_get_size(ld, f[CMA_SIZE].value, size_path, &a->size))
+		return false;
+	if (!a->size || a->size % pageblock)
+		return conf_fail_at(ld, f[CMA_SIZE].value->start_mark, CMASIM_ERROR_LAYOUT,
+				    "size is not a positive multiple of the pageblock size %s", pb);
+	a->alignment = pageblock;
+	if (f[CMA_ALIGNMENT].value) {
+		if (!conf_get_size(ld, f[CMA_ALIGNMENT].value, align_path, &a->alignment))
+			return false;
+		/* cma_init_reserved_mem(): CMA_MIN_ALIGNMENT_BYTES, a pageblock */
+		if (a->alignment < pageblock || (a->alignment & (a->alignment - 1)))
+			return conf_fail_at(ld, f[CMA_ALIGNMENT].value->start_mark,
+					    CMASIM_ERROR_VALUE, "expected a power of two of at "
+					    "least the pageblock size %s", pb);
+	}
+	if (f[CMA_ORDER_PER_BIT].value) {
+		if (!conf_get_uint(ld, f[CMA_ORDER_PER_BIT].value, opb_path, 0,
+				   cfg->pageblock_order, &v))
+			return false;
+		a->order_per_bit = (unsigned int)v;
+	}
+	if (f[CMA_DEVICES].value && !read_cma_devices(ld, f[CMA_DEVICES].value, dev_path, cfg, i))
+		return false;
+	if (f[CMA_BASE].value && f[CMA_ZONE].value)
+		return conf_fail_at(ld, f[CMA_ZONE].key->start_mark, CMASIM_ERROR_KEY,
+				    "base and zone both place the area; give only one of them");
+	if (f[CMA_BASE].value)
+		return conf_get_size(ld, f[CMA_BASE].value, base_path, &a->base) &&
+		       check_cma_base(ld, f[CMA_BASE].value, cfg, i);
+	a->zone = cmasim_config_lowmem_zone(cfg);
+	if (f[CMA_ZONE].value && !get_zone_type(ld, f[CMA_ZONE].value, zone_path, &a->zone))
+		return false;
+	if (cmasim_config_place_cma(cfg, a->zone, a->size, a->alignment, (int)i, &a->base))
+		return true;
+	{
+		g_autofree char *size = conf_format_size(a->size);
+		const yaml_node_t *at = f[CMA_ZONE].value ? f[CMA_ZONE].value : f[CMA_SIZE].value;
+
+		return conf_fail_at(ld, at->start_mark, CMASIM_ERROR_LAYOUT,
+				    "no room for an area of %s in zone %s (clear of holes and "
+				    "earlier areas)", size, zone_names[a->zone]);
+	}
+}
+
+/* Reads cma: into @cfg, after devices:; false with an error. */
+static bool load_cma(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	struct cma_input in = { .cfg = cfg };
+	bool ok;
+
+	if (!conf_expect_kind(ld, node, YAML_SEQUENCE_NODE, "cma"))
+		return false;
+	/* all of them, zeroed, so that placement skips those not read yet */
+	cfg->nr_cma = (unsigned int)conf_seq_len(node);
+	cfg->cma = g_new0(struct cmasim_cma_config, cfg->nr_cma);
+	in.names = g_hash_table_new(g_str_hash, g_str_equal);
+	ok = conf_read_list(ld, node, "cma", cma_specs, NR_CMA_FIELDS, read_cma, &in);
+	g_hash_table_destroy(in.names);
 	return ok;
 }
 
@@ -621,14 +872,27 @@ static bool load_costs(struct conf_loader *ld, const yaml_node_t *node, struct c
 	return true;
 }
 
-enum { TOP_NAME, TOP_DESCRIPTION, TOP_MEMORY, TOP_DEVICES, TOP_COSTS, NR_TOP_FIELDS };
+enum {
+	TOP_NAME,
+	TOP_DESCRIPTION,
+	TOP_MEMORY,
+	TOP_DEVICES,
+	TOP_CMA,
+	TOP_COSTS,
+	TOP_CACHE,
+	TOP_MMU,
+	NR_TOP_FIELDS,
+};
 
 static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_NAME] = { "name", false },
 	[TOP_DESCRIPTION] = { "description", false },
 	[TOP_MEMORY] = { "memory", true },
 	[TOP_DEVICES] = { "devices", false },
+	[TOP_CMA] = { "cma", false },
 	[TOP_COSTS] = { "costs", false },
+	[TOP_CACHE] = { "cache", false },
+	[TOP_MMU] = { "mmu", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -655,7 +919,13 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 		return false;
 	if (f[TOP_DEVICES].value && !load_devices(ld, f[TOP_DEVICES].value, cfg))
 		return false;
-	return !f[TOP_COSTS].value || load_costs(ld, f[TOP_COSTS].value, cfg);
+	if (f[TOP_CMA].value && !load_cma(ld, f[TOP_CMA].value, cfg))
+		return false;
+	if (f[TOP_COSTS].value && !load_costs(ld, f[TOP_COSTS].value, cfg))
+		return false;
+	if (f[TOP_CACHE].value && !conf_load_cache(ld, f[TOP_CACHE].value, cfg))
+		return false;
+	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
 
 /* The file's base name without .yaml, for configs that do not name themselves. */
@@ -792,6 +1062,9 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	for (i = 0; i < cfg->nr_devices; i++)
 		g_free(cfg->devices[i].name);
 	g_free(cfg->devices);
+	for (i = 0; i < cfg->nr_cma; i++)
+		g_free(cfg->cma[i].name);
+	g_free(cfg->cma);
 	g_free(cfg->source);
 	g_free(cfg->name);
 	g_free(cfg->description);

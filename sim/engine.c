@@ -330,6 +330,7 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	sim->charged = 0;
 	if (waited)
 		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
+	s->buf = (struct cmasim_dma_buffer){ .device = req.device, .size = req.size };
 	enum cmasim_dma_status status = sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
 
 	cmasim_hist_add(&r->latency, sim->charged);

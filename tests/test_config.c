@@ -637,6 +637,133 @@ Test(config, devices)
 	cmasim_config_free(cfg);
 }
 
+/* 1 GiB at 2 GiB, 768 MiB of lowmem (Normal ends at 0xB0000000), four devices. */
+#define PHONE "memory: {base: 0x80000000, size: 1GiB, lowmem: 768MiB}\n" \
+	      "devices:\n  - {name: camera, dma_bits: 32}\n  - {name: gpu, dma_bits: 32}\n" \
+	      "  - {name: display, dma_bits: 32}\n  - {name: decoder, dma_bits: 32}\n"
+
+Test(config, cma_areas)
+{
+	/*
+	 * Top-down placement, as memblock does: the shared area ends where
+	 * lowmem ends, 0xB0000000 - 64 MiB = 0xAC000000; cam goes below it,
+	 * 0xAC000000 - 32 MiB = 0xAA000000; hm in HighMem ends at 0xC0000000,
+	 * 0xBF000000 rounded down to 32 MiB is 0xBE000000.
+	 */
+	struct cmasim_config *cfg = load_ok(
+		PHONE "cma:\n"
+		"  - {size: 64MiB}\n"
+		"  - {name: cam, size: 32MiB, devices: [camera]}\n"
+		"  - {name: hm, size: 16MiB, zone: HighMem, alignment: 32MiB, devices: [gpu]}\n"
+		"  - {name: fixed, size: 8MiB, base: 0x90000000, order_per_bit: 2,\n"
+		"     devices: [display]}\n");
+
+	cr_assert_eq(cfg->nr_cma, 4);
+	cr_assert_str_eq(cfg->cma[0].name, "reserved");
+	cr_assert(cfg->cma[0].shared);
+	cr_assert_eq(cfg->cma[0].base, UINT64_C(0xAC000000));
+	cr_assert_eq(cfg->cma[0].size, 64 * MiB);
+	cr_assert_eq(cfg->cma[0].alignment, 4 * MiB, "a pageblock by default");
+	cr_assert_eq(cfg->cma[0].zone, CMASIM_ZONE_NORMAL);
+	cr_assert_eq(cfg->cma[1].base, UINT64_C(0xAA000000));
+	cr_assert_not(cfg->cma[1].shared);
+	cr_assert_eq(cfg->cma[2].base, UINT64_C(0xBE000000));
+	cr_assert_eq(cfg->cma[2].zone, CMASIM_ZONE_HIGHMEM);
+	cr_assert_eq(cfg->cma[3].base, UINT64_C(0x90000000));
+	cr_assert_eq(cfg->cma[3].zone, CMASIM_ZONE_NORMAL);
+	cr_assert_eq(cfg->cma[3].order_per_bit, 2);
+	cr_assert_eq(cfg->devices[0].cma_area, 1);
+	cr_assert_eq(cfg->devices[1].cma_area, 2);
+	cr_assert_eq(cfg->devices[2].cma_area, 3);
+	cr_assert_eq(cfg->devices[3].cma_area, -1, "decoder uses the shared area");
+	cmasim_config_free(cfg);
+}
+
+Test(config, cma_placement_avoids_holes_and_fixed_areas)
+{
+	/*
+	 * The hole covers [0xAC000000, 0xAC800000), so a 64 MiB area cannot end
+	 * at 0xB0000000; the next fit ends at the hole: 0xA8000000. The fixed
+	 * area at 0xA4000000 (given first) pushes the second one below it.
+	 */
+	struct cmasim_config *cfg = load_ok(
+		"memory:\n  base: 0x80000000\n  size: 1GiB\n  lowmem: 768MiB\n"
+		"  holes: [{start: 0xAC000000, size: 8MiB}]\n"
+		"devices: [{name: camera, dma_bits: 32}]\n"
+		"cma:\n"
+		"  - {name: fixed, size: 16MiB, base: 0xA4000000, devices: [camera]}\n"
+		"  - {size: 64MiB}\n");
+
+	cr_assert_eq(cfg->cma[0].base, UINT64_C(0xA4000000));
+	cr_assert_eq(cfg->cma[1].base, UINT64_C(0xA8000000));
+	cmasim_config_free(cfg);
+
+	uint64_t base;
+
+	cfg = load_ok(
+		"memory:\n  base: 0x80000000\n  size: 1GiB\n  lowmem: 768MiB\n"
+		"  holes: [{start: 0xAC000000, size: 8MiB}]\n"
+		"cma: [{name: fixed, size: 16MiB, base: 0xA4000000}]\n");
+	/* 8 MiB fits above the hole, which ends at 0xAC800000: 0xB0000000 - 8 MiB */
+	cr_assert(cmasim_config_place_cma(cfg, CMASIM_ZONE_NORMAL, 8 * MiB, 8 * MiB, -1, &base));
+	cr_assert_eq(base, UINT64_C(0xAF800000));
+	/* 60 MiB does not (56 MiB there); below the hole it ends at 0xAC000000 */
+	cr_assert(cmasim_config_place_cma(cfg, CMASIM_ZONE_NORMAL, 60 * MiB, 4 * MiB, -1, &base));
+	cr_assert_eq(base, UINT64_C(0xA8400000));
+	/* 120 MiB below the hole would cover the fixed area, so it goes below that too */
+	cr_assert(cmasim_config_place_cma(cfg, CMASIM_ZONE_NORMAL, 120 * MiB, 4 * MiB, -1, &base));
+	cr_assert_eq(base, UINT64_C(0xA4000000) - 120 * MiB);
+	/* unless the fixed area is the one being placed again */
+	cr_assert(cmasim_config_place_cma(cfg, CMASIM_ZONE_NORMAL, 120 * MiB, 4 * MiB, 0, &base));
+	cr_assert_eq(base, UINT64_C(0xAC000000) - 120 * MiB);
+	cr_assert_not(cmasim_config_place_cma(cfg, CMASIM_ZONE_NORMAL, 1024 * MiB, 4 * MiB, -1,
+					      &base));
+	cr_assert_not(cmasim_config_place_cma(cfg, CMASIM_ZONE_DMA, 4 * MiB, 4 * MiB, -1, &base),
+		      "no DMA zone");
+	cr_assert_eq(cmasim_config_lowmem_zone(cfg), CMASIM_ZONE_NORMAL);
+	cr_assert_eq(cmasim_config_zone_of(cfg, UINT64_C(0xAE000000), 64 * MiB),
+		     CMASIM_NR_ZONE_TYPES, "spans Normal and HighMem");
+	cmasim_config_free(cfg);
+}
+
+Test(config, cache_and_mmu)
+{
+	struct cmasim_config *cfg = load_ok(
+		"memory: {size: 4MiB}\n"
+		"cache: {size: 64KiB, ways: 2, line: 32, indexing: vivt, write: through,\n"
+		"        write_allocate: false, prefetcher: speculative, prefetch_degree: 3,\n"
+		"        speculation_window: 16KiB, speculation_rate: 0.125}\n"
+		"mmu: {section_size: 2MiB, tlb_page_entries: 64, tlb_section_entries: 16}\n");
+
+	cr_assert_eq(cfg->cache.size, 64 * KiB);
+	cr_assert_eq(cfg->cache.ways, 2);
+	cr_assert_eq(cfg->cache.line_size, 32);
+	cr_assert_eq(cfg->cache.indexing, CMASIM_CACHE_VIVT);
+	cr_assert_not(cfg->cache.write_back);
+	cr_assert_not(cfg->cache.write_allocate);
+	cr_assert_eq(cfg->cache.prefetcher, CMASIM_PREFETCH_SPECULATIVE);
+	cr_assert_eq(cfg->cache.prefetch_degree, 3);
+	cr_assert_eq(cfg->cache.spec_window, 16 * KiB);
+	cr_assert_eq(cfg->cache.spec_rate_ppm, 125000);
+	cr_assert_eq(cfg->mmu.section_size, 2 * MiB);
+	cr_assert_eq(cfg->mmu.tlb_page_entries, 64);
+	cr_assert_eq(cfg->mmu.tlb_section_entries, 16);
+	cmasim_config_free(cfg);
+
+	/* defaults: a 32 KiB 4-way PIPT write-back cache of 64-byte lines, 1 MiB sections */
+	cfg = load_ok("memory: {size: 4MiB}\n");
+	cr_assert_eq(cfg->cache.size, 32 * KiB);
+	cr_assert_eq(cfg->cache.ways, 4);
+	cr_assert_eq(cfg->cache.line_size, 64);
+	cr_assert_eq(cfg->cache.indexing, CMASIM_CACHE_PIPT);
+	cr_assert(cfg->cache.write_back && cfg->cache.write_allocate);
+	cr_assert_eq(cfg->cache.prefetcher, CMASIM_PREFETCH_NONE);
+	cr_assert_eq(cfg->cache.spec_rate_ppm, 0);
+	cr_assert_eq(cfg->mmu.section_size, 1 * MiB);
+	cr_assert_eq(cfg->nr_cma, 0);
+	cmasim_config_free(cfg);
+}
+
 /* Appends @n devices d0, d1, ... to a config of 4 MiB. */
 static char *many_devices(unsigned int n)
 {
@@ -764,7 +891,7 @@ struct bad {
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
-#define TOP_FIELDS "name, description, memory, devices, costs"
+#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
@@ -1167,6 +1294,68 @@ static const struct bad bad_rows[] = {
 	  HOLES_AT_2G("8MiB", "    - {start: 0x80100000, size: 4MiB}\n"), 0,
 	  CMASIM_ERROR_LAYOUT, 5, 15,
 	  "hole start 0x80100000 is not aligned to the pageblock size 4MiB" },
+
+	/* cma: */
+	{ "two shared areas", PHONE "cma:\n  - {size: 8MiB}\n  - {size: 4MiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 9, 6, "a second shared area (the one at 8:6 lists no devices "
+	  "either; expected devices: on all but one)" },
+	{ "area for an unknown device", PHONE "cma: [{size: 8MiB, devices: [camera, isp]}]\n", 0,
+	  CMASIM_ERROR_KEY, 7, 38, "unknown device \"isp\" (expected one listed in devices)" },
+	{ "device in two areas",
+	  PHONE "cma:\n  - {size: 8MiB, devices: [gpu]}\n  - {size: 8MiB, devices: [gpu]}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 9, 28, "device \"gpu\" already has the area \"cma0\"" },
+	{ "duplicate area name",
+	  PHONE "cma:\n  - {name: a, size: 8MiB}\n  - {name: a, size: 8MiB, devices: [gpu]}\n",
+	  0, CMASIM_ERROR_KEY, 9, 12, "duplicate area \"a\" in cma (first given at 8:12)" },
+	{ "area size not whole pageblocks", PHONE "cma: [{size: 6MiB}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 14, "size is not a positive multiple of the pageblock size 4MiB" },
+	{ "area alignment below a pageblock", PHONE "cma: [{size: 8MiB, alignment: 1MiB}]\n", 0,
+	  CMASIM_ERROR_VALUE, 7, 31, "expected a power of two of at least the pageblock size 4MiB" },
+	{ "area order_per_bit above the pageblock order",
+	  PHONE "cma: [{size: 8MiB, order_per_bit: 11}]\n", 0, CMASIM_ERROR_VALUE, 7, 35,
+	  "expected an integer from 0 to 10, got \"11\"" },
+	{ "area base misaligned", PHONE "cma: [{size: 8MiB, base: 0x90100000}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 26, "base 0x90100000 is not aligned to 4MiB" },
+	{ "area across two zones", PHONE "cma: [{size: 8MiB, base: 0xAFC00000}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 26, "an area of 8MiB at 0xafc00000 is not inside one zone" },
+	{ "area outside RAM", PHONE "cma: [{size: 8MiB, base: 0x40000000}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 26, "an area of 8MiB at 0x40000000 is not inside one zone" },
+	{ "areas overlap",
+	  PHONE "cma:\n  - {size: 8MiB, base: 0x90000000}\n"
+	  "  - {size: 8MiB, base: 0x90400000, devices: [gpu]}\n", 0, CMASIM_ERROR_LAYOUT, 9, 24,
+	  "an area of 8MiB at 0x90400000 overlaps a hole or an earlier area at 0x90000000" },
+	{ "area base and zone", PHONE "cma: [{size: 8MiB, base: 0x90000000, zone: Normal}]\n", 0,
+	  CMASIM_ERROR_KEY, 7, 38, "base and zone both place the area; give only one of them" },
+	{ "area in a zone the machine lacks", PHONE "cma: [{size: 8MiB, zone: DMA}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 26, "no room for an area of 8MiB in zone DMA (clear of holes "
+	  "and earlier areas)" },
+	{ "area larger than its zone", PHONE "cma: [{size: 512MiB, zone: HighMem}]\n", 0,
+	  CMASIM_ERROR_LAYOUT, 7, 28, "no room for an area of 512MiB in zone HighMem (clear of "
+	  "holes and earlier areas)" },
+
+	/* cache: and mmu: */
+	{ "unknown indexing", MEM "cache: {indexing: pivt}\n", 0, CMASIM_ERROR_VALUE, 2, 19,
+	  "expected pipt, vipt or vivt, got \"pivt\"" },
+	{ "unknown prefetcher", MEM "cache: {prefetcher: nextline}\n", 0, CMASIM_ERROR_VALUE, 2,
+	  21, "expected none, next-line, stride or speculative, got \"nextline\"" },
+	{ "line not a power of two", MEM "cache: {line: 48}\n", 0, CMASIM_ERROR_VALUE, 2, 15,
+	  "expected a power of two from 16B to 4KiB, got \"48\"" },
+	{ "rate above one", MEM "cache: {speculation_rate: 1.5}\n", 0, CMASIM_ERROR_VALUE, 2, 27,
+	  "expected a rate from 0 to 1 with at most 6 decimals, got \"1.5\"" },
+	{ "rate too fine", MEM "cache: {speculation_rate: 0.0000001}\n", 0, CMASIM_ERROR_VALUE,
+	  2, 27, "expected a rate from 0 to 1 with at most 6 decimals, got \"0.0000001\"" },
+	/* 4 KiB in 3 ways of 64 bytes: 64 lines do not split into 3 ways */
+	{ "ways that do not divide the cache", MEM "cache: {size: 4KiB, ways: 3}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 2, 8, "a cache of 4KiB with 3 ways of 64-byte lines has no whole, "
+	  "power-of-two number of sets" },
+	/* 8 KiB, 4 ways of 1 KiB lines: 2 sets; 64 ways: more lines than the cache has */
+	{ "more ways than lines", MEM "cache: {size: 8KiB, ways: 64, line: 1KiB}\n", 0,
+	  CMASIM_ERROR_LAYOUT, 2, 8, "a cache of 8KiB with 64 ways of 1024-byte lines has no "
+	  "whole, power-of-two number of sets" },
+	{ "section smaller than two pages", MEM "mmu: {section_size: 4KiB}\n", 0,
+	  CMASIM_ERROR_VALUE, 2, 21, "expected a power of two from 8KiB to 1GiB, got \"4KiB\"" },
+	{ "no TLB entries", MEM "mmu: {tlb_page_entries: 0}\n", 0, CMASIM_ERROR_VALUE, 2, 25,
+	  "expected an integer from 1 to 4096, got \"0\"" },
 
 	/* ORDER: memory: with its layout, then devices:, then costs:, whatever the file's order */
 	{ "memory layout before a bad device",

@@ -43,6 +43,21 @@ struct cmasim_device {
 	char *name;			/* user */
 	uint64_t dma_mask;		/* highest bus address it can reach; from dma_bits (user) */
 	bool coherent;			/* snoops the CPU caches; user, default false */
+	int cma_area;			/* index in cma of its own area, -1: the shared one; derived (cma[].devices) */
+};
+
+/*
+ * A CMA area, as cma=size@base or a device tree "shared-dma-pool" node with
+ * "reusable" declares it; user (cma:).
+ */
+struct cmasim_cma_config {
+	char *name;			/* user; default "reserved" (the shared area) or "cma<i>" */
+	uint64_t base;			/* bytes, physical address; user, or derived: top-down in zone */
+	uint64_t size;			/* bytes, whole pageblocks; user */
+	uint64_t alignment;		/* bytes, of base: a power of two, at least a pageblock; user */
+	unsigned int order_per_bit;	/* pages per bitmap bit, log2; user, default 0 */
+	enum cmasim_zone_type zone;	/* where it lies; user (placement) or derived from base */
+	bool shared;			/* serves every device without an area of its own; derived */
 };
 
 /* What operations cost in simulated time; user (costs:), with defaults. */
@@ -121,10 +136,28 @@ struct cmasim_config {
 
 	unsigned int nr_devices;	/* user */
 	struct cmasim_device *devices;	/* user */
+	unsigned int nr_cma;		/* user */
+	struct cmasim_cma_config *cma;	/* user, in the order given */
 	struct cmasim_costs costs;
 	struct cmasim_cache_config cache;
 	struct cmasim_mmu_config mmu;
 };
+
+/*
+ * Places an area of @size bytes aligned to @alignment as memblock does for
+ * CMA: the highest such range in the first zone of type @zone that overlaps
+ * no hole and no area of @cfg's cma list other than @skip (-1: none).
+ * Returns false when nothing fits.
+ */
+bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			     uint64_t size, uint64_t alignment, int skip, uint64_t *base);
+
+/* The zone type an area at @base of @size lies in, or CMASIM_NR_ZONE_TYPES if it spans two. */
+enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uint64_t base,
+					    uint64_t size);
+
+/* The highest zone type below HighMem: where CMA goes by default (the top of lowmem). */
+enum cmasim_zone_type cmasim_config_lowmem_zone(const struct cmasim_config *cfg);
 
 /* Index of the device named @name in @cfg, or -1. */
 int cmasim_config_device(const struct cmasim_config *cfg, const char *name);

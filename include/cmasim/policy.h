@@ -81,6 +81,8 @@ struct cmasim_dma_request {
 
 /* A buffer a policy handed out; the simulator keeps it until dma_free. */
 struct cmasim_dma_buffer {
+	uint32_t device;	/* the device it is for; set by the simulator */
+	uint64_t size;		/* bytes asked for; set by the simulator */
 	uint64_t pfn;		/* first frame */
 	uint64_t nr_pages;	/* frames held, which may exceed the size asked for */
 	uint64_t priv;		/* the policy's own */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * CMA areas for the CMA-based policies: see cma_areas.h. Areas follow
+ * kernel/dma/contiguous.c: the machine's reserved-memory nodes, each
+ * device's own area or the default one (dma_contiguous_default_area),
+ * and cma_alloc() aligned as dma_alloc_from_contiguous() asks.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include "cma_areas.h"
+#include "cmasim/error.h"
+
+/* CONFIG_CMA_SIZE_MBYTES: the default area when the machine declares none. */
+#define DEFAULT_AREA_SIZE (UINT64_C(16) << 20)
+
+/* Where the shared area goes and how big it is, from the config and @p; false with @error. */
+static bool place_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p,
+			 int shared, struct cmasim_cma_config *out, GError **error)
+{
+	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
+
+	if (shared >= 0)
+		*out = cfg->cma[shared];
+	else
+		*out = (struct cmasim_cma_config){ .name = (char *)"reserved", .alignment = pb_bytes,
+						   .size = DEFAULT_AREA_SIZE, .shared = true };
+	if (p->size)
+		out->size = p->size;
+	if (shared < 0 || p->size)
+		out->order_per_bit = p->order_per_bit;
+	if (p->base) {
+		out->base = p->base;
+		return true;
+	}
+	if (shared >= 0 && !p->size && !p->force_zone)
+		return true;
+	out->zone = shared >= 0 && !p->force_zone ? cfg->cma[shared].zone : p->zone;
+	if (cmasim_config_place_cma(cfg, out->zone, out->size, out->alignment, shared, &out->base))
+		return true;
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+		    "no room for a CMA area of %" PRIu64 " MiB in zone %s", out->size >> 20,
+		    cmasim_zone_type_name(out->zone));
+	return false;
+}
+
+/* True if [@a, @a + @na) and [@b, @b + @nb) share a byte. */
+static bool overlaps(uint64_t a, uint64_t na, uint64_t b, uint64_t nb)
+{
+	return a < b + nb && b < a + na;
+}
+
+int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
+		   struct cma_areas *areas, GError **error)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_cma_config shared_cfg;
+	int shared = -1;
+	unsigned int n = cfg->nr_cma;
+
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if (cfg->cma[i].shared)
+			shared = (int)i;
+	/* the default area exists when the machine declares one, or declares none */
+	bool want_shared = shared >= 0 || !cfg->nr_cma || p->size || p->base;
+
+	if (want_shared && !place_shared(cfg, p, shared, &shared_cfg, error))
+		return -1;
+	if (want_shared && shared < 0)
+		shared = (int)n++;
+
+	*areas = (struct cma_areas){ .align_max = p->align_max };
+	areas->area = g_new0(struct cmasim_cma *, n);
+	areas->device_area = g_new(int, cfg->nr_devices);
+	for (unsigned int i = 0; i < n; i++) {
+		struct cmasim_cma_config a = (int)i == shared ? shared_cfg : cfg->cma[i];
+
+		if ((int)i != shared && p->force_zone && a.zone != p->zone &&
+		    !cmasim_config_place_cma(cfg, p->zone, a.size, a.alignment, (int)i, &a.base)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "no room for CMA area %s of %" PRIu64 " MiB in zone %s", a.name,
+				    a.size >> 20, cmasim_zone_type_name(p->zone));
+			goto fail;
+		}
+		for (unsigned int j = 0; j < i; j++) {
+			uint64_t b = cmasim_cma_base_pfn(areas->area[j]) << cfg->page_shift;
+			uint64_t nb = cmasim_cma_count(areas->area[j]) << cfg->page_shift;
+
+			if (overlaps(a.base, a.size, b, nb)) {
+				g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+					    "CMA area %s at 0x%" PRIx64 " overlaps area %s", a.name,
+					    a.base, cmasim_cma_name(areas->area[j]));
+				goto fail;
+			}
+		}
+		areas->area[i] = cmasim_cma_new(cmasim_sim_mem(sim), a.name, a.base >> cfg->page_shift,
+						a.size >> cfg->page_shift, a.order_per_bit, error);
+		if (!areas->area[i])
+			goto fail;
+		areas->nr = i + 1;
+	}
+	for (unsigned int d = 0; d < cfg->nr_devices; d++)
+		areas->device_area[d] = cfg->devices[d].cma_area >= 0 ? cfg->devices[d].cma_area
+								      : shared;
+	return 0;
+
+fail:
+	cma_areas_destroy(areas);
+	return -1;
+}
+
+void cma_areas_destroy(struct cma_areas *areas)
+{
+	for (unsigned int i = 0; i < areas->nr; i++)
+		cmasim_cma_free(areas->area[i]);
+	g_free(areas->area);
+	g_free(areas->device_area);
+	*areas = (struct cma_areas){ 0 };
+}
+
+struct cmasim_cma *cma_areas_of(const struct cma_areas *areas, uint32_t device)
+{
+	int a = areas->device_area[device];
+
+	return a < 0 ? NULL : areas->area[a];
+}
+
+enum cmasim_dma_status cma_areas_alloc(struct cmasim_sim *sim, struct cma_areas *areas,
+				       const struct cmasim_dma_request *req,
+				       struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_cma *area = cma_areas_of(areas, req->device);
+	struct cmasim_contig_stats st = { 0 };
+	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
+	unsigned int order = cmasim_pages_order(pages);
+	uint64_t pfn;
+
+	if (!area)
+		return CMASIM_DMA_NO_MEMORY;
+	uint64_t end = (cmasim_cma_base_pfn(area) + cmasim_cma_count(area)) << cfg->page_shift;
+
+	if (end - 1 > cfg->devices[req->device].dma_mask)
+		return CMASIM_DMA_UNREACHABLE;
+	/* dma_alloc_from_contiguous(): align = min(get_order(size), CONFIG_CMA_ALIGNMENT) */
+	int ret = cmasim_cma_alloc(area, pages, MIN(req->align == CMASIM_REC_ANY ? order : req->align,
+						    areas->align_max),
+				   &pfn, &st);
+
+	cmasim_charge_contig(sim, &st);
+	if (ret == -EBUSY)
+		return CMASIM_DMA_BUSY;
+	if (ret)
+		return st.migrate.no_memory || cmasim_cma_count(area) - cmasim_cma_used(area) < pages ?
+		       CMASIM_DMA_NO_MEMORY : CMASIM_DMA_FRAGMENTED;
+	/* post_alloc_hook() on every page taken */
+	cmasim_charge(sim, CMASIM_COST_BUDDY, pages * cfg->costs.buddy_op_ns);
+	buf->pfn = pfn;
+	buf->nr_pages = pages;
+	return CMASIM_DMA_OK;
+}
+
+void cma_areas_release(struct cmasim_sim *sim, struct cma_areas *areas, uint32_t device,
+		       const struct cmasim_dma_buffer *buf)
+{
+	/* free_contig_range() frees page by page */
+	cmasim_cma_release(cma_areas_of(areas, device), buf->pfn, buf->nr_pages);
+	cmasim_charge(sim, CMASIM_COST_BUDDY,
+		      buf->nr_pages * cmasim_sim_config(sim)->costs.buddy_op_ns);
+}
