@@ -281,6 +281,85 @@ Test(engine, cma_by_hand)
 	cmasim_config_free(cfg);
 }
 
+/* The same tiny machine with two devices and the CMA areas @areas declares. */
+#define TWO_DEVICE_MACHINE(areas) \
+	"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 2, min_free_kbytes: 128 }\n" \
+	"devices: [ { name: gpu, dma_bits: 32 }, { name: camera, dma_bits: 32 } ]\n" \
+	"costs: { buddy_op: 100ns, page_zero: 1us, page_copy: 2us, migrate_page: 10us,\n" \
+	"         reclaim_page: 1us, lru_drain: 50us }\n" areas
+
+static const char pinning_gpu_workload[] =
+	"name: gpu-pins\n"
+	"events:\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p, pin: true }\n"
+	"  - { t: 1ms, op: dma_alloc, device: gpu, size: 32KiB, id: g }\n"
+	"  - { t: 2ms, op: dma_alloc, device: camera, size: 32KiB, id: c }\n";
+
+/*
+ * One area per device: gpu's (pfns 240-247) holds its own pinned page, so
+ * its only 8-page window is busy: the drain, 50 us, then failure. camera's
+ * area (248-255) is untouched: drain 50 us, 8 pages taken 0.8 us, zeroed
+ * 8 us = 58.8 us.
+ */
+Test(engine, cma_area_per_device_confines_a_pin)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(
+		TWO_DEVICE_MACHINE("cma:\n"
+				   "  - { name: gpu-area, size: 32KiB, base: 0xF0000, devices: [gpu] }\n"
+				   "  - { name: cam-area, size: 32KiB, base: 0xF8000, devices: [camera] }\n"),
+		pinning_gpu_workload, "cma", NULL, &cfg);
+
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
+	cr_expect_eq(r->devices[0].ok, 0, "gpu fails on its own pin");
+	cr_expect_eq(r->devices[1].ok, 1, "camera is not affected");
+	cr_expect_eq(r->latency.sum, 50000 + 58800);
+	cr_expect_eq(r->migrate_busy_pinned_pages, 1);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+/*
+ * One shared area (240-255): gpu's first window 240-247 is busy (50 us),
+ * the search steps 8 pages to 248-255 and succeeds (58.8 us): 108.8 us.
+ * camera then finds only the busy window: 50 us and failure. The pin now
+ * costs the device that did not pin.
+ */
+Test(engine, cma_shared_area_spreads_a_pin)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(
+		TWO_DEVICE_MACHINE("cma: [ { size: 64KiB, base: 0xF0000 } ]\n"),
+		pinning_gpu_workload, "cma", NULL, &cfg);
+
+	cr_expect_eq(r->devices[0].ok, 1);
+	cr_expect_eq(r->devices[1].ok, 0);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
+	cr_expect_eq(r->latency.sum, 108800 + 50000);
+	cr_expect_eq(r->contig_retries, 1);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+/* --set size= replaces the machine's shared area; areas of devices stay. */
+Test(engine, cma_size_overrides_the_shared_area)
+{
+	const char *set[] = { "size=32KiB", "base=0xF8000", NULL };
+	struct cmasim_config *cfg;
+	/* gpu's own area is 240-247 with the pin; the shared one moves to 248-255 */
+	struct cmasim_results *r = run_on(
+		TWO_DEVICE_MACHINE("cma:\n"
+				   "  - { size: 64KiB, base: 0xE0000 }\n"
+				   "  - { name: gpu-area, size: 32KiB, base: 0xF0000, devices: [gpu] }\n"),
+		pinning_gpu_workload, "cma", set, &cfg);
+
+	cr_expect_eq(r->devices[0].ok, 0);
+	cr_expect_eq(r->devices[1].ok, 1);
+	cr_expect_eq(r->latency.sum, 50000 + 58800);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
 static const char file_workload[] =
 	"name: page-cache\n"
 	"events:\n"
