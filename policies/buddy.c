@@ -6,11 +6,13 @@
  */
 #include <errno.h>
 
+#include "cmasim/contig.h"
 #include "policies.h"
 
 enum {
 	PARAM_TRIM,
 	PARAM_COMPACTION,
+	PARAM_CONTIG,
 };
 
 static const struct cmasim_param buddy_params[] = {
@@ -20,12 +22,24 @@ static const struct cmasim_param buddy_params[] = {
 	[PARAM_COMPACTION] = { "compaction", CMASIM_PARAM_BOOL, "true",
 			       "compact the zones once and retry when a high-order request fails, "
 			       "as __alloc_pages_direct_compact() does" },
+	[PARAM_CONTIG] = { "contig", CMASIM_PARAM_BOOL, "false",
+			   "when the buddy allocator fails or the request is above its largest "
+			   "block, migrate an aligned range free with alloc_contig_pages(), as "
+			   "gigantic pages are allocated" },
 	{ NULL },
+};
+
+/* How a buffer goes back (its priv). */
+enum {
+	FREE_BLOCK,	/* one block of its order */
+	FREE_PAGES,	/* split and trimmed: page by page */
+	FREE_CONTIG,	/* from alloc_contig_pages(): free_contig_range() */
 };
 
 struct buddy {
 	bool trim;
 	bool compaction;
+	bool contig;
 };
 
 static int buddy_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
@@ -37,6 +51,7 @@ static int buddy_init(struct cmasim_sim *sim, const struct cmasim_param_values *
 	(void)error;
 	b->trim = params->value[PARAM_TRIM];
 	b->compaction = params->value[PARAM_COMPACTION];
+	b->contig = params->value[PARAM_CONTIG];
 	*priv = b;
 	return 0;
 }
@@ -56,9 +71,8 @@ static int dma_zone(const struct cmasim_config *cfg, uint64_t mask)
 	return highest;
 }
 
-/* Fragmented when the reachable zones hold 2^@order free pages above their min watermark. */
-static enum cmasim_dma_status why_failed(struct cmasim_mem *mem, unsigned int order,
-					 int highest)
+/* Fragmented when the reachable zones hold @pages free pages above their min watermark. */
+static enum cmasim_dma_status why_failed(struct cmasim_mem *mem, uint64_t pages, int highest)
 {
 	uint64_t usable = 0;
 
@@ -69,7 +83,7 @@ static enum cmasim_dma_status why_failed(struct cmasim_mem *mem, unsigned int or
 		if ((int)zi.type <= highest && zi.nr_free > zi.wmark_min)
 			usable += zi.nr_free - zi.wmark_min;
 	}
-	return usable >> order ? CMASIM_DMA_FRAGMENTED : CMASIM_DMA_NO_MEMORY;
+	return usable >= pages ? CMASIM_DMA_FRAGMENTED : CMASIM_DMA_NO_MEMORY;
 }
 
 /*
@@ -93,6 +107,35 @@ static bool compact_and_retry(struct cmasim_sim *sim, unsigned int order, int hi
 	return !cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, pfn);
 }
 
+/*
+ * alloc_contig_pages() of exactly @pages in the zones up to @highest: a
+ * naturally aligned range whose pages can all move. The buffer is freed
+ * page by page, as free_contig_range() does.
+ */
+static enum cmasim_dma_status contig_fallback(struct cmasim_sim *sim, uint64_t pages,
+					      int highest, struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cmasim_contig_stats st = { 0 };
+	uint64_t pfn;
+	int ret = cmasim_alloc_contig_pages(cmasim_sim_mem(sim), pages,
+					    (enum cmasim_zone_type)highest, &pfn, &st);
+
+	cmasim_charge_contig(sim, &st);
+	if (ret && st.busy)
+		return CMASIM_DMA_BUSY;
+	if (ret && st.migrate.no_memory)
+		return CMASIM_DMA_NO_MEMORY;
+	if (ret)
+		return why_failed(cmasim_sim_mem(sim), pages, highest);
+	cmasim_charge(sim, CMASIM_COST_BUDDY, pages * cfg->costs.buddy_op_ns);
+	cmasim_charge(sim, CMASIM_COST_ZEROING, pages * cfg->costs.page_zero_ns);
+	buf->pfn = pfn;
+	buf->nr_pages = pages;
+	buf->priv = FREE_CONTIG;
+	return CMASIM_DMA_OK;
+}
+
 static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv,
 					      const struct cmasim_dma_request *req,
 					      struct cmasim_dma_buffer *buf)
@@ -105,15 +148,15 @@ static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv
 	int highest = dma_zone(cfg, cfg->devices[req->device].dma_mask);
 	uint64_t pfn;
 
-	if (order > cfg->max_page_order)
-		return CMASIM_DMA_TOO_LARGE;
 	if (highest < 0)
 		return CMASIM_DMA_UNREACHABLE;
+	if (order > cfg->max_page_order)
+		return b->contig ? contig_fallback(sim, pages, highest, buf) : CMASIM_DMA_TOO_LARGE;
 	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
-	if (cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, &pfn)) {
-		if (!b->compaction || !order || !compact_and_retry(sim, order, highest, &pfn))
-			return why_failed(mem, order, highest);
-	}
+	if (cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, &pfn) &&
+	    !(b->compaction && order && compact_and_retry(sim, order, highest, &pfn)))
+		return b->contig ? contig_fallback(sim, pages, highest, buf)
+				 : why_failed(mem, UINT64_C(1) << order, highest);
 
 	buf->pfn = pfn;
 	buf->nr_pages = UINT64_C(1) << order;
@@ -123,7 +166,7 @@ static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv
 			cmasim_free_pages(mem, pfn + p);
 		cmasim_charge(sim, CMASIM_COST_BUDDY, (buf->nr_pages - pages) * cfg->costs.buddy_op_ns);
 		buf->nr_pages = pages;
-		buf->priv = 1;	/* split: freed page by page */
+		buf->priv = FREE_PAGES;
 	}
 	cmasim_charge(sim, CMASIM_COST_ZEROING, pages * cfg->costs.page_zero_ns);
 	return CMASIM_DMA_OK;
@@ -135,13 +178,19 @@ static void buddy_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
 
 	(void)priv;
-	if (!buf->priv) {
+	switch (buf->priv) {
+	case FREE_BLOCK:
 		cmasim_free_pages(mem, buf->pfn);
 		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
 		return;
+	case FREE_PAGES:
+		for (uint64_t p = 0; p < buf->nr_pages; p++)
+			cmasim_free_pages(mem, buf->pfn + p);
+		break;
+	case FREE_CONTIG:
+		cmasim_free_contig_range(mem, buf->pfn, buf->nr_pages);
+		break;
 	}
-	for (uint64_t p = 0; p < buf->nr_pages; p++)
-		cmasim_free_pages(mem, buf->pfn + p);
 	cmasim_charge(sim, CMASIM_COST_BUDDY, buf->nr_pages * cfg->costs.buddy_op_ns);
 }
 

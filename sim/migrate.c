@@ -237,10 +237,8 @@ void cmasim_undo_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t 
 
 	if (!range_idx(mem, start, end, &s, &e))
 		return;
-	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
-		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, mt);
-		cmasim_move_freepages_block(mem, mem->base_pfn + b, mt, NULL);
-	}
+	for (uint32_t b = s & ~(pb - 1); b < e; b += pb)
+		buddy_unisolate_block(mem, b, mt);
 }
 
 bool cmasim_range_free(const struct cmasim_mem *mem, uint64_t start, uint64_t end)

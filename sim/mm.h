@@ -103,6 +103,12 @@ void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t 
 
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+/*
+ * buddy.c: unset_migratetype_isolate(): gives the isolated pageblock at
+ * @idx type @mt back with its free pages, merging a free block of at least
+ * a pageblock with its free buddy outside isolation.
+ */
+void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt);
 
 /* buddy.c: the head of the block or hole holding @idx (page_head() of the buddy world). */
 uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);

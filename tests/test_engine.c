@@ -198,7 +198,7 @@ Test(engine, bad_policy_parameter_names_what_is_expected)
 	g_clear_error(&error);
 	cr_expect_not(cmasim_policy_params(cmasim_policy_find("buddy"), set2, &values, &error));
 	cr_expect_str_eq(error->message, "--set frobnicate=1: policy buddy has no such parameter "
-					 "(expected name=value with one of: trim, compaction)");
+					 "(expected name=value with one of: trim, compaction, contig)");
 	g_clear_error(&error);
 }
 
@@ -356,6 +356,46 @@ Test(engine, cma_size_overrides_the_shared_area)
 	cr_expect_eq(r->devices[0].ok, 0);
 	cr_expect_eq(r->devices[1].ok, 1);
 	cr_expect_eq(r->latency.sum, 50000 + 58800);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+static const char gigantic_workload[] =
+	"name: above-max-order\n"
+	"events:\n"
+	/* an unmovable page in the first 32-page range, a movable one in the second */
+	"  - { t: 0, op: alloc, migratetype: unmovable, order: 0, pfn: 3, id: u }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: m }\n"
+	/* 128 KiB is 32 pages, order 5: above this machine's largest block (order 4) */
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 128KiB, id: big }\n"
+	"  - { t: 2ms, op: dma_free, id: big }\n"
+	"  - { t: 3ms, op: free, id: u }\n"
+	"  - { t: 3ms, op: free, id: m }\n";
+
+/*
+ * With contig=true, alloc_contig_pages() scans 32-page aligned ranges:
+ * [0, 32) holds the unmovable page, so isolation refuses it at once (no
+ * drain, no time). [32, 64) holds m, which moves (2 + 10 us) after the
+ * drain (50 us); 32 pages taken (3.2 us) and zeroed (32 us): 97.2 us.
+ */
+Test(engine, buddy_falls_back_to_alloc_contig_pages)
+{
+	const char *set[] = { "contig=true", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_on(cma_machine, gigantic_workload, "buddy", NULL, &cfg);
+
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], 1, "without the fallback");
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+
+	r = run_on(cma_machine, gigantic_workload, "buddy", set, &cfg);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->latency.sum, 97200);
+	cr_expect_eq(r->migrated_pages, 1);
+	cr_expect_eq(r->contig_attempts, 2);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_LRU_DRAIN], 50000);
+	/* free_contig_range() gave all 32 pages back: everything is free again */
+	cr_expect_eq(r->zones[0].free_pages, 256);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }

@@ -240,9 +240,13 @@ Test(migrate, file_is_reclaimed)
 	ZONE(0, "I2:0 M2:4 " M3_FROM8);
 	cr_assert(cmasim_range_free(mem, 0, 8));
 
-	/* undo: 0 o2 to the M2 tail, after 4 (no merging on the move) */
+	/*
+	 * undo: 0 o2 is a whole free pageblock whose buddy 4 o2 is free and
+	 * not isolated, so __putback_isolated_page() frees it again: it merges
+	 * into 0 o3, which goes to the head of M3 (o3 is the largest order).
+	 */
 	UNDO(0, 1, T_M);
-	ZONE(0, "M2:4,0 " M3_FROM8);
+	ZONE(0, "M3:0,8,16,24,32,40,48,56");
 }
 
 Test(migrate, file_order1_reclaimed_cost)
@@ -531,8 +535,11 @@ Test(migrate, isolate_splits_larger_free_block)
 	PBS(8, "IM");
 	UNDO(8, 12, T_M);
 	PBS(8, "MM");
-	/* both halves on M2; the rules do not merge on the move back */
-	ZONE(0, "M2~8,12 M3:0,16,24,32,40,48,56");
+	/*
+	 * [8,12) comes back as a free o2 whose buddy 12 o2 is free and movable:
+	 * unset_migratetype_isolate() refrees it, and 8 o3 heads M3 again.
+	 */
+	ZONE(0, "M3:8,0,16,24,32,40,48,56");
 }
 
 Test(migrate, isolate_refuses_unmovable)
