@@ -121,6 +121,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 {
 	const struct zone *z = &mem->zones[zone];
 	uint64_t types[CMASIM_NR_MIGRATETYPES] = { 0 }, mixed[CMASIM_NR_MIGRATETYPES] = { 0 };
+	uint64_t cma_movable = 0;
 
 	for (uint32_t idx = z->start; idx < z->end; idx += pageblock_nr_pages(mem)) {
 		const struct pageblock *pb = &mem->pageblocks[idx >> mem->pb_order];
@@ -137,6 +138,8 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 		if (mem->frames[idx].state == FRAME_HOLE)
 			continue;
 		types[pb->mt]++;
+		if (pb->mt == CMASIM_MT_CMA)
+			cma_movable += recount[CMASIM_MT_MOVABLE];
 		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
 			is_mixed |= recount[t] && t != pb->mt;
 		mixed[pb->mt == CMASIM_MT_CMA ? CMASIM_MT_MOVABLE : pb->mt] += is_mixed;
@@ -147,6 +150,9 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			     " mixed (recount %" PRIu64 ")", cmasim_zone_type_name(z->type),
 			     z->nr_pageblocks[t], cmasim_migratetype_name(t), types[t],
 			     z->nr_mixed[t], mixed[t]);
+	if (cma_movable != z->nr_cma_movable)
+		FAIL("zone %s: %" PRIu64 " movable pages in CMA pageblocks (recount %" PRIu64 ")",
+		     cmasim_zone_type_name(z->type), z->nr_cma_movable, cma_movable);
 	return true;
 }
 

@@ -474,6 +474,9 @@ static void collect_zones(struct cmasim_sim *sim)
 		cmasim_mem_zone_info(sim->mem, z, &zi);
 		zs->type = zi.type;
 		zs->free_pages = zi.nr_free;
+		zs->cma_pages = zi.nr_cma;
+		zs->cma_free_pages = zi.nr_free_cma;
+		zs->cma_movable_pages = zi.nr_cma_movable;
 		for (unsigned int o = 0; o <= r->max_order; o++) {
 			struct cmasim_frag frag;
 

@@ -64,6 +64,7 @@ struct zone {
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
 	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
 	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
+	uint64_t nr_cma_movable;	/* pages allocated MOVABLE in CMA pageblocks: borrowed */
 	uint64_t nr_pageblocks[CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];

@@ -50,6 +50,8 @@ static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsi
 	uint16_t old = pb->nr_alloc[mt];
 
 	pb->nr_alloc[mt] = (uint16_t)(old + delta);
+	if (pb->mt == CMASIM_MT_CMA && mt == CMASIM_MT_MOVABLE)
+		mem->zones[pb->zone].nr_cma_movable += (uint64_t)(int64_t)delta;
 	/* Only a foreign type appearing or vanishing can change the block's mixedness. */
 	if (mt == pb->mt || !old == !pb->nr_alloc[mt] || holds_foreign(pb, mt))
 		return;
@@ -87,6 +89,10 @@ void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 
 	z->nr_pageblocks[pb->mt]--;
 	z->nr_mixed[mixed_column(pb->mt)] -= mixed;
+	if (pb->mt == CMASIM_MT_CMA)
+		z->nr_cma_movable -= pb->nr_alloc[CMASIM_MT_MOVABLE];
+	if (mt == CMASIM_MT_CMA)
+		z->nr_cma_movable += pb->nr_alloc[CMASIM_MT_MOVABLE];
 	pb->mt = (uint8_t)mt;
 	z->nr_pageblocks[mt]++;
 	z->nr_mixed[mixed_column(mt)] += holds_foreign(pb, CMASIM_NR_ALLOC_TYPES);
@@ -330,6 +336,8 @@ void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 		.wmark_high = z->wmark[CMASIM_WMARK_HIGH],
 		.nr_free = z->nr_free,
 		.nr_free_cma = z->nr_free_cma,
+		.nr_cma = z->nr_pageblocks[CMASIM_MT_CMA] << mem->pb_order,
+		.nr_cma_movable = z->nr_cma_movable,
 	};
 	memcpy(info->lowmem_reserve, z->lowmem_reserve, sizeof(info->lowmem_reserve));
 }

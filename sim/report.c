@@ -182,6 +182,9 @@ static void add_zone_figures(GArray *figs, const struct cmasim_results *r,
 		add(figs, fmt_key(k, "zone_%s_largest_free_order", name), false, "%d",
 		    zs->largest_free_order);
 		add_u64(figs, fmt_key(k, "zone_%s_mixed_pageblocks", name), zs->mixed_pageblocks);
+		add_u64(figs, fmt_key(k, "zone_%s_cma_pages", name), zs->cma_pages);
+		add_u64(figs, fmt_key(k, "zone_%s_cma_free_pages", name), zs->cma_free_pages);
+		add_u64(figs, fmt_key(k, "zone_%s_cma_movable_pages", name), zs->cma_movable_pages);
 		for (unsigned int o = 0; o <= r->max_order; o++) {
 			if (!(orders & (UINT32_C(1) << o)))
 				continue;

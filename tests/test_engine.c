@@ -400,6 +400,52 @@ Test(engine, buddy_falls_back_to_alloc_contig_pages)
 	cmasim_config_free(cfg);
 }
 
+/*
+ * The kernel was seen to put about 81 MiB of 600 MiB of anonymous memory
+ * into a 256 MiB CMA area on a 1 GiB arm64 machine (6.1). The rule
+ * (__rmqueue(), since 5.7): a movable request takes CMA first while free
+ * CMA pages exceed half the zone's free pages. With 74 MiB (18944 pages)
+ * held by the kernel, 243200 pages are free, 65536 of them CMA. Movable
+ * requests take MOVABLE pages while free / 2 >= 65536, i.e. until free is
+ * 131071: 112129 pages. Then CMA and MOVABLE alternate, CMA first (65536 >
+ * 131071 / 2; then 65535 > 131070 / 2 fails; ...), so CMA gets half of the
+ * remaining 153600 - 112129 = 41471, rounded up: 20736 pages, 81 MiB, in
+ * whole pageblocks: 20736 / 512 = 40.5, so 40 full blocks and one half.
+ */
+Test(engine, movable_pages_fill_cma_by_the_half_rule)
+{
+	static const char machine_yaml[] =
+		"memory: { base: 0x40000000, size: 1GiB, pageblock_order: 9,\n"
+		"          zones: [ { type: DMA, size: 1GiB } ] }\n"
+		"devices: [ { name: dev, dma_bits: 32 } ]\n"
+		"cma: [ { size: 256MiB } ]\n";
+	static const char workload_yaml[] =
+		"name: anon600\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: unmovable, order: 0, count: 18944, id: k }\n"
+		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, count: 153600, id: anon }\n";
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine_yaml,
+							    strlen(machine_yaml), &error);
+	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", workload_yaml,
+							    strlen(workload_yaml), &error);
+
+	cr_assert_not_null(cfg);
+	cr_assert_not_null(trace);
+	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .seed = 1 };
+	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+
+	cr_assert_not_null(r, "%s", error ? error->message : "");
+	cr_expect_eq(r->zones[0].cma_pages, 65536);
+	cr_expect_eq(r->zones[0].cma_movable_pages, 20736);
+	cr_expect_eq(r->zones[0].cma_free_pages, 65536 - 20736);
+	/* CMA blocks holding movable pages count as mixed (page_owner's Movable column) */
+	cr_expect_eq(r->zones[0].mixed_pageblocks, 41);
+	cmasim_results_free(r);
+	cmasim_trace_close(trace);
+	cmasim_config_free(cfg);
+}
+
 static const char file_workload[] =
 	"name: page-cache\n"
 	"events:\n"

@@ -77,6 +77,9 @@ struct cmasim_zone_stats {
 	uint64_t free_blocks[CMASIM_ORDER_LIMIT + 1];	/* by order, all migratetypes */
 	int largest_free_order;				/* -1 if none */
 	uint64_t mixed_pageblocks;			/* any column */
+	uint64_t cma_pages;				/* in CMA pageblocks */
+	uint64_t cma_free_pages;
+	uint64_t cma_movable_pages;			/* lent to movable users */
 	int unusable_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
 	int extfrag_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
 };

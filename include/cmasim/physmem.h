@@ -46,6 +46,8 @@ struct cmasim_zone_info {
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES]; /* by highest zone of the request */
 	uint64_t nr_free;		/* NR_FREE_PAGES */
 	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
+	uint64_t nr_cma;		/* pages in CMA pageblocks */
+	uint64_t nr_cma_movable;	/* of which allocated to movable users (borrowed) */
 };
 
 /*
