@@ -1,0 +1,634 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address-trace readers: lackey, DineroIV din and plain, plain or gzipped.
+ *
+ * Bytes come from a file descriptor in 1 MiB reads (through zlib when the
+ * file starts with gzip's magic) or straight from memory, and each line is
+ * parsed where it lies in the buffer: memchr() finds its end, and the
+ * numbers are read by hand in one pass. The parsers in units.c would need
+ * each number's length first and take units and 0x prefixes that trace
+ * lines never carry; a trace of a second of a program's life has tens of
+ * millions of lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "cmasim/addrtrace.h"
+#include "cmasim/error.h"
+
+/* Bytes read at once, and the longest line a file may have. */
+#define BUF_SIZE (1u << 20)
+
+struct cmasim_addrtrace {
+	char *source;			/* file name used in messages */
+	enum cmasim_addrtrace_format format;
+	int fd;				/* the file, or -1 for bytes in memory */
+	GConverter *gunzip;		/* decompresses zbuf into buf; NULL if not gzipped */
+	const char *zbuf;		/* gzip: compressed bytes, zalloc's or the data in memory */
+	char *zalloc;			/* gzip from a file: BUF_SIZE bytes read from it */
+	size_t zlen;			/* gzip: bytes in zbuf */
+	size_t zpos;			/* gzip: bytes of zbuf decompressed */
+	bool src_done;			/* gzip: the compressed source is exhausted */
+	bool member_done;		/* gzip: the last member ended, none started since */
+	bool done;			/* no more bytes will come after end */
+	char *buf;			/* BUF_SIZE bytes, or NULL when reading memory in place */
+	const char *p;			/* next byte to parse */
+	const char *end;		/* end of the bytes available */
+	const char *line_start;		/* the line being parsed, for columns */
+	uint64_t line;			/* its number, from 1 */
+	uint64_t nr_ifetches;
+};
+
+static const char *const format_names[] = {
+	[CMASIM_ADDRTRACE_AUTO] = "auto",
+	[CMASIM_ADDRTRACE_LACKEY] = "lackey",
+	[CMASIM_ADDRTRACE_DIN] = "din",
+	[CMASIM_ADDRTRACE_PLAIN] = "plain",
+};
+
+const char *cmasim_addrtrace_format_name(enum cmasim_addrtrace_format format)
+{
+	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
+	return format_names[format];
+}
+
+bool cmasim_addrtrace_format_parse(const char *name, enum cmasim_addrtrace_format *format)
+{
+	for (unsigned int i = 0; i < G_N_ELEMENTS(format_names); i++) {
+		if (!g_strcmp0(name, format_names[i])) {
+			*format = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Reading */
+
+/* Sets an IO error for the source from errno. */
+static void io_error(const struct cmasim_addrtrace *t, GError **error)
+{
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->source, g_strerror(errno));
+}
+
+/* Reads up to @cap bytes of the file into @dst; how many (0 at its end), or -1 with @error. */
+static ssize_t read_file(struct cmasim_addrtrace *t, char *dst, size_t cap, GError **error)
+{
+	ssize_t n;
+
+	do
+		n = read(t->fd, dst, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		io_error(t, error);
+	return n;
+}
+
+/*
+ * Decompresses what fits into @dst (@cap bytes); how many, 0 at the end,
+ * -1 with @error. Members of a multi-member file follow each other.
+ */
+static ssize_t gunzip(struct cmasim_addrtrace *t, char *dst, size_t cap, GError **error)
+{
+	for (;;) {
+		g_autoptr(GError) err = NULL;
+		GConverterResult res;
+		gsize rd = 0, wr = 0;
+
+		if (t->zpos == t->zlen && !t->src_done) {
+			ssize_t n = t->fd >= 0 ? read_file(t, t->zalloc, BUF_SIZE, error) : 0;
+
+			if (n < 0)
+				return -1;
+			t->zlen = (size_t)n;
+			t->zpos = 0;
+			t->src_done = n == 0;
+		}
+		if (t->zpos == t->zlen && t->src_done && t->member_done)
+			return 0;
+		res = g_converter_convert(t->gunzip, t->zbuf + t->zpos, t->zlen - t->zpos, dst, cap,
+					  t->src_done ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+					  &rd, &wr, &err);
+		t->zpos += rd;
+		if (res == G_CONVERTER_ERROR) {
+			if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) && !t->src_done)
+				continue;
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: bad gzip data (%s)",
+				    t->source, err->message);
+			return -1;
+		}
+		t->member_done = res == G_CONVERTER_FINISHED;
+		if (t->member_done)
+			g_converter_reset(t->gunzip);
+		if (wr)
+			return (ssize_t)wr;
+	}
+}
+
+/*
+ * Moves the unparsed bytes to the front of the buffer and appends what
+ * the source has next; marks the trace done when it has no more.
+ */
+static bool refill(struct cmasim_addrtrace *t, GError **error)
+{
+	size_t keep = (size_t)(t->end - t->p);
+	ssize_t n;
+
+	if (keep == BUF_SIZE) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
+			    "%s:%" PRIu64 ":1: line longer than %u bytes (expected one record a line)",
+			    t->source, t->line + 1, BUF_SIZE);
+		return false;
+	}
+	memmove(t->buf, t->p, keep);
+	t->p = t->buf;
+	t->end = t->buf + keep;
+	n = t->gunzip ? gunzip(t, t->buf + keep, BUF_SIZE - keep, error)
+		      : read_file(t, t->buf + keep, BUF_SIZE - keep, error);
+	if (n < 0)
+		return false;
+	t->end += n;
+	t->done = n == 0;
+	return true;
+}
+
+/* The next line, without its newline or a '\r' before it: 1, 0 at the end, -1 with @error. */
+static int next_line(struct cmasim_addrtrace *t, const char **start, const char **stop,
+		     GError **error)
+{
+	for (;;) {
+		const char *nl = t->p < t->end ? memchr(t->p, '\n', (size_t)(t->end - t->p)) : NULL;
+
+		if (!nl && !t->done) {
+			if (!refill(t, error))
+				return -1;
+			continue;
+		}
+		if (!nl) {
+			if (t->p == t->end)
+				return 0;
+			nl = t->end;
+		}
+		*start = t->p;
+		*stop = nl > t->p && nl[-1] == '\r' ? nl - 1 : nl;
+		t->p = nl < t->end ? nl + 1 : nl;
+		t->line_start = *start;
+		t->line++;
+		return 1;
+	}
+}
+
+/* Parsing */
+
+/* Sets a VALUE error at @at on the current line: "file:line:column: message". */
+static G_GNUC_PRINTF(4, 5) int bad(const struct cmasim_addrtrace *t, GError **error,
+				   const char *at, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%" PRIu64 ":%zu: %s", t->source,
+		    t->line, (size_t)(at - t->line_start) + 1, msg);
+	return -1;
+}
+
+/*
+ * Up to 24 bytes at @s (before @e), escaped to be printable, for messages:
+ * the word there, which a blank or a comma ends, or with @whole the line.
+ */
+static char *excerpt(const char *s, const char *e, bool whole)
+{
+	size_t n = 0;
+
+	while (s + n < e && n < 24 && (whole || (s[n] != ' ' && s[n] != '\t' && s[n] != ',')))
+		n++;
+	g_autofree char *raw = g_strndup(s, n);
+	return g_strescape(raw, NULL);
+}
+
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Value of hex digit @c, or -1. */
+static inline int hex_digit(char c)
+{
+	unsigned int d = (unsigned int)(unsigned char)c - '0';
+
+	if (d < 10)
+		return (int)d;
+	d = ((unsigned int)(unsigned char)c | 0x20) - 'a';
+	return d < 6 ? (int)d + 10 : -1;
+}
+
+/*
+ * Reads a hex address at *@s (before @e), after an optional 0x if
+ * @prefix; advances *@s past it. Returns -1 with @error if there is none
+ * or it passes 64 bits.
+ */
+static int scan_address(const struct cmasim_addrtrace *t, const char **s, const char *e,
+			bool prefix, uint64_t *addr, GError **error)
+{
+	const char *p = *s, *first;
+	unsigned int significant = 0;
+	uint64_t v = 0;
+	int d;
+
+	if (prefix && e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    hex_digit(p[2]) >= 0)
+		p += 2;
+	first = p;
+	for (; p < e && (d = hex_digit(*p)) >= 0; p++) {
+		significant += v || d;
+		v = v << 4 | (unsigned int)d;
+	}
+	if (p == first || significant > 16) {
+		g_autofree char *w = excerpt(*s, e, false);
+
+		return bad(t, error, *s, p == first ? "bad address '%s' (expected hex digits)"
+					: "address '%s' has more than 16 hex digits "
+					  "(expected a 64-bit address)", w);
+	}
+	*s = p;
+	*addr = v;
+	return 0;
+}
+
+/* Reads a decimal size at *@s (before @e), 1 to CMASIM_ADDR_SIZE_MAX; advances *@s past it. */
+static int scan_size(const struct cmasim_addrtrace *t, const char **s, const char *e,
+		     uint32_t *size, GError **error)
+{
+	const char *p = *s;
+	uint32_t v = 0;
+
+	for (; p < e && *p >= '0' && *p <= '9'; p++)
+		if (v <= CMASIM_ADDR_SIZE_MAX)
+			v = v * 10 + (uint32_t)(*p - '0');
+	if (p == *s || v < 1 || v > CMASIM_ADDR_SIZE_MAX || (p < e && !is_blank(*p))) {
+		g_autofree char *w = excerpt(*s, e, false);
+
+		return bad(t, error, *s, "bad size '%s' (expected a decimal number of bytes from 1 "
+			   "to %u)", w, CMASIM_ADDR_SIZE_MAX);
+	}
+	*s = p;
+	*size = v;
+	return 0;
+}
+
+/* Fails unless @s, after blanks, is the end of the line. */
+static int expect_end(const struct cmasim_addrtrace *t, const char *s, const char *e,
+		      const char *after, GError **error)
+{
+	while (s < e && is_blank(*s))
+		s++;
+	if (s == e)
+		return 0;
+	g_autofree char *w = excerpt(s, e, false);
+	return bad(t, error, s, "unexpected '%s' after the %s (expected the end of the line)", w,
+		   after);
+}
+
+/* Fills *@ref, failing if the access would wrap past the top of the address space. */
+static int record(const struct cmasim_addrtrace *t, const char *at, uint64_t addr, uint32_t size,
+		  enum cmasim_addr_op op, struct cmasim_addr_ref *ref, GError **error)
+{
+	if (addr + (size - 1) < addr)
+		return bad(t, error, at, "%" PRIu32 " bytes at %#" PRIx64 " pass the top of the "
+			   "address space (expected an access below 2^64)", size, addr);
+	*ref = (struct cmasim_addr_ref){ .addr = addr, .size = size, .op = (uint8_t)op };
+	return 1;
+}
+
+/* "addr,size" at @s to the end of the line. */
+static int lackey_fields(const struct cmasim_addrtrace *t, const char *s, const char *e,
+			 uint64_t *addr, uint32_t *size, GError **error)
+{
+	if (scan_address(t, &s, e, false, addr, error))
+		return -1;
+	if (s == e || *s != ',') {
+		g_autofree char *w = excerpt(s, e, false);
+
+		return bad(t, error, s, "'%s' after the address (expected ',' and the size)", w);
+	}
+	s++;
+	if (scan_size(t, &s, e, size, error))
+		return -1;
+	return expect_end(t, s, e, "size", error);
+}
+
+/* A lackey line: 1 with a record, 0 for one to skip, -1 with @error. */
+static int parse_lackey(struct cmasim_addrtrace *t, const char *s, const char *e,
+			struct cmasim_addr_ref *ref, GError **error)
+{
+	enum cmasim_addr_op op;
+	uint64_t addr;
+	uint32_t size;
+
+	if (e - s >= 3 && s[0] == ' ' && s[2] == ' ') {
+		switch (s[1]) {
+		case 'L':
+			op = CMASIM_ADDR_READ;
+			break;
+		case 'S':
+			op = CMASIM_ADDR_WRITE;
+			break;
+		case 'M':
+			op = CMASIM_ADDR_MODIFY;
+			break;
+		default:
+			goto unknown;
+		}
+		if (lackey_fields(t, s + 3, e, &addr, &size, error))
+			return -1;
+		return record(t, s + 3, addr, size, op, ref, error);
+	}
+	if (e - s >= 3 && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
+		if (lackey_fields(t, s + 3, e, &addr, &size, error))
+			return -1;
+		t->nr_ifetches++;
+		return 0;
+	}
+	if (e - s >= 2 && s[0] == '=' && s[1] == '=')
+		return 0;
+unknown:;
+	g_autofree char *w = excerpt(s, e, true);
+	return bad(t, error, s, "unknown lackey record '%s' (expected 'I  addr,size', "
+		   "' L addr,size', ' S addr,size', ' M addr,size' or a ==pid== line)", w);
+}
+
+/* A DineroIV din line. */
+static int parse_din(struct cmasim_addrtrace *t, const char *s, const char *e,
+		     struct cmasim_addr_ref *ref, GError **error)
+{
+	static const int8_t ops[] = {
+		CMASIM_ADDR_READ, CMASIM_ADDR_WRITE, -1 /* instruction fetch */, CMASIM_ADDR_READ,
+		CMASIM_ADDR_CLEAN, CMASIM_ADDR_INVALIDATE,
+	};
+	int label = s[0] - '0';
+	const char *at;
+	uint64_t addr;
+	uint32_t size = 4;
+
+	if (label < 0 || label > 5 || e - s < 2 || !is_blank(s[1])) {
+		g_autofree char *w = excerpt(s, e, false);
+
+		return bad(t, error, s, "bad label '%s' (expected 0 read, 1 write, 2 instruction "
+			   "fetch, 3 misc, 4 copy-back or 5 invalidate)", w);
+	}
+	at = s + 1;
+	while (at < e && is_blank(*at))
+		at++;
+	if (at == e)
+		return bad(t, error, at, "missing address (expected 'label address [size]')");
+	s = at;
+	if (scan_address(t, &s, e, true, &addr, error))
+		return -1;
+	if (s < e && !is_blank(*s)) {
+		g_autofree char *w = excerpt(s, e, false);
+
+		return bad(t, error, s, "'%s' after the address (expected a blank, then a size "
+			   "or a comment)", w);
+	}
+	while (s < e && is_blank(*s))
+		s++;
+	if (s < e && *s >= '0' && *s <= '9') {
+		if (scan_size(t, &s, e, &size, error))
+			return -1;
+	} else {
+		addr &= ~UINT64_C(3);	/* DineroIV is word-oriented: 4 bytes, aligned */
+	}
+	if (ops[label] < 0) {
+		t->nr_ifetches++;
+		return 0;
+	}
+	return record(t, at, addr, size, ops[label], ref, error);
+}
+
+/* A plain line: "R|W address size". */
+static int parse_plain(struct cmasim_addrtrace *t, const char *s, const char *e,
+		       struct cmasim_addr_ref *ref, GError **error)
+{
+	enum cmasim_addr_op op = s[0] == 'W' ? CMASIM_ADDR_WRITE : CMASIM_ADDR_READ;
+	const char *at;
+	uint64_t addr;
+	uint32_t size;
+
+	if ((s[0] != 'R' && s[0] != 'W') || e - s < 2 || !is_blank(s[1])) {
+		g_autofree char *w = excerpt(s, e, false);
+
+		return bad(t, error, s, "bad access '%s' (expected R or W, a blank, the address "
+			   "and the size)", w);
+	}
+	at = s + 1;
+	while (at < e && is_blank(*at))
+		at++;
+	s = at;
+	if (scan_address(t, &s, e, true, &addr, error))
+		return -1;
+	if (s == e || !is_blank(*s)) {
+		g_autofree char *w = excerpt(s, e, false);
+
+		return s == e ? bad(t, error, s, "missing size (expected 'R|W address size')")
+			      : bad(t, error, s, "'%s' after the address (expected a blank and the "
+				    "size)", w);
+	}
+	while (s < e && is_blank(*s))
+		s++;
+	if (scan_size(t, &s, e, &size, error) || expect_end(t, s, e, "size", error))
+		return -1;
+	return record(t, at, addr, size, op, ref, error);
+}
+
+/* Whether a line is blank (or only blanks) or a '#' comment. */
+static inline bool skippable(const char *s, const char *e)
+{
+	if (s < e && *s == '#')
+		return true;
+	while (s < e && is_blank(*s))
+		s++;
+	return s == e;
+}
+
+/* The format a record line is written in, or AUTO if none. */
+static enum cmasim_addrtrace_format detect(const char *s, const char *e)
+{
+	size_t len = (size_t)(e - s);
+
+	if ((len >= 2 && s[0] == '=' && s[1] == '=') ||
+	    (len >= 3 && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') ||
+	    (len >= 3 && s[0] == ' ' && (s[1] == 'L' || s[1] == 'S' || s[1] == 'M') && s[2] == ' '))
+		return CMASIM_ADDRTRACE_LACKEY;
+	if (len >= 2 && (s[0] == 'R' || s[0] == 'W') && is_blank(s[1]))
+		return CMASIM_ADDRTRACE_PLAIN;
+	if (len >= 2 && s[0] >= '0' && s[0] <= '9' && is_blank(s[1]))
+		return CMASIM_ADDRTRACE_DIN;
+	return CMASIM_ADDRTRACE_AUTO;
+}
+
+/* AUTO: reads up to the first record line, tells its format, and leaves the line unread. */
+static bool detect_format(struct cmasim_addrtrace *t, GError **error)
+{
+	const char *s, *e;
+	int r;
+
+	while ((r = next_line(t, &s, &e, error)) > 0) {
+		if (skippable(s, e))
+			continue;
+		t->format = detect(s, e);
+		if (t->format == CMASIM_ADDRTRACE_AUTO) {
+			g_autofree char *w = excerpt(s, e, true);
+
+			bad(t, error, s, "cannot tell the trace format from '%s' (expected a lackey, "
+			    "DineroIV din or plain R/W record, or the format named)", w);
+			return false;
+		}
+		/* the buffer has not moved since next_line(): give the line back */
+		t->p = s;
+		t->line--;
+		return true;
+	}
+	return r == 0;
+}
+
+int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref *ref,
+			  GError **error)
+{
+	const char *s, *e;
+	int r;
+
+	while ((r = next_line(trace, &s, &e, error)) > 0) {
+		if (skippable(s, e))
+			continue;
+		switch (trace->format) {
+		case CMASIM_ADDRTRACE_LACKEY:
+			r = parse_lackey(trace, s, e, ref, error);
+			break;
+		case CMASIM_ADDRTRACE_DIN:
+			r = parse_din(trace, s, e, ref, error);
+			break;
+		case CMASIM_ADDRTRACE_PLAIN:
+			r = parse_plain(trace, s, e, ref, error);
+			break;
+		case CMASIM_ADDRTRACE_AUTO:
+			g_return_val_if_reached(-1);
+		}
+		if (r)
+			return r;
+	}
+	return r;
+}
+
+/* Opening */
+
+static bool is_gzip(const void *data, size_t len)
+{
+	return len >= 2 && ((const uint8_t *)data)[0] == 0x1f && ((const uint8_t *)data)[1] == 0x8b;
+}
+
+/* Finishes opening @t: its format told or checked. Frees it and returns NULL on failure. */
+static struct cmasim_addrtrace *start(struct cmasim_addrtrace *t,
+				      enum cmasim_addrtrace_format format, GError **error)
+{
+	t->format = format;
+	if (format == CMASIM_ADDRTRACE_AUTO && !detect_format(t, error)) {
+		cmasim_addrtrace_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const void *data,
+						    size_t len, enum cmasim_addrtrace_format format,
+						    GError **error)
+{
+	struct cmasim_addrtrace *t;
+
+	g_return_val_if_fail(source && (data || !len), NULL);
+	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
+	t = g_new0(struct cmasim_addrtrace, 1);
+	t->source = g_strdup(source);
+	t->fd = -1;
+	if (is_gzip(data, len)) {
+		t->gunzip = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+		t->zbuf = data;
+		t->zlen = len;
+		t->buf = g_malloc(BUF_SIZE);
+		t->p = t->end = t->buf;
+	} else {
+		t->p = data;
+		t->end = t->p + len;
+		t->done = true;
+	}
+	return start(t, format, error);
+}
+
+struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
+					       enum cmasim_addrtrace_format format,
+					       GError **error)
+{
+	struct cmasim_addrtrace *t;
+	ssize_t n;
+
+	g_return_val_if_fail(path, NULL);
+	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
+	t = g_new0(struct cmasim_addrtrace, 1);
+	t->source = g_strdup(path);
+	t->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0) {
+		io_error(t, error);
+		cmasim_addrtrace_close(t);
+		return NULL;
+	}
+	t->buf = g_malloc(BUF_SIZE);
+	n = read_file(t, t->buf, BUF_SIZE, error);
+	if (n < 0) {
+		cmasim_addrtrace_close(t);
+		return NULL;
+	}
+	t->p = t->buf;
+	t->end = t->buf + n;
+	t->done = n == 0;
+	if (is_gzip(t->buf, (size_t)n)) {
+		t->gunzip = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+		t->zalloc = g_malloc(BUF_SIZE);
+		memcpy(t->zalloc, t->buf, (size_t)n);
+		t->zbuf = t->zalloc;
+		t->zlen = (size_t)n;
+		t->p = t->end = t->buf;
+		t->done = false;
+	}
+	return start(t, format, error);
+}
+
+enum cmasim_addrtrace_format cmasim_addrtrace_format(const struct cmasim_addrtrace *trace)
+{
+	return trace->format;
+}
+
+uint64_t cmasim_addrtrace_nr_ifetches(const struct cmasim_addrtrace *trace)
+{
+	return trace->nr_ifetches;
+}
+
+void cmasim_addrtrace_close(struct cmasim_addrtrace *trace)
+{
+	if (!trace)
+		return;
+	if (trace->fd >= 0)
+		close(trace->fd);
+	g_clear_object(&trace->gunzip);
+	g_free(trace->zalloc);
+	g_free(trace->buf);
+	g_free(trace->source);
+	g_free(trace);
+}
