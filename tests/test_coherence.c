@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The coherence model on a small PIPT cache: attribute aliases, stale CPU
+ * and device reads, and write-backs that clobber device data, each worked
+ * out by hand from the sequence of accesses.
+ *
+ * The cache: 1 KiB, 2 ways, 64-byte lines: 8 sets. Physical addresses
+ * equal virtual ones (PIPT, so indexing does not matter here). Frame 1
+ * (0x1000) is "mapped uncached" elsewhere; frame 2 (0x2000) is not.
+ */
+#include <criterion/criterion.h>
+#include <glib.h>
+
+#include "cmasim/cache.h"
+#include "cmasim/coherence.h"
+
+#define PAGE_SHIFT 12
+
+struct fixture {
+	struct cmasim_cache *cache;
+	struct cmasim_coherence *coh;
+	uint64_t cacheable_lo, cacheable_hi;	/* translate(): VAs mapped cacheable */
+};
+
+static struct fixture fx;
+
+static bool uncached_frame(void *ctx, uint64_t pfn)
+{
+	(void)ctx;
+	return pfn == 1;
+}
+
+/* Identity mapping, cacheable only inside [cacheable_lo, cacheable_hi). */
+static bool translate(void *ctx, uint64_t va, uint64_t *pa)
+{
+	struct fixture *f = ctx;
+
+	*pa = va;
+	return va >= f->cacheable_lo && va < f->cacheable_hi;
+}
+
+/* A fresh cache with the coherence hooks; @spec_ppm > 0 makes it speculate. */
+static void setup(uint32_t spec_ppm)
+{
+	struct cmasim_cache_config cc = {
+		.size = 1024, .ways = 2, .line_size = 64, .indexing = CMASIM_CACHE_PIPT,
+		.write_back = true, .write_allocate = true,
+		.prefetcher = spec_ppm ? CMASIM_PREFETCH_SPECULATIVE : CMASIM_PREFETCH_NONE,
+		.prefetch_degree = 1, .spec_window = 4096, .spec_rate_ppm = spec_ppm,
+	};
+	struct cmasim_cache_hooks hooks;
+
+	fx.cache = cmasim_cache_new(&cc, PAGE_SHIFT, 1, NULL);
+	cr_assert_not_null(fx.cache);
+	fx.coh = cmasim_coherence_new(PAGE_SHIFT, 64, uncached_frame, NULL);
+	cmasim_coherence_hooks(fx.coh, translate, &fx, &hooks);
+	cmasim_cache_set_hooks(fx.cache, &hooks);
+	cmasim_coherence_track(fx.coh, 1, 2);
+}
+
+static void teardown(void)
+{
+	cmasim_cache_free(fx.cache);
+	cmasim_coherence_free(fx.coh);
+	fx = (struct fixture){ 0 };
+}
+
+static const struct cmasim_coherence_counts *counts(void)
+{
+	return cmasim_coherence_counts(fx.coh);
+}
+
+static void rd(uint64_t a)
+{
+	cmasim_cache_access(fx.cache, a, a, 4, false);
+}
+
+static void wr(uint64_t a)
+{
+	cmasim_cache_access(fx.cache, a, a, 4, true);
+}
+
+TestSuite(coherence, .init = NULL, .fini = teardown);
+
+Test(coherence, demand_alias_and_stale_read)
+{
+	setup(0);
+	/* a demand miss on the uncached frame 1 fills a cacheable copy: one alias */
+	rd(0x1000);
+	cr_expect_eq(counts()->alias_demand, 1);
+	cr_expect_eq(counts()->stale_cpu_reads, 0, "the copy is as new as memory");
+	/* a device writes the line; the CPU's hit returns the old copy: stale */
+	cmasim_coherence_memory_write(fx.coh, 0x1000, 64, true);
+	rd(0x1004);
+	cr_expect_eq(counts()->stale_cpu_reads, 1);
+	/* invalidating before the read, as dma_sync_single_for_cpu() does, cures it */
+	cmasim_coherence_memory_write(fx.coh, 0x1000, 64, true);
+	cmasim_cache_invalidate(fx.cache, 0x1000, 0x1000, 64);
+	rd(0x1008);
+	cr_expect_eq(counts()->stale_cpu_reads, 1, "no new stale read");
+	cr_expect_eq(counts()->alias_demand, 2, "the refill is another alias");
+	/* frame 2 has no uncached mapping: filling it is no alias */
+	rd(0x2000);
+	cr_expect_eq(counts()->alias_demand, 2);
+}
+
+Test(coherence, clobber_and_stale_device_read)
+{
+	setup(0);
+	/* the CPU dirties a line of frame 2, then a device reads memory: stale */
+	wr(0x2040);
+	cmasim_coherence_device_read(fx.coh, 0x2000, 128);
+	cr_expect_eq(counts()->stale_device_reads, 1, "only line 0x2040 is dirty");
+	/* cleaning first, as dma_sync_single_for_device() does, cures it */
+	cmasim_cache_clean(fx.cache, 0x2040, 0x2040, 64);
+	cmasim_coherence_device_read(fx.coh, 0x2000, 128);
+	cr_expect_eq(counts()->stale_device_reads, 1);
+	/* dirty again, then the device writes the line: the write-back clobbers it */
+	wr(0x2044);
+	cmasim_coherence_memory_write(fx.coh, 0x2040, 64, true);
+	cmasim_cache_clean(fx.cache, 0x2040, 0x2040, 64);
+	cr_expect_eq(counts()->clobbers, 1);
+	/* a CPU write through an uncached mapping is not a device's data: no clobber */
+	wr(0x2048);
+	cmasim_coherence_memory_write(fx.coh, 0x2040, 64, false);
+	cmasim_cache_clean(fx.cache, 0x2040, 0x2040, 64);
+	cr_expect_eq(counts()->clobbers, 1);
+}
+
+Test(coherence, eviction_writes_back_over_device_data)
+{
+	setup(0);
+	/*
+	 * Lines 0x2000, 0x2400 and 0x2800 share set 0 (line number mod 8 = 0)
+	 * of a 2-way cache. Dirty 0x2000, let the device write it, then touch
+	 * the other two: the third fill evicts 0x2000, the LRU line, and its
+	 * write-back clobbers what the device wrote.
+	 */
+	wr(0x2000);
+	cmasim_coherence_memory_write(fx.coh, 0x2000, 64, true);
+	rd(0x2400);
+	cr_expect_eq(counts()->clobbers, 0);
+	rd(0x2800);
+	cr_expect_eq(counts()->clobbers, 1);
+}
+
+Test(coherence, untracked_frames_count_nothing)
+{
+	setup(0);
+	cmasim_coherence_untrack(fx.coh, 1, 2);
+	rd(0x1000);
+	wr(0x2000);
+	cmasim_coherence_memory_write(fx.coh, 0x2000, 64, true);
+	cmasim_coherence_device_read(fx.coh, 0x2000, 64);
+	cmasim_cache_flush_all(fx.cache);
+	cr_expect_eq(counts()->alias_demand, 0);
+	cr_expect_eq(counts()->stale_device_reads, 0);
+	cr_expect_eq(counts()->clobbers, 0);
+}
+
+Test(coherence, copies_older_than_tracking_are_stale)
+{
+	setup(0);
+	cmasim_coherence_untrack(fx.coh, 2, 1);
+	/* a previous owner of frame 2 left a line in the cache */
+	rd(0x2000);
+	/* the frame becomes a buffer: memory gets new data */
+	cmasim_coherence_track(fx.coh, 2, 1);
+	rd(0x2000);
+	cr_expect_eq(counts()->stale_cpu_reads, 1);
+}
+
+/*
+ * A speculative prefetcher filling at every demand access (rate 1) within
+ * 4 KiB: accesses around 0x1800 may fill lines of frame 1 only through a
+ * cacheable mapping. With frame 1 cacheable-mapped (translate says yes for
+ * [0x1000, 0x2000)), speculative fills of it are aliases; with nothing
+ * cacheable there, none can happen.
+ */
+Test(coherence, speculative_fills_only_through_cacheable_mappings)
+{
+	setup(1000000);
+	for (int i = 0; i < 200; i++)
+		rd(0x2000 + (uint64_t)(i % 16) * 64);
+	cr_expect_eq(counts()->alias_speculative, 0, "translate: nothing cacheable");
+	teardown();
+
+	setup(1000000);
+	fx.cacheable_lo = 0x1000;
+	fx.cacheable_hi = 0x2000;
+	for (int i = 0; i < 200; i++)
+		rd(0x2000 + (uint64_t)(i % 16) * 64);
+	cr_expect_gt(counts()->alias_speculative, 0);
+	cr_expect_eq(counts()->alias_demand, 0, "no demand access touched frame 1");
+}
