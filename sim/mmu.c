@@ -26,8 +26,9 @@
  * - cmasim's own rule, not the kernel's: a split section whose entries all
  *   agree again is folded back into a section entry (break-before-make:
  *   one more shootdown) and its page-table page freed, so page tables are
- *   held only while buffers are. ARM never re-merges; x86 has done so since
- *   6.14 (cpa_collapse_large_pages(), which flushes the whole TLB). Sections
+ *   held only while buffers are. ARM never re-merges; recent x86 kernels
+ *   do for executable memory (set_memory_rox(): cpa_collapse_large_pages(),
+ *   followed by a flush of the whole TLB). Sections
  *   split at boot (cmasim_mmu_linear_split(), dma_contiguous_remap()) and
  *   ragged ones never fold.
  * - flush_tlb_kernel_range() invalidates page by page, tlb_flush_page_ns
@@ -291,7 +292,9 @@ static void tlb_invalidate(struct cmasim_mmu *mmu, uint64_t va, uint64_t len)
 			uint64_t first = tlb->tag[i] << tlb->shift;
 			uint64_t last = first + ((UINT64_C(1) << tlb->shift) - 1);
 
-			if (tlb->tag[i] != TLB_INVALID && first <= va + (len - 1) && va <= last)
+			if (tlb->tag[i] == TLB_INVALID)
+				continue;
+			if (first <= va + (len - 1) && va <= last)
 				tlb_drop(tlb, i);
 		}
 	}
