@@ -26,8 +26,9 @@
  * - cmasim's own rule, not the kernel's: a split section whose entries all
  *   agree again is folded back into a section entry (break-before-make:
  *   one more shootdown) and its page-table page freed, so page tables are
- *   held only while buffers are. ARM never re-merges; x86 has done so since
- *   6.14 (cpa_collapse_large_pages(), which flushes the whole TLB). Sections
+ *   held only while buffers are. ARM never re-merges; recent x86 kernels
+ *   do for executable memory (set_memory_rox(): cpa_collapse_large_pages(),
+ *   followed by a flush of the whole TLB). Sections
  *   split at boot (cmasim_mmu_linear_split(), dma_contiguous_remap()) and
  *   ragged ones never fold.
  * - flush_tlb_kernel_range() invalidates page by page, tlb_flush_page_ns
@@ -52,6 +53,10 @@
  *   one for section entries, as the micro-TLBs of a Cortex-A hold 4 KiB and
  *   1 MiB entries side by side. A walk fills the array of the size it
  *   found.
+ *
+ * Host memory: 16 bytes per section of RAM and a pointer for the reverse
+ * counts; a byte per page of each split section; 4 bytes per page of each
+ * section whose frames a vmap area or kmap slot maps; 32 bytes per area.
  */
 #include <errno.h>
 #include <string.h>
@@ -109,17 +114,21 @@ struct area {
 
 enum { TLB_PAGE, TLB_SECTION, NR_TLBS };
 
+#define TLB_INVALID UINT64_MAX	/* a tag no VA shifts to */
+
 struct tlb_entry {
-	uint64_t tag;			/* va >> the TLB's shift */
 	uint64_t pa;			/* of the page or section's first byte */
 	uint64_t used;			/* mmu->tick when last hit or filled; 0 when invalid */
 	uint8_t attr;			/* enum cmasim_attr */
 };
 
+/* The tags sit apart from the entries so that a lookup scans one small array. */
 struct tlb {
+	uint64_t *tag;			/* va >> shift per entry, TLB_INVALID when invalid */
 	struct tlb_entry *e;
 	unsigned int n;
 	unsigned int shift;		/* page or section shift */
+	unsigned int last;		/* the entry hit or filled last, looked at first */
 	uint64_t hits, misses;
 };
 
@@ -145,7 +154,7 @@ struct cmasim_mmu {
 	uint64_t kmap[CMASIM_MMU_KMAP_SLOTS];	/* pfn per slot, NO_PFN when free */
 	struct tlb tlb[NR_TLBS];
 	uint64_t tick;
-	struct cmasim_mmu_counters c;	/* everything but the TLB's own counts */
+	struct cmasim_mmu_counters c;	/* what operations count; the getter adds the TLB's */
 };
 
 const char *cmasim_attr_name(enum cmasim_attr attr)
@@ -240,25 +249,37 @@ static enum cmasim_attr lm_attr(const struct cmasim_mmu *mmu, uint64_t pfn)
 
 /* ----------------------------------------------------------------- TLB */
 
-/* The valid entry of @tlb tagged @tag, or NULL. O(entries). */
-static struct tlb_entry *tlb_lookup(const struct tlb *tlb, uint64_t tag)
+/* The index of @tlb's entry tagged @tag, or -1: O(entries), the last one hit first. */
+static int tlb_lookup(const struct tlb *tlb, uint64_t tag)
 {
+	if (tlb->n && tlb->tag[tlb->last] == tag)
+		return (int)tlb->last;
 	for (unsigned int i = 0; i < tlb->n; i++)
-		if (tlb->e[i].used && tlb->e[i].tag == tag)
-			return &tlb->e[i];
-	return NULL;
+		if (tlb->tag[i] == tag)
+			return (int)i;
+	return -1;
 }
 
 /* Puts a translation in @tlb over an invalid entry, else the least recently used. */
 static void tlb_fill(struct tlb *tlb, uint64_t tag, const struct xlat *x, uint64_t tick)
 {
-	struct tlb_entry *victim = NULL;
+	unsigned int victim = 0;
 
-	for (unsigned int i = 0; i < tlb->n; i++)
-		if (!victim || tlb->e[i].used < victim->used)
-			victim = &tlb->e[i];
-	if (victim)
-		*victim = (struct tlb_entry){ tag, x->pa, tick, (uint8_t)x->attr };
+	if (!tlb->n)
+		return;
+	for (unsigned int i = 1; i < tlb->n; i++)
+		if (tlb->e[i].used < tlb->e[victim].used)
+			victim = i;
+	tlb->tag[victim] = tag;
+	tlb->e[victim] = (struct tlb_entry){ x->pa, tick, (uint8_t)x->attr };
+	tlb->last = victim;
+}
+
+/* Invalidates entry @i of @tlb. */
+static void tlb_drop(struct tlb *tlb, unsigned int i)
+{
+	tlb->tag[i] = TLB_INVALID;
+	tlb->e[i].used = 0;
 }
 
 /* Drops every TLB entry that translates some byte of [@va, @va + @len). */
@@ -268,11 +289,13 @@ static void tlb_invalidate(struct cmasim_mmu *mmu, uint64_t va, uint64_t len)
 		struct tlb *tlb = &mmu->tlb[t];
 
 		for (unsigned int i = 0; i < tlb->n; i++) {
-			uint64_t first = tlb->e[i].tag << tlb->shift;
+			uint64_t first = tlb->tag[i] << tlb->shift;
 			uint64_t last = first + ((UINT64_C(1) << tlb->shift) - 1);
 
-			if (tlb->e[i].used && first <= va + (len - 1) && va <= last)
-				tlb->e[i].used = 0;
+			if (tlb->tag[i] == TLB_INVALID)
+				continue;
+			if (first <= va + (len - 1) && va <= last)
+				tlb_drop(tlb, i);
 		}
 	}
 }
@@ -282,7 +305,7 @@ static void shootdown_all(struct cmasim_mmu *mmu, struct cmasim_mmu_stats *st)
 {
 	for (unsigned int t = 0; t < NR_TLBS; t++)
 		for (unsigned int i = 0; i < mmu->tlb[t].n; i++)
-			mmu->tlb[t].e[i].used = 0;
+			tlb_drop(&mmu->tlb[t], i);
 	st->cost_ns += mmu->cfg->costs.tlb_shootdown_ns;
 	st->shootdowns++;
 	mmu->c.shootdowns++;
@@ -383,10 +406,13 @@ static int walk(const struct cmasim_mmu *mmu, uint64_t va, struct xlat *x)
 		return walk_vmalloc(mmu, va, x);
 	x->attr = CMASIM_ATTR_CACHEABLE;
 	x->size = TLB_PAGE;
-	if (va >= l->kmap_start && va - l->kmap_start < (uint64_t)CMASIM_MMU_KMAP_SLOTS << mmu->page_shift) {
+	if (va >= l->kmap_start &&
+	    va - l->kmap_start < (uint64_t)CMASIM_MMU_KMAP_SLOTS << mmu->page_shift) {
 		pfn = mmu->kmap[(va - l->kmap_start) >> mmu->page_shift];
+		if (pfn == NO_PFN)
+			return -EFAULT;
 		x->pa = pfn << mmu->page_shift;
-		return pfn == NO_PFN ? -EFAULT : 0;
+		return 0;
 	}
 	if (va >= CMASIM_MMU_USER_BASE && va < mmu->user_end) {
 		pfn = mmu->base_pfn + ((va - CMASIM_MMU_USER_BASE) >> mmu->page_shift);
@@ -396,27 +422,40 @@ static int walk(const struct cmasim_mmu *mmu, uint64_t va, struct xlat *x)
 	return -EFAULT;
 }
 
+/*
+ * The TLB that can hold @va's entry. Hardware looks in both; since every
+ * change to the tables flushes what it touches, the other one never holds
+ * @va, and the page tables tell which it is without a second scan.
+ */
+static unsigned int tlb_for(const struct cmasim_mmu *mmu, uint64_t va)
+{
+	uint64_t off = va - mmu->layout.page_offset;
+
+	if (va >= mmu->layout.page_offset && va < mmu->layout.linear_end &&
+	    mmu->sections[off >> mmu->section_shift].lm != LM_TABLE)
+		return TLB_SECTION;
+	return TLB_PAGE;
+}
+
 int cmasim_mmu_translate(struct cmasim_mmu *mmu, uint64_t va, uint64_t *pa,
 			 enum cmasim_attr *attr)
 {
+	struct tlb *tlb = &mmu->tlb[tlb_for(mmu, va)];
+	int i = tlb_lookup(tlb, va >> tlb->shift);
 	struct xlat x;
 
-	for (unsigned int t = 0; t < NR_TLBS; t++) {
-		struct tlb *tlb = &mmu->tlb[t];
-		struct tlb_entry *e = tlb_lookup(tlb, va >> tlb->shift);
-
-		if (!e)
-			continue;
-		/* a freed user page: the unmap would have flushed its entry */
-		if (va >= CMASIM_MMU_USER_BASE && va < mmu->user_end &&
-		    !user_frame(mmu, e->pa >> mmu->page_shift)) {
-			e->used = 0;
-			break;
-		}
-		e->used = ++mmu->tick;
+	/* a freed user page's entry goes: the unmap would have flushed it */
+	if (i >= 0 && va >= CMASIM_MMU_USER_BASE && va < mmu->user_end &&
+	    !user_frame(mmu, tlb->e[i].pa >> mmu->page_shift)) {
+		tlb_drop(tlb, (unsigned int)i);
+		i = -1;
+	}
+	if (i >= 0) {
+		tlb->e[i].used = ++mmu->tick;
+		tlb->last = (unsigned int)i;
 		tlb->hits++;
-		*pa = e->pa | (va & ((UINT64_C(1) << tlb->shift) - 1));
-		*attr = e->attr;
+		*pa = tlb->e[i].pa | (va & ((UINT64_C(1) << tlb->shift) - 1));
+		*attr = tlb->e[i].attr;
 		return 0;
 	}
 	if (walk(mmu, va, &x)) {
@@ -807,6 +846,14 @@ static bool map_lowmem(struct cmasim_mmu *mmu, GError **error)
 	return true;
 }
 
+/* An empty TLB of @n entries for mappings of 2^@shift bytes. */
+static void tlb_init(struct tlb *tlb, unsigned int n, unsigned int shift)
+{
+	*tlb = (struct tlb){ g_new(uint64_t, n), g_new0(struct tlb_entry, n), n, shift, 0, 0, 0 };
+	for (unsigned int i = 0; i < n; i++)
+		tlb->tag[i] = TLB_INVALID;
+}
+
 struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error)
 {
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);
@@ -837,12 +884,8 @@ struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error)
 	mmu->areas = g_array_new(FALSE, FALSE, sizeof(struct area));
 	for (unsigned int i = 0; i < CMASIM_MMU_KMAP_SLOTS; i++)
 		mmu->kmap[i] = NO_PFN;
-	mmu->tlb[TLB_PAGE] = (struct tlb){ g_new0(struct tlb_entry, cfg->mmu.tlb_page_entries),
-					   cfg->mmu.tlb_page_entries, mmu->page_shift, 0, 0 };
-	mmu->tlb[TLB_SECTION] = (struct tlb){ g_new0(struct tlb_entry,
-						     cfg->mmu.tlb_section_entries),
-					      cfg->mmu.tlb_section_entries, mmu->section_shift,
-					      0, 0 };
+	tlb_init(&mmu->tlb[TLB_PAGE], cfg->mmu.tlb_page_entries, mmu->page_shift);
+	tlb_init(&mmu->tlb[TLB_SECTION], cfg->mmu.tlb_section_entries, mmu->section_shift);
 	if (!set_layout(mmu, error) || !map_lowmem(mmu, error)) {
 		cmasim_mmu_free(mmu);
 		return NULL;
@@ -861,8 +904,10 @@ void cmasim_mmu_free(struct cmasim_mmu *mmu)
 	g_free(mmu->sections);
 	g_free(mmu->refs);
 	g_array_unref(mmu->areas);
-	for (unsigned int t = 0; t < NR_TLBS; t++)
+	for (unsigned int t = 0; t < NR_TLBS; t++) {
+		g_free(mmu->tlb[t].tag);
 		g_free(mmu->tlb[t].e);
+	}
 	g_free(mmu);
 }
 
@@ -986,9 +1031,11 @@ static bool check_tlb(const struct cmasim_mmu *mmu, GString *why)
 	for (unsigned int t = 0; t < NR_TLBS; t++) {
 		for (unsigned int i = 0; i < mmu->tlb[t].n; i++) {
 			const struct tlb_entry *e = &mmu->tlb[t].e[i];
-			uint64_t va = e->tag << mmu->tlb[t].shift;
+			uint64_t va = mmu->tlb[t].tag[i] << mmu->tlb[t].shift;
 			struct xlat x;
 
+			if ((mmu->tlb[t].tag[i] == TLB_INVALID) != !e->used)
+				FAIL("TLB entry %u: tag and use stamp disagree on validity", i);
 			/* user entries are checked when they hit */
 			if (!e->used || (va >= CMASIM_MMU_USER_BASE && va < mmu->user_end))
 				continue;

@@ -111,7 +111,9 @@ struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error);
 /* Frees host memory only: page-table pages stay allocated in the mem. */
 void cmasim_mmu_free(struct cmasim_mmu *mmu);
 
+/* Where the linear map, vmalloc space and kmap slots are, for reports and the cache model. */
 void cmasim_mmu_layout(const struct cmasim_mmu *mmu, struct cmasim_mmu_layout *layout);
+/* The totals since boot, for the overhead figures of a run. */
 void cmasim_mmu_counters(const struct cmasim_mmu *mmu, struct cmasim_mmu_counters *counters);
 
 /* page_address(): the linear-map VA of lowmem @pfn, mapped or not; 0 if not lowmem RAM. */
@@ -123,12 +125,14 @@ uint64_t cmasim_mmu_user_va(const struct cmasim_mmu *mmu, uint64_t pfn);
  * Rewrites the linear-map entries of lowmem [@pfn, @pfn + @nr) to @attr:
  * CMASIM_ATTR_NONE unmaps them, CACHEABLE maps them back. Sections the
  * range covers whole are rewritten as sections; a section it covers in
- * part is split into page entries (a page-table page, section_split_ns and
- * a shootdown); a split section whose entries all agree again is folded
- * back into a section entry and its page-table page freed, unless it was
- * split at boot. Returns 0; -EINVAL for an empty range, one outside lowmem
- * RAM or a bad @attr; -ENOMEM, with nothing changed, when a page-table
- * page cannot be allocated.
+ * part is split into page entries first (a page-table page, section_split_ns
+ * and a shootdown). Then the range is flushed as flush_tlb_kernel_range()
+ * does: tlb_flush_page_ns a page up to a section's worth of pages, one
+ * shootdown beyond. Last, a split section whose entries all agree again is
+ * folded back into a section entry (a shootdown) and its page-table page
+ * freed, unless it was split at boot. Returns 0; -EINVAL for an empty
+ * range, one outside lowmem RAM or a bad @attr; -ENOMEM, with nothing
+ * changed, when a page-table page cannot be allocated.
  */
 int cmasim_mmu_linear_set_attr(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr,
 			       enum cmasim_attr attr, struct cmasim_mmu_stats *stats);
@@ -136,7 +140,8 @@ int cmasim_mmu_linear_set_attr(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr
 /*
  * dma_contiguous_remap(): maps the sections around lowmem [@pfn, @pfn +
  * @nr) with page entries for good (they never fold back), keeping their
- * attributes. Returns 0, -EINVAL as cmasim_mmu_linear_set_attr(), or
+ * attributes: section_split_ns per section split, then one flush of those
+ * sections' range. Returns 0, -EINVAL as cmasim_mmu_linear_set_attr(), or
  * -ENOMEM with nothing changed.
  */
 int cmasim_mmu_linear_split(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr,
@@ -166,7 +171,9 @@ int cmasim_mmu_kmap(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t *va,
 void cmasim_mmu_kunmap(struct cmasim_mmu *mmu, uint64_t va);
 
 /*
- * A CPU access to @va through the TLB. Returns 0 on a TLB hit,
+ * A CPU access to @va through the TLB: O(TLB entries), plus on a miss a
+ * walk that is O(1) but for a binary search of the vmap areas and an
+ * O(max order) look at user pages. Returns 0 on a TLB hit,
  * CMASIM_MMU_TLB_MISS after a page-table walk that filled the TLB (the
  * caller charges tlb_miss_ns), or -EFAULT when nothing maps @va; *@pa and
  * *@attr are set unless it fails.
