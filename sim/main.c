@@ -525,6 +525,11 @@ static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned 
 	struct compare_queue q = { .jobs = jobs, .nr = (int)nr, .first_failed = (int)nr };
 	g_autofree GThread **threads = g_new(GThread *, workers);
 
+	/*
+	 * G_DEFINE_QUARK (sim/error.c) sets its quark on first use without a
+	 * lock: set it here, so that workers failing at once only read it.
+	 */
+	(void)CMASIM_ERROR;
 	for (unsigned int t = 1; t < workers; t++)
 		threads[t] = g_thread_new("compare", compare_worker, &q);
 	compare_worker(&q);
