@@ -388,7 +388,7 @@ void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_c
 struct grid {
 	unsigned int n;		/* runs, one column each */
 	GPtrArray *rows;	/* of const char *, the figure names in report order */
-	GPtrArray *cells;	/* of const char *, rows x n: [row * n + run] */
+	GPtrArray *cells;	/* of const struct figure *, rows x n: [row * n + run] */
 };
 
 /*
@@ -419,7 +419,7 @@ static void grid_fill(struct grid *g, GArray *const *figs, unsigned int n)
 				g_ptr_array_add(g->rows, f->key);
 				g_ptr_array_set_size(g->cells, (row + 1) * n);
 			}
-			g->cells->pdata[row * n + run] = f->value;
+			g->cells->pdata[row * n + run] = (void *)f;
 		}
 	}
 }
@@ -431,17 +431,26 @@ static void grid_clear(struct grid *g)
 	g_ptr_array_free(g->cells, TRUE);
 }
 
-/* The value of run @run in row @row, or @missing when that run lacks the figure. */
-static const char *cell(const struct grid *g, guint row, unsigned int run, const char *missing)
+/* The figure of run @run in row @row, or NULL when that run lacks it. */
+static const struct figure *cell(const struct grid *g, guint row, unsigned int run)
 {
-	const char *v = g->cells->pdata[row * g->n + run];
+	return g->cells->pdata[row * g->n + run];
+}
 
-	return v ? v : missing;
+/* The value of run @run in row @row, or @missing when that run lacks the figure. */
+static const char *cell_value(const struct grid *g, guint row, unsigned int run,
+			      const char *missing)
+{
+	const struct figure *f = cell(g, row, run);
+
+	return f ? f->value : missing;
 }
 
 /*
  * An aligned table: figure names left-aligned under "figure", each run's
  * values right-aligned under its policy's name, "-" where it has none.
+ * Numbers set the widths: text (names, buddyinfo lists) that is wider
+ * runs on to the right, so that many policies still fit a terminal.
  */
 static void compare_table(GString *out, const struct grid *g,
 			  const struct cmasim_results *const *runs)
@@ -454,7 +463,9 @@ static void compare_table(GString *out, const struct grid *g,
 	for (unsigned int run = 0; run < g->n; run++) {
 		width[run + 1] = (int)strlen(runs[run]->policy);
 		for (guint row = 0; row < g->rows->len; row++)
-			width[run + 1] = MAX(width[run + 1], (int)strlen(cell(g, row, run, "-")));
+			if (!cell(g, row, run) || !cell(g, row, run)->string)
+				width[run + 1] = MAX(width[run + 1],
+						     (int)strlen(cell_value(g, row, run, "-")));
 	}
 	g_string_append_printf(out, "%-*s", width[0], "figure");
 	for (unsigned int run = 0; run < g->n; run++)
@@ -463,7 +474,8 @@ static void compare_table(GString *out, const struct grid *g,
 	for (guint row = 0; row < g->rows->len; row++) {
 		g_string_append_printf(out, "%-*s", width[0], (const char *)g->rows->pdata[row]);
 		for (unsigned int run = 0; run < g->n; run++)
-			g_string_append_printf(out, "  %*s", width[run + 1], cell(g, row, run, "-"));
+			g_string_append_printf(out, "  %*s", width[run + 1],
+					       cell_value(g, row, run, "-"));
 		g_string_append_c(out, '\n');
 	}
 }
@@ -479,7 +491,7 @@ static void compare_csv(GString *out, const struct grid *g,
 	for (guint row = 0; row < g->rows->len; row++) {
 		g_string_append(out, g->rows->pdata[row]);
 		for (unsigned int run = 0; run < g->n; run++)
-			g_string_append_printf(out, ",%s", cell(g, row, run, ""));
+			g_string_append_printf(out, ",%s", cell_value(g, row, run, ""));
 		g_string_append_c(out, '\n');
 	}
 }

@@ -285,7 +285,7 @@ static struct cmasim_results *results_of(const char *policy, unsigned int device
 
 	r->policy = g_strdup(policy);
 	r->machine = g_strdup("m1");
-	r->workload = g_strdup("w1");
+	r->workload = g_strdup("workload-1");
 	r->seed = 7;
 	r->max_order = 3;
 	r->nr_devices = 2;
@@ -339,11 +339,14 @@ Test(report, compare_figure_missing_from_one_run)
 	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_CSV, csv);
 	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_JSON, json);
 
-	/* widest name: migrate_failed_unmovable_pages; widest values: 0.5000, 1.0000 */
+	/*
+	 * Widest name: migrate_failed_unmovable_pages; widest numbers: 0.5000,
+	 * 1.0000. Text does not widen a column: it runs on to the right.
+	 */
 	cr_expect(g_str_has_prefix(table->str,
 				   "figure                               a      bb\n"
 				   "machine                             m1      m1\n"
-				   "workload                            w1      w1\n"
+				   "workload                        workload-1  workload-1\n"
 				   "seed                                 7       7\n"),
 		  "%s", table->str);
 	l1 = line_of(table->str, "dma_device_camera_ok");
@@ -370,7 +373,7 @@ Test(report, compare_figure_missing_from_one_run)
 				   "{\n"
 				   "  \"schema\": \"cmasim-compare/1\",\n"
 				   "  \"machine\": \"m1\",\n"
-				   "  \"workload\": \"w1\",\n"
+				   "  \"workload\": \"workload-1\",\n"
 				   "  \"seed\": 7,\n"
 				   "  \"policies\": [\"a\", \"bb\"],\n"
 				   "  \"results\": {\n"

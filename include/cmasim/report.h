@@ -36,7 +36,8 @@ void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_c
  * Appends the figures of @n runs of different policies on one machine
  * @cfg, trace and seed to @out, side by side in the order of @runs:
  *   table  "figure" and one right-aligned column per policy, "-" where a
- *          run lacks a figure;
+ *          run lacks a figure; numbers set the column widths, and wider
+ *          text (buddyinfo lists, long names) runs on to the right;
  *   csv    a header figure,<policy>,... and one row per figure, empty
  *          where a run lacks it;
  *   json   {"schema", "machine", "workload", "seed", "policies": [names],
