@@ -321,7 +321,7 @@ out:
 	return ret;
 }
 
-/* One policy's replay in cmasim compare; a worker thread fills in the last four fields. */
+/* One policy's replay in cmasim compare; a worker thread fills in the last three fields. */
 struct compare_job {
 	const struct cmasim_config *cfg;	/* shared, read-only */
 	GBytes *workload;			/* shared, read-only; each job opens its own trace */
@@ -413,7 +413,8 @@ static struct compare_job *compare_jobs(const char *list, unsigned int *nr)
 		}
 		for (unsigned int j = 0; j < i; j++) {
 			if (jobs[j].opts.policy == jobs[i].opts.policy) {
-				fprintf(stderr, "cmasim compare: -p names %s twice\n", names[i]);
+				fprintf(stderr, "cmasim compare: -p names %s twice (expected each "
+					"policy once)\n", names[i]);
 				goto fail;
 			}
 		}
@@ -488,8 +489,8 @@ static bool compare_settings(const char *const *set, struct compare_job *jobs, u
 			applied++;
 		}
 		if (!applied && policy) {
-			fprintf(stderr, "cmasim compare: --set %s: policy %s is not among those "
-				"compared (%s)\n", *set, policy, compared);
+			fprintf(stderr, "cmasim compare: --set %s: policy %s is not compared "
+				"(expected one of: %s)\n", *set, policy, compared);
 			return false;
 		}
 		if (!applied) {
@@ -523,17 +524,17 @@ static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned 
 			    int *first_failed)
 {
 	struct compare_queue q = { .jobs = jobs, .nr = (int)nr, .first_failed = (int)nr };
-	g_autofree GThread **threads = g_new(GThread *, workers);
+	g_autofree GThread **threads = g_new(GThread *, workers - 1);
 
 	/*
 	 * G_DEFINE_QUARK (sim/error.c) sets its quark on first use without a
 	 * lock: set it here, so that workers failing at once only read it.
 	 */
 	(void)CMASIM_ERROR;
-	for (unsigned int t = 1; t < workers; t++)
+	for (unsigned int t = 0; t + 1 < workers; t++)
 		threads[t] = g_thread_new("compare", compare_worker, &q);
 	compare_worker(&q);
-	for (unsigned int t = 1; t < workers; t++)
+	for (unsigned int t = 0; t + 1 < workers; t++)
 		g_thread_join(threads[t]);
 	*first_failed = q.first_failed;
 }
@@ -562,6 +563,7 @@ static void compare_timings(const struct compare_job *jobs, unsigned int nr,
 	fprintf(stderr, "  %-14s %8.3f s\n", "all", (double)all_us / 1e6);
 }
 
+/* cmasim compare: runs the policies, prints their figures; returns the exit status. */
 static int cmd_compare(int argc, char **argv)
 {
 	g_autofree char *machine = NULL, *policies = NULL, *format = NULL, *output = NULL;

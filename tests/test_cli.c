@@ -495,10 +495,11 @@ Test(cli, compare_bad_command_lines)
 		{ { "compare", "-p", "buddy,,cma", NULL },
 		  "cmasim compare: -p expects policy names separated by commas "
 		  "(see cmasim compare --help)\n" },
-		{ { "compare", "-p", "cma,cma", NULL }, "cmasim compare: -p names cma twice\n" },
+		{ { "compare", "-p", "cma,cma", NULL },
+		  "cmasim compare: -p names cma twice (expected each policy once)\n" },
 		{ { "compare", "-p", "buddy", "--set", "cma.size=32MiB", NULL },
-		  "cmasim compare: --set cma.size=32MiB: policy cma is not among those compared "
-		  "(buddy)\n" },
+		  "cmasim compare: --set cma.size=32MiB: policy cma is not compared "
+		  "(expected one of: buddy)\n" },
 		{ { "compare", "--set", "nope.size=1", NULL },
 		  "cmasim compare: --set nope.size=1: no policy named 'nope' (see cmasim list)\n" },
 		{ { "compare", "-p", "buddy,cma", "--set", "bogus=1", NULL },
