@@ -321,6 +321,353 @@ out:
 	return ret;
 }
 
+/* One policy's replay in cmasim compare; a worker thread fills in the last three fields. */
+struct compare_job {
+	const struct cmasim_config *cfg;	/* shared, read-only */
+	GBytes *workload;			/* shared, read-only; each job opens its own trace */
+	const char *source;			/* the workload's name in messages */
+	struct cmasim_run_options opts;
+	GPtrArray *set;				/* owns the NULL-terminated opts.set */
+	struct cmasim_results *r;		/* on success */
+	GError *error;				/* on failure */
+	gint64 wall_us;				/* host time the replay took */
+};
+
+/* What compare's worker threads share: the jobs, and which to take next. */
+struct compare_queue {
+	struct compare_job *jobs;
+	int nr;
+	int next;		/* index of the next job to take; atomic */
+	int first_failed;	/* lowest index of a job that failed, nr if none; atomic */
+};
+
+/* Replays @job's policy on its own trace of the shared workload. */
+static void compare_job_run(struct compare_job *job)
+{
+	gint64 start = g_get_monotonic_time();
+	gsize len;
+	const char *data = g_bytes_get_data(job->workload, &len);
+	struct cmasim_trace *trace = cmasim_trace_open_data(job->source, data, len, &job->error);
+
+	if (trace)
+		job->r = cmasim_run(job->cfg, trace, &job->opts, &job->error);
+	cmasim_trace_close(trace);
+	job->wall_us = g_get_monotonic_time() - start;
+}
+
+/*
+ * A worker thread: runs jobs in index order until none are left. Jobs
+ * after one that failed are skipped, so the failure reported (the lowest)
+ * is the same however many workers there are.
+ */
+static void *compare_worker(void *arg)
+{
+	struct compare_queue *q = arg;
+
+	for (int i; (i = g_atomic_int_add(&q->next, 1)) < q->nr;) {
+		if (g_atomic_int_get(&q->first_failed) < i)
+			continue;
+		compare_job_run(&q->jobs[i]);
+		for (int old; !q->jobs[i].r && (old = g_atomic_int_get(&q->first_failed)) > i;)
+			if (g_atomic_int_compare_and_exchange(&q->first_failed, old, i))
+				break;
+	}
+	return NULL;
+}
+
+/* Frees @nr jobs and what they own. */
+static void compare_jobs_free(struct compare_job *jobs, unsigned int nr)
+{
+	for (unsigned int i = 0; jobs && i < nr; i++) {
+		g_ptr_array_free(jobs[i].set, TRUE);
+		cmasim_results_free(jobs[i].r);
+		g_clear_error(&jobs[i].error);
+	}
+	g_free(jobs);
+}
+
+/*
+ * One job for each policy in @list (comma-separated), or for every
+ * registered one in registry order; *@nr gets their number. NULL after
+ * printing what was wrong.
+ */
+static struct compare_job *compare_jobs(const char *list, unsigned int *nr)
+{
+	g_auto(GStrv) names = list ? g_strsplit(list, ",", -1) : NULL;
+	struct compare_job *jobs;
+
+	*nr = names ? g_strv_length(names) : cmasim_nr_policies;
+	jobs = g_new0(struct compare_job, *nr);
+	for (unsigned int i = 0; i < *nr; i++)
+		jobs[i].set = g_ptr_array_new_with_free_func(g_free);
+	if (!*nr || (names && g_strv_contains((const char *const *)names, ""))) {
+		usage_error("compare", "-p expects policy names separated by commas");
+		goto fail;
+	}
+	for (unsigned int i = 0; i < *nr; i++) {
+		jobs[i].opts.policy = names ? cmasim_policy_find(names[i]) : cmasim_policies[i];
+		if (!jobs[i].opts.policy) {
+			fprintf(stderr, "cmasim compare: no policy named '%s' (see cmasim list)\n",
+				names[i]);
+			goto fail;
+		}
+		for (unsigned int j = 0; j < i; j++) {
+			if (jobs[j].opts.policy == jobs[i].opts.policy) {
+				fprintf(stderr, "cmasim compare: -p names %s twice (expected each "
+					"policy once)\n", names[i]);
+				goto fail;
+			}
+		}
+	}
+	return jobs;
+fail:
+	compare_jobs_free(jobs, *nr);
+	return NULL;
+}
+
+/* Whether @ops has a parameter named by the @len bytes at @name. */
+static bool has_param(const struct cmasim_policy_ops *ops, const char *name, size_t len)
+{
+	for (const struct cmasim_param *p = ops->params; p && p->name; p++)
+		if (strlen(p->name) == len && !strncmp(p->name, name, len))
+			return true;
+	return false;
+}
+
+/* "buddy, cma": the policies of @nr jobs, for messages. */
+static char *policy_names(const struct compare_job *jobs, unsigned int nr)
+{
+	GString *names = g_string_new(NULL);
+
+	for (unsigned int i = 0; i < nr; i++)
+		g_string_append_printf(names, "%s%s", i ? ", " : "", jobs[i].opts.policy->name);
+	return g_string_free(names, FALSE);
+}
+
+/*
+ * Hands each of @set to the jobs it applies to: "policy.name=value" to
+ * that policy's, "name=value" to every policy with that parameter; each
+ * is checked as `run --set` checks it. Returns false after printing what
+ * was wrong.
+ */
+static bool compare_settings(const char *const *set, struct compare_job *jobs, unsigned int nr)
+{
+	g_autofree char *compared = policy_names(jobs, nr);
+
+	for (; set && *set; set++) {
+		const char *eq = strchr(*set, '=');
+		const char *dot = eq ? memchr(*set, '.', (size_t)(eq - *set)) : NULL;
+		const char *setting = dot ? dot + 1 : *set;
+		g_autofree char *policy = dot ? g_strndup(*set, (size_t)(dot - *set)) : NULL;
+		unsigned int applied = 0;
+
+		if (!eq) {
+			g_autofree char *what = g_strdup_printf(
+				"--set %s: expected name=value or policy.name=value", *set);
+			usage_error("compare", what);
+			return false;
+		}
+		if (policy && !cmasim_policy_find(policy)) {
+			fprintf(stderr, "cmasim compare: --set %s: no policy named '%s' "
+				"(see cmasim list)\n", *set, policy);
+			return false;
+		}
+		for (unsigned int i = 0; i < nr; i++) {
+			const struct cmasim_policy_ops *ops = jobs[i].opts.policy;
+			const char *const one[] = { setting, NULL };
+			struct cmasim_param_values values;
+			g_autoptr(GError) error = NULL;
+
+			if (policy ? strcmp(ops->name, policy) != 0
+				   : !has_param(ops, setting, (size_t)(eq - setting)))
+				continue;
+			if (!cmasim_policy_params(ops, one, &values, &error)) {
+				fprintf(stderr, "cmasim compare: %s\n", error->message);
+				return false;
+			}
+			g_ptr_array_add(jobs[i].set, g_strdup(setting));
+			applied++;
+		}
+		if (!applied && policy) {
+			fprintf(stderr, "cmasim compare: --set %s: policy %s is not compared "
+				"(expected one of: %s)\n", *set, policy, compared);
+			return false;
+		}
+		if (!applied) {
+			fprintf(stderr, "cmasim compare: --set %s: none of the policies compared (%s) "
+				"has a parameter %.*s (see cmasim list)\n", *set, compared,
+				(int)(eq - setting), setting);
+			return false;
+		}
+	}
+	for (unsigned int i = 0; i < nr; i++) {
+		g_ptr_array_add(jobs[i].set, NULL);
+		jobs[i].opts.set = (const char *const *)jobs[i].set->pdata;
+	}
+	return true;
+}
+
+/* Prints why @job failed: as is when it points into the workload, else naming the policy. */
+static void compare_error(const struct compare_job *job)
+{
+	size_t len = strlen(job->source);
+	const char *msg = job->error->message;
+
+	if (!strncmp(msg, job->source, len) && msg[len] == ':')
+		fprintf(stderr, "cmasim compare: %s\n", msg);
+	else
+		fprintf(stderr, "cmasim compare: policy %s: %s\n", job->opts.policy->name, msg);
+}
+
+/* Replays every job, @workers at a time (the calling thread is one of them). */
+static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned int workers,
+			    int *first_failed)
+{
+	struct compare_queue q = { .jobs = jobs, .nr = (int)nr, .first_failed = (int)nr };
+	g_autofree GThread **threads = g_new(GThread *, workers - 1);
+
+	/*
+	 * G_DEFINE_QUARK (sim/error.c) sets its quark on first use without a
+	 * lock: set it here, so that workers failing at once only read it.
+	 */
+	(void)CMASIM_ERROR;
+	for (unsigned int t = 0; t + 1 < workers; t++)
+		threads[t] = g_thread_new("compare", compare_worker, &q);
+	compare_worker(&q);
+	for (unsigned int t = 0; t + 1 < workers; t++)
+		g_thread_join(threads[t]);
+	*first_failed = q.first_failed;
+}
+
+/* Writes the figures of @nr finished jobs side by side to @to. */
+static void compare_print(const struct compare_job *jobs, unsigned int nr,
+			  const struct cmasim_config *cfg, enum cmasim_format fmt, FILE *to)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree const struct cmasim_results **runs = g_new(const struct cmasim_results *, nr);
+
+	for (unsigned int i = 0; i < nr; i++)
+		runs[i] = jobs[i].r;
+	cmasim_report_compare(runs, nr, cfg, fmt, text);
+	fputs(text->str, to);
+}
+
+/* Prints the host time each job took, and all of them @all_us, to standard error. */
+static void compare_timings(const struct compare_job *jobs, unsigned int nr,
+			    unsigned int workers, gint64 all_us)
+{
+	fprintf(stderr, "cmasim compare: host time of each policy, %u at a time:\n", workers);
+	for (unsigned int i = 0; i < nr; i++)
+		fprintf(stderr, "  %-14s %8.3f s\n", jobs[i].opts.policy->name,
+			(double)jobs[i].wall_us / 1e6);
+	fprintf(stderr, "  %-14s %8.3f s\n", "all", (double)all_us / 1e6);
+}
+
+/* cmasim compare: runs the policies, prints their figures; returns the exit status. */
+static int cmd_compare(int argc, char **argv)
+{
+	g_autofree char *machine = NULL, *policies = NULL, *format = NULL, *output = NULL;
+	g_autofree char *seed = NULL, *jobs_arg = NULL;
+	g_auto(GStrv) set = NULL;
+	gboolean timings = FALSE;
+	const GOptionEntry entries[] = {
+		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
+		  "Machine config: a file or a built-in name (default: the workload's, "
+		  "else " DEFAULT_MACHINE ")", "MACHINE" },
+		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &policies,
+		  "Policies to compare, one column each (default: all, as cmasim list orders them)",
+		  "POLICY,..." },
+		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &set,
+		  "Set a parameter of every policy that has it, or of one with POLICY.NAME; "
+		  "repeatable", "[POLICY.]NAME=VALUE" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		  "Output format: table (default), json or csv", "FORMAT" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "Write the figures to FILE instead of standard output", "FILE" },
+		{ "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
+		  "Seed for the workload's generators (default: the workload's)", "N" },
+		{ "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_arg,
+		  "Replay N policies at once (default: the available cores)", "N" },
+		{ "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
+		  "Print the host time each policy took to standard error", NULL },
+		{ NULL },
+	};
+	g_autoptr(GError) error = NULL;
+	struct cmasim_config *cfg = NULL;
+	struct compare_job *jobs = NULL;
+	struct workload w = { 0 };
+	struct outfile out = { 0 };
+	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
+	const struct cmasim_trace_info *info;
+	uint64_t seed_value = 0, workers = g_get_num_processors();
+	unsigned int nr = 0;
+	int first_failed, ret = 1;
+	gint64 start;
+
+	if (!parse_options("compare", "[WORKLOAD]",
+			   "Replay a workload on a machine under several policies and print their "
+			   "figures side by side.",
+			   "WORKLOAD is a trace file or a built-in name, as for cmasim run; the\n"
+			   "default is " DEFAULT_WORKLOAD ". Every policy sees the same machine, trace\n"
+			   "and seed; each column holds the figures cmasim run -p POLICY prints.\n\n"
+			   "Examples:\n"
+			   "  cmasim compare\n"
+			   "  cmasim compare fragmenting-churn -p buddy,cma -f csv -o churn.csv\n"
+			   "  cmasim compare -m armv6-512m --set cma.size=32MiB --set trim=false\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc > 2)
+		return usage_error("compare", "expected at most one workload");
+	if (format && !parse_format(format, &fmt))
+		return usage_error("compare", "--format expects table, json or csv");
+	if (seed && !cmasim_parse_uint(seed, strlen(seed), &seed_value))
+		return usage_error("compare", "--seed expects an integer");
+	if (jobs_arg && (!cmasim_parse_uint(jobs_arg, strlen(jobs_arg), &workers) || !workers))
+		return usage_error("compare", "--jobs expects a positive integer");
+	jobs = compare_jobs(policies, &nr);
+	if (!jobs)
+		return 2;
+	if (!compare_settings((const char *const *)set, jobs, nr)) {
+		compare_jobs_free(jobs, nr);
+		return 2;
+	}
+
+	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
+		goto out;
+	info = cmasim_trace_info(w.trace);
+	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
+			   &error);
+	if (!cfg || !outfile_open(&out, output, &error))
+		goto out;
+	for (unsigned int i = 0; i < nr; i++) {
+		jobs[i].cfg = cfg;
+		jobs[i].workload = w.bytes;
+		jobs[i].source = info->source;
+		jobs[i].opts.seed = seed ? seed_value : info->seed;
+	}
+	start = g_get_monotonic_time();
+	compare_run_all(jobs, nr, (unsigned int)MIN(workers, nr), &first_failed);
+	if (first_failed < (int)nr) {
+		compare_error(&jobs[first_failed]);
+		goto out;
+	}
+
+	compare_print(jobs, nr, cfg, fmt, out.f);
+	if (outfile_close(&out, true, &error))
+		ret = 0;
+	if (timings)
+		compare_timings(jobs, nr, (unsigned int)MIN(workers, nr),
+				g_get_monotonic_time() - start);
+out:
+	if (error)
+		print_error("compare", error);
+	outfile_close(&out, false, NULL);
+	compare_jobs_free(jobs, nr);
+	close_workload(&w);
+	cmasim_config_free(cfg);
+	return ret;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	g_autofree char *machine = NULL, *output = NULL, *seed = NULL;
@@ -483,6 +830,8 @@ static int cmd_info(int argc, char **argv)
 
 static const struct subcommand subcommands[] = {
 	{ "run", "replay a workload under one policy and print its figures", cmd_run },
+	{ "compare", "replay a workload under several policies, figures side by side",
+	  cmd_compare },
 	{ "gen", "expand a workload's generators into an explicit or binary trace", cmd_gen },
 	{ "list", "list policies, built-in machines and workloads", cmd_list },
 	{ "info", "print a machine's zones, watermarks and free lists", cmd_info },
@@ -492,7 +841,7 @@ static void usage(FILE *to)
 {
 	fprintf(to, "Usage: cmasim COMMAND [OPTION...]\n\nCommands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-		fprintf(to, "  %-6s %s\n", subcommands[i].name, subcommands[i].summary);
+		fprintf(to, "  %-8s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(to, "\nRun 'cmasim COMMAND --help' for a command's options and examples.\n");
 }
 

@@ -11,11 +11,13 @@
 #include "cmasim/buddy.h"
 #include "cmasim/report.h"
 
+/* The largest order @mem's free lists hold. */
 static unsigned int max_order(const struct cmasim_mem *mem)
 {
 	return cmasim_mem_config(mem)->max_page_order;
 }
 
+/* Whether zone @zone has any present pages (the kernel skips those that do not). */
 static bool zone_populated(const struct cmasim_mem *mem, unsigned int zone)
 {
 	struct cmasim_zone_info info;
@@ -24,6 +26,7 @@ static bool zone_populated(const struct cmasim_mem *mem, unsigned int zone)
 	return info.present > 0;
 }
 
+/* The kernel's name of zone @zone, e.g. "Normal". */
 static const char *zone_name(const struct cmasim_mem *mem, unsigned int zone)
 {
 	struct cmasim_zone_info info;
@@ -116,12 +119,32 @@ struct figure {
 	char *key;
 	char *value;
 	bool string;
+	bool label;	/* schema or policy: names the run; a heading, not a row, in compare */
 };
 
+/* Frees what figure @p owns; the clear function of figure lists. */
+static void figure_clear(void *p)
+{
+	struct figure *f = p;
+
+	g_free(f->key);
+	g_free(f->value);
+}
+
+/* A figure list that frees its figures with itself (g_array_unref). */
+static GArray *figures_new(void)
+{
+	GArray *figs = g_array_new(FALSE, FALSE, sizeof(struct figure));
+
+	g_array_set_clear_func(figs, figure_clear);
+	return figs;
+}
+
+/* Appends figure @key with the value printed from @fmt; @string quotes it in JSON. */
 G_GNUC_PRINTF(4, 5)
 static void add(GArray *figs, const char *key, bool string, const char *fmt, ...)
 {
-	struct figure f = { g_strdup(key), NULL, string };
+	struct figure f = { g_strdup(key), NULL, string, false };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -142,6 +165,7 @@ static const char *fmt_key(char buf[static 96], const char *fmt, ...)
 	return buf;
 }
 
+/* Appends figure @key with the count @v. */
 static void add_u64(GArray *figs, const char *key, uint64_t v)
 {
 	add(figs, key, false, "%" PRIu64, v);
@@ -154,6 +178,7 @@ static void add_index(GArray *figs, const char *key, int x1000)
 	    abs(x1000) % 1000);
 }
 
+/* Appends figure @key with @num / @den to four decimals, 0 when @den is 0. */
 static void add_ratio(GArray *figs, const char *key, uint64_t num, uint64_t den)
 {
 	/* four decimals, rounded half up, in integers so no locale or float creeps in */
@@ -162,6 +187,7 @@ static void add_ratio(GArray *figs, const char *key, uint64_t num, uint64_t den)
 	add(figs, key, false, "%" PRIu64 ".%04" PRIu64, x / 10000, x % 10000);
 }
 
+/* Appends each zone's end-of-run figures, the indices at each requested order. */
 static void add_zone_figures(GArray *figs, const struct cmasim_results *r,
 			     const struct cmasim_config *cfg)
 {
@@ -196,15 +222,25 @@ static void add_zone_figures(GArray *figs, const struct cmasim_results *r,
 	}
 }
 
-/* Every figure of @r in report order. */
+/* Appends the label figures that name @r's run: its JSON schema and its policy. */
+static void add_labels(GArray *figs, const struct cmasim_results *r)
+{
+	struct figure labels[] = {
+		{ g_strdup("schema"), g_strdup(CMASIM_JSON_SCHEMA), true, true },
+		{ g_strdup("policy"), g_strdup(r->policy), true, true },
+	};
+
+	g_array_append_vals(figs, labels, G_N_ELEMENTS(labels));
+}
+
+/* Every figure of @r in report order, labels first: the one list run and compare share. */
 static GArray *figures(const struct cmasim_results *r, const struct cmasim_config *cfg)
 {
-	GArray *figs = g_array_new(FALSE, FALSE, sizeof(struct figure));
+	GArray *figs = figures_new();
 	uint64_t failed = r->dma_requests - r->dma_ok;
 	char k[96];
 
-	add(figs, "schema", true, "%s", CMASIM_JSON_SCHEMA);
-	add(figs, "policy", true, "%s", r->policy);
+	add_labels(figs, r);
 	add(figs, "machine", true, "%s", r->machine);
 	add(figs, "workload", true, "%s", r->workload);
 	add_u64(figs, "seed", r->seed);
@@ -263,15 +299,6 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	return figs;
 }
 
-static void figures_free(GArray *figs)
-{
-	for (guint i = 0; i < figs->len; i++) {
-		g_free(g_array_index(figs, struct figure, i).key);
-		g_free(g_array_index(figs, struct figure, i).value);
-	}
-	g_array_free(figs, TRUE);
-}
-
 /* Appends @s as a JSON string; names and values here are plain printable text. */
 static void json_string(GString *out, const char *s)
 {
@@ -287,12 +314,12 @@ static void json_string(GString *out, const char *s)
 	g_string_append_c(out, '"');
 }
 
-/* The non-empty buckets of @h as [low, high, count] triples. */
-static void json_histogram(GString *out, const struct cmasim_hist *h)
+/* The non-empty buckets of @h as [low, high, count] triples, on a line after @indent. */
+static void json_histogram(GString *out, const struct cmasim_hist *h, const char *indent)
 {
 	bool first = true;
 
-	g_string_append(out, "  \"dma_latency_ns_histogram\": [");
+	g_string_append_printf(out, "%s  \"dma_latency_ns_histogram\": [", indent);
 	for (unsigned int b = 0; b < CMASIM_HIST_BUCKETS; b++) {
 		uint64_t lo, hi;
 
@@ -306,44 +333,223 @@ static void json_histogram(GString *out, const struct cmasim_hist *h)
 	g_string_append(out, "]\n");
 }
 
+/*
+ * Appends the JSON object of one run: @figs, then @r's latency histogram;
+ * every line after the first starts with @indent, and none follows the
+ * closing brace.
+ */
+static void json_run(GString *out, const GArray *figs, const struct cmasim_results *r,
+		     const char *indent)
+{
+	g_string_append(out, "{\n");
+	for (guint i = 0; i < figs->len; i++) {
+		const struct figure *f = &g_array_index(figs, struct figure, i);
+
+		g_string_append_printf(out, "%s  ", indent);
+		json_string(out, f->key);
+		g_string_append(out, ": ");
+		if (f->string)
+			json_string(out, f->value);
+		else
+			g_string_append(out, f->value);
+		g_string_append(out, ",\n");
+	}
+	json_histogram(out, &r->latency, indent);
+	g_string_append_printf(out, "%s}", indent);
+}
+
 void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
 			   enum cmasim_format format, GString *out)
 {
-	GArray *figs = figures(r, cfg);
+	g_autoptr(GArray) figs = figures(r, cfg);
 	int width = 0;
 
+	if (format == CMASIM_FORMAT_JSON) {
+		json_run(out, figs, r, "");
+		g_string_append_c(out, '\n');
+		return;
+	}
 	for (guint i = 0; i < figs->len; i++)
 		width = MAX(width, (int)strlen(g_array_index(figs, struct figure, i).key));
-	if (format == CMASIM_FORMAT_JSON)
-		g_string_append(out, "{\n");
 	if (format == CMASIM_FORMAT_CSV)
 		g_string_append(out, "figure,value\n");
 	for (guint i = 0; i < figs->len; i++) {
 		const struct figure *f = &g_array_index(figs, struct figure, i);
 
-		switch (format) {
-		case CMASIM_FORMAT_TABLE:
+		/* CSV values never hold commas or quotes: names are identifiers */
+		if (format == CMASIM_FORMAT_TABLE)
 			g_string_append_printf(out, "%-*s  %s\n", width, f->key, f->value);
-			break;
-		case CMASIM_FORMAT_CSV:
-			/* values never hold commas or quotes: names are identifiers */
+		else
 			g_string_append_printf(out, "%s,%s\n", f->key, f->value);
-			break;
-		case CMASIM_FORMAT_JSON:
-			g_string_append(out, "  ");
-			json_string(out, f->key);
-			g_string_append(out, ": ");
-			if (f->string)
-				json_string(out, f->value);
-			else
-				g_string_append(out, f->value);
-			g_string_append(out, ",\n");
-			break;
+	}
+}
+
+/*
+ * The figures of several runs side by side: row names, and each row's
+ * value for each of @n runs (NULL where a run lacks that figure).
+ */
+struct grid {
+	unsigned int n;		/* runs, one column each */
+	GPtrArray *rows;	/* of const char *, the figure names in report order */
+	GPtrArray *cells;	/* of const struct figure *, rows x n: [row * n + run] */
+};
+
+/*
+ * Fills @g from the figure lists @figs of @n runs, labels left out: the
+ * rows of the first run in order, then those only later runs have, in
+ * the order met. The grid borrows the names and values of @figs.
+ */
+static void grid_fill(struct grid *g, GArray *const *figs, unsigned int n)
+{
+	g_autoptr(GHashTable) row_of = g_hash_table_new(g_str_hash, g_str_equal);
+
+	g->n = n;
+	g->rows = g_ptr_array_new();
+	g->cells = g_ptr_array_new();
+	for (unsigned int run = 0; run < n; run++) {
+		for (guint i = 0; i < figs[run]->len; i++) {
+			const struct figure *f = &g_array_index(figs[run], struct figure, i);
+			void *found;
+			guint row;
+
+			if (f->label)
+				continue;
+			if (g_hash_table_lookup_extended(row_of, f->key, NULL, &found)) {
+				row = GPOINTER_TO_UINT(found);
+			} else {
+				row = g->rows->len;
+				g_hash_table_insert(row_of, f->key, GUINT_TO_POINTER(row));
+				g_ptr_array_add(g->rows, f->key);
+				g_ptr_array_set_size(g->cells, (row + 1) * n);
+			}
+			g->cells->pdata[row * n + run] = (void *)f;
 		}
 	}
-	if (format == CMASIM_FORMAT_JSON) {
-		json_histogram(out, &r->latency);
-		g_string_append(out, "}\n");
+}
+
+/* Frees what @g holds, not the figures it borrows. */
+static void grid_clear(struct grid *g)
+{
+	g_ptr_array_free(g->rows, TRUE);
+	g_ptr_array_free(g->cells, TRUE);
+}
+
+/* The figure of run @run in row @row, or NULL when that run lacks it. */
+static const struct figure *cell(const struct grid *g, guint row, unsigned int run)
+{
+	return g->cells->pdata[row * g->n + run];
+}
+
+/* The value of run @run in row @row, or @missing when that run lacks the figure. */
+static const char *cell_value(const struct grid *g, guint row, unsigned int run,
+			      const char *missing)
+{
+	const struct figure *f = cell(g, row, run);
+
+	return f ? f->value : missing;
+}
+
+/*
+ * An aligned table: figure names left-aligned under "figure", each run's
+ * values right-aligned under its policy's name, "-" where it has none.
+ * Numbers set the widths: text (names, buddyinfo lists) that is wider
+ * runs on to the right, so that many policies still fit a terminal.
+ */
+static void compare_table(GString *out, const struct grid *g,
+			  const struct cmasim_results *const *runs)
+{
+	g_autofree int *width = g_new(int, g->n + 1);
+
+	width[0] = (int)strlen("figure");
+	for (guint row = 0; row < g->rows->len; row++)
+		width[0] = MAX(width[0], (int)strlen(g->rows->pdata[row]));
+	for (unsigned int run = 0; run < g->n; run++) {
+		width[run + 1] = (int)strlen(runs[run]->policy);
+		for (guint row = 0; row < g->rows->len; row++)
+			if (!cell(g, row, run) || !cell(g, row, run)->string)
+				width[run + 1] = MAX(width[run + 1],
+						     (int)strlen(cell_value(g, row, run, "-")));
 	}
-	figures_free(figs);
+	g_string_append_printf(out, "%-*s", width[0], "figure");
+	for (unsigned int run = 0; run < g->n; run++)
+		g_string_append_printf(out, "  %*s", width[run + 1], runs[run]->policy);
+	g_string_append_c(out, '\n');
+	for (guint row = 0; row < g->rows->len; row++) {
+		g_string_append_printf(out, "%-*s", width[0], (const char *)g->rows->pdata[row]);
+		for (unsigned int run = 0; run < g->n; run++)
+			g_string_append_printf(out, "  %*s", width[run + 1],
+					       cell_value(g, row, run, "-"));
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* A header of figure,<policy>,... and one row per figure, empty where a run has none. */
+static void compare_csv(GString *out, const struct grid *g,
+			const struct cmasim_results *const *runs)
+{
+	g_string_append(out, "figure");
+	for (unsigned int run = 0; run < g->n; run++)
+		g_string_append_printf(out, ",%s", runs[run]->policy);
+	g_string_append_c(out, '\n');
+	for (guint row = 0; row < g->rows->len; row++) {
+		g_string_append(out, g->rows->pdata[row]);
+		for (unsigned int run = 0; run < g->n; run++)
+			g_string_append_printf(out, ",%s", cell_value(g, row, run, ""));
+		g_string_append_c(out, '\n');
+	}
+}
+
+/*
+ * What the runs share (machine, workload, seed), the policies in column
+ * order, and under "results" each policy's run object as `run -f json`
+ * writes it.
+ */
+static void compare_json(GString *out, GArray *const *figs,
+			 const struct cmasim_results *const *runs, unsigned int n)
+{
+	g_string_append(out, "{\n  \"schema\": ");
+	json_string(out, CMASIM_COMPARE_JSON_SCHEMA);
+	g_string_append(out, ",\n  \"machine\": ");
+	json_string(out, runs[0]->machine);
+	g_string_append(out, ",\n  \"workload\": ");
+	json_string(out, runs[0]->workload);
+	g_string_append_printf(out, ",\n  \"seed\": %" PRIu64 ",\n  \"policies\": [",
+			       runs[0]->seed);
+	for (unsigned int run = 0; run < n; run++) {
+		g_string_append(out, run ? ", " : "");
+		json_string(out, runs[run]->policy);
+	}
+	g_string_append(out, "],\n  \"results\": {\n");
+	for (unsigned int run = 0; run < n; run++) {
+		g_string_append(out, "    ");
+		json_string(out, runs[run]->policy);
+		g_string_append(out, ": ");
+		json_run(out, figs[run], runs[run], "    ");
+		g_string_append(out, run + 1 < n ? ",\n" : "\n");
+	}
+	g_string_append(out, "  }\n}\n");
+}
+
+void cmasim_report_compare(const struct cmasim_results *const *runs, unsigned int n,
+			   const struct cmasim_config *cfg, enum cmasim_format format,
+			   GString *out)
+{
+	g_return_if_fail(runs && n > 0);
+	g_autofree GArray **figs = g_new(GArray *, n);
+	struct grid g;
+
+	for (unsigned int run = 0; run < n; run++)
+		figs[run] = figures(runs[run], cfg);
+	if (format == CMASIM_FORMAT_JSON) {
+		compare_json(out, figs, runs, n);
+	} else {
+		grid_fill(&g, figs, n);
+		if (format == CMASIM_FORMAT_TABLE)
+			compare_table(out, &g, runs);
+		else
+			compare_csv(out, &g, runs);
+		grid_clear(&g);
+	}
+	for (unsigned int run = 0; run < n; run++)
+		g_array_unref(figs[run]);
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmasim/policy.h"
+
 struct result {
 	int status;
 	char *out;
@@ -105,7 +107,7 @@ Test(cli, help_and_usage_errors)
 	cr_expect_str_eq(r.err, "cmasim run: no policy named 'nope' (see cmasim list)\n");
 	result_free(&r);
 
-	static const char *const commands[] = { "run", "gen", "list", "info" };
+	static const char *const commands[] = { "run", "compare", "gen", "list", "info" };
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
 		r = run((const char *[]){ commands[i], "--help", NULL });
 		cr_expect_eq(r.status, 0, "%s --help", commands[i]);
@@ -305,6 +307,11 @@ Test(cli, golden_outputs)
 		{ "run-camera-stream.txt", { "run", "camera-stream", NULL } },
 		{ "run-fragmenting-churn.json", { "run", "fragmenting-churn", "-f", "json", NULL } },
 		{ "run-idle-device.csv", { "run", "idle-device", "-f", "csv", NULL } },
+		{ "compare-camera-stream.txt", { "compare", "camera-stream", "-p", "buddy,cma", NULL } },
+		{ "compare-fragmenting-churn.json",
+		  { "compare", "fragmenting-churn", "-p", "buddy,cma", "-f", "json", NULL } },
+		{ "compare-idle-device.csv",
+		  { "compare", "idle-device", "-p", "buddy,cma", "-f", "csv", NULL } },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -314,4 +321,288 @@ Test(cli, golden_outputs)
 		expect_golden(cases[i].golden, r.out);
 		result_free(&r);
 	}
+}
+
+/* Expects nothing but @keep in the test's directory: no output file, no temporary one. */
+static void expect_only(const char *keep)
+{
+	GDir *d = g_dir_open(tmpdir, 0, NULL);
+	const char *name;
+
+	cr_assert_not_null(d);
+	while ((name = g_dir_read_name(d)))
+		cr_expect(keep && !strcmp(name, keep), "left behind: %s", name);
+	g_dir_close(d);
+}
+
+/* The whole of what `cmasim compare` prints does not depend on how many run at once. */
+Test(cli, compare_output_does_not_depend_on_jobs)
+{
+	static const char *const cases[][3] = {
+		{ "fragmenting-churn", "json", NULL },
+		{ "camera-stream", "table", "--set=trim=false" },
+		{ "idle-device", "csv", "--seed=9" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct result one = run((const char *[]){ "compare", cases[i][0], "-f", cases[i][1],
+							  "-j", "1", cases[i][2], NULL });
+		struct result many = run((const char *[]){ "compare", cases[i][0], "-f", cases[i][1],
+							   "-j", "8", cases[i][2], NULL });
+
+		cr_assert_eq(one.status, 0, "%s", one.err);
+		cr_assert_eq(many.status, 0, "%s", many.err);
+		cr_expect_str_eq(one.out, many.out, "%s -f %s: -j 1 and -j 8 differ", cases[i][0],
+				 cases[i][1]);
+		cr_expect_str_eq(one.err, "");
+		result_free(&one);
+		result_free(&many);
+	}
+}
+
+/* The column of @policy in compare's CSV @csv, as "figure,value" rows like run's CSV. */
+static char *csv_column(const char *csv, const char *policy)
+{
+	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+	g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+	GString *out = g_string_new("figure,value\n");
+	guint col = 0;
+
+	while (header[col] && strcmp(header[col], policy))
+		col++;
+	cr_assert_not_null(header[col], "no column %s in %s", policy, lines[0]);
+	for (char **l = lines + 1; *l && **l; l++) {
+		g_auto(GStrv) cells = g_strsplit(*l, ",", -1);
+
+		cr_assert_eq(g_strv_length(cells), g_strv_length(header), "%s", *l);
+		if (*cells[col])
+			g_string_append_printf(out, "%s,%s\n", cells[0], cells[col]);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* @run's CSV without its schema and policy rows, which compare has as its header. */
+static char *without_labels(const char *csv)
+{
+	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
+	GString *out = g_string_new(NULL);
+
+	for (char **l = lines; *l && **l; l++)
+		if (!g_str_has_prefix(*l, "schema,") && !g_str_has_prefix(*l, "policy,"))
+			g_string_append_printf(out, "%s\n", *l);
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Expects each policy's column of `compare @workload -f csv @options` to be
+ * what `run @workload -f csv -p POLICY --set @run_set[i]` prints (no --set
+ * where @run_set or its entry is NULL).
+ */
+static void expect_columns_are_runs(const char *workload, const char *const *options,
+				    const char *const *run_set)
+{
+	const char *argv[16] = { "compare", workload, "-f", "csv" };
+	size_t n = 4;
+
+	for (; options && *options; options++)
+		argv[n++] = *options;
+	struct result cmp = run(argv);
+
+	cr_assert_eq(cmp.status, 0, "%s", cmp.err);
+	/* every registered policy, in registry order */
+	g_autoptr(GString) header = g_string_new("figure");
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
+		g_string_append_printf(header, ",%s", cmasim_policies[i]->name);
+	g_string_append_c(header, '\n');
+	cr_expect(g_str_has_prefix(cmp.out, header->str), "%s", cmp.out);
+
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const char *name = cmasim_policies[i]->name;
+		const char *set = run_set ? run_set[i] : NULL;
+		struct result one = run((const char *[]){ "run", workload, "-f", "csv", "-p", name,
+							  set ? "--set" : NULL, set, NULL });
+		g_autofree char *column = csv_column(cmp.out, name);
+		g_autofree char *expected = without_labels(one.out);
+
+		cr_assert_eq(one.status, 0, "%s", one.err);
+		cr_expect_str_eq(column, expected, "compare's %s column is not run -p %s", name,
+				 name);
+		result_free(&one);
+	}
+	result_free(&cmp);
+}
+
+Test(cli, compare_columns_are_what_run_prints)
+{
+	expect_columns_are_runs("fragmenting-churn", NULL, NULL);
+}
+
+/*
+ * --set NAME=VALUE reaches every policy with that parameter, POLICY.NAME=VALUE
+ * that one. Both change camera-stream's figures: trim the waste, an 8 MiB
+ * area the successes.
+ */
+Test(cli, compare_settings_reach_the_right_policies)
+{
+	static const char *const options[] = { "--set=trim=false", "--set=cma.size=8MiB", NULL };
+	g_autofree const char **run_set = g_new0(const char *, cmasim_nr_policies);
+
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const struct cmasim_policy_ops *ops = cmasim_policies[i];
+
+		for (const struct cmasim_param *p = ops->params; p && p->name; p++)
+			if (!strcmp(p->name, "trim"))
+				run_set[i] = "trim=false";
+		if (!strcmp(ops->name, "cma"))
+			run_set[i] = "size=8MiB";
+	}
+	expect_columns_are_runs("camera-stream", options, run_set);
+}
+
+/* Each policy's object in compare's JSON is the one `run -f json` writes, indented. */
+Test(cli, compare_json_holds_what_run_prints)
+{
+	struct result cmp = run((const char *[]){ "compare", "idle-device", "-f", "json", NULL });
+
+	cr_assert_eq(cmp.status, 0, "%s", cmp.err);
+	cr_expect(g_str_has_prefix(cmp.out, "{\n  \"schema\": \"cmasim-compare/1\",\n"));
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const char *name = cmasim_policies[i]->name;
+		struct result one = run((const char *[]){ "run", "idle-device", "-f", "json", "-p",
+							  name, NULL });
+		g_auto(GStrv) lines = g_strsplit(one.out, "\n", -1);
+		GString *object = g_string_new(NULL);
+
+		cr_assert_eq(one.status, 0, "%s", one.err);
+		g_string_append_printf(object, "    \"%s\": %s", name, lines[0]);
+		for (char **l = lines + 1; *l && **l; l++)
+			g_string_append_printf(object, "\n    %s", *l);
+		cr_expect(strstr(cmp.out, object->str), "no %s object as run prints it", name);
+		g_string_free(object, TRUE);
+		result_free(&one);
+	}
+	result_free(&cmp);
+}
+
+Test(cli, compare_bad_command_lines)
+{
+	static const struct {
+		const char *argv[8];
+		const char *err;
+	} cases[] = {
+		{ { "compare", "-p", "buddy,nope", NULL },
+		  "cmasim compare: no policy named 'nope' (see cmasim list)\n" },
+		{ { "compare", "-p", "buddy,,cma", NULL },
+		  "cmasim compare: -p expects policy names separated by commas "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "-p", "cma,cma", NULL },
+		  "cmasim compare: -p names cma twice (expected each policy once)\n" },
+		{ { "compare", "-p", "buddy", "--set", "cma.size=32MiB", NULL },
+		  "cmasim compare: --set cma.size=32MiB: policy cma is not compared "
+		  "(expected one of: buddy)\n" },
+		{ { "compare", "--set", "nope.size=1", NULL },
+		  "cmasim compare: --set nope.size=1: no policy named 'nope' (see cmasim list)\n" },
+		{ { "compare", "-p", "buddy,cma", "--set", "bogus=1", NULL },
+		  "cmasim compare: --set bogus=1: none of the policies compared (buddy, cma) has a "
+		  "parameter bogus (see cmasim list)\n" },
+		{ { "compare", "-p", "buddy,cma", "--set", "cma.bogus=1", NULL },
+		  "cmasim compare: --set bogus=1: policy cma has no such parameter (expected "
+		  "name=value with one of: size, base, align_max, order_per_bit)\n" },
+		{ { "compare", "-p", "cma", "--set", "trim=false", NULL },
+		  "cmasim compare: --set trim=false: none of the policies compared (cma) has a "
+		  "parameter trim (see cmasim list)\n" },
+		{ { "compare", "-p", "buddy", "--set", "trim=maybe", NULL },
+		  "cmasim compare: --set trim=maybe: expected true or false for trim\n" },
+		{ { "compare", "--set", "trim", NULL },
+		  "cmasim compare: --set trim: expected name=value or policy.name=value "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "-j", "0", NULL },
+		  "cmasim compare: --jobs expects a positive integer (see cmasim compare --help)\n" },
+		{ { "compare", "-f", "xml", NULL },
+		  "cmasim compare: --format expects table, json or csv "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "a", "b", NULL },
+		  "cmasim compare: expected at most one workload (see cmasim compare --help)\n" },
+	};
+	g_autofree char *out = in_tmp("out.txt");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *argv[12] = { 0 };
+		size_t n = 0;
+
+		for (; cases[i].argv[n]; n++)
+			argv[n] = cases[i].argv[n];
+		argv[n++] = "-o";
+		argv[n++] = out;
+		struct result r = run(argv);
+
+		cr_expect_eq(r.status, 2, "case %zu: %s", i, r.err);
+		cr_expect_str_eq(r.err, cases[i].err, "case %zu", i);
+		cr_expect_str_eq(r.out, "");
+		result_free(&r);
+	}
+	expect_only(NULL);
+}
+
+/* A policy that cannot run on the machine fails the comparison, and says which. */
+Test(cli, compare_policy_that_cannot_run_names_it_and_writes_nothing)
+{
+	g_autofree char *out = in_tmp("out.json");
+	const char *prefix = "cmasim compare: policy cma: CMA area reserved: ";
+	g_autofree char *first = NULL;
+
+	for (const char *jobs = "1"; jobs; jobs = strcmp(jobs, "1") ? NULL : "2") {
+		struct result r = run((const char *[]){ "compare", "-p", "buddy,cma", "--set",
+							"cma.size=2GiB", "-j", jobs, "-f", "json",
+							"-o", out, NULL });
+
+		cr_expect_eq(r.status, 1);
+		cr_expect(g_str_has_prefix(r.err, prefix), "%s", r.err);
+		cr_expect(g_str_has_suffix(r.err, "\n") && strchr(r.err, '\n')[1] == '\0',
+			  "not one line: %s", r.err);
+		if (first)
+			cr_expect_str_eq(r.err, first, "-j 1 and -j 2 report differently");
+		else
+			first = g_strdup(r.err);
+		result_free(&r);
+	}
+	expect_only(NULL);
+}
+
+Test(cli, compare_bad_trace_names_the_place_and_writes_nothing)
+{
+	g_autofree char *trace = in_tmp("bad.yaml");
+	g_autofree char *out = in_tmp("out.csv");
+
+	write_file(trace, "name: bad\nevents:\n  - { t: 0, op: dma_alloc, device: camera, "
+			  "size: 1MiB, id: a }\n  - { t: 1ms, op: teleport }\n");
+	struct result r = run((const char *[]){ "compare", trace, "-f", "csv", "-o", out, NULL });
+	struct result one = run((const char *[]){ "run", trace, NULL });
+
+	cr_expect_eq(r.status, 1);
+	g_autofree char *where = g_strdup_printf("cmasim compare: %s:4:", trace);
+	cr_expect(g_str_has_prefix(r.err, where), "%s", r.err);
+	/* the message run gives */
+	cr_expect_str_eq(r.err + strlen("cmasim compare"), one.err + strlen("cmasim run"));
+	expect_only("bad.yaml");
+	result_free(&r);
+	result_free(&one);
+}
+
+Test(cli, compare_timings_go_to_standard_error_only)
+{
+	struct result plain = run((const char *[]){ "compare", "idle-device", NULL });
+	struct result timed = run((const char *[]){ "compare", "idle-device", "--timings", NULL });
+
+	cr_assert_eq(timed.status, 0, "%s", timed.err);
+	cr_expect_str_eq(timed.out, plain.out);
+	cr_expect(g_str_has_prefix(timed.err, "cmasim compare: host time of each policy, "),
+		  "%s", timed.err);
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		g_autofree char *line = g_strdup_printf("\n  %-14s ", cmasim_policies[i]->name);
+
+		cr_expect(strstr(timed.err, line), "no time for %s", cmasim_policies[i]->name);
+	}
+	result_free(&plain);
+	result_free(&timed);
 }

@@ -266,3 +266,129 @@ Test(report, unpopulated_zone_skipped)
 		    "Node 0, zone   Normal            0            0            0            0 "
 		    "           0            0 \n");
 }
+
+/* A machine with two devices, for hand-made results. */
+static const char CFG_DEVICES[] =
+	"memory:\n"
+	"  size: 256KiB\n"
+	"  max_page_order: 3\n"
+	"  pageblock_order: 2\n"
+	"devices:\n"
+	"  - { name: camera, dma_bits: 32, coherent: false }\n"
+	"  - { name: display, dma_bits: 32, coherent: false }\n";
+
+/* Results of policy @policy that made @requests requests of device @device, @ok of them good. */
+static struct cmasim_results *results_of(const char *policy, unsigned int device,
+					 uint64_t requests, uint64_t ok)
+{
+	struct cmasim_results *r = g_new0(struct cmasim_results, 1);
+
+	r->policy = g_strdup(policy);
+	r->machine = g_strdup("m1");
+	r->workload = g_strdup("workload-1");
+	r->seed = 7;
+	r->max_order = 3;
+	r->nr_devices = 2;
+	r->devices = g_new0(struct cmasim_request_stats, 2);
+	r->devices[device] = (struct cmasim_request_stats){ requests, ok };
+	r->dma_requests = requests;
+	r->dma_ok = ok;
+	cmasim_hist_add(&r->latency, 1000);
+	return r;
+}
+
+/* The line of @text that starts with "@key" and a space or comma, without its newline. */
+static char *line_of(const char *text, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (char **l = lines; *l; l++)
+		if (g_str_has_prefix(*l, key) && ((*l)[strlen(key)] == ' ' ||
+						   (*l)[strlen(key)] == ','))
+			return g_strdup(*l);
+	cr_assert_fail("no line %s in:\n%s", key, text);
+	return NULL;
+}
+
+/* @text, which ends in a newline, with four spaces before every line but the first. */
+static char *indented(const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(lines[0]);
+
+	for (char **l = lines + 1; *l && **l; l++)
+		g_string_append_printf(out, "\n    %s", *l);
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Run a used the camera only, run b the display only: each device's rows
+ * show "-", nothing or no key for the run without them, and b's display
+ * rows, which a lacks, come after all of a's rows.
+ */
+Test(report, compare_figure_missing_from_one_run)
+{
+	struct cmasim_results *a = results_of("a", 0, 2, 1), *b = results_of("bb", 1, 1, 1);
+	const struct cmasim_results *const runs[] = { a, b };
+	g_autoptr(GString) table = g_string_new(NULL), csv = g_string_new(NULL);
+	g_autoptr(GString) json = g_string_new(NULL), run_a = g_string_new(NULL);
+	g_autofree char *l1 = NULL, *l2 = NULL, *l3 = NULL, *l4 = NULL, *l5 = NULL;
+
+	cfg = load_config(CFG_DEVICES);
+	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_TABLE, table);
+	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_CSV, csv);
+	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_JSON, json);
+
+	/*
+	 * Widest name: migrate_failed_unmovable_pages; widest numbers: 0.5000,
+	 * 1.0000. Text does not widen a column: it runs on to the right.
+	 */
+	cr_expect(g_str_has_prefix(table->str,
+				   "figure                               a      bb\n"
+				   "machine                             m1      m1\n"
+				   "workload                        workload-1  workload-1\n"
+				   "seed                                 7       7\n"),
+		  "%s", table->str);
+	l1 = line_of(table->str, "dma_device_camera_ok");
+	cr_expect_str_eq(l1, "dma_device_camera_ok                 1       -");
+	l2 = line_of(table->str, "dma_success_rate");
+	cr_expect_str_eq(l2, "dma_success_rate                0.5000  1.0000");
+	cr_expect(g_str_has_suffix(table->str,
+				   "dma_device_display_requests          -       1\n"
+				   "dma_device_display_ok                -       1\n"),
+		  "%s", table->str);
+
+	cr_expect(g_str_has_prefix(csv->str, "figure,a,bb\nmachine,m1,m1\n"), "%s", csv->str);
+	l3 = line_of(csv->str, "dma_device_camera_requests");
+	cr_expect_str_eq(l3, "dma_device_camera_requests,2,");
+	l4 = line_of(csv->str, "free_bytes_min");
+	cr_expect_str_eq(l4, "free_bytes_min,0,0");
+	cr_expect(g_str_has_suffix(csv->str, "dma_device_display_requests,,1\n"
+					     "dma_device_display_ok,,1\n"), "%s", csv->str);
+	/* no schema or policy rows: they head the columns */
+	cr_expect_null(strstr(csv->str, "\nschema,"));
+	cr_expect_null(strstr(csv->str, "\npolicy,"));
+
+	cr_expect(g_str_has_prefix(json->str,
+				   "{\n"
+				   "  \"schema\": \"cmasim-compare/1\",\n"
+				   "  \"machine\": \"m1\",\n"
+				   "  \"workload\": \"workload-1\",\n"
+				   "  \"seed\": 7,\n"
+				   "  \"policies\": [\"a\", \"bb\"],\n"
+				   "  \"results\": {\n"
+				   "    \"a\": {\n"
+				   "      \"schema\": \"cmasim-run/1\",\n"
+				   "      \"policy\": \"a\",\n"),
+		  "%s", json->str);
+	cr_expect(g_str_has_suffix(json->str, "]\n    }\n  }\n}\n"), "%s", json->str);
+	/* each run's object is the one `run -f json` writes, indented */
+	cmasim_report_results(a, cfg, CMASIM_FORMAT_JSON, run_a);
+	l5 = indented(run_a->str);
+	cr_expect(strstr(json->str, l5), "run a's object is not in:\n%s\nit is:\n%s", json->str, l5);
+	cr_expect(strstr(json->str, "\"dma_device_display_ok\": 1,"));
+	cr_expect_null(strstr(strstr(json->str, "\"bb\": {"), "camera"), "b has no camera figures");
+
+	cmasim_results_free(a);
+	cmasim_results_free(b);
+}

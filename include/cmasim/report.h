@@ -29,6 +29,28 @@ enum cmasim_format {
 void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
 			   enum cmasim_format format, GString *out);
 
+/* Schema of the JSON a comparison writes; bumped as CMASIM_JSON_SCHEMA is. */
+#define CMASIM_COMPARE_JSON_SCHEMA "cmasim-compare/1"
+
+/*
+ * Appends the figures of @n runs of different policies on one machine
+ * @cfg, trace and seed to @out, side by side in the order of @runs:
+ *   table  "figure" and one right-aligned column per policy, "-" where a
+ *          run lacks a figure; numbers set the column widths, and wider
+ *          text (buddyinfo lists, long names) runs on to the right;
+ *   csv    a header figure,<policy>,... and one row per figure, empty
+ *          where a run lacks it;
+ *   json   {"schema", "machine", "workload", "seed", "policies": [names],
+ *          "results": {name: the object cmasim_report_results() writes}}.
+ * Rows are the first run's figures in report order, then any that only
+ * later runs have, in the order met; the table and CSV leave out schema
+ * and policy, which head the columns. Each value is the one
+ * cmasim_report_results() gives that run.
+ */
+void cmasim_report_compare(const struct cmasim_results *const *runs, unsigned int n,
+			   const struct cmasim_config *cfg, enum cmasim_format format,
+			   GString *out);
+
 /* Appends /proc/buddyinfo for node 0 to @out. */
 void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out);
 
