@@ -129,20 +129,19 @@ static enum cmasim_dma_status contig_fallback(struct cmasim_sim *sim, uint64_t p
 	if (ret)
 		return why_failed(cmasim_sim_mem(sim), pages, highest);
 	cmasim_charge(sim, CMASIM_COST_BUDDY, pages * cfg->costs.buddy_op_ns);
-	cmasim_charge(sim, CMASIM_COST_ZEROING, pages * cfg->costs.page_zero_ns);
 	buf->pfn = pfn;
 	buf->nr_pages = pages;
 	buf->priv = FREE_CONTIG;
 	return CMASIM_DMA_OK;
 }
 
-static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv,
-					      const struct cmasim_dma_request *req,
-					      struct cmasim_dma_buffer *buf)
+/* Takes the pages of @req's buffer into @buf, by the rules above. */
+static enum cmasim_dma_status take_pages(struct cmasim_sim *sim, struct buddy *b,
+					 const struct cmasim_dma_request *req,
+					 struct cmasim_dma_buffer *buf)
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
-	struct buddy *b = priv;
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
 	unsigned int order = cmasim_pages_order(pages);
 	int highest = dma_zone(cfg, cfg->devices[req->device].dma_mask);
@@ -168,7 +167,6 @@ static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv
 		buf->nr_pages = pages;
 		buf->priv = FREE_PAGES;
 	}
-	cmasim_charge(sim, CMASIM_COST_ZEROING, pages * cfg->costs.page_zero_ns);
 	return CMASIM_DMA_OK;
 }
 
@@ -178,6 +176,7 @@ static void buddy_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
 
 	(void)priv;
+	cmasim_sim_unmap(sim, buf);
 	switch (buf->priv) {
 	case FREE_BLOCK:
 		cmasim_free_pages(mem, buf->pfn);
@@ -192,6 +191,19 @@ static void buddy_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma
 		break;
 	}
 	cmasim_charge(sim, CMASIM_COST_BUDDY, buf->nr_pages * cfg->costs.buddy_op_ns);
+}
+
+static enum cmasim_dma_status buddy_dma_alloc(struct cmasim_sim *sim, void *priv,
+					      const struct cmasim_dma_request *req,
+					      struct cmasim_dma_buffer *buf)
+{
+	enum cmasim_dma_status status = take_pages(sim, priv, req, buf);
+
+	if (status == CMASIM_DMA_OK && policy_map_coherent(sim, buf)) {
+		buddy_dma_free(sim, priv, buf);
+		return CMASIM_DMA_NO_MEMORY;
+	}
+	return status;
 }
 
 const struct cmasim_policy_ops cmasim_policy_buddy = {

@@ -58,15 +58,17 @@ static enum cmasim_dma_status cma_dma_alloc(struct cmasim_sim *sim, void *priv,
 {
 	enum cmasim_dma_status status = cma_areas_alloc(sim, priv, req, buf);
 
-	/* the buffer is cleared through its uncached remap: no cacheable alias is made */
-	if (status == CMASIM_DMA_OK)
-		cmasim_charge(sim, CMASIM_COST_ZEROING,
-			      buf->nr_pages * cmasim_sim_config(sim)->costs.page_zero_ns);
+	/* __alloc_from_contiguous(): cleared, flushed, remapped uncached; the linear alias stays */
+	if (status == CMASIM_DMA_OK && policy_map_coherent(sim, buf)) {
+		cma_areas_release(sim, priv, buf->device, buf);
+		return CMASIM_DMA_NO_MEMORY;
+	}
 	return status;
 }
 
 static void cma_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
 {
+	cmasim_sim_unmap(sim, buf);
 	cma_areas_release(sim, priv, buf->device, buf);
 }
 

@@ -39,8 +39,8 @@ static bool place_shared(const struct cmasim_config *cfg, const struct cma_areas
 	if (cmasim_config_place_cma(cfg, out->zone, out->size, out->alignment, shared, &out->base))
 		return true;
 	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-		    "no room for a CMA area of %" PRIu64 " MiB in zone %s", out->size >> 20,
-		    cmasim_zone_type_name(out->zone));
+		    "CMA area %s: no room for %" PRIu64 " MiB in zone %s", out->name,
+		    out->size >> 20, cmasim_zone_type_name(out->zone));
 	return false;
 }
 
@@ -78,7 +78,7 @@ int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 		if ((int)i != shared && p->force_zone && a.zone != p->zone &&
 		    !cmasim_config_place_cma(cfg, p->zone, a.size, a.alignment, (int)i, &a.base)) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-				    "no room for CMA area %s of %" PRIu64 " MiB in zone %s", a.name,
+				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s", a.name,
 				    a.size >> 20, cmasim_zone_type_name(p->zone));
 			goto fail;
 		}
@@ -88,7 +88,7 @@ int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 
 			if (overlaps(a.base, a.size, b, nb)) {
 				g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-					    "CMA area %s at 0x%" PRIx64 " overlaps area %s", a.name,
+					    "CMA area %s: 0x%" PRIx64 " overlaps area %s", a.name,
 					    a.base, cmasim_cma_name(areas->area[j]));
 				goto fail;
 			}

@@ -5,6 +5,16 @@
 
 #include "cmasim/policy.h"
 
+/*
+ * What dma_alloc_coherent() does with fresh frames, as ARM's
+ * __dma_alloc_buffer() and __dma_alloc_remap() do: clear them through a
+ * cacheable kernel mapping that is then flushed, and give the CPU an
+ * uncached remap, leaving the linear alias as it is; a device that snoops
+ * the caches gets the cacheable linear address instead. Returns 0, or
+ * -ENOMEM when the vmalloc space is full.
+ */
+int policy_map_coherent(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
+
 extern const struct cmasim_policy_ops cmasim_policy_buddy;
 extern const struct cmasim_policy_ops cmasim_policy_cma;
 

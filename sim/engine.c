@@ -18,6 +18,7 @@
 #include "cmasim/error.h"
 #include "cmasim/event.h"
 #include "cmasim/migrate.h"
+#include "machine.h"
 
 enum slot_kind {
 	SLOT_EMPTY,
@@ -53,6 +54,7 @@ struct slot {
 struct cmasim_sim {
 	const struct cmasim_config *cfg;
 	struct cmasim_mem *mem;
+	struct machine machine;		/* mappings, TLB, cache and coherence */
 	struct cmasim_eventq *q;
 	struct cmasim_trace *trace;
 	const struct cmasim_policy_ops *policy;
@@ -77,6 +79,16 @@ struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim)
 const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim)
 {
 	return sim->cfg;
+}
+
+struct machine *cmasim__sim_machine(struct cmasim_sim *sim)
+{
+	return &sim->machine;
+}
+
+struct cmasim_results *cmasim__sim_results(struct cmasim_sim *sim)
+{
+	return sim->r;
 }
 
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns)
@@ -306,6 +318,7 @@ static void release_buffer(struct cmasim_sim *sim, struct slot *s)
 {
 	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
 	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	cmasim_coherence_untrack(sim->machine.coh, s->buf.pfn, s->buf.nr_pages);
 	sim->policy->dma_free(sim, sim->priv, &s->buf);
 	s->kind = SLOT_EMPTY;
 }
@@ -345,6 +358,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 		return;
 	}
 	s->kind = SLOT_DMA;
+	/* a new buffer's memory holds new data, whatever the cache still holds */
+	cmasim_coherence_track(sim->machine.coh, s->buf.pfn, s->buf.nr_pages);
 	r->dma_ok++;
 	r->devices[req.device].ok++;
 	r->size_class[class].ok++;
@@ -412,10 +427,33 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 	if (s->kind != SLOT_DMA)
 		return;
+	bool coherent = sim->cfg->devices[rec->a].coherent;
+	uint64_t bytes = MIN(rec->x, s->buf.nr_pages << sim->cfg->page_shift);
+
 	if (rec->b != CMASIM_DMA_FROM_DEVICE && sim->policy->sync_for_device)
 		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, rec->x);
+	if (rec->b != CMASIM_DMA_FROM_DEVICE)
+		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, true, coherent);
+	if (rec->b != CMASIM_DMA_TO_DEVICE)
+		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, false, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
 		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, rec->x);
+}
+
+/* CPU accesses to a buffer through the mapping its policy gave it, or to a region. */
+static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	uint64_t va = 0, len = 0;
+
+	if (rec->a == CMASIM_CPU_BUFFER) {
+		struct slot *s = slot_get(sim, rec->id);
+
+		if (s->kind != SLOT_DMA)
+			return;
+		va = s->buf.va;
+		len = s->size;
+	}
+	sim->r->cost_ns[CMASIM_COST_TLB_MISS] += machine_cpu(&sim->machine, rec, va, len);
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -453,8 +491,9 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 			if (rec->a == CMASIM_REC_ANY || rec->a == z)
 				cmasim_sim_compact(sim, z, rec->b == CMASIM_REC_ANY ? -1 : rec->b);
 		break;
-	/* Validated by the trace reader; its model comes with the cache. */
 	case CMASIM_OP_CPU:
+		do_cpu(sim, rec);
+		break;
 	case CMASIM_NR_OPS:
 		break;
 	}
@@ -564,6 +603,10 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		return NULL;
 	sim.mem = cmasim_mem_new(cfg);
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
+	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
+		cmasim_mem_free(sim.mem);
+		return NULL;
+	}
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
@@ -578,6 +621,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	if (sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
+	machine_collect(&sim.machine, sim.r);
 	if (opts->policy->teardown)
 		opts->policy->teardown(&sim, sim.priv);
 	else
@@ -592,6 +636,7 @@ out:
 	g_array_free(sim.slots, TRUE);
 	cmasim_resource_free(sim.cma_mutex);
 	cmasim_eventq_free(sim.q);
+	machine_destroy(&sim.machine);
 	cmasim_mem_free(sim.mem);
 	if (!ok) {
 		if (sim.error)

@@ -86,6 +86,9 @@ const char *cmasim_cost_name(enum cmasim_cost cost)
 		[CMASIM_COST_LRU_DRAIN] = "lru_drain",
 		[CMASIM_COST_MUTEX_WAIT] = "cma_mutex_wait",
 		[CMASIM_COST_COMPACTION] = "compaction",
+		[CMASIM_COST_MAPPING] = "mapping",
+		[CMASIM_COST_TLB_MISS] = "tlb_miss",
+		[CMASIM_COST_IOMMU] = "iommu",
 	};
 
 	g_return_val_if_fail(cost < CMASIM_NR_COSTS, "?");

@@ -290,6 +290,27 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "compact_runs", r->compact_runs);
 	add_u64(figs, "compact_scanned_pages", r->compact_scanned_pages);
 	add_u64(figs, "compact_migrated_pages", r->compact_migrated_pages);
+	add_u64(figs, "alias_demand_lines", r->alias_demand);
+	add_u64(figs, "alias_speculative_lines", r->alias_speculative);
+	add_u64(figs, "alias_present_lines", r->alias_present);
+	add_u64(figs, "stale_cpu_read_lines", r->stale_cpu_reads);
+	add_u64(figs, "stale_device_read_lines", r->stale_device_reads);
+	add_u64(figs, "clobbered_lines", r->clobbered_lines);
+	add_u64(figs, "cpu_accesses", r->cpu_accesses);
+	add_u64(figs, "cpu_faults", r->cpu_faults);
+	add_u64(figs, "cpu_uncached_accesses", r->cpu_uncached_accesses);
+	add_u64(figs, "cache_read_misses", r->cache_read_misses);
+	add_u64(figs, "cache_write_misses", r->cache_write_misses);
+	add_u64(figs, "cache_writebacks", r->cache_writebacks);
+	add_u64(figs, "cache_speculative_fills", r->cache_speculative_fills);
+	add_u64(figs, "cache_aliases", r->cache_aliases);
+	add_u64(figs, "cache_maintenance_lines", r->cache_maintenance_lines);
+	add_u64(figs, "cache_flush_alls", r->cache_flush_alls);
+	add_u64(figs, "tlb_hits", r->tlb_hits);
+	add_u64(figs, "tlb_misses", r->tlb_misses);
+	add_u64(figs, "tlb_shootdowns", r->tlb_shootdowns);
+	add_u64(figs, "sections_split", r->sections_split);
+	add_u64(figs, "pagetable_pages_peak", r->pagetable_pages_peak);
 	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
 		add_u64(figs, fmt_key(k, "overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
 	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);

@@ -57,6 +57,9 @@ enum cmasim_cost {
 	CMASIM_COST_LRU_DRAIN,	/* draining per-cpu lists before a contiguous allocation */
 	CMASIM_COST_MUTEX_WAIT,	/* waiting for the CMA mutex */
 	CMASIM_COST_COMPACTION,	/* moving pages to make free blocks larger */
+	CMASIM_COST_MAPPING,	/* section splits, TLB flushes and shootdowns, kmaps */
+	CMASIM_COST_TLB_MISS,	/* page-table walks of CPU accesses (in no request's latency) */
+	CMASIM_COST_IOMMU,	/* IOMMU page-table entries */
 	CMASIM_NR_COSTS,
 };
 
@@ -121,6 +124,29 @@ struct cmasim_results {
 	uint64_t compact_runs;		/* zones compacted */
 	uint64_t compact_scanned_pages;	/* by both scanners */
 	uint64_t compact_migrated_pages;
+
+	/* the CPU side: cpu events' accesses, one per cache line touched */
+	uint64_t cpu_accesses;
+	uint64_t cpu_faults;		/* found no mapping */
+	uint64_t cpu_uncached_accesses;	/* through an uncached or write-combined mapping */
+	uint64_t cache_read_misses, cache_write_misses;
+	uint64_t cache_writebacks;	/* dirty lines evicted */
+	uint64_t cache_speculative_fills;
+	uint64_t cache_aliases;		/* second copies of a line (VIPT colours, VIVT synonyms) */
+	uint64_t cache_maintenance_lines;	/* clean/invalidate operations by address */
+	uint64_t cache_flush_alls;	/* whole-cache flushes by set/way */
+	uint64_t tlb_hits, tlb_misses;
+	uint64_t sections_split;	/* linear-map sections split, boot included */
+	uint64_t pagetable_pages_peak;	/* page-table pages the splits took at once */
+	uint64_t tlb_shootdowns;
+
+	/* coherence of DMA buffers, in cache lines */
+	uint64_t alias_demand;		/* cacheable fills of frames mapped uncached, by demand */
+	uint64_t alias_speculative;	/* the same by prefetch or speculation */
+	uint64_t alias_present;		/* cached when the uncached mapping was made */
+	uint64_t stale_cpu_reads;
+	uint64_t stale_device_reads;
+	uint64_t clobbered_lines;	/* device data overwritten by a write-back */
 
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */

@@ -20,6 +20,7 @@
 #include "cmasim/config.h"
 #include "cmasim/contig.h"
 #include "cmasim/metrics.h"
+#include "cmasim/mmu.h"
 #include "cmasim/trace.h"
 
 /* The pages @bytes take on @cfg's machine. */
@@ -85,8 +86,57 @@ struct cmasim_dma_buffer {
 	uint64_t size;		/* bytes asked for; set by the simulator */
 	uint64_t pfn;		/* first frame */
 	uint64_t nr_pages;	/* frames held, which may exceed the size asked for */
+	uint64_t va;		/* the CPU's address of it; set by cmasim_sim_remap() and co. */
+	uint8_t mapping;	/* how the CPU maps it; set by those helpers */
 	uint64_t priv;		/* the policy's own */
 };
+
+/*
+ * The CPU's view of a buffer. A policy maps each buffer it hands out with
+ * one of these in dma_alloc and undoes it with cmasim_sim_unmap() in
+ * dma_free; what the mappings cost is charged (CMASIM_COST_MAPPING).
+ */
+/*
+ * dma_common_contiguous_remap(): maps @buf in the vmalloc space with @attr
+ * and counts the lines already cached for it when @attr is not cacheable.
+ * Returns 0, or -ENOMEM when the vmalloc space is full.
+ */
+int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+		     enum cmasim_attr attr);
+/* page_address(): the CPU uses @buf's linear-map address (lowmem buffers only). */
+void cmasim_sim_use_linear(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
+/* Undoes cmasim_sim_remap() or cmasim_sim_use_linear(). */
+void cmasim_sim_unmap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
+
+/*
+ * Rewrites the linear map of lowmem [@pfn, @pfn + @nr) to @attr
+ * (CMASIM_ATTR_NONE unmaps; see cmasim_mmu_linear_set_attr()), or splits
+ * its sections into page entries for good. Return 0 or -ENOMEM.
+ */
+int cmasim_sim_linear_attr(struct cmasim_sim *sim, uint64_t pfn, uint64_t nr,
+			   enum cmasim_attr attr);
+int cmasim_sim_linear_split(struct cmasim_sim *sim, uint64_t pfn, uint64_t nr);
+
+/* How a buffer is cleared before a device gets it (page_zero_ns a page, plus what it takes). */
+enum cmasim_zero_via {
+	CMASIM_ZERO_UNCACHED,	/* through its own uncached mapping: nothing enters the cache */
+	CMASIM_ZERO_LINEAR,	/* memset through the linear map, then dmac_flush_range() */
+	CMASIM_ZERO_KMAP,	/* a page at a time through a cacheable kmap, flushed before kunmap */
+	CMASIM_ZERO_CACHED,	/* through its own cacheable mapping, left in the cache */
+};
+void cmasim_sim_zero(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+		     enum cmasim_zero_via via);
+
+/* Cache maintenance by address over the first @bytes of @buf's mapping. */
+enum cmasim_maint {
+	CMASIM_MAINT_CLEAN,		/* dma_sync_*_for_device: write dirty lines back */
+	CMASIM_MAINT_INVALIDATE,	/* dma_sync_*_for_cpu: drop stale lines */
+	CMASIM_MAINT_FLUSH,		/* both */
+};
+void cmasim_sim_cache_maint(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf,
+			    enum cmasim_maint op, uint64_t bytes);
+/* Cleans and invalidates the whole data cache by set/way (VIVT caches). */
+void cmasim_sim_cache_flush_all(struct cmasim_sim *sim);
 
 struct cmasim_policy_ops {
 	const char *name;

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The CPU side of a running machine: see machine.h. CPU accesses go
+ * through the MMU (a TLB lookup for each page an access run enters) and,
+ * where the mapping is cacheable, the data cache, one access per cache
+ * line; the coherence model hears every line that comes and goes.
+ */
+#include "machine.h"
+
+/* cmasim_noncacheable_fn: does a live mapping hold @pfn uncached or write-combined? */
+static bool frame_noncacheable(void *ctx, uint64_t pfn)
+{
+	struct machine *m = ctx;
+	struct cmasim_mmu_frame f;
+
+	cmasim_mmu_frame(m->mmu, pfn, &f);
+	return f.noncacheable;
+}
+
+/* cmasim_translate_fn: speculation fills only through cacheable mappings. */
+static bool translate_cacheable(void *ctx, uint64_t va, uint64_t *pa)
+{
+	struct machine *m = ctx;
+	enum cmasim_attr attr;
+
+	return !cmasim_mmu_probe(m->mmu, va, pa, &attr) && attr == CMASIM_ATTR_CACHEABLE;
+}
+
+bool machine_init(struct machine *m, struct cmasim_mem *mem, uint64_t seed, GError **error)
+{
+	const struct cmasim_config *cfg = cmasim_mem_config(mem);
+	struct cmasim_cache_hooks hooks;
+
+	*m = (struct machine){ .cfg = cfg, .mem = mem, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
+	m->mmu = cmasim_mmu_new(mem, error);
+	if (!m->mmu)
+		return false;
+	m->cache = cmasim_cache_new(&cfg->cache, cfg->page_shift, seed, error);
+	if (!m->cache) {
+		cmasim_mmu_free(m->mmu);
+		return false;
+	}
+	m->coh = cmasim_coherence_new(cfg->page_shift, cfg->cache.line_size, frame_noncacheable, m);
+	cmasim_coherence_hooks(m->coh, translate_cacheable, m, &hooks);
+	cmasim_cache_set_hooks(m->cache, &hooks);
+	cmasim_mmu_layout(m->mmu, &m->layout);
+	return true;
+}
+
+void machine_destroy(struct machine *m)
+{
+	cmasim_coherence_free(m->coh);
+	cmasim_cache_free(m->cache);
+	cmasim_mmu_free(m->mmu);
+	*m = (struct machine){ 0 };
+}
+
+/* splitmix64: the next random number of @state. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/* A run of accesses, and the page it is in, translated once per page entered. */
+struct walker {
+	struct machine *m;
+	uint64_t page_va;	/* UINT64_MAX: none yet */
+	uint64_t page_pa;
+	enum cmasim_attr attr;
+	int ret;		/* of the translation: 0, CMASIM_MMU_TLB_MISS or -EFAULT */
+	uint64_t misses;
+};
+
+/* One CPU access of a line at @va. */
+static void access_line(struct walker *w, uint64_t va, bool write)
+{
+	struct machine *m = w->m;
+	uint64_t page_mask = ((uint64_t)m->cfg->page_size - 1);
+	unsigned int line = m->cfg->cache.line_size;
+
+	if ((va & ~page_mask) != w->page_va) {
+		uint64_t pa;
+
+		w->page_va = va & ~page_mask;
+		w->ret = cmasim_mmu_translate(m->mmu, w->page_va, &pa, &w->attr);
+		w->page_pa = pa & ~page_mask;
+		w->misses += w->ret == CMASIM_MMU_TLB_MISS;
+	}
+	if (w->ret < 0) {
+		m->faults++;
+		return;
+	}
+	uint64_t pa = w->page_pa | (va & page_mask);
+
+	if (w->attr == CMASIM_ATTR_CACHEABLE) {
+		cmasim_cache_access(m->cache, va, pa, line, write);
+		return;
+	}
+	/* uncached and write-combined accesses go to memory around the cache */
+	m->uncached_accesses++;
+	if (write)
+		cmasim_coherence_memory_write(m->coh, pa, line, false);
+}
+
+uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_t va,
+		     uint64_t len)
+{
+	unsigned int line = m->cfg->cache.line_size;
+	enum cmasim_cpu_target target = rec->a;
+	struct walker w = { .m = m, .page_va = UINT64_MAX };
+	uint64_t *cursor = &m->cursor[target];
+	uint64_t base = va, pos = 0;
+
+	if (target == CMASIM_CPU_LOWMEM) {
+		base = m->layout.page_offset;
+		len = m->layout.linear_end - m->layout.page_offset;
+		pos = *cursor;
+	} else if (target == CMASIM_CPU_USER) {
+		base = cmasim_mmu_user_va(m->mmu, m->cfg->mem_base >> m->cfg->page_shift);
+		len = m->cfg->mem_size;
+		pos = *cursor;
+	}
+	len &= ~(uint64_t)(line - 1);
+	if (!len)
+		return 0;
+	uint64_t n = (rec->x + line - 1) / line;
+	uint64_t step = rec->c == CMASIM_PATTERN_STRIDE ? MAX(rec->y, line) : line;
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t off = pos;
+
+		if (rec->c == CMASIM_PATTERN_RANDOM)
+			off = next_random(&m->rng) % (len / line) * line;
+		access_line(&w, base + off, rec->b);
+		pos += step;
+		if (pos >= len)
+			pos %= len;
+	}
+	/* a region is walked on from where the last walk stopped */
+	if (target != CMASIM_CPU_BUFFER)
+		*cursor = pos & ~(uint64_t)(line - 1);
+	return w.misses * m->cfg->costs.tlb_miss_ns;
+}
+
+void machine_dma(struct machine *m, uint64_t va, uint64_t pfn, uint64_t bytes, bool to_device,
+		 bool coherent)
+{
+	uint64_t pa = pfn << m->cfg->page_shift;
+
+	/* a snooping device gets dirty lines from the cache, and its writes replace copies */
+	if (to_device && coherent)
+		cmasim_cache_clean(m->cache, va, pa, bytes);
+	else if (to_device)
+		cmasim_coherence_device_read(m->coh, pa, bytes);
+	else
+		cmasim_coherence_memory_write(m->coh, pa, bytes, true);
+	if (!to_device && coherent)
+		cmasim_cache_invalidate(m->cache, va, pa, bytes);
+}
+
+void machine_collect(const struct machine *m, struct cmasim_results *r)
+{
+	const struct cmasim_cache_stats *cs = cmasim_cache_stats(m->cache);
+	const struct cmasim_coherence_counts *cc = cmasim_coherence_counts(m->coh);
+	struct cmasim_mmu_counters mc;
+
+	cmasim_mmu_counters(m->mmu, &mc);
+	r->cpu_faults = m->faults;
+	r->cpu_uncached_accesses = m->uncached_accesses;
+	r->cpu_accesses = cs->read.accesses + cs->write.accesses + m->uncached_accesses;
+	r->cache_read_misses = cs->read.misses;
+	r->cache_write_misses = cs->write.misses;
+	r->cache_writebacks = cs->read.writebacks + cs->write.writebacks + cs->prefetch_writebacks;
+	r->cache_speculative_fills = cs->speculative_fills;
+	r->cache_aliases = cs->aliases;
+	r->tlb_hits = mc.tlb_page_hits + mc.tlb_section_hits;
+	r->tlb_misses = mc.tlb_page_misses + mc.tlb_section_misses;
+	r->sections_split = mc.sections_split_total;
+	r->pagetable_pages_peak = mc.pt_pages_peak;
+	r->tlb_shootdowns = mc.shootdowns;
+	r->alias_demand = cc->alias_demand;
+	r->alias_speculative = cc->alias_speculative;
+	r->alias_present = cc->alias_present;
+	r->stale_cpu_reads = cc->stale_cpu_reads;
+	r->stale_device_reads = cc->stale_device_reads;
+	r->clobbered_lines = cc->clobbers;
+}

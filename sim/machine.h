@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The CPU side of a running machine: its mappings and TLB, its data cache,
+ * the coherence model, and the CPU accesses and DMA transfers of a trace.
+ * Private to sim/: the engine owns one per run and the policy helpers of
+ * include/cmasim/policy.h reach it through the running simulation.
+ */
+#ifndef CMASIM_MACHINE_H
+#define CMASIM_MACHINE_H
+
+#include "cmasim/cache.h"
+#include "cmasim/coherence.h"
+#include "cmasim/metrics.h"
+#include "cmasim/mmu.h"
+#include "cmasim/trace.h"
+
+struct machine {
+	const struct cmasim_config *cfg;
+	struct cmasim_mem *mem;
+	struct cmasim_mmu *mmu;
+	struct cmasim_cache *cache;
+	struct cmasim_coherence *coh;
+	struct cmasim_mmu_layout layout;
+	uint64_t rng;			/* random access patterns */
+	uint64_t cursor[CMASIM_CPU_USER + 1];	/* where the next sequential region access starts */
+	uint64_t faults;		/* CPU accesses that found no mapping */
+	uint64_t uncached_accesses;	/* CPU accesses that bypassed the cache */
+};
+
+/* Builds the mappings and the cache of @mem's machine; false with @error. */
+bool machine_init(struct machine *m, struct cmasim_mem *mem, uint64_t seed, GError **error);
+void machine_destroy(struct machine *m);
+
+/*
+ * CPU accesses of @rec (an op cpu record) through [@va, @va + @len) when
+ * the target is a buffer. Returns the ns its TLB misses cost.
+ */
+uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_t va,
+		     uint64_t len);
+
+/*
+ * A device's transfer of @bytes between memory and the buffer mapped at
+ * @va on frames from @pfn: @to_device reads memory, else writes it. A
+ * device that snoops the caches (@coherent) sees and updates cached data.
+ */
+void machine_dma(struct machine *m, uint64_t va, uint64_t pfn, uint64_t bytes, bool to_device,
+		 bool coherent);
+
+/* engine.c: the running simulation's machine and figures, for the policy helpers. */
+struct cmasim_sim;
+struct machine *cmasim__sim_machine(struct cmasim_sim *sim);
+struct cmasim_results *cmasim__sim_results(struct cmasim_sim *sim);
+
+/* Adds the machine's counts to @r at the end of a run. */
+void machine_collect(const struct machine *m, struct cmasim_results *r);
+
+#endif
