@@ -430,7 +430,8 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	bool coherent = sim->cfg->devices[rec->a].coherent;
 	uint64_t bytes = MIN(rec->x, s->buf.nr_pages << sim->cfg->page_shift);
 
-	if (rec->b != CMASIM_DMA_FROM_DEVICE && sim->policy->sync_for_device)
+	/* dma_sync_single_for_device() comes before every transfer, whatever its direction */
+	if (sim->policy->sync_for_device)
 		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, rec->x);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
 		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, true, coherent);

@@ -165,10 +165,11 @@ struct cmasim_policy_ops {
 	/* Gives @buf's memory back; what that takes is charged. */
 	void (*dma_free)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf);
 	/*
-	 * Cache maintenance before a device reads @bytes of @buf
-	 * (dma_sync_single_for_device) and after it wrote them
-	 * (dma_sync_single_for_cpu); what it takes is charged. NULL: the
-	 * buffer needs none, as an uncached or coherent one does.
+	 * Cache maintenance before a transfer of @bytes of @buf in direction
+	 * @dir (dma_sync_single_for_device: clean for a device that reads,
+	 * invalidate for one that writes) and after a transfer from the
+	 * device (dma_sync_single_for_cpu); what it takes is charged. NULL:
+	 * the buffer needs none, as an uncached or coherent one does.
 	 */
 	void (*sync_for_device)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf,
 				enum cmasim_dma_dir dir, uint64_t bytes);
