@@ -201,16 +201,26 @@ static G_GNUC_PRINTF(4, 5) int bad(const struct cmasim_addrtrace *t, GError **er
 	return -1;
 }
 
+/* Whether @c ends a word of a trace line. */
+static inline bool is_separator(char c)
+{
+	return c == ' ' || c == '\t' || c == ',';
+}
+
 /*
  * Up to 24 bytes at @s (before @e), escaped to be printable, for messages:
- * the word there, which a blank or a comma ends, or with @whole the line.
+ * with @whole the rest of the line, else the word there, or the one
+ * separator there.
  */
 static char *excerpt(const char *s, const char *e, bool whole)
 {
 	size_t n = 0;
 
-	while (s + n < e && n < 24 && (whole || (s[n] != ' ' && s[n] != '\t' && s[n] != ',')))
-		n++;
+	if (!whole && s < e && is_separator(*s))
+		n = 1;
+	else
+		while (s + n < e && n < 24 && (whole || !is_separator(s[n])))
+			n++;
 	g_autofree char *raw = g_strndup(s, n);
 	return g_strescape(raw, NULL);
 }
@@ -271,6 +281,9 @@ static int scan_size(const struct cmasim_addrtrace *t, const char **s, const cha
 	const char *p = *s;
 	uint32_t v = 0;
 
+	if (p == e)
+		return bad(t, error, p, "missing size (expected a decimal number of bytes from 1 "
+			   "to %u)", CMASIM_ADDR_SIZE_MAX);
 	for (; p < e && *p >= '0' && *p <= '9'; p++)
 		if (v <= CMASIM_ADDR_SIZE_MAX)
 			v = v * 10 + (uint32_t)(*p - '0');
@@ -315,7 +328,9 @@ static int lackey_fields(const struct cmasim_addrtrace *t, const char *s, const 
 {
 	if (scan_address(t, &s, e, false, addr, error))
 		return -1;
-	if (s == e || *s != ',') {
+	if (s == e)
+		return bad(t, error, s, "missing size (expected ',' and the size after the address)");
+	if (*s != ',') {
 		g_autofree char *w = excerpt(s, e, false);
 
 		return bad(t, error, s, "'%s' after the address (expected ',' and the size)", w);
@@ -379,7 +394,7 @@ static int parse_din(struct cmasim_addrtrace *t, const char *s, const char *e,
 	uint64_t addr;
 	uint32_t size = 4;
 
-	if (label < 0 || label > 5 || e - s < 2 || !is_blank(s[1])) {
+	if (label < 0 || label > 5 || (e - s >= 2 && !is_blank(s[1]))) {
 		g_autofree char *w = excerpt(s, e, false);
 
 		return bad(t, error, s, "bad label '%s' (expected 0 read, 1 write, 2 instruction "

@@ -463,7 +463,8 @@ uint64_t cmasim_cache_clean(struct cmasim_cache *cache, uint64_t va, uint64_t pa
 	return maintain_range(cache, va, pa, len, MAINT_CLEAN);
 }
 
-uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t len)
+uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				 uint64_t len)
 {
 	return maintain_range(cache, va, pa, len, MAINT_INVALIDATE);
 }
