@@ -637,92 +637,82 @@ static int cmd_cache(int argc, char **argv)
 
 	const struct cmasim_cache_stats *s = cmasim_cache_stats(cache);
 	const struct cmasim_cache_counts *rd = &s->read, *wr = &s->write;
-	const struct { const char *key, *word; } words[] = {
-		{ "schema", "cmasim-cache/1" },
-		{ "trace_format", cmasim_addrtrace_format_name(cmasim_addrtrace_format(trace)) },
-		{ "cache_indexing", indexings[cc.indexing] },
-		{ "cache_write_policy", cc.write_back ? "wb" : "wt" },
-		{ "cache_prefetcher", prefetchers[cc.prefetcher] },
-	};
-	const struct { const char *key; uint64_t n; } numbers[] = {
-		{ "cache_size_bytes", cc.size },
-		{ "cache_ways", cc.ways },
-		{ "cache_line_bytes", cc.line_size },
-		{ "cache_sets", cc.size / cc.ways / cc.line_size },
-		{ "cache_write_allocate", cc.write_allocate },
-		{ "cache_prefetch_degree", cc.prefetch_degree },
-		{ "trace_loads", loads },
-		{ "trace_stores", stores },
-		{ "trace_modifies", modifies },
-		{ "trace_instruction_fetches", cmasim_addrtrace_nr_ifetches(trace) },
-		{ "trace_cleans", cleans },
-		{ "trace_invalidates", invalidates },
-		{ "read_accesses", rd->accesses },
-		{ "read_hits", rd->hits },
-		{ "read_misses", rd->misses },
-		{ "read_writebacks", rd->writebacks },
-		{ "write_accesses", wr->accesses },
-		{ "write_hits", wr->hits },
-		{ "write_misses", wr->misses },
-		{ "write_writebacks", wr->writebacks },
-		{ "total_accesses", rd->accesses + wr->accesses },
-		{ "total_hits", rd->hits + wr->hits },
-		{ "total_misses", rd->misses + wr->misses },
-		{ "total_writebacks", rd->writebacks + wr->writebacks },
-		{ "prefetch_fills", s->prefetch_fills },
-		{ "speculative_fills", s->speculative_fills },
-		{ "prefetch_writebacks", s->prefetch_writebacks },
-		{ "maintenance_line_ops", line_ops },
-		{ "maintenance_writebacks", s->maintenance_writebacks },
-		{ "dirty_invalidates", s->dirty_invalidates },
-		{ "aliases", s->aliases },
-	};
-	const struct { const char *key; uint64_t num, den; } ratios[] = {
-		{ "read_miss_rate", rd->misses, rd->accesses },
-		{ "write_miss_rate", wr->misses, wr->accesses },
-		{ "miss_rate", rd->misses + wr->misses, rd->accesses + wr->accesses },
-	};
-	struct {
+	enum { NUMBER, WORD, FLAG, RATIO };
+	const struct {
 		const char *key;
-		char value[32];
-		bool quoted;	/* a string in JSON */
-	} figs[G_N_ELEMENTS(words) + G_N_ELEMENTS(numbers) + G_N_ELEMENTS(ratios)];
-	unsigned int n = 0;
+		int kind;
+		uint64_t a, b;		/* NUMBER, FLAG: a; RATIO: a / b */
+		const char *word;	/* WORD: an identifier, a string in JSON */
+	} figs[] = {
+		{ "schema", WORD, .word = "cmasim-cache/1" },
+		{ "trace_format", WORD,
+		  .word = cmasim_addrtrace_format_name(cmasim_addrtrace_format(trace)) },
+		{ "cache_size_bytes", NUMBER, cc.size },
+		{ "cache_ways", NUMBER, cc.ways },
+		{ "cache_line_bytes", NUMBER, cc.line_size },
+		{ "cache_sets", NUMBER, cc.size / cc.ways / cc.line_size },
+		{ "cache_indexing", WORD, .word = indexings[cc.indexing] },
+		{ "cache_write_policy", WORD, .word = cc.write_back ? "wb" : "wt" },
+		{ "cache_write_allocate", FLAG, cc.write_allocate },
+		{ "cache_prefetcher", WORD, .word = prefetchers[cc.prefetcher] },
+		{ "cache_prefetch_degree", NUMBER, cc.prefetch_degree },
+		{ "trace_loads", NUMBER, loads },
+		{ "trace_stores", NUMBER, stores },
+		{ "trace_modifies", NUMBER, modifies },
+		{ "trace_instruction_fetches", NUMBER, cmasim_addrtrace_nr_ifetches(trace) },
+		{ "trace_cleans", NUMBER, cleans },
+		{ "trace_invalidates", NUMBER, invalidates },
+		{ "read_accesses", NUMBER, rd->accesses },
+		{ "read_hits", NUMBER, rd->hits },
+		{ "read_misses", NUMBER, rd->misses },
+		{ "read_writebacks", NUMBER, rd->writebacks },
+		{ "read_miss_rate", RATIO, rd->misses, rd->accesses },
+		{ "write_accesses", NUMBER, wr->accesses },
+		{ "write_hits", NUMBER, wr->hits },
+		{ "write_misses", NUMBER, wr->misses },
+		{ "write_writebacks", NUMBER, wr->writebacks },
+		{ "write_miss_rate", RATIO, wr->misses, wr->accesses },
+		{ "total_accesses", NUMBER, rd->accesses + wr->accesses },
+		{ "total_hits", NUMBER, rd->hits + wr->hits },
+		{ "total_misses", NUMBER, rd->misses + wr->misses },
+		{ "total_writebacks", NUMBER, rd->writebacks + wr->writebacks },
+		{ "miss_rate", RATIO, rd->misses + wr->misses, rd->accesses + wr->accesses },
+		{ "prefetch_fills", NUMBER, s->prefetch_fills },
+		{ "speculative_fills", NUMBER, s->speculative_fills },
+		{ "prefetch_writebacks", NUMBER, s->prefetch_writebacks },
+		{ "maintenance_line_ops", NUMBER, line_ops },
+		{ "maintenance_writebacks", NUMBER, s->maintenance_writebacks },
+		{ "dirty_invalidates", NUMBER, s->dirty_invalidates },
+		{ "aliases", NUMBER, s->aliases },
+	};
 	int width = 0;
 
-	for (i = 0; i < G_N_ELEMENTS(words); i++, n++) {
-		figs[n].key = words[i].key;
-		g_strlcpy(figs[n].value, words[i].word, sizeof(figs[n].value));
-		figs[n].quoted = true;
-	}
-	for (i = 0; i < G_N_ELEMENTS(numbers); i++, n++) {
-		figs[n].key = numbers[i].key;
-		g_snprintf(figs[n].value, sizeof(figs[n].value), "%" PRIu64, numbers[i].n);
-		figs[n].quoted = false;
-	}
-	for (i = 0; i < G_N_ELEMENTS(ratios); i++, n++) {
-		/* four decimals, rounded half up, in integers as the run report prints them */
-		uint64_t x = ratios[i].den ? (ratios[i].num * 20000 / ratios[i].den + 1) / 2 : 0;
-
-		figs[n].key = ratios[i].key;
-		g_snprintf(figs[n].value, sizeof(figs[n].value), "%" PRIu64 ".%04" PRIu64,
-			   x / 10000, x % 10000);
-		figs[n].quoted = false;
-	}
 	text = g_string_new(fmt == CMASIM_FORMAT_JSON ? "{\n" : fmt == CMASIM_FORMAT_CSV
 							       ? "figure,value\n" : "");
-	for (i = 0; i < n; i++)
+	for (i = 0; i < G_N_ELEMENTS(figs); i++)
 		width = MAX(width, (int)strlen(figs[i].key));
-	for (i = 0; i < n; i++) {
-		if (fmt == CMASIM_FORMAT_TABLE)
-			g_string_append_printf(text, "%-*s  %s\n", width, figs[i].key, figs[i].value);
-		else if (fmt == CMASIM_FORMAT_CSV)
-			g_string_append_printf(text, "%s,%s\n", figs[i].key, figs[i].value);
+	for (i = 0; i < G_N_ELEMENTS(figs); i++) {
+		/* four decimals, rounded half up, in integers as the run report prints them */
+		uint64_t x = figs[i].b ? (figs[i].a * 20000 / figs[i].b + 1) / 2 : 0;
+		bool quoted = fmt == CMASIM_FORMAT_JSON && figs[i].kind == WORD;
+		char v[32];
+
+		if (figs[i].kind == WORD)
+			g_strlcpy(v, figs[i].word, sizeof(v));
+		else if (figs[i].kind == FLAG)
+			g_strlcpy(v, figs[i].a ? "true" : "false", sizeof(v));
+		else if (figs[i].kind == RATIO)
+			g_snprintf(v, sizeof(v), "%" PRIu64 ".%04" PRIu64, x / 10000, x % 10000);
 		else
-			/* keys and words are identifiers: nothing to escape */
+			g_snprintf(v, sizeof(v), "%" PRIu64, figs[i].a);
+		if (fmt == CMASIM_FORMAT_TABLE)
+			g_string_append_printf(text, "%-*s  %s\n", width, figs[i].key, v);
+		else if (fmt == CMASIM_FORMAT_CSV)
+			g_string_append_printf(text, "%s,%s\n", figs[i].key, v);
+		else	/* keys and words are identifiers: nothing to escape */
 			g_string_append_printf(text, "  \"%s\": %s%s%s%s\n", figs[i].key,
-					       figs[i].quoted ? "\"" : "", figs[i].value,
-					       figs[i].quoted ? "\"" : "", i + 1 < n ? "," : "");
+					       quoted ? "\"" : "", v, quoted ? "\"" : "",
+					       i + 1 < G_N_ELEMENTS(figs) ? "," : "");
 	}
 	if (fmt == CMASIM_FORMAT_JSON)
 		g_string_append(text, "}\n");
