@@ -635,8 +635,8 @@ static int cmd_cache(int argc, char **argv)
 	if (got < 0)
 		goto out;
 
-	const struct cmasim_cache_stats *s = cmasim_cache_stats(cache);
-	const struct cmasim_cache_counts *rd = &s->read, *wr = &s->write;
+	const struct cmasim_cache_stats s = cmasim_cache_stats(cache);
+	const struct cmasim_cache_counts *rd = &s.read, *wr = &s.write;
 	enum { NUMBER, WORD, FLAG, RATIO };
 	const struct {
 		const char *key;
@@ -677,13 +677,13 @@ static int cmd_cache(int argc, char **argv)
 		{ "total_misses", NUMBER, rd->misses + wr->misses },
 		{ "total_writebacks", NUMBER, rd->writebacks + wr->writebacks },
 		{ "miss_rate", RATIO, rd->misses + wr->misses, rd->accesses + wr->accesses },
-		{ "prefetch_fills", NUMBER, s->prefetch_fills },
-		{ "speculative_fills", NUMBER, s->speculative_fills },
-		{ "prefetch_writebacks", NUMBER, s->prefetch_writebacks },
+		{ "prefetch_fills", NUMBER, s.prefetch_fills },
+		{ "speculative_fills", NUMBER, s.speculative_fills },
+		{ "prefetch_writebacks", NUMBER, s.prefetch_writebacks },
 		{ "maintenance_line_ops", NUMBER, line_ops },
-		{ "maintenance_writebacks", NUMBER, s->maintenance_writebacks },
-		{ "dirty_invalidates", NUMBER, s->dirty_invalidates },
-		{ "aliases", NUMBER, s->aliases },
+		{ "maintenance_writebacks", NUMBER, s.maintenance_writebacks },
+		{ "dirty_invalidates", NUMBER, s.dirty_invalidates },
+		{ "aliases", NUMBER, s.aliases },
 	};
 	int width = 0;
 

@@ -145,7 +145,6 @@ Test(cache, pipt_lru_hits_misses_and_evictions)
 	/* 256 bytes: 2 sets x 2 ways x 64; set = line & 1 */
 	struct cmasim_cache_config cc = geometry(256, 2, 64);
 	struct cmasim_cache *c = make(&cc, 0);
-	const struct cmasim_cache_stats *s = cmasim_cache_stats(c);
 
 	rd(c, 0x000, 0x000, 4);		/* line 0, set 0: miss; set 0 = {0} */
 	rd(c, 0x100, 0x100, 4);		/* line 4, set 0: miss; {0, 4} */
@@ -156,8 +155,8 @@ Test(cache, pipt_lru_hits_misses_and_evictions)
 	rd(c, 0x000, 0x000, 4);		/* line 0: miss, evicts 4 (used before 8); {8, 0} */
 	rd(c, 0x040, 0x040, 4);		/* line 1, set 1: miss */
 	rd(c, 0x07c, 0x07c, 4);		/* line 1 again: hit */
-	expect_counts(s->read, 9, 3, 6, 0);
-	expect_counts(s->write, 0, 0, 0, 0);
+	expect_counts(cmasim_cache_stats(c).read, 9, 3, 6, 0);
+	expect_counts(cmasim_cache_stats(c).write, 0, 0, 0, 0);
 	cr_expect(present(c, 0x000, 0x000));
 	cr_expect(present(c, 0x23f, 0x23f));
 	cr_expect(present(c, 0x040, 0x040));
@@ -165,7 +164,7 @@ Test(cache, pipt_lru_hits_misses_and_evictions)
 	cr_expect_not(present(c, 0x0c0, 0x0c0));
 	/* PIPT ignores the virtual address */
 	cr_expect(present(c, 0xdead000, 0x000));
-	cr_expect_eq(s->aliases, 0);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 0);
 	cmasim_cache_free(c);
 }
 
@@ -174,7 +173,6 @@ Test(cache, write_back_marks_dirty_and_writes_back_on_eviction)
 	/* 128 bytes: one set of 2 ways x 64 */
 	struct cmasim_cache_config cc = geometry(128, 2, 64);
 	struct cmasim_cache *c = make(&cc, 0);
-	const struct cmasim_cache_stats *s = cmasim_cache_stats(c);
 
 	wr(c, 0x000, 0x000, 8);		/* miss, allocates line 0 dirty */
 	rd(c, 0x040, 0x040, 8);		/* miss, line 1 clean */
@@ -184,12 +182,12 @@ Test(cache, write_back_marks_dirty_and_writes_back_on_eviction)
 	wr(c, 0x040, 0x040, 8);		/* hit, line 1 dirty */
 	wr(c, 0x0c0, 0x0c0, 8);		/* miss, evicts line 2 (read before line 1 was written), clean */
 	rd(c, 0x100, 0x100, 8);		/* miss, evicts line 1, dirty: another read's write-back */
-	expect_counts(s->read, 3, 0, 3, 2);
-	expect_counts(s->write, 3, 1, 2, 0);
+	expect_counts(cmasim_cache_stats(c).read, 3, 0, 3, 2);
+	expect_counts(cmasim_cache_stats(c).write, 3, 1, 2, 0);
 	cr_expect(dirty(c, 0x0c0, 0x0c0));
 	cr_expect_not(dirty(c, 0x100, 0x100));
 	rd(c, 0x000, 0x000, 8);		/* miss, evicts line 3, dirty */
-	expect_counts(s->read, 4, 0, 4, 3);
+	expect_counts(cmasim_cache_stats(c).read, 4, 0, 4, 3);
 	cmasim_cache_free(c);
 }
 
@@ -197,41 +195,37 @@ Test(cache, write_through_never_dirties_and_no_write_allocate_goes_around)
 {
 	struct cmasim_cache_config cc = geometry(128, 2, 64);
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.write_back = false;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	wr(c, 0x000, 0x000, 4);		/* miss, allocated clean */
 	wr(c, 0x004, 0x004, 4);		/* hit, still clean */
 	cr_expect_not(dirty(c, 0x000, 0x000));
 	rd(c, 0x040, 0x040, 4);		/* miss */
 	rd(c, 0x080, 0x080, 4);		/* miss, evicts line 0: clean, no write-back */
-	expect_counts(s->write, 2, 1, 1, 0);
-	expect_counts(s->read, 2, 0, 2, 0);
+	expect_counts(cmasim_cache_stats(c).write, 2, 1, 1, 0);
+	expect_counts(cmasim_cache_stats(c).read, 2, 0, 2, 0);
 	cmasim_cache_free(c);
 
 	cc.write_allocate = false;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	wr(c, 0x000, 0x000, 4);		/* miss, written around the cache */
 	cr_expect_not(present(c, 0x000, 0x000));
 	rd(c, 0x000, 0x000, 4);		/* miss, now cached */
 	wr(c, 0x000, 0x000, 4);		/* hit */
-	expect_counts(s->write, 2, 1, 1, 0);
-	expect_counts(s->read, 1, 0, 1, 0);
+	expect_counts(cmasim_cache_stats(c).write, 2, 1, 1, 0);
+	expect_counts(cmasim_cache_stats(c).read, 1, 0, 1, 0);
 	cmasim_cache_free(c);
 
 	/* write-back without write-allocate: a missing write leaves no line either */
 	cc.write_back = true;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	wr(c, 0x100, 0x100, 4);
 	cr_expect_not(present(c, 0x100, 0x100));
 	rd(c, 0x100, 0x100, 4);
 	wr(c, 0x100, 0x100, 4);		/* hit: dirty now */
 	cr_expect(dirty(c, 0x100, 0x100));
-	expect_counts(s->write, 2, 1, 1, 0);
+	expect_counts(cmasim_cache_stats(c).write, 2, 1, 1, 0);
 	cmasim_cache_free(c);
 }
 
@@ -239,15 +233,14 @@ Test(cache, an_access_straddling_lines_is_one_access_and_one_miss_at_most)
 {
 	struct cmasim_cache_config cc = geometry(32 * KiB, 4, 64);
 	struct cmasim_cache *c = make(&cc, 0);
-	const struct cmasim_cache_stats *s = cmasim_cache_stats(c);
 
 	rd(c, 0x03c, 0x03c, 8);		/* lines 0 and 1, both miss: one miss */
 	rd(c, 0x03c, 0x03c, 8);		/* both hit: one hit */
 	rd(c, 0x07c, 0x07c, 8);		/* line 1 hits, line 2 misses: one miss */
-	expect_counts(s->read, 3, 1, 2, 0);
+	expect_counts(cmasim_cache_stats(c).read, 3, 1, 2, 0);
 	cr_expect(present(c, 0x080, 0x080));
 	wr(c, 0x100, 0x100, 200);	/* lines 4 to 7: one write, one miss, all four dirty */
-	expect_counts(s->write, 1, 0, 1, 0);
+	expect_counts(cmasim_cache_stats(c).write, 1, 0, 1, 0);
 	for (uint64_t a = 0x100; a < 0x200; a += 64)
 		cr_expect(dirty(c, a, a), "%#" PRIx64, a);
 	cr_expect_not(present(c, 0x200, 0x200));
@@ -266,19 +259,17 @@ Test(cache, vipt_with_a_way_larger_than_a_page_counts_aliases)
 	 */
 	struct cmasim_cache_config cc = geometry(16 * KiB, 2, 64);
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.indexing = CMASIM_CACHE_VIPT;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x1000, 0x5000, 4);	/* set 64: miss */
-	cr_expect_eq(s->aliases, 0);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 0);
 	rd(c, 0x2000, 0x5000, 4);	/* set 0: miss, and set 64 has the same physical line */
-	cr_expect_eq(s->aliases, 1);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 1);
 	rd(c, 0x3000, 0x5000, 4);	/* colour 1 again, set 64: hit, the tag is physical */
 	rd(c, 0x4000, 0x7000, 4);	/* set 0, another physical line: miss, no alias */
-	expect_counts(s->read, 4, 1, 3, 0);
-	cr_expect_eq(s->aliases, 1);
+	expect_counts(cmasim_cache_stats(c).read, 4, 1, 3, 0);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 1);
 	cr_expect(present(c, 0x1000, 0x5000));
 	cr_expect(present(c, 0x2000, 0x5000));
 
@@ -287,18 +278,17 @@ Test(cache, vipt_with_a_way_larger_than_a_page_counts_aliases)
 	cr_expect(dirty(c, 0x1000, 0x5000));
 	cr_expect_not(dirty(c, 0x2000, 0x5000));
 	cr_expect_eq(cmasim_cache_clean(c, 0x2000, 0x5000, 64), 1);
-	cr_expect_eq(s->maintenance_writebacks, 0);
+	cr_expect_eq(cmasim_cache_stats(c).maintenance_writebacks, 0);
 	cr_expect(dirty(c, 0x1000, 0x5000));
 	cmasim_cache_free(c);
 
 	/* 8 KiB, 2 ways: a 4 KiB way, one colour, so VIPT behaves as PIPT */
 	cc.size = 8 * KiB;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x1000, 0x5000, 4);	/* set 0: miss */
 	rd(c, 0x2000, 0x5000, 4);	/* set 0 again: hit */
-	expect_counts(s->read, 2, 1, 1, 0);
-	cr_expect_eq(s->aliases, 0);
+	expect_counts(cmasim_cache_stats(c).read, 2, 1, 1, 0);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 0);
 	cmasim_cache_free(c);
 }
 
@@ -311,22 +301,20 @@ Test(cache, vivt_counts_synonyms_and_writes_back_to_the_physical_line)
 	 */
 	struct cmasim_cache_config cc = geometry(8 * KiB, 2, 64);
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.indexing = CMASIM_CACHE_VIVT;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x1000, 0x5000, 4);	/* miss */
 	rd(c, 0x3000, 0x5000, 4);	/* miss: a second copy, a synonym */
-	cr_expect_eq(s->aliases, 1);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 1);
 	rd(c, 0x1000, 0x5000, 4);	/* hit; 0x3000 is now the LRU of set 0 */
 	wr(c, 0x3000, 0x5000, 4);	/* hit, dirty; 0x1000 is the LRU */
 	rd(c, 0x7000, 0x9000, 4);	/* miss, evicts 0x1000, clean */
 	cr_expect_not(present(c, 0x1000, 0x5000));
 	rd(c, 0x5000, 0xa000, 4);	/* miss, evicts 0x3000, dirty: written back */
-	expect_counts(s->read, 5, 1, 4, 1);
-	expect_counts(s->write, 1, 1, 0, 0);
-	cr_expect_eq(s->aliases, 1);
+	expect_counts(cmasim_cache_stats(c).read, 5, 1, 4, 1);
+	expect_counts(cmasim_cache_stats(c).write, 1, 1, 0, 0);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 1);
 	/* the tag is virtual: the same virtual line under another physical one hits */
 	cr_expect(present(c, 0x7000, 0x1234000));
 	cmasim_cache_free(c);
@@ -334,11 +322,10 @@ Test(cache, vivt_counts_synonyms_and_writes_back_to_the_physical_line)
 	/* 16 KiB, 2 ways: a synonym may also sit in the other page colour */
 	cc.size = 16 * KiB;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x1000, 0x5000, 4);	/* set 64 */
 	rd(c, 0x2000, 0x5000, 4);	/* set 0: synonym in the other colour */
 	rd(c, 0x2040, 0x5040, 4);	/* another physical line: none */
-	cr_expect_eq(s->aliases, 1);
+	cr_expect_eq(cmasim_cache_stats(c).aliases, 1);
 	cmasim_cache_free(c);
 }
 
@@ -348,38 +335,35 @@ Test(cache, next_line_fetches_after_a_miss_within_the_page)
 {
 	struct cmasim_cache_config cc = geometry(32 * KiB, 4, 64);
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.prefetcher = CMASIM_PREFETCH_NEXT_LINE;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x0fc0, 0x0fc0, 4);	/* miss on the page's last line: 0x1000 is another page */
-	cr_expect_eq(s->prefetch_fills, 0);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 0);
 	cr_expect_not(present(c, 0x1000, 0x1000));
 	rd(c, 0x2000, 0x2000, 4);	/* miss: 0x2040 is fetched */
-	cr_expect_eq(s->prefetch_fills, 1);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 1);
 	cr_expect(present(c, 0x2040, 0x2040));
 	rd(c, 0x2040, 0x2040, 4);	/* hit: no prefetch on a hit */
-	cr_expect_eq(s->prefetch_fills, 1);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 1);
 	cr_expect_not(present(c, 0x2080, 0x2080));
 	rd(c, 0x2100, 0x2100, 4);	/* miss: 0x2140 */
 	rd(c, 0x20c0, 0x20c0, 4);	/* miss: 0x2100 is there already, nothing fetched */
-	expect_counts(s->read, 5, 1, 4, 0);
-	cr_expect_eq(s->prefetch_fills, 2);
+	expect_counts(cmasim_cache_stats(c).read, 5, 1, 4, 0);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 2);
 	cmasim_cache_free(c);
 
 	/* degree 3 from line 0x3f40: 0x3f80 and 0x3fc0; 0x4000 is off the page */
 	cc.prefetch_degree = 3;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x3f40, 0x3f40, 4);
-	cr_expect_eq(s->prefetch_fills, 2);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 2);
 	cr_expect(present(c, 0x3f80, 0x3f80));
 	cr_expect(present(c, 0x3fc0, 0x3fc0));
 	cr_expect_not(present(c, 0x4000, 0x4000));
 	/* a straddling miss fetches after its last line: 0x5000 and 0x5040 missed, so 0x5080.. */
 	rd(c, 0x503c, 0x503c, 8);
-	cr_expect_eq(s->prefetch_fills, 5);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 5);
 	cr_expect(present(c, 0x5080, 0x5080));
 	cr_expect(present(c, 0x5100, 0x5100));
 	cr_expect_not(present(c, 0x5140, 0x5140));
@@ -398,44 +382,41 @@ Test(cache, stride_detects_two_equal_strides_and_fetches_ahead)
 {
 	struct cmasim_cache_config cc = geometry(32 * KiB, 4, 64);
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.prefetcher = CMASIM_PREFETCH_STRIDE;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0x000, 0x000, 4);		/* line 0 */
 	rd(c, 0x080, 0x080, 4);		/* line 2: stride 2, seen once */
-	cr_expect_eq(s->prefetch_fills, 0);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 0);
 	rd(c, 0x100, 0x100, 4);		/* line 4: stride 2 twice, fetch line 6 */
-	cr_expect_eq(s->prefetch_fills, 1);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 1);
 	cr_expect(present(c, 0x180, 0x180));
 	rd(c, 0x180, 0x180, 4);		/* line 6: hit, stride 2 again, fetch line 8 */
 	rd(c, 0x184, 0x184, 4);		/* line 6 again: not a stride, nothing changes */
 	rd(c, 0x200, 0x200, 4);		/* line 8: hit, fetch line 10 */
-	expect_counts(s->read, 6, 3, 3, 0);
-	cr_expect_eq(s->prefetch_fills, 3);
+	expect_counts(cmasim_cache_stats(c).read, 6, 3, 3, 0);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 3);
 	cr_expect(present(c, 0x280, 0x280));
 	rd(c, 0x500, 0x500, 4);		/* line 20: stride 12, no fetch */
 	rd(c, 0x540, 0x540, 4);		/* line 21: stride 1, no fetch */
 	rd(c, 0x580, 0x580, 4);		/* line 22: stride 1 twice, fetch 23 */
-	cr_expect_eq(s->prefetch_fills, 4);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 4);
 	cr_expect(present(c, 0x5c0, 0x5c0));
 	/* a negative stride: lines 0x3f, 0x3d, 0x3b fetch 0x39 */
 	rd(c, 0xfc0, 0xfc0, 4);
 	rd(c, 0xf40, 0xf40, 4);
 	rd(c, 0xec0, 0xec0, 4);
-	cr_expect_eq(s->prefetch_fills, 5);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 5);
 	cr_expect(present(c, 0xe40, 0xe40));
 	cmasim_cache_free(c);
 
 	/* degree 2 at stride 1 from line 63: lines 64 and 65 are on the next page */
 	cc.prefetch_degree = 2;
 	c = make(&cc, 0);
-	s = cmasim_cache_stats(c);
 	rd(c, 0xf40, 0xf40, 4);		/* line 61: a first stride from line 0 */
 	rd(c, 0xf80, 0xf80, 4);		/* line 62: stride 1 */
 	rd(c, 0xfc0, 0xfc0, 4);		/* line 63: stride 1 twice; 64 and 65 are off the page */
-	cr_expect_eq(s->prefetch_fills, 0);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 0);
 	cmasim_cache_free(c);
 }
 
@@ -495,12 +476,10 @@ Test(cache, speculative_fills_only_through_cacheable_mappings)
 	struct cmasim_cache_hooks hooks = { .ctx = &m, .fill = spec_fill,
 					    .translate = spec_translate };
 	struct cmasim_cache *c;
-	const struct cmasim_cache_stats *s;
 
 	cc.prefetcher = CMASIM_PREFETCH_SPECULATIVE;
 	cc.spec_rate_ppm = 1000000;
 	c = make(&cc, 42);
-	s = cmasim_cache_stats(c);
 	cmasim_cache_set_hooks(c, &hooks);
 	for (int i = 0; i < 6; i++)
 		rd(c, 0x10800, 0x110800, 4);
@@ -514,8 +493,8 @@ Test(cache, speculative_fills_only_through_cacheable_mappings)
 			 "fill 0x10bc0 0x110bc0\n"
 			 "translate 0x107c0\n"
 			 "fill 0x107c0 0x1107c0\n");
-	cr_expect_eq(s->speculative_fills, 3);
-	cr_expect_eq(s->prefetch_fills, 0);
+	cr_expect_eq(cmasim_cache_stats(c).speculative_fills, 3);
+	cr_expect_eq(cmasim_cache_stats(c).prefetch_fills, 0);
 	cr_expect(present(c, 0x10300, 0x110300));
 	cmasim_cache_free(c);
 	g_string_free(m.log, TRUE);
@@ -524,7 +503,7 @@ Test(cache, speculative_fills_only_through_cacheable_mappings)
 	c = make(&cc, 42);
 	for (int i = 0; i < 100; i++)
 		rd(c, 0x10800, 0x110800, 4);
-	cr_expect_eq(cmasim_cache_stats(c)->speculative_fills, 0);
+	cr_expect_eq(cmasim_cache_stats(c).speculative_fills, 0);
 	cmasim_cache_free(c);
 }
 
@@ -543,7 +522,7 @@ static char *speculate(const struct cmasim_cache_config *cc, uint64_t seed, unsi
 
 		cmasim_cache_access(c, va, va + 0x100000, 4, i % 3 == 0);
 	}
-	cr_expect_leq(cmasim_cache_stats(c)->speculative_fills, m->cacheable);
+	cr_expect_leq(cmasim_cache_stats(c).speculative_fills, m->cacheable);
 	cmasim_cache_free(c);
 	return g_string_free(m->log, FALSE);
 }
@@ -576,14 +555,13 @@ Test(cache, maintenance_by_range_counts_every_line_and_keeps_or_drops)
 	/* 32 KiB, 4 ways, 64-byte lines: 128 sets */
 	struct cmasim_cache_config cc = geometry(32 * KiB, 4, 64);
 	struct cmasim_cache *c = make(&cc, 0);
-	const struct cmasim_cache_stats *s = cmasim_cache_stats(c);
 
 	wr(c, 0x1000, 0x1000, 4);
 	wr(c, 0x1040, 0x1040, 4);
 	rd(c, 0x1080, 0x1080, 4);
 	/* lines 0x1000 to 0x10c0: four operations, two dirty lines written back and kept */
 	cr_expect_eq(cmasim_cache_clean(c, 0x1000, 0x1000, 0x100), 4);
-	cr_expect_eq(s->maintenance_writebacks, 2);
+	cr_expect_eq(cmasim_cache_stats(c).maintenance_writebacks, 2);
 	cr_expect_not(dirty(c, 0x1000, 0x1000));
 	cr_expect_not(dirty(c, 0x1040, 0x1040));
 	cr_expect(present(c, 0x1080, 0x1080));
@@ -592,13 +570,13 @@ Test(cache, maintenance_by_range_counts_every_line_and_keeps_or_drops)
 	wr(c, 0x1000, 0x1000, 4);
 	cr_expect_eq(cmasim_cache_invalidate(c, 0x1000, 0x1000, 64), 1);
 	cr_expect_not(present(c, 0x1000, 0x1000));
-	cr_expect_eq(s->maintenance_writebacks, 2);
-	cr_expect_eq(s->dirty_invalidates, 1);
+	cr_expect_eq(cmasim_cache_stats(c).maintenance_writebacks, 2);
+	cr_expect_eq(cmasim_cache_stats(c).dirty_invalidates, 1);
 
 	/* [0x1040, 0x1081) covers lines 0x1040 and 0x1080: both written back if dirty, dropped */
 	wr(c, 0x1040, 0x1040, 4);
 	cr_expect_eq(cmasim_cache_clean_invalidate(c, 0x1040, 0x1040, 0x41), 2);
-	cr_expect_eq(s->maintenance_writebacks, 3);
+	cr_expect_eq(cmasim_cache_stats(c).maintenance_writebacks, 3);
 	cr_expect_not(present(c, 0x1040, 0x1040));
 	cr_expect_not(present(c, 0x1080, 0x1080));
 
@@ -611,12 +589,12 @@ Test(cache, maintenance_by_range_counts_every_line_and_keeps_or_drops)
 	wr(c, 0x9000, 0x9000, 4);
 	rd(c, 0x3000, 0x3000, 4);
 	cr_expect_eq(cmasim_cache_flush_all(c), 512);
-	cr_expect_eq(s->maintenance_writebacks, 5);
+	cr_expect_eq(cmasim_cache_stats(c).maintenance_writebacks, 5);
 	cr_expect_not(present(c, 0x2000, 0x2000));
 	cr_expect_not(present(c, 0x3000, 0x3000));
-	cr_expect_eq(s->dirty_invalidates, 1);
+	cr_expect_eq(cmasim_cache_stats(c).dirty_invalidates, 1);
 	/* writes to 0x1000, 0x1040 (twice each: a miss, then a hit), 0x2000 and 0x9000 */
-	expect_counts(s->write, 6, 2, 4, 0);
+	expect_counts(cmasim_cache_stats(c).write, 6, 2, 4, 0);
 	cmasim_cache_free(c);
 }
 
@@ -840,11 +818,11 @@ Test(cache, misses_equal_cachegrinds_on_a_recorded_trace)
 		}
 		cr_assert_eq(got, 0, "%s", error ? error->message : "");
 
-		const struct cmasim_cache_stats *s = cmasim_cache_stats(c);
-		cr_expect_eq(s->read.accesses, dr, "%s: Dr %" PRIu64, *l, s->read.accesses);
-		cr_expect_eq(s->read.misses, d1mr, "%s: D1mr %" PRIu64, *l, s->read.misses);
-		cr_expect_eq(s->write.accesses, dw, "%s: Dw %" PRIu64, *l, s->write.accesses);
-		cr_expect_eq(s->write.misses, d1mw, "%s: D1mw %" PRIu64, *l, s->write.misses);
+		struct cmasim_cache_stats s = cmasim_cache_stats(c);
+		cr_expect_eq(s.read.accesses, dr, "%s: Dr %" PRIu64, *l, s.read.accesses);
+		cr_expect_eq(s.read.misses, d1mr, "%s: D1mr %" PRIu64, *l, s.read.misses);
+		cr_expect_eq(s.write.accesses, dw, "%s: Dw %" PRIu64, *l, s.write.accesses);
+		cr_expect_eq(s.write.misses, d1mw, "%s: D1mw %" PRIu64, *l, s.write.misses);
 		cmasim_addrtrace_close(t);
 		cmasim_cache_free(c);
 		rows++;

@@ -141,6 +141,7 @@ uint64_t cmasim_cache_clean_invalidate(struct cmasim_cache *cache, uint64_t va, 
 /* Cleans and invalidates the whole cache by set/way; returns sets x ways. */
 uint64_t cmasim_cache_flush_all(struct cmasim_cache *cache);
 
-const struct cmasim_cache_stats *cmasim_cache_stats(const struct cmasim_cache *cache);
+/* The counters as they are now. */
+struct cmasim_cache_stats cmasim_cache_stats(const struct cmasim_cache *cache);
 
 #endif
