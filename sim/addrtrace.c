@@ -187,7 +187,7 @@ static int next_line(struct cmasim_addrtrace *t, const char **start, const char 
 /* Parsing */
 
 /* Sets a VALUE error at @at on the current line: "file:line:column: message". */
-static G_GNUC_PRINTF(4, 5) int bad(const struct cmasim_addrtrace *t, GError **error,
+static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t, GError **error,
 				   const char *at, const char *fmt, ...)
 {
 	va_list ap;
@@ -201,18 +201,41 @@ static G_GNUC_PRINTF(4, 5) int bad(const struct cmasim_addrtrace *t, GError **er
 	return -1;
 }
 
+/* Whether @c ends a word of a trace line. */
+static inline bool is_separator(char c)
+{
+	return c == ' ' || c == '\t' || c == ',';
+}
+
 /*
  * Up to 24 bytes at @s (before @e), escaped to be printable, for messages:
- * the word there, which a blank or a comma ends, or with @whole the line.
+ * with @whole the rest of the line, else the word there, or the one
+ * separator there.
  */
 static char *excerpt(const char *s, const char *e, bool whole)
 {
 	size_t n = 0;
 
-	while (s + n < e && n < 24 && (whole || (s[n] != ' ' && s[n] != '\t' && s[n] != ',')))
-		n++;
+	if (!whole && s < e && is_separator(*s))
+		n = 1;
+	else
+		while (s + n < e && n < 24 && (whole || !is_separator(s[n])))
+			n++;
 	g_autofree char *raw = g_strndup(s, n);
 	return g_strescape(raw, NULL);
+}
+
+/*
+ * Sets a VALUE error at @at: @before, the quoted excerpt() there, @after.
+ * Out of line, so that the parsers it serves stay small enough to inline.
+ */
+static G_GNUC_NO_INLINE int bad_word(const struct cmasim_addrtrace *t, GError **error,
+				     const char *at, const char *e, bool whole,
+				     const char *before, const char *after)
+{
+	g_autofree char *w = excerpt(at, e, whole);
+
+	return bad(t, error, at, "%s'%s'%s", before, w, after);
 }
 
 static inline bool is_blank(char c)
@@ -220,15 +243,31 @@ static inline bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Value of hex digit @c, or -1. */
-static inline int hex_digit(char c)
-{
-	unsigned int d = (unsigned int)(unsigned char)c - '0';
+#define NX 0xff	/* not a hex digit */
 
-	if (d < 10)
-		return (int)d;
-	d = ((unsigned int)(unsigned char)c | 0x20) - 'a';
-	return d < 6 ? (int)d + 10 : -1;
+/* Each byte's value as a hex digit: a table, as digits and letters mix at random in addresses. */
+static const uint8_t hex_value[256] = {
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, NX, NX, NX, NX, NX, NX,		/* '0' is 0x30 */
+	NX, 10, 11, 12, 13, 14, 15, NX, NX, NX, NX, NX, NX, NX, NX, NX,	/* 'A' is 0x41 */
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, 10, 11, 12, 13, 14, 15, NX, NX, NX, NX, NX, NX, NX, NX, NX,	/* 'a' is 0x61 */
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
+};
+
+static inline unsigned int hex_digit(char c)
+{
+	return hex_value[(unsigned char)c];
 }
 
 /*
@@ -236,66 +275,63 @@ static inline int hex_digit(char c)
  * @prefix; advances *@s past it. Returns -1 with @error if there is none
  * or it passes 64 bits.
  */
-static int scan_address(const struct cmasim_addrtrace *t, const char **s, const char *e,
-			bool prefix, uint64_t *addr, GError **error)
+static inline int scan_address(const struct cmasim_addrtrace *t, const char **s, const char *e,
+			       bool prefix, uint64_t *addr, GError **error)
 {
-	const char *p = *s, *first;
-	unsigned int significant = 0;
+	const char *p = *s, *first, *significant;
 	uint64_t v = 0;
-	int d;
+	unsigned int d;
 
 	if (prefix && e - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
-	    hex_digit(p[2]) >= 0)
+	    hex_digit(p[2]) != NX)
 		p += 2;
 	first = p;
-	for (; p < e && (d = hex_digit(*p)) >= 0; p++) {
-		significant += v || d;
-		v = v << 4 | (unsigned int)d;
-	}
-	if (p == first || significant > 16) {
-		g_autofree char *w = excerpt(*s, e, false);
-
-		return bad(t, error, *s, p == first ? "bad address '%s' (expected hex digits)"
-					: "address '%s' has more than 16 hex digits "
-					  "(expected a 64-bit address)", w);
-	}
+	while (p < e && *p == '0')
+		p++;
+	significant = p;
+	for (; p < e && (d = hex_digit(*p)) != NX; p++)
+		v = v << 4 | d;
+	if (p == first)
+		return bad_word(t, error, *s, e, false, "bad address ", " (expected hex digits)");
+	if (p - significant > 16)
+		return bad_word(t, error, *s, e, false, "address ", " has more than 16 hex digits "
+				"(expected a 64-bit address)");
 	*s = p;
 	*addr = v;
 	return 0;
 }
 
 /* Reads a decimal size at *@s (before @e), 1 to CMASIM_ADDR_SIZE_MAX; advances *@s past it. */
-static int scan_size(const struct cmasim_addrtrace *t, const char **s, const char *e,
-		     uint32_t *size, GError **error)
+static inline int scan_size(const struct cmasim_addrtrace *t, const char **s, const char *e,
+			    uint32_t *size, GError **error)
 {
 	const char *p = *s;
 	uint32_t v = 0;
 
-	for (; p < e && *p >= '0' && *p <= '9'; p++)
+	if (p == e)
+		return bad(t, error, p, "missing size (expected a decimal number of bytes from 1 "
+			   "to %u)", CMASIM_ADDR_SIZE_MAX);
+	for (; p < e && (unsigned int)(*p - '0') < 10; p++)
 		if (v <= CMASIM_ADDR_SIZE_MAX)
 			v = v * 10 + (uint32_t)(*p - '0');
-	if (p == *s || v < 1 || v > CMASIM_ADDR_SIZE_MAX || (p < e && !is_blank(*p))) {
-		g_autofree char *w = excerpt(*s, e, false);
-
-		return bad(t, error, *s, "bad size '%s' (expected a decimal number of bytes from 1 "
-			   "to %u)", w, CMASIM_ADDR_SIZE_MAX);
-	}
+	if (p == *s || v < 1 || v > CMASIM_ADDR_SIZE_MAX || (p < e && !is_blank(*p)))
+		return bad_word(t, error, *s, e, false, "bad size ", " (expected a decimal number "
+				"of bytes from 1 to " G_STRINGIFY(CMASIM_ADDR_SIZE_MAX) ")");
 	*s = p;
 	*size = v;
 	return 0;
 }
 
 /* Fails unless @s, after blanks, is the end of the line. */
-static int expect_end(const struct cmasim_addrtrace *t, const char *s, const char *e,
-		      const char *after, GError **error)
+static inline int expect_end(const struct cmasim_addrtrace *t, const char *s, const char *e,
+			     GError **error)
 {
 	while (s < e && is_blank(*s))
 		s++;
 	if (s == e)
 		return 0;
-	g_autofree char *w = excerpt(s, e, false);
-	return bad(t, error, s, "unexpected '%s' after the %s (expected the end of the line)", w,
-		   after);
+	return bad_word(t, error, s, e, false, "unexpected ", " after the size (expected the end "
+			"of the line)");
 }
 
 /* Fills *@ref, failing if the access would wrap past the top of the address space. */
@@ -315,15 +351,15 @@ static int lackey_fields(const struct cmasim_addrtrace *t, const char *s, const 
 {
 	if (scan_address(t, &s, e, false, addr, error))
 		return -1;
-	if (s == e || *s != ',') {
-		g_autofree char *w = excerpt(s, e, false);
-
-		return bad(t, error, s, "'%s' after the address (expected ',' and the size)", w);
-	}
+	if (s == e)
+		return bad(t, error, s, "missing size (expected ',' and the size after the address)");
+	if (*s != ',')
+		return bad_word(t, error, s, e, false, "", " after the address (expected ',' and "
+				"the size)");
 	s++;
 	if (scan_size(t, &s, e, size, error))
 		return -1;
-	return expect_end(t, s, e, "size", error);
+	return expect_end(t, s, e, error);
 }
 
 /* A lackey line: 1 with a record, 0 for one to skip, -1 with @error. */
@@ -331,8 +367,8 @@ static int parse_lackey(struct cmasim_addrtrace *t, const char *s, const char *e
 			struct cmasim_addr_ref *ref, GError **error)
 {
 	enum cmasim_addr_op op;
-	uint64_t addr;
-	uint32_t size;
+	uint64_t addr = 0;
+	uint32_t size = 0;
 
 	if (e - s >= 3 && s[0] == ' ' && s[2] == ' ') {
 		switch (s[1]) {
@@ -360,10 +396,10 @@ static int parse_lackey(struct cmasim_addrtrace *t, const char *s, const char *e
 	}
 	if (e - s >= 2 && s[0] == '=' && s[1] == '=')
 		return 0;
-unknown:;
-	g_autofree char *w = excerpt(s, e, true);
-	return bad(t, error, s, "unknown lackey record '%s' (expected 'I  addr,size', "
-		   "' L addr,size', ' S addr,size', ' M addr,size' or a ==pid== line)", w);
+unknown:
+	return bad_word(t, error, s, e, true, "unknown lackey record ", " (expected "
+			"'I  addr,size', ' L addr,size', ' S addr,size', ' M addr,size' or a "
+			"==pid== line)");
 }
 
 /* A DineroIV din line. */
@@ -376,15 +412,12 @@ static int parse_din(struct cmasim_addrtrace *t, const char *s, const char *e,
 	};
 	int label = s[0] - '0';
 	const char *at;
-	uint64_t addr;
+	uint64_t addr = 0;
 	uint32_t size = 4;
 
-	if (label < 0 || label > 5 || e - s < 2 || !is_blank(s[1])) {
-		g_autofree char *w = excerpt(s, e, false);
-
-		return bad(t, error, s, "bad label '%s' (expected 0 read, 1 write, 2 instruction "
-			   "fetch, 3 misc, 4 copy-back or 5 invalidate)", w);
-	}
+	if (label < 0 || label > 5 || (e - s >= 2 && !is_blank(s[1])))
+		return bad_word(t, error, s, e, false, "bad label ", " (expected 0 read, 1 write, "
+				"2 instruction fetch, 3 misc, 4 copy-back or 5 invalidate)");
 	at = s + 1;
 	while (at < e && is_blank(*at))
 		at++;
@@ -393,12 +426,9 @@ static int parse_din(struct cmasim_addrtrace *t, const char *s, const char *e,
 	s = at;
 	if (scan_address(t, &s, e, true, &addr, error))
 		return -1;
-	if (s < e && !is_blank(*s)) {
-		g_autofree char *w = excerpt(s, e, false);
-
-		return bad(t, error, s, "'%s' after the address (expected a blank, then a size "
-			   "or a comment)", w);
-	}
+	if (s < e && !is_blank(*s))
+		return bad_word(t, error, s, e, false, "", " after the address (expected a blank, "
+				"then a size or a comment)");
 	while (s < e && is_blank(*s))
 		s++;
 	if (s < e && *s >= '0' && *s <= '9') {
@@ -420,31 +450,26 @@ static int parse_plain(struct cmasim_addrtrace *t, const char *s, const char *e,
 {
 	enum cmasim_addr_op op = s[0] == 'W' ? CMASIM_ADDR_WRITE : CMASIM_ADDR_READ;
 	const char *at;
-	uint64_t addr;
-	uint32_t size;
+	uint64_t addr = 0;
+	uint32_t size = 0;
 
-	if ((s[0] != 'R' && s[0] != 'W') || e - s < 2 || !is_blank(s[1])) {
-		g_autofree char *w = excerpt(s, e, false);
-
-		return bad(t, error, s, "bad access '%s' (expected R or W, a blank, the address "
-			   "and the size)", w);
-	}
+	if ((s[0] != 'R' && s[0] != 'W') || e - s < 2 || !is_blank(s[1]))
+		return bad_word(t, error, s, e, false, "bad access ", " (expected R or W, a blank, "
+				"the address and the size)");
 	at = s + 1;
 	while (at < e && is_blank(*at))
 		at++;
 	s = at;
 	if (scan_address(t, &s, e, true, &addr, error))
 		return -1;
-	if (s == e || !is_blank(*s)) {
-		g_autofree char *w = excerpt(s, e, false);
-
-		return s == e ? bad(t, error, s, "missing size (expected 'R|W address size')")
-			      : bad(t, error, s, "'%s' after the address (expected a blank and the "
-				    "size)", w);
-	}
+	if (s == e)
+		return bad(t, error, s, "missing size (expected 'R|W address size')");
+	if (!is_blank(*s))
+		return bad_word(t, error, s, e, false, "", " after the address (expected a blank "
+				"and the size)");
 	while (s < e && is_blank(*s))
 		s++;
-	if (scan_size(t, &s, e, &size, error) || expect_end(t, s, e, "size", error))
+	if (scan_size(t, &s, e, &size, error) || expect_end(t, s, e, error))
 		return -1;
 	return record(t, at, addr, size, op, ref, error);
 }
@@ -486,10 +511,9 @@ static bool detect_format(struct cmasim_addrtrace *t, GError **error)
 			continue;
 		t->format = detect(s, e);
 		if (t->format == CMASIM_ADDRTRACE_AUTO) {
-			g_autofree char *w = excerpt(s, e, true);
-
-			bad(t, error, s, "cannot tell the trace format from '%s' (expected a lackey, "
-			    "DineroIV din or plain R/W record, or the format named)", w);
+			bad_word(t, error, s, e, true, "cannot tell the trace format from ",
+				 " (expected a lackey, DineroIV din or plain R/W record, or the "
+				 "format named)");
 			return false;
 		}
 		/* the buffer has not moved since next_line(): give the line back */

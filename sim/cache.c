@@ -92,6 +92,7 @@ struct cmasim_cache {
 	uint64_t spec_lines;		/* speculative: window, in lines either side */
 
 	bool hooked;			/* some hook is set */
+	bool lean;			/* no hook and no prefetcher: the fast path may run */
 	struct cmasim_cache_hooks hooks;
 	struct cmasim_cache_stats stats;
 };
@@ -110,16 +111,20 @@ static ALWAYS_INLINE uint64_t tag_of(const struct cmasim_cache *c, uint64_t vlin
 	return c->ix.tag_by_va ? vline : pline;
 }
 
-/* The line of @set holding tag @tline, or NULL. */
+/*
+ * The line of @set holding tag @tline, or NULL. Every way is compared,
+ * with no branch on the outcome: which way hits is not predictable, and a
+ * mispredicted branch costs more than the three extra compares.
+ */
 static ALWAYS_INLINE struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
 {
 	struct line *l = &c->lines[set * c->ways];
-	uint64_t want = tline << KEY_SHIFT | KEY_VALID;
+	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
+	unsigned int hit = c->ways;
 
 	for (unsigned int w = 0; w < c->ways; w++)
-		if ((l[w].key & ~KEY_DIRTY) == want)
-			return &l[w];
-	return NULL;
+		hit = (l[w].key | KEY_DIRTY) == want ? w : hit;
+	return hit < c->ways ? &l[hit] : NULL;
 }
 
 /* Index of @l in the line arrays. */
@@ -160,15 +165,20 @@ static bool has_alias(const struct cmasim_cache *c, uint64_t set, uint64_t pline
 
 /* Replacement */
 
-/* LRU: the way of @set used longest ago, an invalid one first. */
+/* LRU: the way of @set used longest ago, an invalid one first; branch-free as lookup(). */
 static ALWAYS_INLINE struct line *victim(const struct cmasim_cache *c, uint64_t set)
 {
-	struct line *l = &c->lines[set * c->ways], *v = l;
+	struct line *l = &c->lines[set * c->ways];
+	uint64_t oldest = l[0].stamp;
+	unsigned int v = 0;
 
-	for (unsigned int w = 1; w < c->ways; w++)
-		if (l[w].stamp < v->stamp)
-			v = &l[w];
-	return v;
+	for (unsigned int w = 1; w < c->ways; w++) {
+		bool older = l[w].stamp < oldest;
+
+		v = older ? w : v;
+		oldest = older ? l[w].stamp : oldest;
+	}
+	return &l[v];
 }
 
 /* Marks @l used now. */
@@ -357,12 +367,12 @@ static ALWAYS_INLINE bool access_line(struct cmasim_cache *c, uint64_t vline, ui
 		l = fill(c, set, vline, pline, CMASIM_FILL_DEMAND,
 			 write ? &c->stats.write.writebacks : &c->stats.read.writebacks, hooked);
 	}
-	version = &c->versions[line_index(c, l)];
 	if (!write) {
 		if (hooked && c->hooks.read)
-			c->hooks.read(c->hooks.ctx, pa, *version);
+			c->hooks.read(c->hooks.ctx, pa, c->versions[line_index(c, l)]);
 		return miss;
 	}
+	version = &c->versions[line_index(c, l)];
 	if (hooked && c->hooks.write)
 		*version = c->hooks.write(c->hooks.ctx, pa, *version);
 	if (c->write_back)
@@ -391,22 +401,37 @@ static ALWAYS_INLINE void access_lines(struct cmasim_cache *c, uint64_t va, uint
 	for (uint64_t v = d.first + 1; v <= d.last; v++)
 		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked);
 	n->accesses++;
-	if (d.miss)
-		n->misses++;
-	else
-		n->hits++;
+	n->misses += d.miss;
 	if (c->propose)
 		prefetch(c, &d, pfirst);
+}
+
+/* Any access: with hooks, a prefetcher, or more than one line. Kept out of the lean path's frame. */
+static __attribute__((noinline)) void access_any(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+						  uint32_t size, bool write)
+{
+	if (c->hooked)
+		access_lines(c, va, pa, size, write, true);
+	else
+		access_lines(c, va, pa, size, write, false);
 }
 
 void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint32_t size,
 			 bool write)
 {
+	uint64_t first = va >> cache->line_shift;
+	struct cmasim_cache_counts *n = write ? &cache->stats.write : &cache->stats.read;
+	bool miss;
+
 	g_return_if_fail(size > 0 && va + (size - 1) >= va && pa + (size - 1) >= pa);
-	if (cache->hooked)
-		access_lines(cache, va, pa, size, write, true);
-	else
-		access_lines(cache, va, pa, size, write, false);
+	if (!cache->lean || first != (va + size - 1) >> cache->line_shift) {
+		access_any(cache, va, pa, size, write);
+		return;
+	}
+	/* the common case, one line and nobody listening, with nothing more than it needs */
+	miss = access_line(cache, first, pa >> cache->line_shift, write, false);
+	n->accesses++;
+	n->misses += miss;
 }
 
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty)
@@ -463,7 +488,8 @@ uint64_t cmasim_cache_clean(struct cmasim_cache *cache, uint64_t va, uint64_t pa
 	return maintain_range(cache, va, pa, len, MAINT_CLEAN);
 }
 
-uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t len)
+uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				 uint64_t len)
 {
 	return maintain_range(cache, va, pa, len, MAINT_INVALIDATE);
 }
@@ -595,6 +621,7 @@ struct cmasim_cache *cmasim_cache_new(const struct cmasim_cache_config *cc, unsi
 	c->spec_threshold = c->spec_always ? 0 : (uint64_t)(((unsigned __int128)cc->spec_rate_ppm << 64) /
 							    1000000);
 	c->spec_lines = cc->spec_window >> c->line_shift;
+	c->lean = !c->propose;
 	return c;
 }
 
@@ -613,9 +640,15 @@ void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cach
 	cache->hooks = hooks ? *hooks : (struct cmasim_cache_hooks){ 0 };
 	cache->hooked = hooks && (hooks->fill || hooks->writeback || hooks->drop || hooks->read ||
 				  hooks->write || hooks->translate);
+	cache->lean = !cache->hooked && !cache->propose;
 }
 
-const struct cmasim_cache_stats *cmasim_cache_stats(const struct cmasim_cache *cache)
+struct cmasim_cache_stats cmasim_cache_stats(const struct cmasim_cache *cache)
 {
-	return &cache->stats;
+	struct cmasim_cache_stats s = cache->stats;
+
+	/* not counted as they happen: one increment fewer an access */
+	s.read.hits = s.read.accesses - s.read.misses;
+	s.write.hits = s.write.accesses - s.write.misses;
+	return s;
 }

@@ -12,7 +12,9 @@
 
 #include <gio/gio.h>
 
+#include "cmasim/addrtrace.h"
 #include "cmasim/buddy.h"
+#include "cmasim/cache.h"
 #include "cmasim/config.h"
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
@@ -828,6 +830,254 @@ static int cmd_info(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_cache(int argc, char **argv)
+{
+	g_autofree char *machine = NULL, *size = NULL, *ways = NULL, *line = NULL;
+	g_autofree char *indexing = NULL, *write_policy = NULL, *prefetcher = NULL, *degree = NULL;
+	g_autofree char *trace_format = NULL, *format = NULL, *output = NULL;
+	gboolean no_write_allocate = FALSE;
+	const GOptionEntry entries[] = {
+		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
+		  "Machine whose data cache to start from: a file or a built-in name (default "
+		  DEFAULT_MACHINE ")", "MACHINE" },
+		{ "size", 0, 0, G_OPTION_ARG_STRING, &size, "Cache size, such as 32KiB", "SIZE" },
+		{ "ways", 0, 0, G_OPTION_ARG_STRING, &ways, "Ways (associativity)", "N" },
+		{ "line", 0, 0, G_OPTION_ARG_STRING, &line, "Line size in bytes, a power of two",
+		  "BYTES" },
+		{ "indexing", 0, 0, G_OPTION_ARG_STRING, &indexing, "pipt, vipt or vivt", "MODE" },
+		{ "write-policy", 0, 0, G_OPTION_ARG_STRING, &write_policy,
+		  "wb (write-back) or wt (write-through)", "POLICY" },
+		{ "no-write-allocate", 0, 0, G_OPTION_ARG_NONE, &no_write_allocate,
+		  "A write that misses goes around the cache instead of filling the line", NULL },
+		{ "prefetcher", 0, 0, G_OPTION_ARG_STRING, &prefetcher, "none, next-line or stride",
+		  "NAME" },
+		{ "prefetch-degree", 0, 0, G_OPTION_ARG_STRING, &degree,
+		  "Lines a prefetch fetches (0 to 64)", "N" },
+		{ "trace-format", 0, 0, G_OPTION_ARG_STRING, &trace_format,
+		  "auto (default: told from the first record), lackey, din or plain", "FORMAT" },
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+		  "Output format: table (default), json or csv", "FORMAT" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "Write the figures to FILE instead of standard output", "FILE" },
+		{ NULL },
+	};
+	static const char *const indexings[] = { "pipt", "vipt", "vivt" };
+	static const char *const prefetchers[] = { "none", "next-line", "stride", "speculative" };
+	g_autoptr(GError) error = NULL;
+	struct cmasim_config *cfg = NULL;
+	struct cmasim_cache *cache = NULL;
+	struct cmasim_addrtrace *trace = NULL;
+	struct cmasim_cache_config cc;
+	struct outfile out = { 0 };
+	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
+	enum cmasim_addrtrace_format tfmt = CMASIM_ADDRTRACE_AUTO;
+	uint64_t value, nr_degree = 0, loads = 0, stores = 0, modifies = 0, cleans = 0, invalidates = 0;
+	uint64_t line_ops = 0;
+	struct cmasim_addr_ref ref;
+	g_autoptr(GString) text = NULL;
+	int got, ret = 1;
+	unsigned int i;
+
+	if (!parse_options("cache", "TRACE",
+			   "Run an address trace through a data cache and print its hits and misses.",
+			   "TRACE is an address trace, gzipped or not: valgrind lackey's output\n"
+			   "(--tool=lackey --trace-mem=yes), DineroIV din ('label address [size]'), or\n"
+			   "plain 'R|W address size' lines. Instruction fetches are skipped, and each\n"
+			   "address is taken as both virtual and physical. A modify (lackey M) is a read\n"
+			   "then a write of the same bytes: cachegrind's Dr, D1mr and D1mw are\n"
+			   "read_accesses, read_misses and write_misses, and its Dw is write_accesses\n"
+			   "less trace_modifies. The cache is the machine's, changed by the options.\n\n"
+			   "Examples:\n"
+			   "  valgrind --tool=lackey --trace-mem=yes --log-file=trace.txt ./prog\n"
+			   "  cmasim cache trace.txt\n"
+			   "  cmasim cache trace.txt.gz --size 16KiB --ways 2 --line 32 -f json -o d1.json\n"
+			   "  cmasim cache refs.din --write-policy wt --no-write-allocate --prefetcher stride\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc != 2)
+		return usage_error("cache", "expected one trace");
+	if (format && !parse_format(format, &fmt))
+		return usage_error("cache", "--format expects table, json or csv");
+	if (trace_format && !cmasim_addrtrace_format_parse(trace_format, &tfmt))
+		return usage_error("cache", "--trace-format expects auto, lackey, din or plain");
+	cfg = load_machine(machine ? machine : DEFAULT_MACHINE, &error);
+	if (!cfg) {
+		print_error("cache", error);
+		return 1;
+	}
+	cc = cfg->cache;
+	if (size && !cmasim_parse_size(size, strlen(size), &cc.size))
+		ret = usage_error("cache", "--size expects a size such as 32KiB");
+	else if (ways && (!cmasim_parse_uint(ways, strlen(ways), &value) || value > UINT_MAX ||
+			  !(cc.ways = (unsigned int)value)))
+		ret = usage_error("cache", "--ways expects a whole number from 1");
+	else if (line && (!cmasim_parse_uint(line, strlen(line), &value) || value > UINT_MAX ||
+			  !(cc.line_size = (unsigned int)value)))
+		ret = usage_error("cache", "--line expects a number of bytes, such as 64");
+	else if (degree && (!cmasim_parse_uint(degree, strlen(degree), &nr_degree) ||
+			    nr_degree > CMASIM_PREFETCH_DEGREE_MAX))
+		ret = usage_error("cache", "--prefetch-degree expects a number from 0 to 64");
+	else if (write_policy && strcmp(write_policy, "wb") && strcmp(write_policy, "wt"))
+		ret = usage_error("cache", "--write-policy expects wb or wt");
+	if (ret == 2)
+		goto out;
+	if (degree)
+		cc.prefetch_degree = (unsigned int)nr_degree;
+	if (write_policy)
+		cc.write_back = !strcmp(write_policy, "wb");
+	if (no_write_allocate)
+		cc.write_allocate = false;
+	for (i = 0; indexing && i < G_N_ELEMENTS(indexings) && strcmp(indexing, indexings[i]); i++)
+		;
+	if (indexing && i == G_N_ELEMENTS(indexings)) {
+		ret = usage_error("cache", "--indexing expects pipt, vipt or vivt");
+		goto out;
+	}
+	if (indexing)
+		cc.indexing = i;
+	/* speculation needs the machine's mappings, which a trace does not carry */
+	for (i = 0; prefetcher && i < CMASIM_PREFETCH_SPECULATIVE &&
+		    strcmp(prefetcher, prefetchers[i]); i++)
+		;
+	if (prefetcher && i == CMASIM_PREFETCH_SPECULATIVE) {
+		ret = usage_error("cache", "--prefetcher expects none, next-line or stride");
+		goto out;
+	}
+	if (prefetcher)
+		cc.prefetcher = i;
+	cache = cmasim_cache_new(&cc, cfg->page_shift, 0, &error);
+	if (!cache) {
+		ret = 2;
+		goto out;
+	}
+
+	trace = cmasim_addrtrace_open(argv[1], tfmt, &error);
+	if (!trace)
+		goto out;
+	while ((got = cmasim_addrtrace_next(trace, &ref, &error)) > 0) {
+		switch (ref.op) {
+		case CMASIM_ADDR_READ:
+			loads++;
+			cmasim_cache_access(cache, ref.addr, ref.addr, ref.size, false);
+			break;
+		case CMASIM_ADDR_WRITE:
+			stores++;
+			cmasim_cache_access(cache, ref.addr, ref.addr, ref.size, true);
+			break;
+		case CMASIM_ADDR_MODIFY:
+			modifies++;
+			cmasim_cache_access(cache, ref.addr, ref.addr, ref.size, false);
+			cmasim_cache_access(cache, ref.addr, ref.addr, ref.size, true);
+			break;
+		case CMASIM_ADDR_CLEAN:
+			cleans++;
+			line_ops += cmasim_cache_clean(cache, ref.addr, ref.addr, ref.size);
+			break;
+		case CMASIM_ADDR_INVALIDATE:
+			invalidates++;
+			line_ops += cmasim_cache_invalidate(cache, ref.addr, ref.addr, ref.size);
+			break;
+		}
+	}
+	if (got < 0)
+		goto out;
+
+	const struct cmasim_cache_stats s = cmasim_cache_stats(cache);
+	const struct cmasim_cache_counts *rd = &s.read, *wr = &s.write;
+	enum { NUMBER, WORD, FLAG, RATIO };
+	const struct {
+		const char *key;
+		int kind;
+		uint64_t a, b;		/* NUMBER, FLAG: a; RATIO: a / b */
+		const char *word;	/* WORD: an identifier, a string in JSON */
+	} figs[] = {
+		{ "schema", WORD, .word = "cmasim-cache/1" },
+		{ "trace_format", WORD,
+		  .word = cmasim_addrtrace_format_name(cmasim_addrtrace_format(trace)) },
+		{ "cache_size_bytes", NUMBER, cc.size },
+		{ "cache_ways", NUMBER, cc.ways },
+		{ "cache_line_bytes", NUMBER, cc.line_size },
+		{ "cache_sets", NUMBER, cc.size / cc.ways / cc.line_size },
+		{ "cache_indexing", WORD, .word = indexings[cc.indexing] },
+		{ "cache_write_policy", WORD, .word = cc.write_back ? "wb" : "wt" },
+		{ "cache_write_allocate", FLAG, cc.write_allocate },
+		{ "cache_prefetcher", WORD, .word = prefetchers[cc.prefetcher] },
+		{ "cache_prefetch_degree", NUMBER, cc.prefetch_degree },
+		{ "trace_loads", NUMBER, loads },
+		{ "trace_stores", NUMBER, stores },
+		{ "trace_modifies", NUMBER, modifies },
+		{ "trace_instruction_fetches", NUMBER, cmasim_addrtrace_nr_ifetches(trace) },
+		{ "trace_cleans", NUMBER, cleans },
+		{ "trace_invalidates", NUMBER, invalidates },
+		{ "read_accesses", NUMBER, rd->accesses },
+		{ "read_hits", NUMBER, rd->hits },
+		{ "read_misses", NUMBER, rd->misses },
+		{ "read_writebacks", NUMBER, rd->writebacks },
+		{ "read_miss_rate", RATIO, rd->misses, rd->accesses },
+		{ "write_accesses", NUMBER, wr->accesses },
+		{ "write_hits", NUMBER, wr->hits },
+		{ "write_misses", NUMBER, wr->misses },
+		{ "write_writebacks", NUMBER, wr->writebacks },
+		{ "write_miss_rate", RATIO, wr->misses, wr->accesses },
+		{ "total_accesses", NUMBER, rd->accesses + wr->accesses },
+		{ "total_hits", NUMBER, rd->hits + wr->hits },
+		{ "total_misses", NUMBER, rd->misses + wr->misses },
+		{ "total_writebacks", NUMBER, rd->writebacks + wr->writebacks },
+		{ "miss_rate", RATIO, rd->misses + wr->misses, rd->accesses + wr->accesses },
+		{ "prefetch_fills", NUMBER, s.prefetch_fills },
+		{ "speculative_fills", NUMBER, s.speculative_fills },
+		{ "prefetch_writebacks", NUMBER, s.prefetch_writebacks },
+		{ "maintenance_line_ops", NUMBER, line_ops },
+		{ "maintenance_writebacks", NUMBER, s.maintenance_writebacks },
+		{ "dirty_invalidates", NUMBER, s.dirty_invalidates },
+		{ "aliases", NUMBER, s.aliases },
+	};
+	int width = 0;
+
+	text = g_string_new(fmt == CMASIM_FORMAT_JSON ? "{\n" : fmt == CMASIM_FORMAT_CSV
+							       ? "figure,value\n" : "");
+	for (i = 0; i < G_N_ELEMENTS(figs); i++)
+		width = MAX(width, (int)strlen(figs[i].key));
+	for (i = 0; i < G_N_ELEMENTS(figs); i++) {
+		/* four decimals, rounded half up, in integers as the run report prints them */
+		uint64_t x = figs[i].b ? (figs[i].a * 20000 / figs[i].b + 1) / 2 : 0;
+		bool quoted = fmt == CMASIM_FORMAT_JSON && figs[i].kind == WORD;
+		char v[32];
+
+		if (figs[i].kind == WORD)
+			g_strlcpy(v, figs[i].word, sizeof(v));
+		else if (figs[i].kind == FLAG)
+			g_strlcpy(v, figs[i].a ? "true" : "false", sizeof(v));
+		else if (figs[i].kind == RATIO)
+			g_snprintf(v, sizeof(v), "%" PRIu64 ".%04" PRIu64, x / 10000, x % 10000);
+		else
+			g_snprintf(v, sizeof(v), "%" PRIu64, figs[i].a);
+		if (fmt == CMASIM_FORMAT_TABLE)
+			g_string_append_printf(text, "%-*s  %s\n", width, figs[i].key, v);
+		else if (fmt == CMASIM_FORMAT_CSV)
+			g_string_append_printf(text, "%s,%s\n", figs[i].key, v);
+		else	/* keys and words are identifiers: nothing to escape */
+			g_string_append_printf(text, "  \"%s\": %s%s%s%s\n", figs[i].key,
+					       quoted ? "\"" : "", v, quoted ? "\"" : "",
+					       i + 1 < G_N_ELEMENTS(figs) ? "," : "");
+	}
+	if (fmt == CMASIM_FORMAT_JSON)
+		g_string_append(text, "}\n");
+	if (!outfile_open(&out, output, &error))
+		goto out;
+	fputs(text->str, out.f);
+	if (outfile_close(&out, true, &error))
+		ret = 0;
+out:
+	if (error)
+		print_error("cache", error);
+	outfile_close(&out, false, NULL);
+	cmasim_addrtrace_close(trace);
+	cmasim_cache_free(cache);
+	cmasim_config_free(cfg);
+	return ret;
+}
+
 static const struct subcommand subcommands[] = {
 	{ "run", "replay a workload under one policy and print its figures", cmd_run },
 	{ "compare", "replay a workload under several policies, figures side by side",
@@ -835,6 +1085,7 @@ static const struct subcommand subcommands[] = {
 	{ "gen", "expand a workload's generators into an explicit or binary trace", cmd_gen },
 	{ "list", "list policies, built-in machines and workloads", cmd_list },
 	{ "info", "print a machine's zones, watermarks and free lists", cmd_info },
+	{ "cache", "run an address trace through a data cache and print its misses", cmd_cache },
 };
 
 static void usage(FILE *to)

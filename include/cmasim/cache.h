@@ -115,7 +115,11 @@ void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cach
 void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint32_t size,
 			 bool write);
 
-/* Whether a copy of the line holding @va/@pa is present (as the indexing finds it); *@dirty if so. */
+/*
+ * Whether the indexing finds a copy of the line holding @va/@pa, and if so
+ * whether it is dirty (in *@dirty, unless NULL). Changes nothing, LRU order
+ * included.
+ */
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty);
 
 /*
@@ -128,7 +132,8 @@ bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t 
 /* Writes dirty lines back and keeps them, clean. */
 uint64_t cmasim_cache_clean(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t len);
 /* Drops the lines without writing them back; dirty data is lost. */
-uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t len);
+uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				 uint64_t len);
 /* Writes dirty lines back, then drops them. */
 uint64_t cmasim_cache_clean_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
 				       uint64_t len);
@@ -136,6 +141,7 @@ uint64_t cmasim_cache_clean_invalidate(struct cmasim_cache *cache, uint64_t va, 
 /* Cleans and invalidates the whole cache by set/way; returns sets x ways. */
 uint64_t cmasim_cache_flush_all(struct cmasim_cache *cache);
 
-const struct cmasim_cache_stats *cmasim_cache_stats(const struct cmasim_cache *cache);
+/* The counters as they are now. */
+struct cmasim_cache_stats cmasim_cache_stats(const struct cmasim_cache *cache);
 
 #endif

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Address-trace readers: each format, format detection, gzip, lines across
+ * buffer refills, and a table of bad lines with their exact messages.
+ */
+#include <criterion/criterion.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cmasim/addrtrace.h"
+#include "cmasim/error.h"
+
+static struct cmasim_addrtrace *open_text(const char *text, enum cmasim_addrtrace_format format)
+{
+	GError *error = NULL;
+	struct cmasim_addrtrace *t = cmasim_addrtrace_open_data("t.txt", text, strlen(text), format,
+								 &error);
+
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	return t;
+}
+
+/* Reads every record of @t into "op addr size" lines. */
+static char *records(struct cmasim_addrtrace *t)
+{
+	static const char ops[] = "RWMCI";
+	GString *out = g_string_new(NULL);
+	struct cmasim_addr_ref ref;
+	GError *error = NULL;
+	int got;
+
+	while ((got = cmasim_addrtrace_next(t, &ref, &error)) > 0)
+		g_string_append_printf(out, "%c %#" PRIx64 " %" PRIu32 "\n", ops[ref.op], ref.addr,
+				       ref.size);
+	cr_assert_eq(got, 0, "%s", error ? error->message : "");
+	return g_string_free(out, FALSE);
+}
+
+Test(addrtrace, lackey_loads_stores_and_modifies_without_instruction_fetches)
+{
+	struct cmasim_addrtrace *t = open_text(
+		"==1234== Lackey, an example Valgrind tool\n"
+		"==1234== Command: ./a.out\n"
+		"I  04000b40,3\n"
+		" L 1ffefffe78,8\n"
+		" S 04022bd8,4\n"
+		" M 0402ab00,16\n"
+		"I  04000b43,5\n"
+		" L 00000010,1\n"
+		"==1234== \n", CMASIM_ADDRTRACE_AUTO);
+	g_autofree char *got = NULL;
+
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_LACKEY);
+	got = records(t);
+	cr_expect_str_eq(got,
+			 "R 0x1ffefffe78 8\n"
+			 "W 0x4022bd8 4\n"
+			 "M 0x402ab00 16\n"
+			 "R 0x10 1\n");
+	cr_expect_eq(cmasim_addrtrace_nr_ifetches(t), 2);
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, din_labels_sizes_and_dineros_word_rule)
+{
+	struct cmasim_addrtrace *t = open_text(
+		"# a comment, then a blank line\n"
+		"\n"
+		"0 1000\n"			/* no size: 4 bytes */
+		"1 0x2003 this is a comment\n"	/* no size: rounded down to 0x2000 */
+		"2 400000\n"			/* instruction fetch */
+		"3 1006 2\n"			/* misc, a read; a size keeps the address */
+		"4 3000 64\n"			/* copy-back */
+		"5 3040 64 and a comment\n"	/* invalidate */
+		"0 ABCDEF 8\n"
+		"1\t0x10\t4\n", CMASIM_ADDRTRACE_AUTO);
+	g_autofree char *got = NULL;
+
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_DIN);
+	got = records(t);
+	cr_expect_str_eq(got,
+			 "R 0x1000 4\n"
+			 "W 0x2000 4\n"
+			 "R 0x1006 2\n"
+			 "C 0x3000 64\n"
+			 "I 0x3040 64\n"
+			 "R 0xabcdef 8\n"
+			 "W 0x10 4\n");
+	cr_expect_eq(cmasim_addrtrace_nr_ifetches(t), 1);
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, plain_reads_and_writes_with_blank_lines_comments_and_crlf)
+{
+	struct cmasim_addrtrace *t = open_text(
+		"R 1000 4\r\n"
+		"   \n"
+		"# comment\n"
+		"W 0x2000 8\r\n"
+		"R\tdeadbeef\t16  \n"
+		"W ffffffffffffffff 1", CMASIM_ADDRTRACE_AUTO);
+	g_autofree char *got = NULL;
+
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_PLAIN);
+	got = records(t);
+	cr_expect_str_eq(got,
+			 "R 0x1000 4\n"
+			 "W 0x2000 8\n"
+			 "R 0xdeadbeef 16\n"
+			 "W 0xffffffffffffffff 1\n");
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, an_empty_trace_has_no_records_and_no_format)
+{
+	struct cmasim_addrtrace *t = open_text("# nothing\n\n", CMASIM_ADDRTRACE_AUTO);
+	g_autofree char *got = records(t);
+
+	cr_expect_str_eq(got, "");
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_AUTO);
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, format_names)
+{
+	enum cmasim_addrtrace_format f = CMASIM_ADDRTRACE_AUTO;
+
+	cr_expect(cmasim_addrtrace_format_parse("lackey", &f));
+	cr_expect_eq(f, CMASIM_ADDRTRACE_LACKEY);
+	cr_expect(cmasim_addrtrace_format_parse("plain", &f));
+	cr_expect_eq(f, CMASIM_ADDRTRACE_PLAIN);
+	cr_expect_not(cmasim_addrtrace_format_parse("Lackey", &f));
+	cr_expect_str_eq(cmasim_addrtrace_format_name(CMASIM_ADDRTRACE_DIN), "din");
+	cr_expect_str_eq(cmasim_addrtrace_format_name(CMASIM_ADDRTRACE_AUTO), "auto");
+}
+
+/* A bad line, third in a trace of @format after a good record and a comment. */
+struct bad_line {
+	enum cmasim_addrtrace_format format;
+	const char *line;
+	unsigned int col;
+	const char *message;
+};
+
+static const char *const good_line[] = {
+	[CMASIM_ADDRTRACE_LACKEY] = " L 1000,4",
+	[CMASIM_ADDRTRACE_DIN] = "0 1000",
+	[CMASIM_ADDRTRACE_PLAIN] = "R 1000 4",
+};
+
+#define LACKEY CMASIM_ADDRTRACE_LACKEY
+#define DIN CMASIM_ADDRTRACE_DIN
+#define PLAIN CMASIM_ADDRTRACE_PLAIN
+
+static const struct bad_line bad_lines[] = {
+	{ LACKEY, " X 1000,4", 1, "unknown lackey record ' X 1000,4' (expected 'I  addr,size', "
+	  "' L addr,size', ' S addr,size', ' M addr,size' or a ==pid== line)" },
+	{ LACKEY, "L 1000,4", 1, "unknown lackey record 'L 1000,4' (expected 'I  addr,size', "
+	  "' L addr,size', ' S addr,size', ' M addr,size' or a ==pid== line)" },
+	{ LACKEY, " L zz,4", 4, "bad address 'zz' (expected hex digits)" },
+	{ LACKEY, " L 12345678901234567,4", 4, "address '12345678901234567' has more than 16 hex "
+	  "digits (expected a 64-bit address)" },
+	{ LACKEY, " L 1000 4", 8, "' ' after the address (expected ',' and the size)" },
+	{ LACKEY, " L 1000", 8, "missing size (expected ',' and the size after the address)" },
+	{ LACKEY, " L 1000,", 9, "missing size (expected a decimal number of bytes from 1 to "
+	  "4096)" },
+	{ LACKEY, " L 1000,0", 9, "bad size '0' (expected a decimal number of bytes from 1 to "
+	  "4096)" },
+	{ LACKEY, " L 1000,4097", 9, "bad size '4097' (expected a decimal number of bytes from 1 "
+	  "to 4096)" },
+	{ LACKEY, " L 1000,8x", 9, "bad size '8x' (expected a decimal number of bytes from 1 to "
+	  "4096)" },
+	{ LACKEY, " S 1000,8 x", 11, "unexpected 'x' after the size (expected the end of the "
+	  "line)" },
+	{ LACKEY, " M ffffffffffffffff,2", 4, "2 bytes at 0xffffffffffffffff pass the top of the "
+	  "address space (expected an access below 2^64)" },
+	{ LACKEY, "I  zz,3", 4, "bad address 'zz' (expected hex digits)" },
+	{ DIN, "7 1000", 1, "bad label '7' (expected 0 read, 1 write, 2 instruction fetch, "
+	  "3 misc, 4 copy-back or 5 invalidate)" },
+	{ DIN, "01 1000", 1, "bad label '01' (expected 0 read, 1 write, 2 instruction fetch, "
+	  "3 misc, 4 copy-back or 5 invalidate)" },
+	{ DIN, "0", 2, "missing address (expected 'label address [size]')" },
+	{ DIN, "0  ", 4, "missing address (expected 'label address [size]')" },
+	{ DIN, "0 xyz", 3, "bad address 'xyz' (expected hex digits)" },
+	{ DIN, "1 10g0", 5, "'g0' after the address (expected a blank, then a size or a "
+	  "comment)" },
+	{ DIN, "0 1000 0", 8, "bad size '0' (expected a decimal number of bytes from 1 to "
+	  "4096)" },
+	{ DIN, "0 1000 12abc", 8, "bad size '12abc' (expected a decimal number of bytes from 1 "
+	  "to 4096)" },
+	{ DIN, "0 ffffffffffffffff 8", 3, "8 bytes at 0xffffffffffffffff pass the top of the "
+	  "address space (expected an access below 2^64)" },
+	{ PLAIN, "X 1000 4", 1, "bad access 'X' (expected R or W, a blank, the address and the "
+	  "size)" },
+	{ PLAIN, "r 1000 4", 1, "bad access 'r' (expected R or W, a blank, the address and the "
+	  "size)" },
+	{ PLAIN, "R 1000", 7, "missing size (expected 'R|W address size')" },
+	{ PLAIN, "R 1000,4", 7, "',' after the address (expected a blank and the size)" },
+	{ PLAIN, "W -5 4", 3, "bad address '-5' (expected hex digits)" },
+	{ PLAIN, "R 1000 4 5", 10, "unexpected '5' after the size (expected the end of the "
+	  "line)" },
+	{ PLAIN, "W 0x1000 4096x", 10, "bad size '4096x' (expected a decimal number of bytes "
+	  "from 1 to 4096)" },
+	{ PLAIN, " L 1000,4", 1, "bad access ' ' (expected R or W, a blank, the address and the "
+	  "size)" },
+};
+
+Test(addrtrace, bad_lines_name_file_line_column_and_what_was_expected)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(bad_lines); i++) {
+		const struct bad_line *b = &bad_lines[i];
+		g_autofree char *text = g_strdup_printf("%s\n# comment\n%s\n%s\n", good_line[b->format],
+							b->line, good_line[b->format]);
+		g_autofree char *want = g_strdup_printf("t.txt:3:%u: %s", b->col, b->message);
+		struct cmasim_addrtrace *t = open_text(text, b->format);
+		struct cmasim_addr_ref ref;
+		GError *error = NULL;
+
+		cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 1, "row %zu", i);
+		cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), -1, "row %zu", i);
+		cr_assert_not_null(error, "row %zu: %s", i, b->line);
+		cr_expect(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_VALUE), "row %zu", i);
+		cr_expect_str_eq(error->message, want, "row %zu", i);
+		g_clear_error(&error);
+		/* the reader goes on after the bad line */
+		cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 1, "row %zu", i);
+		cr_expect_eq(ref.addr, 0x1000);
+		cmasim_addrtrace_close(t);
+
+		/* detected, the line gives the same message */
+		t = open_text(text, CMASIM_ADDRTRACE_AUTO);
+		cr_expect_eq(cmasim_addrtrace_format(t), b->format, "row %zu", i);
+		cmasim_addrtrace_close(t);
+	}
+}
+
+Test(addrtrace, an_unknown_format_is_refused_at_its_first_record_line)
+{
+	static const char text[] = "# comment\n\n   \nhello world\n";
+	GError *error = NULL;
+
+	cr_expect_null(cmasim_addrtrace_open_data("t.txt", text, strlen(text),
+						  CMASIM_ADDRTRACE_AUTO, &error));
+	cr_assert_not_null(error);
+	cr_expect(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_VALUE));
+	cr_expect_str_eq(error->message, "t.txt:4:1: cannot tell the trace format from "
+			 "'hello world' (expected a lackey, DineroIV din or plain R/W record, or the "
+			 "format named)");
+	g_clear_error(&error);
+}
+
+static char *tmpdir;
+
+static void setup(void)
+{
+	tmpdir = g_dir_make_tmp("cmasim-addrtrace-XXXXXX", NULL);
+	cr_assert_not_null(tmpdir);
+}
+
+static void teardown(void)
+{
+	GDir *dir = g_dir_open(tmpdir, 0, NULL);
+	const char *name;
+
+	while (dir && (name = g_dir_read_name(dir))) {
+		g_autofree char *path = g_build_filename(tmpdir, name, NULL);
+
+		g_unlink(path);
+	}
+	if (dir)
+		g_dir_close(dir);
+	g_rmdir(tmpdir);
+	g_free(tmpdir);
+}
+
+/* @len bytes at @data, gzip-compressed. */
+static GBytes *gzip(const void *data, size_t len)
+{
+	GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6));
+	size_t cap = len + len / 2 + 1024;
+	char *out = g_malloc(cap);
+	gsize rd = 0, wr = 0;
+	GError *error = NULL;
+
+	cr_assert_eq(g_converter_convert(z, data, len, out, cap, G_CONVERTER_INPUT_AT_END, &rd, &wr,
+					 &error), G_CONVERTER_FINISHED, "%s",
+		     error ? error->message : "");
+	cr_assert_eq(rd, len);
+	g_object_unref(z);
+	return g_bytes_new_take(out, wr);
+}
+
+static char *write_file(const char *name, const void *data, size_t len)
+{
+	char *path = g_build_filename(tmpdir, name, NULL);
+
+	cr_assert(g_file_set_contents(path, data, (gssize)len, NULL));
+	return path;
+}
+
+static struct cmasim_addrtrace *open_path(const char *path)
+{
+	GError *error = NULL;
+	struct cmasim_addrtrace *t = cmasim_addrtrace_open(path, CMASIM_ADDRTRACE_AUTO, &error);
+
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	return t;
+}
+
+/* 200,000 plain lines, about 3 MB: several buffers' worth. */
+static char *big_plain(void)
+{
+	GString *s = g_string_new(NULL);
+
+	for (unsigned int i = 0; i < 200000; i++)
+		g_string_append_printf(s, "%c %x %u\n", i % 5 ? 'R' : 'W', i * 64, 1 + i % 64);
+	return g_string_free(s, FALSE);
+}
+
+/* Reads @t through, checking it gives back big_plain()'s records. */
+static void expect_big_plain(struct cmasim_addrtrace *t)
+{
+	struct cmasim_addr_ref ref;
+	GError *error = NULL;
+	unsigned int n = 0;
+	int got;
+
+	while ((got = cmasim_addrtrace_next(t, &ref, &error)) > 0) {
+		cr_assert_eq(ref.addr, (uint64_t)n * 64, "record %u", n);
+		cr_assert_eq(ref.size, 1 + n % 64, "record %u", n);
+		cr_assert_eq(ref.op, n % 5 ? CMASIM_ADDR_READ : CMASIM_ADDR_WRITE, "record %u", n);
+		n++;
+	}
+	cr_assert_eq(got, 0, "%s", error ? error->message : "");
+	cr_expect_eq(n, 200000);
+}
+
+Test(addrtrace, files_stream_across_buffer_refills, .init = setup, .fini = teardown)
+{
+	g_autofree char *text = big_plain();
+	g_autofree char *path = write_file("big.txt", text, strlen(text));
+	struct cmasim_addrtrace *t = open_path(path);
+
+	cr_expect_gt(strlen(text), 2u << 20);
+	expect_big_plain(t);
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, gzip_files_and_data_are_read_as_they_are, .init = setup, .fini = teardown)
+{
+	g_autofree char *text = big_plain();
+	g_autoptr(GBytes) z = gzip(text, strlen(text));
+	gsize zlen;
+	const char *zdata = g_bytes_get_data(z, &zlen);
+	g_autofree char *path = write_file("big.txt.gz", zdata, zlen);
+	struct cmasim_addrtrace *t = open_path(path);
+	GError *error = NULL;
+
+	expect_big_plain(t);
+	cmasim_addrtrace_close(t);
+
+	t = cmasim_addrtrace_open_data("big.gz", zdata, zlen, CMASIM_ADDRTRACE_AUTO, &error);
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	expect_big_plain(t);
+	cmasim_addrtrace_close(t);
+
+	/* two members one after the other, as `cat a.gz b.gz` makes */
+	g_autoptr(GBytes) z1 = gzip(" L 10,4\n", 8);
+	g_autoptr(GBytes) z2 = gzip(" S 20,8\n", 8);
+	g_autoptr(GByteArray) both = g_byte_array_new();
+	gsize n1, n2;
+	const guint8 *d1 = g_bytes_get_data(z1, &n1), *d2 = g_bytes_get_data(z2, &n2);
+
+	g_byte_array_append(both, d1, (guint)n1);
+	g_byte_array_append(both, d2, (guint)n2);
+	g_autofree char *two = write_file("two.gz", both->data, both->len);
+	t = open_path(two);
+	g_autofree char *got = records(t);
+	cr_expect_str_eq(got, "R 0x10 4\nW 0x20 8\n");
+	cmasim_addrtrace_close(t);
+
+	/* cut short: an IO error naming the file */
+	g_autofree char *cut = write_file("cut.gz", zdata, zlen / 2);
+	struct cmasim_addr_ref ref;
+	int r;
+
+	t = open_path(cut);
+	while ((r = cmasim_addrtrace_next(t, &ref, &error)) > 0)
+		;
+	cr_expect_eq(r, -1);
+	cr_assert_not_null(error);
+	cr_expect(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO));
+	g_autofree char *prefix = g_strdup_printf("%s: bad gzip data (", cut);
+	cr_expect(g_str_has_prefix(error->message, prefix), "%s", error->message);
+	g_clear_error(&error);
+	cmasim_addrtrace_close(t);
+}
+
+Test(addrtrace, unreadable_files_and_overlong_lines, .init = setup, .fini = teardown)
+{
+	GError *error = NULL;
+	struct cmasim_addr_ref ref;
+
+	cr_expect_null(cmasim_addrtrace_open("/nonexistent/trace.txt", CMASIM_ADDRTRACE_AUTO,
+					     &error));
+	cr_assert_not_null(error);
+	cr_expect(g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO));
+	cr_expect_str_eq(error->message, "/nonexistent/trace.txt: No such file or directory");
+	g_clear_error(&error);
+
+	cr_expect_null(cmasim_addrtrace_open(tmpdir, CMASIM_ADDRTRACE_AUTO, &error));
+	cr_assert_not_null(error);
+	g_autofree char *isdir = g_strdup_printf("%s: Is a directory", tmpdir);
+	cr_expect_str_eq(error->message, isdir);
+	g_clear_error(&error);
+
+	/* a line must fit the 1 MiB buffer */
+	GString *text = g_string_new("R 1000 4\n# ");
+	for (unsigned int i = 0; i < (1u << 20); i++)
+		g_string_append_c(text, 'x');
+	g_string_append(text, "\nR 2000 4\n");
+	g_autofree char *path = write_file("long.txt", text->str, text->len);
+	struct cmasim_addrtrace *t = open_path(path);
+
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 1);
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), -1);
+	cr_assert_not_null(error);
+	g_autofree char *want = g_strdup_printf("%s:2:1: line longer than 1048576 bytes "
+						"(expected one record a line)", path);
+	cr_expect_str_eq(error->message, want);
+	g_clear_error(&error);
+	cmasim_addrtrace_close(t);
+	g_string_free(text, TRUE);
+}
