@@ -164,7 +164,7 @@ void machine_dma(struct machine *m, uint64_t va, uint64_t pfn, uint64_t bytes, b
 
 void machine_collect(const struct machine *m, struct cmasim_results *r)
 {
-	const struct cmasim_cache_stats *cs = cmasim_cache_stats(m->cache);
+	const struct cmasim_cache_stats stats = cmasim_cache_stats(m->cache), *cs = &stats;
 	const struct cmasim_coherence_counts *cc = cmasim_coherence_counts(m->coh);
 	struct cmasim_mmu_counters mc;
 

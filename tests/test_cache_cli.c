@@ -368,6 +368,6 @@ Test(cache_cli, help_has_examples_and_the_command_is_listed)
 
 	r = run((const char *[]){ "--help", NULL });
 	cr_expect_eq(r.status, 0);
-	cr_expect(strstr(r.out, "\n  cache  run an address trace through a data cache"), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  cache    run an address trace through a data cache"), "%s", r.out);
 	result_free(&r);
 }
