@@ -168,3 +168,104 @@ void cma_areas_release(struct cmasim_sim *sim, struct cma_areas *areas, uint32_t
 	cmasim_charge(sim, CMASIM_COST_BUDDY,
 		      buf->nr_pages * cmasim_sim_config(sim)->costs.buddy_op_ns);
 }
+
+const struct cmasim_param cma_areas_param_table[] = {
+	[CMA_PARAM_SIZE] = { "size", CMASIM_PARAM_SIZE, "0",
+			     "size of the shared area (cma=); 0: the machine's cma: areas, or 16MiB "
+			     "when it declares none (CONFIG_CMA_SIZE_MBYTES)" },
+	[CMA_PARAM_BASE] = { "base", CMASIM_PARAM_SIZE, "0",
+			     "physical address of the shared area; 0: where the machine puts it, "
+			     "else the top of its zone, as dma_contiguous_reserve() does" },
+	[CMA_PARAM_ALIGN_MAX] = { "align_max", CMASIM_PARAM_UINT, "8",
+				  "largest alignment order a buffer gets (CONFIG_CMA_ALIGNMENT)" },
+	[CMA_PARAM_ORDER_PER_BIT] = { "order_per_bit", CMASIM_PARAM_UINT, "0",
+				      "pages per bitmap bit of a shared area sized by size, as a "
+				      "power of two" },
+	{ NULL },
+};
+
+int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *values,
+		   enum cmasim_zone_type zone, bool force_zone, void **priv, GError **error)
+{
+	struct cma_areas_params p = {
+		.size = values->value[CMA_PARAM_SIZE],
+		.base = values->value[CMA_PARAM_BASE],
+		.zone = zone,
+		.force_zone = force_zone,
+		.order_per_bit = (unsigned int)MIN(values->value[CMA_PARAM_ORDER_PER_BIT], 63),
+		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
+	};
+	struct cma_areas *areas = g_new0(struct cma_areas, 1);
+
+	if (cma_areas_init(sim, &p, areas, error)) {
+		g_free(areas);
+		return -1;
+	}
+	*priv = areas;
+	return 0;
+}
+
+void cma_areas_teardown(struct cmasim_sim *sim, void *priv)
+{
+	(void)sim;
+	cma_areas_destroy(priv);
+	g_free(priv);
+}
+
+int cma_areas_boot_lowmem(struct cmasim_sim *sim, const struct cmasim_param_values *values,
+			  void **priv, GError **error)
+{
+	return cma_areas_boot(sim, values, cmasim_config_lowmem_zone(cmasim_sim_config(sim)), false,
+			      priv, error);
+}
+
+bool cma_areas_lowmem(const struct cmasim_config *cfg, uint64_t pfn, uint64_t nr)
+{
+	enum cmasim_zone_type top = cmasim_config_lowmem_zone(cfg);
+
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		if (cfg->zones[z].type == top)
+			return (pfn + nr) << cfg->page_shift <= cfg->zones[z].end;
+	return false;
+}
+
+enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma_areas *areas,
+					      const struct cmasim_dma_request *req,
+					      struct cmasim_dma_buffer *buf,
+					      int (*map)(struct cmasim_sim *sim,
+							 struct cmasim_dma_buffer *buf))
+{
+	enum cmasim_dma_status status = cma_areas_alloc(sim, areas, req, buf);
+
+	if (status == CMASIM_DMA_OK && map(sim, buf)) {
+		cma_areas_release(sim, areas, buf->device, buf);
+		return CMASIM_DMA_NO_MEMORY;
+	}
+	return status;
+}
+
+bool cma_areas_linear_alias(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+
+	return !cfg->devices[buf->device].coherent && cma_areas_lowmem(cfg, buf->pfn, buf->nr_pages);
+}
+
+int cma_areas_rewrite_linear(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+			     enum cmasim_attr attr)
+{
+	cmasim_sim_zero(sim, buf, CMASIM_ZERO_LINEAR);
+	if (cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, attr))
+		return -ENOMEM;
+	buf->priv = CMA_AREAS_LINEAR_REWRITTEN;
+	return 0;
+}
+
+void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
+{
+	cmasim_sim_unmap(sim, buf);
+	/* cannot fail: the entries' sections are split already, and fold back here if they may */
+	if (buf->priv == CMA_AREAS_LINEAR_REWRITTEN)
+		cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, CMASIM_ATTR_CACHEABLE);
+	cma_areas_release(sim, priv, buf->device, buf);
+}

@@ -51,4 +51,65 @@ enum cmasim_dma_status cma_areas_alloc(struct cmasim_sim *sim, struct cma_areas 
 void cma_areas_release(struct cmasim_sim *sim, struct cma_areas *areas, uint32_t device,
 		       const struct cmasim_dma_buffer *buf);
 
+/*
+ * The parameters of every CMA variant, indexes into its values
+ * (size, base, align_max, order_per_bit: see cma_areas_param_table).
+ */
+enum {
+	CMA_PARAM_SIZE,
+	CMA_PARAM_BASE,
+	CMA_PARAM_ALIGN_MAX,
+	CMA_PARAM_ORDER_PER_BIT,
+};
+extern const struct cmasim_param cma_areas_param_table[];
+
+/*
+ * A variant's init: the areas from @values of cma_areas_param_table,
+ * placed in @zone (every area when @force_zone), in a new *@priv.
+ * Returns 0, or -1 with @error as cma_areas_init().
+ */
+int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *values,
+		   enum cmasim_zone_type zone, bool force_zone, void **priv, GError **error);
+/* A variant's teardown: frees what cma_areas_boot() made. */
+void cma_areas_teardown(struct cmasim_sim *sim, void *priv);
+
+/* A variant's init for areas in lowmem: cma_areas_boot() at the top of lowmem. */
+int cma_areas_boot_lowmem(struct cmasim_sim *sim, const struct cmasim_param_values *values,
+			  void **priv, GError **error);
+
+/* Whether frames [@pfn, @pfn + @nr) all lie in lowmem, the linear map's range. */
+bool cma_areas_lowmem(const struct cmasim_config *cfg, uint64_t pfn, uint64_t nr);
+
+/* buf->priv of a buffer whose linear-map entries were rewritten: restored on free. */
+#define CMA_AREAS_LINEAR_REWRITTEN 1
+
+/*
+ * Whether @buf has a cacheable linear alias a variant must deal with: it
+ * is in lowmem and for a device that does not snoop the caches.
+ */
+bool cma_areas_linear_alias(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf);
+/*
+ * __dma_clear_buffer() through the linear map (cleared, flushed), then its
+ * entries for @buf rewritten to @attr (NONE unmaps) and marked in
+ * buf->priv. Returns 0, or -ENOMEM with the entries left as they were.
+ */
+int cma_areas_rewrite_linear(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+			     enum cmasim_attr attr);
+/*
+ * A variant's dma_free: undoes the CPU mapping, maps rewritten linear-map
+ * entries back cacheable, and releases the frames.
+ */
+void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf);
+
+/*
+ * cma_areas_alloc(), then @map on the buffer; a buffer @map could not
+ * map (it returns nonzero, having undone its own steps) is released and
+ * the request fails CMASIM_DMA_NO_MEMORY.
+ */
+enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma_areas *areas,
+					      const struct cmasim_dma_request *req,
+					      struct cmasim_dma_buffer *buf,
+					      int (*map)(struct cmasim_sim *sim,
+							 struct cmasim_dma_buffer *buf));
+
 #endif

@@ -14,8 +14,21 @@
  * -ENOMEM when the vmalloc space is full.
  */
 int policy_map_coherent(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
+/*
+ * The steps policy_map_coherent() chooses between. policy_map_cacheable():
+ * the linear address (a cacheable remap for HighMem), cleared through the
+ * cache. policy_map_uncached(): cleared @via, then remapped uncached.
+ * Both return 0, or -ENOMEM when the vmalloc space is full.
+ */
+int policy_map_cacheable(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
+int policy_map_uncached(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+			enum cmasim_zero_via via);
 
 extern const struct cmasim_policy_ops cmasim_policy_buddy;
 extern const struct cmasim_policy_ops cmasim_policy_cma;
+extern const struct cmasim_policy_ops cmasim_policy_cma_unmap;
+extern const struct cmasim_policy_ops cmasim_policy_cma_remap;
+extern const struct cmasim_policy_ops cmasim_policy_cma_highmem;
+extern const struct cmasim_policy_ops cmasim_policy_cma_flush;
 
 #endif

@@ -12,6 +12,10 @@
 const struct cmasim_policy_ops *const cmasim_policies[] = {
 	&cmasim_policy_buddy,
 	&cmasim_policy_cma,
+	&cmasim_policy_cma_unmap,
+	&cmasim_policy_cma_remap,
+	&cmasim_policy_cma_highmem,
+	&cmasim_policy_cma_flush,
 };
 
 const unsigned int cmasim_nr_policies = G_N_ELEMENTS(cmasim_policies);

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The CMA variants against each other on small hand-built machines: what
+ * each does about the cacheable linear alias of an uncached buffer, and
+ * what that costs in TLB misses, page tables and cache maintenance, with
+ * the figures worked out by hand.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "cmasim/engine.h"
+#include "cmasim/error.h"
+
+#define MiB (UINT64_C(1) << 20)
+
+/*
+ * 32 MiB, 4 KiB pages: Normal is the first 24 MiB (pfns 0-6143, 24
+ * sections of 1 MiB, all whole), HighMem the last 8. One 4 MiB CMA area at
+ * 4 MiB: pfns 1024-2047, sections 4-7. dev24 reaches the first 16 MiB:
+ * the lowmem area, not HighMem. A 32 KiB 4-way cache of 64-byte lines.
+ */
+#define SMALL_ARM(cache) \
+	"name: small-arm\n" \
+	"memory: { size: 32MiB, max_page_order: 8, pageblock_order: 8, min_free_kbytes: 256,\n" \
+	"          zones: [ { type: Normal, size: 24MiB }, { type: HighMem, size: 8MiB } ] }\n" \
+	"devices: [ { name: dev32, dma_bits: 32 }, { name: dev24, dma_bits: 24 } ]\n" \
+	"cma: [ { size: 4MiB, base: 0x400000 } ]\n" \
+	"cache: { size: 32KiB, ways: 4, line: 64" cache " }\n" \
+	"mmu: { section_size: 1MiB }\n" \
+	"costs: { buddy_op: 100ns, page_zero: 1us, cache_line_op: 5ns, cache_barrier: 100ns,\n" \
+	"         cache_flush_all: 200us, tlb_miss: 30ns, tlb_flush_page: 20ns,\n" \
+	"         tlb_shootdown: 5us, section_split: 10us, kmap: 300ns }\n"
+
+static const char pipt[] = SMALL_ARM(", prefetcher: speculative, speculation_rate: 1");
+static const char vivt[] = SMALL_ARM(", indexing: vivt");
+
+/* The variants that deal with the alias, in registry order. */
+static const char *const fixed[] = { "cma-unmap", "cma-remap", "cma-highmem", "cma-flush" };
+
+/*
+ * Replays @workload_yaml on @machine_yaml under @policy, checking the
+ * invariants after every event.
+ */
+static struct cmasim_results *run_on(const char *machine_yaml, const char *workload_yaml,
+				     const char *policy)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
+							    strlen(machine_yaml), &error);
+
+	cr_assert_not_null(cfg, "%s", error ? error->message : "");
+	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
+							    strlen(workload_yaml), &error);
+	cr_assert_not_null(trace, "%s", error ? error->message : "");
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find(policy),
+		.seed = 5,
+		.check_invariants = true,
+	};
+	cr_assert_not_null(opts.policy, "no policy %s", policy);
+	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+
+	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
+	cmasim_trace_close(trace);
+	cmasim_config_free(cfg);
+	return r;
+}
+
+/*
+ * A 1 MiB buffer, then 64K random kernel reads over lowmem while it is
+ * held: with speculation at every access within 4 KiB, some 1 in 24 of
+ * them land near the buffer's linear alias.
+ */
+static const char speculating_workload[] =
+	"name: kernel-near-buffers\n"
+	"events:\n"
+	"  - { t: 0, op: dma_alloc, device: dev32, size: 1MiB, id: b }\n"
+	"  - { t: 1ms, op: cpu, region: lowmem, access: read, bytes: 4MiB, pattern: random }\n"
+	"  - { t: 2ms, op: dma_free, id: b }\n";
+
+Test(policy_cma, only_plain_cma_speculates_into_the_alias)
+{
+	struct cmasim_results *r = run_on(pipt, speculating_workload, "cma");
+
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_gt(r->alias_speculative, 0, "the linear alias stays cacheable under cma");
+	cmasim_results_free(r);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		r = run_on(pipt, speculating_workload, fixed[i]);
+		cr_expect_eq(r->dma_ok, 1, "%s", fixed[i]);
+		cr_expect_gt(r->cache_speculative_fills, 0, "%s: the core does speculate", fixed[i]);
+		cr_expect(r->alias_speculative == 0 && r->alias_demand == 0 &&
+			  r->alias_present == 0, "%s: alias %lu %lu %lu", fixed[i],
+			  (unsigned long)r->alias_speculative, (unsigned long)r->alias_demand,
+			  (unsigned long)r->alias_present);
+		cmasim_results_free(r);
+	}
+}
+
+/* One sequential kernel walk over all 24 MiB of lowmem, a 64 KiB buffer held or not. */
+#define WALK_WORKLOAD(alloc, free) \
+	"name: lowmem-walk\n" \
+	"events:\n" alloc \
+	"  - { t: 1ms, op: cpu, region: lowmem, access: read, bytes: 24MiB, pattern: sequential }\n" free
+
+static const char walk_with_buffer[] =
+	WALK_WORKLOAD("  - { t: 0, op: dma_alloc, device: dev32, size: 64KiB, id: b }\n",
+		      "  - { t: 2ms, op: dma_free, id: b }\n");
+static const char walk_alone[] = WALK_WORKLOAD("", "");
+
+/*
+ * cma-unmap: b takes pfns 1024-1039 (first fit, order-4 aligned), part of
+ * section 4, which splits into page entries: one page-table page, one
+ * shootdown; freeing folds it back (a second shootdown) and frees the page.
+ * The walk enters 23 sections (23 misses in the 32-entry section TLB) and
+ * section 4's 256 pages: 240 mapped, each a miss in the 32-entry page TLB,
+ * and 16 unmapped, whose 64 lines each fault. Under cma: 24 misses. With no
+ * buffer held, cma-unmap maps everything in sections, as cma does.
+ */
+Test(policy_cma, unmap_splits_only_while_buffers_are_held)
+{
+	struct cmasim_results *r = run_on(pipt, walk_with_buffer, "cma");
+
+	cr_expect_eq(r->tlb_misses, 24);
+	cmasim_results_free(r);
+
+	r = run_on(pipt, walk_with_buffer, "cma-unmap");
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->tlb_misses, 23 + 240);
+	cr_expect_eq(r->cpu_faults, 16 * 64);
+	cr_expect_eq(r->sections_split, 1);
+	cr_expect_eq(r->pagetable_pages_peak, 1);
+	cr_expect_eq(r->tlb_shootdowns, 2);
+	cr_expect_eq(r->zones[0].free_pages, 6144, "the page-table page went back with the buffer");
+	cmasim_results_free(r);
+
+	r = run_on(pipt, walk_alone, "cma-unmap");
+	cr_expect_eq(r->tlb_misses, 24);
+	cr_expect_eq(r->pagetable_pages_peak, 0);
+	cmasim_results_free(r);
+}
+
+/*
+ * cma-remap splits the area's 4 sections at boot (4 page-table pages, kept
+ * for good) and never allocates a buffer here: the walk still misses 20
+ * sections plus all 1024 pages of the area, against cma's 24.
+ */
+Test(policy_cma, remap_pays_its_tlb_misses_from_boot)
+{
+	struct cmasim_results *r = run_on(pipt, walk_alone, "cma");
+
+	cr_expect_eq(r->tlb_misses, 24);
+	cr_expect_eq(r->sections_split, 0);
+	cmasim_results_free(r);
+
+	r = run_on(pipt, walk_alone, "cma-remap");
+	cr_expect_eq(r->dma_requests, 0);
+	cr_expect_eq(r->tlb_misses, 20 + 1024);
+	cr_expect_eq(r->sections_split, 4, "the area's sections");
+	cr_expect_eq(r->pagetable_pages_peak, 4);
+	cr_expect_eq(r->zones[0].free_pages, 6144 - 4);
+	cmasim_results_free(r);
+
+	/* a buffer's own entries change attribute in place: no further split or page table */
+	r = run_on(pipt, walk_with_buffer, "cma-remap");
+	cr_expect_eq(r->tlb_misses, 20 + 1024);
+	cr_expect_eq(r->sections_split, 4);
+	cr_expect_eq(r->pagetable_pages_peak, 4);
+	cr_expect_eq(r->alias_speculative + r->alias_demand + r->alias_present, 0);
+	cmasim_results_free(r);
+}
+
+/*
+ * Three 16 KiB transfers of a cacheable 64 KiB buffer, the CPU reading it
+ * around them. By range (PIPT), 16 KiB is 256 lines. As v7_dma_map_area()
+ * and v7_dma_unmap_area() do: to_device cleans 256 before; from_device
+ * invalidates 256 before (no dirty line may land late) and 256 after;
+ * bidirectional cleans and invalidates 256 before and invalidates 256
+ * after: 1280 line operations at 5 ns and 5 barriers at 100 ns, 6900 ns.
+ * On VIVT every sync is a whole-cache flush instead: 1 + 2 + 2 = 5 of them,
+ * 1 ms, about 145 times as long. Either way the CPU reads what the device
+ * wrote.
+ */
+static const char transfers[] =
+	"name: transfers\n"
+	"events:\n"
+	"  - { t: 0, op: dma_alloc, device: dev32, size: 64KiB, id: b }\n"
+	"  - { t: 1ms, op: cpu, buffer: b, access: write, bytes: 16KiB, pattern: sequential }\n"
+	"  - { t: 2ms, op: dma, device: dev32, buffer: b, direction: to_device, bytes: 16KiB }\n"
+	"  - { t: 3ms, op: cpu, buffer: b, access: read, bytes: 16KiB, pattern: sequential }\n"
+	"  - { t: 4ms, op: dma, device: dev32, buffer: b, direction: from_device, bytes: 16KiB }\n"
+	"  - { t: 5ms, op: cpu, buffer: b, access: read, bytes: 16KiB, pattern: sequential }\n"
+	"  - { t: 6ms, op: dma, device: dev32, buffer: b, direction: bidirectional, bytes: 16KiB }\n"
+	"  - { t: 7ms, op: cpu, buffer: b, access: read, bytes: 16KiB, pattern: sequential }\n"
+	"  - { t: 8ms, op: dma_free, id: b }\n";
+
+Test(policy_cma, flush_maintains_every_transfer)
+{
+	struct cmasim_results *r = run_on(pipt, transfers, "cma-flush");
+
+	cr_expect_eq(r->cache_maintenance_lines, 256 + 512 + 512);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_CACHE], 1280 * 5 + 5 * 100);
+	cr_expect_eq(r->cache_flush_alls, 0);
+	cr_expect_eq(r->stale_cpu_reads, 0, "invalidated after the device wrote");
+	cr_expect_eq(r->stale_device_reads, 0, "cleaned before the device read");
+	cr_expect_eq(r->cpu_uncached_accesses, 0, "the buffer stays cacheable");
+	cr_expect_eq(r->alias_speculative + r->alias_demand + r->alias_present, 0);
+	cmasim_results_free(r);
+
+	r = run_on(vivt, transfers, "cma-flush");
+	cr_expect_eq(r->cache_flush_alls, 1 + 2 + 2);
+	cr_expect_eq(r->cache_maintenance_lines, 0);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_CACHE], 5 * 200000);
+	cr_expect_eq(r->stale_cpu_reads, 0);
+	cr_expect_eq(r->stale_device_reads, 0);
+	cmasim_results_free(r);
+}
+
+static const char two_devices[] =
+	"name: two-devices\n"
+	"events:\n"
+	"  - { t: 0, op: dma_alloc, device: dev24, size: 64KiB, id: low }\n"
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 64KiB, id: any }\n"
+	"  - { t: 2ms, op: cpu, region: lowmem, access: read, bytes: 1MiB, pattern: random }\n";
+
+/*
+ * cma-highmem moves the area to the top of HighMem (pfns 7168-8191): dev24,
+ * which reaches 16 MiB, cannot use it; dev32 can, and holds 16 of its
+ * pages at the end. Lowmem is the machine's 24 MiB: the policy does not move
+ * the limit. Under cma both devices are served from the lowmem area.
+ */
+Test(policy_cma, highmem_serves_only_devices_that_reach_it)
+{
+	struct cmasim_results *r = run_on(pipt, two_devices, "cma");
+
+	cr_expect_eq(r->dma_ok, 2);
+	cmasim_results_free(r);
+
+	r = run_on(pipt, two_devices, "cma-highmem");
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_UNREACHABLE], 1);
+	cr_expect_eq(r->devices[1].ok, 0, "dev24");
+	cr_expect_eq(r->devices[0].ok, 1, "dev32");
+	cr_expect_eq(r->zones[1].type, CMASIM_ZONE_HIGHMEM);
+	cr_expect_eq(r->zones[1].cma_pages, 1024);
+	cr_expect_eq(r->zones[1].free_pages, 2048 - 16);
+	cr_expect_eq(r->zones[0].cma_pages, 0);
+	cr_expect_eq(r->lowmem_bytes, 24 * MiB);
+	cr_expect_eq(r->alias_speculative + r->alias_demand + r->alias_present, 0);
+	cmasim_results_free(r);
+}
+
+/* Without HighMem there is nowhere to put the area: the run is refused, naming the fix. */
+Test(policy_cma, highmem_needs_a_highmem_zone)
+{
+	static const char lowmem_only[] =
+		"memory: { size: 32MiB, max_page_order: 8, pageblock_order: 8 }\n"
+		"devices: [ { name: dev32, dma_bits: 32 } ]\n";
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", lowmem_only,
+							    strlen(lowmem_only), &error);
+	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", two_devices,
+							    strlen(two_devices), &error);
+
+	cr_assert_not_null(cfg);
+	cr_assert_not_null(trace);
+	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma-highmem"), .seed = 1 };
+
+	cr_expect_null(cmasim_run(cfg, trace, &opts, &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_LAYOUT);
+	cr_expect(strstr(error->message, "has no HighMem zone"), "%s", error->message);
+	cr_expect(strstr(error->message, "type: HighMem"), "%s", error->message);
+	g_clear_error(&error);
+	cmasim_trace_close(trace);
+	cmasim_config_free(cfg);
+}
+
+/* Every variant takes cma's parameters, and only those. */
+Test(policy_cma, variants_share_the_cma_parameters)
+{
+	struct cmasim_param_values values;
+	const char *set[] = { "size=8MiB", "align_max=4", NULL };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		const struct cmasim_policy_ops *ops = cmasim_policy_find(fixed[i]);
+
+		cr_assert_not_null(ops, "%s", fixed[i]);
+		cr_expect(ops->serialized, "%s holds the CMA mutex", fixed[i]);
+		cr_expect(cmasim_policy_params(ops, set, &values, NULL), "%s", fixed[i]);
+		cr_expect_eq(values.value[0], 8 * MiB);
+		cr_expect_eq(values.value[2], 4);
+	}
+}
