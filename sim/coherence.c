@@ -7,6 +7,9 @@
 
 #include "cmasim/coherence.h"
 
+/* Frames whose lookups are remembered: a fill and its victim's drop are often pages apart. */
+#define MEMO_SIZE 64
+
 /* One tracked line. Versions grow with every write anywhere, so older is smaller. */
 struct line {
 	uint32_t mem;		/* the version memory holds */
@@ -20,12 +23,24 @@ struct cmasim_coherence {
 	uint32_t lines_per_page;
 	uint32_t version;		/* the last version handed out */
 	GHashTable *frames;		/* pfn -> struct line[lines_per_page] */
+	/* frames looked up lately, direct-mapped by pfn: pfn UINT64_MAX is none */
+	struct {
+		uint64_t pfn;
+		struct line *lines;	/* NULL when the frame is not tracked */
+	} memo[MEMO_SIZE];
 	cmasim_noncacheable_fn noncacheable;
 	void *ctx;
 	cmasim_translate_fn translate;
 	void *translate_ctx;
 	struct cmasim_coherence_counts counts;
 };
+
+/* Empties the memo of lookups, whose answers a change of tracking makes wrong. */
+static void forget(struct cmasim_coherence *coh)
+{
+	for (unsigned int i = 0; i < MEMO_SIZE; i++)
+		coh->memo[i].pfn = UINT64_MAX;
+}
 
 struct cmasim_coherence *cmasim_coherence_new(unsigned int page_shift, unsigned int line_size,
 					      cmasim_noncacheable_fn noncacheable, void *ctx)
@@ -38,6 +53,7 @@ struct cmasim_coherence *cmasim_coherence_new(unsigned int page_shift, unsigned 
 	coh->line_shift = (unsigned int)g_bit_nth_lsf(line_size, -1);
 	coh->lines_per_page = UINT32_C(1) << (page_shift - coh->line_shift);
 	coh->frames = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	forget(coh);
 	coh->noncacheable = noncacheable;
 	coh->ctx = ctx;
 	return coh;
@@ -51,15 +67,22 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 	g_free(coh);
 }
 
-/* The record of the line holding physical @pa, or NULL when its frame is not tracked. */
-static struct line *line_of(const struct cmasim_coherence *coh, uint64_t pa)
+/*
+ * The record of the line holding physical @pa, or NULL when its frame is
+ * not tracked; lookups are remembered.
+ */
+static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa)
 {
 	uint64_t pfn = pa >> coh->page_shift;
-	struct line *lines = g_hash_table_lookup(coh->frames, &pfn);
+	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
 
-	if (!lines)
+	if (coh->memo[slot].pfn != pfn) {
+		coh->memo[slot].pfn = pfn;
+		coh->memo[slot].lines = g_hash_table_lookup(coh->frames, &pfn);
+	}
+	if (!coh->memo[slot].lines)
 		return NULL;
-	return &lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
+	return &coh->memo[slot].lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
 }
 
 /* A version newer than any so far. */
@@ -172,12 +195,14 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 		*key = p;
 		g_hash_table_replace(coh->frames, key, lines);
 	}
+	forget(coh);
 }
 
 void cmasim_coherence_untrack(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p++)
 		g_hash_table_remove(coh->frames, &p);
+	forget(coh);
 }
 
 void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines)

@@ -75,8 +75,11 @@ struct walker {
 	uint64_t misses;
 };
 
-/* One CPU access of a line at @va. */
-static void access_line(struct walker *w, uint64_t va, bool write)
+/*
+ * @n CPU accesses of consecutive lines from @va, all in one page: one
+ * translation, then the cache line by line, or memory around it at once.
+ */
+static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 {
 	struct machine *m = w->m;
 	uint64_t page_mask = ((uint64_t)m->cfg->page_size - 1);
@@ -91,25 +94,27 @@ static void access_line(struct walker *w, uint64_t va, bool write)
 		w->misses += w->ret == CMASIM_MMU_TLB_MISS;
 	}
 	if (w->ret < 0) {
-		m->faults++;
+		m->faults += n;
 		return;
 	}
 	uint64_t pa = w->page_pa | (va & page_mask);
 
 	if (w->attr == CMASIM_ATTR_CACHEABLE) {
-		cmasim_cache_access(m->cache, va, pa, line, write);
+		for (uint64_t i = 0; i < n; i++)
+			cmasim_cache_access(m->cache, va + i * line, pa + i * line, line, write);
 		return;
 	}
 	/* uncached and write-combined accesses go to memory around the cache */
-	m->uncached_accesses++;
+	m->uncached_accesses += n;
 	if (write)
-		cmasim_coherence_memory_write(m->coh, pa, line, false);
+		cmasim_coherence_memory_write(m->coh, pa, n * line, false);
 }
 
 uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_t va,
 		     uint64_t len)
 {
 	unsigned int line = m->cfg->cache.line_size;
+	uint64_t page = m->cfg->page_size;
 	enum cmasim_cpu_target target = rec->a;
 	struct walker w = { .m = m, .page_va = UINT64_MAX };
 	uint64_t *cursor = &m->cursor[target];
@@ -130,13 +135,21 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 	uint64_t n = (rec->x + line - 1) / line;
 	uint64_t step = rec->c == CMASIM_PATTERN_STRIDE ? MAX(rec->y, line) : line;
 
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t off = pos;
+	for (uint64_t i = 0; i < n;) {
+		uint64_t k = 1;
 
-		if (rec->c == CMASIM_PATTERN_RANDOM)
-			off = next_random(&m->rng) % (len / line) * line;
-		access_line(&w, base + off, rec->b);
-		pos += step;
+		if (rec->c == CMASIM_PATTERN_RANDOM) {
+			access_lines(&w, base + next_random(&m->rng) % (len / line) * line, 1, rec->b);
+			i++;
+			continue;
+		}
+		/* a sequential run stays in its page and its region */
+		if (step == line)
+			k = MIN(MIN(n - i, (page - ((base + pos) & (page - 1))) / line),
+				(len - pos) / line);
+		access_lines(&w, base + pos, k, rec->b);
+		i += k;
+		pos += k * step;
 		if (pos >= len)
 			pos %= len;
 	}
