@@ -24,11 +24,24 @@ int policy_map_cacheable(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
 int policy_map_uncached(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 			enum cmasim_zero_via via);
 
+/*
+ * A boot-time reservation (a reserved-memory node) named @what of @size
+ * bytes at physical @base: 0 for either means as the machine's shared cma:
+ * area, else 16 MiB at the top of lowmem, as dma_contiguous_reserve()
+ * places it. Its frames are taken out of the page allocator for good.
+ * Returns 0 with the range in *@pfn and *@pages, or -1 with @error.
+ */
+int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint64_t base,
+		   uint64_t *pfn, uint64_t *pages, GError **error);
+
+extern const struct cmasim_policy_ops cmasim_policy_carveout;
 extern const struct cmasim_policy_ops cmasim_policy_buddy;
 extern const struct cmasim_policy_ops cmasim_policy_cma;
 extern const struct cmasim_policy_ops cmasim_policy_cma_unmap;
 extern const struct cmasim_policy_ops cmasim_policy_cma_remap;
 extern const struct cmasim_policy_ops cmasim_policy_cma_highmem;
 extern const struct cmasim_policy_ops cmasim_policy_cma_flush;
+extern const struct cmasim_policy_ops cmasim_policy_iommu;
+extern const struct cmasim_policy_ops cmasim_policy_gcma;
 
 #endif

@@ -10,12 +10,15 @@
 #include "policies.h"
 
 const struct cmasim_policy_ops *const cmasim_policies[] = {
+	&cmasim_policy_carveout,
 	&cmasim_policy_buddy,
 	&cmasim_policy_cma,
 	&cmasim_policy_cma_unmap,
 	&cmasim_policy_cma_remap,
 	&cmasim_policy_cma_highmem,
 	&cmasim_policy_cma_flush,
+	&cmasim_policy_iommu,
+	&cmasim_policy_gcma,
 };
 
 const unsigned int cmasim_nr_policies = G_N_ELEMENTS(cmasim_policies);

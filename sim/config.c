@@ -12,7 +12,7 @@
  * Errors are found in a fixed order: syntax, then each mapping's keys, then
  * its values in the order of its field table, then the layout as a whole.
  * At the top level that means memory: with its layout, then devices:, then
- * cma: (which names devices), then costs:, cache: and mmu:. Tests rely on that order to predict which of several problems is
+ * cma: (which names devices), then costs:, cache:, atomic_pool: and mmu:. Tests rely on that order to predict which of several problems is
  * reported.
  */
 #include <errno.h>
@@ -44,6 +44,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
 #define DEFAULT_PAGE_SIZE 4096u
 #define DEFAULT_MAX_PAGE_ORDER 10u
 #define DEFAULT_PAGEBLOCK_ORDER 10u
+/* coherent_pool= (arch/arm/mm/dma-mapping.c): where atomic requests are served */
+#define DEFAULT_ATOMIC_POOL_SIZE (256u << 10)
 #define MIN_PAGE_SIZE (4u << 10)
 #define MAX_PAGE_SIZE (64u << 10)
 
@@ -881,6 +883,7 @@ enum {
 	TOP_COSTS,
 	TOP_CACHE,
 	TOP_MMU,
+	TOP_ATOMIC_POOL,
 	NR_TOP_FIELDS,
 };
 
@@ -893,6 +896,7 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_COSTS] = { "costs", false },
 	[TOP_CACHE] = { "cache", false },
 	[TOP_MMU] = { "mmu", false },
+	[TOP_ATOMIC_POOL] = { "atomic_pool", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -924,6 +928,9 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	if (f[TOP_COSTS].value && !load_costs(ld, f[TOP_COSTS].value, cfg))
 		return false;
 	if (f[TOP_CACHE].value && !conf_load_cache(ld, f[TOP_CACHE].value, cfg))
+		return false;
+	if (f[TOP_ATOMIC_POOL].value &&
+	    !conf_get_size(ld, f[TOP_ATOMIC_POOL].value, "atomic_pool", &cfg->atomic_pool_size))
 		return false;
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
@@ -971,6 +978,7 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	cfg->source = g_strdup(source);
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
+	cfg->atomic_pool_size = DEFAULT_ATOMIC_POOL_SIZE;
 	for (size_t i = 0; i < NR_COST_FIELDS; i++)
 		*cost_slot(cfg, i) = cost_fields[i].default_ns;
 	cfg->cache = (struct cmasim_cache_config){

@@ -69,6 +69,12 @@ struct cmasim_sim {
 	uint64_t interval;		/* ns between timeline rows; 0 for none */
 	uint64_t next_tick;		/* time of the next timeline row */
 	GError *error;			/* the first bad input met; stops the run */
+	uint64_t reserved_idle;		/* reserved pages the policy says hold nothing now */
+	uint64_t idle_since;		/* ns: when reserved_idle last changed */
+	uint64_t idle_rem_ns;		/* page-ns of idle time short of a whole page-ms */
+	bool atomic_tried;		/* the atomic pool was set up, or failed to be */
+	struct cmasim_pagepool *atomic;	/* the atomic pool, or NULL */
+	struct cmasim_dma_buffer atomic_map; /* its frames and uncached mapping */
 };
 
 struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim)
@@ -124,6 +130,35 @@ enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned i
 	sim->r->compact_scanned_pages += st.migrate_scanned + st.free_scanned;
 	sim->r->compact_migrated_pages += st.migrated;
 	return result;
+}
+
+/* Adds the idle reserved page-time since idle_since up to @now, exactly. */
+static void idle_settle(struct cmasim_sim *sim, uint64_t now)
+{
+	uint64_t dt = now - sim->idle_since;
+
+	sim->r->reserved_idle_page_ms += sim->reserved_idle * (dt / 1000000);
+	sim->idle_rem_ns += sim->reserved_idle * (dt % 1000000);
+	sim->r->reserved_idle_page_ms += sim->idle_rem_ns / 1000000;
+	sim->idle_rem_ns %= 1000000;
+	sim->idle_since = now;
+}
+
+void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pages)
+{
+	sim->r->reserved_bytes += pages << sim->cfg->page_shift;
+	sim->r->managed_bytes -= pages << sim->cfg->page_shift;
+}
+
+void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle)
+{
+	idle_settle(sim, cmasim_eventq_now(sim->q));
+	sim->reserved_idle = idle;
+}
+
+void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages)
+{
+	sim->r->refaulted_pages += pages;
 }
 
 /* Records a runtime error at the trace line of @rec, unless one is set already. */
@@ -313,13 +348,87 @@ static void do_drop_caches(struct cmasim_sim *sim)
 	}
 }
 
-/* Gives back the buffer in slot @s. */
+/*
+ * Whether an atomic request of @device goes to the atomic pool: ARM's
+ * __dma_alloc() picks the pool allocator for a non-coherent device when the
+ * caller cannot block; a coherent one gets plain pages from the policy.
+ */
+static bool from_atomic_pool(const struct cmasim_sim *sim, uint32_t device, bool atomic)
+{
+	return atomic && !sim->cfg->devices[device].coherent;
+}
+
+/*
+ * atomic_pool_init(): coherent_pool= bytes of lowmem taken in one block and
+ * mapped uncached. Set up at the first atomic request rather than at boot,
+ * so that runs with none keep the memory they had. NULL when it is empty
+ * or could not be had.
+ */
+static struct cmasim_pagepool *atomic_pool(struct cmasim_sim *sim)
+{
+	uint64_t pages = cmasim_bytes_to_pages(sim->cfg, sim->cfg->atomic_pool_size);
+	unsigned int order = cmasim_pages_order(pages);
+	uint64_t pfn;
+
+	if (sim->atomic_tried)
+		return sim->atomic;
+	sim->atomic_tried = true;
+	if (!pages || order > sim->cfg->max_page_order ||
+	    cmasim_alloc_pages(sim->mem, order, CMASIM_MT_UNMOVABLE,
+			       cmasim_config_lowmem_zone(sim->cfg), &pfn))
+		return NULL;
+	sim->atomic_map = (struct cmasim_dma_buffer){ .pfn = pfn, .nr_pages = pages };
+	if (cmasim_sim_remap(sim, &sim->atomic_map, CMASIM_ATTR_UNCACHED)) {
+		cmasim_free_pages(sim->mem, pfn);
+		return NULL;
+	}
+	sim->atomic = cmasim_pagepool_new(pfn, pages);
+	return sim->atomic;
+}
+
+/*
+ * __alloc_from_pool(): @req's buffer from the atomic pool, first fit
+ * aligned to its own order (gen_pool_first_fit_order_align), cleared
+ * through the pool's uncached mapping.
+ */
+static enum cmasim_dma_status atomic_alloc(struct cmasim_sim *sim,
+					   const struct cmasim_dma_request *req,
+					   struct cmasim_dma_buffer *buf)
+{
+	uint64_t pages = cmasim_bytes_to_pages(sim->cfg, req->size);
+	uint64_t pfn;
+
+	cmasim_charge(sim, CMASIM_COST_BUDDY, sim->cfg->costs.buddy_op_ns);
+	if (!sim->atomic ||
+	    cmasim_pagepool_alloc(sim->atomic, pages, cmasim_pages_order(pages), &pfn))
+		return CMASIM_DMA_ATOMIC_POOL_EMPTY;
+	buf->pfn = pfn;
+	buf->nr_pages = pages;
+	buf->va = sim->atomic_map.va + ((pfn - sim->atomic_map.pfn) << sim->cfg->page_shift);
+	buf->mapping = sim->atomic_map.mapping;
+	cmasim_sim_zero(sim, buf, CMASIM_ZERO_UNCACHED);
+	return CMASIM_DMA_OK;
+}
+
+/* Whether @buf came from the atomic pool. */
+static bool in_atomic_pool(const struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf)
+{
+	return sim->atomic && buf->pfn >= sim->atomic_map.pfn &&
+	       buf->pfn < sim->atomic_map.pfn + sim->atomic_map.nr_pages;
+}
+
+/* Gives back the buffer in slot @s: to the atomic pool (__free_from_pool()) or the policy. */
 static void release_buffer(struct cmasim_sim *sim, struct slot *s)
 {
 	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
 	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
 	cmasim_coherence_untrack(sim->machine.coh, s->buf.pfn, s->buf.nr_pages);
-	sim->policy->dma_free(sim, sim->priv, &s->buf);
+	if (in_atomic_pool(sim, &s->buf)) {
+		cmasim_pagepool_release(sim->atomic, s->buf.pfn, s->buf.nr_pages);
+		cmasim_charge(sim, CMASIM_COST_BUDDY, sim->cfg->costs.buddy_op_ns);
+	} else {
+		sim->policy->dma_free(sim, sim->priv, &s->buf);
+	}
 	s->kind = SLOT_EMPTY;
 }
 
@@ -339,12 +448,17 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	};
 	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, s->size)),
 				 CMASIM_NR_SIZE_CLASSES - 1);
+	bool pool = from_atomic_pool(sim, req.device, req.atomic);
 
+	/* setting the pool up is boot work, in no request's latency */
+	if (pool)
+		atomic_pool(sim);
 	sim->charged = 0;
 	if (waited)
 		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
 	s->buf = (struct cmasim_dma_buffer){ .device = req.device, .size = req.size };
-	enum cmasim_dma_status status = sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
+	enum cmasim_dma_status status = pool ? atomic_alloc(sim, &req, &s->buf)
+					     : sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
 
 	cmasim_hist_add(&r->latency, sim->charged);
 	r->dma_requests++;
@@ -403,7 +517,8 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		.align = rec->b,
 		.atomic = rec->c & CMASIM_REC_ATOMIC,
 	};
-	if (sim->policy->serialized)
+	/* the pool does not take the CMA mutex: an atomic caller cannot sleep on it */
+	if (sim->policy->serialized && !from_atomic_pool(sim, s->device, s->atomic))
 		cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, rec->id);
 	else
 		serve_dma_alloc(sim, rec->id, 0);
@@ -619,6 +734,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	if (sim.timeline)
 		timeline_header(&sim);
 	ok = replay(&sim, opts->check_invariants);
+	idle_settle(&sim, sim.r->end_ns);
 	if (sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
@@ -635,6 +751,7 @@ out:
 			g_free(s->pfns);
 	}
 	g_array_free(sim.slots, TRUE);
+	cmasim_pagepool_free(sim.atomic);
 	cmasim_resource_free(sim.cma_mutex);
 	cmasim_eventq_free(sim.q);
 	machine_destroy(&sim.machine);

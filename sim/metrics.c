@@ -70,6 +70,7 @@ const char *cmasim_dma_status_name(enum cmasim_dma_status status)
 		[CMASIM_DMA_FRAGMENTED] = "fragmented",
 		[CMASIM_DMA_UNREACHABLE] = "unreachable",
 		[CMASIM_DMA_BUSY] = "busy",
+		[CMASIM_DMA_ATOMIC_POOL_EMPTY] = "atomic_pool_empty",
 	};
 
 	g_return_val_if_fail(status < CMASIM_NR_DMA_STATUS, "?");

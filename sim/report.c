@@ -316,6 +316,9 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(figs, "lowmem_bytes", r->lowmem_bytes);
 	add_u64(figs, "managed_bytes", r->managed_bytes);
 	add_u64(figs, "free_bytes_min", r->free_bytes_min);
+	add_u64(figs, "reserved_bytes", r->reserved_bytes);
+	add_u64(figs, "reserved_idle_page_ms", r->reserved_idle_page_ms);
+	add_u64(figs, "refaulted_pages", r->refaulted_pages);
 	add_zone_figures(figs, r, cfg);
 	return figs;
 }

@@ -23,6 +23,7 @@
 
 #include "cmasim/buddy.h"
 #include "cmasim/config.h"
+#include "cmasim/engine.h"
 #include "cmasim/error.h"
 #include "cmasim/physmem.h"
 #include "cmasim/report.h"
@@ -49,6 +50,38 @@ static inline struct cmasim_config *load_config(const char *yaml)
 	}
 	cr_assert_null(err);
 	return cfg;
+}
+
+/*
+ * Replays @workload_yaml on @machine_yaml under @policy with @set (seed 5),
+ * checking the invariants after every event; the config is handed back
+ * for reports and must be freed with the results.
+ */
+static inline struct cmasim_results *replay_on(const char *machine_yaml,
+					       const char *workload_yaml, const char *policy,
+					       const char *const *set,
+					       struct cmasim_config **cfg_out)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
+							    strlen(machine_yaml), &error);
+
+	cr_assert_not_null(cfg, "%s", error ? error->message : "");
+	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
+							    strlen(workload_yaml), &error);
+	cr_assert_not_null(trace, "%s", error ? error->message : "");
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find(policy),
+		.set = set,
+		.seed = 5,
+		.check_invariants = true,
+	};
+	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+
+	cr_assert_not_null(r, "%s", error ? error->message : "");
+	cmasim_trace_close(trace);
+	*cfg_out = cfg;
+	return r;
 }
 
 /* The letter a zone description uses for @mt. */

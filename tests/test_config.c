@@ -298,6 +298,7 @@ Test(config, defaults)
 	cr_assert_eq(cfg->max_page_order, 10);
 	cr_assert_eq(cfg->pageblock_order, 10);
 	cr_assert_eq(cfg->min_free_kbytes, 0);
+	cr_assert_eq(cfg->atomic_pool_size, 256 * KiB);
 	cr_assert_eq(cfg->nr_zones, 1);
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 64 * MiB);
 	cr_assert_eq(cfg->lowmem_size, 64 * MiB);
@@ -322,7 +323,8 @@ Test(config, every_scalar_field)
 		"  page_size: 16KiB\n"
 		"  max_page_order: 11\n"
 		"  pageblock_order: 7\n"
-		"  min_free_kbytes: 2048\n");
+		"  min_free_kbytes: 2048\n"
+		"atomic_pool: 1MiB\n");
 
 	cr_assert_str_eq(cfg->name, "board one");
 	cr_assert_str_eq(cfg->description, "Two lines");
@@ -333,6 +335,7 @@ Test(config, every_scalar_field)
 	cr_assert_eq(cfg->max_page_order, 11);
 	cr_assert_eq(cfg->pageblock_order, 7);
 	cr_assert_eq(cfg->min_free_kbytes, 2048);
+	cr_assert_eq(cfg->atomic_pool_size, 1 * MiB);
 	cmasim_config_free(cfg);
 }
 
@@ -891,7 +894,7 @@ struct bad {
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
-#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu"
+#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu, atomic_pool"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""

@@ -9,6 +9,7 @@
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
 #include "cmasim/report.h"
+#include "helpers.h"
 
 /*
  * 1 MiB: 256 pages; DMA pfns 0..63, Normal 64..255; order-4 blocks are
@@ -69,43 +70,13 @@ static const char workload[] =
 	"  - { t: 8ms, op: dma_alloc, device: dev32, size: 64KiB, id: e }\n"
 	"  - { t: 9ms, op: sample }\n";
 
-/*
- * Replays @workload on @machine under @policy with @set, checking the
- * invariants after every event; the config is handed back for reports.
- */
-static struct cmasim_results *run_on(const char *machine_yaml, const char *workload_yaml,
-				     const char *policy, const char *const *set,
-				     struct cmasim_config **cfg_out)
-{
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
-							    strlen(machine_yaml), &error);
-
-	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
-							    strlen(workload_yaml), &error);
-	cr_assert_not_null(trace, "%s", error ? error->message : "");
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find(policy),
-		.set = set,
-		.seed = 5,
-		.check_invariants = true,
-	};
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
-	cr_assert_not_null(r, "%s", error ? error->message : "");
-	cmasim_trace_close(trace);
-	*cfg_out = cfg;
-	return r;
-}
-
 /* The by-hand workload under buddy, the pages in the way left where they are. */
 static struct cmasim_results *run(const char *set_trim, struct cmasim_config **cfg_out)
 {
 	/* see buddy_compacts_on_failure for what compaction would do */
 	const char *set[] = { set_trim, "compaction=false", NULL };
 
-	return run_on(machine, workload, "buddy", set, cfg_out);
+	return replay_on(machine, workload, "buddy", set, cfg_out);
 }
 
 Test(engine, buddy_by_hand)
@@ -259,7 +230,7 @@ Test(engine, cma_by_hand)
 {
 	const char *set[] = { "size=64KiB", NULL };
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(cma_machine, cma_workload, "cma", set, &cfg);
+	struct cmasim_results *r = replay_on(cma_machine, cma_workload, "cma", set, &cfg);
 
 	cr_expect_eq(r->dma_requests, 5);
 	cr_expect_eq(r->dma_ok, 4);
@@ -305,7 +276,7 @@ static const char pinning_gpu_workload[] =
 Test(engine, cma_area_per_device_confines_a_pin)
 {
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(
+	struct cmasim_results *r = replay_on(
 		TWO_DEVICE_MACHINE("cma:\n"
 				   "  - { name: gpu-area, size: 32KiB, base: 0xF0000, devices: [gpu] }\n"
 				   "  - { name: cam-area, size: 32KiB, base: 0xF8000, devices: [camera] }\n"),
@@ -329,7 +300,7 @@ Test(engine, cma_area_per_device_confines_a_pin)
 Test(engine, cma_shared_area_spreads_a_pin)
 {
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(
+	struct cmasim_results *r = replay_on(
 		TWO_DEVICE_MACHINE("cma: [ { size: 64KiB, base: 0xF0000 } ]\n"),
 		pinning_gpu_workload, "cma", NULL, &cfg);
 
@@ -348,7 +319,7 @@ Test(engine, cma_size_overrides_the_shared_area)
 	const char *set[] = { "size=32KiB", "base=0xF8000", NULL };
 	struct cmasim_config *cfg;
 	/* gpu's own area is 240-247 with the pin; the shared one moves to 248-255 */
-	struct cmasim_results *r = run_on(
+	struct cmasim_results *r = replay_on(
 		TWO_DEVICE_MACHINE("cma:\n"
 				   "  - { size: 64KiB, base: 0xE0000 }\n"
 				   "  - { name: gpu-area, size: 32KiB, base: 0xF0000, devices: [gpu] }\n"),
@@ -383,13 +354,13 @@ Test(engine, buddy_falls_back_to_alloc_contig_pages)
 {
 	const char *set[] = { "contig=true", NULL };
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(cma_machine, gigantic_workload, "buddy", NULL, &cfg);
+	struct cmasim_results *r = replay_on(cma_machine, gigantic_workload, "buddy", NULL, &cfg);
 
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], 1, "without the fallback");
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 
-	r = run_on(cma_machine, gigantic_workload, "buddy", set, &cfg);
+	r = replay_on(cma_machine, gigantic_workload, "buddy", set, &cfg);
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->latency.sum, 97200);
 	cr_expect_eq(r->migrated_pages, 1);
@@ -466,7 +437,7 @@ Test(engine, page_cache_is_dropped_not_migrated)
 {
 	const char *set[] = { "size=64KiB", NULL };
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(cma_machine, file_workload, "cma", set, &cfg);
+	struct cmasim_results *r = replay_on(cma_machine, file_workload, "cma", set, &cfg);
 
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->latency.sum, 55400);
@@ -514,7 +485,7 @@ static const char compact_workload[] =
 Test(engine, buddy_compacts_on_failure)
 {
 	struct cmasim_config *cfg;
-	struct cmasim_results *r = run_on(machine, compact_workload, "buddy", NULL, &cfg);
+	struct cmasim_results *r = replay_on(machine, compact_workload, "buddy", NULL, &cfg);
 
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->compact_runs, 1);

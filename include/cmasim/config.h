@@ -128,6 +128,7 @@ struct cmasim_config {
 	unsigned int pageblock_order;	/* user, default 10 */
 	uint64_t lowmem_size;		/* bytes of RAM in the linear map (lowmem less holes); derived */
 	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
+	uint64_t atomic_pool_size;	/* bytes of the atomic pool (coherent_pool=); user, 256 KiB */
 
 	unsigned int nr_zones;		/* derived */
 	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES]; /* ascending, contiguous; derived */

@@ -42,6 +42,7 @@ enum cmasim_dma_status {
 	CMASIM_DMA_FRAGMENTED,		/* enough free pages, no contiguous run */
 	CMASIM_DMA_UNREACHABLE,		/* no memory within the device's DMA mask */
 	CMASIM_DMA_BUSY,		/* every window held pinned or unmovable pages */
+	CMASIM_DMA_ATOMIC_POOL_EMPTY,	/* an atomic request found no room in the atomic pool */
 	CMASIM_NR_DMA_STATUS,
 };
 
@@ -151,6 +152,9 @@ struct cmasim_results {
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */
 	uint64_t free_bytes_min;	/* lowest free memory at any event */
+	uint64_t reserved_bytes;	/* taken from the page allocator at boot by the policy */
+	uint64_t reserved_idle_page_ms;	/* reserved pages holding nothing, integrated over time */
+	uint64_t refaulted_pages;	/* clean cache dropped for buffers, to be read back */
 	unsigned int nr_zones;
 	struct cmasim_zone_stats *zones;
 };

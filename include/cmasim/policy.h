@@ -77,7 +77,8 @@ struct cmasim_dma_request {
 	uint32_t device;	/* index into the machine's devices */
 	uint64_t size;		/* bytes asked for */
 	unsigned int align;	/* alignment order, or CMASIM_REC_ANY for the DMA API's default */
-	bool atomic;		/* from a context that cannot sleep */
+	bool atomic;		/* from a context that cannot sleep: the simulator serves it from
+				 * the atomic pool for a non-coherent device, never the policy */
 };
 
 /* A buffer a policy handed out; the simulator keeps it until dma_free. */
@@ -137,6 +138,43 @@ void cmasim_sim_cache_maint(struct cmasim_sim *sim, const struct cmasim_dma_buff
 			    enum cmasim_maint op, uint64_t bytes);
 /* Cleans and invalidates the whole data cache by set/way (VIVT caches). */
 void cmasim_sim_cache_flush_all(struct cmasim_sim *sim);
+
+/*
+ * A boot-time reservation the page allocator never manages (memblock_remove()
+ * of a no-map carve-out): @pages leave managed_bytes and count in
+ * reserved_bytes.
+ */
+void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pages);
+/*
+ * From now on @idle reserved pages hold nothing; the simulator integrates
+ * them over simulated time up to the next call or the end of the run
+ * (reserved_idle_page_ms).
+ */
+void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle);
+/* @pages of clean cache were dropped to make room: each is read back later (a refault). */
+void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages);
+
+/*
+ * A page pool: a first-fit bitmap allocator over a reserved run of frames
+ * (lib/genalloc.c's gen_pool_first_fit_order_align, kernel/dma/coherent.c),
+ * for carve-outs and the atomic pool.
+ */
+struct cmasim_pagepool;
+
+struct cmasim_pagepool *cmasim_pagepool_new(uint64_t base_pfn, uint64_t nr_pages);
+void cmasim_pagepool_free(struct cmasim_pagepool *pool);
+uint64_t cmasim_pagepool_base_pfn(const struct cmasim_pagepool *pool);
+uint64_t cmasim_pagepool_size(const struct cmasim_pagepool *pool);
+/* Frames handed out now. */
+uint64_t cmasim_pagepool_used(const struct cmasim_pagepool *pool);
+/*
+ * The first run of @nr free frames starting 2^@align frames from the
+ * pool's base, marked handed out. Returns 0 with *@pfn, or -ENOMEM.
+ */
+int cmasim_pagepool_alloc(struct cmasim_pagepool *pool, uint64_t nr, unsigned int align,
+			  uint64_t *pfn);
+/* Gives [@pfn, @pfn + @nr) back to @pool. */
+void cmasim_pagepool_release(struct cmasim_pagepool *pool, uint64_t pfn, uint64_t nr);
 
 struct cmasim_policy_ops {
 	const char *name;

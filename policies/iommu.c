@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommu: the reference. The device sits behind an IOMMU, so a buffer is
+ * order-0 pages from anywhere, each given an IOMMU page-table entry, as
+ * iommu_dma_alloc_remap() builds it (drivers/iommu/dma-iommu.c). It never
+ * needs contiguity and so never fails for fragmentation; what contiguity
+ * costs the other policies shows against its IOMMU map time.
+ *
+ * The simulator's buffer is one run of frames, so buf->pfn and nr_pages
+ * cover the first run of physically consecutive pages only: the CPU's
+ * mapping, the coherence model and dma_bytes see that run. The whole page
+ * list is the policy's (buf->priv), and every page of it is allocated,
+ * cleared, mapped in the IOMMU and freed.
+ */
+#include "policies.h"
+
+/* A buffer's pages (buf->priv). */
+struct iommu_pages {
+	uint64_t nr;		/* pages */
+	uint64_t pfn[];		/* in IOMMU address order */
+};
+
+/* The buffer's page list. */
+static struct iommu_pages *pages_of(const struct cmasim_dma_buffer *buf)
+{
+	return (struct iommu_pages *)(uintptr_t)buf->priv;
+}
+
+/* Nothing to set up: the IOMMU's page tables are not modelled as memory. */
+static int iommu_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
+		      void **priv, GError **error)
+{
+	(void)sim;
+	(void)params;
+	(void)error;
+	*priv = NULL;
+	return 0;
+}
+
+/* Frees the first @nr pages of @pg to the buddy allocator, charged. */
+static void put_pages(struct cmasim_sim *sim, const struct iommu_pages *pg, uint64_t nr)
+{
+	for (uint64_t i = 0; i < nr; i++)
+		cmasim_free_pages(cmasim_sim_mem(sim), pg->pfn[i]);
+	cmasim_charge(sim, CMASIM_COST_BUDDY, nr * cmasim_sim_config(sim)->costs.buddy_op_ns);
+}
+
+static void iommu_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
+{
+	struct iommu_pages *pg = pages_of(buf);
+
+	(void)priv;
+	cmasim_sim_unmap(sim, buf);
+	/* iommu_unmap() of every entry, then __iommu_dma_free_pages() */
+	cmasim_charge(sim, CMASIM_COST_IOMMU, pg->nr * cmasim_sim_config(sim)->costs.iommu_map_page_ns);
+	put_pages(sim, pg, pg->nr);
+	g_free(pg);
+	buf->priv = 0;
+}
+
+/*
+ * iommu_dma_alloc_remap(): __iommu_dma_alloc_pages() with __GFP_HIGHMEM,
+ * a page at a time, each cleared (__GFP_ZERO through a kmap, flushed by
+ * arch_dma_prep_coherent()) and mapped in the IOMMU; then
+ * dma_common_pages_remap() gives the CPU its view.
+ */
+static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv,
+					      const struct cmasim_dma_request *req,
+					      struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
+	struct iommu_pages *pg = g_malloc(sizeof(*pg) + pages * sizeof(pg->pfn[0]));
+	uint64_t run = 1;
+
+	(void)priv;
+	pg->nr = pages;
+	for (uint64_t i = 0; i < pages; i++) {
+		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
+		if (cmasim_alloc_pages(cmasim_sim_mem(sim), 0, CMASIM_MT_UNMOVABLE,
+				       CMASIM_ZONE_HIGHMEM, &pg->pfn[i])) {
+			put_pages(sim, pg, i);
+			g_free(pg);
+			return CMASIM_DMA_NO_MEMORY;
+		}
+	}
+	for (uint64_t i = 0; i < pages; i++) {
+		struct cmasim_dma_buffer page = { .pfn = pg->pfn[i], .nr_pages = 1 };
+
+		cmasim_sim_zero(sim, &page, CMASIM_ZERO_KMAP);
+	}
+	cmasim_charge(sim, CMASIM_COST_IOMMU, pages * cfg->costs.iommu_map_page_ns);
+	while (run < pages && pg->pfn[run] == pg->pfn[0] + run)
+		run++;
+	buf->pfn = pg->pfn[0];
+	buf->nr_pages = run;
+	buf->priv = (uintptr_t)pg;
+	if (cmasim_sim_remap(sim, buf, cfg->devices[req->device].coherent ? CMASIM_ATTR_CACHEABLE
+									   : CMASIM_ATTR_UNCACHED)) {
+		iommu_dma_free(sim, priv, buf);
+		return CMASIM_DMA_NO_MEMORY;
+	}
+	return CMASIM_DMA_OK;
+}
+
+const struct cmasim_policy_ops cmasim_policy_iommu = {
+	.name = "iommu",
+	.summary = "reference: the device has an IOMMU, buffers are order-0 pages each mapped "
+		   "in it; never fails for fragmentation",
+	.init = iommu_init,
+	.dma_alloc = iommu_dma_alloc,
+	.dma_free = iommu_dma_free,
+};

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The carveout, iommu and gcma policies and the atomic pool, each on a
+ * small machine and a trace written here, every figure worked out by hand.
+ */
+#include <criterion/criterion.h>
+
+#include "helpers.h"
+
+/*
+ * 16 MiB in one Normal zone, pfns 0..4095; mappings, cache maintenance and
+ * zeroing cost nothing, so latencies are the allocators' alone.
+ */
+#define MACHINE \
+	"name: small\n" \
+	"memory: { size: 16MiB, min_free_kbytes: 128 }\n" \
+	"devices: [ { name: dev, dma_bits: 32 } ]\n" \
+	"costs: { buddy_op: 100ns, page_zero: 0, cache_line_op: 0, cache_barrier: 0,\n" \
+	"         tlb_flush_page: 0, tlb_shootdown: 0, section_split: 0, kmap: 0,\n" \
+	"         iommu_map_page: 250ns }\n"
+
+static const char machine[] = MACHINE;
+
+/* The same machine with a 4 MiB shared CMA area: the top of lowmem, pfns 3072..4095. */
+static const char cma_machine[] = MACHINE "cma: [ { size: 4MiB } ]\n";
+
+/* A 1 MiB buffer held from 1 s to 3 s, a 4 MiB one asked for at 2 s; the run ends at 4 s. */
+static const char pool_workload[] =
+	"name: pool\n"
+	"events:\n"
+	"  - { t: 1s, op: dma_alloc, device: dev, size: 1MiB, id: a }\n"
+	"  - { t: 2s, op: dma_alloc, device: dev, size: 4MiB, id: big }\n"
+	"  - { t: 3s, op: dma_free, id: a }\n"
+	"  - { t: 3s, op: dma_free, id: big }\n"
+	"  - { t: 4s, op: sample }\n";
+
+Test(policy_other, carveout_idle_page_time)
+{
+	const char *set[] = { "size=4MiB", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(machine, pool_workload, "carveout", set, &cfg);
+
+	/* a fits the 1024-page pool; big needs 1024 pages while 768 are free */
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_NO_MEMORY], 1);
+	cr_expect_eq(r->reserved_bytes, 4 << 20);
+	/* 1024 pages x 4000 ms, less a's 256 pages x 2000 ms */
+	cr_expect_eq(r->reserved_idle_page_ms, 1024 * 4000 - 256 * 2000);
+	cr_expect_eq(r->managed_bytes, 12 << 20);
+	/* a: one bitmap search; its free: one bitmap clear; big: one search */
+	cr_expect_eq(r->cost_ns[CMASIM_COST_BUDDY], 300);
+	cr_expect_eq(r->zones[0].free_pages, 3072);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+Test(policy_other, buddy_gives_the_pool_back)
+{
+	const char *set[] = { "size=4MiB", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *carve = replay_on(machine, pool_workload, "carveout", set, &cfg);
+	struct cmasim_config *cfg2;
+	struct cmasim_results *buddy = replay_on(machine, pool_workload, "buddy", NULL, &cfg2);
+
+	/* buddy serves both from the page allocator, and manages the pool's 1024 pages too */
+	cr_expect_eq(buddy->dma_ok, 2);
+	cr_expect_eq(buddy->reserved_bytes, 0);
+	cr_expect_eq(buddy->reserved_idle_page_ms, 0);
+	cr_expect_eq(buddy->managed_bytes - carve->managed_bytes, 4 << 20);
+	cr_expect_eq(buddy->zones[0].free_pages - carve->zones[0].free_pages, 1024);
+	cmasim_results_free(carve);
+	cmasim_results_free(buddy);
+	cmasim_config_free(cfg);
+	cmasim_config_free(cfg2);
+}
+
+Test(policy_other, carveout_fails_when_fragmented)
+{
+	const char *set[] = { "size=4MiB", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(
+		machine,
+		"name: holes\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 1MiB, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 1MiB, id: b }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 1MiB, id: c }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 1MiB, id: d }\n"
+		"  - { t: 1ms, op: dma_free, id: b }\n"
+		"  - { t: 1ms, op: dma_free, id: d }\n"
+		/* 512 pages free in two runs of 256: no 512-page window */
+		"  - { t: 2ms, op: dma_alloc, device: dev, size: 2MiB, id: e }\n"
+		"  - { t: 2ms, op: dma_alloc, device: dev, size: 1MiB, id: f }\n",
+		"carveout", set, &cfg);
+
+	cr_expect_eq(r->dma_ok, 5);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+/*
+ * 1 MiB, one Normal zone of 256 pages in 16 blocks of order 4 (the largest);
+ * a movable page in the middle of every block leaves no order-4 block free.
+ */
+static const char tiny_machine[] =
+	"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 4, min_free_kbytes: 128 }\n"
+	"devices: [ { name: dev, dma_bits: 32 } ]\n"
+	"costs: { buddy_op: 100ns, page_zero: 0, cache_line_op: 0, cache_barrier: 0,\n"
+	"         tlb_flush_page: 0, kmap: 0, iommu_map_page: 250ns }\n";
+
+static const char fragmented[] =
+	"name: fragmented\n"
+	"events:\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 8, id: p0 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p1 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p2 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p3 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 72, id: p4 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p5 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p6 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p7 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p8 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p9 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p10 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p11 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p12 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p13 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p14 }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p15 }\n"
+	"  - { t: 1ms, op: dma_alloc, device: dev, size: 64KiB, id: buf }\n";
+
+Test(policy_other, iommu_succeeds_where_buddy_is_fragmented)
+{
+	const char *no_compaction[] = { "compaction=false", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *buddy = replay_on(tiny_machine, fragmented, "buddy", no_compaction,
+						 &cfg);
+	struct cmasim_config *cfg2;
+	struct cmasim_results *iommu = replay_on(tiny_machine, fragmented, "iommu", NULL, &cfg2);
+
+	cr_expect_eq(buddy->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cr_expect_eq(iommu->dma_ok, 1);
+	/* 16 order-0 pages, each one buddy call and one IOMMU entry */
+	cr_expect_eq(iommu->cost_ns[CMASIM_COST_IOMMU], 16 * 250);
+	cr_expect_eq(iommu->cost_ns[CMASIM_COST_BUDDY], 16 * 100);
+	cr_expect_eq(iommu->latency.max, 16 * 250 + 16 * 100);
+	cmasim_results_free(buddy);
+	cmasim_results_free(iommu);
+	cmasim_config_free(cfg);
+	cmasim_config_free(cfg2);
+}
+
+Test(policy_other, gcma_drops_what_cma_reclaims)
+{
+	struct cmasim_config *cfg;
+	/* page cache fills the CMA area: four order-8 blocks of clean file pages */
+	struct cmasim_results *cma = replay_on(
+		cma_machine,
+		"name: cached\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 8, pfn: 3072, owner: file, id: f0 }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 8, pfn: 3328, owner: file, id: f1 }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 8, pfn: 3584, owner: file, id: f2 }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 8, pfn: 3840, owner: file, id: f3 }\n"
+		"  - { t: 1ms, op: dma_alloc, device: dev, size: 1MiB, id: buf }\n",
+		"cma", NULL, &cfg);
+	struct cmasim_config *cfg2;
+	/* gcma's area, in the same place, holds cleancache from boot */
+	struct cmasim_results *gcma = replay_on(
+		cma_machine,
+		"name: cached\n"
+		"events:\n"
+		"  - { t: 1ms, op: dma_alloc, device: dev, size: 1MiB, id: buf }\n",
+		"gcma", NULL, &cfg2);
+
+	cr_expect_eq(cma->dma_ok, 1);
+	cr_expect_eq(cma->reclaimed_pages, 256);
+	cr_expect_eq(gcma->dma_ok, 1);
+	cr_expect_eq(gcma->refaulted_pages, 256);
+	cr_expect_eq(gcma->reclaimed_pages, 0);
+	/* one bitmap search, then 256 pages dropped at a buddy operation each */
+	cr_expect_eq(gcma->latency.max, 100 + 256 * 100);
+	/*
+	 * cma: the LRU drain (50 us), 256 pages reclaimed at 2.7 us, and the
+	 * post-allocation hook on each page taken (100 ns)
+	 */
+	cr_expect_eq(cma->latency.max, 50000 + 256 * 2700 + 256 * 100);
+	cr_expect_gt(cma->latency.max, 15 * gcma->latency.max);
+	cmasim_results_free(cma);
+	cmasim_results_free(gcma);
+	cmasim_config_free(cfg);
+	cmasim_config_free(cfg2);
+}
+
+/* Four 64 KiB atomic buffers fill a 256 KiB pool; the fifth waits for a free. */
+Test(policy_other, atomic_pool_fills_and_frees)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(
+		machine,
+		"name: atomic\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: b }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: c }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: d }\n"
+		"  - { t: 1ms, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: e }\n"
+		"  - { t: 2ms, op: dma_free, id: b }\n"
+		"  - { t: 3ms, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: f }\n"
+		/* not atomic: the policy's own, from the page allocator */
+		"  - { t: 4ms, op: dma_alloc, device: dev, size: 64KiB, id: g }\n",
+		"buddy", NULL, &cfg);
+
+	cr_expect_eq(r->dma_requests, 7);
+	cr_expect_eq(r->dma_ok, 6);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_ATOMIC_POOL_EMPTY], 1);
+	/* the pool's 64 pages and g's 16 stay allocated */
+	cr_expect_eq(r->zones[0].free_pages, 4096 - 64 - 16);
+	/* six pool searches, one pool free, g's one buddy call */
+	cr_expect_eq(r->cost_ns[CMASIM_COST_BUDDY], 6 * 100 + 100 + 100);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+Test(policy_other, atomic_pool_size_is_the_config_key)
+{
+	const char *set[] = { "size=4MiB", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(
+		MACHINE "atomic_pool: 64KiB\n",
+		"name: atomic\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 64KiB, atomic: true, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 4KiB, atomic: true, id: b }\n",
+		"carveout", set, &cfg);
+
+	/* a fills the 16-page pool; the pool, not the carve-out, serves atomic requests */
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_ATOMIC_POOL_EMPTY], 1);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
