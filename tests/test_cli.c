@@ -143,7 +143,7 @@ Test(cli, list_shows_policies_and_every_shipped_file)
 	struct result r = run((const char *[]){ "list", NULL });
 
 	cr_assert_eq(r.status, 0);
-	cr_expect(strstr(r.out, "policies:\n  buddy "));
+	cr_expect(strstr(r.out, "policies:\n  carveout "));
 	cr_expect(strstr(r.out, "--set trim=... (default true)"));
 	expect_all_built_in(r.out, "configs");
 	expect_all_built_in(r.out, "workloads");
