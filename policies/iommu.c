@@ -26,15 +26,25 @@ static struct iommu_pages *pages_of(const struct cmasim_dma_buffer *buf)
 	return (struct iommu_pages *)(uintptr_t)buf->priv;
 }
 
-/* Nothing to set up: the IOMMU's page tables are not modelled as memory. */
+/*
+ * The IOMMU's page tables are not modelled as memory; the state is the
+ * page lists of the buffers handed out, which teardown frees for buffers
+ * still held when the run ends.
+ */
 static int iommu_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
 		      void **priv, GError **error)
 {
 	(void)sim;
 	(void)params;
 	(void)error;
-	*priv = NULL;
+	*priv = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_free, NULL);
 	return 0;
+}
+
+static void iommu_teardown(struct cmasim_sim *sim, void *priv)
+{
+	(void)sim;
+	g_hash_table_destroy(priv);
 }
 
 /* Frees the first @nr pages of @pg to the buddy allocator, charged. */
@@ -49,12 +59,11 @@ static void iommu_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma
 {
 	struct iommu_pages *pg = pages_of(buf);
 
-	(void)priv;
 	cmasim_sim_unmap(sim, buf);
 	/* iommu_unmap() of every entry, then __iommu_dma_free_pages() */
 	cmasim_charge(sim, CMASIM_COST_IOMMU, pg->nr * cmasim_sim_config(sim)->costs.iommu_map_page_ns);
 	put_pages(sim, pg, pg->nr);
-	g_free(pg);
+	g_hash_table_remove(priv, pg);
 	buf->priv = 0;
 }
 
@@ -73,7 +82,6 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 	struct iommu_pages *pg = g_malloc(sizeof(*pg) + pages * sizeof(pg->pfn[0]));
 	uint64_t run = 1;
 
-	(void)priv;
 	pg->nr = pages;
 	for (uint64_t i = 0; i < pages; i++) {
 		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
@@ -95,6 +103,7 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 	buf->pfn = pg->pfn[0];
 	buf->nr_pages = run;
 	buf->priv = (uintptr_t)pg;
+	g_hash_table_add(priv, pg);
 	if (cmasim_sim_remap(sim, buf, cfg->devices[req->device].coherent ? CMASIM_ATTR_CACHEABLE
 									   : CMASIM_ATTR_UNCACHED)) {
 		iommu_dma_free(sim, priv, buf);
@@ -110,4 +119,5 @@ const struct cmasim_policy_ops cmasim_policy_iommu = {
 	.init = iommu_init,
 	.dma_alloc = iommu_dma_alloc,
 	.dma_free = iommu_dma_free,
+	.teardown = iommu_teardown,
 };
