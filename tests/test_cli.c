@@ -13,38 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmasim/policy.h"
-
-struct result {
-	int status;
-	char *out;
-	char *err;
-};
-
-/* Runs cmasim with @argv (NULL-terminated, without the program) in LC_ALL=C. */
-static struct result run(const char *const *argv)
-{
-	GPtrArray *args = g_ptr_array_new();
-	struct result r = { 0 };
-	GError *error = NULL;
-	char **env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
-
-	g_ptr_array_add(args, (char *)g_getenv("CMASIM"));
-	for (; *argv; argv++)
-		g_ptr_array_add(args, (char *)*argv);
-	g_ptr_array_add(args, NULL);
-	cr_assert(g_spawn_sync(NULL, (char **)args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
-			       &r.out, &r.err, &r.status, &error), "%s", error ? error->message : "");
-	r.status = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
-	g_ptr_array_free(args, TRUE);
-	g_strfreev(env);
-	return r;
-}
-
-static void result_free(struct result *r)
-{
-	g_free(r->out);
-	g_free(r->err);
-}
+#include "cli.h"
 
 static char *tmpdir;
 
