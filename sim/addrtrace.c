@@ -133,26 +133,31 @@ static ssize_t gunzip(struct cmasim_addrtrace *t, char *dst, size_t cap, GError 
 
 /*
  * Moves the unparsed bytes to the front of the buffer and appends what
- * the source has next; marks the trace done when it has no more.
+ * the source has next; marks the trace done when it has no more. A source
+ * that fails, or a line too long for the buffer, ends the trace, so that
+ * its error is reported once.
  */
 static bool refill(struct cmasim_addrtrace *t, GError **error)
 {
 	size_t keep = (size_t)(t->end - t->p);
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (keep == BUF_SIZE) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
 			    "%s:%" PRIu64 ":1: line longer than %u bytes (expected one record a line)",
 			    t->source, t->line + 1, BUF_SIZE);
+	} else {
+		memmove(t->buf, t->p, keep);
+		t->p = t->buf;
+		t->end = t->buf + keep;
+		n = t->gunzip ? gunzip(t, t->buf + keep, BUF_SIZE - keep, error)
+			      : read_file(t, t->buf + keep, BUF_SIZE - keep, error);
+	}
+	if (n < 0) {
+		t->p = t->end;
+		t->done = true;
 		return false;
 	}
-	memmove(t->buf, t->p, keep);
-	t->p = t->buf;
-	t->end = t->buf + keep;
-	n = t->gunzip ? gunzip(t, t->buf + keep, BUF_SIZE - keep, error)
-		      : read_file(t, t->buf + keep, BUF_SIZE - keep, error);
-	if (n < 0)
-		return false;
 	t->end += n;
 	t->done = n == 0;
 	return true;

@@ -395,6 +395,7 @@ Test(addrtrace, gzip_files_and_data_are_read_as_they_are, .init = setup, .fini =
 	g_autofree char *prefix = g_strdup_printf("%s: bad gzip data (", cut);
 	cr_expect(g_str_has_prefix(error->message, prefix), "%s", error->message);
 	g_clear_error(&error);
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0);
 	cmasim_addrtrace_close(t);
 }
 
@@ -431,6 +432,8 @@ Test(addrtrace, unreadable_files_and_overlong_lines, .init = setup, .fini = tear
 						"(expected one record a line)", path);
 	cr_expect_str_eq(error->message, want);
 	g_clear_error(&error);
+	/* it ends the trace: the error is not repeated, the next line not read */
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0);
 	cmasim_addrtrace_close(t);
 	g_string_free(text, TRUE);
 }
