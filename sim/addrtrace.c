@@ -192,8 +192,9 @@ static int next_line(struct cmasim_addrtrace *t, const char **start, const char 
 /* Parsing */
 
 /* Sets a VALUE error at @at on the current line: "file:line:column: message". */
-static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t, GError **error,
-				   const char *at, const char *fmt, ...)
+static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t,
+						     GError **error, const char *at,
+						     const char *fmt, ...)
 {
 	va_list ap;
 	g_autofree char *msg = NULL;
@@ -594,8 +595,9 @@ struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const vo
 		t->buf = g_malloc(BUF_SIZE);
 		t->p = t->end = t->buf;
 	} else {
-		t->p = data;
-		t->end = t->p + len;
+		t->p = t->end = data;
+		if (len)
+			t->end += len;
 		t->done = true;
 	}
 	return start(t, format, error);
@@ -606,7 +608,7 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 					       GError **error)
 {
 	struct cmasim_addrtrace *t;
-	ssize_t n;
+	ssize_t n = 0, got;
 
 	g_return_val_if_fail(path, NULL);
 	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
@@ -619,11 +621,15 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 		return NULL;
 	}
 	t->buf = g_malloc(BUF_SIZE);
-	n = read_file(t, t->buf, BUF_SIZE, error);
-	if (n < 0) {
-		cmasim_addrtrace_close(t);
-		return NULL;
-	}
+	/* a pipe may give less than asked: enough for gzip's magic, or the end */
+	do {
+		got = read_file(t, t->buf + n, BUF_SIZE - (size_t)n, error);
+		if (got < 0) {
+			cmasim_addrtrace_close(t);
+			return NULL;
+		}
+		n += got;
+	} while (got && n < 2);
 	t->p = t->buf;
 	t->end = t->buf + n;
 	t->done = n == 0;

@@ -410,9 +410,9 @@ static ALWAYS_INLINE void access_lines(struct cmasim_cache *c, uint64_t va, uint
 		prefetch(c, &d, pfirst);
 }
 
-/* Any access: with hooks, a prefetcher, or more than one line. Kept out of the lean path's frame. */
-static __attribute__((noinline)) void access_any(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-						  uint32_t size, bool write)
+/* Any access: hooks, a prefetcher, or more than one line. Out of line, off the lean path. */
+static G_GNUC_NO_INLINE void access_any(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+					uint32_t size, bool write)
 {
 	if (c->hooked)
 		access_lines(c, va, pa, size, write, true);
