@@ -244,6 +244,7 @@ static G_GNUC_NO_INLINE int bad_word(const struct cmasim_addrtrace *t, GError **
 	return bad(t, error, at, "%s'%s'%s", before, w, after);
 }
 
+/* A space or a tab: what separates the fields of din and plain lines. */
 static inline bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -271,6 +272,7 @@ static const uint8_t hex_value[256] = {
 	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
 };
 
+/* The value of hex digit @c, or NX. */
 static inline unsigned int hex_digit(char c)
 {
 	return hex_value[(unsigned char)c];
@@ -560,6 +562,7 @@ int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref
 
 /* Opening */
 
+/* Whether @data starts with gzip's magic bytes. */
 static bool is_gzip(const void *data, size_t len)
 {
 	return len >= 2 && ((const uint8_t *)data)[0] == 0x1f && ((const uint8_t *)data)[1] == 0x8b;

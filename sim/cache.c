@@ -516,6 +516,7 @@ uint64_t cmasim_cache_flush_all(struct cmasim_cache *cache)
 
 /* Setup */
 
+/* Whether @x is 1, 2, 4, ... */
 static bool is_power_of_two(uint64_t x)
 {
 	return x && !(x & (x - 1));
