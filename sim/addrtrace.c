@@ -133,26 +133,31 @@ static ssize_t gunzip(struct cmasim_addrtrace *t, char *dst, size_t cap, GError 
 
 /*
  * Moves the unparsed bytes to the front of the buffer and appends what
- * the source has next; marks the trace done when it has no more.
+ * the source has next; marks the trace done when it has no more. A source
+ * that fails, or a line too long for the buffer, ends the trace, so that
+ * its error is reported once.
  */
 static bool refill(struct cmasim_addrtrace *t, GError **error)
 {
 	size_t keep = (size_t)(t->end - t->p);
-	ssize_t n;
+	ssize_t n = -1;
 
 	if (keep == BUF_SIZE) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
 			    "%s:%" PRIu64 ":1: line longer than %u bytes (expected one record a line)",
 			    t->source, t->line + 1, BUF_SIZE);
+	} else {
+		memmove(t->buf, t->p, keep);
+		t->p = t->buf;
+		t->end = t->buf + keep;
+		n = t->gunzip ? gunzip(t, t->buf + keep, BUF_SIZE - keep, error)
+			      : read_file(t, t->buf + keep, BUF_SIZE - keep, error);
+	}
+	if (n < 0) {
+		t->p = t->end;
+		t->done = true;
 		return false;
 	}
-	memmove(t->buf, t->p, keep);
-	t->p = t->buf;
-	t->end = t->buf + keep;
-	n = t->gunzip ? gunzip(t, t->buf + keep, BUF_SIZE - keep, error)
-		      : read_file(t, t->buf + keep, BUF_SIZE - keep, error);
-	if (n < 0)
-		return false;
 	t->end += n;
 	t->done = n == 0;
 	return true;
@@ -187,8 +192,9 @@ static int next_line(struct cmasim_addrtrace *t, const char **start, const char 
 /* Parsing */
 
 /* Sets a VALUE error at @at on the current line: "file:line:column: message". */
-static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t, GError **error,
-				   const char *at, const char *fmt, ...)
+static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t,
+						     GError **error, const char *at,
+						     const char *fmt, ...)
 {
 	va_list ap;
 	g_autofree char *msg = NULL;
@@ -238,6 +244,7 @@ static G_GNUC_NO_INLINE int bad_word(const struct cmasim_addrtrace *t, GError **
 	return bad(t, error, at, "%s'%s'%s", before, w, after);
 }
 
+/* A space or a tab: what separates the fields of din and plain lines. */
 static inline bool is_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -265,6 +272,7 @@ static const uint8_t hex_value[256] = {
 	NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX, NX,
 };
 
+/* The value of hex digit @c, or NX. */
 static inline unsigned int hex_digit(char c)
 {
 	return hex_value[(unsigned char)c];
@@ -554,6 +562,7 @@ int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref
 
 /* Opening */
 
+/* Whether @data starts with gzip's magic bytes. */
 static bool is_gzip(const void *data, size_t len)
 {
 	return len >= 2 && ((const uint8_t *)data)[0] == 0x1f && ((const uint8_t *)data)[1] == 0x8b;
@@ -589,8 +598,9 @@ struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const vo
 		t->buf = g_malloc(BUF_SIZE);
 		t->p = t->end = t->buf;
 	} else {
-		t->p = data;
-		t->end = t->p + len;
+		t->p = t->end = data;
+		if (len)
+			t->end += len;
 		t->done = true;
 	}
 	return start(t, format, error);
@@ -601,7 +611,7 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 					       GError **error)
 {
 	struct cmasim_addrtrace *t;
-	ssize_t n;
+	ssize_t n = 0, got;
 
 	g_return_val_if_fail(path, NULL);
 	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
@@ -614,11 +624,15 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 		return NULL;
 	}
 	t->buf = g_malloc(BUF_SIZE);
-	n = read_file(t, t->buf, BUF_SIZE, error);
-	if (n < 0) {
-		cmasim_addrtrace_close(t);
-		return NULL;
-	}
+	/* a pipe may give less than asked: enough for gzip's magic, or the end */
+	do {
+		got = read_file(t, t->buf + n, BUF_SIZE - (size_t)n, error);
+		if (got < 0) {
+			cmasim_addrtrace_close(t);
+			return NULL;
+		}
+		n += got;
+	} while (got && n < 2);
 	t->p = t->buf;
 	t->end = t->buf + n;
 	t->done = n == 0;

@@ -11,16 +11,20 @@
  *                off the trigger's page (its physical address is unknown)
  *                or unmapped, and what is present already, then fills.
  *
- * A line is 16 bytes, key and stamp, so that a 4-way set is one host cache
- * line; the key holds the tag's whole line number, so that any set's lines
- * can be compared by physical line when looking for aliases. Versions, and
- * for VIVT each line's physical line number, sit in side arrays that only
- * fills, hooks and write-backs touch.
+ * A line is 16 bytes, key and stamp, and the lines are 64-byte aligned, so
+ * that a 4-way set is one host cache line; the key holds the tag's whole
+ * line number, so that any set's lines can be compared by physical line
+ * when looking for aliases. Versions, and for VIVT each line's physical
+ * line number, sit in side arrays that only fills, hooks and write-backs
+ * touch.
  *
- * Hooks are compiled out of the path taken when none is installed: the
- * access path is inlined twice, with `hooked` a constant in each.
+ * Hooks cost nothing when none is installed: the access path is inlined
+ * three times, with `hooked` a constant in each: a lean copy for the
+ * common one-line access with no hook and no prefetcher, and a general
+ * copy with hooks and one without.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmasim/cache.h"
@@ -406,9 +410,9 @@ static ALWAYS_INLINE void access_lines(struct cmasim_cache *c, uint64_t va, uint
 		prefetch(c, &d, pfirst);
 }
 
-/* Any access: with hooks, a prefetcher, or more than one line. Kept out of the lean path's frame. */
-static __attribute__((noinline)) void access_any(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-						  uint32_t size, bool write)
+/* Any access: hooks, a prefetcher, or more than one line. Out of line, off the lean path. */
+static G_GNUC_NO_INLINE void access_any(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+					uint32_t size, bool write)
 {
 	if (c->hooked)
 		access_lines(c, va, pa, size, write, true);
@@ -512,9 +516,21 @@ uint64_t cmasim_cache_flush_all(struct cmasim_cache *cache)
 
 /* Setup */
 
+/* Whether @x is 1, 2, 4, ... */
 static bool is_power_of_two(uint64_t x)
 {
 	return x && !(x & (x - 1));
+}
+
+/* @n zeroed lines, 64-byte aligned; aborts when out of memory, as g_new() does. */
+static struct line *lines_new(uint64_t n)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, 64, n * sizeof(struct line)))
+		g_error("cache: out of memory for %" PRIu64 " lines", n);
+	memset(p, 0, n * sizeof(struct line));
+	return p;
 }
 
 /* log2 of power of two @x. */
@@ -598,7 +614,7 @@ struct cmasim_cache *cmasim_cache_new(const struct cmasim_cache_config *cc, unsi
 	c->ix = indexings[cc->indexing];
 	c->write_back = cc->write_back;
 	c->write_allocate = cc->write_allocate;
-	c->lines = g_new0(struct line, nr_lines);
+	c->lines = lines_new(nr_lines);
 	c->versions = g_new0(uint32_t, nr_lines);
 	if (c->ix.tag_by_va)
 		c->plines = g_new0(uint64_t, nr_lines);
@@ -629,7 +645,7 @@ void cmasim_cache_free(struct cmasim_cache *cache)
 {
 	if (!cache)
 		return;
-	g_free(cache->lines);
+	free(cache->lines);
 	g_free(cache->versions);
 	g_free(cache->plines);
 	g_free(cache);

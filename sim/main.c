@@ -871,12 +871,12 @@ static int cmd_cache(int argc, char **argv)
 	struct outfile out = { 0 };
 	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
 	enum cmasim_addrtrace_format tfmt = CMASIM_ADDRTRACE_AUTO;
-	uint64_t value, nr_degree = 0, loads = 0, stores = 0, modifies = 0, cleans = 0, invalidates = 0;
-	uint64_t line_ops = 0;
+	uint64_t cache_size = 0, nr_ways = 0, line_bytes = 0, nr_degree = 0;
+	uint64_t loads = 0, stores = 0, modifies = 0, cleans = 0, invalidates = 0, line_ops = 0;
+	unsigned int i, ix = 0, pf = 0;
 	struct cmasim_addr_ref ref;
 	g_autoptr(GString) text = NULL;
 	int got, ret = 1;
-	unsigned int i;
 
 	if (!parse_options("cache", "TRACE",
 			   "Run an address trace through a data cache and print its hits and misses.",
@@ -900,54 +900,53 @@ static int cmd_cache(int argc, char **argv)
 		return usage_error("cache", "--format expects table, json or csv");
 	if (trace_format && !cmasim_addrtrace_format_parse(trace_format, &tfmt))
 		return usage_error("cache", "--trace-format expects auto, lackey, din or plain");
+	if (size && !cmasim_parse_size(size, strlen(size), &cache_size))
+		return usage_error("cache", "--size expects a size such as 32KiB");
+	if (ways && (!cmasim_parse_uint(ways, strlen(ways), &nr_ways) || !nr_ways ||
+		     nr_ways > UINT_MAX))
+		return usage_error("cache", "--ways expects a whole number from 1");
+	if (line && (!cmasim_parse_uint(line, strlen(line), &line_bytes) || line_bytes > UINT_MAX))
+		return usage_error("cache", "--line expects a number of bytes, such as 64");
+	for (ix = 0; indexing && ix < G_N_ELEMENTS(indexings) && strcmp(indexing, indexings[ix]);
+	     ix++)
+		;
+	if (indexing && ix == G_N_ELEMENTS(indexings))
+		return usage_error("cache", "--indexing expects pipt, vipt or vivt");
+	if (write_policy && strcmp(write_policy, "wb") && strcmp(write_policy, "wt"))
+		return usage_error("cache", "--write-policy expects wb or wt");
+	/* speculation needs the machine's mappings, which a trace does not carry */
+	for (pf = 0; prefetcher && pf < CMASIM_PREFETCH_SPECULATIVE &&
+		     strcmp(prefetcher, prefetchers[pf]); pf++)
+		;
+	if (prefetcher && pf == CMASIM_PREFETCH_SPECULATIVE)
+		return usage_error("cache", "--prefetcher expects none, next-line or stride");
+	if (degree && (!cmasim_parse_uint(degree, strlen(degree), &nr_degree) ||
+		       nr_degree > CMASIM_PREFETCH_DEGREE_MAX))
+		return usage_error("cache", "--prefetch-degree expects a number from 0 to 64");
+
 	cfg = load_machine(machine ? machine : DEFAULT_MACHINE, &error);
-	if (!cfg) {
-		print_error("cache", error);
-		return 1;
-	}
-	cc = cfg->cache;
-	if (size && !cmasim_parse_size(size, strlen(size), &cc.size))
-		ret = usage_error("cache", "--size expects a size such as 32KiB");
-	else if (ways && (!cmasim_parse_uint(ways, strlen(ways), &value) || value > UINT_MAX ||
-			  !(cc.ways = (unsigned int)value)))
-		ret = usage_error("cache", "--ways expects a whole number from 1");
-	else if (line && (!cmasim_parse_uint(line, strlen(line), &value) || value > UINT_MAX ||
-			  !(cc.line_size = (unsigned int)value)))
-		ret = usage_error("cache", "--line expects a number of bytes, such as 64");
-	else if (degree && (!cmasim_parse_uint(degree, strlen(degree), &nr_degree) ||
-			    nr_degree > CMASIM_PREFETCH_DEGREE_MAX))
-		ret = usage_error("cache", "--prefetch-degree expects a number from 0 to 64");
-	else if (write_policy && strcmp(write_policy, "wb") && strcmp(write_policy, "wt"))
-		ret = usage_error("cache", "--write-policy expects wb or wt");
-	if (ret == 2)
+	if (!cfg)
 		goto out;
-	if (degree)
-		cc.prefetch_degree = (unsigned int)nr_degree;
+	cc = cfg->cache;
+	if (size)
+		cc.size = cache_size;
+	if (ways)
+		cc.ways = (unsigned int)nr_ways;
+	if (line)
+		cc.line_size = (unsigned int)line_bytes;
+	if (indexing)
+		cc.indexing = ix;
 	if (write_policy)
 		cc.write_back = !strcmp(write_policy, "wb");
 	if (no_write_allocate)
 		cc.write_allocate = false;
-	for (i = 0; indexing && i < G_N_ELEMENTS(indexings) && strcmp(indexing, indexings[i]); i++)
-		;
-	if (indexing && i == G_N_ELEMENTS(indexings)) {
-		ret = usage_error("cache", "--indexing expects pipt, vipt or vivt");
-		goto out;
-	}
-	if (indexing)
-		cc.indexing = i;
-	/* speculation needs the machine's mappings, which a trace does not carry */
-	for (i = 0; prefetcher && i < CMASIM_PREFETCH_SPECULATIVE &&
-		    strcmp(prefetcher, prefetchers[i]); i++)
-		;
-	if (prefetcher && i == CMASIM_PREFETCH_SPECULATIVE) {
-		ret = usage_error("cache", "--prefetcher expects none, next-line or stride");
-		goto out;
-	}
 	if (prefetcher)
-		cc.prefetcher = i;
+		cc.prefetcher = pf;
+	if (degree)
+		cc.prefetch_degree = (unsigned int)nr_degree;
 	cache = cmasim_cache_new(&cc, cfg->page_shift, 0, &error);
 	if (!cache) {
-		ret = 2;
+		ret = 2;	/* the options asked for an impossible cache */
 		goto out;
 	}
 

@@ -37,6 +37,7 @@ static inline struct result run(const char *const *argv)
 	return r;
 }
 
+/* Frees what run() captured. */
 static inline void result_free(struct result *r)
 {
 	g_free(r->out);

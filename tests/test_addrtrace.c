@@ -12,6 +12,7 @@
 #include "cmasim/addrtrace.h"
 #include "cmasim/error.h"
 
+/* @text opened as trace "t.txt" in @format; fails the test if it cannot be. */
 static struct cmasim_addrtrace *open_text(const char *text, enum cmasim_addrtrace_format format)
 {
 	GError *error = NULL;
@@ -253,12 +254,14 @@ Test(addrtrace, an_unknown_format_is_refused_at_its_first_record_line)
 
 static char *tmpdir;
 
+/* A fresh temporary directory for each test. */
 static void setup(void)
 {
 	tmpdir = g_dir_make_tmp("cmasim-addrtrace-XXXXXX", NULL);
 	cr_assert_not_null(tmpdir);
 }
 
+/* Removes the temporary directory and what the test left in it. */
 static void teardown(void)
 {
 	GDir *dir = g_dir_open(tmpdir, 0, NULL);
@@ -292,6 +295,7 @@ static GBytes *gzip(const void *data, size_t len)
 	return g_bytes_new_take(out, wr);
 }
 
+/* Writes @len bytes at @data to @name in the temporary directory; its path. */
 static char *write_file(const char *name, const void *data, size_t len)
 {
 	char *path = g_build_filename(tmpdir, name, NULL);
@@ -300,6 +304,7 @@ static char *write_file(const char *name, const void *data, size_t len)
 	return path;
 }
 
+/* The trace at @path, its format told; fails the test if it cannot be opened. */
 static struct cmasim_addrtrace *open_path(const char *path)
 {
 	GError *error = NULL;
@@ -395,6 +400,7 @@ Test(addrtrace, gzip_files_and_data_are_read_as_they_are, .init = setup, .fini =
 	g_autofree char *prefix = g_strdup_printf("%s: bad gzip data (", cut);
 	cr_expect(g_str_has_prefix(error->message, prefix), "%s", error->message);
 	g_clear_error(&error);
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0);
 	cmasim_addrtrace_close(t);
 }
 
@@ -431,6 +437,8 @@ Test(addrtrace, unreadable_files_and_overlong_lines, .init = setup, .fini = tear
 						"(expected one record a line)", path);
 	cr_expect_str_eq(error->message, want);
 	g_clear_error(&error);
+	/* it ends the trace: the error is not repeated, the next line not read */
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0);
 	cmasim_addrtrace_close(t);
 	g_string_free(text, TRUE);
 }

@@ -30,6 +30,7 @@ static struct cmasim_cache_config geometry(uint64_t size, unsigned int ways, uns
 	};
 }
 
+/* A cache of @cc seeded with @seed; fails the test if it is refused. */
 static struct cmasim_cache *make(const struct cmasim_cache_config *cc, uint64_t seed)
 {
 	GError *error = NULL;
@@ -39,11 +40,13 @@ static struct cmasim_cache *make(const struct cmasim_cache_config *cc, uint64_t 
 	return c;
 }
 
+/* A load of @size bytes at @va/@pa. */
 static void rd(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint32_t size)
 {
 	cmasim_cache_access(c, va, pa, size, false);
 }
 
+/* A store of @size bytes at @va/@pa. */
 static void wr(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint32_t size)
 {
 	cmasim_cache_access(c, va, pa, size, true);
@@ -58,11 +61,13 @@ static void wr(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint32_t size)
 		cr_expect_eq((n).writebacks, (wb), "writebacks %" PRIu64, (n).writebacks);     \
 	} while (0)
 
+/* Whether the line of @va/@pa is cached. */
 static bool present(const struct cmasim_cache *c, uint64_t va, uint64_t pa)
 {
 	return cmasim_cache_probe(c, va, pa, NULL);
 }
 
+/* Whether the line of @va/@pa is dirty; fails the test if it is not cached. */
 static bool dirty(const struct cmasim_cache *c, uint64_t va, uint64_t pa)
 {
 	bool d = false;
@@ -427,6 +432,7 @@ struct spec_map {
 	GString *log;
 };
 
+/* translate(): counts the calls, and maps only the page at 0x10000. */
 static bool spec_translate(void *ctx, uint64_t va, uint64_t *pa)
 {
 	struct spec_map *m = ctx;
@@ -441,6 +447,7 @@ static bool spec_translate(void *ctx, uint64_t va, uint64_t *pa)
 	return true;
 }
 
+/* fill(): fails the test on a speculative fill outside the cacheable page; logs the others. */
 static uint32_t spec_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind)
 {
 	struct spec_map *m = ctx;
@@ -606,12 +613,14 @@ struct recorder {
 	uint32_t next_version;
 };
 
+/* How the log spells @kind. */
 static const char *kind_name(enum cmasim_fill_kind kind)
 {
 	return kind == CMASIM_FILL_DEMAND ? "demand" : kind == CMASIM_FILL_PREFETCH ? "prefetch"
 										  : "speculative";
 }
 
+/* The recorder's hooks: each logs its call in one line. */
 static uint32_t rec_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind)
 {
 	struct recorder *r = ctx;

@@ -18,11 +18,13 @@
 
 static char *tmpdir, *machine;
 
+/* The path of @name in the temporary directory. */
 static char *in_tmp(const char *name)
 {
 	return g_build_filename(tmpdir, name, NULL);
 }
 
+/* Writes @text to @name in the temporary directory; its path. */
 static char *write_tmp(const char *name, const char *text)
 {
 	char *path = in_tmp(name);
@@ -31,6 +33,7 @@ static char *write_tmp(const char *name, const char *text)
 	return path;
 }
 
+/* A temporary directory with a minimal machine config in it. */
 static void setup(void)
 {
 	cr_assert_not_null(g_getenv("CMASIM"), "CMASIM must name the binary under test");
@@ -39,6 +42,7 @@ static void setup(void)
 	machine = write_tmp("machine.yaml", "name: t\nmemory: { size: 64MiB }\n");
 }
 
+/* Removes the temporary directory and what the test left in it. */
 static void teardown(void)
 {
 	GDir *dir = g_dir_open(tmpdir, 0, NULL);

@@ -17,7 +17,8 @@
  *   plain    "R|W address size": address hex with or without 0x, size decimal.
  *
  * In every format blank lines, lines starting with '#' and a '\r' before
- * the newline are ignored. Sizes run from 1 to CMASIM_ADDR_SIZE_MAX.
+ * the newline are ignored. Sizes run from 1 to CMASIM_ADDR_SIZE_MAX. A
+ * file's lines may be up to 1 MiB long.
  * A bad line is a CMASIM_ERROR_VALUE "file:line:column: what was wrong
  * (what was expected)"; an unreadable file CMASIM_ERROR_IO.
  */
@@ -79,7 +80,12 @@ struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const vo
 /* The trace's format: what open was given, or what AUTO found (AUTO still if it has no records). */
 enum cmasim_addrtrace_format cmasim_addrtrace_format(const struct cmasim_addrtrace *trace);
 
-/* The next data record: 1 with *@ref filled, 0 at the end, -1 with @error on a bad line. */
+/*
+ * The next data record: 1 with *@ref filled, 0 at the end, -1 with @error.
+ * After a bad line reading goes on with the next one; a file that cannot
+ * be read or inflated, or a line longer than 1 MiB, ends the trace: later
+ * calls return 0.
+ */
 int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref *ref,
 			  GError **error);
 

@@ -8,9 +8,11 @@
  *
  * Addresses are byte addresses. An access or maintained range is taken to
  * be contiguous both virtually from @va and physically from @pa: split one
- * that crosses into a page mapped elsewhere. Nothing here costs simulated
- * time; maintenance returns its line operations so the caller can charge
- * them (cache_line_op_ns, cache_flush_all_ns).
+ * that crosses into a page mapped elsewhere. A VIVT cache finds lines by
+ * virtual address alone, whatever the address maps now: flush it when a
+ * mapping changes, as the kernel does. Nothing here costs simulated time;
+ * maintenance returns its line operations so the caller can charge them
+ * (cache_line_op_ns, cache_flush_all_ns).
  */
 #ifndef CMASIM_CACHE_H
 #define CMASIM_CACHE_H

@@ -103,6 +103,7 @@ static double now(void)
 
 static uint64_t hook_calls;
 
+/* Hooks that only count their calls: the price of listening. */
 static uint32_t count_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind)
 {
 	(void)ctx, (void)va, (void)pa, (void)kind;
