@@ -14,11 +14,22 @@
 /* CONFIG_CMA_SIZE_MBYTES: the default area when the machine declares none. */
 #define DEFAULT_AREA_SIZE (UINT64_C(16) << 20)
 
-/* Where the shared area goes and how big it is, from the config and @p; false with @error. */
-static bool place_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p,
-			 int shared, struct cmasim_cma_config *out, GError **error)
+/* Index of @cfg's shared area, or -1 when it declares none. */
+static int shared_area(const struct cmasim_config *cfg)
+{
+	int shared = -1;
+
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if (cfg->cma[i].shared)
+			shared = (int)i;
+	return shared;
+}
+
+bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p,
+			    const char *what, struct cmasim_cma_config *out, GError **error)
 {
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	int shared = shared_area(cfg);
 
 	if (shared >= 0)
 		*out = cfg->cma[shared];
@@ -39,7 +50,7 @@ static bool place_shared(const struct cmasim_config *cfg, const struct cma_areas
 	if (cmasim_config_place_cma(cfg, out->zone, out->size, out->alignment, shared, &out->base))
 		return true;
 	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-		    "CMA area %s: no room for %" PRIu64 " MiB in zone %s", out->name,
+		    "%s %s: no room for %" PRIu64 " MiB in zone %s", what, out->name,
 		    out->size >> 20, cmasim_zone_type_name(out->zone));
 	return false;
 }
@@ -50,21 +61,23 @@ static bool overlaps(uint64_t a, uint64_t na, uint64_t b, uint64_t nb)
 	return a < b + nb && b < a + na;
 }
 
-int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
-		   struct cma_areas *areas, GError **error)
+static void areas_destroy(struct cma_areas *areas);
+
+/*
+ * Declares the areas on @sim's machine. Returns 0, or -1 with @error when
+ * an area does not fit or overlaps another.
+ */
+static int areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
+		      struct cma_areas *areas, GError **error)
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_cma_config shared_cfg;
-	int shared = -1;
+	int shared = shared_area(cfg);
 	unsigned int n = cfg->nr_cma;
-
-	for (unsigned int i = 0; i < cfg->nr_cma; i++)
-		if (cfg->cma[i].shared)
-			shared = (int)i;
 	/* the default area exists when the machine declares one, or declares none */
 	bool want_shared = shared >= 0 || !cfg->nr_cma || p->size || p->base;
 
-	if (want_shared && !place_shared(cfg, p, shared, &shared_cfg, error))
+	if (want_shared && !cma_areas_place_shared(cfg, p, "CMA area", &shared_cfg, error))
 		return -1;
 	if (want_shared && shared < 0)
 		shared = (int)n++;
@@ -105,11 +118,11 @@ int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 	return 0;
 
 fail:
-	cma_areas_destroy(areas);
+	areas_destroy(areas);
 	return -1;
 }
 
-void cma_areas_destroy(struct cma_areas *areas)
+static void areas_destroy(struct cma_areas *areas)
 {
 	for (unsigned int i = 0; i < areas->nr; i++)
 		cmasim_cma_free(areas->area[i]);
@@ -118,19 +131,25 @@ void cma_areas_destroy(struct cma_areas *areas)
 	*areas = (struct cma_areas){ 0 };
 }
 
-struct cmasim_cma *cma_areas_of(const struct cma_areas *areas, uint32_t device)
+/* The area serving @device, or NULL when it has none. */
+static struct cmasim_cma *area_of(const struct cma_areas *areas, uint32_t device)
 {
 	int a = areas->device_area[device];
 
 	return a < 0 ? NULL : areas->area[a];
 }
 
-enum cmasim_dma_status cma_areas_alloc(struct cmasim_sim *sim, struct cma_areas *areas,
-				       const struct cmasim_dma_request *req,
-				       struct cmasim_dma_buffer *buf)
+/*
+ * dma_alloc_from_contiguous() for @req from its device's area: charges the
+ * search, migration and the pages taken (not zeroing), and on success fills
+ * @buf->pfn and nr_pages.
+ */
+static enum cmasim_dma_status areas_alloc(struct cmasim_sim *sim, struct cma_areas *areas,
+					  const struct cmasim_dma_request *req,
+					  struct cmasim_dma_buffer *buf)
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
-	struct cmasim_cma *area = cma_areas_of(areas, req->device);
+	struct cmasim_cma *area = area_of(areas, req->device);
 	struct cmasim_contig_stats st = { 0 };
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
 	unsigned int order = cmasim_pages_order(pages);
@@ -160,11 +179,12 @@ enum cmasim_dma_status cma_areas_alloc(struct cmasim_sim *sim, struct cma_areas 
 	return CMASIM_DMA_OK;
 }
 
-void cma_areas_release(struct cmasim_sim *sim, struct cma_areas *areas, uint32_t device,
-		       const struct cmasim_dma_buffer *buf)
+/* cma_release() of @buf into its device's area, charged. */
+static void areas_release(struct cmasim_sim *sim, struct cma_areas *areas,
+			  const struct cmasim_dma_buffer *buf)
 {
 	/* free_contig_range() frees page by page */
-	cmasim_cma_release(cma_areas_of(areas, device), buf->pfn, buf->nr_pages);
+	cmasim_cma_release(area_of(areas, buf->device), buf->pfn, buf->nr_pages);
 	cmasim_charge(sim, CMASIM_COST_BUDDY,
 		      buf->nr_pages * cmasim_sim_config(sim)->costs.buddy_op_ns);
 }
@@ -197,7 +217,7 @@ int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *val
 	};
 	struct cma_areas *areas = g_new0(struct cma_areas, 1);
 
-	if (cma_areas_init(sim, &p, areas, error)) {
+	if (areas_init(sim, &p, areas, error)) {
 		g_free(areas);
 		return -1;
 	}
@@ -208,7 +228,7 @@ int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *val
 void cma_areas_teardown(struct cmasim_sim *sim, void *priv)
 {
 	(void)sim;
-	cma_areas_destroy(priv);
+	areas_destroy(priv);
 	g_free(priv);
 }
 
@@ -235,10 +255,10 @@ enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma
 					      int (*map)(struct cmasim_sim *sim,
 							 struct cmasim_dma_buffer *buf))
 {
-	enum cmasim_dma_status status = cma_areas_alloc(sim, areas, req, buf);
+	enum cmasim_dma_status status = areas_alloc(sim, areas, req, buf);
 
 	if (status == CMASIM_DMA_OK && map(sim, buf)) {
-		cma_areas_release(sim, areas, buf->device, buf);
+		areas_release(sim, areas, buf);
 		return CMASIM_DMA_NO_MEMORY;
 	}
 	return status;
@@ -267,5 +287,5 @@ void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_bu
 	/* cannot fail: the entries' sections are split already, and fold back here if they may */
 	if (buf->priv == CMA_AREAS_LINEAR_REWRITTEN)
 		cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, CMASIM_ATTR_CACHEABLE);
-	cma_areas_release(sim, priv, buf->device, buf);
+	areas_release(sim, priv, buf);
 }

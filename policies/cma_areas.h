@@ -29,27 +29,12 @@ struct cma_areas {
 };
 
 /*
- * Declares the areas on @sim's machine. Returns 0, or -1 with @error when
- * an area does not fit or overlaps another.
+ * Where the shared area goes: the machine's, resized or moved by @p, or
+ * else CONFIG_CMA_SIZE_MBYTES (16 MiB) at the top of @p->zone, placed as
+ * memblock does. Returns false with @error naming @what when nothing fits.
  */
-int cma_areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
-		   struct cma_areas *areas, GError **error);
-void cma_areas_destroy(struct cma_areas *areas);
-
-/* The area serving @device, or NULL when it has none. */
-struct cmasim_cma *cma_areas_of(const struct cma_areas *areas, uint32_t device);
-
-/*
- * dma_alloc_from_contiguous() for @req from its device's area: charges the
- * search, migration and the pages taken (not zeroing), and on success fills
- * @buf->pfn and nr_pages.
- */
-enum cmasim_dma_status cma_areas_alloc(struct cmasim_sim *sim, struct cma_areas *areas,
-				       const struct cmasim_dma_request *req,
-				       struct cmasim_dma_buffer *buf);
-/* cma_release() of @buf into its device's area (@device), charged. */
-void cma_areas_release(struct cmasim_sim *sim, struct cma_areas *areas, uint32_t device,
-		       const struct cmasim_dma_buffer *buf);
+bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p,
+			    const char *what, struct cmasim_cma_config *out, GError **error);
 
 /*
  * The parameters of every CMA variant, indexes into its values
@@ -66,7 +51,7 @@ extern const struct cmasim_param cma_areas_param_table[];
 /*
  * A variant's init: the areas from @values of cma_areas_param_table,
  * placed in @zone (every area when @force_zone), in a new *@priv.
- * Returns 0, or -1 with @error as cma_areas_init().
+ * Returns 0, or -1 with @error when an area does not fit or overlaps another.
  */
 int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *values,
 		   enum cmasim_zone_type zone, bool force_zone, void **priv, GError **error);
@@ -102,7 +87,8 @@ int cma_areas_rewrite_linear(struct cmasim_sim *sim, struct cmasim_dma_buffer *b
 void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf);
 
 /*
- * cma_areas_alloc(), then @map on the buffer; a buffer @map could not
+ * dma_alloc_from_contiguous() from the device's area (charged, zeroing
+ * left to @map), then @map on the buffer; a buffer @map could not
  * map (it returns nonzero, having undone its own steps) is released and
  * the request fails CMASIM_DMA_NO_MEMORY.
  */

@@ -4,10 +4,8 @@
 #include <inttypes.h>
 
 #include "cmasim/error.h"
+#include "cma_areas.h"
 #include "policies.h"
-
-/* CONFIG_CMA_SIZE_MBYTES: a reservation's size when neither the policy nor the machine gives one. */
-#define DEFAULT_RESERVE_SIZE (UINT64_C(16) << 20)
 
 int policy_map_cacheable(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
@@ -39,24 +37,15 @@ int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
-	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	int shared = -1;
+	struct cma_areas_params want = { .size = size, .base = base,
+					 .zone = cmasim_config_lowmem_zone(cfg) };
+	struct cmasim_cma_config where;
 
-	for (unsigned int i = 0; i < cfg->nr_cma; i++)
-		if (cfg->cma[i].shared)
-			shared = (int)i;
 	/* in place of the machine's shared cma: area, sized and placed as it is unless told */
-	if (!size)
-		size = shared >= 0 ? cfg->cma[shared].size : DEFAULT_RESERVE_SIZE;
-	if (!base && shared >= 0 && size == cfg->cma[shared].size)
-		base = cfg->cma[shared].base;
-	if (!base && !cmasim_config_place_cma(cfg, cmasim_config_lowmem_zone(cfg), size, pb_bytes,
-					      shared, &base)) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-			    "%s: no room for %" PRIu64 " MiB in zone %s", what, size >> 20,
-			    cmasim_zone_type_name(cmasim_config_lowmem_zone(cfg)));
+	if (!cma_areas_place_shared(cfg, &want, what, &where, error))
 		return -1;
-	}
+	size = where.size;
+	base = where.base;
 	uint64_t start = base >> cfg->page_shift, end = start + cmasim_bytes_to_pages(cfg, size);
 
 	if (size % cfg->page_size || base % cfg->page_size ||

@@ -197,27 +197,6 @@ uint64_t cmasim_cma_used(const struct cmasim_cma *cma)
 	return cma->used;
 }
 
-/*
- * bitmap_find_next_zero_area_off(): the first run of @nr clear bits at or
- * after @start whose index plus @offset is a multiple of @mask + 1, or
- * nr_bits when there is none.
- */
-static uint64_t find_zero_area(const struct cmasim_cma *cma, uint64_t start, uint64_t nr,
-			       uint64_t mask, uint64_t offset)
-{
-	for (uint64_t i = ((start + offset + mask) & ~mask) - offset; i + nr <= cma->nr_bits;) {
-		uint64_t j = 0;
-
-		while (j < nr && !cma->bitmap[i + j])
-			j++;
-		if (j == nr)
-			return i;
-		/* past the set bit, then up to the next aligned index */
-		i = ((i + j + 1 + offset + mask) & ~mask) - offset;
-	}
-	return cma->nr_bits;
-}
-
 static void set_bits(struct cmasim_cma *cma, uint64_t bit, uint64_t nr, uint8_t value)
 {
 	memset(cma->bitmap + bit, value, nr);
@@ -238,7 +217,7 @@ int cmasim_cma_alloc(struct cmasim_cma *cma, uint64_t count, unsigned int align,
 	if (!count || nr > cma->nr_bits)
 		return -ENOMEM;
 	for (;;) {
-		uint64_t bit = find_zero_area(cma, start, nr, mask, offset);
+		uint64_t bit = mm_find_zero_area(cma->bitmap, cma->nr_bits, start, nr, mask, offset);
 
 		if (bit >= cma->nr_bits)
 			break;

@@ -102,6 +102,14 @@ void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,
 			       void (*fn)(struct cmasim_mem *mem, uint32_t idx, unsigned int order));
 
+/*
+ * pagepool.c: bitmap_find_next_zero_area_off() over a byte per bit: the
+ * first run of @nr clear bytes at or after @start whose index plus @offset
+ * is a multiple of @mask + 1, or @size when there is none.
+ */
+uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start, uint64_t nr,
+			   uint64_t mask, uint64_t offset);
+
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
 /*

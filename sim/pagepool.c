@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmasim/policy.h"
+#include "mm.h"
 
 struct cmasim_pagepool {
 	uint64_t base_pfn;	/* first frame; set at creation */
@@ -34,6 +35,22 @@ void cmasim_pagepool_free(struct cmasim_pagepool *pool)
 	g_free(pool);
 }
 
+uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start, uint64_t nr,
+			   uint64_t mask, uint64_t offset)
+{
+	for (uint64_t i = ((start + offset + mask) & ~mask) - offset; i + nr <= size;) {
+		uint64_t j = 0;
+
+		while (j < nr && !bitmap[i + j])
+			j++;
+		if (j == nr)
+			return i;
+		/* past the set byte, then up to the next aligned index */
+		i = ((i + j + 1 + offset + mask) & ~mask) - offset;
+	}
+	return size;
+}
+
 uint64_t cmasim_pagepool_base_pfn(const struct cmasim_pagepool *pool)
 {
 	return pool->base_pfn;
@@ -52,25 +69,20 @@ uint64_t cmasim_pagepool_used(const struct cmasim_pagepool *pool)
 int cmasim_pagepool_alloc(struct cmasim_pagepool *pool, uint64_t nr, unsigned int align,
 			  uint64_t *pfn)
 {
-	uint64_t step = UINT64_C(1) << MIN(align, 63u);
+	uint64_t mask = (UINT64_C(1) << MIN(align, 63u)) - 1;
 
 	g_return_val_if_fail(nr > 0, -EINVAL);
+	if (nr > pool->nr_pages)
+		return -ENOMEM;
 	/* bitmap_find_next_zero_area(): aligned starts, the first whose run is all clear */
-	for (uint64_t start = 0; start + nr <= pool->nr_pages && start + nr > start;) {
-		uint64_t i = 0;
+	uint64_t start = mm_find_zero_area(pool->bitmap, pool->nr_pages, 0, nr, mask, 0);
 
-		while (i < nr && !pool->bitmap[start + i])
-			i++;
-		if (i == nr) {
-			memset(pool->bitmap + start, 1, nr);
-			pool->used += nr;
-			*pfn = pool->base_pfn + start;
-			return 0;
-		}
-		/* past the set bit found, rounded up to the next aligned start */
-		start = (start + i + step) & ~(step - 1);
-	}
-	return -ENOMEM;
+	if (start >= pool->nr_pages)
+		return -ENOMEM;
+	memset(pool->bitmap + start, 1, nr);
+	pool->used += nr;
+	*pfn = pool->base_pfn + start;
+	return 0;
 }
 
 void cmasim_pagepool_release(struct cmasim_pagepool *pool, uint64_t pfn, uint64_t nr)
