@@ -210,43 +210,31 @@ void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines
 	coh->counts.alias_present += lines;
 }
 
-/* Calls @fn on the record of every tracked line of [@pa, @pa + @len). */
-static void for_each_line(struct cmasim_coherence *coh, uint64_t pa, uint64_t len,
-			  void (*fn)(struct cmasim_coherence *coh, struct line *l, bool device),
-			  bool device)
+void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, uint64_t len,
+				   bool device)
 {
 	uint64_t line = UINT64_C(1) << coh->line_shift;
 
 	for (uint64_t a = pa & ~(line - 1); a < pa + len; a += line) {
 		struct line *l = line_of(coh, a);
 
-		if (l)
-			fn(coh, l, device);
+		if (l) {
+			l->mem = next_version(coh);
+			l->by_device = device;
+		}
 	}
-}
-
-static void write_line(struct cmasim_coherence *coh, struct line *l, bool device)
-{
-	l->mem = next_version(coh);
-	l->by_device = device;
-}
-
-static void device_read_line(struct cmasim_coherence *coh, struct line *l, bool device)
-{
-	(void)device;
-	if (l->dirty > l->mem)
-		coh->counts.stale_device_reads++;
-}
-
-void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, uint64_t len,
-				   bool device)
-{
-	for_each_line(coh, pa, len, write_line, device);
 }
 
 void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uint64_t len)
 {
-	for_each_line(coh, pa, len, device_read_line, true);
+	uint64_t line = UINT64_C(1) << coh->line_shift;
+
+	for (uint64_t a = pa & ~(line - 1); a < pa + len; a += line) {
+		const struct line *l = line_of(coh, a);
+
+		if (l && l->dirty > l->mem)
+			coh->counts.stale_device_reads++;
+	}
 }
 
 const struct cmasim_coherence_counts *cmasim_coherence_counts(const struct cmasim_coherence *coh)

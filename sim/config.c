@@ -718,6 +718,32 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 	return true;
 }
 
+/* Places cma[@i], read from @f, where base: or zone: says; false with an error. */
+static bool place_cma(struct conf_loader *ld, const struct conf_field *f, const char *where,
+		      struct cmasim_config *cfg, size_t i)
+{
+	struct cmasim_cma_config *a = &cfg->cma[i];
+	g_autofree char *base_path = g_strconcat(where, ".base", NULL);
+	g_autofree char *zone_path = g_strconcat(where, ".zone", NULL);
+	g_autofree char *size = conf_format_size(a->size);
+	const yaml_node_t *at = f[CMA_ZONE].value ? f[CMA_ZONE].value : f[CMA_SIZE].value;
+
+	if (f[CMA_BASE].value && f[CMA_ZONE].value)
+		return conf_fail_at(ld, f[CMA_ZONE].key->start_mark, CMASIM_ERROR_KEY,
+				    "base and zone both place the area; give only one of them");
+	if (f[CMA_BASE].value)
+		return conf_get_size(ld, f[CMA_BASE].value, base_path, &a->base) &&
+		       check_cma_base(ld, f[CMA_BASE].value, cfg, i);
+	a->zone = cmasim_config_lowmem_zone(cfg);
+	if (f[CMA_ZONE].value && !get_zone_type(ld, f[CMA_ZONE].value, zone_path, &a->zone))
+		return false;
+	if (cmasim_config_place_cma(cfg, a->zone, a->size, a->alignment, (int)i, &a->base))
+		return true;
+	return conf_fail_at(ld, at->start_mark, CMASIM_ERROR_LAYOUT,
+			    "no room for an area of %s in zone %s (clear of holes and earlier "
+			    "areas)", size, zone_names[a->zone]);
+}
+
 /* conf_entry_reader for cma: items; @entries is the struct cma_input. */
 static bool read_cma(struct conf_loader *ld, const struct conf_field *f, const char *where,
 		     void *entries, size_t i)
@@ -729,8 +755,6 @@ static bool read_cma(struct conf_loader *ld, const struct conf_field *f, const c
 	g_autofree char *pb = conf_format_size(pageblock);
 	g_autofree char *name_path = g_strconcat(where, ".name", NULL);
 	g_autofree char *size_path = g_strconcat(where, ".size", NULL);
-	g_autofree char *base_path = g_strconcat(where, ".base", NULL);
-	g_autofree char *zone_path = g_strconcat(where, ".zone", NULL);
 	g_autofree char *align_path = g_strconcat(where, ".alignment", NULL);
 	g_autofree char *opb_path = g_strconcat(where, ".order_per_bit", NULL);
 	g_autofree char *dev_path = g_strconcat(where, ".devices", NULL);
@@ -779,25 +803,7 @@ static bool read_cma(struct conf_loader *ld, const struct conf_field *f, const c
 	}
 	if (f[CMA_DEVICES].value && !read_cma_devices(ld, f[CMA_DEVICES].value, dev_path, cfg, i))
 		return false;
-	if (f[CMA_BASE].value && f[CMA_ZONE].value)
-		return conf_fail_at(ld, f[CMA_ZONE].key->start_mark, CMASIM_ERROR_KEY,
-				    "base and zone both place the area; give only one of them");
-	if (f[CMA_BASE].value)
-		return conf_get_size(ld, f[CMA_BASE].value, base_path, &a->base) &&
-		       check_cma_base(ld, f[CMA_BASE].value, cfg, i);
-	a->zone = cmasim_config_lowmem_zone(cfg);
-	if (f[CMA_ZONE].value && !get_zone_type(ld, f[CMA_ZONE].value, zone_path, &a->zone))
-		return false;
-	if (cmasim_config_place_cma(cfg, a->zone, a->size, a->alignment, (int)i, &a->base))
-		return true;
-	{
-		g_autofree char *size = conf_format_size(a->size);
-		const yaml_node_t *at = f[CMA_ZONE].value ? f[CMA_ZONE].value : f[CMA_SIZE].value;
-
-		return conf_fail_at(ld, at->start_mark, CMASIM_ERROR_LAYOUT,
-				    "no room for an area of %s in zone %s (clear of holes and "
-				    "earlier areas)", size, zone_names[a->zone]);
-	}
+	return place_cma(ld, f, where, cfg, i);
 }
 
 /* Reads cma: into @cfg, after devices:; false with an error. */

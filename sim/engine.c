@@ -547,13 +547,13 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 	/* dma_sync_single_for_device() comes before every transfer, whatever its direction */
 	if (sim->policy->sync_for_device)
-		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, rec->x);
+		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, bytes);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
 		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, true, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE)
 		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, false, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
-		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, rec->x);
+		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, bytes);
 }
 
 /* CPU accesses to a buffer through the mapping its policy gave it, or to a region. */

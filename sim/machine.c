@@ -86,7 +86,7 @@ static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 	unsigned int line = m->cfg->cache.line_size;
 
 	if ((va & ~page_mask) != w->page_va) {
-		uint64_t pa;
+		uint64_t pa = 0;
 
 		w->page_va = va & ~page_mask;
 		w->ret = cmasim_mmu_translate(m->mmu, w->page_va, &pa, &w->attr);

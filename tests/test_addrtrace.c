@@ -11,6 +11,7 @@
 
 #include "cmasim/addrtrace.h"
 #include "cmasim/error.h"
+#include "scratch.h"
 
 /* @text opened as trace "t.txt" in @format; fails the test if it cannot be. */
 static struct cmasim_addrtrace *open_text(const char *text, enum cmasim_addrtrace_format format)
@@ -257,25 +258,13 @@ static char *tmpdir;
 /* A fresh temporary directory for each test. */
 static void setup(void)
 {
-	tmpdir = g_dir_make_tmp("cmasim-addrtrace-XXXXXX", NULL);
-	cr_assert_not_null(tmpdir);
+	tmpdir = scratch_new("cmasim-addrtrace-XXXXXX");
 }
 
 /* Removes the temporary directory and what the test left in it. */
 static void teardown(void)
 {
-	GDir *dir = g_dir_open(tmpdir, 0, NULL);
-	const char *name;
-
-	while (dir && (name = g_dir_read_name(dir))) {
-		g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-
-		g_unlink(path);
-	}
-	if (dir)
-		g_dir_close(dir);
-	g_rmdir(tmpdir);
-	g_free(tmpdir);
+	scratch_remove(tmpdir);
 }
 
 /* @len bytes at @data, gzip-compressed. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "scratch.h"
 
 static char *tmpdir, *machine;
 
@@ -37,26 +38,14 @@ static char *write_tmp(const char *name, const char *text)
 static void setup(void)
 {
 	cr_assert_not_null(g_getenv("CMASIM"), "CMASIM must name the binary under test");
-	tmpdir = g_dir_make_tmp("cmasim-cache-cli-XXXXXX", NULL);
-	cr_assert_not_null(tmpdir);
+	tmpdir = scratch_new("cmasim-cache-cli-XXXXXX");
 	machine = write_tmp("machine.yaml", "name: t\nmemory: { size: 64MiB }\n");
 }
 
 /* Removes the temporary directory and what the test left in it. */
 static void teardown(void)
 {
-	GDir *dir = g_dir_open(tmpdir, 0, NULL);
-	const char *name;
-
-	while (dir && (name = g_dir_read_name(dir))) {
-		g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-
-		g_unlink(path);
-	}
-	if (dir)
-		g_dir_close(dir);
-	g_rmdir(tmpdir);
-	g_free(tmpdir);
+	scratch_remove(tmpdir);
 	g_free(machine);
 }
 

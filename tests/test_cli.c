@@ -14,30 +14,19 @@
 
 #include "cmasim/policy.h"
 #include "cli.h"
+#include "scratch.h"
 
 static char *tmpdir;
 
 static void setup(void)
 {
 	cr_assert_not_null(g_getenv("CMASIM"), "CMASIM must name the binary under test");
-	tmpdir = g_dir_make_tmp("cmasim-cli-XXXXXX", NULL);
-	cr_assert_not_null(tmpdir);
+	tmpdir = scratch_new("cmasim-cli-XXXXXX");
 }
 
 static void teardown(void)
 {
-	GDir *dir = g_dir_open(tmpdir, 0, NULL);
-	const char *name;
-
-	while (dir && (name = g_dir_read_name(dir))) {
-		g_autofree char *path = g_build_filename(tmpdir, name, NULL);
-
-		g_unlink(path);
-	}
-	if (dir)
-		g_dir_close(dir);
-	g_rmdir(tmpdir);
-	g_free(tmpdir);
+	scratch_remove(tmpdir);
 }
 
 TestSuite(cli, .init = setup, .fini = teardown);
