@@ -9,6 +9,22 @@
 #include "cmasim/units.h"
 #include "config_cpu.h"
 
+static const char *const indexing_names[] = { "pipt", "vipt", "vivt", NULL };
+static const char *const prefetcher_names[] = { "none", "next-line", "stride", "speculative",
+						NULL };
+
+const char *cmasim_cache_indexing_name(enum cmasim_cache_indexing indexing)
+{
+	g_return_val_if_fail(indexing <= CMASIM_CACHE_VIVT, "?");
+	return indexing_names[indexing];
+}
+
+const char *cmasim_prefetcher_name(enum cmasim_prefetcher prefetcher)
+{
+	g_return_val_if_fail(prefetcher <= CMASIM_PREFETCH_SPECULATIVE, "?");
+	return prefetcher_names[prefetcher];
+}
+
 enum {
 	CACHE_SIZE,
 	CACHE_WAYS,
@@ -100,10 +116,7 @@ static bool get_rate_ppm(struct conf_loader *ld, const yaml_node_t *node, const 
 
 bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
-	static const char *const indexing[] = { "pipt", "vipt", "vivt", NULL };
 	static const char *const write[] = { "back", "through", NULL };
-	static const char *const prefetchers[] = { "none", "next-line", "stride", "speculative",
-						   NULL };
 	struct cmasim_cache_config *c = &cfg->cache;
 	struct conf_field f[NR_CACHE_FIELDS];
 	unsigned int choice;
@@ -126,7 +139,7 @@ bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cma
 		c->line_size = (unsigned int)v;
 	}
 	if (f[CACHE_INDEXING].value) {
-		if (!get_choice(ld, f[CACHE_INDEXING].value, "cache.indexing", indexing, &choice))
+		if (!get_choice(ld, f[CACHE_INDEXING].value, "cache.indexing", indexing_names, &choice))
 			return false;
 		c->indexing = (enum cmasim_cache_indexing)choice;
 	}
@@ -140,7 +153,7 @@ bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cma
 			   &c->write_allocate))
 		return false;
 	if (f[CACHE_PREFETCHER].value) {
-		if (!get_choice(ld, f[CACHE_PREFETCHER].value, "cache.prefetcher", prefetchers,
+		if (!get_choice(ld, f[CACHE_PREFETCHER].value, "cache.prefetcher", prefetcher_names,
 				&choice))
 			return false;
 		c->prefetcher = (enum cmasim_prefetcher)choice;

@@ -861,8 +861,6 @@ static int cmd_cache(int argc, char **argv)
 		  "Write the figures to FILE instead of standard output", "FILE" },
 		{ NULL },
 	};
-	static const char *const indexings[] = { "pipt", "vipt", "vivt" };
-	static const char *const prefetchers[] = { "none", "next-line", "stride", "speculative" };
 	g_autoptr(GError) error = NULL;
 	struct cmasim_config *cfg = NULL;
 	struct cmasim_cache *cache = NULL;
@@ -873,7 +871,7 @@ static int cmd_cache(int argc, char **argv)
 	enum cmasim_addrtrace_format tfmt = CMASIM_ADDRTRACE_AUTO;
 	uint64_t cache_size = 0, nr_ways = 0, line_bytes = 0, nr_degree = 0;
 	uint64_t loads = 0, stores = 0, modifies = 0, cleans = 0, invalidates = 0, line_ops = 0;
-	unsigned int i, ix = 0, pf = 0;
+	unsigned int ix = 0, pf = 0;
 	struct cmasim_addr_ref ref;
 	g_autoptr(GString) text = NULL;
 	int got, ret = 1;
@@ -907,16 +905,16 @@ static int cmd_cache(int argc, char **argv)
 		return usage_error("cache", "--ways expects a whole number from 1");
 	if (line && (!cmasim_parse_uint(line, strlen(line), &line_bytes) || line_bytes > UINT_MAX))
 		return usage_error("cache", "--line expects a number of bytes, such as 64");
-	for (ix = 0; indexing && ix < G_N_ELEMENTS(indexings) && strcmp(indexing, indexings[ix]);
-	     ix++)
+	for (ix = 0; indexing && ix <= CMASIM_CACHE_VIVT &&
+		     strcmp(indexing, cmasim_cache_indexing_name(ix)); ix++)
 		;
-	if (indexing && ix == G_N_ELEMENTS(indexings))
+	if (indexing && ix > CMASIM_CACHE_VIVT)
 		return usage_error("cache", "--indexing expects pipt, vipt or vivt");
 	if (write_policy && strcmp(write_policy, "wb") && strcmp(write_policy, "wt"))
 		return usage_error("cache", "--write-policy expects wb or wt");
 	/* speculation needs the machine's mappings, which a trace does not carry */
 	for (pf = 0; prefetcher && pf < CMASIM_PREFETCH_SPECULATIVE &&
-		     strcmp(prefetcher, prefetchers[pf]); pf++)
+		     strcmp(prefetcher, cmasim_prefetcher_name(pf)); pf++)
 		;
 	if (prefetcher && pf == CMASIM_PREFETCH_SPECULATIVE)
 		return usage_error("cache", "--prefetcher expects none, next-line or stride");
@@ -981,87 +979,17 @@ static int cmd_cache(int argc, char **argv)
 	if (got < 0)
 		goto out;
 
-	const struct cmasim_cache_stats s = cmasim_cache_stats(cache);
-	const struct cmasim_cache_counts *rd = &s.read, *wr = &s.write;
-	enum { NUMBER, WORD, FLAG, RATIO };
-	const struct {
-		const char *key;
-		int kind;
-		uint64_t a, b;		/* NUMBER, FLAG: a; RATIO: a / b */
-		const char *word;	/* WORD: an identifier, a string in JSON */
-	} figs[] = {
-		{ "schema", WORD, .word = "cmasim-cache/1" },
-		{ "trace_format", WORD,
-		  .word = cmasim_addrtrace_format_name(cmasim_addrtrace_format(trace)) },
-		{ "cache_size_bytes", NUMBER, cc.size },
-		{ "cache_ways", NUMBER, cc.ways },
-		{ "cache_line_bytes", NUMBER, cc.line_size },
-		{ "cache_sets", NUMBER, cc.size / cc.ways / cc.line_size },
-		{ "cache_indexing", WORD, .word = indexings[cc.indexing] },
-		{ "cache_write_policy", WORD, .word = cc.write_back ? "wb" : "wt" },
-		{ "cache_write_allocate", FLAG, cc.write_allocate },
-		{ "cache_prefetcher", WORD, .word = prefetchers[cc.prefetcher] },
-		{ "cache_prefetch_degree", NUMBER, cc.prefetch_degree },
-		{ "trace_loads", NUMBER, loads },
-		{ "trace_stores", NUMBER, stores },
-		{ "trace_modifies", NUMBER, modifies },
-		{ "trace_instruction_fetches", NUMBER, cmasim_addrtrace_nr_ifetches(trace) },
-		{ "trace_cleans", NUMBER, cleans },
-		{ "trace_invalidates", NUMBER, invalidates },
-		{ "read_accesses", NUMBER, rd->accesses },
-		{ "read_hits", NUMBER, rd->hits },
-		{ "read_misses", NUMBER, rd->misses },
-		{ "read_writebacks", NUMBER, rd->writebacks },
-		{ "read_miss_rate", RATIO, rd->misses, rd->accesses },
-		{ "write_accesses", NUMBER, wr->accesses },
-		{ "write_hits", NUMBER, wr->hits },
-		{ "write_misses", NUMBER, wr->misses },
-		{ "write_writebacks", NUMBER, wr->writebacks },
-		{ "write_miss_rate", RATIO, wr->misses, wr->accesses },
-		{ "total_accesses", NUMBER, rd->accesses + wr->accesses },
-		{ "total_hits", NUMBER, rd->hits + wr->hits },
-		{ "total_misses", NUMBER, rd->misses + wr->misses },
-		{ "total_writebacks", NUMBER, rd->writebacks + wr->writebacks },
-		{ "miss_rate", RATIO, rd->misses + wr->misses, rd->accesses + wr->accesses },
-		{ "prefetch_fills", NUMBER, s.prefetch_fills },
-		{ "speculative_fills", NUMBER, s.speculative_fills },
-		{ "prefetch_writebacks", NUMBER, s.prefetch_writebacks },
-		{ "maintenance_line_ops", NUMBER, line_ops },
-		{ "maintenance_writebacks", NUMBER, s.maintenance_writebacks },
-		{ "dirty_invalidates", NUMBER, s.dirty_invalidates },
-		{ "aliases", NUMBER, s.aliases },
+	const struct cmasim_cache_report report = {
+		.cache = &cc,
+		.trace_format = cmasim_addrtrace_format_name(cmasim_addrtrace_format(trace)),
+		.loads = loads, .stores = stores, .modifies = modifies,
+		.ifetches = cmasim_addrtrace_nr_ifetches(trace),
+		.cleans = cleans, .invalidates = invalidates, .line_ops = line_ops,
+		.stats = cmasim_cache_stats(cache),
 	};
-	int width = 0;
 
-	text = g_string_new(fmt == CMASIM_FORMAT_JSON ? "{\n" : fmt == CMASIM_FORMAT_CSV
-							       ? "figure,value\n" : "");
-	for (i = 0; i < G_N_ELEMENTS(figs); i++)
-		width = MAX(width, (int)strlen(figs[i].key));
-	for (i = 0; i < G_N_ELEMENTS(figs); i++) {
-		/* four decimals, rounded half up, in integers as the run report prints them */
-		uint64_t x = figs[i].b ? (figs[i].a * 20000 / figs[i].b + 1) / 2 : 0;
-		bool quoted = fmt == CMASIM_FORMAT_JSON && figs[i].kind == WORD;
-		char v[32];
-
-		if (figs[i].kind == WORD)
-			g_strlcpy(v, figs[i].word, sizeof(v));
-		else if (figs[i].kind == FLAG)
-			g_strlcpy(v, figs[i].a ? "true" : "false", sizeof(v));
-		else if (figs[i].kind == RATIO)
-			g_snprintf(v, sizeof(v), "%" PRIu64 ".%04" PRIu64, x / 10000, x % 10000);
-		else
-			g_snprintf(v, sizeof(v), "%" PRIu64, figs[i].a);
-		if (fmt == CMASIM_FORMAT_TABLE)
-			g_string_append_printf(text, "%-*s  %s\n", width, figs[i].key, v);
-		else if (fmt == CMASIM_FORMAT_CSV)
-			g_string_append_printf(text, "%s,%s\n", figs[i].key, v);
-		else	/* keys and words are identifiers: nothing to escape */
-			g_string_append_printf(text, "  \"%s\": %s%s%s%s\n", figs[i].key,
-					       quoted ? "\"" : "", v, quoted ? "\"" : "",
-					       i + 1 < G_N_ELEMENTS(figs) ? "," : "");
-	}
-	if (fmt == CMASIM_FORMAT_JSON)
-		g_string_append(text, "}\n");
+	text = g_string_new(NULL);
+	cmasim_report_cache(&report, fmt, text);
 	if (!outfile_open(&out, output, &error))
 		goto out;
 	fputs(text->str, out.f);

@@ -362,10 +362,9 @@ static void json_histogram(GString *out, const struct cmasim_hist *h, const char
  * every line after the first starts with @indent, and none follows the
  * closing brace.
  */
-static void json_run(GString *out, const GArray *figs, const struct cmasim_results *r,
-		     const char *indent)
+/* Appends @figs as JSON members at @indent, a comma after the last one if @more follows. */
+static void json_figures(GString *out, const GArray *figs, const char *indent, bool more)
 {
-	g_string_append(out, "{\n");
 	for (guint i = 0; i < figs->len; i++) {
 		const struct figure *f = &g_array_index(figs, struct figure, i);
 
@@ -376,23 +375,24 @@ static void json_run(GString *out, const GArray *figs, const struct cmasim_resul
 			json_string(out, f->value);
 		else
 			g_string_append(out, f->value);
-		g_string_append(out, ",\n");
+		g_string_append(out, more || i + 1 < figs->len ? ",\n" : "\n");
 	}
+}
+
+static void json_run(GString *out, const GArray *figs, const struct cmasim_results *r,
+		     const char *indent)
+{
+	g_string_append(out, "{\n");
+	json_figures(out, figs, indent, true);
 	json_histogram(out, &r->latency, indent);
 	g_string_append_printf(out, "%s}", indent);
 }
 
-void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
-			   enum cmasim_format format, GString *out)
+/* Appends @figs as an aligned table or figure,value CSV rows. */
+static void text_figures(GString *out, const GArray *figs, enum cmasim_format format)
 {
-	g_autoptr(GArray) figs = figures(r, cfg);
 	int width = 0;
 
-	if (format == CMASIM_FORMAT_JSON) {
-		json_run(out, figs, r, "");
-		g_string_append_c(out, '\n');
-		return;
-	}
 	for (guint i = 0; i < figs->len; i++)
 		width = MAX(width, (int)strlen(g_array_index(figs, struct figure, i).key));
 	if (format == CMASIM_FORMAT_CSV)
@@ -406,6 +406,84 @@ void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_c
 		else
 			g_string_append_printf(out, "%s,%s\n", f->key, f->value);
 	}
+}
+
+void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
+			   enum cmasim_format format, GString *out)
+{
+	g_autoptr(GArray) figs = figures(r, cfg);
+
+	if (format == CMASIM_FORMAT_JSON) {
+		json_run(out, figs, r, "");
+		g_string_append_c(out, '\n');
+		return;
+	}
+	text_figures(out, figs, format);
+}
+
+/* Appends the counts of one direction's accesses as figures @dir_read_... */
+static void add_counts(GArray *figs, const char *dir, const struct cmasim_cache_counts *n)
+{
+	char k[96];
+
+	add_u64(figs, fmt_key(k, "%s_accesses", dir), n->accesses);
+	add_u64(figs, fmt_key(k, "%s_hits", dir), n->hits);
+	add_u64(figs, fmt_key(k, "%s_misses", dir), n->misses);
+	add_u64(figs, fmt_key(k, "%s_writebacks", dir), n->writebacks);
+	add_ratio(figs, fmt_key(k, "%s_miss_rate", dir), n->misses, n->accesses);
+}
+
+void cmasim_report_cache(const struct cmasim_cache_report *c, enum cmasim_format format,
+			 GString *out)
+{
+	const struct cmasim_cache_config *cc = c->cache;
+	const struct cmasim_cache_stats *s = &c->stats;
+	struct cmasim_cache_counts all = {
+		.accesses = s->read.accesses + s->write.accesses,
+		.hits = s->read.hits + s->write.hits,
+		.misses = s->read.misses + s->write.misses,
+		.writebacks = s->read.writebacks + s->write.writebacks,
+	};
+	g_autoptr(GArray) figs = figures_new();
+
+	add(figs, "schema", true, "%s", CMASIM_CACHE_JSON_SCHEMA);
+	add(figs, "trace_format", true, "%s", c->trace_format);
+	add_u64(figs, "cache_size_bytes", cc->size);
+	add_u64(figs, "cache_ways", cc->ways);
+	add_u64(figs, "cache_line_bytes", cc->line_size);
+	add_u64(figs, "cache_sets", cc->size / cc->ways / cc->line_size);
+	add(figs, "cache_indexing", true, "%s", cmasim_cache_indexing_name(cc->indexing));
+	add(figs, "cache_write_policy", true, "%s", cc->write_back ? "wb" : "wt");
+	add(figs, "cache_write_allocate", false, "%s", cc->write_allocate ? "true" : "false");
+	add(figs, "cache_prefetcher", true, "%s", cmasim_prefetcher_name(cc->prefetcher));
+	add_u64(figs, "cache_prefetch_degree", cc->prefetch_degree);
+	add_u64(figs, "trace_loads", c->loads);
+	add_u64(figs, "trace_stores", c->stores);
+	add_u64(figs, "trace_modifies", c->modifies);
+	add_u64(figs, "trace_instruction_fetches", c->ifetches);
+	add_u64(figs, "trace_cleans", c->cleans);
+	add_u64(figs, "trace_invalidates", c->invalidates);
+	add_counts(figs, "read", &s->read);
+	add_counts(figs, "write", &s->write);
+	add_u64(figs, "total_accesses", all.accesses);
+	add_u64(figs, "total_hits", all.hits);
+	add_u64(figs, "total_misses", all.misses);
+	add_u64(figs, "total_writebacks", all.writebacks);
+	add_ratio(figs, "miss_rate", all.misses, all.accesses);
+	add_u64(figs, "prefetch_fills", s->prefetch_fills);
+	add_u64(figs, "speculative_fills", s->speculative_fills);
+	add_u64(figs, "prefetch_writebacks", s->prefetch_writebacks);
+	add_u64(figs, "maintenance_line_ops", c->line_ops);
+	add_u64(figs, "maintenance_writebacks", s->maintenance_writebacks);
+	add_u64(figs, "dirty_invalidates", s->dirty_invalidates);
+	add_u64(figs, "aliases", s->aliases);
+	if (format != CMASIM_FORMAT_JSON) {
+		text_figures(out, figs, format);
+		return;
+	}
+	g_string_append(out, "{\n");
+	json_figures(out, figs, "", false);
+	g_string_append(out, "}\n");
 }
 
 /*

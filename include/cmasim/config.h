@@ -108,6 +108,10 @@ struct cmasim_cache_config {
 	uint32_t spec_rate_ppm;		/* speculative fills per million demand accesses, default 0 */
 };
 
+/* The names configs and options spell them with: "vipt", "next-line". */
+const char *cmasim_cache_indexing_name(enum cmasim_cache_indexing indexing);
+const char *cmasim_prefetcher_name(enum cmasim_prefetcher prefetcher);
+
 /* The kernel's mappings and the TLB; user (mmu:), with defaults. */
 struct cmasim_mmu_config {
 	uint64_t section_size;		/* linear-map block mapping, bytes: 1 MiB (ARM), 2 MiB (LPAE, x86-64) */

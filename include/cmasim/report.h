@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "cmasim/cache.h"
 #include "cmasim/metrics.h"
 #include "cmasim/physmem.h"
 
@@ -50,6 +51,22 @@ void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_c
 void cmasim_report_compare(const struct cmasim_results *const *runs, unsigned int n,
 			   const struct cmasim_config *cfg, enum cmasim_format format,
 			   GString *out);
+
+/* Schema of the JSON `cmasim cache` writes. */
+#define CMASIM_CACHE_JSON_SCHEMA "cmasim-cache/1"
+
+/* What `cmasim cache` ran: the cache, the trace's records, and the cache's counts. */
+struct cmasim_cache_report {
+	const struct cmasim_cache_config *cache;
+	const char *trace_format;	/* "lackey" and the like */
+	uint64_t loads, stores, modifies, ifetches, cleans, invalidates;	/* records */
+	uint64_t line_ops;		/* line operations of the cleans and invalidates */
+	struct cmasim_cache_stats stats;
+};
+
+/* Appends @c's figures to @out as a table, one JSON object or figure,value CSV rows. */
+void cmasim_report_cache(const struct cmasim_cache_report *c, enum cmasim_format format,
+			 GString *out);
 
 /* Appends /proc/buddyinfo for node 0 to @out. */
 void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out);
