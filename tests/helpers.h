@@ -54,8 +54,9 @@ static inline struct cmasim_config *load_config(const char *yaml)
 
 /*
  * Replays @workload_yaml on @machine_yaml under @policy with @set (seed 5),
- * checking the invariants after every event; the config is handed back
- * for reports and must be freed with the results.
+ * checking the invariants after every event; the config is handed back in
+ * *@cfg_out for reports, to be freed with the results, or freed at once
+ * when @cfg_out is NULL.
  */
 static inline struct cmasim_results *replay_on(const char *machine_yaml,
 					       const char *workload_yaml, const char *policy,
@@ -76,11 +77,16 @@ static inline struct cmasim_results *replay_on(const char *machine_yaml,
 		.seed = 5,
 		.check_invariants = true,
 	};
+
+	cr_assert_not_null(opts.policy, "no policy %s", policy);
 	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
 
-	cr_assert_not_null(r, "%s", error ? error->message : "");
+	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
 	cmasim_trace_close(trace);
-	*cfg_out = cfg;
+	if (cfg_out)
+		*cfg_out = cfg;
+	else
+		cmasim_config_free(cfg);
 	return r;
 }
 

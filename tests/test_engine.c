@@ -396,26 +396,14 @@ Test(engine, movable_pages_fill_cma_by_the_half_rule)
 		"events:\n"
 		"  - { t: 0, op: alloc, migratetype: unmovable, order: 0, count: 18944, id: k }\n"
 		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, count: 153600, id: anon }\n";
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine_yaml,
-							    strlen(machine_yaml), &error);
-	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", workload_yaml,
-							    strlen(workload_yaml), &error);
+	struct cmasim_results *r = replay_on(machine_yaml, workload_yaml, "cma", NULL, NULL);
 
-	cr_assert_not_null(cfg);
-	cr_assert_not_null(trace);
-	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .seed = 1 };
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
-	cr_assert_not_null(r, "%s", error ? error->message : "");
 	cr_expect_eq(r->zones[0].cma_pages, 65536);
 	cr_expect_eq(r->zones[0].cma_movable_pages, 20736);
 	cr_expect_eq(r->zones[0].cma_free_pages, 65536 - 20736);
 	/* CMA blocks holding movable pages count as mixed (page_owner's Movable column) */
 	cr_expect_eq(r->zones[0].mixed_pageblocks, 41);
 	cmasim_results_free(r);
-	cmasim_trace_close(trace);
-	cmasim_config_free(cfg);
 }
 
 static const char file_workload[] =

@@ -10,6 +10,7 @@
 
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
+#include "helpers.h"
 
 #define MiB (UINT64_C(1) << 20)
 
@@ -37,33 +38,11 @@ static const char vivt[] = SMALL_ARM(", indexing: vivt");
 /* The variants that deal with the alias, in registry order. */
 static const char *const fixed[] = { "cma-unmap", "cma-remap", "cma-highmem", "cma-flush" };
 
-/*
- * Replays @workload_yaml on @machine_yaml under @policy, checking the
- * invariants after every event.
- */
+/* Replays @workload_yaml on @machine_yaml under @policy, checking the invariants. */
 static struct cmasim_results *run_on(const char *machine_yaml, const char *workload_yaml,
 				     const char *policy)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
-							    strlen(machine_yaml), &error);
-
-	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
-							    strlen(workload_yaml), &error);
-	cr_assert_not_null(trace, "%s", error ? error->message : "");
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find(policy),
-		.seed = 5,
-		.check_invariants = true,
-	};
-	cr_assert_not_null(opts.policy, "no policy %s", policy);
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
-	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
-	cmasim_trace_close(trace);
-	cmasim_config_free(cfg);
-	return r;
+	return replay_on(machine_yaml, workload_yaml, policy, NULL, NULL);
 }
 
 /*
