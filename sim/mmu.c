@@ -118,17 +118,18 @@ enum { TLB_PAGE, TLB_SECTION, NR_TLBS };
 
 struct tlb_entry {
 	uint64_t pa;			/* of the page or section's first byte */
-	uint64_t used;			/* mmu->tick when last hit or filled; 0 when invalid */
+	uint32_t prev, next;		/* neighbours in the use order, towards mru and lru */
 	uint8_t attr;			/* enum cmasim_attr */
 };
 
-/* The tags sit apart from the entries so that a lookup scans one small array. */
 struct tlb {
 	uint64_t *tag;			/* va >> shift per entry, TLB_INVALID when invalid */
 	struct tlb_entry *e;
-	unsigned int n;
+	uint32_t *slot;			/* hash of the valid tags: entry index + 1, 0 empty */
+	uint32_t mask;			/* hash slots - 1; at least twice n slots */
+	uint32_t n;
 	unsigned int shift;		/* page or section shift */
-	unsigned int last;		/* the entry hit or filled last, looked at first */
+	uint32_t mru, lru;		/* the ends of the use order */
 	uint64_t hits, misses;
 };
 
@@ -153,7 +154,6 @@ struct cmasim_mmu {
 	GArray *areas;			/* struct area, ascending VA */
 	uint64_t kmap[CMASIM_MMU_KMAP_SLOTS];	/* pfn per slot, NO_PFN when free */
 	struct tlb tlb[NR_TLBS];
-	uint64_t tick;
 	struct cmasim_mmu_counters c;	/* what operations count; the getter adds the TLB's */
 };
 
@@ -248,64 +248,155 @@ static enum cmasim_attr lm_attr(const struct cmasim_mmu *mmu, uint64_t pfn)
 }
 
 /* ----------------------------------------------------------------- TLB */
+/*
+ * A fully associative TLB with true LRU replacement, in O(1) per lookup
+ * and fill whatever its size: a hash of tag to entry finds an entry, and a
+ * list in order of use, least recent last, names the victim. Invalid
+ * entries sit at the cold end of that list, so a fill takes one of them
+ * before it evicts. Which slot an entry takes is not observable; hits and
+ * misses are those of true LRU.
+ */
 
-/* The index of @tlb's entry tagged @tag, or -1: O(entries), the last one hit first. */
+/* Where @tag's search starts in the hash: Fibonacci hashing of the tag. */
+static uint32_t tlb_home(const struct tlb *tlb, uint64_t tag)
+{
+	return (uint32_t)((tag * UINT64_C(0x9E3779B97F4A7C15)) >> 32) & tlb->mask;
+}
+
+/* The index of @tlb's entry tagged @tag, or -1. */
 static int tlb_lookup(const struct tlb *tlb, uint64_t tag)
 {
-	if (tlb->n && tlb->tag[tlb->last] == tag)
-		return (int)tlb->last;
-	for (unsigned int i = 0; i < tlb->n; i++)
-		if (tlb->tag[i] == tag)
-			return (int)i;
+	if (!tlb->n)
+		return -1;
+	if (tlb->tag[tlb->mru] == tag)
+		return (int)tlb->mru;
+	for (uint32_t h = tlb_home(tlb, tag); tlb->slot[h]; h = (h + 1) & tlb->mask)
+		if (tlb->tag[tlb->slot[h] - 1] == tag)
+			return (int)tlb->slot[h] - 1;
 	return -1;
 }
 
-/* Puts a translation in @tlb over an invalid entry, else the least recently used. */
-static void tlb_fill(struct tlb *tlb, uint64_t tag, const struct xlat *x, uint64_t tick)
+static void lru_unlink(struct tlb *tlb, uint32_t i)
 {
-	unsigned int victim = 0;
+	struct tlb_entry *e = &tlb->e[i];
 
-	if (!tlb->n)
+	if (i == tlb->mru)
+		tlb->mru = e->next;
+	else
+		tlb->e[e->prev].next = e->next;
+	if (i == tlb->lru)
+		tlb->lru = e->prev;
+	else
+		tlb->e[e->next].prev = e->prev;
+}
+
+/* Puts entry @i at the hot end of the use order. */
+static void lru_touch(struct tlb *tlb, uint32_t i)
+{
+	if (i == tlb->mru)
 		return;
-	for (unsigned int i = 1; i < tlb->n; i++)
-		if (tlb->e[i].used < tlb->e[victim].used)
-			victim = i;
-	tlb->tag[victim] = tag;
-	tlb->e[victim] = (struct tlb_entry){ x->pa, tick, (uint8_t)x->attr };
-	tlb->last = victim;
+	lru_unlink(tlb, i);
+	tlb->e[i].next = tlb->mru;
+	tlb->e[tlb->mru].prev = i;
+	tlb->mru = i;
+}
+
+/* Puts entry @i at the cold end, to be the next one filled. */
+static void lru_retire(struct tlb *tlb, uint32_t i)
+{
+	if (i == tlb->lru)
+		return;
+	lru_unlink(tlb, i);
+	tlb->e[i].prev = tlb->lru;
+	tlb->e[tlb->lru].next = i;
+	tlb->lru = i;
+}
+
+/*
+ * Takes entry @i's tag out of the hash: linear probing with backward-shift
+ * deletion, so that no search ever stops at the hole it leaves.
+ */
+static void hash_remove(struct tlb *tlb, uint32_t i)
+{
+	uint32_t hole = tlb_home(tlb, tlb->tag[i]);
+
+	while (tlb->slot[hole] != i + 1)
+		hole = (hole + 1) & tlb->mask;
+	for (uint32_t h = (hole + 1) & tlb->mask; tlb->slot[h]; h = (h + 1) & tlb->mask) {
+		uint32_t home = tlb_home(tlb, tlb->tag[tlb->slot[h] - 1]);
+
+		/* the entry at h may fill the hole if its home is not in (hole, h] */
+		if (((h - home) & tlb->mask) >= ((h - hole) & tlb->mask)) {
+			tlb->slot[hole] = tlb->slot[h];
+			hole = h;
+		}
+	}
+	tlb->slot[hole] = 0;
 }
 
 /* Invalidates entry @i of @tlb. */
-static void tlb_drop(struct tlb *tlb, unsigned int i)
+static void tlb_drop(struct tlb *tlb, uint32_t i)
 {
+	hash_remove(tlb, i);
 	tlb->tag[i] = TLB_INVALID;
-	tlb->e[i].used = 0;
+	lru_retire(tlb, i);
+}
+
+/* Puts a translation in @tlb over an invalid entry, else the least recently used. */
+static void tlb_fill(struct tlb *tlb, uint64_t tag, const struct xlat *x)
+{
+	uint32_t i = tlb->lru, h;
+
+	if (!tlb->n)
+		return;
+	if (tlb->tag[i] != TLB_INVALID)
+		hash_remove(tlb, i);
+	tlb->tag[i] = tag;
+	tlb->e[i].pa = x->pa;
+	tlb->e[i].attr = (uint8_t)x->attr;
+	for (h = tlb_home(tlb, tag); tlb->slot[h]; h = (h + 1) & tlb->mask)
+		;
+	tlb->slot[h] = i + 1;
+	lru_touch(tlb, i);
+}
+
+/*
+ * Drops every entry of @tlb that translates some byte of [@va, @va + @len):
+ * by tag when the range spans fewer tags than @tlb has entries, else by a
+ * pass over the entries, so that the cost is the smaller of the two.
+ */
+static void tlb_invalidate_one(struct tlb *tlb, uint64_t va, uint64_t len)
+{
+	uint64_t first = va >> tlb->shift, last = (va + (len - 1)) >> tlb->shift;
+
+	if (last - first < tlb->n) {
+		for (uint64_t tag = first; tag <= last; tag++) {
+			int i = tlb_lookup(tlb, tag);
+
+			if (i >= 0)
+				tlb_drop(tlb, (uint32_t)i);
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < tlb->n; i++)
+		if (tlb->tag[i] != TLB_INVALID && tlb->tag[i] >= first && tlb->tag[i] <= last)
+			tlb_drop(tlb, i);
 }
 
 /* Drops every TLB entry that translates some byte of [@va, @va + @len). */
 static void tlb_invalidate(struct cmasim_mmu *mmu, uint64_t va, uint64_t len)
 {
-	for (unsigned int t = 0; t < NR_TLBS; t++) {
-		struct tlb *tlb = &mmu->tlb[t];
-
-		for (unsigned int i = 0; i < tlb->n; i++) {
-			uint64_t first = tlb->tag[i] << tlb->shift;
-			uint64_t last = first + ((UINT64_C(1) << tlb->shift) - 1);
-
-			if (tlb->tag[i] == TLB_INVALID)
-				continue;
-			if (first <= va + (len - 1) && va <= last)
-				tlb_drop(tlb, i);
-		}
-	}
+	for (unsigned int t = 0; t < NR_TLBS; t++)
+		tlb_invalidate_one(&mmu->tlb[t], va, len);
 }
 
 /* flush_tlb_all() broadcast to every CPU. */
 static void shootdown_all(struct cmasim_mmu *mmu, struct cmasim_mmu_stats *st)
 {
 	for (unsigned int t = 0; t < NR_TLBS; t++)
-		for (unsigned int i = 0; i < mmu->tlb[t].n; i++)
-			tlb_drop(&mmu->tlb[t], i);
+		for (uint32_t i = 0; i < mmu->tlb[t].n; i++)
+			if (mmu->tlb[t].tag[i] != TLB_INVALID)
+				tlb_drop(&mmu->tlb[t], i);
 	st->cost_ns += mmu->cfg->costs.tlb_shootdown_ns;
 	st->shootdowns++;
 	mmu->c.shootdowns++;
@@ -447,12 +538,11 @@ int cmasim_mmu_translate(struct cmasim_mmu *mmu, uint64_t va, uint64_t *pa,
 	/* a freed user page's entry goes: the unmap would have flushed it */
 	if (i >= 0 && va >= CMASIM_MMU_USER_BASE && va < mmu->user_end &&
 	    !user_frame(mmu, tlb->e[i].pa >> mmu->page_shift)) {
-		tlb_drop(tlb, (unsigned int)i);
+		tlb_drop(tlb, (uint32_t)i);
 		i = -1;
 	}
 	if (i >= 0) {
-		tlb->e[i].used = ++mmu->tick;
-		tlb->last = (unsigned int)i;
+		lru_touch(tlb, (uint32_t)i);
 		tlb->hits++;
 		*pa = tlb->e[i].pa | (va & ((UINT64_C(1) << tlb->shift) - 1));
 		*attr = tlb->e[i].attr;
@@ -462,7 +552,7 @@ int cmasim_mmu_translate(struct cmasim_mmu *mmu, uint64_t va, uint64_t *pa,
 		mmu->c.faults++;
 		return -EFAULT;
 	}
-	tlb_fill(&mmu->tlb[x.size], va >> mmu->tlb[x.size].shift, &x, ++mmu->tick);
+	tlb_fill(&mmu->tlb[x.size], va >> mmu->tlb[x.size].shift, &x);
 	mmu->tlb[x.size].misses++;
 	*pa = x.pa | (va & ((UINT64_C(1) << mmu->tlb[x.size].shift) - 1));
 	*attr = x.attr;
@@ -847,11 +937,20 @@ static bool map_lowmem(struct cmasim_mmu *mmu, GError **error)
 }
 
 /* An empty TLB of @n entries for mappings of 2^@shift bytes. */
-static void tlb_init(struct tlb *tlb, unsigned int n, unsigned int shift)
+static void tlb_init(struct tlb *tlb, uint32_t n, unsigned int shift)
 {
-	*tlb = (struct tlb){ g_new(uint64_t, n), g_new0(struct tlb_entry, n), n, shift, 0, 0, 0 };
-	for (unsigned int i = 0; i < n; i++)
+	uint32_t slots = 2;
+
+	while (slots < 2 * n)
+		slots *= 2;
+	*tlb = (struct tlb){ .tag = g_new(uint64_t, n), .e = g_new0(struct tlb_entry, n),
+			     .slot = g_new0(uint32_t, slots), .mask = slots - 1, .n = n,
+			     .shift = shift, .mru = 0, .lru = n ? n - 1 : 0 };
+	for (uint32_t i = 0; i < n; i++) {
 		tlb->tag[i] = TLB_INVALID;
+		tlb->e[i].prev = i - 1;
+		tlb->e[i].next = i + 1;
+	}
 }
 
 struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error)
@@ -907,6 +1006,7 @@ void cmasim_mmu_free(struct cmasim_mmu *mmu)
 	for (unsigned int t = 0; t < NR_TLBS; t++) {
 		g_free(mmu->tlb[t].tag);
 		g_free(mmu->tlb[t].e);
+		g_free(mmu->tlb[t].slot);
 	}
 	g_free(mmu);
 }
@@ -1025,19 +1125,55 @@ static bool check_refs(const struct cmasim_mmu *mmu, GString *why)
 	return ok;
 }
 
+/*
+ * The use order runs through every entry once, valid ones before invalid
+ * ones; the hash finds every valid entry and holds nothing else.
+ */
+static bool check_tlb_structure(const struct tlb *tlb, GString *why)
+{
+	uint32_t valid = 0, used_slots = 0, i = tlb->mru, last = i;
+	bool invalid_seen = false;
+
+	if (!tlb->n)
+		return true;
+	for (uint32_t k = 0; k < tlb->n; k++, last = i, i = tlb->e[i].next) {
+		bool invalid;
+
+		if (i >= tlb->n)
+			FAIL("TLB use order leaves the entries at step %u", k);
+		invalid = tlb->tag[i] == TLB_INVALID;
+		if (k && tlb->e[tlb->e[i].prev].next != i)
+			FAIL("TLB entry %u: its neighbours do not point back", i);
+		if (!invalid && invalid_seen)
+			FAIL("TLB entry %u is valid but colder than an invalid one", i);
+		if (!invalid && tlb_lookup(tlb, tlb->tag[i]) != (int)i)
+			FAIL("TLB entry %u: the hash does not find its tag", i);
+		invalid_seen |= invalid;
+		valid += !invalid;
+	}
+	if (last != tlb->lru)
+		FAIL("TLB use order ends at entry %u, not at its cold end %u", last, tlb->lru);
+	for (uint32_t h = 0; h <= tlb->mask; h++)
+		used_slots += tlb->slot[h] != 0;
+	if (used_slots != valid)
+		FAIL("TLB hash holds %u tags for %u valid entries", used_slots, valid);
+	return true;
+}
+
 /* Every valid TLB entry agrees with the page tables: no flush was missed. */
 static bool check_tlb(const struct cmasim_mmu *mmu, GString *why)
 {
 	for (unsigned int t = 0; t < NR_TLBS; t++) {
-		for (unsigned int i = 0; i < mmu->tlb[t].n; i++) {
+		if (!check_tlb_structure(&mmu->tlb[t], why))
+			return false;
+		for (uint32_t i = 0; i < mmu->tlb[t].n; i++) {
 			const struct tlb_entry *e = &mmu->tlb[t].e[i];
 			uint64_t va = mmu->tlb[t].tag[i] << mmu->tlb[t].shift;
 			struct xlat x;
 
-			if ((mmu->tlb[t].tag[i] == TLB_INVALID) != !e->used)
-				FAIL("TLB entry %u: tag and use stamp disagree on validity", i);
 			/* user entries are checked when they hit */
-			if (!e->used || (va >= CMASIM_MMU_USER_BASE && va < mmu->user_end))
+			if (mmu->tlb[t].tag[i] == TLB_INVALID ||
+			    (va >= CMASIM_MMU_USER_BASE && va < mmu->user_end))
 				continue;
 			if (walk(mmu, va, &x) || x.size != t || x.pa != e->pa || x.attr != e->attr)
 				FAIL("stale TLB entry for 0x%" PRIx64, va);
