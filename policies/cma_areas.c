@@ -55,6 +55,42 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 	return false;
 }
 
+/* The default area exists when the machine declares one, or declares none, or @p sizes it. */
+static bool wants_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p)
+{
+	return shared_area(cfg) >= 0 || !cfg->nr_cma || p->size || p->base;
+}
+
+/* The parameters @values give, for areas placed in @zone (every one of them if @force_zone). */
+static struct cma_areas_params params_of(const struct cmasim_param_values *values,
+					 enum cmasim_zone_type zone, bool force_zone)
+{
+	return (struct cma_areas_params){
+		.size = values->value[CMA_PARAM_SIZE],
+		.base = values->value[CMA_PARAM_BASE],
+		.zone = zone,
+		.force_zone = force_zone,
+		.order_per_bit = (unsigned int)MIN(values->value[CMA_PARAM_ORDER_PER_BIT], 63),
+		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
+	};
+}
+
+uint64_t cma_areas_span(const struct cmasim_config *cfg, const struct cmasim_param_values *values)
+{
+	struct cma_areas_params p = params_of(values, CMASIM_ZONE_NORMAL, false);
+	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order, span = 0;
+	int shared = shared_area(cfg);
+
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if ((int)i != shared)
+			span += (cfg->cma[i].size + cfg->cma[i].alignment - 1) &
+				~(cfg->cma[i].alignment - 1);
+	if (wants_shared(cfg, &p))
+		span += p.size ? (p.size + pb_bytes - 1) & ~(pb_bytes - 1) :
+			shared >= 0 ? cfg->cma[shared].size : DEFAULT_AREA_SIZE;
+	return span;
+}
+
 /* True if [@a, @a + @na) and [@b, @b + @nb) share a byte. */
 static bool overlaps(uint64_t a, uint64_t na, uint64_t b, uint64_t nb)
 {
@@ -74,8 +110,7 @@ static int areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 	struct cmasim_cma_config shared_cfg;
 	int shared = shared_area(cfg);
 	unsigned int n = cfg->nr_cma;
-	/* the default area exists when the machine declares one, or declares none */
-	bool want_shared = shared >= 0 || !cfg->nr_cma || p->size || p->base;
+	bool want_shared = wants_shared(cfg, p);
 
 	if (want_shared && !cma_areas_place_shared(cfg, p, "CMA area", &shared_cfg, error))
 		return -1;
@@ -207,14 +242,7 @@ const struct cmasim_param cma_areas_param_table[] = {
 int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *values,
 		   enum cmasim_zone_type zone, bool force_zone, void **priv, GError **error)
 {
-	struct cma_areas_params p = {
-		.size = values->value[CMA_PARAM_SIZE],
-		.base = values->value[CMA_PARAM_BASE],
-		.zone = zone,
-		.force_zone = force_zone,
-		.order_per_bit = (unsigned int)MIN(values->value[CMA_PARAM_ORDER_PER_BIT], 63),
-		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
-	};
+	struct cma_areas_params p = params_of(values, zone, force_zone);
 	struct cma_areas *areas = g_new0(struct cma_areas, 1);
 
 	if (areas_init(sim, &p, areas, error)) {

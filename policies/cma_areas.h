@@ -55,6 +55,12 @@ extern const struct cmasim_param cma_areas_param_table[];
  */
 int cma_areas_boot(struct cmasim_sim *sim, const struct cmasim_param_values *values,
 		   enum cmasim_zone_type zone, bool force_zone, void **priv, GError **error);
+/*
+ * The bytes the areas cma_areas_boot() would make take, each rounded up
+ * to its alignment: the room a zone needs to hold them all.
+ */
+uint64_t cma_areas_span(const struct cmasim_config *cfg, const struct cmasim_param_values *values);
+
 /* A variant's teardown: frees what cma_areas_boot() made. */
 void cma_areas_teardown(struct cmasim_sim *sim, void *priv);
 

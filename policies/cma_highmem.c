@@ -9,10 +9,10 @@
  * cannot use the area (dma_alloc_from_contiguous() hands it pages it
  * cannot reach: here CMASIM_DMA_UNREACHABLE).
  *
- * The lowmem limit is the machine's: this policy cannot move it (the
- * linear map is built before it boots), so a machine without a HighMem
- * zone, or with too little, is refused with what to change; its results'
- * lowmem_bytes are then those of the machine as declared.
+ * Where HighMem is too small for the areas, or absent, the policy boots
+ * the machine with the lowmem limit moved down until it is not, as a
+ * larger vmalloc= does (it lowers arm_lowmem_limit): lowmem_bytes shows
+ * what that costs the kernel. A 64-bit machine has no HighMem to use.
  */
 #include <inttypes.h>
 
@@ -39,36 +39,76 @@ static enum cmasim_dma_status highmem_dma_alloc(struct cmasim_sim *sim, void *pr
 	return cma_areas_alloc_mapped(sim, priv, req, buf, highmem_map);
 }
 
-/* The bytes of @cfg's HighMem zone; 0 when it has none. */
+/* early_vmalloc() (arch/arm/mm/mmu.c) caps vmalloc= so that lowmem keeps 32 MiB */
+#define LOWMEM_FLOOR (UINT64_C(32) << 20)
+
+/* The bytes of RAM in @cfg's HighMem zone, holes left out; 0 when it has none. */
 static uint64_t highmem_bytes(const struct cmasim_config *cfg)
 {
+	uint64_t start = 0, end = 0, bytes;
+
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM) {
+			start = cfg->zones[z].start;
+			end = cfg->zones[z].end;
+		}
+	bytes = end - start;
+	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
+		uint64_t lo = MAX(cfg->holes[i].start, start);
+		uint64_t hi = MIN(cfg->holes[i].start + cfg->holes[i].size, end);
+
+		if (lo < hi)
+			bytes -= hi - lo;
+	}
+	return bytes;
+}
+
+/*
+ * Lowers the lowmem limit a section (or a pageblock, if larger) at a time
+ * until HighMem has room for every area.
+ */
+static int highmem_boot_params(struct cmasim_config *cfg, const struct cmasim_param_values *params,
+			       GError **error)
+{
+	uint64_t step = MAX(cfg->mmu.section_size, (uint64_t)cfg->page_size << cfg->pageblock_order);
+	uint64_t need = cma_areas_span(cfg, params);
+	uint64_t limit = cfg->mem_base + cfg->lowmem_size;
+
+	if (cmasim_config_64bit(cfg)) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+			    "machine %s is 64-bit: all its RAM is in the linear map "
+			    "and it has no HighMem", cfg->name);
+		return -1;
+	}
 	for (unsigned int z = 0; z < cfg->nr_zones; z++)
 		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
-			return cfg->zones[z].end - cfg->zones[z].start;
+			limit = cfg->zones[z].start;
+	while (highmem_bytes(cfg) < need) {
+		limit = (limit - 1) & ~(step - 1);
+		if (limit < cfg->mem_base + LOWMEM_FLOOR) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "%" PRIu64 " MiB of CMA areas do not fit in HighMem "
+				    "even with lowmem cut to the 32 MiB vmalloc= leaves (shrink them "
+				    "with --set size=)", need >> 20);
+			return -1;
+		}
+		cmasim_config_set_lowmem_limit(cfg, limit);
+	}
 	return 0;
 }
 
-/* Every area placed in HighMem; refused, naming the fix, when HighMem cannot hold them. */
+/* Every area placed in HighMem; refused, naming the fix, when they do not fit there. */
 static int highmem_init(struct cmasim_sim *sim, const struct cmasim_param_values *params,
 			void **priv, GError **error)
 {
-	const struct cmasim_config *cfg = cmasim_sim_config(sim);
-	uint64_t high = highmem_bytes(cfg);
 	GError *why = NULL;
 
-	if (!high) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-			    "cma-highmem: machine %s has no HighMem zone (all %" PRIu64 " MiB are "
-			    "lowmem); declare one in memory.zones, e.g. { type: HighMem, size: 64MiB }, "
-			    "which moves the lowmem limit down", cfg->name, cfg->lowmem_size >> 20);
-		return -1;
-	}
 	if (!cma_areas_boot(sim, params, CMASIM_ZONE_HIGHMEM, true, priv, &why))
 		return 0;
 	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-		    "cma-highmem: %s (HighMem is %" PRIu64 " MiB: enlarge it in memory.zones, "
-		    "moving the lowmem limit down, or shrink the area with --set size=)",
-		    why->message, high >> 20);
+		    "%s (HighMem is %" PRIu64 " MiB, holes left out: shrink the "
+		    "areas with --set size=)", why->message,
+		    highmem_bytes(cmasim_sim_config(sim)) >> 20);
 	g_error_free(why);
 	return -1;
 }
@@ -79,6 +119,7 @@ const struct cmasim_policy_ops cmasim_policy_cma_highmem = {
 		   "remapped uncached; devices that cannot reach HighMem fail",
 	.params = cma_areas_param_table,
 	.serialized = true,
+	.boot_params = highmem_boot_params,
 	.init = highmem_init,
 	.dma_alloc = highmem_dma_alloc,
 	.dma_free = cma_areas_dma_free,

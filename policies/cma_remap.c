@@ -57,7 +57,7 @@ static int remap_init(struct cmasim_sim *sim, const struct cmasim_param_values *
 			continue;
 		if (cmasim_sim_linear_split(sim, pfn, nr)) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-				    "cma-remap: no memory for the page tables of CMA area %s",
+				    "no memory for the page tables of CMA area %s",
 				    cmasim_cma_name(areas->area[i]));
 			cma_areas_teardown(sim, areas);
 			return -1;

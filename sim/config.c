@@ -1085,3 +1085,77 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->holes);
 	g_free(cfg);
 }
+
+struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
+{
+	struct cmasim_config *copy = g_memdup2(cfg, sizeof(*cfg));
+
+	copy->source = g_strdup(cfg->source);
+	copy->name = g_strdup(cfg->name);
+	copy->description = g_strdup(cfg->description);
+	copy->holes = g_memdup2(cfg->holes, cfg->nr_holes * sizeof(*cfg->holes));
+	copy->devices = g_memdup2(cfg->devices, cfg->nr_devices * sizeof(*cfg->devices));
+	for (unsigned int i = 0; i < cfg->nr_devices; i++)
+		copy->devices[i].name = g_strdup(cfg->devices[i].name);
+	copy->cma = g_memdup2(cfg->cma, cfg->nr_cma * sizeof(*cfg->cma));
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		copy->cma[i].name = g_strdup(cfg->cma[i].name);
+	return copy;
+}
+
+/* The first byte past lowmem: where the first HighMem zone starts, else RAM's end. */
+static uint64_t lowmem_limit(const struct cmasim_config *cfg)
+{
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
+			return cfg->zones[z].start;
+	return cfg->mem_base + cfg->mem_size;
+}
+
+bool cmasim_config_64bit(const struct cmasim_config *cfg)
+{
+	uint64_t limit = lowmem_limit(cfg);
+
+	/* a 32-bit linear map ends by vmalloc_min: 768 MiB under the default 240 MiB vmalloc= */
+	return limit == cfg->mem_base + cfg->mem_size &&
+	       (limit > UINT64_C(1) << 32 || limit - cfg->mem_base > UINT64_C(768) << 20);
+}
+
+void cmasim_config_set_lowmem_limit(struct cmasim_config *cfg, uint64_t limit)
+{
+	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES];
+	uint64_t old = lowmem_limit(cfg), ram_end = cfg->mem_base + cfg->mem_size;
+	unsigned int n = 0;
+	bool highmem_done = false;
+
+	g_return_if_fail(limit > cfg->mem_base && limit <= old &&
+			 !(limit & (((uint64_t)cfg->page_size << cfg->pageblock_order) - 1)));
+	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
+		struct cmasim_zone_config zc = cfg->zones[z];
+
+		if (zc.end <= old) {
+			/* a lowmem zone: what lies above the limit goes to HighMem */
+			zc.end = MIN(zc.end, limit);
+			if (zc.start < zc.end)
+				zones[n++] = zc;
+			if (cfg->zones[z].end == old && old == ram_end)
+				zones[n++] = (struct cmasim_zone_config){ CMASIM_ZONE_HIGHMEM, limit,
+									  ram_end };
+			continue;
+		}
+		if (zc.type == CMASIM_ZONE_HIGHMEM && !highmem_done)
+			zc.start = limit;
+		highmem_done |= zc.type == CMASIM_ZONE_HIGHMEM;
+		zones[n++] = zc;
+	}
+	memcpy(cfg->zones, zones, sizeof(zones));
+	cfg->nr_zones = n;
+	cfg->lowmem_size = limit - cfg->mem_base;
+	for (unsigned int i = 0; i < cfg->nr_holes; i++)
+		if (cfg->holes[i].start < limit)
+			cfg->lowmem_size -= MIN(cfg->holes[i].start + cfg->holes[i].size, limit) -
+					    cfg->holes[i].start;
+	/* an area keeps its place, and takes the zone that now holds it */
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		cfg->cma[i].zone = cmasim_config_zone_of(cfg, cfg->cma[i].base, cfg->cma[i].size);
+}

@@ -700,6 +700,23 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 	return true;
 }
 
+/*
+ * Marks the error in @sim as the policy's refusal of the machine, which
+ * compare tells from bad input; moves it to @error when that is not NULL.
+ * Returns NULL, for the caller to return.
+ */
+static struct cmasim_results *policy_refused(struct cmasim_sim *sim, GError **error)
+{
+	sim->error->domain = CMASIM_ERROR;
+	sim->error->code = CMASIM_ERROR_POLICY;
+	g_prefix_error(&sim->error, "policy %s: ", sim->policy->name);
+	if (error) {
+		g_propagate_error(error, sim->error);
+		sim->error = NULL;
+	}
+	return NULL;
+}
+
 struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim_trace *trace,
 				  const struct cmasim_run_options *opts, GError **error)
 {
@@ -712,11 +729,20 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		.timeline = opts->timeline,
 		.interval = opts->timeline_interval_ns,
 	};
+	struct cmasim_config *own = NULL;
 	bool ok = false;
 
 	if (!cmasim_policy_params(opts->policy, opts->set, &params, error) ||
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
+	if (opts->policy->boot_params) {
+		own = cmasim_config_dup(cfg);
+		if (opts->policy->boot_params(own, &params, &sim.error)) {
+			cmasim_config_free(own);
+			return policy_refused(&sim, error);
+		}
+		sim.cfg = cfg = own;
+	}
 	sim.mem = cmasim_mem_new(cfg);
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
 	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
@@ -729,8 +755,10 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.r = results_new(cfg, trace, opts);
 	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
 	sim.r->free_bytes_min = sim.r->managed_bytes;
-	if (opts->policy->init(&sim, &params, &sim.priv, error))
+	if (opts->policy->init(&sim, &params, &sim.priv, &sim.error)) {
+		policy_refused(&sim, NULL);
 		goto out;
+	}
 	if (sim.timeline)
 		timeline_header(&sim);
 	ok = replay(&sim, opts->check_invariants);
@@ -756,6 +784,7 @@ out:
 	cmasim_eventq_free(sim.q);
 	machine_destroy(&sim.machine);
 	cmasim_mem_free(sim.mem);
+	cmasim_config_free(own);
 	if (!ok) {
 		if (sim.error)
 			g_propagate_error(error, sim.error);

@@ -229,6 +229,7 @@ static int cmd_run(int argc, char **argv)
 	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
 	g_autofree char *timeline = NULL, *interval = NULL, *seed = NULL;
 	g_auto(GStrv) set = NULL;
+	struct cmasim_param_values values;
 	gboolean check = FALSE;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
@@ -291,6 +292,11 @@ static int cmd_run(int argc, char **argv)
 	}
 	opts.set = (const char *const *)set;
 	opts.check_invariants = check;
+	/* a bad --set is a bad command line, as for compare: checked before any input is read */
+	if (!cmasim_policy_params(opts.policy, opts.set, &values, &error)) {
+		fprintf(stderr, "cmasim run: %s\n", error->message);
+		return 2;
+	}
 
 	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
 		goto out;
@@ -341,7 +347,14 @@ struct compare_queue {
 	int nr;
 	int next;		/* index of the next job to take; atomic */
 	int first_failed;	/* lowest index of a job that failed, nr if none; atomic */
+	bool skip_refusals;	/* a policy that refuses the machine is left out, not a failure */
 };
+
+/* Whether @job's policy refused the machine, which leaves it out of a compare of all. */
+static bool refused(const struct compare_job *job)
+{
+	return g_error_matches(job->error, CMASIM_ERROR, CMASIM_ERROR_POLICY);
+}
 
 /* Replays @job's policy on its own trace of the shared workload. */
 static void compare_job_run(struct compare_job *job)
@@ -370,6 +383,8 @@ static void *compare_worker(void *arg)
 		if (g_atomic_int_get(&q->first_failed) < i)
 			continue;
 		compare_job_run(&q->jobs[i]);
+		if (q->skip_refusals && refused(&q->jobs[i]))
+			continue;
 		for (int old; !q->jobs[i].r && (old = g_atomic_int_get(&q->first_failed)) > i;)
 			if (g_atomic_int_compare_and_exchange(&q->first_failed, old, i))
 				break;
@@ -509,23 +524,27 @@ static bool compare_settings(const char *const *set, struct compare_job *jobs, u
 	return true;
 }
 
-/* Prints why @job failed: as is when it points into the workload, else naming the policy. */
+/* Prints why @job failed, naming its policy where the message names neither it nor the workload. */
 static void compare_error(const struct compare_job *job)
 {
 	size_t len = strlen(job->source);
 	const char *msg = job->error->message;
 
-	if (!strncmp(msg, job->source, len) && msg[len] == ':')
+	if ((!strncmp(msg, job->source, len) && msg[len] == ':') || refused(job))
 		fprintf(stderr, "cmasim compare: %s\n", msg);
 	else
 		fprintf(stderr, "cmasim compare: policy %s: %s\n", job->opts.policy->name, msg);
 }
 
-/* Replays every job, @workers at a time (the calling thread is one of them). */
+/*
+ * Replays every job, @workers at a time (the calling thread is one of
+ * them); with @skip_refusals a policy that refuses the machine is no failure.
+ */
 static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned int workers,
-			    int *first_failed)
+			    bool skip_refusals, int *first_failed)
 {
-	struct compare_queue q = { .jobs = jobs, .nr = (int)nr, .first_failed = (int)nr };
+	struct compare_queue q = { .jobs = jobs, .nr = (int)nr, .first_failed = (int)nr,
+				   .skip_refusals = skip_refusals };
 	g_autofree GThread **threads = g_new(GThread *, workers - 1);
 
 	/*
@@ -541,17 +560,39 @@ static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned 
 	*first_failed = q.first_failed;
 }
 
-/* Writes the figures of @nr finished jobs side by side to @to. */
+/* Writes the figures of the jobs of @nr that finished side by side to @to. */
 static void compare_print(const struct compare_job *jobs, unsigned int nr,
 			  const struct cmasim_config *cfg, enum cmasim_format fmt, FILE *to)
 {
 	g_autoptr(GString) text = g_string_new(NULL);
 	g_autofree const struct cmasim_results **runs = g_new(const struct cmasim_results *, nr);
+	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < nr; i++)
-		runs[i] = jobs[i].r;
-	cmasim_report_compare(runs, nr, cfg, fmt, text);
+		if (jobs[i].r)
+			runs[n++] = jobs[i].r;
+	cmasim_report_compare(runs, n, cfg, fmt, text);
 	fputs(text->str, to);
+}
+
+/*
+ * Says on standard error which policies refused the machine and why.
+ * Returns false, after saying so, when all of them did.
+ */
+static bool compare_refusals(const struct compare_job *jobs, unsigned int nr)
+{
+	unsigned int left_out = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		if (jobs[i].r)
+			continue;
+		fprintf(stderr, "cmasim compare: %s; left out\n", jobs[i].error->message);
+		left_out++;
+	}
+	if (left_out == nr)
+		fprintf(stderr, "cmasim compare: no policy can run on machine %s\n",
+			jobs[0].cfg->name);
+	return left_out < nr;
 }
 
 /* Prints the host time each job took, and all of them @all_us, to standard error. */
@@ -560,8 +601,9 @@ static void compare_timings(const struct compare_job *jobs, unsigned int nr,
 {
 	fprintf(stderr, "cmasim compare: host time of each policy, %u at a time:\n", workers);
 	for (unsigned int i = 0; i < nr; i++)
-		fprintf(stderr, "  %-14s %8.3f s\n", jobs[i].opts.policy->name,
-			(double)jobs[i].wall_us / 1e6);
+		if (jobs[i].r)
+			fprintf(stderr, "  %-14s %8.3f s\n", jobs[i].opts.policy->name,
+				(double)jobs[i].wall_us / 1e6);
 	fprintf(stderr, "  %-14s %8.3f s\n", "all", (double)all_us / 1e6);
 }
 
@@ -577,7 +619,8 @@ static int cmd_compare(int argc, char **argv)
 		  "Machine config: a file or a built-in name (default: the workload's, "
 		  "else " DEFAULT_MACHINE ")", "MACHINE" },
 		{ "policies", 'p', 0, G_OPTION_ARG_STRING, &policies,
-		  "Policies to compare, one column each (default: all, as cmasim list orders them)",
+		  "Policies to compare, one column each (default: all that can run on the machine, "
+		  "as cmasim list orders them)",
 		  "POLICY,..." },
 		{ "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &set,
 		  "Set a parameter of every policy that has it, or of one with POLICY.NAME; "
@@ -648,11 +691,13 @@ static int cmd_compare(int argc, char **argv)
 		jobs[i].opts.seed = seed ? seed_value : info->seed;
 	}
 	start = g_get_monotonic_time();
-	compare_run_all(jobs, nr, (unsigned int)MIN(workers, nr), &first_failed);
+	compare_run_all(jobs, nr, (unsigned int)MIN(workers, nr), !policies, &first_failed);
 	if (first_failed < (int)nr) {
 		compare_error(&jobs[first_failed]);
 		goto out;
 	}
+	if (!compare_refusals(jobs, nr))
+		goto out;
 
 	compare_print(jobs, nr, cfg, fmt, out.f);
 	if (outfile_close(&out, true, &error))

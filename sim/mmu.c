@@ -70,14 +70,12 @@
 #define VMALLOC_OFFSET_32 (UINT64_C(8) << 20)
 #define VMALLOC_END_32 UINT64_C(0xff800000)
 #define VMALLOC_MIN_32 (UINT64_C(16) << 20)	/* early_vmalloc()'s floor */
-#define LOWMEM_MAX_32 (UINT64_C(768) << 20)	/* vmalloc_min with the default 240 MiB */
 #define KMAP_START_32 UINT64_C(0xffc00000)	/* FIXADDR_START */
 /* x86-64, 4-level paging: arch/x86/include/asm/page_64_types.h, pgtable_64_types.h */
 #define PAGE_OFFSET_64 UINT64_C(0xffff888000000000)
 #define VMALLOC_START_64 UINT64_C(0xffffc90000000000)
 #define VMALLOC_SIZE_64 (UINT64_C(32) << 40)
 #define KMAP_START_64 UINT64_C(0xffffffffff000000)
-#define RAM_32_END (UINT64_C(1) << 32)
 
 #define LM_TABLE 0xff		/* struct section's lm: page entries in a table */
 #define NO_PFN UINT64_MAX
@@ -876,12 +874,8 @@ static bool set_layout(struct cmasim_mmu *mmu, GError **error)
 	const struct cmasim_config *cfg = mmu->cfg;
 	struct cmasim_mmu_layout *l = &mmu->layout;
 	uint64_t span = lowmem_end(cfg) - cfg->mem_base;
-	bool highmem = false;
 
-	for (unsigned int i = 0; i < cfg->nr_zones; i++)
-		highmem |= cfg->zones[i].type == CMASIM_ZONE_HIGHMEM;
-	l->is_64bit = !highmem && (cfg->mem_base + cfg->mem_size > RAM_32_END ||
-				   span > LOWMEM_MAX_32);
+	l->is_64bit = cmasim_config_64bit(cfg);
 	l->nr_sections = (span + (UINT64_C(1) << mmu->section_shift) - 1) >> mmu->section_shift;
 	if (l->is_64bit) {
 		l->page_offset = PAGE_OFFSET_64;

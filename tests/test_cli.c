@@ -65,6 +65,13 @@ Test(cli, help_and_usage_errors)
 	cr_expect_str_eq(r.err, "cmasim run: no policy named 'nope' (see cmasim list)\n");
 	result_free(&r);
 
+	/* a bad --set is a bad command line, as compare's is */
+	r = run((const char *[]){ "run", "-p", "cma", "--set", "size=lots", NULL });
+	cr_expect_eq(r.status, 2);
+	cr_expect(g_str_has_prefix(r.err, "cmasim run: --set size=lots: "), "%s", r.err);
+	cr_expect_str_eq(r.out, "");
+	result_free(&r);
+
 	static const char *const commands[] = { "run", "compare", "gen", "list", "info" };
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
 		r = run((const char *[]){ commands[i], "--help", NULL });
@@ -513,12 +520,12 @@ Test(cli, compare_policy_that_cannot_run_names_it_and_writes_nothing)
 	const char *why = one.err + strlen("cmasim run: ");
 
 	cr_assert_eq(one.status, 1, "%s", one.err);
-	cr_assert(g_str_has_prefix(one.err, "cmasim run: "), "%s", one.err);
+	cr_assert(g_str_has_prefix(one.err, "cmasim run: policy cma: "), "%s", one.err);
 	for (const char *jobs = "1"; jobs; jobs = strcmp(jobs, "1") ? NULL : "2") {
 		struct result r = run((const char *[]){ "compare", "-p", "buddy,cma", "--set",
 							"cma.size=2GiB", "-j", jobs, "-f", "json",
 							"-o", out, NULL });
-		g_autofree char *want = g_strdup_printf("cmasim compare: policy cma: %s", why);
+		g_autofree char *want = g_strdup_printf("cmasim compare: %s", why);
 
 		cr_expect_eq(r.status, 1, "-j %s", jobs);
 		cr_expect_str_eq(r.err, want, "-j %s", jobs);
@@ -527,6 +534,38 @@ Test(cli, compare_policy_that_cannot_run_names_it_and_writes_nothing)
 	}
 	expect_only(NULL);
 	result_free(&one);
+}
+
+/*
+ * Comparing all policies (no -p) on a 64-bit machine leaves out
+ * cma-highmem, which has no HighMem there, says so on standard error, and
+ * gives the others' columns as -p would.
+ */
+Test(cli, compare_of_all_leaves_out_a_policy_that_cannot_run)
+{
+	g_autofree char *trace = in_tmp("gpu.yaml");
+	g_autofree char *others = NULL;
+	GString *names = g_string_new(NULL);
+
+	write_file(trace, "name: gpu\nevents:\n"
+		   "  - { t: 0, op: dma_alloc, device: gpu, size: 4MiB, id: a }\n");
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
+		if (strcmp(cmasim_policies[i]->name, "cma-highmem"))
+			g_string_append_printf(names, "%s%s", names->len ? "," : "",
+					       cmasim_policies[i]->name);
+	others = g_string_free(names, FALSE);
+
+	struct result all = run((const char *[]){ "compare", "-m", "x86-64-8g", trace, NULL });
+	struct result listed = run((const char *[]){ "compare", "-m", "x86-64-8g", trace, "-p",
+						     others, NULL });
+
+	cr_expect_eq(all.status, 0, "%s", all.err);
+	cr_expect_str_eq(all.err, "cmasim compare: policy cma-highmem: machine x86-64-8g is 64-bit: "
+			 "all its RAM is in the linear map and it has no HighMem; left out\n");
+	cr_expect_eq(listed.status, 0, "%s", listed.err);
+	cr_expect_str_eq(all.out, listed.out);
+	result_free(&all);
+	result_free(&listed);
 }
 
 Test(cli, compare_bad_trace_names_the_place_and_writes_nothing)

@@ -205,8 +205,8 @@ static const char two_devices[] =
 /*
  * cma-highmem moves the area to the top of HighMem (pfns 7168-8191): dev24,
  * which reaches 16 MiB, cannot use it; dev32 can, and holds 16 of its
- * pages at the end. Lowmem is the machine's 24 MiB: the policy does not move
- * the limit. Under cma both devices are served from the lowmem area.
+ * pages at the end. HighMem's 8 MiB hold the 4 MiB area, so lowmem stays the
+ * machine's 24 MiB. Under cma both devices are served from the lowmem area.
  */
 Test(policy_cma, highmem_serves_only_devices_that_reach_it)
 {
@@ -228,30 +228,88 @@ Test(policy_cma, highmem_serves_only_devices_that_reach_it)
 	cmasim_results_free(r);
 }
 
-/* Without HighMem there is nowhere to put the area: the run is refused, naming the fix. */
-Test(policy_cma, highmem_needs_a_highmem_zone)
+/* Replays two_devices on @machine_yaml under cma-highmem with @set; NULL with @error. */
+static struct cmasim_results *highmem_run(const char *machine_yaml, const char *set,
+					  GError **error)
 {
-	static const char lowmem_only[] =
-		"memory: { size: 32MiB, max_page_order: 8, pageblock_order: 8 }\n"
-		"devices: [ { name: dev32, dma_bits: 32 } ]\n";
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", lowmem_only,
-							    strlen(lowmem_only), &error);
+	const char *sets[] = { set, NULL };
+	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine_yaml,
+							    strlen(machine_yaml), NULL);
 	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", two_devices,
-							    strlen(two_devices), &error);
+							    strlen(two_devices), NULL);
+	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma-highmem"),
+					   .seed = 1, .set = sets, .check_invariants = true };
+	struct cmasim_results *r;
 
 	cr_assert_not_null(cfg);
 	cr_assert_not_null(trace);
-	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma-highmem"), .seed = 1 };
-
-	cr_expect_null(cmasim_run(cfg, trace, &opts, &error));
-	cr_assert_not_null(error);
-	cr_expect_eq(error->code, CMASIM_ERROR_LAYOUT);
-	cr_expect(strstr(error->message, "has no HighMem zone"), "%s", error->message);
-	cr_expect(strstr(error->message, "type: HighMem"), "%s", error->message);
-	g_clear_error(&error);
+	r = cmasim_run(cfg, trace, &opts, error);
 	cmasim_trace_close(trace);
 	cmasim_config_free(cfg);
+	return r;
+}
+
+#define LOWMEM_64(zones) \
+	"memory: { size: 64MiB, max_page_order: 8, pageblock_order: 8" zones " }\n" \
+	"devices: [ { name: dev32, dma_bits: 32 }, { name: dev24, dma_bits: 24 } ]\n"
+
+/*
+ * Too little HighMem, or none: the lowmem limit moves down a 1 MiB section
+ * at a time (vmalloc= grows) until HighMem holds the area. The default
+ * area is 16 MiB (CONFIG_CMA_SIZE_MBYTES), so on 64 MiB all in lowmem, or
+ * with 8 MiB of HighMem, lowmem becomes 48 MiB and the area lies at
+ * 48-64 MiB, out of dev24's reach: its request fails as unreachable.
+ */
+Test(policy_cma, highmem_moves_the_lowmem_limit_down)
+{
+	static const char *const machines[] = {
+		LOWMEM_64(""),
+		LOWMEM_64(", zones: [ { type: Normal, size: 56MiB }, { type: HighMem, size: 8MiB } ]"),
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(machines); i++) {
+		GError *error = NULL;
+		struct cmasim_results *r = highmem_run(machines[i], NULL, &error);
+
+		cr_assert_not_null(r, "machine %u: %s", i, error ? error->message : "");
+		cr_expect_eq(r->lowmem_bytes, 48 * MiB, "machine %u", i);
+		cr_assert_eq(r->nr_zones, 2, "machine %u", i);
+		cr_expect_eq(r->zones[1].type, CMASIM_ZONE_HIGHMEM);
+		cr_expect_eq(r->zones[1].cma_pages, 16 * MiB / 4096, "machine %u", i);
+		cr_expect_eq(r->zones[0].cma_pages, 0);
+		cr_expect_eq(r->devices[0].ok, 1, "dev32, machine %u", i);
+		cr_expect_eq(r->dma_failed[CMASIM_DMA_UNREACHABLE], 1, "dev24, machine %u", i);
+		cmasim_results_free(r);
+	}
+}
+
+/*
+ * vmalloc= cannot leave lowmem under 32 MiB (early_vmalloc()): a 40 MiB
+ * area on 64 MiB would need 24. And a 64-bit machine (1 GiB, no HighMem,
+ * more than a 32-bit linear map holds) has no HighMem at all. Both are
+ * refused as a policy that cannot run on the machine, naming why.
+ */
+Test(policy_cma, highmem_refuses_what_vmalloc_cannot_make)
+{
+	static const char big[] =
+		"memory: { size: 1GiB }\n"
+		"devices: [ { name: dev32, dma_bits: 32 }, { name: dev24, dma_bits: 24 } ]\n";
+	GError *error = NULL;
+
+	cr_expect_null(highmem_run(LOWMEM_64(""), "size=40MiB", &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
+	cr_expect_str_eq(error->message, "policy cma-highmem: 40 MiB of CMA areas do not fit in "
+			 "HighMem even with lowmem cut to the 32 MiB vmalloc= leaves (shrink them "
+			 "with --set size=)");
+	g_clear_error(&error);
+
+	cr_expect_null(highmem_run(big, NULL, &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
+	cr_expect_str_eq(error->message, "policy cma-highmem: machine m is 64-bit: all its RAM is "
+			 "in the linear map and it has no HighMem");
+	g_clear_error(&error);
 }
 
 /* Every variant takes cma's parameters, and only those. */

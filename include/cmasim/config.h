@@ -176,4 +176,21 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 
 void cmasim_config_free(struct cmasim_config *cfg);
 
+/* A deep copy of @cfg, freed with cmasim_config_free(). */
+struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg);
+
+/*
+ * Whether @cfg describes a 64-bit kernel: no HighMem, and more RAM than a
+ * 32-bit linear map holds (above 4 GiB, or over 768 MiB of lowmem).
+ */
+bool cmasim_config_64bit(const struct cmasim_config *cfg);
+
+/*
+ * Moves @cfg's lowmem limit down to physical address @limit, pageblock
+ * aligned, as a larger vmalloc= does on 32-bit ARM: the lowmem zones end
+ * there and HighMem, made if there was none, starts there. CMA areas keep
+ * their bases and take the zone that now holds them.
+ */
+void cmasim_config_set_lowmem_limit(struct cmasim_config *cfg, uint64_t limit);
+
 #endif

@@ -21,6 +21,7 @@ enum cmasim_error {
 	CMASIM_ERROR_KEY,	/* an unknown, duplicate or missing key */
 	CMASIM_ERROR_VALUE,	/* a malformed or out-of-range value */
 	CMASIM_ERROR_LAYOUT,	/* values that are each fine but describe an impossible machine */
+	CMASIM_ERROR_POLICY,	/* a policy that cannot run on the machine given */
 };
 
 GQuark cmasim_error_quark(void);

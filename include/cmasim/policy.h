@@ -188,6 +188,14 @@ struct cmasim_policy_ops {
 	bool serialized;
 
 	/*
+	 * Changes what the kernel's command line would (vmalloc=, say) in
+	 * @cfg, a private copy of the machine, before it boots. Returns 0, or
+	 * -1 with @error when no such change lets the policy run. NULL: the
+	 * machine boots as declared.
+	 */
+	int (*boot_params)(struct cmasim_config *cfg, const struct cmasim_param_values *params,
+			   GError **error);
+	/*
 	 * Boots the policy on @sim's machine. Returns 0 with its state in
 	 * *@priv, or -1 with @error when the machine cannot run it.
 	 */
