@@ -85,6 +85,11 @@ static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa)
 	return &coh->memo[slot].lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
 }
 
+bool cmasim_coherence_tracked(struct cmasim_coherence *coh, uint64_t pfn)
+{
+	return line_of(coh, pfn << coh->page_shift) != NULL;
+}
+
 /* A version newer than any so far. */
 static uint32_t next_version(struct cmasim_coherence *coh)
 {

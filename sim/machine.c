@@ -68,12 +68,32 @@ static uint64_t next_random(uint64_t *state)
 /* A run of accesses, and the page it is in, translated once per page entered. */
 struct walker {
 	struct machine *m;
+	enum cmasim_cpu_target target;
 	uint64_t page_va;	/* UINT64_MAX: none yet */
 	uint64_t page_pa;
 	enum cmasim_attr attr;
 	int ret;		/* of the translation: 0, CMASIM_MMU_TLB_MISS or -EFAULT */
+	bool skip;		/* a page a region walk passes over: see walk_skips() */
 	uint64_t misses;
 };
+
+/*
+ * A region walk stands for the kernel (or user space) working on its own
+ * memory: it passes over the pages of DMA buffers, which only the driver
+ * touches, through the buffer's own mapping, and pages that are not mapped
+ * (a carve-out, a hole, pages user space does not own). Only speculation
+ * reaches a buffer through the linear map: that is the alias the policies
+ * differ on. Decided before translating, so that the TLB is not touched.
+ */
+static bool walk_skips(const struct walker *w, uint64_t page_va)
+{
+	struct machine *m = w->m;
+
+	return w->target == CMASIM_CPU_LOWMEM &&
+	       cmasim_coherence_tracked(m->coh, ((page_va - m->layout.page_offset) >>
+						 m->cfg->page_shift) +
+						(m->cfg->mem_base >> m->cfg->page_shift));
+}
 
 /*
  * @n CPU accesses of consecutive lines from @va, all in one page: one
@@ -89,10 +109,16 @@ static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 		uint64_t pa = 0;
 
 		w->page_va = va & ~page_mask;
+		w->skip = walk_skips(w, w->page_va);
+		if (w->skip)
+			return;
 		w->ret = cmasim_mmu_translate(m->mmu, w->page_va, &pa, &w->attr);
 		w->page_pa = pa & ~page_mask;
 		w->misses += w->ret == CMASIM_MMU_TLB_MISS;
+		w->skip = w->ret < 0 && w->target != CMASIM_CPU_BUFFER;
 	}
+	if (w->skip)
+		return;
 	if (w->ret < 0) {
 		m->faults += n;
 		return;
@@ -116,7 +142,7 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 	unsigned int line = m->cfg->cache.line_size;
 	uint64_t page = m->cfg->page_size;
 	enum cmasim_cpu_target target = rec->a;
-	struct walker w = { .m = m, .page_va = UINT64_MAX };
+	struct walker w = { .m = m, .target = target, .page_va = UINT64_MAX };
 	uint64_t *cursor = &m->cursor[target];
 	uint64_t base = va, pos = 0;
 

@@ -57,6 +57,8 @@ void cmasim_coherence_hooks(struct cmasim_coherence *coh, cmasim_translate_fn tr
 void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr);
 /* Stops tracking them (the buffer was freed). */
 void cmasim_coherence_untrack(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr);
+/* Whether frame @pfn is tracked: part of a DMA buffer. */
+bool cmasim_coherence_tracked(struct cmasim_coherence *coh, uint64_t pfn);
 /* Counts @lines cached lines that a new non-cacheable mapping now aliases. */
 void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines);
 
