@@ -6,11 +6,9 @@
  * needs contiguity and so never fails for fragmentation; what contiguity
  * costs the other policies shows against its IOMMU map time.
  *
- * The simulator's buffer is one run of frames, so buf->pfn and nr_pages
- * cover the first run of physically consecutive pages only: the CPU's
- * mapping, the coherence model and dma_bytes see that run. The whole page
- * list is the policy's (buf->priv), and every page of it is allocated,
- * cleared, mapped in the IOMMU and freed.
+ * The buffer's page list (buf->pages, owned through buf->priv) gives the
+ * CPU's mapping its pages in IOMMU address order, as
+ * dma_common_pages_remap() does.
  */
 #include "policies.h"
 
@@ -80,7 +78,6 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
 	struct iommu_pages *pg = g_malloc(sizeof(*pg) + pages * sizeof(pg->pfn[0]));
-	uint64_t run = 1;
 
 	pg->nr = pages;
 	for (uint64_t i = 0; i < pages; i++) {
@@ -98,10 +95,9 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 		cmasim_sim_zero(sim, &page, CMASIM_ZERO_KMAP);
 	}
 	cmasim_charge(sim, CMASIM_COST_IOMMU, pages * cfg->costs.iommu_map_page_ns);
-	while (run < pages && pg->pfn[run] == pg->pfn[0] + run)
-		run++;
 	buf->pfn = pg->pfn[0];
-	buf->nr_pages = run;
+	buf->nr_pages = pages;
+	buf->pages = pg->pfn;
 	buf->priv = (uintptr_t)pg;
 	g_hash_table_add(priv, pg);
 	if (cmasim_sim_remap(sim, buf, cfg->devices[req->device].coherent ? CMASIM_ATTR_CACHEABLE

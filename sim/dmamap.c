@@ -37,22 +37,23 @@ int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 {
 	struct machine *m = cmasim__sim_machine(sim);
 	unsigned int line = m->cfg->cache.line_size;
-	uint64_t va;
+	uint64_t va, present = 0, n;
 
-	if (cmasim_mmu_vmap(m->mmu, buf->pfn, buf->nr_pages, attr, &va))
+	if (buf->pages ? cmasim_mmu_vmap_pages(m->mmu, buf->pages, buf->nr_pages, attr, &va)
+		       : cmasim_mmu_vmap(m->mmu, buf->pfn, buf->nr_pages, attr, &va))
 		return -ENOMEM;
 	buf->va = va;
 	buf->mapping = MAP_REMAP;
-	/* the linear alias may hold lines already: a mismatched alias from the start */
-	uint64_t linear = cmasim_mmu_page_address(m->mmu, buf->pfn);
-
-	if (attr == CMASIM_ATTR_CACHEABLE || !linear)
+	if (attr == CMASIM_ATTR_CACHEABLE)
 		return 0;
-	uint64_t present = 0, bytes = buf->nr_pages << m->cfg->page_shift;
-	uint64_t pa = buf->pfn << m->cfg->page_shift;
+	/* the linear alias may hold lines already: a mismatched alias from the start */
+	for (uint64_t i = 0; i < buf->nr_pages; i += n) {
+		uint64_t pfn = buffer_run(buf, i, &n), linear = cmasim_mmu_page_address(m->mmu, pfn);
+		uint64_t pa = pfn << m->cfg->page_shift, bytes = n << m->cfg->page_shift;
 
-	for (uint64_t off = 0; off < bytes; off += line)
-		present += cmasim_cache_probe(m->cache, linear + off, pa + off, NULL);
+		for (uint64_t off = 0; linear && off < bytes; off += line)
+			present += cmasim_cache_probe(m->cache, linear + off, pa + off, NULL);
+	}
 	cmasim_coherence_alias_present(m->coh, present);
 	return 0;
 }
@@ -102,6 +103,7 @@ void cmasim_sim_zero(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 	uint64_t pa = buf->pfn << m->cfg->page_shift;
 	uint64_t linear = cmasim_mmu_page_address(m->mmu, buf->pfn);
 
+	g_return_if_fail(!buf->pages);
 	cmasim_charge(sim, CMASIM_COST_ZEROING, buf->nr_pages * m->cfg->costs.page_zero_ns);
 	if (via == CMASIM_ZERO_LINEAR && !linear)
 		via = CMASIM_ZERO_KMAP;
@@ -144,6 +146,7 @@ void cmasim_sim_cache_maint(struct cmasim_sim *sim, const struct cmasim_dma_buff
 	uint64_t pa = buf->pfn << m->cfg->page_shift;
 	uint64_t lines = 0;
 
+	g_return_if_fail(!buf->pages);
 	bytes = MIN(bytes, buf->nr_pages << m->cfg->page_shift);
 	switch (op) {
 	case CMASIM_MAINT_CLEAN:

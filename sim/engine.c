@@ -410,6 +410,21 @@ static enum cmasim_dma_status atomic_alloc(struct cmasim_sim *sim,
 	return CMASIM_DMA_OK;
 }
 
+/* Starts (@on) or stops the coherence model's tracking of @buf's frames, run by run. */
+static void track(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf, bool on)
+{
+	uint64_t n;
+
+	for (uint64_t i = 0; i < buf->nr_pages; i += n) {
+		uint64_t pfn = buffer_run(buf, i, &n);
+
+		if (on)
+			cmasim_coherence_track(sim->machine.coh, pfn, n);
+		else
+			cmasim_coherence_untrack(sim->machine.coh, pfn, n);
+	}
+}
+
 /* Whether @buf came from the atomic pool. */
 static bool in_atomic_pool(const struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf)
 {
@@ -422,7 +437,7 @@ static void release_buffer(struct cmasim_sim *sim, struct slot *s)
 {
 	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
 	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
-	cmasim_coherence_untrack(sim->machine.coh, s->buf.pfn, s->buf.nr_pages);
+	track(sim, &s->buf, false);
 	if (in_atomic_pool(sim, &s->buf)) {
 		cmasim_pagepool_release(sim->atomic, s->buf.pfn, s->buf.nr_pages);
 		cmasim_charge(sim, CMASIM_COST_BUDDY, sim->cfg->costs.buddy_op_ns);
@@ -473,7 +488,7 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	}
 	s->kind = SLOT_DMA;
 	/* a new buffer's memory holds new data, whatever the cache still holds */
-	cmasim_coherence_track(sim->machine.coh, s->buf.pfn, s->buf.nr_pages);
+	track(sim, &s->buf, true);
 	r->dma_ok++;
 	r->devices[req.device].ok++;
 	r->size_class[class].ok++;
@@ -535,6 +550,21 @@ static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		release_buffer(sim, s);
 }
 
+/* The device reads (@to_device) or writes the first @bytes of @buf, run by run. */
+static void transfer(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf, uint64_t bytes,
+		     bool to_device, bool coherent)
+{
+	unsigned int shift = sim->cfg->page_shift;
+	uint64_t n;
+
+	for (uint64_t i = 0; i < buf->nr_pages && (i << shift) < bytes; i += n) {
+		uint64_t pfn = buffer_run(buf, i, &n);
+
+		machine_dma(&sim->machine, buf->va + (i << shift), pfn,
+			    MIN(n << shift, bytes - (i << shift)), to_device, coherent);
+	}
+}
+
 /* A transfer: the policy's cache maintenance around it (dma_sync_single_*). */
 static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -549,9 +579,9 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	if (sim->policy->sync_for_device)
 		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, bytes);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
-		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, true, coherent);
+		transfer(sim, &s->buf, bytes, true, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE)
-		machine_dma(&sim->machine, s->buf.va, s->buf.pfn, bytes, false, coherent);
+		transfer(sim, &s->buf, bytes, false, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
 		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, bytes);
 }

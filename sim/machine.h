@@ -12,7 +12,26 @@
 #include "cmasim/coherence.h"
 #include "cmasim/metrics.h"
 #include "cmasim/mmu.h"
+#include "cmasim/policy.h"
 #include "cmasim/trace.h"
+
+/*
+ * The run of consecutive frames of @buf from its page @i: returns the
+ * run's first frame and puts its length in *@nr.
+ */
+static inline uint64_t buffer_run(const struct cmasim_dma_buffer *buf, uint64_t i, uint64_t *nr)
+{
+	uint64_t n = 1;
+
+	if (!buf->pages) {
+		*nr = buf->nr_pages - i;
+		return buf->pfn + i;
+	}
+	while (i + n < buf->nr_pages && buf->pages[i + n] == buf->pages[i] + n)
+		n++;
+	*nr = n;
+	return buf->pages[i];
+}
 
 struct machine {
 	const struct cmasim_config *cfg;

@@ -108,7 +108,14 @@ struct area {
 	uint64_t pfn;			/* first frame; the area maps nr contiguous frames */
 	uint64_t nr;
 	enum cmasim_attr attr;
+	uint64_t *pages;		/* owned; else NULL: its nr frames, in VA order */
 };
+
+/* The frame page @i of area @a maps. */
+static uint64_t area_frame(const struct area *a, uint64_t i)
+{
+	return a->pages ? a->pages[i] : a->pfn + i;
+}
 
 enum { TLB_PAGE, TLB_SECTION, NR_TLBS };
 
@@ -477,7 +484,7 @@ static int walk_vmalloc(const struct cmasim_mmu *mmu, uint64_t va, struct xlat *
 	page = (va - a->va) >> mmu->page_shift;
 	if (page >= a->nr)
 		return -EFAULT;
-	x->pa = (a->pfn + page) << mmu->page_shift;
+	x->pa = area_frame(a, page) << mmu->page_shift;
 	x->attr = a->attr;
 	x->size = TLB_PAGE;
 	return 0;
@@ -763,24 +770,63 @@ static unsigned int ref_kind(enum cmasim_attr attr)
 	return attr == CMASIM_ATTR_CACHEABLE ? REF_CACHEABLE : REF_NONCACHEABLE;
 }
 
+/* Adds @delta to the counts of every frame @a maps, in @refs. */
+static void refs_add_area(const struct cmasim_mmu *mmu, struct refs **refs, const struct area *a,
+			  int delta)
+{
+	if (!a->pages) {
+		refs_add(mmu, refs, a->pfn, a->nr, ref_kind(a->attr), delta);
+		return;
+	}
+	for (uint64_t i = 0; i < a->nr; i++)
+		refs_add(mmu, refs, a->pages[i], 1, ref_kind(a->attr), delta);
+}
+
+/* Puts @a at the lowest free VA of the vmalloc space with a guard page after it. */
+static int vmap_area(struct cmasim_mmu *mmu, struct area *a, uint64_t *va)
+{
+	const struct area *o = (const struct area *)(const void *)mmu->areas->data;
+	uint64_t at = mmu->layout.vmalloc_start, need = (a->nr + 1) << mmu->page_shift;
+	guint i;
+
+	/* first fit from the bottom, each area followed by its guard page */
+	for (i = 0; i < mmu->areas->len && o[i].va - at < need; i++)
+		at = o[i].va + ((o[i].nr + 1) << mmu->page_shift);
+	if (i == mmu->areas->len && mmu->layout.vmalloc_end - at < need)
+		return -ENOMEM;
+	a->va = at;
+	g_array_insert_val(mmu->areas, i, *a);
+	refs_add_area(mmu, mmu->refs, a, 1);
+	*va = at;
+	return 0;
+}
+
 int cmasim_mmu_vmap(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr, enum cmasim_attr attr,
 		    uint64_t *va)
 {
-	const struct area *a = (const struct area *)(const void *)mmu->areas->data;
-	uint64_t at = mmu->layout.vmalloc_start, need = (nr + 1) << mmu->page_shift;
-	guint i;
+	struct area a = { .pfn = pfn, .nr = nr, .attr = attr };
 
 	if (attr >= CMASIM_ATTR_NONE || !ram_range(mmu, pfn, nr, mmu->end_pfn))
 		return -EINVAL;
-	/* first fit from the bottom, each area followed by its guard page */
-	for (i = 0; i < mmu->areas->len && a[i].va - at < need; i++)
-		at = a[i].va + ((a[i].nr + 1) << mmu->page_shift);
-	if (i == mmu->areas->len && mmu->layout.vmalloc_end - at < need)
-		return -ENOMEM;
-	g_array_insert_val(mmu->areas, i, ((struct area){ at, pfn, nr, attr }));
-	refs_add(mmu, mmu->refs, pfn, nr, ref_kind(attr), 1);
-	*va = at;
-	return 0;
+	return vmap_area(mmu, &a, va);
+}
+
+int cmasim_mmu_vmap_pages(struct cmasim_mmu *mmu, const uint64_t *pages, uint64_t nr,
+			  enum cmasim_attr attr, uint64_t *va)
+{
+	struct area a = { .pfn = nr ? pages[0] : 0, .nr = nr, .attr = attr };
+	int ret;
+
+	if (attr >= CMASIM_ATTR_NONE || !nr)
+		return -EINVAL;
+	for (uint64_t i = 0; i < nr; i++)
+		if (!ram_range(mmu, pages[i], 1, mmu->end_pfn))
+			return -EINVAL;
+	a.pages = g_memdup2(pages, nr * sizeof(pages[0]));
+	ret = vmap_area(mmu, &a, va);
+	if (ret)
+		g_free(a.pages);
+	return ret;
 }
 
 void cmasim_mmu_vunmap(struct cmasim_mmu *mmu, uint64_t va, struct cmasim_mmu_stats *st)
@@ -791,8 +837,9 @@ void cmasim_mmu_vunmap(struct cmasim_mmu *mmu, uint64_t va, struct cmasim_mmu_st
 	g_return_if_fail(i >= 0 && g_array_index(mmu->areas, struct area, i).va == va);
 	a = g_array_index(mmu->areas, struct area, i);
 	g_array_remove_index(mmu->areas, (guint)i);
-	refs_add(mmu, mmu->refs, a.pfn, a.nr, ref_kind(a.attr), -1);
+	refs_add_area(mmu, mmu->refs, &a, -1);
 	flush_range(mmu, a.va, a.nr, st);
+	g_free(a.pages);
 }
 
 int cmasim_mmu_kmap(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t *va,
@@ -996,6 +1043,8 @@ void cmasim_mmu_free(struct cmasim_mmu *mmu)
 	}
 	g_free(mmu->sections);
 	g_free(mmu->refs);
+	for (guint i = 0; i < mmu->areas->len; i++)
+		g_free(g_array_index(mmu->areas, struct area, i).pages);
 	g_array_unref(mmu->areas);
 	for (unsigned int t = 0; t < NR_TLBS; t++) {
 		g_free(mmu->tlb[t].tag);
@@ -1097,9 +1146,7 @@ static bool check_refs(const struct cmasim_mmu *mmu, GString *why)
 	bool ok = true;
 
 	for (guint i = 0; i < mmu->areas->len; i++) {
-		const struct area *a = &g_array_index(mmu->areas, struct area, i);
-
-		refs_add(mmu, want, a->pfn, a->nr, ref_kind(a->attr), 1);
+		refs_add_area(mmu, want, &g_array_index(mmu->areas, struct area, i), 1);
 	}
 	for (unsigned int i = 0; i < CMASIM_MMU_KMAP_SLOTS; i++)
 		if (mmu->kmap[i] != NO_PFN)

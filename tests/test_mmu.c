@@ -698,6 +698,36 @@ Test(mmu, vmap_first_fit_guard_and_exhaustion)
 	MINV();
 }
 
+/*
+ * A page list maps its frames in list order, however scattered: page i of
+ * the area translates to frame pages[i]. The reverse counts follow each
+ * frame, and vunmap gives them back. A page outside RAM is refused.
+ */
+Test(mmu, vmap_pages_in_list_order)
+{
+	const uint64_t V = 0xF0800000, P = 0x1000;
+	const uint64_t pages[] = { 0x90002, 0x80000, 0x80001 };
+	const uint64_t outside[] = { 0x80000, 0x1 };
+	struct cmasim_mmu_stats st = { 0 };
+	uint64_t va;
+
+	boot_mmu(CFG_ARM, MiB);
+	cr_assert_eq(cmasim_mmu_vmap_pages(mmu, outside, 2, UC, &va), -EINVAL);
+	cr_assert_eq(cmasim_mmu_vmap_pages(mmu, pages, 3, UC, &va), 0);
+	cr_assert_eq(va, V);
+	MINV();
+	MISS(V + 8, 0x90002008, UC);
+	MISS(V + P + 16, 0x80000010, UC);
+	MISS(V + 2 * P, 0x80001000, UC);
+	FAULT(V + 3 * P);			/* guard */
+	FRAME(0x90002, true, C, true, true);
+	FRAME(0x90001, true, C, true, false);
+	cmasim_mmu_vunmap(mmu, V, &st);
+	STATS(st, 3 * FLUSH_NS, 0, 0, 0, 0, 3, 0);
+	FRAME(0x90002, true, C, true, false);
+	MINV();
+}
+
 Test(mmu, kmap_slots)
 {
 	struct cmasim_mmu_stats st = { 0 };

@@ -128,7 +128,8 @@ static const char fragmented[] =
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p13 }\n"
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p14 }\n"
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p15 }\n"
-	"  - { t: 1ms, op: dma_alloc, device: dev, size: 64KiB, id: buf }\n";
+	"  - { t: 1ms, op: dma_alloc, device: dev, size: 64KiB, id: buf }\n"
+	"  - { t: 2ms, op: cpu, buffer: buf, access: write, bytes: 64KiB }\n";
 
 Test(policy_other, iommu_succeeds_where_buddy_is_fragmented)
 {
@@ -145,6 +146,11 @@ Test(policy_other, iommu_succeeds_where_buddy_is_fragmented)
 	cr_expect_eq(iommu->cost_ns[CMASIM_COST_IOMMU], 16 * 250);
 	cr_expect_eq(iommu->cost_ns[CMASIM_COST_BUDDY], 16 * 100);
 	cr_expect_eq(iommu->latency.max, 16 * 250 + 16 * 100);
+	/* the CPU writes all 16 pages through one mapping of the page list: 1024 lines */
+	cr_expect_eq(iommu->dma_bytes_peak, 64 * 1024);
+	cr_expect_eq(iommu->dma_waste_bytes_peak, 0);
+	cr_expect_eq(iommu->cpu_accesses, 1024);
+	cr_expect_eq(iommu->cpu_faults, 0);
 	cmasim_results_free(buddy);
 	cmasim_results_free(iommu);
 	cmasim_config_free(cfg);

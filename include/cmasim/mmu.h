@@ -156,7 +156,14 @@ int cmasim_mmu_linear_split(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr,
  */
 int cmasim_mmu_vmap(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr, enum cmasim_attr attr,
 		    uint64_t *va);
-/* vunmap(): removes the area cmasim_mmu_vmap() returned @va for, and flushes its range. */
+/*
+ * vmap() of @nr frames that need not be consecutive, @pages[i] at page i
+ * of the area, as dma_common_pages_remap() maps an IOMMU buffer's pages;
+ * otherwise as cmasim_mmu_vmap(). @pages is copied.
+ */
+int cmasim_mmu_vmap_pages(struct cmasim_mmu *mmu, const uint64_t *pages, uint64_t nr,
+			  enum cmasim_attr attr, uint64_t *va);
+/* vunmap(): removes the area a vmap returned @va for, and flushes its range. */
 void cmasim_mmu_vunmap(struct cmasim_mmu *mmu, uint64_t va, struct cmasim_mmu_stats *stats);
 
 /*

@@ -87,6 +87,14 @@ struct cmasim_dma_buffer {
 	uint64_t size;		/* bytes asked for; set by the simulator */
 	uint64_t pfn;		/* first frame */
 	uint64_t nr_pages;	/* frames held, which may exceed the size asked for */
+	/*
+	 * NULL: the frames are [pfn, pfn + nr_pages). Else the policy's list
+	 * of the nr_pages frames in the device's address order (an IOMMU
+	 * buffer), which must outlive the buffer; cmasim_sim_remap() maps
+	 * them in that order, and zeroing and cache maintenance take only
+	 * buffers without one.
+	 */
+	const uint64_t *pages;
 	uint64_t va;		/* the CPU's address of it; set by cmasim_sim_remap() and co. */
 	uint8_t mapping;	/* how the CPU maps it; set by those helpers */
 	uint64_t priv;		/* the policy's own */
