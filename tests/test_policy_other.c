@@ -247,3 +247,26 @@ Test(policy_other, atomic_pool_size_is_the_config_key)
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }
+
+/*
+ * buddy against cma on the small machine with an 8 MiB CMA area (pfns
+ * 2048..4095); the largest buddy block is order 10, 4 MiB. A 6 MiB request
+ * (1536 pages, order 11) is above it: buddy fails it as too large whatever
+ * is free, while cma takes 1536 pages of its area.
+ */
+Test(policy_other, buddy_fails_above_its_largest_block_where_cma_succeeds)
+{
+	static const char big_area[] = MACHINE "cma: [ { size: 8MiB } ]\n";
+	static const char big[] =
+		"name: big\nevents:\n"
+		"  - { t: 1ms, op: dma_alloc, device: dev, size: 6MiB, id: big }\n";
+	struct cmasim_results *buddy = replay_on(big_area, big, "buddy", NULL, NULL);
+	struct cmasim_results *cma = replay_on(big_area, big, "cma", NULL, NULL);
+
+	cr_expect_eq(buddy->dma_ok, 0);
+	cr_expect_eq(buddy->dma_failed[CMASIM_DMA_TOO_LARGE], 1);
+	cr_expect_eq(cma->dma_ok, 1);
+	cr_expect_eq(cma->dma_bytes_peak, 6 << 20);
+	cmasim_results_free(buddy);
+	cmasim_results_free(cma);
+}
