@@ -45,22 +45,10 @@ static enum cmasim_dma_status highmem_dma_alloc(struct cmasim_sim *sim, void *pr
 /* The bytes of RAM in @cfg's HighMem zone, holes left out; 0 when it has none. */
 static uint64_t highmem_bytes(const struct cmasim_config *cfg)
 {
-	uint64_t start = 0, end = 0, bytes;
-
 	for (unsigned int z = 0; z < cfg->nr_zones; z++)
-		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM) {
-			start = cfg->zones[z].start;
-			end = cfg->zones[z].end;
-		}
-	bytes = end - start;
-	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
-		uint64_t lo = MAX(cfg->holes[i].start, start);
-		uint64_t hi = MIN(cfg->holes[i].start + cfg->holes[i].size, end);
-
-		if (lo < hi)
-			bytes -= hi - lo;
-	}
-	return bytes;
+		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
+			return cmasim_config_ram_bytes(cfg, cfg->zones[z].start, cfg->zones[z].end);
+	return 0;
 }
 
 /*
@@ -71,8 +59,7 @@ static int highmem_boot_params(struct cmasim_config *cfg, const struct cmasim_pa
 			       GError **error)
 {
 	uint64_t step = MAX(cfg->mmu.section_size, (uint64_t)cfg->page_size << cfg->pageblock_order);
-	uint64_t need = cma_areas_span(cfg, params);
-	uint64_t limit = cfg->mem_base + cfg->lowmem_size;
+	uint64_t need = cma_areas_span(cfg, params), limit = cmasim_config_lowmem_end(cfg);
 
 	if (cmasim_config_64bit(cfg)) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
@@ -80,9 +67,6 @@ static int highmem_boot_params(struct cmasim_config *cfg, const struct cmasim_pa
 			    "and it has no HighMem", cfg->name);
 		return -1;
 	}
-	for (unsigned int z = 0; z < cfg->nr_zones; z++)
-		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
-			limit = cfg->zones[z].start;
 	while (highmem_bytes(cfg) < need) {
 		limit = (limit - 1) & ~(step - 1);
 		if (limit < cfg->mem_base + LOWMEM_FLOOR) {

@@ -9,13 +9,6 @@
 
 #include "mm.h"
 
-#define FAIL(...)                                              \
-	do {                                                   \
-		if (why)                                       \
-			g_string_append_printf(why, __VA_ARGS__); \
-		return false;                                  \
-	} while (0)
-
 struct recount {
 	uint64_t heads[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_free, nr_free_cma;

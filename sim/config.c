@@ -422,12 +422,34 @@ static void add_zone(struct cmasim_config *cfg, enum cmasim_zone_type type, uint
 	z->end = end;
 }
 
+uint64_t cmasim_config_lowmem_end(const struct cmasim_config *cfg)
+{
+	/* the linear map ends at the first HighMem zone: nothing after it is lowmem */
+	for (unsigned int z = 0; z < cfg->nr_zones; z++)
+		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
+			return cfg->zones[z].start;
+	return cfg->mem_base + cfg->mem_size;
+}
+
+uint64_t cmasim_config_ram_bytes(const struct cmasim_config *cfg, uint64_t start, uint64_t end)
+{
+	uint64_t bytes = end - start;
+
+	/* a hole has no pages, so none of it counts */
+	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
+		uint64_t lo = MAX(cfg->holes[i].start, start);
+		uint64_t hi = MIN(cfg->holes[i].start + cfg->holes[i].size, end);
+
+		if (lo < hi)
+			bytes -= hi - lo;
+	}
+	return bytes;
+}
+
 /* Fills @cfg's zones, lowmem_size and holes from a checked @in. */
 static void derive_layout(const struct memory_input *in, struct cmasim_config *cfg)
 {
 	uint64_t base = cfg->mem_base, end = cfg->mem_base + cfg->mem_size, at = base;
-	uint64_t lowmem_end = base;
-	bool seen_highmem = false;
 	size_t i;
 
 	if (in->f[MEM_LOWMEM].value) {
@@ -442,23 +464,11 @@ static void derive_layout(const struct memory_input *in, struct cmasim_config *c
 	} else {
 		add_zone(cfg, CMASIM_ZONE_NORMAL, base, end);
 	}
-	/* the linear map ends at the first HighMem zone: nothing after it is lowmem */
-	for (i = 0; i < cfg->nr_zones && !seen_highmem; i++) {
-		seen_highmem = cfg->zones[i].type == CMASIM_ZONE_HIGHMEM;
-		if (!seen_highmem)
-			lowmem_end = cfg->zones[i].end;
-	}
-	cfg->lowmem_size = lowmem_end - base;
 	cfg->nr_holes = (unsigned int)in->nr_holes;
 	cfg->holes = g_new0(struct cmasim_hole, in->nr_holes);
-	for (i = 0; i < in->nr_holes; i++) {
-		const struct cmasim_hole *h = &in->holes[i].hole;
-
-		cfg->holes[i] = *h;
-		/* a hole has no pages, so none of it counts as lowmem (checked: inside RAM) */
-		if (h->start < lowmem_end)
-			cfg->lowmem_size -= MIN(h->start + h->size, lowmem_end) - h->start;
-	}
+	for (i = 0; i < in->nr_holes; i++)
+		cfg->holes[i] = in->holes[i].hole;
+	cfg->lowmem_size = cmasim_config_ram_bytes(cfg, base, cmasim_config_lowmem_end(cfg));
 }
 
 /* Reads, checks and derives everything under memory: into @cfg. */
@@ -1103,18 +1113,9 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	return copy;
 }
 
-/* The first byte past lowmem: where the first HighMem zone starts, else RAM's end. */
-static uint64_t lowmem_limit(const struct cmasim_config *cfg)
-{
-	for (unsigned int z = 0; z < cfg->nr_zones; z++)
-		if (cfg->zones[z].type == CMASIM_ZONE_HIGHMEM)
-			return cfg->zones[z].start;
-	return cfg->mem_base + cfg->mem_size;
-}
-
 bool cmasim_config_64bit(const struct cmasim_config *cfg)
 {
-	uint64_t limit = lowmem_limit(cfg);
+	uint64_t limit = cmasim_config_lowmem_end(cfg);
 
 	/* a 32-bit linear map ends by vmalloc_min: 768 MiB under the default 240 MiB vmalloc= */
 	return limit == cfg->mem_base + cfg->mem_size &&
@@ -1124,7 +1125,7 @@ bool cmasim_config_64bit(const struct cmasim_config *cfg)
 void cmasim_config_set_lowmem_limit(struct cmasim_config *cfg, uint64_t limit)
 {
 	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES];
-	uint64_t old = lowmem_limit(cfg), ram_end = cfg->mem_base + cfg->mem_size;
+	uint64_t old = cmasim_config_lowmem_end(cfg), ram_end = cfg->mem_base + cfg->mem_size;
 	unsigned int n = 0;
 	bool highmem_done = false;
 
@@ -1150,11 +1151,7 @@ void cmasim_config_set_lowmem_limit(struct cmasim_config *cfg, uint64_t limit)
 	}
 	memcpy(cfg->zones, zones, sizeof(zones));
 	cfg->nr_zones = n;
-	cfg->lowmem_size = limit - cfg->mem_base;
-	for (unsigned int i = 0; i < cfg->nr_holes; i++)
-		if (cfg->holes[i].start < limit)
-			cfg->lowmem_size -= MIN(cfg->holes[i].start + cfg->holes[i].size, limit) -
-					    cfg->holes[i].start;
+	cfg->lowmem_size = cmasim_config_ram_bytes(cfg, cfg->mem_base, limit);
 	/* an area keeps its place, and takes the zone that now holds it */
 	for (unsigned int i = 0; i < cfg->nr_cma; i++)
 		cfg->cma[i].zone = cmasim_config_zone_of(cfg, cfg->cma[i].base, cfg->cma[i].size);

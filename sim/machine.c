@@ -90,9 +90,7 @@ static bool walk_skips(const struct walker *w, uint64_t page_va)
 	struct machine *m = w->m;
 
 	return w->target == CMASIM_CPU_LOWMEM &&
-	       cmasim_coherence_tracked(m->coh, ((page_va - m->layout.page_offset) >>
-						 m->cfg->page_shift) +
-						(m->cfg->mem_base >> m->cfg->page_shift));
+	       cmasim_coherence_tracked(m->coh, cmasim_mmu_linear_pfn(m->mmu, page_va));
 }
 
 /*

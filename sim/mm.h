@@ -19,6 +19,14 @@
 
 #define NIL UINT32_MAX
 
+/* For the invariant checkers: says why in @why, when it is not NULL, and fails. */
+#define FAIL(...)                                              \
+	do {                                                   \
+		if (why)                                       \
+			g_string_append_printf(why, __VA_ARGS__); \
+		return false;                                  \
+	} while (0)
+
 enum frame_state {
 	FRAME_TAIL,	/* inside a block whose head is elsewhere; all other fields stale */
 	FRAME_FREE,	/* head of a free block on a free list */

@@ -877,6 +877,11 @@ uint64_t cmasim_mmu_page_address(const struct cmasim_mmu *mmu, uint64_t pfn)
 	return mmu->layout.page_offset + ((pfn - mmu->base_pfn) << mmu->page_shift);
 }
 
+uint64_t cmasim_mmu_linear_pfn(const struct cmasim_mmu *mmu, uint64_t va)
+{
+	return mmu->base_pfn + ((va - mmu->layout.page_offset) >> mmu->page_shift);
+}
+
 uint64_t cmasim_mmu_user_va(const struct cmasim_mmu *mmu, uint64_t pfn)
 {
 	g_return_val_if_fail(pfn >= mmu->base_pfn && pfn < mmu->end_pfn, 0);
@@ -902,25 +907,12 @@ void cmasim_mmu_frame(const struct cmasim_mmu *mmu, uint64_t pfn, struct cmasim_
 
 /* --------------------------------------------------------------- boot */
 
-/* Where lowmem ends: at the first HighMem zone, as the config's lowmem_size counts it. */
-static uint64_t lowmem_end(const struct cmasim_config *cfg)
-{
-	uint64_t end = cfg->mem_base;
-
-	for (unsigned int i = 0; i < cfg->nr_zones; i++) {
-		if (cfg->zones[i].type == CMASIM_ZONE_HIGHMEM)
-			break;
-		end = cfg->zones[i].end;
-	}
-	return end;
-}
-
 /* The VA layout; false with @error when a 32-bit linear map leaves too little vmalloc space. */
 static bool set_layout(struct cmasim_mmu *mmu, GError **error)
 {
 	const struct cmasim_config *cfg = mmu->cfg;
 	struct cmasim_mmu_layout *l = &mmu->layout;
-	uint64_t span = lowmem_end(cfg) - cfg->mem_base;
+	uint64_t span = cmasim_config_lowmem_end(cfg) - cfg->mem_base;
 
 	l->is_64bit = cmasim_config_64bit(cfg);
 	l->nr_sections = (span + (UINT64_C(1) << mmu->section_shift) - 1) >> mmu->section_shift;
@@ -1014,7 +1006,7 @@ struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error)
 	mmu->pps = (uint32_t)(section >> cfg->page_shift);
 	mmu->base_pfn = cfg->mem_base >> cfg->page_shift;
 	mmu->end_pfn = mmu->base_pfn + (cfg->mem_size >> cfg->page_shift);
-	mmu->lowmem_end_pfn = lowmem_end(cfg) >> cfg->page_shift;
+	mmu->lowmem_end_pfn = cmasim_config_lowmem_end(cfg) >> cfg->page_shift;
 	mmu->user_end = CMASIM_MMU_USER_BASE + cfg->mem_size;
 	mmu->nr_sections = (cfg->mem_size + section - 1) >> mmu->section_shift;
 	mmu->sections = g_new0(struct section, mmu->nr_sections);
@@ -1071,13 +1063,6 @@ void cmasim_mmu_counters(const struct cmasim_mmu *mmu, struct cmasim_mmu_counter
 }
 
 /* ---------------------------------------------------------- invariants */
-
-#define FAIL(...)                                              \
-	do {                                                   \
-		if (why)                                       \
-			g_string_append_printf(why, __VA_ARGS__); \
-		return false;                                  \
-	} while (0)
 
 /* Section @s's entries recounted: well formed, a live page-table page behind each table. */
 static bool check_section(const struct cmasim_mmu *mmu, uint64_t s, GString *why)

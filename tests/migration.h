@@ -33,6 +33,18 @@ static void cma_teardown(void)
 
 #define MIGRATE_NS 43	/* page_copy + migrate_page */
 
+/*
+ * 64 pages at pfn 0, one Normal zone; pageblock == largest block == 8
+ * pages, so no pageblock splits. min_free_kbytes 4: pages_min 1, min =
+ * low = high = 1. Boot: M3:0,8,...,56.
+ */
+static const char CFG_B[] =
+	"memory:\n"
+	"  size: 256KiB\n"
+	"  max_page_order: 3\n"
+	"  pageblock_order: 3\n"
+	"  min_free_kbytes: 4\n" COSTS;
+
 struct move {
 	uint32_t cookie, index;
 	uint64_t pfn;

@@ -22,16 +22,6 @@ TestSuite(contig, .fini = cma_teardown);
 
 #define DRAIN_NS 10000
 
-/*
- * 64 pages, one Normal zone; pageblock == largest block == 8 pages.
- * min_free_kbytes 4: pages_min 1, min = low = high = 1. Boot: M3:0,...,56.
- */
-static const char CFG_B[] =
-	"memory:\n"
-	"  size: 256KiB\n"
-	"  max_page_order: 3\n"
-	"  pageblock_order: 3\n"
-	"  min_free_kbytes: 4\n" COSTS;
 
 /*
  * 128 pages, one Normal zone, pageblock == largest block == 8 pages;

@@ -36,13 +36,6 @@ static const char CFG_A[] =
 	"  pageblock_order: 2\n"
 	"  min_free_kbytes: 4\n" COSTS;
 
-/* As CFG_A with pageblock == largest block == 8 pages: no pageblock splits. */
-static const char CFG_B[] =
-	"memory:\n"
-	"  size: 256KiB\n"
-	"  max_page_order: 3\n"
-	"  pageblock_order: 3\n"
-	"  min_free_kbytes: 4\n" COSTS;
 
 #define M3_ALL "M3:0,8,16,24,32,40,48,56"
 #define M3_FROM8 "M3:8,16,24,32,40,48,56"

@@ -161,6 +161,12 @@ bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_t
 enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uint64_t base,
 					    uint64_t size);
 
+/* The first byte past lowmem: where the first HighMem zone starts, else the end of RAM. */
+uint64_t cmasim_config_lowmem_end(const struct cmasim_config *cfg);
+
+/* The bytes of RAM in [@start, @end), holes left out. */
+uint64_t cmasim_config_ram_bytes(const struct cmasim_config *cfg, uint64_t start, uint64_t end);
+
 /* The highest zone type below HighMem: where CMA goes by default (the top of lowmem). */
 enum cmasim_zone_type cmasim_config_lowmem_zone(const struct cmasim_config *cfg);
 

@@ -118,6 +118,8 @@ void cmasim_mmu_counters(const struct cmasim_mmu *mmu, struct cmasim_mmu_counter
 
 /* page_address(): the linear-map VA of lowmem @pfn, mapped or not; 0 if not lowmem RAM. */
 uint64_t cmasim_mmu_page_address(const struct cmasim_mmu *mmu, uint64_t pfn);
+/* virt_to_pfn(): the frame at linear-map address @va, which must lie in the linear map. */
+uint64_t cmasim_mmu_linear_pfn(const struct cmasim_mmu *mmu, uint64_t va);
 /* The user VA of @pfn, valid while the frame is allocated as anon or page cache. */
 uint64_t cmasim_mmu_user_va(const struct cmasim_mmu *mmu, uint64_t pfn);
 
