@@ -11,13 +11,14 @@
  * 16 MiB in one Normal zone, pfns 0..4095; mappings, cache maintenance and
  * zeroing cost nothing, so latencies are the allocators' alone.
  */
-#define MACHINE \
+#define MACHINE_OF(memory) \
 	"name: small\n" \
-	"memory: { size: 16MiB, min_free_kbytes: 128 }\n" \
+	"memory: " memory "\n" \
 	"devices: [ { name: dev, dma_bits: 32 } ]\n" \
 	"costs: { buddy_op: 100ns, page_zero: 0, cache_line_op: 0, cache_barrier: 0,\n" \
 	"         tlb_flush_page: 0, tlb_shootdown: 0, section_split: 0, kmap: 0,\n" \
 	"         iommu_map_page: 250ns }\n"
+#define MACHINE MACHINE_OF("{ size: 16MiB, min_free_kbytes: 128 }")
 
 static const char machine[] = MACHINE;
 
@@ -271,6 +272,78 @@ Test(policy_other, buddy_fails_above_its_largest_block_where_cma_succeeds)
 	cr_expect_eq(buddy->dma_failed[CMASIM_DMA_TOO_LARGE], 1);
 	cr_expect_eq(cma->dma_ok, 1);
 	cr_expect_eq(cma->dma_bytes_peak, 6 << 20);
+	cmasim_results_free(buddy);
+	cmasim_results_free(cma);
+}
+
+/*
+ * 32 MiB, eight pageblocks of 1024 pages, the top one a 4 MiB CMA area
+ * (pfns 7168..8191): room for compaction, which needs twice the request
+ * free (compact_gap()).
+ */
+static const char fragmenting_machine[] =
+	MACHINE_OF("{ size: 32MiB, min_free_kbytes: 128 }") "cma: [ { size: 4MiB } ]\n";
+
+/*
+ * In each of the seven low pageblocks a kernel page sits at the start,
+ * movable pages fill the rest of the first half (orders 0..8 at 1, 2, 4,
+ * ..., 256) and the second half is free, one order-9 block. The top
+ * block gets movable pages in its first half. Then the kernel asks the
+ * allocator, not a pfn, for one more order-9 block, and a device for 4 MiB.
+ */
+static char *fragmenting_trace(void)
+{
+	GString *t = g_string_new("name: fragmenting\nevents:\n");
+
+	for (unsigned int b = 0; b < 7; b++) {
+		g_string_append_printf(t, "  - { t: 0, op: alloc, migratetype: unmovable, order: 0, "
+					  "pfn: %u, id: k%u }\n", b * 1024, b);
+		for (unsigned int o = 0; o <= 8; o++)
+			g_string_append_printf(t, "  - { t: 0, op: alloc, migratetype: movable, "
+						  "order: %u, pfn: %u, id: m%u_%u }\n",
+					       o, b * 1024 + (1u << o), b, o);
+	}
+	g_string_append(t, "  - { t: 0, op: alloc, migratetype: movable, order: 9, pfn: 7168, "
+			   "id: top }\n"
+			   "  - { t: 1ms, op: alloc, migratetype: unmovable, order: 9, id: slab }\n"
+			   "  - { t: 2ms, op: dma_alloc, device: dev, size: 4MiB, id: buf }\n");
+	return g_string_free(t, FALSE);
+}
+
+/*
+ * Where the kernel's order-9 block goes decides everything. Splitting a
+ * free block puts the remainder at the head of its list (expand()), so the
+ * top block's hole, split last, heads the order-9 MOVABLE list.
+ *
+ * buddy: no UNMOVABLE block is free, so __rmqueue_fallback() takes the
+ * head of that list, the top block's hole at 7680, stealing the block.
+ * Every pageblock now holds an unmovable page, which compaction cannot
+ * move: the 4 MiB (order-10) request fails as fragmented, with 3584 pages
+ * free (seven order-9 halves), three and a half times what it needs.
+ *
+ * cma: the top block is the CMA area and fallbacks[] never reach
+ * MIGRATE_CMA, so the kernel's block comes from the last low block's hole
+ * (6656). The area holds only movable pages: cma_alloc() migrates its 512
+ * into the low blocks' free halves and serves the request. The kernel's
+ * allocation succeeds under both, and at the end cma has the buffer's 1024
+ * pages fewer free.
+ */
+Test(policy_other, buddy_fails_under_fragmentation_where_cma_succeeds)
+{
+	g_autofree char *trace = fragmenting_trace();
+	struct cmasim_results *buddy = replay_on(fragmenting_machine, trace, "buddy", NULL, NULL);
+	struct cmasim_results *cma = replay_on(fragmenting_machine, trace, "cma", NULL, NULL);
+
+	cr_expect_eq(buddy->bg_alloc_failed_pages, 0);
+	cr_expect_eq(cma->bg_alloc_failed_pages, 0);
+	cr_expect_eq(buddy->dma_ok, 0);
+	cr_expect_eq(buddy->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cr_expect_eq(buddy->zones[0].free_pages, 3584);
+	cr_expect_eq(buddy->zones[0].largest_free_order, 9);
+	cr_expect_eq(cma->dma_ok, 1);
+	cr_expect_eq(cma->migrated_pages, 512);
+	cr_expect_eq(cma->dma_bytes_peak, 4 << 20);
+	cr_expect_eq(cma->zones[0].free_pages, 3584 - 1024);
 	cmasim_results_free(buddy);
 	cmasim_results_free(cma);
 }
