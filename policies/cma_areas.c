@@ -10,6 +10,7 @@
 
 #include "cma_areas.h"
 #include "cmasim/error.h"
+#include "policies.h"
 
 /* CONFIG_CMA_SIZE_MBYTES: the default area when the machine declares none. */
 #define DEFAULT_AREA_SIZE (UINT64_C(16) << 20)
@@ -72,6 +73,7 @@ static struct cma_areas_params params_of(const struct cmasim_param_values *value
 		.force_zone = force_zone,
 		.order_per_bit = (unsigned int)MIN(values->value[CMA_PARAM_ORDER_PER_BIT], 63),
 		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
+		.fallback = values->value[CMA_PARAM_FALLBACK],
 	};
 }
 
@@ -100,8 +102,67 @@ static bool overlaps(uint64_t a, uint64_t na, uint64_t b, uint64_t nb)
 static void areas_destroy(struct cma_areas *areas);
 
 /*
- * Declares the areas on @sim's machine. Returns 0, or -1 with @error when
- * an area does not fit or overlaps another.
+ * The areas' configs: the machine's, the shared one as @p has it, and
+ * with @p->force_zone every other one outside @p->zone moved into it,
+ * placed after those that stay, clear of them and of each other.
+ * Returns false with @error when a moved area finds no room.
+ */
+static bool areas_layout(const struct cmasim_config *cfg, const struct cma_areas_params *p,
+			 const struct cmasim_cma_config *shared_cfg, int shared,
+			 struct cmasim_cma_config *a, struct cmasim_range *placed, unsigned int n,
+			 GError **error)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		a[i] = (int)i == shared ? *shared_cfg : cfg->cma[i];
+		if ((int)i == shared || !p->force_zone || a[i].zone == p->zone)
+			placed[i] = (struct cmasim_range){ a[i].base, a[i].size };
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (placed[i].size)
+			continue;
+		if (!cmasim_config_place_clear(cfg, p->zone, a[i].size, a[i].alignment, placed, n,
+					       &a[i].base)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s", a[i].name,
+				    a[i].size >> 20, cmasim_zone_type_name(p->zone));
+			return false;
+		}
+		a[i].zone = p->zone;
+		placed[i] = (struct cmasim_range){ a[i].base, a[i].size };
+	}
+	return true;
+}
+
+/*
+ * The carve-out of @p->fallback bytes at the top of lowmem, below the
+ * areas (@placed, @n of them) as memblock puts a later reservation.
+ * Returns 0, or -1 with @error.
+ */
+static int fallback_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
+			 const struct cmasim_range *placed, unsigned int n, struct cma_areas *areas,
+			 GError **error)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t size = (p->fallback + pb_bytes - 1) & ~(pb_bytes - 1), base, pfn, pages;
+	enum cmasim_zone_type zone = cmasim_config_lowmem_zone(cfg);
+
+	if (!cmasim_config_place_clear(cfg, zone, size, pb_bytes, placed, n, &base)) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+			    "fallback carve-out: no room for %" PRIu64 " MiB in zone %s clear of "
+			    "the CMA areas", size >> 20, cmasim_zone_type_name(zone));
+		return -1;
+	}
+	if (policy_reserve_range(sim, "fallback carve-out", base, size, &pfn, &pages, error))
+		return -1;
+	areas->fallback = carve_new(sim, pfn, pages, p->align_max);
+	return 0;
+}
+
+/*
+ * Declares the areas on @sim's machine, and the fallback carve-out if @p
+ * asks for one. Returns 0, or -1 with @error when an area does not fit or
+ * overlaps another.
  */
 static int areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 		      struct cma_areas *areas, GError **error)
@@ -117,36 +178,33 @@ static int areas_init(struct cmasim_sim *sim, const struct cma_areas_params *p,
 	if (want_shared && shared < 0)
 		shared = (int)n++;
 
+	g_autofree struct cmasim_cma_config *a = g_new(struct cmasim_cma_config, n);
+	g_autofree struct cmasim_range *placed = g_new0(struct cmasim_range, n);
+
 	*areas = (struct cma_areas){ .align_max = p->align_max };
 	areas->area = g_new0(struct cmasim_cma *, n);
 	areas->device_area = g_new(int, cfg->nr_devices);
+	if (!areas_layout(cfg, p, &shared_cfg, shared, a, placed, n, error))
+		goto fail;
 	for (unsigned int i = 0; i < n; i++) {
-		struct cmasim_cma_config a = (int)i == shared ? shared_cfg : cfg->cma[i];
-
-		if ((int)i != shared && p->force_zone && a.zone != p->zone &&
-		    !cmasim_config_place_cma(cfg, p->zone, a.size, a.alignment, (int)i, &a.base)) {
-			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s", a.name,
-				    a.size >> 20, cmasim_zone_type_name(p->zone));
-			goto fail;
-		}
 		for (unsigned int j = 0; j < i; j++) {
-			uint64_t b = cmasim_cma_base_pfn(areas->area[j]) << cfg->page_shift;
-			uint64_t nb = cmasim_cma_count(areas->area[j]) << cfg->page_shift;
-
-			if (overlaps(a.base, a.size, b, nb)) {
+			if (overlaps(a[i].base, a[i].size, a[j].base, a[j].size)) {
 				g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-					    "CMA area %s: 0x%" PRIx64 " overlaps area %s", a.name,
-					    a.base, cmasim_cma_name(areas->area[j]));
+					    "CMA area %s: 0x%" PRIx64 " overlaps area %s", a[i].name,
+					    a[i].base, a[j].name);
 				goto fail;
 			}
 		}
-		areas->area[i] = cmasim_cma_new(cmasim_sim_mem(sim), a.name, a.base >> cfg->page_shift,
-						a.size >> cfg->page_shift, a.order_per_bit, error);
+		areas->area[i] = cmasim_cma_new(cmasim_sim_mem(sim), a[i].name,
+						a[i].base >> cfg->page_shift,
+						a[i].size >> cfg->page_shift, a[i].order_per_bit,
+						error);
 		if (!areas->area[i])
 			goto fail;
 		areas->nr = i + 1;
 	}
+	if (p->fallback && fallback_init(sim, p, placed, n, areas, error))
+		goto fail;
 	for (unsigned int d = 0; d < cfg->nr_devices; d++)
 		areas->device_area[d] = cfg->devices[d].cma_area >= 0 ? cfg->devices[d].cma_area
 								      : shared;
@@ -161,6 +219,8 @@ static void areas_destroy(struct cma_areas *areas)
 {
 	for (unsigned int i = 0; i < areas->nr; i++)
 		cmasim_cma_free(areas->area[i]);
+	if (areas->fallback)
+		carve_free(areas->fallback);
 	g_free(areas->area);
 	g_free(areas->device_area);
 	*areas = (struct cma_areas){ 0 };
@@ -236,6 +296,9 @@ const struct cmasim_param cma_areas_param_table[] = {
 	[CMA_PARAM_ORDER_PER_BIT] = { "order_per_bit", CMASIM_PARAM_UINT, "0",
 				      "pages per bitmap bit of a shared area sized by size, as a "
 				      "power of two" },
+	[CMA_PARAM_FALLBACK] = { "fallback", CMASIM_PARAM_SIZE, "0",
+				 "size of a no-map carve-out at the top of lowmem, below the areas, "
+				 "that serves requests they fail; 0: none" },
 	{ NULL },
 };
 
@@ -287,9 +350,14 @@ enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma
 
 	if (status == CMASIM_DMA_OK && map(sim, buf)) {
 		areas_release(sim, areas, buf);
-		return CMASIM_DMA_NO_MEMORY;
+		status = CMASIM_DMA_NO_MEMORY;
 	}
-	return status;
+	if (status == CMASIM_DMA_OK || !areas->fallback ||
+	    carve_alloc(sim, areas->fallback, req, buf) != CMASIM_DMA_OK)
+		return status;
+	buf->priv = CMA_AREAS_FALLBACK;
+	cmasim_sim_fallback_served(sim);
+	return CMASIM_DMA_OK;
 }
 
 bool cma_areas_linear_alias(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf)
@@ -311,6 +379,12 @@ int cma_areas_rewrite_linear(struct cmasim_sim *sim, struct cmasim_dma_buffer *b
 
 void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
 {
+	struct cma_areas *areas = priv;
+
+	if (buf->priv == CMA_AREAS_FALLBACK) {
+		carve_release(sim, areas->fallback, buf);
+		return;
+	}
 	cmasim_sim_unmap(sim, buf);
 	/* cannot fail: the entries' sections are split already, and fold back here if they may */
 	if (buf->priv == CMA_AREAS_LINEAR_REWRITTEN)

@@ -9,6 +9,7 @@
 #ifndef CMASIM_POLICIES_CMA_AREAS_H
 #define CMASIM_POLICIES_CMA_AREAS_H
 
+#include "carve.h"
 #include "cmasim/policy.h"
 
 /* What the policy asks for beyond the machine's cma: list. */
@@ -19,6 +20,7 @@ struct cma_areas_params {
 	bool force_zone;	/* place every area in zone, whatever the config says */
 	unsigned int order_per_bit;	/* of an area built from size */
 	unsigned int align_max;	/* CONFIG_CMA_ALIGNMENT */
+	uint64_t fallback;	/* bytes of the fallback carve-out; 0: none */
 };
 
 struct cma_areas {
@@ -26,6 +28,7 @@ struct cma_areas {
 	struct cmasim_cma **area;
 	int *device_area;	/* by device index: its area, or -1 when it has none */
 	unsigned int align_max;
+	struct carve *fallback;	/* serves what the areas fail; NULL: nothing does */
 };
 
 /*
@@ -38,13 +41,14 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 
 /*
  * The parameters of every CMA variant, indexes into its values
- * (size, base, align_max, order_per_bit: see cma_areas_param_table).
+ * (size, base, align_max, order_per_bit, fallback: see cma_areas_param_table).
  */
 enum {
 	CMA_PARAM_SIZE,
 	CMA_PARAM_BASE,
 	CMA_PARAM_ALIGN_MAX,
 	CMA_PARAM_ORDER_PER_BIT,
+	CMA_PARAM_FALLBACK,
 };
 extern const struct cmasim_param cma_areas_param_table[];
 
@@ -73,6 +77,8 @@ bool cma_areas_lowmem(const struct cmasim_config *cfg, uint64_t pfn, uint64_t nr
 
 /* buf->priv of a buffer whose linear-map entries were rewritten: restored on free. */
 #define CMA_AREAS_LINEAR_REWRITTEN 1
+/* buf->priv of a buffer the fallback carve-out served: uncached, with no linear alias. */
+#define CMA_AREAS_FALLBACK 2
 
 /*
  * Whether @buf has a cacheable linear alias a variant must deal with: it
@@ -96,7 +102,9 @@ void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_bu
  * dma_alloc_from_contiguous() from the device's area (charged, zeroing
  * left to @map), then @map on the buffer; a buffer @map could not
  * map (it returns nonzero, having undone its own steps) is released and
- * the request fails CMASIM_DMA_NO_MEMORY.
+ * the request fails CMASIM_DMA_NO_MEMORY. A request that fails is served
+ * by the fallback carve-out, if there is one and it can; if it cannot,
+ * the request fails for the area's reason.
  */
 enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma_areas *areas,
 					      const struct cmasim_dma_request *req,

@@ -24,14 +24,15 @@ static enum cmasim_dma_status flush_dma_alloc(struct cmasim_sim *sim, void *priv
 
 /*
  * @op over the first @bytes of @buf, or the whole cache when it is VIVT;
- * nothing for a snooping device (dma_direct's dev_is_dma_coherent()).
+ * nothing for a snooping device (dma_direct's dev_is_dma_coherent()), nor
+ * for an uncached buffer from the fallback carve-out.
  */
 static void flush_sync(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf,
 		       enum cmasim_maint op, uint64_t bytes)
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 
-	if (cfg->devices[buf->device].coherent)
+	if (cfg->devices[buf->device].coherent || buf->priv == CMA_AREAS_FALLBACK)
 		return;
 	if (cfg->cache.indexing == CMASIM_CACHE_VIVT)
 		cmasim_sim_cache_flush_all(sim);

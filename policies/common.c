@@ -32,20 +32,11 @@ int policy_map_coherent(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 	return policy_map_uncached(sim, buf, CMASIM_ZERO_LINEAR);
 }
 
-int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint64_t base,
-		   uint64_t *pfn, uint64_t *pages, GError **error)
+int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base,
+			 uint64_t size, uint64_t *pfn, uint64_t *pages, GError **error)
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
-	struct cma_areas_params want = { .size = size, .base = base,
-					 .zone = cmasim_config_lowmem_zone(cfg) };
-	struct cmasim_cma_config where;
-
-	/* in place of the machine's shared cma: area, sized and placed as it is unless told */
-	if (!cma_areas_place_shared(cfg, &want, what, &where, error))
-		return -1;
-	size = where.size;
-	base = where.base;
 	uint64_t start = base >> cfg->page_shift, end = start + cmasim_bytes_to_pages(cfg, size);
 
 	if (size % cfg->page_size || base % cfg->page_size ||
@@ -73,4 +64,18 @@ int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint
 	*pfn = start;
 	*pages = end - start;
 	return 0;
+}
+
+int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint64_t base,
+		   uint64_t *pfn, uint64_t *pages, GError **error)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	struct cma_areas_params want = { .size = size, .base = base,
+					 .zone = cmasim_config_lowmem_zone(cfg) };
+	struct cmasim_cma_config where;
+
+	/* in place of the machine's shared cma: area, sized and placed as it is unless told */
+	if (!cma_areas_place_shared(cfg, &want, what, &where, error))
+		return -1;
+	return policy_reserve_range(sim, what, where.base, where.size, pfn, pages, error);
 }

@@ -33,6 +33,9 @@ int policy_map_uncached(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
  */
 int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint64_t base,
 		   uint64_t *pfn, uint64_t *pages, GError **error);
+/* policy_reserve() of exactly [@base, @base + @size). */
+int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base,
+			 uint64_t size, uint64_t *pfn, uint64_t *pages, GError **error);
 
 extern const struct cmasim_policy_ops cmasim_policy_carveout;
 extern const struct cmasim_policy_ops cmasim_policy_buddy;

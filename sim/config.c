@@ -620,9 +620,9 @@ enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uin
 	return CMASIM_NR_ZONE_TYPES;
 }
 
-/* The end of the first hole or area other than @skip that overlaps [@base, @base + @size), or 0. */
-static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size, int skip,
-			uint64_t *start)
+/* The end of the first hole or taken range that overlaps [@base, @base + @size), or 0. */
+static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
+			const struct cmasim_range *taken, unsigned int nr_taken, uint64_t *start)
 {
 	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
 		const struct cmasim_hole *h = &cfg->holes[i];
@@ -632,19 +632,20 @@ static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t
 			return h->start + h->size;
 		}
 	}
-	for (unsigned int i = 0; i < cfg->nr_cma; i++) {
-		const struct cmasim_cma_config *a = &cfg->cma[i];
+	for (unsigned int i = 0; i < nr_taken; i++) {
+		const struct cmasim_range *t = &taken[i];
 
-		if ((int)i != skip && a->size && a->base < base + size && base < a->base + a->size) {
-			*start = a->base;
-			return a->base + a->size;
+		if (t->size && t->base < base + size && base < t->base + t->size) {
+			*start = t->base;
+			return t->base + t->size;
 		}
 	}
 	return 0;
 }
 
-bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
-			     uint64_t size, uint64_t alignment, int skip, uint64_t *base)
+bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			       uint64_t size, uint64_t alignment, const struct cmasim_range *taken,
+			       unsigned int nr_taken, uint64_t *base)
 {
 	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
 		const struct cmasim_zone_config *zc = &cfg->zones[z];
@@ -658,7 +659,7 @@ bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_t
 
 			if (at < zc->start)
 				break;
-			if (!overlap(cfg, at, size, skip, &start)) {
+			if (!overlap(cfg, at, size, taken, nr_taken, &start)) {
 				*base = at;
 				return true;
 			}
@@ -667,6 +668,25 @@ bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_t
 		return false;
 	}
 	return false;
+}
+
+/* The ranges of @cfg's areas, @skip's (-1: none) left empty; g_free() it. */
+static struct cmasim_range *areas_but(const struct cmasim_config *cfg, int skip)
+{
+	struct cmasim_range *taken = g_new0(struct cmasim_range, cfg->nr_cma + 1);
+
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if ((int)i != skip)
+			taken[i] = (struct cmasim_range){ cfg->cma[i].base, cfg->cma[i].size };
+	return taken;
+}
+
+bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			     uint64_t size, uint64_t alignment, int skip, uint64_t *base)
+{
+	g_autofree struct cmasim_range *taken = areas_but(cfg, skip);
+
+	return cmasim_config_place_clear(cfg, zone, size, alignment, taken, cfg->nr_cma, base);
 }
 
 /* cma: as it is read. */
@@ -711,6 +731,7 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 	struct cmasim_cma_config *a = &cfg->cma[i];
 	g_autofree char *size = conf_format_size(a->size);
 	g_autofree char *align = conf_format_size(a->alignment);
+	g_autofree struct cmasim_range *taken = areas_but(cfg, (int)i);
 	uint64_t start;
 
 	if (a->base & (a->alignment - 1))
@@ -721,7 +742,7 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " is not inside one zone", size,
 				    a->base);
-	if (overlap(cfg, a->base, a->size, (int)i, &start))
+	if (overlap(cfg, a->base, a->size, taken, cfg->nr_cma, &start))
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " overlaps a hole or an earlier "
 				    "area at 0x%" PRIx64, size, a->base, start);

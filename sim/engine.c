@@ -161,6 +161,11 @@ void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages)
 	sim->r->refaulted_pages += pages;
 }
 
+void cmasim_sim_fallback_served(struct cmasim_sim *sim)
+{
+	sim->r->dma_fallback_ok++;
+}
+
 /* Records a runtime error at the trace line of @rec, unless one is set already. */
 G_GNUC_PRINTF(3, 4)
 static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const char *fmt, ...)

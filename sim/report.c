@@ -254,6 +254,7 @@ static GArray *figures(const struct cmasim_results *r, const struct cmasim_confi
 	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
 		add_u64(figs, fmt_key(k, "dma_failed_%s", cmasim_dma_status_name(s)),
 			r->dma_failed[s]);
+	add_u64(figs, "dma_fallback_ok", r->dma_fallback_ok);
 	/* the devices the workload used: the same for every policy on one trace */
 	for (unsigned int d = 0; d < r->nr_devices; d++) {
 		if (!r->devices[d].requests)

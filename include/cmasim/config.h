@@ -148,12 +148,21 @@ struct cmasim_config {
 	struct cmasim_mmu_config mmu;
 };
 
+/* Physical addresses [base, base + size). */
+struct cmasim_range {
+	uint64_t base, size;
+};
+
 /*
- * Places an area of @size bytes aligned to @alignment as memblock does for
- * CMA: the highest such range in the first zone of type @zone that overlaps
- * no hole and no area of @cfg's cma list other than @skip (-1: none).
- * Returns false when nothing fits.
+ * Places @size bytes aligned to @alignment as memblock places a boot-time
+ * reservation: the highest such range in the first zone of type @zone that
+ * overlaps no hole and none of the @nr_taken ranges of @taken. Returns
+ * false when nothing fits.
  */
+bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			       uint64_t size, uint64_t alignment, const struct cmasim_range *taken,
+			       unsigned int nr_taken, uint64_t *base);
+/* cmasim_config_place_clear() clear of every area of @cfg's cma list but @skip (-1: none). */
 bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
 			     uint64_t size, uint64_t alignment, int skip, uint64_t *base);
 

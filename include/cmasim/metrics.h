@@ -100,6 +100,7 @@ struct cmasim_results {
 	uint64_t dma_requests;
 	uint64_t dma_ok;
 	uint64_t dma_failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
+	uint64_t dma_fallback_ok;			/* of dma_ok, served by a fallback */
 	unsigned int nr_devices;
 	struct cmasim_request_stats *devices;		/* by machine device index */
 	struct cmasim_request_stats size_class[CMASIM_NR_SIZE_CLASSES];

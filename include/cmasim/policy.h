@@ -161,6 +161,8 @@ void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pages);
 void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle);
 /* @pages of clean cache were dropped to make room: each is read back later (a refault). */
 void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages);
+/* The request being served failed the policy's allocator and its fallback served it. */
+void cmasim_sim_fallback_served(struct cmasim_sim *sim);
 
 /*
  * A page pool: a first-fit bitmap allocator over a reserved run of frames
