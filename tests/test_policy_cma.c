@@ -20,7 +20,7 @@
  * 4 MiB: pfns 1024-2047, sections 4-7. dev24 reaches the first 16 MiB:
  * the lowmem area, not HighMem. A 32 KiB 4-way cache of 64-byte lines.
  */
-#define SMALL_ARM(cache) \
+#define SMALL_ARM_COSTS(cache, costs) \
 	"name: small-arm\n" \
 	"memory: { size: 32MiB, max_page_order: 8, pageblock_order: 8, min_free_kbytes: 256,\n" \
 	"          zones: [ { type: Normal, size: 24MiB }, { type: HighMem, size: 8MiB } ] }\n" \
@@ -28,9 +28,12 @@
 	"cma: [ { size: 4MiB, base: 0x400000 } ]\n" \
 	"cache: { size: 32KiB, ways: 4, line: 64" cache " }\n" \
 	"mmu: { section_size: 1MiB }\n" \
-	"costs: { buddy_op: 100ns, page_zero: 1us, cache_line_op: 5ns, cache_barrier: 100ns,\n" \
-	"         cache_flush_all: 200us, tlb_miss: 30ns, tlb_flush_page: 20ns,\n" \
-	"         tlb_shootdown: 5us, section_split: 10us, kmap: 300ns }\n"
+	"costs: " costs "\n"
+#define SMALL_ARM(cache) \
+	SMALL_ARM_COSTS(cache, \
+			"{ buddy_op: 100ns, page_zero: 1us, cache_line_op: 5ns, cache_barrier: 100ns,\n" \
+			"  cache_flush_all: 200us, tlb_miss: 30ns, tlb_flush_page: 20ns,\n" \
+			"  tlb_shootdown: 5us, section_split: 10us, kmap: 300ns }")
 
 static const char pipt[] = SMALL_ARM(", prefetcher: speculative, speculation_rate: 1");
 static const char vivt[] = SMALL_ARM(", indexing: vivt");
@@ -359,4 +362,123 @@ Test(policy_cma, variants_share_the_cma_parameters)
 		cr_expect_eq(values.value[0], 8 * MiB);
 		cr_expect_eq(values.value[2], 4);
 	}
+}
+
+/*
+ * Two per-device areas of 8 MiB at the top of lowmem (a at 32-40 MiB, b
+ * at 24-32 MiB; no shared area), and 24 MiB of HighMem. cma-highmem moves
+ * both into HighMem, each clear of those placed before it: a at the top,
+ * 56-64 MiB, b below it at 48-56 MiB. HighMem holds them, so lowmem keeps
+ * its 40 MiB, and each device's 8 MiB request takes its whole area.
+ */
+Test(policy_cma, highmem_places_per_device_areas_clear_of_each_other)
+{
+	static const char machine[] =
+		"memory: { size: 64MiB, max_page_order: 8, pageblock_order: 8,\n"
+		"          zones: [ { type: Normal, size: 40MiB }, { type: HighMem, size: 24MiB } ] }\n"
+		"devices: [ { name: cam, dma_bits: 32 }, { name: gpu, dma_bits: 32 } ]\n"
+		"cma: [ { name: a, size: 8MiB, devices: [cam] }, { name: b, size: 8MiB, devices: [gpu] } ]\n";
+	static const char both[] =
+		"name: both\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: cam, size: 8MiB, id: c }\n"
+		"  - { t: 1ms, op: dma_alloc, device: gpu, size: 8MiB, id: g }\n";
+	struct cmasim_results *r = replay_on(machine, both, "cma-highmem", NULL, NULL);
+
+	cr_expect_eq(r->dma_ok, 2);
+	cr_expect_eq(r->lowmem_bytes, 40 * MiB);
+	cr_assert_eq(r->nr_zones, 2);
+	cr_expect_eq(r->zones[1].cma_pages, 16 * MiB / 4096);
+	cr_expect_eq(r->zones[1].cma_free_pages, 0);
+	/* what is left of HighMem: its bottom 8 MiB */
+	cr_expect_eq(r->zones[1].free_pages, 8 * MiB / 4096);
+	cr_expect_eq(r->zones[0].cma_pages, 0);
+	cmasim_results_free(r);
+}
+
+/*
+ * The speculating small machine with every operation free, so that
+ * requests take no simulated time.
+ */
+static const char pipt_free[] = SMALL_ARM_COSTS(
+	", prefetcher: speculative, speculation_rate: 1",
+	"{ buddy_op: 0, page_zero: 0, page_copy: 0, migrate_page: 0, reclaim_page: 0,\n"
+	"  lru_drain: 0, cache_line_op: 0, cache_flush_all: 0, cache_barrier: 0, tlb_miss: 0,\n"
+	"  tlb_flush_page: 0, tlb_shootdown: 0, section_split: 0, kmap: 0, iommu_map_page: 0 }");
+
+/*
+ * On the small machine (the area at 4-8 MiB, lowmem 24 MiB, 1 MiB
+ * pageblocks) fallback=2MiB reserves 22-24 MiB, the top of lowmem clear
+ * of the area. a fills the area; f (1 MiB) then fails in it and the
+ * carve-out serves it; g (2 MiB) finds only 1 MiB left there and fails
+ * for the area's reason; dev24 reaches 16 MiB, so the carve-out cannot
+ * serve h, which fails for the area's reason too: full, or under
+ * cma-highmem out of reach. The carve-out idles 512 pages for 1 ms, 256
+ * for 3 ms while f holds the rest, and 512 again for the last 1 ms:
+ * 1792 page-ms.
+ */
+static const char overflow[] =
+	"name: overflow\n"
+	"events:\n"
+	"  - { t: 0, op: dma_alloc, device: dev32, size: 4MiB, id: a }\n"
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 1MiB, id: f }\n"
+	"  - { t: 2ms, op: dma_alloc, device: dev32, size: 2MiB, id: g }\n"
+	"  - { t: 3ms, op: dma_alloc, device: dev24, size: 64KiB, id: h }\n"
+	"  - { t: 3500us, op: dma, device: dev32, buffer: f, direction: from_device, bytes: 1MiB }\n"
+	"  - { t: 4ms, op: dma_free, id: f }\n"
+	"  - { t: 5ms, op: sample }\n";
+
+Test(policy_cma, fallback_carveout_serves_what_the_area_fails)
+{
+	const char *fallback[] = { "fallback=2MiB", NULL };
+	struct cmasim_results *plain = replay_on(pipt_free, overflow, "cma", NULL, NULL);
+
+	cr_expect_eq(plain->dma_ok, 1);
+	cr_expect_eq(plain->dma_failed[CMASIM_DMA_NO_MEMORY], 3);
+	cr_expect_eq(plain->dma_fallback_ok, 0);
+	cr_expect_eq(plain->reserved_bytes, 0);
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(fixed) + 1; i++) {
+		const char *policy = i ? fixed[i - 1] : "cma";
+		bool highmem = !strcmp(policy, "cma-highmem");
+		struct cmasim_results *r = replay_on(pipt_free, overflow, policy, fallback, NULL);
+
+		cr_expect_eq(r->dma_ok, 2, "%s", policy);
+		cr_expect_eq(r->dma_fallback_ok, 1, "%s", policy);
+		cr_expect_eq(r->dma_failed[CMASIM_DMA_NO_MEMORY], highmem ? 1 : 2, "%s", policy);
+		cr_expect_eq(r->dma_failed[CMASIM_DMA_UNREACHABLE], highmem ? 1 : 0, "%s", policy);
+		cr_expect_eq(r->reserved_bytes, 2 * MiB, "%s", policy);
+		cr_expect_eq(r->managed_bytes, plain->managed_bytes - 2 * MiB, "%s", policy);
+		cr_expect_eq(r->reserved_idle_page_ms, 1792, "%s", policy);
+		/*
+		 * a's clearing flushes its 4 MiB (65536 lines), except under
+		 * cma-flush, which keeps it cacheable; f is uncached: its
+		 * transfer needs no maintenance, even under cma-flush.
+		 */
+		cr_expect_eq(r->cache_maintenance_lines,
+			     strcmp(policy, "cma-flush") ? 4 * MiB / 64 : 0, "%s", policy);
+		cmasim_results_free(r);
+	}
+	cmasim_results_free(plain);
+}
+
+/* A carve-out that does not fit beside the areas refuses the machine, saying so. */
+Test(policy_cma, fallback_carveout_that_does_not_fit_is_refused)
+{
+	const char *set[] = { "fallback=24MiB", NULL };
+	struct cmasim_config *cfg = load_config(pipt_free);
+	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", overflow, strlen(overflow),
+							    NULL);
+	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
+	GError *error = NULL;
+
+	cr_assert_not_null(trace);
+	cr_expect_null(cmasim_run(cfg, trace, &opts, &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
+	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for 24 MiB in "
+			 "zone Normal clear of the CMA areas");
+	g_clear_error(&error);
+	cmasim_trace_close(trace);
+	cmasim_config_free(cfg);
 }
