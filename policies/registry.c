@@ -68,6 +68,28 @@ static char *param_names(const struct cmasim_policy_ops *ops)
 	return g_string_free(names, FALSE);
 }
 
+/* @ops's parameter named by the @len bytes at @name, and its index in *@index; NULL if none. */
+static const struct cmasim_param *find_param(const struct cmasim_policy_ops *ops, const char *name,
+					     size_t len, unsigned int *index)
+{
+	unsigned int i = 0;
+
+	for (const struct cmasim_param *p = ops->params; p && p->name; p++, i++) {
+		if (strlen(p->name) == len && !strncmp(p->name, name, len)) {
+			*index = i;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+bool cmasim_policy_has_param(const struct cmasim_policy_ops *ops, const char *name, size_t len)
+{
+	unsigned int i;
+
+	return find_param(ops, name, len, &i) != NULL;
+}
+
 bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const *set,
 			  struct cmasim_param_values *values, GError **error)
 {
@@ -79,14 +101,11 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 	}
 	for (; set && *set; set++) {
 		const char *eq = strchr(*set, '=');
-		unsigned int i = 0;
-		const struct cmasim_param *p;
+		unsigned int i;
+		const struct cmasim_param *p = eq ? find_param(ops, *set, (size_t)(eq - *set), &i)
+						  : NULL;
 
-		for (p = ops->params; p && p->name; p++, i++)
-			if (eq && strlen(p->name) == (size_t)(eq - *set) &&
-			    !strncmp(p->name, *set, (size_t)(eq - *set)))
-				break;
-		if (!eq || !p || !p->name) {
+		if (!p) {
 			g_autofree char *names = param_names(ops);
 
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_KEY,
@@ -102,4 +121,91 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 		}
 	}
 	return true;
+}
+
+/*
+ * The parameter a machine's policy: key @key ("policy.name" or "name")
+ * sets for @ops, as the bytes of *@name and *@len; false if none.
+ */
+static bool setting_applies(const struct cmasim_policy_ops *ops, const char *key,
+			    const char **name, size_t *len)
+{
+	size_t key_len = strcspn(key, "=");
+	const char *dot = memchr(key, '.', key_len);
+	unsigned int i;
+
+	if (dot && (strlen(ops->name) != (size_t)(dot - key) ||
+		    strncmp(ops->name, key, (size_t)(dot - key))))
+		return false;
+	*name = dot ? dot + 1 : key;
+	*len = key_len - (size_t)(*name - key);
+	return find_param(ops, *name, *len, &i) != NULL;
+}
+
+bool cmasim_policy_check_setting(const char *key, const char *value, GError **error)
+{
+	const char *dot = strchr(key, '.');
+	unsigned int applies = 0;
+
+	if (dot) {
+		g_autofree char *policy = g_strndup(key, (size_t)(dot - key));
+		const struct cmasim_policy_ops *ops = cmasim_policy_find(policy);
+
+		if (!ops) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_KEY,
+				    "no policy named '%s' (see cmasim list)", policy);
+			return false;
+		}
+		if (!cmasim_policy_has_param(ops, dot + 1, strlen(dot + 1))) {
+			g_autofree char *names = param_names(ops);
+
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_KEY,
+				    "policy %s has no parameter '%s' (expected one of: %s)", ops->name,
+				    dot + 1, names);
+			return false;
+		}
+	}
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const struct cmasim_policy_ops *ops = cmasim_policies[i];
+		const char *name;
+		size_t len;
+		unsigned int index;
+		uint64_t v;
+
+		if (!setting_applies(ops, key, &name, &len))
+			continue;
+		const struct cmasim_param *p = find_param(ops, name, len, &index);
+
+		if (!parse_value(p->type, value, &v)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
+				    "expected %s for %s of policy %s", type_expects[p->type], name,
+				    ops->name);
+			return false;
+		}
+		applies++;
+	}
+	if (!applies) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_KEY,
+			    "no policy has a parameter '%s' (see cmasim list)", key);
+		return false;
+	}
+	return true;
+}
+
+char **cmasim_policy_settings(const struct cmasim_policy_ops *ops, const char *const *machine,
+			      const char *const *set)
+{
+	GPtrArray *all = g_ptr_array_new();
+
+	for (; machine && *machine; machine++) {
+		const char *name;
+		size_t len;
+
+		if (setting_applies(ops, *machine, &name, &len))
+			g_ptr_array_add(all, g_strdup(name));
+	}
+	for (; set && *set; set++)
+		g_ptr_array_add(all, g_strdup(*set));
+	g_ptr_array_add(all, NULL);
+	return (char **)g_ptr_array_free(all, FALSE);
 }

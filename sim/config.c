@@ -27,6 +27,7 @@
 
 #include "cmasim/config.h"
 #include "cmasim/error.h"
+#include "cmasim/policy.h"
 #include "cmasim/units.h"
 #include "config_cpu.h"
 #include "confyaml.h"
@@ -911,6 +912,61 @@ static bool load_costs(struct conf_loader *ld, const yaml_node_t *node, struct c
 	return true;
 }
 
+/*
+ * policy: maps "name" or "policy.name" to a value, each checked against
+ * the registry as --set is; kept in file order for cmasim_policy_settings().
+ */
+static bool load_policy(struct conf_loader *ld, const yaml_node_t *map, struct cmasim_config *cfg)
+{
+	GPtrArray *set;
+
+	if (!conf_expect_kind(ld, map, YAML_MAPPING_NODE, "policy"))
+		return false;
+	set = g_ptr_array_new_with_free_func(g_free);
+	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		yaml_node_t *key = yaml_document_get_node(ld->doc, pair->key);
+		yaml_node_t *value = yaml_document_get_node(ld->doc, pair->value);
+		g_autofree char *name = NULL;
+		g_autofree char *text = NULL;
+		g_autoptr(GError) why = NULL;
+
+		if (key->type != YAML_SCALAR_NODE) {
+			conf_fail_at(ld, key->start_mark, CMASIM_ERROR_TYPE,
+				     "expected a scalar key in policy, got %s", conf_kind_name(key));
+			goto fail;
+		}
+		name = g_strndup(CONF_SCALAR_TEXT(key));
+		g_autofree char *path = g_strconcat("policy.", name, NULL);
+
+		if (!conf_get_string(ld, value, path, true, &text))
+			goto fail;
+		for (guint i = 0; i < set->len; i++) {
+			const char *seen = g_ptr_array_index(set, i);
+
+			if (!strncmp(seen, name, strlen(name)) && seen[strlen(name)] == '=') {
+				conf_fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
+					     "%s is given twice (expected each key once)", path);
+				goto fail;
+			}
+		}
+		if (!cmasim_policy_check_setting(name, text, &why)) {
+			conf_fail_at(ld, why->code == CMASIM_ERROR_VALUE ? value->start_mark
+									 : key->start_mark,
+				     why->code, "%s: %s", path, why->message);
+			goto fail;
+		}
+		g_ptr_array_add(set, g_strconcat(name, "=", text, NULL));
+	}
+	g_ptr_array_add(set, NULL);
+	cfg->policy_set = (char **)g_ptr_array_free(set, FALSE);
+	return true;
+
+fail:
+	g_ptr_array_free(set, TRUE);
+	return false;
+}
+
 enum {
 	TOP_NAME,
 	TOP_DESCRIPTION,
@@ -921,6 +977,7 @@ enum {
 	TOP_CACHE,
 	TOP_MMU,
 	TOP_ATOMIC_POOL,
+	TOP_POLICY,
 	NR_TOP_FIELDS,
 };
 
@@ -934,6 +991,7 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_CACHE] = { "cache", false },
 	[TOP_MMU] = { "mmu", false },
 	[TOP_ATOMIC_POOL] = { "atomic_pool", false },
+	[TOP_POLICY] = { "policy", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -968,6 +1026,8 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 		return false;
 	if (f[TOP_ATOMIC_POOL].value &&
 	    !conf_get_size(ld, f[TOP_ATOMIC_POOL].value, "atomic_pool", &cfg->atomic_pool_size))
+		return false;
+	if (f[TOP_POLICY].value && !load_policy(ld, f[TOP_POLICY].value, cfg))
 		return false;
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
@@ -1114,6 +1174,7 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->name);
 	g_free(cfg->description);
 	g_free(cfg->holes);
+	g_strfreev(cfg->policy_set);
 	g_free(cfg);
 }
 
@@ -1131,6 +1192,7 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->cma = g_memdup2(cfg->cma, cfg->nr_cma * sizeof(*cfg->cma));
 	for (unsigned int i = 0; i < cfg->nr_cma; i++)
 		copy->cma[i].name = g_strdup(cfg->cma[i].name);
+	copy->policy_set = g_strdupv(cfg->policy_set);
 	return copy;
 }
 

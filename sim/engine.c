@@ -767,7 +767,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	struct cmasim_config *own = NULL;
 	bool ok = false;
 
-	if (!cmasim_policy_params(opts->policy, opts->set, &params, error) ||
+	g_auto(GStrv) settings = cmasim_policy_settings(opts->policy,
+							(const char *const *)cfg->policy_set,
+							opts->set);
+
+	if (!cmasim_policy_params(opts->policy, (const char *const *)settings, &params, error) ||
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
 	if (opts->policy->boot_params) {

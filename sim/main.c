@@ -442,15 +442,6 @@ fail:
 	return NULL;
 }
 
-/* Whether @ops has a parameter named by the @len bytes at @name. */
-static bool has_param(const struct cmasim_policy_ops *ops, const char *name, size_t len)
-{
-	for (const struct cmasim_param *p = ops->params; p && p->name; p++)
-		if (strlen(p->name) == len && !strncmp(p->name, name, len))
-			return true;
-	return false;
-}
-
 /* "buddy, cma": the policies of @nr jobs, for messages. */
 static char *policy_names(const struct compare_job *jobs, unsigned int nr)
 {
@@ -496,7 +487,7 @@ static bool compare_settings(const char *const *set, struct compare_job *jobs, u
 			g_autoptr(GError) error = NULL;
 
 			if (policy ? strcmp(ops->name, policy) != 0
-				   : !has_param(ops, setting, (size_t)(eq - setting)))
+				   : !cmasim_policy_has_param(ops, setting, (size_t)(eq - setting)))
 				continue;
 			if (!cmasim_policy_params(ops, one, &values, &error)) {
 				fprintf(stderr, "cmasim compare: %s\n", error->message);

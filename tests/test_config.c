@@ -873,6 +873,27 @@ Test(config, zone_type_names)
 	cr_assert_str_eq(cmasim_zone_type_name(CMASIM_ZONE_MOVABLE), "Movable");
 }
 
+/*
+ * policy: keeps its settings in file order, "name=value" and
+ * "policy.name=value" as --set spells them; a copy keeps them too.
+ */
+Test(config, policy_settings)
+{
+	struct cmasim_config *cfg = load_ok("memory: {size: 4MiB}\n" "policy:\n  fallback: 8MiB\n"
+					    "  cma-unmap.size: 2MiB\n  buddy.trim: false\n");
+	struct cmasim_config *copy = cmasim_config_dup(cfg);
+
+	for (const struct cmasim_config *c = cfg; c; c = c == cfg ? copy : NULL) {
+		cr_assert_not_null(c->policy_set);
+		cr_expect_str_eq(c->policy_set[0], "fallback=8MiB");
+		cr_expect_str_eq(c->policy_set[1], "cma-unmap.size=2MiB");
+		cr_expect_str_eq(c->policy_set[2], "buddy.trim=false");
+		cr_expect_null(c->policy_set[3]);
+	}
+	cmasim_config_free(copy);
+	cmasim_config_free(cfg);
+}
+
 Test(config, free_null_is_a_noop)
 {
 	cmasim_config_free(NULL);
@@ -894,7 +915,8 @@ struct bad {
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
-#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu, atomic_pool"
+#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
+		   "policy"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
@@ -994,7 +1016,23 @@ static const struct bad bad_rows[] = {
 	{ "cost is a mapping", MEM "costs:\n  buddy_op: {ns: 1}\n", 0, CMASIM_ERROR_TYPE, 3, 13,
 	  "expected a scalar for \"costs.buddy_op\", got a mapping" },
 
+	{ "policy is a sequence", MEM "policy: [size]\n", 0, CMASIM_ERROR_TYPE, 2, 9,
+	  "expected a mapping for \"policy\", got a sequence" },
+	{ "policy key is a sequence", MEM "policy: {[size]: 1}\n", 0, CMASIM_ERROR_TYPE, 2, 10,
+	  "expected a scalar key in policy, got a sequence" },
+	{ "policy value is a mapping", MEM "policy: {size: {a: 1}}\n", 0, CMASIM_ERROR_TYPE, 2, 16,
+	  "expected a scalar for \"policy.size\", got a mapping" },
+
 	/* KEY */
+	{ "policy names no policy", MEM "policy: {nope.size: 1MiB}\n", 0, CMASIM_ERROR_KEY, 2, 10,
+	  "policy.nope.size: no policy named 'nope' (see cmasim list)" },
+	{ "policy has no such parameter", MEM "policy: {cma.trim: false}\n", 0, CMASIM_ERROR_KEY,
+	  2, 10, "policy.cma.trim: policy cma has no parameter 'trim' (expected one of: size, "
+	  "base, align_max, order_per_bit, fallback)" },
+	{ "no policy has the parameter", MEM "policy: {bogus: 1}\n", 0, CMASIM_ERROR_KEY, 2, 10,
+	  "policy.bogus: no policy has a parameter 'bogus' (see cmasim list)" },
+	{ "policy key twice", MEM "policy:\n  size: 1MiB\n  size: 2MiB\n", 0, CMASIM_ERROR_KEY,
+	  4, 3, "policy.size is given twice (expected each key once)" },
 	{ "unknown top-level key", "memroy: {size: 4MiB}\n", 0, CMASIM_ERROR_KEY, 1, 1,
 	  "unknown key \"memroy\" in the document (expected one of: " TOP_FIELDS ")" },
 	{ "section of later work", "memory: {size: 4MiB}\ncaches: {}\n", 0, CMASIM_ERROR_KEY,
@@ -1093,6 +1131,12 @@ static const struct bad bad_rows[] = {
 	  SIZE_MSG("1234567890123456789012345678901234567890...") },
 	{ "NUL in a size", "memory: {size: \"64\\0MiB\"}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
 	  SIZE_MSG("64\\x00MiB") },
+
+	/* VALUE: policy settings, the value at column 16 after "policy: {size: " */
+	{ "policy size is not a size", MEM "policy: {size: big}\n", 0, CMASIM_ERROR_VALUE, 2, 16,
+	  "policy.size: expected a size such as 16MiB for size of policy carveout" },
+	{ "policy flag is not a flag", MEM "policy: {trim: maybe}\n", 0, CMASIM_ERROR_VALUE, 2, 16,
+	  "policy.trim: expected true or false for trim of policy buddy" },
 
 	/* VALUE: page size and integers */
 	{ "page size not a power of two", "memory: {size: 4MiB, page_size: 12KiB}\n", 0,

@@ -482,3 +482,26 @@ Test(policy_cma, fallback_carveout_that_does_not_fit_is_refused)
 	cmasim_trace_close(trace);
 	cmasim_config_free(cfg);
 }
+
+/*
+ * The machine's policy: section sets parameters as --set does, a
+ * "policy.name" key only that policy's, and --set wins over both. The
+ * shared area, resized, moves to the top of lowmem: 8 MiB is 2048 pages.
+ */
+Test(policy_cma, machine_policy_section_sets_parameters)
+{
+	static const char machine[] =
+		SMALL_ARM("") "policy: { size: 8MiB, cma-unmap.size: 2MiB }\n";
+	static const char idle[] = "name: idle\nevents:\n  - { t: 1ms, op: sample }\n";
+	const char *one_mib[] = { "size=1MiB", NULL };
+	struct cmasim_results *cma = replay_on(machine, idle, "cma", NULL, NULL);
+	struct cmasim_results *unmap = replay_on(machine, idle, "cma-unmap", NULL, NULL);
+	struct cmasim_results *set = replay_on(machine, idle, "cma-unmap", one_mib, NULL);
+
+	cr_expect_eq(cma->zones[0].cma_pages, 2048);
+	cr_expect_eq(unmap->zones[0].cma_pages, 512);
+	cr_expect_eq(set->zones[0].cma_pages, 256);
+	cmasim_results_free(cma);
+	cmasim_results_free(unmap);
+	cmasim_results_free(set);
+}

@@ -146,6 +146,8 @@ struct cmasim_config {
 	struct cmasim_costs costs;
 	struct cmasim_cache_config cache;
 	struct cmasim_mmu_config mmu;
+	/* policy: as "name=value" and "policy.name=value", in file order; NULL-terminated or NULL */
+	char **policy_set;
 };
 
 /* Physical addresses [base, base + size). */
