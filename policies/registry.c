@@ -125,24 +125,29 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 
 /*
  * The parameter a machine's policy: key @key ("policy.name" or "name")
- * sets for @ops, as the bytes of *@name and *@len; false if none.
+ * sets for @ops, in *@name and *@len; false if none.
  */
 static bool setting_applies(const struct cmasim_policy_ops *ops, const char *key,
 			    const char **name, size_t *len)
 {
-	size_t key_len = strcspn(key, "=");
-	const char *dot = memchr(key, '.', key_len);
+	const char *dot = strchr(key, '.');
 	unsigned int i;
 
 	if (dot && (strlen(ops->name) != (size_t)(dot - key) ||
 		    strncmp(ops->name, key, (size_t)(dot - key))))
 		return false;
 	*name = dot ? dot + 1 : key;
-	*len = key_len - (size_t)(*name - key);
+	*len = strlen(*name);
 	return find_param(ops, *name, *len, &i) != NULL;
 }
 
-bool cmasim_policy_check_setting(const char *key, const char *value, GError **error)
+/*
+ * Checks one policy: setting: "policy.name" sets that policy's parameter,
+ * "name" every policy's parameter of that name (some policy must have
+ * one), and @value must suit each. Returns false with @error, its code
+ * CMASIM_ERROR_KEY when @key is wrong and CMASIM_ERROR_VALUE when @value is.
+ */
+static bool check_setting(const char *key, const char *value, GError **error)
 {
 	const char *dot = strchr(key, '.');
 	unsigned int applies = 0;
@@ -192,17 +197,36 @@ bool cmasim_policy_check_setting(const char *key, const char *value, GError **er
 	return true;
 }
 
-char **cmasim_policy_settings(const struct cmasim_policy_ops *ops, const char *const *machine,
-			      const char *const *set)
+bool cmasim_policy_check_machine(const struct cmasim_config *cfg, GError **error)
+{
+	for (unsigned int i = 0; i < cfg->nr_policy_settings; i++) {
+		const struct cmasim_policy_setting *s = &cfg->policy_settings[i];
+		g_autoptr(GError) why = NULL;
+
+		if (check_setting(s->key, s->value, &why))
+			continue;
+		bool value = why->code == CMASIM_ERROR_VALUE;
+
+		g_set_error(error, CMASIM_ERROR, why->code, "%s:%u:%u: policy.%s: %s", cfg->source,
+			    value ? s->value_line : s->line, value ? s->value_column : s->key_column,
+			    s->key, why->message);
+		return false;
+	}
+	return true;
+}
+
+char **cmasim_policy_settings(const struct cmasim_policy_ops *ops,
+			      const struct cmasim_config *cfg, const char *const *set)
 {
 	GPtrArray *all = g_ptr_array_new();
 
-	for (; machine && *machine; machine++) {
+	for (unsigned int i = 0; i < cfg->nr_policy_settings; i++) {
+		const struct cmasim_policy_setting *s = &cfg->policy_settings[i];
 		const char *name;
 		size_t len;
 
-		if (setting_applies(ops, *machine, &name, &len))
-			g_ptr_array_add(all, g_strdup(name));
+		if (setting_applies(ops, s->key, &name, &len))
+			g_ptr_array_add(all, g_strconcat(name, "=", s->value, NULL));
 	}
 	for (; set && *set; set++)
 		g_ptr_array_add(all, g_strdup(*set));

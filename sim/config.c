@@ -27,7 +27,6 @@
 
 #include "cmasim/config.h"
 #include "cmasim/error.h"
-#include "cmasim/policy.h"
 #include "cmasim/units.h"
 #include "config_cpu.h"
 #include "confyaml.h"
@@ -913,58 +912,46 @@ static bool load_costs(struct conf_loader *ld, const yaml_node_t *node, struct c
 }
 
 /*
- * policy: maps "name" or "policy.name" to a value, each checked against
- * the registry as --set is; kept in file order for cmasim_policy_settings().
+ * policy: maps "name" or "policy.name" to a scalar value, kept in file
+ * order with where each was. Whether a policy has such a parameter is
+ * for the registry to say (cmasim_policy_check_machine()): the loader
+ * stays below the policies.
  */
 static bool load_policy(struct conf_loader *ld, const yaml_node_t *map, struct cmasim_config *cfg)
 {
-	GPtrArray *set;
+	size_t n = (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
 
 	if (!conf_expect_kind(ld, map, YAML_MAPPING_NODE, "policy"))
 		return false;
-	set = g_ptr_array_new_with_free_func(g_free);
-	for (yaml_node_pair_t *pair = map->data.mapping.pairs.start;
-	     pair < map->data.mapping.pairs.top; pair++) {
+	cfg->policy_settings = g_new0(struct cmasim_policy_setting, n);
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_pair_t *pair = &map->data.mapping.pairs.start[i];
 		yaml_node_t *key = yaml_document_get_node(ld->doc, pair->key);
 		yaml_node_t *value = yaml_document_get_node(ld->doc, pair->value);
-		g_autofree char *name = NULL;
-		g_autofree char *text = NULL;
-		g_autoptr(GError) why = NULL;
+		struct cmasim_policy_setting *s = &cfg->policy_settings[i];
 
-		if (key->type != YAML_SCALAR_NODE) {
-			conf_fail_at(ld, key->start_mark, CMASIM_ERROR_TYPE,
-				     "expected a scalar key in policy, got %s", conf_kind_name(key));
-			goto fail;
-		}
-		name = g_strndup(CONF_SCALAR_TEXT(key));
-		g_autofree char *path = g_strconcat("policy.", name, NULL);
+		if (key->type != YAML_SCALAR_NODE)
+			return conf_fail_at(ld, key->start_mark, CMASIM_ERROR_TYPE,
+					    "expected a scalar key in policy, got %s",
+					    conf_kind_name(key));
+		if (!conf_get_string(ld, key, "policy key", true, &s->key))
+			return false;
+		cfg->nr_policy_settings++;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(cfg->policy_settings[j].key, s->key))
+				return conf_fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
+						    "policy.%s is given twice (expected each key "
+						    "once)", s->key);
+		g_autofree char *path = g_strconcat("policy.", s->key, NULL);
 
-		if (!conf_get_string(ld, value, path, true, &text))
-			goto fail;
-		for (guint i = 0; i < set->len; i++) {
-			const char *seen = g_ptr_array_index(set, i);
-
-			if (!strncmp(seen, name, strlen(name)) && seen[strlen(name)] == '=') {
-				conf_fail_at(ld, key->start_mark, CMASIM_ERROR_KEY,
-					     "%s is given twice (expected each key once)", path);
-				goto fail;
-			}
-		}
-		if (!cmasim_policy_check_setting(name, text, &why)) {
-			conf_fail_at(ld, why->code == CMASIM_ERROR_VALUE ? value->start_mark
-									 : key->start_mark,
-				     why->code, "%s: %s", path, why->message);
-			goto fail;
-		}
-		g_ptr_array_add(set, g_strconcat(name, "=", text, NULL));
+		if (!conf_get_string(ld, value, path, true, &s->value))
+			return false;
+		s->line = (unsigned int)key->start_mark.line + 1;
+		s->key_column = (unsigned int)key->start_mark.column + 1;
+		s->value_line = (unsigned int)value->start_mark.line + 1;
+		s->value_column = (unsigned int)value->start_mark.column + 1;
 	}
-	g_ptr_array_add(set, NULL);
-	cfg->policy_set = (char **)g_ptr_array_free(set, FALSE);
 	return true;
-
-fail:
-	g_ptr_array_free(set, TRUE);
-	return false;
 }
 
 enum {
@@ -1174,7 +1161,11 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->name);
 	g_free(cfg->description);
 	g_free(cfg->holes);
-	g_strfreev(cfg->policy_set);
+	for (i = 0; i < cfg->nr_policy_settings; i++) {
+		g_free(cfg->policy_settings[i].key);
+		g_free(cfg->policy_settings[i].value);
+	}
+	g_free(cfg->policy_settings);
 	g_free(cfg);
 }
 
@@ -1192,7 +1183,12 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->cma = g_memdup2(cfg->cma, cfg->nr_cma * sizeof(*cfg->cma));
 	for (unsigned int i = 0; i < cfg->nr_cma; i++)
 		copy->cma[i].name = g_strdup(cfg->cma[i].name);
-	copy->policy_set = g_strdupv(cfg->policy_set);
+	copy->policy_settings = g_memdup2(cfg->policy_settings,
+					  cfg->nr_policy_settings * sizeof(*cfg->policy_settings));
+	for (unsigned int i = 0; i < cfg->nr_policy_settings; i++) {
+		copy->policy_settings[i].key = g_strdup(cfg->policy_settings[i].key);
+		copy->policy_settings[i].value = g_strdup(cfg->policy_settings[i].value);
+	}
 	return copy;
 }
 

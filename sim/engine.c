@@ -767,11 +767,10 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	struct cmasim_config *own = NULL;
 	bool ok = false;
 
-	g_auto(GStrv) settings = cmasim_policy_settings(opts->policy,
-							(const char *const *)cfg->policy_set,
-							opts->set);
+	g_auto(GStrv) settings = cmasim_policy_settings(opts->policy, cfg, opts->set);
 
-	if (!cmasim_policy_params(opts->policy, (const char *const *)settings, &params, error) ||
+	if (!cmasim_policy_check_machine(cfg, error) ||
+	    !cmasim_policy_params(opts->policy, (const char *const *)settings, &params, error) ||
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
 	if (opts->policy->boot_params) {

@@ -106,7 +106,13 @@ static struct cmasim_config *load_machine(const char *name, GError **error)
 	if (!bytes)
 		return NULL;
 	const char *data = g_bytes_get_data(bytes, &len);
-	return cmasim_config_load_data(source, data, len, error);
+	struct cmasim_config *cfg = cmasim_config_load_data(source, data, len, error);
+
+	if (cfg && !cmasim_policy_check_machine(cfg, error)) {
+		cmasim_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
 }
 
 /* An opened workload; the trace reads from @bytes, which must live as long. */

@@ -505,3 +505,47 @@ Test(policy_cma, machine_policy_section_sets_parameters)
 	cmasim_results_free(unmap);
 	cmasim_results_free(set);
 }
+
+/*
+ * The registry checks a machine's policy: section, naming the key's place
+ * when no policy has it and the value's when it does not suit: size is
+ * carveout's first, in registry order; the value of "size: big" starts at
+ * column 16 of line 2.
+ */
+Test(policy_cma, machine_policy_section_is_checked)
+{
+	static const struct {
+		const char *policy;
+		enum cmasim_error code;
+		const char *message;
+	} rows[] = {
+		{ "{nope.size: 1MiB}", CMASIM_ERROR_KEY,
+		  "m.yaml:2:10: policy.nope.size: no policy named 'nope' (see cmasim list)" },
+		{ "{cma.trim: false}", CMASIM_ERROR_KEY,
+		  "m.yaml:2:10: policy.cma.trim: policy cma has no parameter 'trim' (expected one "
+		  "of: size, base, align_max, order_per_bit, fallback)" },
+		{ "{bogus: 1}", CMASIM_ERROR_KEY,
+		  "m.yaml:2:10: policy.bogus: no policy has a parameter 'bogus' (see cmasim list)" },
+		{ "{size: big}", CMASIM_ERROR_VALUE,
+		  "m.yaml:2:16: policy.size: expected a size such as 16MiB for size of policy "
+		  "carveout" },
+		{ "{trim: maybe}", CMASIM_ERROR_VALUE,
+		  "m.yaml:2:16: policy.trim: expected true or false for trim of policy buddy" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *yaml = g_strdup_printf("memory: {size: 4MiB}\npolicy: %s\n",
+							rows[i].policy);
+		struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", yaml, strlen(yaml),
+								    NULL);
+		GError *error = NULL;
+
+		cr_assert_not_null(cfg, "%u", i);
+		cr_expect_not(cmasim_policy_check_machine(cfg, &error), "%u", i);
+		cr_assert_not_null(error, "%u", i);
+		cr_expect_eq(error->code, rows[i].code, "%u", i);
+		cr_expect_str_eq(error->message, rows[i].message, "%u", i);
+		g_clear_error(&error);
+		cmasim_config_free(cfg);
+	}
+}

@@ -146,8 +146,18 @@ struct cmasim_config {
 	struct cmasim_costs costs;
 	struct cmasim_cache_config cache;
 	struct cmasim_mmu_config mmu;
-	/* policy: as "name=value" and "policy.name=value", in file order; NULL-terminated or NULL */
-	char **policy_set;
+	unsigned int nr_policy_settings;	/* user */
+	struct cmasim_policy_setting *policy_settings;	/* policy:, in file order; user */
+};
+
+/*
+ * One setting of the policy: section: @key is "name" or "policy.name",
+ * checked against the policies by cmasim_policy_check_machine(); where
+ * each part is in the file, counted from 1, for its messages.
+ */
+struct cmasim_policy_setting {
+	char *key, *value;
+	unsigned int line, key_column, value_line, value_column;
 };
 
 /* Physical addresses [base, base + size). */

@@ -252,20 +252,18 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 /* Whether @ops has a parameter named by the @len bytes at @name. */
 bool cmasim_policy_has_param(const struct cmasim_policy_ops *ops, const char *name, size_t len);
 /*
- * Checks the setting @key: @value of a machine config's policy: section:
- * "policy.name" sets that policy's parameter, "name" every policy's
- * parameter of that name (some policy must have one), and @value must
- * suit each. Returns false with @error, its code CMASIM_ERROR_KEY when
- * @key is wrong and CMASIM_ERROR_VALUE when @value is.
+ * Checks @cfg's policy: section against the policies: "policy.name" must
+ * name a policy's parameter, "name" some policy's, and each value must
+ * suit every parameter it sets. Returns false with @error naming the
+ * setting's file:line:column.
  */
-bool cmasim_policy_check_setting(const char *key, const char *value, GError **error);
+bool cmasim_policy_check_machine(const struct cmasim_config *cfg, GError **error);
 /*
- * The settings of a machine's policy: section (@machine, "key=value" as
- * checked above) that apply to @ops, as "name=value", then @set: the list
- * cmasim_policy_params() takes for a run on that machine, later settings
- * winning. g_strfreev() it.
+ * The settings of @cfg's policy: section that apply to @ops, as
+ * "name=value", then @set: the list cmasim_policy_params() takes for a
+ * run on that machine, later settings winning. g_strfreev() it.
  */
-char **cmasim_policy_settings(const struct cmasim_policy_ops *ops, const char *const *machine,
-			      const char *const *set);
+char **cmasim_policy_settings(const struct cmasim_policy_ops *ops,
+			      const struct cmasim_config *cfg, const char *const *set);
 
 #endif
