@@ -543,7 +543,7 @@ Test(policy_cma, machine_policy_section_is_checked)
 		cr_assert_not_null(cfg, "%u", i);
 		cr_expect_not(cmasim_policy_check_machine(cfg, &error), "%u", i);
 		cr_assert_not_null(error, "%u", i);
-		cr_expect_eq(error->code, rows[i].code, "%u", i);
+		cr_expect_eq(error->code, (gint)rows[i].code, "%u", i);
 		cr_expect_str_eq(error->message, rows[i].message, "%u", i);
 		g_clear_error(&error);
 		cmasim_config_free(cfg);
