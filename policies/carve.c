@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Carve-outs: see carve.h. */
 #include "carve.h"
+#include "policies.h"
 
 struct carve {
 	struct cmasim_pagepool *pool;
@@ -40,22 +41,12 @@ enum cmasim_dma_status carve_alloc(struct cmasim_sim *sim, struct carve *c,
 				   const struct cmasim_dma_request *req,
 				   struct cmasim_dma_buffer *buf)
 {
-	const struct cmasim_config *cfg = cmasim_sim_config(sim);
-	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	unsigned int order = cmasim_pages_order(pages);
-	uint64_t end = cmasim_pagepool_base_pfn(c->pool) + cmasim_pagepool_size(c->pool);
+	enum cmasim_dma_status status = policy_pool_take(sim, c->pool, c->align_max, req, buf);
 
-	if ((end << cfg->page_shift) - 1 > cfg->devices[req->device].dma_mask)
-		return CMASIM_DMA_UNREACHABLE;
-	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
-	if (cmasim_pagepool_alloc(c->pool, pages,
-				  MIN(req->align == CMASIM_REC_ANY ? order : req->align, c->align_max),
-				  &buf->pfn))
-		return cmasim_pagepool_size(c->pool) - cmasim_pagepool_used(c->pool) < pages ?
-		       CMASIM_DMA_NO_MEMORY : CMASIM_DMA_FRAGMENTED;
-	buf->nr_pages = pages;
+	if (status != CMASIM_DMA_OK)
+		return status;
 	if (cmasim_sim_remap(sim, buf, CMASIM_ATTR_UNCACHED)) {
-		cmasim_pagepool_release(c->pool, buf->pfn, pages);
+		cmasim_pagepool_release(c->pool, buf->pfn, buf->nr_pages);
 		return CMASIM_DMA_NO_MEMORY;
 	}
 	cmasim_sim_zero(sim, buf, CMASIM_ZERO_UNCACHED);

@@ -79,3 +79,25 @@ int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint
 		return -1;
 	return policy_reserve_range(sim, what, where.base, where.size, pfn, pages, error);
 }
+
+enum cmasim_dma_status policy_pool_take(struct cmasim_sim *sim, struct cmasim_pagepool *pool,
+					unsigned int align_max,
+					const struct cmasim_dma_request *req,
+					struct cmasim_dma_buffer *buf)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
+	unsigned int order = cmasim_pages_order(pages);
+	uint64_t end = cmasim_pagepool_base_pfn(pool) + cmasim_pagepool_size(pool);
+
+	if ((end << cfg->page_shift) - 1 > cfg->devices[req->device].dma_mask)
+		return CMASIM_DMA_UNREACHABLE;
+	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
+	if (cmasim_pagepool_alloc(pool, pages,
+				  MIN(req->align == CMASIM_REC_ANY ? order : req->align, align_max),
+				  &buf->pfn))
+		return cmasim_pagepool_size(pool) - cmasim_pagepool_used(pool) < pages ?
+		       CMASIM_DMA_NO_MEMORY : CMASIM_DMA_FRAGMENTED;
+	buf->nr_pages = pages;
+	return CMASIM_DMA_OK;
+}

@@ -80,22 +80,13 @@ static enum cmasim_dma_status gcma_dma_alloc(struct cmasim_sim *sim, void *priv,
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct gcma *g = priv;
-	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	unsigned int order = cmasim_pages_order(pages);
 	uint64_t base = cmasim_pagepool_base_pfn(g->pool);
 	uint64_t dropped = 0;
+	enum cmasim_dma_status status = policy_pool_take(sim, g->pool, g->align_max, req, buf);
 
-	if (((base + cmasim_pagepool_size(g->pool)) << cfg->page_shift) - 1 >
-	    cfg->devices[req->device].dma_mask)
-		return CMASIM_DMA_UNREACHABLE;
-	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
-	if (cmasim_pagepool_alloc(g->pool, pages,
-				  MIN(req->align == CMASIM_REC_ANY ? order : req->align, g->align_max),
-				  &buf->pfn))
-		return cmasim_pagepool_size(g->pool) - cmasim_pagepool_used(g->pool) < pages ?
-		       CMASIM_DMA_NO_MEMORY : CMASIM_DMA_FRAGMENTED;
-	buf->nr_pages = pages;
-	for (uint64_t i = buf->pfn - base; i < buf->pfn - base + pages; i++) {
+	if (status != CMASIM_DMA_OK)
+		return status;
+	for (uint64_t i = buf->pfn - base; i < buf->pfn - base + buf->nr_pages; i++) {
 		dropped += g->cached[i];
 		g->cached[i] = 0;
 	}

@@ -37,6 +37,17 @@ int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint
 int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base,
 			 uint64_t size, uint64_t *pfn, uint64_t *pages, GError **error);
 
+/*
+ * A window of @pool for @req: first fit aligned as the DMA API aligns
+ * (min(get_order(size), @align_max)), one charged bitmap search; fills
+ * buf->pfn and nr_pages. Fails UNREACHABLE when the pool lies beyond the
+ * device's mask, else NO_MEMORY or FRAGMENTED.
+ */
+enum cmasim_dma_status policy_pool_take(struct cmasim_sim *sim, struct cmasim_pagepool *pool,
+					unsigned int align_max,
+					const struct cmasim_dma_request *req,
+					struct cmasim_dma_buffer *buf);
+
 extern const struct cmasim_policy_ops cmasim_policy_carveout;
 extern const struct cmasim_policy_ops cmasim_policy_buddy;
 extern const struct cmasim_policy_ops cmasim_policy_cma;
