@@ -23,6 +23,7 @@ const struct cmasim_policy_ops cmasim_policy_cma = {
 		   "uncached remap, linear alias left",
 	.params = cma_areas_param_table,
 	.serialized = true,
+	.boot_params = cma_areas_boot_params,
 	.init = cma_areas_boot_lowmem,
 	.dma_alloc = cma_dma_alloc,
 	.dma_free = cma_areas_dma_free,

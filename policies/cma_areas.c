@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <string.h>
 
 #include "cma_areas.h"
 #include "cmasim/error.h"
@@ -56,10 +57,13 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 	return false;
 }
 
-/* The default area exists when the machine declares one, or declares none, or @p sizes it. */
+/*
+ * The default area exists when the machine declares one, or declares none,
+ * or @p sizes it; never when every device has an area of its own.
+ */
 static bool wants_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p)
 {
-	return shared_area(cfg) >= 0 || !cfg->nr_cma || p->size || p->base;
+	return !p->per_device && (shared_area(cfg) >= 0 || !cfg->nr_cma || p->size || p->base);
 }
 
 /* The parameters @values give, for areas placed in @zone (every one of them if @force_zone). */
@@ -74,13 +78,74 @@ static struct cma_areas_params params_of(const struct cmasim_param_values *value
 		.order_per_bit = (unsigned int)MIN(values->value[CMA_PARAM_ORDER_PER_BIT], 63),
 		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
 		.fallback = values->value[CMA_PARAM_FALLBACK],
+		.per_device = values->value[CMA_PARAM_PER_DEVICE],
 	};
+}
+
+/* Bytes of the shared area @p asks for: size= in whole pageblocks, else the machine's, else the default. */
+static uint64_t shared_size(const struct cmasim_config *cfg, const struct cma_areas_params *p)
+{
+	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	int shared = shared_area(cfg);
+
+	return p->size ? (p->size + pb_bytes - 1) & ~(pb_bytes - 1) :
+	       shared >= 0 ? cfg->cma[shared].size : DEFAULT_AREA_SIZE;
+}
+
+int cma_areas_boot_params(struct cmasim_config *cfg, const struct cmasim_param_values *values,
+			  GError **error)
+{
+	struct cma_areas_params p = params_of(values, cmasim_config_lowmem_zone(cfg), false);
+	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t size = shared_size(cfg, &p);
+	int shared = shared_area(cfg);
+
+	if (!p.per_device)
+		return 0;
+	if (p.base) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
+			    "base= places the shared CMA area, and per_device=true leaves none");
+		return -1;
+	}
+	/* the shared area gives way to one reserved-memory node per device */
+	if (shared >= 0) {
+		g_free(cfg->cma[shared].name);
+		memmove(&cfg->cma[shared], &cfg->cma[shared + 1],
+			(cfg->nr_cma - (unsigned int)shared - 1) * sizeof(*cfg->cma));
+		cfg->nr_cma--;
+		for (unsigned int d = 0; d < cfg->nr_devices; d++)
+			if (cfg->devices[d].cma_area > shared)
+				cfg->devices[d].cma_area--;
+	}
+	for (unsigned int d = 0; d < cfg->nr_devices; d++) {
+		struct cmasim_cma_config *a;
+
+		if (cfg->devices[d].cma_area >= 0)
+			continue;
+		cfg->cma = g_renew(struct cmasim_cma_config, cfg->cma, cfg->nr_cma + 1);
+		a = &cfg->cma[cfg->nr_cma];
+		*a = (struct cmasim_cma_config){ .name = g_strdup(cfg->devices[d].name), .size = size,
+						 .alignment = pb_bytes, .zone = p.zone,
+						 .order_per_bit = p.order_per_bit };
+		/* counted before placing, so that the new area frees its name with the config */
+		cfg->nr_cma++;
+		if (!cmasim_config_place_cma(cfg, p.zone, size, pb_bytes, (int)cfg->nr_cma - 1,
+					     &a->base)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s (one per "
+				    "device: shrink them with --set size=)", a->name, size >> 20,
+				    cmasim_zone_type_name(p.zone));
+			return -1;
+		}
+		cfg->devices[d].cma_area = (int)cfg->nr_cma - 1;
+	}
+	return 0;
 }
 
 uint64_t cma_areas_span(const struct cmasim_config *cfg, const struct cmasim_param_values *values)
 {
 	struct cma_areas_params p = params_of(values, CMASIM_ZONE_NORMAL, false);
-	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order, span = 0;
+	uint64_t span = 0;
 	int shared = shared_area(cfg);
 
 	for (unsigned int i = 0; i < cfg->nr_cma; i++)
@@ -88,8 +153,7 @@ uint64_t cma_areas_span(const struct cmasim_config *cfg, const struct cmasim_par
 			span += (cfg->cma[i].size + cfg->cma[i].alignment - 1) &
 				~(cfg->cma[i].alignment - 1);
 	if (wants_shared(cfg, &p))
-		span += p.size ? (p.size + pb_bytes - 1) & ~(pb_bytes - 1) :
-			shared >= 0 ? cfg->cma[shared].size : DEFAULT_AREA_SIZE;
+		span += shared_size(cfg, &p);
 	return span;
 }
 
@@ -299,6 +363,9 @@ const struct cmasim_param cma_areas_param_table[] = {
 	[CMA_PARAM_FALLBACK] = { "fallback", CMASIM_PARAM_SIZE, "0",
 				 "size of a no-map carve-out at the top of lowmem, below the areas, "
 				 "that serves requests they fail; 0: none" },
+	[CMA_PARAM_PER_DEVICE] = { "per_device", CMASIM_PARAM_BOOL, "false",
+				   "every device without an area of its own gets one, of the shared "
+				   "area's size, and nobody shares" },
 	{ NULL },
 };
 

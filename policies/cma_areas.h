@@ -21,6 +21,7 @@ struct cma_areas_params {
 	unsigned int order_per_bit;	/* of an area built from size */
 	unsigned int align_max;	/* CONFIG_CMA_ALIGNMENT */
 	uint64_t fallback;	/* bytes of the fallback carve-out; 0: none */
+	bool per_device;	/* every device gets an area; none is shared */
 };
 
 struct cma_areas {
@@ -41,7 +42,8 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 
 /*
  * The parameters of every CMA variant, indexes into its values
- * (size, base, align_max, order_per_bit, fallback: see cma_areas_param_table).
+ * (size, base, align_max, order_per_bit, fallback, per_device: see
+ * cma_areas_param_table).
  */
 enum {
 	CMA_PARAM_SIZE,
@@ -49,8 +51,18 @@ enum {
 	CMA_PARAM_ALIGN_MAX,
 	CMA_PARAM_ORDER_PER_BIT,
 	CMA_PARAM_FALLBACK,
+	CMA_PARAM_PER_DEVICE,
 };
 extern const struct cmasim_param cma_areas_param_table[];
+
+/*
+ * A variant's boot_params: with per_device, the machine's shared area
+ * becomes one area per device that has none, each of its size, placed
+ * top-down in lowmem as reserved-memory nodes are. Returns 0, or -1 with
+ * @error when they do not fit.
+ */
+int cma_areas_boot_params(struct cmasim_config *cfg, const struct cmasim_param_values *values,
+			  GError **error);
 
 /*
  * A variant's init: the areas from @values of cma_areas_param_table,

@@ -70,6 +70,7 @@ const struct cmasim_policy_ops cmasim_policy_cma_flush = {
 		   "invalidate after each transfer (whole cache on VIVT)",
 	.params = cma_areas_param_table,
 	.serialized = true,
+	.boot_params = cma_areas_boot_params,
 	.init = cma_areas_boot_lowmem,
 	.dma_alloc = flush_dma_alloc,
 	.dma_free = cma_areas_dma_free,

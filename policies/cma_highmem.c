@@ -59,7 +59,7 @@ static int highmem_boot_params(struct cmasim_config *cfg, const struct cmasim_pa
 			       GError **error)
 {
 	uint64_t step = MAX(cfg->mmu.section_size, (uint64_t)cfg->page_size << cfg->pageblock_order);
-	uint64_t need = cma_areas_span(cfg, params), limit = cmasim_config_lowmem_end(cfg);
+	uint64_t need, limit = cmasim_config_lowmem_end(cfg);
 
 	if (cmasim_config_64bit(cfg)) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
@@ -67,6 +67,9 @@ static int highmem_boot_params(struct cmasim_config *cfg, const struct cmasim_pa
 			    "and it has no HighMem", cfg->name);
 		return -1;
 	}
+	if (cma_areas_boot_params(cfg, params, error))
+		return -1;
+	need = cma_areas_span(cfg, params);
 	while (highmem_bytes(cfg) < need) {
 		limit = (limit - 1) & ~(step - 1);
 		if (limit < cfg->mem_base + LOWMEM_FLOOR) {

@@ -72,6 +72,7 @@ const struct cmasim_policy_ops cmasim_policy_cma_remap = {
 		   "entries turned uncached (range TLB flush), restored on free",
 	.params = cma_areas_param_table,
 	.serialized = true,
+	.boot_params = cma_areas_boot_params,
 	.init = remap_init,
 	.dma_alloc = remap_dma_alloc,
 	.dma_free = cma_areas_dma_free,

@@ -46,6 +46,7 @@ const struct cmasim_policy_ops cmasim_policy_cma_unmap = {
 		   "shootdown) and come back on free; uncached remap",
 	.params = cma_areas_param_table,
 	.serialized = true,
+	.boot_params = cma_areas_boot_params,
 	.init = cma_areas_boot_lowmem,
 	.dma_alloc = unmap_dma_alloc,
 	.dma_free = cma_areas_dma_free,

@@ -472,7 +472,8 @@ Test(cli, compare_bad_command_lines)
 		  "parameter bogus (see cmasim list)\n" },
 		{ { "compare", "-p", "buddy,cma", "--set", "cma.bogus=1", NULL },
 		  "cmasim compare: --set bogus=1: policy cma has no such parameter (expected "
-		  "name=value with one of: size, base, align_max, order_per_bit, fallback)\n" },
+		  "name=value with one of: size, base, align_max, order_per_bit, fallback, "
+		  "per_device)\n" },
 		{ { "compare", "-p", "cma", "--set", "trim=false", NULL },
 		  "cmasim compare: --set trim=false: none of the policies compared (cma) has a "
 		  "parameter trim (see cmasim list)\n" },

@@ -332,6 +332,30 @@ Test(engine, cma_size_overrides_the_shared_area)
 	cmasim_config_free(cfg);
 }
 
+/*
+ * per_device=true: the shared 32 KiB area gives way to one of 32 KiB per
+ * device, placed top-down in the order the devices are declared: gpu's at
+ * 248-255, camera's at 240-247, where the pinned page is. gpu's request
+ * now takes its clean area (58.8 us) and camera's meets the pin (50 us,
+ * then failure): the areas confine the pin as declared ones do.
+ */
+Test(engine, cma_per_device_parameter_gives_each_device_an_area)
+{
+	const char *set[] = { "per_device=true", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(TWO_DEVICE_MACHINE("cma: [ { size: 32KiB } ]\n"),
+					     pinning_gpu_workload, "cma", set, &cfg);
+
+	cr_expect_eq(r->devices[0].ok, 1);
+	cr_expect_eq(r->devices[1].ok, 0);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
+	cr_expect_eq(r->latency.sum, 58800 + 50000);
+	cr_expect_eq(r->contig_retries, 0);
+	cr_expect_eq(r->zones[0].cma_pages, 16);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
 static const char gigantic_workload[] =
 	"name: above-max-order\n"
 	"events:\n"

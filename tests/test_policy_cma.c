@@ -523,7 +523,7 @@ Test(policy_cma, machine_policy_section_is_checked)
 		  "m.yaml:2:10: policy.nope.size: no policy named 'nope' (see cmasim list)" },
 		{ "{cma.trim: false}", CMASIM_ERROR_KEY,
 		  "m.yaml:2:10: policy.cma.trim: policy cma has no parameter 'trim' (expected one "
-		  "of: size, base, align_max, order_per_bit, fallback)" },
+		  "of: size, base, align_max, order_per_bit, fallback, per_device)" },
 		{ "{bogus: 1}", CMASIM_ERROR_KEY,
 		  "m.yaml:2:10: policy.bogus: no policy has a parameter 'bogus' (see cmasim list)" },
 		{ "{size: big}", CMASIM_ERROR_VALUE,
