@@ -82,7 +82,7 @@ static struct cma_areas_params params_of(const struct cmasim_param_values *value
 	};
 }
 
-/* Bytes of the shared area @p asks for: size= in whole pageblocks, else the machine's, else the default. */
+/* The shared area's bytes: size= in whole pageblocks, else the machine's, else the default. */
 static uint64_t shared_size(const struct cmasim_config *cfg, const struct cma_areas_params *p)
 {
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;

@@ -124,21 +124,20 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 }
 
 /*
- * The parameter a machine's policy: key @key ("policy.name" or "name")
- * sets for @ops, in *@name and *@len; false if none.
+ * The parameter of @ops a machine's policy: key @key ("policy.name" or
+ * "name") sets, with its name in *@name; NULL if none.
  */
-static bool setting_applies(const struct cmasim_policy_ops *ops, const char *key,
-			    const char **name, size_t *len)
+static const struct cmasim_param *setting_param(const struct cmasim_policy_ops *ops,
+						const char *key, const char **name)
 {
 	const char *dot = strchr(key, '.');
 	unsigned int i;
 
 	if (dot && (strlen(ops->name) != (size_t)(dot - key) ||
 		    strncmp(ops->name, key, (size_t)(dot - key))))
-		return false;
+		return NULL;
 	*name = dot ? dot + 1 : key;
-	*len = strlen(*name);
-	return find_param(ops, *name, *len, &i) != NULL;
+	return find_param(ops, *name, strlen(*name), &i);
 }
 
 /*
@@ -173,14 +172,11 @@ static bool check_setting(const char *key, const char *value, GError **error)
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
 		const struct cmasim_policy_ops *ops = cmasim_policies[i];
 		const char *name;
-		size_t len;
-		unsigned int index;
+		const struct cmasim_param *p = setting_param(ops, key, &name);
 		uint64_t v;
 
-		if (!setting_applies(ops, key, &name, &len))
+		if (!p)
 			continue;
-		const struct cmasim_param *p = find_param(ops, name, len, &index);
-
 		if (!parse_value(p->type, value, &v)) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
 				    "expected %s for %s of policy %s", type_expects[p->type], name,
@@ -223,9 +219,8 @@ char **cmasim_policy_settings(const struct cmasim_policy_ops *ops,
 	for (unsigned int i = 0; i < cfg->nr_policy_settings; i++) {
 		const struct cmasim_policy_setting *s = &cfg->policy_settings[i];
 		const char *name;
-		size_t len;
 
-		if (setting_applies(ops, s->key, &name, &len))
+		if (setting_param(ops, s->key, &name))
 			g_ptr_array_add(all, g_strconcat(name, "=", s->value, NULL));
 	}
 	for (; set && *set; set++)
