@@ -12,11 +12,6 @@ static bool mt_mergeable(unsigned int mt)
 	return mt < CMASIM_NR_ALLOC_TYPES;	/* migratetype_is_mergeable() */
 }
 
-static struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
-{
-	return &mem->zones[pageblock_of(mem, idx)->zone];
-}
-
 /* NR_FREE_PAGES leaves isolated pages out; NR_FREE_CMA_PAGES counts CMA lists. */
 static void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
 {
@@ -250,8 +245,6 @@ uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
 
 	if (movable)
 		*movable = pageblock_of(mem, start)->nr_alloc[CMASIM_MT_MOVABLE];
-	if (start < z->start || end > z->end)
-		return 0;
 	/*
 	 * A free block larger than a pageblock is split first, so that only
 	 * this pageblock's pages move (as prep_move_freepages_block() does
@@ -333,10 +326,9 @@ static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint
 	if (!whole_block)
 		goto single_page;
 
+	/* never 0, unlike the kernel's at a zone edge: zones are whole pageblocks here */
 	free_pages = cmasim_move_freepages_block(mem, mem->base_pfn + idx, start_mt,
 						 &movable_pages);
-	if (!free_pages)
-		goto single_page;
 	/*
 	 * Movable pages are alike to a movable request. For the others, a
 	 * block that was movable holds only non-movable pages besides its
@@ -429,6 +421,19 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
+bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
+			 bool alloc_cma)
+{
+	for (unsigned int o = order; o <= mem->max_order; o++) {
+		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+			if (z->free_area[o][t].nr)
+				return true;
+		if (alloc_cma && z->free_area[o][CMASIM_MT_CMA].nr)
+			return true;
+	}
+	return false;
+}
+
 /* __zone_watermark_ok() */
 static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
 			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, bool alloc_cma)
@@ -440,16 +445,7 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 		free_pages -= (int64_t)z->nr_free_cma;
 	if (free_pages <= (int64_t)(z->wmark[mark] + z->lowmem_reserve[highest_zone]))
 		return false;
-	if (!order)
-		return true;
-	for (unsigned int o = order; o <= mem->max_order; o++) {
-		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
-			if (z->free_area[o][t].nr)
-				return true;
-		if (alloc_cma && z->free_area[o][CMASIM_MT_CMA].nr)
-			return true;
-	}
-	return false;
+	return !order || buddy_free_block_ok(mem, z, order, alloc_cma);
 }
 
 bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,

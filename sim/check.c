@@ -117,7 +117,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 	uint64_t cma_movable = 0;
 
 	for (uint32_t idx = z->start; idx < z->end; idx += pageblock_nr_pages(mem)) {
-		const struct pageblock *pb = &mem->pageblocks[idx >> mem->pb_order];
+		const struct pageblock *pb = pageblock_of(mem, idx);
 		const uint16_t *recount = nr_alloc[idx >> mem->pb_order];
 		bool is_mixed = false;
 
@@ -128,7 +128,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			FAIL("pageblock at pfn %" PRIu64 ": allocated pages by type %u/%u/%u, "
 			     "recount %u/%u/%u", mem->base_pfn + idx, pb->nr_alloc[0],
 			     pb->nr_alloc[1], pb->nr_alloc[2], recount[0], recount[1], recount[2]);
-		if (mem->frames[idx].state == FRAME_HOLE)
+		if (in_hole(mem, idx))
 			continue;
 		types[pb->mt]++;
 		if (pb->mt == CMASIM_MT_CMA)

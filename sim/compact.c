@@ -97,17 +97,6 @@ const char *cmasim_compact_result_name(enum cmasim_compact_result result)
 	return names[result];
 }
 
-/* Whether @z has a free block of order >= @order a movable or unmovable request may use. */
-static bool free_block_exists(const struct cmasim_mem *mem, const struct zone *z,
-			      unsigned int order)
-{
-	for (unsigned int o = order; o <= mem->max_order; o++)
-		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
-			if (z->free_area[o][t].nr)
-				return true;
-	return false;
-}
-
 /* compaction_suitable(): SUCCESS, SKIPPED, or COMPACT_CONTINUE to go on scanning. */
 static int compaction_suitable(const struct cmasim_mem *mem, unsigned int zone, int order)
 {
@@ -116,7 +105,7 @@ static int compaction_suitable(const struct cmasim_mem *mem, unsigned int zone, 
 
 	if (order < 0)
 		return COMPACT_CONTINUE;
-	if (free_block_exists(mem, z, (unsigned int)order))
+	if (buddy_free_block_ok(mem, z, (unsigned int)order, false))
 		return CMASIM_COMPACT_SUCCESS;
 	/* order-0 watermark plus compact_gap(), counting free CMA pages (ALLOC_CMA) */
 	uint64_t mark = z->wmark[order > COSTLY_ORDER ? CMASIM_WMARK_LOW : CMASIM_WMARK_MIN] +
@@ -129,12 +118,6 @@ static int compaction_suitable(const struct cmasim_mem *mem, unsigned int zone, 
 			return CMASIM_COMPACT_SKIPPED;
 	}
 	return COMPACT_CONTINUE;
-}
-
-/* Whether the pageblock starting at @pb is a hole (holes are whole pageblocks). */
-static bool pageblock_is_hole(const struct cmasim_mem *mem, uint32_t pb)
-{
-	return mem->frames[pb].state == FRAME_HOLE;
 }
 
 /* suitable_migration_source() of async compaction: MOVABLE or CMA pageblocks. */
@@ -227,7 +210,7 @@ static bool compaction_alloc(struct compact_control *cc, unsigned int order, uin
 		uint32_t pb = cc->free_pb;
 
 		cc->free_pb -= nr;	/* > migrate_pb >= 0, and both pageblock-aligned */
-		if (pageblock_is_hole(cc->mem, pb) || !suitable_target(cc->mem, pb))
+		if (in_hole(cc->mem, pb) || !suitable_target(cc->mem, pb))
 			continue;
 		cc->st->free_scanned += nr;
 		isolate_freepages_block(cc, pb);
@@ -238,11 +221,7 @@ static bool compaction_alloc(struct compact_control *cc, unsigned int order, uin
 /* Whether the migrate scanner takes the allocated block @f (isolate_migratepages_block()). */
 static bool migratable(const struct compact_control *cc, const struct frame *f)
 {
-	unsigned int kind = OWNER_KIND(f->owner);
-
-	if (f->state != FRAME_ALLOC || (f->owner & OWNER_PINNED))
-		return false;
-	if (kind != CMASIM_OWNER_ANON && kind != CMASIM_OWNER_FILE)
+	if (f->state != FRAME_ALLOC || (f->owner & OWNER_PINNED) || !owner_is_lru(f->owner))
 		return false;
 	/* skip_isolation_on_order() */
 	if (f->order >= cc->mem->pb_order)
@@ -301,12 +280,12 @@ enum cmasim_compact_result cmasim_compact_zone(struct cmasim_mem *mem, unsigned 
 
 	/* compact_scanners_met() ends the walk */
 	for (; cc.migrate_pb < cc.free_pb; cc.migrate_pb += nr) {
-		if (pageblock_is_hole(mem, cc.migrate_pb) || !suitable_source(mem, cc.migrate_pb))
+		if (in_hole(mem, cc.migrate_pb) || !suitable_source(mem, cc.migrate_pb))
 			continue;
 		st->migrate_scanned += nr;
 		if (!migrate_pageblock(&cc))
 			break;
-		if (order >= 0 && free_block_exists(mem, z, (unsigned int)order)) {
+		if (order >= 0 && buddy_free_block_ok(mem, z, (unsigned int)order, false)) {
 			ret = CMASIM_COMPACT_SUCCESS;
 			break;
 		}

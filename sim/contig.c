@@ -74,25 +74,18 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 }
 
 /*
- * pfn_range_valid_contig(): every page present and in @zone; and no CMA
- * or isolated pageblock, which the MOVABLE type given back afterwards
- * would silently turn into an ordinary one.
+ * pfn_range_valid_contig(): every page present (holes are whole
+ * pageblocks) and no CMA or isolated pageblock, which the MOVABLE type
+ * given back afterwards would silently turn into an ordinary one. The
+ * caller keeps the range inside one zone.
  */
-static bool range_valid(const struct cmasim_mem *mem, const struct zone *z, uint32_t s,
-			uint32_t e)
+static bool range_valid(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
-	if (s < z->start || e > z->end)
-		return false;
 	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem)) {
-		unsigned int mt = mem->pageblocks[b >> mem->pb_order].mt;
+		unsigned int mt = pageblock_of(mem, b)->mt;
 
-		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE)
+		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE || in_hole(mem, b))
 			return false;
-	}
-	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
-		if (mem->frames[idx].state == FRAME_HOLE)
-			return false;
-		idx += UINT32_C(1) << mem->frames[idx].order;
 	}
 	return true;
 }
@@ -111,7 +104,7 @@ int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
 			continue;
 		for (uint64_t p = (z->start + step - 1) & ~(step - 1); p + count <= z->end;
 		     p += step) {
-			if (!range_valid(mem, z, (uint32_t)p, (uint32_t)(p + count)))
+			if (!range_valid(mem, (uint32_t)p, (uint32_t)(p + count)))
 				continue;
 			if (!cmasim_alloc_contig_range(mem, mem->base_pfn + p,
 						       mem->base_pfn + p + count,

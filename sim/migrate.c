@@ -106,7 +106,7 @@ static void move_block(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
 static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
 {
 	const struct frame src = mem->frames[idx];
-	enum cmasim_zone_type zone = mem->zones[pageblock_of(mem, idx)->zone].type;
+	enum cmasim_zone_type zone = zone_of(mem, idx)->type;
 	/* alloc_migration_target(): __GFP_HIGHMEM only for a page that was in HighMem */
 	enum cmasim_zone_type highest = zone >= CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_MOVABLE
 								    : CMASIM_ZONE_NORMAL;
@@ -202,9 +202,8 @@ static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		const struct frame *f = &mem->frames[idx];
-		unsigned int kind = OWNER_KIND(f->owner);
 
-		if (f->state == FRAME_ALLOC && kind != CMASIM_OWNER_ANON && kind != CMASIM_OWNER_FILE)
+		if (f->state == FRAME_ALLOC && !owner_is_lru(f->owner))
 			return true;
 		idx += UINT32_C(1) << f->order;		/* a hole frame has order 0 */
 	}

@@ -66,8 +66,7 @@ struct free_list {
 struct zone {
 	enum cmasim_zone_type type;
 	uint32_t start, end;		/* frame indices spanned, end exclusive */
-	uint64_t present;		/* pages not in holes */
-	uint64_t managed;		/* pages given to the buddy allocator at boot */
+	uint64_t present;		/* pages not in holes, all given to the buddy allocator: managed */
 	uint64_t wmark[3];		/* pages, by enum cmasim_wmark */
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
 	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
@@ -92,9 +91,26 @@ struct cmasim_mem {
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
 };
 
-static inline struct pageblock *pageblock_of(struct cmasim_mem *mem, uint32_t idx)
+static inline struct pageblock *pageblock_of(const struct cmasim_mem *mem, uint32_t idx)
 {
 	return &mem->pageblocks[idx >> mem->pb_order];
+}
+
+static inline struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
+{
+	return &mem->zones[pageblock_of(mem, idx)->zone];
+}
+
+/* Whether frame @idx is no RAM; holes are whole pageblocks, so a pageblock's first frame tells. */
+static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return mem->frames[idx].state == FRAME_HOLE;
+}
+
+/* Whether an allocated block of @owner sits on the LRU: anon or page cache, which may move. */
+static inline bool owner_is_lru(uint8_t owner)
+{
+	return OWNER_KIND(owner) == CMASIM_OWNER_ANON || OWNER_KIND(owner) == CMASIM_OWNER_FILE;
 }
 
 static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
@@ -126,6 +142,13 @@ void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
  * a pageblock with its free buddy outside isolation.
  */
 void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt);
+
+/*
+ * buddy.c: the tail of __zone_watermark_ok(): whether @z has a free block
+ * of @order or more on a list a request may use, CMA's with @alloc_cma.
+ */
+bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
+			 bool alloc_cma);
 
 /* buddy.c: the head of the block or hole holding @idx (page_head() of the buddy world). */
 uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);

@@ -202,9 +202,9 @@ static uint32_t page_in_sec(const struct cmasim_mmu *mmu, uint64_t pfn)
 }
 
 /* Whether RAM frame @pfn lies in a hole: O(1) from the frame array. */
-static bool in_hole(const struct cmasim_mmu *mmu, uint64_t pfn)
+static bool pfn_in_hole(const struct cmasim_mmu *mmu, uint64_t pfn)
 {
-	return mmu->mem->frames[pfn - mmu->base_pfn].state == FRAME_HOLE;
+	return in_hole(mmu->mem, (uint32_t)(pfn - mmu->base_pfn));
 }
 
 /* Pages of [@start, @end) in the config's holes: O(holes), for range checks. */
@@ -237,11 +237,10 @@ static bool user_frame(const struct cmasim_mmu *mmu, uint64_t pfn)
 	uint32_t idx = (uint32_t)(pfn - mmu->base_pfn);
 	const struct frame *f;
 
-	if (mem->frames[idx].state == FRAME_HOLE)
+	if (in_hole(mem, idx))
 		return false;
 	f = &mem->frames[buddy_block_head(mem, idx)];
-	return f->state == FRAME_ALLOC && (OWNER_KIND(f->owner) == CMASIM_OWNER_ANON ||
-					   OWNER_KIND(f->owner) == CMASIM_OWNER_FILE);
+	return f->state == FRAME_ALLOC && owner_is_lru(f->owner);
 }
 
 /* The linear-map attribute of lowmem RAM frame @pfn. */
@@ -872,7 +871,7 @@ void cmasim_mmu_kunmap(struct cmasim_mmu *mmu, uint64_t va)
 
 uint64_t cmasim_mmu_page_address(const struct cmasim_mmu *mmu, uint64_t pfn)
 {
-	if (pfn < mmu->base_pfn || pfn >= mmu->lowmem_end_pfn || in_hole(mmu, pfn))
+	if (pfn < mmu->base_pfn || pfn >= mmu->lowmem_end_pfn || pfn_in_hole(mmu, pfn))
 		return 0;
 	return mmu->layout.page_offset + ((pfn - mmu->base_pfn) << mmu->page_shift);
 }
@@ -895,7 +894,7 @@ void cmasim_mmu_frame(const struct cmasim_mmu *mmu, uint64_t pfn, struct cmasim_
 	const uint16_t *count = r ? r->count[page_in_sec(mmu, pfn)] : NULL;
 
 	*f = (struct cmasim_mmu_frame){ .linear = CMASIM_ATTR_NONE };
-	if (pfn < mmu->lowmem_end_pfn && !in_hole(mmu, pfn)) {
+	if (pfn < mmu->lowmem_end_pfn && !pfn_in_hole(mmu, pfn)) {
 		f->lowmem = true;
 		f->linear = lm_attr(mmu, pfn);
 	}
@@ -961,7 +960,7 @@ static bool map_lowmem(struct cmasim_mmu *mmu, GError **error)
 		}
 		t->boot = true;
 		for (uint64_t pfn = start; pfn < end; pfn++)
-			if (!in_hole(mmu, pfn))
+			if (!pfn_in_hole(mmu, pfn))
 				table_set(mmu, t, pfn, CMASIM_ATTR_CACHEABLE);
 		mmu->sections[s].lm = LM_TABLE;
 		mmu->sections[s].table = t;
@@ -1092,7 +1091,7 @@ static bool check_section(const struct cmasim_mmu *mmu, uint64_t s, GString *why
 		if (t->attr[i] > CMASIM_ATTR_NONE)
 			FAIL("section %" PRIu64 " page %u: bad entry %u", s, i, t->attr[i]);
 		nr[t->attr[i]]++;
-		if (t->attr[i] != CMASIM_ATTR_NONE && (pfn >= end || in_hole(mmu, pfn)))
+		if (t->attr[i] != CMASIM_ATTR_NONE && (pfn >= end || pfn_in_hole(mmu, pfn)))
 			FAIL("pfn %" PRIu64 " is mapped but not lowmem RAM", pfn);
 	}
 	if (memcmp(nr, t->nr, sizeof(nr)))

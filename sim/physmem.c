@@ -70,11 +70,6 @@ void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 				  sign * (int)pageblock_nr_pages(mem));
 }
 
-static bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
-{
-	return mem->frames[idx].state == FRAME_HOLE;
-}
-
 void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 				      enum cmasim_migratetype mt)
 {
@@ -146,10 +141,10 @@ static void setup_watermarks(struct cmasim_mem *mem)
 		struct zone *z = &mem->zones[i];
 
 		if (!zone_is_highmem(z))
-			lowmem_pages += z->managed;
+			lowmem_pages += z->present;
 		/* nr_free_buffer_pages(): zones a GFP_USER request may use */
 		if (z->type <= CMASIM_ZONE_NORMAL)
-			buffer_pages += z->managed;
+			buffer_pages += z->present;
 	}
 
 	uint64_t min_free_kbytes = cfg->min_free_kbytes;
@@ -161,13 +156,13 @@ static void setup_watermarks(struct cmasim_mem *mem)
 
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
 		struct zone *z = &mem->zones[i];
-		uint64_t tmp = lowmem_pages ? pages_min * z->managed / lowmem_pages : 0;
+		uint64_t tmp = lowmem_pages ? pages_min * z->present / lowmem_pages : 0;
 
 		if (zone_is_highmem(z))
-			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->managed / 1024, 32, 128);
+			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->present / 1024, 32, 128);
 		else
 			z->wmark[CMASIM_WMARK_MIN] = tmp;
-		tmp = MAX(tmp >> 2, z->managed * 10 / 10000);
+		tmp = MAX(tmp >> 2, z->present * 10 / 10000);
 		z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + tmp;
 		z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_LOW] + tmp;
 	}
@@ -187,11 +182,11 @@ static void setup_lowmem_reserve(struct cmasim_mem *mem)
 		uint64_t upper = 0;
 		unsigned int j = i + 1;
 
-		if (!ratio[z->type] || !z->managed)
+		if (!ratio[z->type] || !z->present)
 			continue;
 		for (unsigned int t = z->type + 1; t < CMASIM_NR_ZONE_TYPES; t++) {
 			if (j < mem->nr_zones && mem->zones[j].type == t)
-				upper += mem->zones[j++].managed;
+				upper += mem->zones[j++].present;
 			z->lowmem_reserve[t] = upper / ratio[z->type];
 		}
 	}
@@ -209,7 +204,7 @@ static void mark_holes(struct cmasim_mem *mem)
 		for (uint32_t idx = start; idx < end; idx++)
 			mem->frames[idx].state = FRAME_HOLE;
 		for (uint32_t idx = start; idx < end; idx += pageblock_nr_pages(mem)) {
-			struct zone *z = &mem->zones[pageblock_of(mem, idx)->zone];
+			struct zone *z = zone_of(mem, idx);
 
 			z->nr_pageblocks[CMASIM_MT_MOVABLE]--;
 			z->present -= pageblock_nr_pages(mem);
@@ -293,7 +288,6 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 			mm_for_each_aligned_block(mem, run, idx, buddy_free_boot);
 			run = idx + pageblock_nr_pages(mem);
 		}
-		z->managed = z->present;
 	}
 	setup_watermarks(mem);
 	setup_lowmem_reserve(mem);
@@ -330,7 +324,7 @@ void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 		.start_pfn = mem->base_pfn + z->start,
 		.end_pfn = mem->base_pfn + z->end,
 		.present = z->present,
-		.managed = z->managed,
+		.managed = z->present,
 		.wmark_min = z->wmark[CMASIM_WMARK_MIN],
 		.wmark_low = z->wmark[CMASIM_WMARK_LOW],
 		.wmark_high = z->wmark[CMASIM_WMARK_HIGH],

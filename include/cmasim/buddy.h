@@ -53,7 +53,6 @@ void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn);
  * Moves the free pages of @pfn's pageblock to @mt's free lists, as
  * move_freepages_block() does. Returns the pages moved and, in
  * *@movable if not NULL, the allocated MOVABLE pages in the block.
- * Returns 0 when the pageblock crosses a zone boundary.
  */
 uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
 				     enum cmasim_migratetype mt, uint64_t *movable);
