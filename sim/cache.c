@@ -29,6 +29,7 @@
 
 #include "cmasim/cache.h"
 #include "cmasim/error.h"
+#include "random.h"
 
 #define KEY_VALID UINT64_C(1)
 #define KEY_DIRTY UINT64_C(2)
@@ -243,16 +244,6 @@ static ALWAYS_INLINE struct line *fill(struct cmasim_cache *c, uint64_t set, uin
 
 /* Prefetch */
 
-/* splitmix64: a fixed sequence from the seed on every host. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
 /* Next-line: a demand miss fetches the lines after the access's last. */
 static unsigned int propose_next_line(struct cmasim_cache *c, const struct demand *d, uint64_t *out)
 {
@@ -294,11 +285,11 @@ static unsigned int propose_speculative(struct cmasim_cache *c, const struct dem
 {
 	uint64_t width = 2 * c->spec_lines + 1;
 
-	if (next_random(&c->rng) >= c->spec_threshold && !c->spec_always)
+	if (cmasim_splitmix64(&c->rng) >= c->spec_threshold && !c->spec_always)
 		return 0;
 	/* uniform below width without a division: the high half of a product */
 	out[0] = d->first - c->spec_lines +
-		 (uint64_t)(((unsigned __int128)next_random(&c->rng) * width) >> 64);
+		 (uint64_t)(((unsigned __int128)cmasim_splitmix64(&c->rng) * width) >> 64);
 	return 1;
 }
 

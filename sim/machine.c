@@ -6,6 +6,7 @@
  * line; the coherence model hears every line that comes and goes.
  */
 #include "machine.h"
+#include "random.h"
 
 /* cmasim_noncacheable_fn: does a live mapping hold @pfn uncached or write-combined? */
 static bool frame_noncacheable(void *ctx, uint64_t pfn)
@@ -53,16 +54,6 @@ void machine_destroy(struct machine *m)
 	cmasim_cache_free(m->cache);
 	cmasim_mmu_free(m->mmu);
 	*m = (struct machine){ 0 };
-}
-
-/* splitmix64: the next random number of @state. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
 }
 
 /* A run of accesses, and the page it is in, translated once per page entered. */
@@ -163,7 +154,7 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 		uint64_t k = 1;
 
 		if (rec->c == CMASIM_PATTERN_RANDOM) {
-			access_lines(&w, base + next_random(&m->rng) % (len / line) * line, 1, rec->b);
+			access_lines(&w, base + cmasim_splitmix64(&m->rng) % (len / line) * line, 1, rec->b);
 			i++;
 			continue;
 		}

@@ -31,6 +31,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "random.h"
 #include "trace_private.h"
 
 /* A churn allocation waiting for its free. */
@@ -67,16 +68,6 @@ struct gen {
 	struct rep_next *items;	/* min-heap on (time, iter, j) */
 	uint32_t nr_items;
 };
-
-/* splitmix64 (Steele, Lea, Flood 2014): tiny, and the same on every host. */
-static uint64_t splitmix64(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 /* Whether generator @a's next record goes before @b's. */
 static bool gen_before(const struct gen *a, const struct gen *b)
@@ -271,10 +262,10 @@ static void churn_step(struct cmasim_trace *t, struct gen *g, struct cmasim_reco
 		free_pop(g);
 		return;
 	}
-	r1 = splitmix64(&g->rng);
-	r2 = splitmix64(&g->rng);
-	r3 = splitmix64(&g->rng);
-	r4 = splitmix64(&g->rng);
+	r1 = cmasim_splitmix64(&g->rng);
+	r2 = cmasim_splitmix64(&g->rng);
+	r3 = cmasim_splitmix64(&g->rng);
+	r4 = cmasim_splitmix64(&g->rng);
 	s = cmasim__slot_take(t);
 	sl = &t->slots[s];
 	sl->churn = true;
