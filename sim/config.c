@@ -12,8 +12,8 @@
  * Errors are found in a fixed order: syntax, then each mapping's keys, then
  * its values in the order of its field table, then the layout as a whole.
  * At the top level that means memory: with its layout, then devices:, then
- * cma: (which names devices), then costs:, cache:, atomic_pool: and mmu:. Tests rely on that order to predict which of several problems is
- * reported.
+ * cma: (which names devices), then costs:, cache:, atomic_pool: and mmu:.
+ * Tests rely on that order to predict which of several problems is reported.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,7 +31,6 @@
 #include "config_cpu.h"
 #include "confyaml.h"
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
 
 /* A config is a page of text; the cap keeps a stray /dev/zero from eating memory. */
@@ -199,15 +198,9 @@ static bool read_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 	if (!conf_get_size(ld, f[MEM_SIZE].value, "memory.size", &cfg->mem_size))
 		return false;
 	if (f[MEM_PAGE_SIZE].value) {
-		if (!conf_get_size(ld, f[MEM_PAGE_SIZE].value, "memory.page_size", &v))
+		if (!conf_get_pow2_size(ld, f[MEM_PAGE_SIZE].value, "memory.page_size",
+					MIN_PAGE_SIZE, MAX_PAGE_SIZE, &v))
 			return false;
-		if (v < MIN_PAGE_SIZE || v > MAX_PAGE_SIZE || (v & (v - 1))) {
-			g_autofree char *text = conf_quote(f[MEM_PAGE_SIZE].value);
-
-			return conf_fail_at(ld, f[MEM_PAGE_SIZE].value->start_mark, CMASIM_ERROR_VALUE,
-					    "expected a power of two from 4KiB to 64KiB, got \"%s\"",
-					    text);
-		}
 		cfg->page_size = (uint32_t)v;
 	}
 	if (f[MEM_MAX_PAGE_ORDER].value) {
@@ -260,7 +253,7 @@ static bool check_geometry(struct conf_loader *ld, const struct memory_input *in
 			   const struct cmasim_config *cfg)
 {
 	const yaml_node_t *size_node = in->f[MEM_SIZE].value;
-	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	unsigned int align_order = MAX(cfg->max_page_order, cfg->pageblock_order);
 	uint64_t align = (uint64_t)cfg->page_size << align_order;
 	g_autofree char *size = conf_format_size(cfg->mem_size);
@@ -299,7 +292,7 @@ static bool check_lowmem(struct conf_loader *ld, const struct memory_input *in,
 {
 	const yaml_node_t *lowmem_node = in->f[MEM_LOWMEM].value;
 	const yaml_node_t *dma_node = in->f[MEM_DMA_ZONE].value;
-	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	g_autofree char *pb = conf_format_size(pageblock);
 	g_autofree char *lowmem = conf_format_size(in->lowmem);
 	g_autofree char *dma = conf_format_size(in->dma_zone);
@@ -331,7 +324,7 @@ static bool check_zone_list(struct conf_loader *ld, const struct memory_input *i
 			    const struct cmasim_config *cfg)
 {
 	const yaml_node_t *zones_node = in->f[MEM_ZONES].value;
-	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	g_autofree char *pb = conf_format_size(pageblock);
 	g_autofree char *size = conf_format_size(cfg->mem_size);
 	g_autofree char *sum_text = NULL;
@@ -373,7 +366,7 @@ static bool check_zone_list(struct conf_loader *ld, const struct memory_input *i
 static bool check_holes(struct conf_loader *ld, const struct memory_input *in,
 			const struct cmasim_config *cfg)
 {
-	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	uint64_t ram_end = cfg->mem_base + cfg->mem_size;
 	g_autofree char *pb = conf_format_size(pageblock);
 	uint64_t prev_end = cfg->mem_base;
@@ -620,16 +613,16 @@ enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uin
 	return CMASIM_NR_ZONE_TYPES;
 }
 
-/* The end of the first hole or taken range that overlaps [@base, @base + @size), or 0. */
-static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
-			const struct cmasim_range *taken, unsigned int nr_taken, uint64_t *start)
+/* Whether a hole or taken range overlaps [@base, @base + @size); *@start gets the first's start. */
+static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
+		    const struct cmasim_range *taken, unsigned int nr_taken, uint64_t *start)
 {
 	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
 		const struct cmasim_hole *h = &cfg->holes[i];
 
 		if (h->start < base + size && base < h->start + h->size) {
 			*start = h->start;
-			return h->start + h->size;
+			return true;
 		}
 	}
 	for (unsigned int i = 0; i < nr_taken; i++) {
@@ -637,10 +630,10 @@ static uint64_t overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t
 
 		if (t->size && t->base < base + size && base < t->base + t->size) {
 			*start = t->base;
-			return t->base + t->size;
+			return true;
 		}
 	}
-	return 0;
+	return false;
 }
 
 bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
@@ -782,7 +775,7 @@ static bool read_cma(struct conf_loader *ld, const struct conf_field *f, const c
 	struct cma_input *in = entries;
 	struct cmasim_config *cfg = in->cfg;
 	struct cmasim_cma_config *a = &cfg->cma[i];
-	uint64_t pageblock = (uint64_t)cfg->page_size << cfg->pageblock_order;
+	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	g_autofree char *pb = conf_format_size(pageblock);
 	g_autofree char *name_path = g_strconcat(where, ".name", NULL);
 	g_autofree char *size_path = g_strconcat(where, ".size", NULL);
@@ -1019,17 +1012,6 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
 
-/* The file's base name without .yaml, for configs that do not name themselves. */
-static char *default_name(const char *source)
-{
-	char *name = g_path_get_basename(source);
-	size_t len = strlen(name);
-
-	if (len > 5 && g_str_has_suffix(name, ".yaml"))
-		name[len - 5] = '\0';
-	return name;
-}
-
 struct cmasim_config *cmasim_config_load_data(const char *source, const char *data,
 					      size_t len, GError **error)
 {
@@ -1076,7 +1058,7 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	if (!load_top(&ld, yaml_document_get_root_node(&doc), cfg))
 		goto fail;
 	if (!cfg->name)
-		cfg->name = default_name(source);
+		cfg->name = conf_default_name(source);
 	return cfg;
 
 fail:
@@ -1209,7 +1191,7 @@ void cmasim_config_set_lowmem_limit(struct cmasim_config *cfg, uint64_t limit)
 	bool highmem_done = false;
 
 	g_return_if_fail(limit > cfg->mem_base && limit <= old &&
-			 !(limit & (((uint64_t)cfg->page_size << cfg->pageblock_order) - 1)));
+			 !(limit & (cmasim_config_pageblock_bytes(cfg) - 1)));
 	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
 		struct cmasim_zone_config zc = cfg->zones[z];
 

@@ -74,23 +74,6 @@ static bool get_choice(struct conf_loader *ld, const yaml_node_t *node, const ch
 			    expected->str, text);
 }
 
-/* Reads a size that is a power of two from @min to @max; false with an error. */
-static bool get_pow2_size(struct conf_loader *ld, const yaml_node_t *node, const char *path,
-			  uint64_t min, uint64_t max, uint64_t *out)
-{
-	g_autofree char *lo = conf_format_size(min);
-	g_autofree char *hi = conf_format_size(max);
-	g_autofree char *text = NULL;
-
-	if (!conf_get_size(ld, node, path, out))
-		return false;
-	if (*out >= min && *out <= max && !(*out & (*out - 1)))
-		return true;
-	text = conf_quote(node);
-	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
-			    "expected a power of two from %s to %s, got \"%s\"", lo, hi, text);
-}
-
 /* Reads a rate from 0 to 1 in millionths ("0.05" is 50000); false with an error. */
 static bool get_rate_ppm(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 			 uint32_t *ppm)
@@ -126,7 +109,8 @@ bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cma
 	    !conf_collect_fields(ld, node, "cache", cache_specs, NR_CACHE_FIELDS, f))
 		return false;
 	if (f[CACHE_SIZE].value &&
-	    !get_pow2_size(ld, f[CACHE_SIZE].value, "cache.size", 1024, UINT64_C(1) << 30, &c->size))
+	    !conf_get_pow2_size(ld, f[CACHE_SIZE].value, "cache.size", 1024, UINT64_C(1) << 30,
+				&c->size))
 		return false;
 	if (f[CACHE_WAYS].value) {
 		if (!conf_get_uint(ld, f[CACHE_WAYS].value, "cache.ways", 1, 64, &v))
@@ -134,7 +118,7 @@ bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cma
 		c->ways = (unsigned int)v;
 	}
 	if (f[CACHE_LINE].value) {
-		if (!get_pow2_size(ld, f[CACHE_LINE].value, "cache.line", 16, 4096, &v))
+		if (!conf_get_pow2_size(ld, f[CACHE_LINE].value, "cache.line", 16, 4096, &v))
 			return false;
 		c->line_size = (unsigned int)v;
 	}
@@ -203,8 +187,8 @@ bool conf_load_mmu(struct conf_loader *ld, const yaml_node_t *node, struct cmasi
 		return false;
 	/* a section maps whole pages and is at most a pageblock-aligned 1 GiB block */
 	if (f[MMU_SECTION_SIZE].value &&
-	    !get_pow2_size(ld, f[MMU_SECTION_SIZE].value, "mmu.section_size",
-			   (uint64_t)cfg->page_size * 2, UINT64_C(1) << 30, &m->section_size))
+	    !conf_get_pow2_size(ld, f[MMU_SECTION_SIZE].value, "mmu.section_size",
+				(uint64_t)cfg->page_size * 2, UINT64_C(1) << 30, &m->section_size))
 		return false;
 	if (f[MMU_TLB_PAGE].value) {
 		if (!conf_get_uint(ld, f[MMU_TLB_PAGE].value, "mmu.tlb_page_entries", 1, 4096, &v))

@@ -9,7 +9,6 @@
 #include "cmasim/units.h"
 #include "confyaml.h"
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_event_t, yaml_event_delete)
 
 /*
@@ -283,6 +282,23 @@ bool conf_get_uint(struct conf_loader *ld, const yaml_node_t *node, const char *
 			    text);
 }
 
+/* Reads a size that is a power of two from @min to @max; false with an error. */
+bool conf_get_pow2_size(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+			uint64_t min, uint64_t max, uint64_t *out)
+{
+	g_autofree char *lo = conf_format_size(min);
+	g_autofree char *hi = conf_format_size(max);
+	g_autofree char *text = NULL;
+
+	if (!conf_get_size(ld, node, path, out))
+		return false;
+	if (*out >= min && *out <= max && !(*out & (*out - 1)))
+		return true;
+	text = conf_quote(node);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "expected a power of two from %s to %s, got \"%s\"", lo, hi, text);
+}
+
 /* Reads a time in whole ns (see cmasim_parse_time()) from @node; false with an error. */
 bool conf_get_time(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 		   uint64_t *ns)
@@ -373,4 +389,15 @@ bool conf_read_list(struct conf_loader *ld, const yaml_node_t *seq, const char *
 			return false;
 	}
 	return true;
+}
+
+/* The base name of @source without ".yaml", for configs and traces that do not name themselves. */
+char *conf_default_name(const char *source)
+{
+	char *name = g_path_get_basename(source);
+	size_t len = strlen(name);
+
+	if (len > 5 && g_str_has_suffix(name, ".yaml"))
+		name[len - 5] = '\0';
+	return name;
 }

@@ -3,7 +3,8 @@
  * Reading a composed YAML document by hand, for the machine config loader
  * (config.c and config_cpu.c): typed getters that report bad values as
  * "source:line:col: what was wrong (what was expected)", and mapping and
- * list walkers that refuse unknown or repeated keys. Private to sim/.
+ * list walkers that refuse unknown or repeated keys. The trace reader
+ * (traceyaml.c) shares the default name of a YAML file. Private to sim/.
  */
 #ifndef CMASIM_CONFYAML_H
 #define CMASIM_CONFYAML_H
@@ -17,6 +18,8 @@
 
 /* The most fields one item of a list (zones:, holes:, devices:, cma:) may have. */
 #define CONF_MAX_ITEM_FIELDS 8
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
 
 /* A document being read, and where its first error goes. */
 struct conf_loader {
@@ -81,10 +84,15 @@ bool conf_get_size(struct conf_loader *ld, const yaml_node_t *node, const char *
 		   uint64_t *bytes);
 bool conf_get_uint(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 		   uint64_t min, uint64_t max, uint64_t *out);
+bool conf_get_pow2_size(struct conf_loader *ld, const yaml_node_t *node, const char *path,
+			uint64_t min, uint64_t max, uint64_t *out);
 bool conf_get_time(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 		   uint64_t *ns);
 bool conf_get_bool(struct conf_loader *ld, const yaml_node_t *node, const char *path, bool *out);
 bool conf_get_string(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 		     bool nonempty, char **out);
+
+/* The base name of @source without ".yaml", the name of a file that gives none; g_free() it. */
+char *conf_default_name(const char *source);
 
 #endif

@@ -65,25 +65,16 @@ static bool parse_options(const char *name, const char *params, const char *summ
 	return ok;
 }
 
-/*
- * The bytes of @name: a file if one exists at that path, else the built-in
- * @kind ("configs", "workloads") of that name. *@source names it in messages.
- */
-static GBytes *lookup(const char *kind, const char *name, char **source, GError **error)
+/* Whether @name is a file rather than a built-in name: it exists, or it looks like a path. */
+static bool is_file(const char *name)
 {
-	char *data;
-	gsize len;
+	return g_file_test(name, G_FILE_TEST_EXISTS) || strchr(name, '/') ||
+	       g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".bin");
+}
 
-	if (g_file_test(name, G_FILE_TEST_EXISTS) || strchr(name, '/') ||
-	    g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".bin")) {
-		if (!g_file_get_contents(name, &data, &len, NULL)) {
-			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", name,
-				    g_strerror(errno));
-			return NULL;
-		}
-		*source = g_strdup(name);
-		return g_bytes_new_take(data, len);
-	}
+/* The text of the built-in @kind ("configs", "workloads") @name; *@source names it in messages. */
+static GBytes *lookup_builtin(const char *kind, const char *name, char **source, GError **error)
+{
 	g_autofree char *path = g_strdup_printf(RESOURCE_ROOT "/%s/%s.yaml", kind, name);
 	GBytes *bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
 
@@ -97,17 +88,24 @@ static GBytes *lookup(const char *kind, const char *name, char **source, GError 
 	return bytes;
 }
 
+/* The machine config file or built-in machine @name, if the policies can run on it. */
 static struct cmasim_config *load_machine(const char *name, GError **error)
 {
-	g_autofree char *source = NULL;
-	g_autoptr(GBytes) bytes = lookup("configs", name, &source, error);
-	gsize len;
+	struct cmasim_config *cfg;
 
-	if (!bytes)
-		return NULL;
-	const char *data = g_bytes_get_data(bytes, &len);
-	struct cmasim_config *cfg = cmasim_config_load_data(source, data, len, error);
+	if (is_file(name)) {
+		cfg = cmasim_config_load_file(name, error);
+	} else {
+		g_autofree char *source = NULL;
+		g_autoptr(GBytes) bytes = lookup_builtin("configs", name, &source, error);
+		const char *data;
+		gsize len;
 
+		if (!bytes)
+			return NULL;
+		data = g_bytes_get_data(bytes, &len);
+		cfg = cmasim_config_load_data(source, data, len, error);
+	}
 	if (cfg && !cmasim_policy_check_machine(cfg, error)) {
 		cmasim_config_free(cfg);
 		return NULL;
@@ -115,22 +113,57 @@ static struct cmasim_config *load_machine(const char *name, GError **error)
 	return cfg;
 }
 
-/* An opened workload; the trace reads from @bytes, which must live as long. */
+/*
+ * A workload: a trace file, read as a stream so that a large one is never
+ * in memory whole, or text in memory that its traces read (a built-in, or
+ * a pipe that cmasim compare replays more than once).
+ */
 struct workload {
-	GBytes *bytes;
-	struct cmasim_trace *trace;
+	char *source;			/* the file, or the built-in's name in messages */
+	GBytes *bytes;			/* the text, or NULL to read the file */
+	struct cmasim_trace *trace;	/* opened by open_workload() */
 };
 
-static bool open_workload(const char *name, struct workload *w, GError **error)
+/* Opens a trace of @w from its start; cmasim compare opens one for each policy. */
+static struct cmasim_trace *workload_trace(const struct workload *w, GError **error)
 {
-	g_autofree char *source = NULL;
+	const char *data;
 	gsize len;
 
-	w->bytes = lookup("workloads", name, &source, error);
 	if (!w->bytes)
-		return false;
-	const char *data = g_bytes_get_data(w->bytes, &len);
-	w->trace = cmasim_trace_open_data(source, data, len, error);
+		return cmasim_trace_open(w->source, error);
+	data = g_bytes_get_data(w->bytes, &len);
+	return cmasim_trace_open_data(w->source, data, len, error);
+}
+
+/*
+ * Opens the workload file or built-in workload @name. With @again, for
+ * more traces of it, a file that cannot be read twice (a pipe, a device)
+ * is read into memory whole.
+ */
+static bool open_workload(const char *name, bool again, struct workload *w, GError **error)
+{
+	struct stat st;
+
+	if (!is_file(name)) {
+		w->bytes = lookup_builtin("workloads", name, &w->source, error);
+		if (!w->bytes)
+			return false;
+	} else if (again && !stat(name, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		char *data;
+		gsize len;
+
+		if (!g_file_get_contents(name, &data, &len, NULL)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", name,
+				    g_strerror(errno));
+			return false;
+		}
+		w->bytes = g_bytes_new_take(data, len);
+		w->source = g_strdup(name);
+	} else {
+		w->source = g_strdup(name);
+	}
+	w->trace = workload_trace(w, error);
 	return w->trace != NULL;
 }
 
@@ -139,6 +172,15 @@ static void close_workload(struct workload *w)
 	cmasim_trace_close(w->trace);
 	if (w->bytes)
 		g_bytes_unref(w->bytes);
+	g_free(w->source);
+}
+
+/* The machine to replay @info's workload on: @machine, else the workload's, else the default. */
+static struct cmasim_config *workload_machine(const char *machine,
+					      const struct cmasim_trace_info *info, GError **error)
+{
+	return load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
+			    error);
 }
 
 /*
@@ -197,15 +239,12 @@ static bool outfile_close(struct outfile *o, bool keep, GError **error)
 		return true;
 	if (o->f == stdout) {
 		ok = fflush(stdout) == 0;
-	} else if (!o->tmp) {
-		ok = !ferror(o->f);
-		ok = fclose(o->f) == 0 && ok;
 	} else {
 		ok = !ferror(o->f);
 		ok = fclose(o->f) == 0 && ok;
-		if (keep && ok && rename(o->tmp, o->path))
+		if (o->tmp && keep && ok && rename(o->tmp, o->path))
 			ok = false;
-		if (!keep || !ok)
+		if (o->tmp && (!keep || !ok))
 			unlink(o->tmp);
 	}
 	if (keep && !ok)
@@ -217,16 +256,40 @@ static bool outfile_close(struct outfile *o, bool keep, GError **error)
 	return ok || !keep;
 }
 
-static bool parse_format(const char *s, enum cmasim_format *format)
+/*
+ * Writes @text, the figures of a command that succeeded, to @out, then
+ * closes and keeps @tl (its timeline, if not NULL) and @out.
+ */
+static bool outfile_finish(struct outfile *out, const GString *text, struct outfile *tl,
+			   GError **error)
+{
+	fputs(text->str, out->f);
+	return (!tl || outfile_close(tl, true, error)) && outfile_close(out, true, error);
+}
+
+/* Reads --format @s of @cmd, if given, into *@format; false after a usage error. */
+static bool parse_format(const char *cmd, const char *s, enum cmasim_format *format)
 {
 	static const char *const names[] = { "table", "json", "csv" };
 
+	if (!s)
+		return true;
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (!g_strcmp0(s, names[i])) {
+		if (!strcmp(s, names[i])) {
 			*format = i;
 			return true;
 		}
 	}
+	usage_error(cmd, "--format expects table, json or csv");
+	return false;
+}
+
+/* Reads --seed @s of @cmd, if given, into *@seed; false after a usage error. */
+static bool parse_seed(const char *cmd, const char *s, uint64_t *seed)
+{
+	if (!s || cmasim_parse_uint(s, strlen(s), seed))
+		return true;
+	usage_error(cmd, "--seed expects an integer");
 	return false;
 }
 
@@ -284,13 +347,13 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	if (argc > 2)
 		return usage_error("run", "expected at most one workload");
-	if (format && !parse_format(format, &fmt))
-		return usage_error("run", "--format expects table, json or csv");
+	if (!parse_format("run", format, &fmt))
+		return 2;
 	if (interval && cmasim_parse_time(interval, strlen(interval),
 					  &opts.timeline_interval_ns) != CMASIM_PARSE_OK)
 		return usage_error("run", "--timeline-interval expects a time such as 10ms");
-	if (seed && !cmasim_parse_uint(seed, strlen(seed), &opts.seed))
-		return usage_error("run", "--seed expects an integer");
+	if (!parse_seed("run", seed, &opts.seed))
+		return 2;
 	opts.policy = cmasim_policy_find(policy ? policy : "buddy");
 	if (!opts.policy) {
 		fprintf(stderr, "cmasim run: no policy named '%s' (see cmasim list)\n", policy);
@@ -304,13 +367,12 @@ static int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
+	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, false, &w, &error))
 		goto out;
 	info = cmasim_trace_info(w.trace);
 	if (!seed)
 		opts.seed = info->seed;
-	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
-			   &error);
+	cfg = workload_machine(machine, info, &error);
 	if (!cfg || !outfile_open(&out, output, &error) ||
 	    (timeline && !outfile_open(&tl, timeline, &error)))
 		goto out;
@@ -321,8 +383,7 @@ static int cmd_run(int argc, char **argv)
 
 	text = g_string_new(NULL);
 	cmasim_report_results(r, cfg, fmt, text);
-	fputs(text->str, out.f);
-	if (outfile_close(&tl, true, &error) && outfile_close(&out, true, &error))
+	if (outfile_finish(&out, text, &tl, &error))
 		ret = 0;
 out:
 	if (error)
@@ -338,8 +399,7 @@ out:
 /* One policy's replay in cmasim compare; a worker thread fills in the last three fields. */
 struct compare_job {
 	const struct cmasim_config *cfg;	/* shared, read-only */
-	GBytes *workload;			/* shared, read-only; each job opens its own trace */
-	const char *source;			/* the workload's name in messages */
+	const struct workload *workload;	/* shared; each job opens its own trace */
 	struct cmasim_run_options opts;
 	GPtrArray *set;				/* owns the NULL-terminated opts.set */
 	struct cmasim_results *r;		/* on success */
@@ -366,9 +426,7 @@ static bool refused(const struct compare_job *job)
 static void compare_job_run(struct compare_job *job)
 {
 	gint64 start = g_get_monotonic_time();
-	gsize len;
-	const char *data = g_bytes_get_data(job->workload, &len);
-	struct cmasim_trace *trace = cmasim_trace_open_data(job->source, data, len, &job->error);
+	struct cmasim_trace *trace = workload_trace(job->workload, &job->error);
 
 	if (trace)
 		job->r = cmasim_run(job->cfg, trace, &job->opts, &job->error);
@@ -524,10 +582,11 @@ static bool compare_settings(const char *const *set, struct compare_job *jobs, u
 /* Prints why @job failed, naming its policy where the message names neither it nor the workload. */
 static void compare_error(const struct compare_job *job)
 {
-	size_t len = strlen(job->source);
+	const char *source = job->workload->source;
+	size_t len = strlen(source);
 	const char *msg = job->error->message;
 
-	if ((!strncmp(msg, job->source, len) && msg[len] == ':') || refused(job))
+	if ((!strncmp(msg, source, len) && msg[len] == ':') || refused(job))
 		fprintf(stderr, "cmasim compare: %s\n", msg);
 	else
 		fprintf(stderr, "cmasim compare: policy %s: %s\n", job->opts.policy->name, msg);
@@ -557,11 +616,10 @@ static void compare_run_all(struct compare_job *jobs, unsigned int nr, unsigned 
 	*first_failed = q.first_failed;
 }
 
-/* Writes the figures of the jobs of @nr that finished side by side to @to. */
-static void compare_print(const struct compare_job *jobs, unsigned int nr,
-			  const struct cmasim_config *cfg, enum cmasim_format fmt, FILE *to)
+/* Renders the figures of the jobs of @nr that finished side by side into @text. */
+static void compare_report(const struct compare_job *jobs, unsigned int nr,
+			   const struct cmasim_config *cfg, enum cmasim_format fmt, GString *text)
 {
-	g_autoptr(GString) text = g_string_new(NULL);
 	g_autofree const struct cmasim_results **runs = g_new(const struct cmasim_results *, nr);
 	unsigned int n = 0;
 
@@ -569,7 +627,6 @@ static void compare_print(const struct compare_job *jobs, unsigned int nr,
 		if (jobs[i].r)
 			runs[n++] = jobs[i].r;
 	cmasim_report_compare(runs, n, cfg, fmt, text);
-	fputs(text->str, to);
 }
 
 /*
@@ -642,6 +699,7 @@ static int cmd_compare(int argc, char **argv)
 	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
 	const struct cmasim_trace_info *info;
 	uint64_t seed_value = 0, workers = g_get_num_processors();
+	g_autoptr(GString) text = NULL;
 	unsigned int nr = 0;
 	int first_failed, ret = 1;
 	gint64 start;
@@ -660,10 +718,8 @@ static int cmd_compare(int argc, char **argv)
 		return 2;
 	if (argc > 2)
 		return usage_error("compare", "expected at most one workload");
-	if (format && !parse_format(format, &fmt))
-		return usage_error("compare", "--format expects table, json or csv");
-	if (seed && !cmasim_parse_uint(seed, strlen(seed), &seed_value))
-		return usage_error("compare", "--seed expects an integer");
+	if (!parse_format("compare", format, &fmt) || !parse_seed("compare", seed, &seed_value))
+		return 2;
 	if (jobs_arg && (!cmasim_parse_uint(jobs_arg, strlen(jobs_arg), &workers) || !workers))
 		return usage_error("compare", "--jobs expects a positive integer");
 	jobs = compare_jobs(policies, &nr);
@@ -674,17 +730,15 @@ static int cmd_compare(int argc, char **argv)
 		return 2;
 	}
 
-	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, &w, &error))
+	if (!open_workload(argc == 2 ? argv[1] : DEFAULT_WORKLOAD, true, &w, &error))
 		goto out;
 	info = cmasim_trace_info(w.trace);
-	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
-			   &error);
+	cfg = workload_machine(machine, info, &error);
 	if (!cfg || !outfile_open(&out, output, &error))
 		goto out;
 	for (unsigned int i = 0; i < nr; i++) {
 		jobs[i].cfg = cfg;
-		jobs[i].workload = w.bytes;
-		jobs[i].source = info->source;
+		jobs[i].workload = &w;
 		jobs[i].opts.seed = seed ? seed_value : info->seed;
 	}
 	start = g_get_monotonic_time();
@@ -696,8 +750,9 @@ static int cmd_compare(int argc, char **argv)
 	if (!compare_refusals(jobs, nr))
 		goto out;
 
-	compare_print(jobs, nr, cfg, fmt, out.f);
-	if (outfile_close(&out, true, &error))
+	text = g_string_new(NULL);
+	compare_report(jobs, nr, cfg, fmt, text);
+	if (outfile_finish(&out, text, NULL, &error))
 		ret = 0;
 	if (timings)
 		compare_timings(jobs, nr, (unsigned int)MIN(workers, nr),
@@ -743,13 +798,12 @@ static int cmd_gen(int argc, char **argv)
 		return 2;
 	if (argc != 2)
 		return usage_error("gen", "expected one workload");
-	if (seed && !cmasim_parse_uint(seed, strlen(seed), &seed_value))
-		return usage_error("gen", "--seed expects an integer");
-	if (!open_workload(argv[1], &w, &error))
+	if (!parse_seed("gen", seed, &seed_value))
+		return 2;
+	if (!open_workload(argv[1], false, &w, &error))
 		goto out;
 	const struct cmasim_trace_info *info = cmasim_trace_info(w.trace);
-	cfg = load_machine(machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE,
-			   &error);
+	cfg = workload_machine(machine, info, &error);
 	if (!cfg || !cmasim_trace_start(w.trace, cfg, seed ? seed_value : info->seed, &error) ||
 	    !outfile_open(&out, output, &error))
 		goto out;
@@ -936,8 +990,8 @@ static int cmd_cache(int argc, char **argv)
 		return 2;
 	if (argc != 2)
 		return usage_error("cache", "expected one trace");
-	if (format && !parse_format(format, &fmt))
-		return usage_error("cache", "--format expects table, json or csv");
+	if (!parse_format("cache", format, &fmt))
+		return 2;
 	if (trace_format && !cmasim_addrtrace_format_parse(trace_format, &tfmt))
 		return usage_error("cache", "--trace-format expects auto, lackey, din or plain");
 	if (size && !cmasim_parse_size(size, strlen(size), &cache_size))
@@ -1032,10 +1086,7 @@ static int cmd_cache(int argc, char **argv)
 
 	text = g_string_new(NULL);
 	cmasim_report_cache(&report, fmt, text);
-	if (!outfile_open(&out, output, &error))
-		goto out;
-	fputs(text->str, out.f);
-	if (outfile_close(&out, true, &error))
+	if (outfile_open(&out, output, &error) && outfile_finish(&out, text, NULL, &error))
 		ret = 0;
 out:
 	if (error)

@@ -48,6 +48,12 @@ void cmasim__trace_error(const struct cmasim_trace *t, GError **error, int code,
 	g_free(msg);
 }
 
+void cmasim__trace_io_error(const struct cmasim_trace *t, GError **error)
+{
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
+		    g_strerror(t->read_errno));
+}
+
 #define trace_error cmasim__trace_error
 
 /* Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns", "0"). */
@@ -351,8 +357,7 @@ static struct cmasim_trace *trace_open(struct cmasim_trace *t, GError **error)
 {
 	t->peek_len = cmasim__trace_read(t, t->peek, sizeof(t->peek));
 	if (t->read_errno) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
-			    g_strerror(t->read_errno));
+		cmasim__trace_io_error(t, error);
 		goto fail;
 	}
 	if (t->peek_len == 8 && !memcmp(t->peek, CMASIM_TRACE_MAGIC, 8)) {

@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "cmasim/error.h"
+#include "cmasim/physmem.h"
 #include "cmasim/trace.h"
 
 /* Ops only the YAML knows: generator definitions, never in a record. */
@@ -171,6 +172,8 @@ struct cmasim_trace {
 /* Sets a CMASIM_ERROR at @p of the trace's source. */
 void cmasim__trace_error(const struct cmasim_trace *t, GError **error, int code, struct pos p,
 			 const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+/* Sets the IO error "source: strerror" for t->read_errno. */
+void cmasim__trace_io_error(const struct cmasim_trace *t, GError **error);
 
 /* Takes a slot from the pool (oldest freed first) or a new one; forgets its old name. */
 uint32_t cmasim__slot_take(struct cmasim_trace *t);
@@ -221,6 +224,17 @@ char *cmasim__format_time(uint64_t ns, char buf[static 32]);
 
 /* Reads up to @len bytes of the trace's source, the peeked bytes first; 0 at EOF or error. */
 size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len);
+
+/*
+ * How a trace spells what record fields hold (traceyaml.c), for the YAML
+ * reader and cmasim_trace_write(): alloc's migratetype (a), dma's direction
+ * (b), and cpu's region (a less CMASIM_CPU_LOWMEM), access (b) and pattern (c).
+ */
+extern const char *const cmasim__mt_names[CMASIM_NR_ALLOC_TYPES];
+extern const char *const cmasim__dir_names[CMASIM_DMA_BIDIRECTIONAL + 1];
+extern const char *const cmasim__region_names[CMASIM_CPU_USER - CMASIM_CPU_LOWMEM + 1];
+extern const char *const cmasim__access_names[2];
+extern const char *const cmasim__pattern_names[CMASIM_PATTERN_STRIDE + 1];
 
 /* The binary stream's magic. */
 #define CMASIM_TRACE_MAGIC "CMASIMTR"

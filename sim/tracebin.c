@@ -72,8 +72,7 @@ static bool read_exact(struct cmasim_trace *t, void *buf, size_t len, GError **e
 	if (cmasim__trace_read(t, buf, len) == len)
 		return true;
 	if (t->read_errno)
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
-			    g_strerror(t->read_errno));
+		cmasim__trace_io_error(t, error);
 	else
 		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "truncated binary trace header");
 	return false;
@@ -217,8 +216,7 @@ static bool bin_fill(struct cmasim_trace *t, GError **error)
 	size_t n = cmasim__trace_read(t, t->buf, BIN_CHUNK * size);
 
 	if (t->read_errno) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
-			    g_strerror(t->read_errno));
+		cmasim__trace_io_error(t, error);
 		return false;
 	}
 	if (n % size) {
@@ -405,9 +403,9 @@ static bool write_failed(GError **error)
 }
 
 /* Writes the rest of @t as the binary stream. */
-static bool write_binary(struct cmasim_trace *t, const struct cmasim_config *cfg, FILE *out,
-			 GError **error)
+static bool write_binary(struct cmasim_trace *t, FILE *out, GError **error)
 {
+	const struct cmasim_config *cfg = t->cfg;
 	GString *h = g_string_new(CMASIM_TRACE_MAGIC);
 	struct cmasim_record *buf;
 	size_t nr = 0;
@@ -496,21 +494,17 @@ static void put_scalar(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-static const char *const mt_spelling[] = { "unmovable", "movable", "reclaimable" };
-static const char *const dir_spelling[] = { "to_device", "from_device", "bidirectional" };
-static const char *const pattern_spelling[] = { "sequential", "random", "stride" };
-
 /* Writes record @r as one flow mapping line. */
-static void put_record(struct cmasim_trace *t, const struct cmasim_config *cfg,
-		       const struct cmasim_record *r, FILE *out)
+static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FILE *out)
 {
+	const struct cmasim_config *cfg = t->cfg;
 	char tb[32];
 
 	fprintf(out, "  - { t: %s, op: %s", cmasim__format_time(r->time_ns, tb),
 		cmasim_op_name(r->op));
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:
-		fprintf(out, ", migratetype: %s, order: %u", mt_spelling[r->a], r->b);
+		fprintf(out, ", migratetype: %s, order: %u", cmasim__mt_names[r->a], r->b);
 		if (r->y != 1)
 			fprintf(out, ", count: %" PRIu32, r->y);
 		if (r->c & CMASIM_REC_PIN)
@@ -546,18 +540,19 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_config *cfg,
 		put_scalar(out, cfg->devices[r->a].name);
 		fputs(", buffer: ", out);
 		put_scalar(out, cmasim_trace_slot_name(t, r->id));
-		fprintf(out, ", direction: %s, bytes: %" PRIu64, dir_spelling[r->b], r->x);
+		fprintf(out, ", direction: %s, bytes: %" PRIu64, cmasim__dir_names[r->b], r->x);
 		break;
 	case CMASIM_OP_CPU:
 		if (r->a == CMASIM_CPU_BUFFER) {
 			fputs(", buffer: ", out);
 			put_scalar(out, cmasim_trace_slot_name(t, r->id));
 		} else {
-			fprintf(out, ", region: %s", r->a == CMASIM_CPU_LOWMEM ? "lowmem" : "user");
+			fprintf(out, ", region: %s",
+				cmasim__region_names[r->a - CMASIM_CPU_LOWMEM]);
 		}
-		fprintf(out, ", access: %s, bytes: %" PRIu64, r->b ? "write" : "read", r->x);
+		fprintf(out, ", access: %s, bytes: %" PRIu64, cmasim__access_names[r->b], r->x);
 		if (r->c != CMASIM_PATTERN_SEQUENTIAL)
-			fprintf(out, ", pattern: %s", pattern_spelling[r->c]);
+			fprintf(out, ", pattern: %s", cmasim__pattern_names[r->c]);
 		if (r->c == CMASIM_PATTERN_STRIDE)
 			fprintf(out, ", stride: %" PRIu32, r->y);
 		break;
@@ -574,8 +569,7 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_config *cfg,
 }
 
 /* Writes the rest of @t as explicit YAML events. */
-static bool write_yaml(struct cmasim_trace *t, const struct cmasim_config *cfg, FILE *out,
-		       GError **error)
+static bool write_yaml(struct cmasim_trace *t, FILE *out, GError **error)
 {
 	const struct cmasim_trace_info *info = &t->info;
 	struct cmasim_record rec;
@@ -610,7 +604,7 @@ static bool write_yaml(struct cmasim_trace *t, const struct cmasim_config *cfg, 
 		if (!any)
 			fputc('\n', out);
 		any = true;
-		put_record(t, cfg, &rec, out);
+		put_record(t, &rec, out);
 		if (ferror(out))
 			return write_failed(error);
 	}
@@ -626,6 +620,5 @@ static bool write_yaml(struct cmasim_trace *t, const struct cmasim_config *cfg, 
 bool cmasim_trace_write(struct cmasim_trace *trace, bool binary, FILE *out, GError **error)
 {
 	g_return_val_if_fail(trace && trace->started && out, false);
-	return binary ? write_binary(trace, trace->cfg, out, error)
-		      : write_yaml(trace, trace->cfg, out, error);
+	return binary ? write_binary(trace, out, error) : write_yaml(trace, out, error);
 }

@@ -185,6 +185,12 @@ static uint8_t pick(const struct weights *w, uint64_t r)
 	return w->value[i];
 }
 
+/* Whether churn @g's next record is its earliest free rather than allocation k. */
+static inline bool free_due(const struct gen *g)
+{
+	return g->nr_frees && (g->allocs_done || g->frees[0].time <= g->alloc_time);
+}
+
 /* Time of @g's next record, or false when it has none left. */
 static bool gen_update(struct gen *g)
 {
@@ -194,7 +200,7 @@ static bool gen_update(struct gen *g)
 		g->next_time = g->items[0].time;
 		return true;
 	}
-	if (g->nr_frees && (g->allocs_done || g->frees[0].time <= g->alloc_time)) {
+	if (free_due(g)) {
 		g->next_time = g->frees[0].time;
 		return true;
 	}
@@ -254,7 +260,7 @@ static void churn_step(struct cmasim_trace *t, struct gen *g, struct cmasim_reco
 
 	memset(rec, 0, sizeof(*rec));
 	rec->line = g->pos.line;
-	if (g->nr_frees && (g->allocs_done || g->frees[0].time <= g->alloc_time)) {
+	if (free_due(g)) {
 		rec->time_ns = g->frees[0].time;
 		rec->op = CMASIM_OP_FREE;
 		rec->id = g->frees[0].slot;

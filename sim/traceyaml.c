@@ -16,8 +16,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cmasim/migrate.h"
 #include "cmasim/physmem.h"
 #include "cmasim/units.h"
+#include "confyaml.h"
 #include "trace_private.h"
 
 enum key {
@@ -96,13 +98,21 @@ static const uint32_t op_required[NR_TRACE_OPS] = {
 	[OP_REPEAT] = B(K_T) | B(K_OP) | B(K_COUNT) | B(K_PERIOD) | B(K_EVENTS),
 };
 
-static const char *const mt_names[] = { "unmovable", "movable", "reclaimable" };
+const char *const cmasim__mt_names[CMASIM_NR_ALLOC_TYPES] = {
+	"unmovable", "movable", "reclaimable",
+};
 G_STATIC_ASSERT(CMASIM_MT_UNMOVABLE == 0 && CMASIM_MT_MOVABLE == 1 &&
 		CMASIM_MT_RECLAIMABLE == 2);
-static const char *const dir_names[] = { "to_device", "from_device", "bidirectional" };
-static const char *const region_names[] = { "lowmem", "user" };
-static const char *const access_names[] = { "read", "write" };
-static const char *const pattern_names[] = { "sequential", "random", "stride" };
+const char *const cmasim__dir_names[CMASIM_DMA_BIDIRECTIONAL + 1] = {
+	"to_device", "from_device", "bidirectional",
+};
+const char *const cmasim__region_names[CMASIM_CPU_USER - CMASIM_CPU_LOWMEM + 1] = {
+	"lowmem", "user",
+};
+const char *const cmasim__access_names[2] = { "read", "write" };
+const char *const cmasim__pattern_names[CMASIM_PATTERN_STRIDE + 1] = {
+	"sequential", "random", "stride",
+};
 
 enum hkey { H_NAME, H_DESCRIPTION, H_SEED, H_MACHINE, H_DEVICES, H_EVENTS, NR_HKEYS };
 
@@ -275,8 +285,7 @@ static bool next_event(struct cmasim_trace *t, yaml_event_t *ev, GError **error)
 	if (yaml_parser_parse(p, ev))
 		return true;
 	if (t->read_errno) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", t->info.source,
-			    g_strerror(t->read_errno));
+		cmasim__trace_io_error(t, error);
 		return false;
 	}
 	where = p->error == YAML_READER_ERROR ? offset_pos(t, p->problem_offset) :
@@ -553,14 +562,8 @@ static bool get_bool(struct cmasim_trace *t, const struct fields *f, int k, bool
 	size_t len;
 	const char *s = fval(f, k, &len);
 
-	if (STR_IS("true")) {
-		*v = true;
+	if (cmasim_parse_bool(s, len, v))
 		return true;
-	}
-	if (STR_IS("false")) {
-		*v = false;
-		return true;
-	}
 	expected_error(t, f, k, "true or false", error);
 	return false;
 }
@@ -682,7 +685,6 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 	return true;
 }
 
-/* Compiles an alloc event of @f into @p. */
 /*
  * Key owner of @f into @r's flags: what the pages hold, which must fit the
  * migratetype (page cache and anon memory are movable, slab reclaimable,
@@ -691,25 +693,33 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cmasim_record *r,
 		      GError **error)
 {
-	static const char *const owner_names[] = { "anon", "file", "slab", "kernel", "pagetable" };
-	static const uint8_t owner_mt[] = {
-		CMASIM_MT_MOVABLE, CMASIM_MT_MOVABLE, CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE,
-		CMASIM_MT_UNMOVABLE,
+	/* every owner but dma, which only a dma_alloc has */
+	static const uint8_t owner_mt[CMASIM_OWNER_PAGETABLE + 1] = {
+		[CMASIM_OWNER_ANON] = CMASIM_MT_MOVABLE,
+		[CMASIM_OWNER_FILE] = CMASIM_MT_MOVABLE,
+		[CMASIM_OWNER_SLAB] = CMASIM_MT_RECLAIMABLE,
+		[CMASIM_OWNER_KERNEL] = CMASIM_MT_UNMOVABLE,
+		[CMASIM_OWNER_PAGETABLE] = CMASIM_MT_UNMOVABLE,
 	};
+	const char *names[G_N_ELEMENTS(owner_mt)];
 	uint8_t owner;
 
-	if (!get_enum(t, f, K_OWNER, owner_names, G_N_ELEMENTS(owner_names), &owner, error))
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++)
+		names[i] = cmasim_owner_name(i);
+	if (!get_enum(t, f, K_OWNER, names, G_N_ELEMENTS(names), &owner, error))
 		return false;
 	if (owner_mt[owner] != r->a) {
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_OWNER],
 			    "owner %s with migratetype %s (expected migratetype %s)",
-			    owner_names[owner], mt_names[r->a], mt_names[owner_mt[owner]]);
+			    names[owner], cmasim__mt_names[r->a],
+			    cmasim__mt_names[owner_mt[owner]]);
 		return false;
 	}
 	r->c |= (uint8_t)((owner + 1) << CMASIM_REC_OWNER_SHIFT);
 	return true;
 }
 
+/* Compiles an alloc event of @f into @p. */
 static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
 			  struct proto *p, GError **error)
 {
@@ -718,7 +728,7 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 	uint64_t count = 1, pfn;
 	bool pin = false;
 
-	if (!get_enum(t, f, K_MIGRATETYPE, mt_names, 3, &r->a, error) ||
+	if (!get_enum(t, f, K_MIGRATETYPE, cmasim__mt_names, CMASIM_NR_ALLOC_TYPES, &r->a, error) ||
 	    !get_order(t, f, K_ORDER, &r->b, error) ||
 	    (f->present & B(K_COUNT) && !get_uint(t, f, K_COUNT, 1, UINT32_MAX, &count, error)) ||
 	    (f->present & B(K_PIN) && !get_bool(t, f, K_PIN, &pin, error)))
@@ -818,17 +828,20 @@ static bool compile_cpu(struct cmasim_trace *t, const struct fields *f, int dept
 		return false;
 	}
 	if (has_region) {
-		if (!get_enum(t, f, K_REGION, region_names, 2, &r->a, error))
+		if (!get_enum(t, f, K_REGION, cmasim__region_names,
+			      G_N_ELEMENTS(cmasim__region_names), &r->a, error))
 			return false;
-		r->a = r->a ? CMASIM_CPU_USER : CMASIM_CPU_LOWMEM;
+		r->a = (uint8_t)(r->a + CMASIM_CPU_LOWMEM);
 	} else {
 		r->a = CMASIM_CPU_BUFFER;
 	}
 	r->c = CMASIM_PATTERN_SEQUENTIAL;
-	if (!get_enum(t, f, K_ACCESS, access_names, 2, &r->b, error) ||
+	if (!get_enum(t, f, K_ACCESS, cmasim__access_names, G_N_ELEMENTS(cmasim__access_names),
+		      &r->b, error) ||
 	    !get_size(t, f, K_BYTES, false, &r->x, error) ||
-	    (f->present & B(K_PATTERN) && !get_enum(t, f, K_PATTERN, pattern_names, 3, &r->c,
-						    error)))
+	    (f->present & B(K_PATTERN) &&
+	     !get_enum(t, f, K_PATTERN, cmasim__pattern_names,
+		       G_N_ELEMENTS(cmasim__pattern_names), &r->c, error)))
 		return false;
 	if (r->c == CMASIM_PATTERN_STRIDE && !(f->present & B(K_STRIDE))) {
 		trace_error(t, error, CMASIM_ERROR_KEY, f->start,
@@ -1068,7 +1081,8 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		break;
 	case CMASIM_OP_DMA:
 		ok = get_device(t, f, K_DEVICE, &p->rec.a, error) &&
-		     get_enum(t, f, K_DIRECTION, dir_names, 3, &p->rec.b, error) &&
+		     get_enum(t, f, K_DIRECTION, cmasim__dir_names,
+			      G_N_ELEMENTS(cmasim__dir_names), &p->rec.b, error) &&
 		     get_size(t, f, K_BYTES, false, &p->rec.x, error) &&
 		     get_id(t, f, K_BUFFER, depth, p, error);
 		break;
@@ -1166,7 +1180,7 @@ static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **
 					    "order \"%.*s\" is out of range (expected 0..%u)",
 					    (int)len, s, t->cfg->max_page_order);
 		} else {
-			i = lookup_name(mt_names, 3, s, len);
+			i = lookup_name(cmasim__mt_names, CMASIM_NR_ALLOC_TYPES, s, len);
 			if (i < 0)
 				trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(key.start_mark),
 					    "unknown migratetype \"%.*s\" (expected one of: "
@@ -1474,20 +1488,9 @@ bool cmasim__yaml_next(struct cmasim_trace *t, GError **error)
 	return true;
 }
 
-/* The file's base name without ".yaml", the default trace name. */
-static char *default_name(const char *source)
-{
-	char *base = g_path_get_basename(source);
-	size_t len = strlen(base);
-
-	if (len > 5 && !strcmp(base + len - 5, ".yaml"))
-		base[len - 5] = '\0';
-	return base;
-}
-
 bool cmasim__yaml_open(struct cmasim_trace *t, GError **error)
 {
-	t->info.name = default_name(t->info.source);
+	t->info.name = conf_default_name(t->info.source);
 	if (!yaml_parser_initialize(&t->parser)) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: out of memory",
 			    t->info.source);
@@ -1510,7 +1513,7 @@ bool cmasim__yaml_start(struct cmasim_trace *t, GError **error)
 	for (unsigned int i = 0; i < t->info.nr_devices; i++) {
 		const char *name = t->info.devices[i];
 
-		if (find_device(t->cfg, name, strlen(name)) < 0) {
+		if (cmasim_config_device(t->cfg, name) < 0) {
 			no_device_error(t, t->dev_pos[i], name, strlen(name), error);
 			return false;
 		}

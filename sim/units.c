@@ -6,11 +6,6 @@
 
 #include "cmasim/units.h"
 
-/* What scan_integer() accepts beyond decimal digits without a leading zero. */
-enum {
-	ALLOW_HEX = 1u << 0,		/* 0x or 0X, then hex digits */
-};
-
 /* A unit and what it multiplies by. */
 struct unit {
 	const char *name;
@@ -27,17 +22,17 @@ static const struct unit size_units[] = {
 };
 
 /*
- * Reads the integer that starts the @len bytes at @s into *@value; the
- * number of bytes it took, or 0 (and *@value untouched) if there is none,
- * it passes 2^64 - 1, or @flags do not allow how it is written.
+ * Reads the decimal or 0x-hex integer that starts the @len bytes at @s into
+ * *@value; the number of bytes it took, or 0 (and *@value untouched) if
+ * there is none or it passes 2^64 - 1.
  */
-static size_t scan_integer(const char *s, size_t len, unsigned int flags, uint64_t *value)
+static size_t scan_integer(const char *s, size_t len, uint64_t *value)
 {
 	unsigned int base = 10;
 	size_t i = 0, first;
 	uint64_t v = 0;
 
-	if ((flags & ALLOW_HEX) && len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		base = 16;
 		i = 2;
 	}
@@ -66,44 +61,31 @@ static size_t scan_integer(const char *s, size_t len, unsigned int flags, uint64
 	return i;
 }
 
-/*
- * Reads an integer followed by nothing, or by a unit from @units after at
- * most one space, and scales it; a bare integer needs @unitless. False on
- * anything else or past 2^64 - 1.
- */
-static bool scan_quantity(const char *s, size_t len, unsigned int flags, const struct unit *units,
-			  size_t nr_units, bool unitless, uint64_t *out)
+bool cmasim_parse_size(const char *s, size_t len, uint64_t *bytes)
 {
 	uint64_t v, scale = 1;
-	size_t i = scan_integer(s, len, flags, &v), u;
+	size_t i = scan_integer(s, len, &v), u;
 
 	if (!i)
 		return false;
+	/* a unit, after at most one space, or nothing */
 	if (i < len) {
 		if (s[i] == ' ')
 			i++;
-		for (u = 0; u < nr_units; u++) {
-			size_t n = strlen(units[u].name);
+		for (u = 0; u < sizeof(size_units) / sizeof(size_units[0]); u++) {
+			size_t n = strlen(size_units[u].name);
 
-			if (len - i == n && !memcmp(s + i, units[u].name, n))
+			if (len - i == n && !memcmp(s + i, size_units[u].name, n))
 				break;
 		}
-		if (u == nr_units)
+		if (u == sizeof(size_units) / sizeof(size_units[0]))
 			return false;
-		scale = units[u].scale;
-	} else if (!unitless) {
-		return false;
+		scale = size_units[u].scale;
 	}
 	if (v > UINT64_MAX / scale)
 		return false;
-	*out = v * scale;
+	*bytes = v * scale;
 	return true;
-}
-
-bool cmasim_parse_size(const char *s, size_t len, uint64_t *bytes)
-{
-	return scan_quantity(s, len, ALLOW_HEX, size_units,
-			     sizeof(size_units) / sizeof(size_units[0]), true, bytes);
 }
 
 enum cmasim_parse cmasim_parse_decimal(const char *s, size_t len, unsigned int max_frac,
@@ -206,7 +188,7 @@ bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value)
 {
 	uint64_t v;
 
-	if (!len || scan_integer(s, len, ALLOW_HEX, &v) != len)
+	if (!len || scan_integer(s, len, &v) != len)
 		return false;
 	*value = v;
 	return true;

@@ -150,6 +150,12 @@ struct cmasim_config {
 	struct cmasim_policy_setting *policy_settings;	/* policy:, in file order; user */
 };
 
+/* The bytes of one pageblock, the unit of migratetypes and of CMA areas. */
+static inline uint64_t cmasim_config_pageblock_bytes(const struct cmasim_config *cfg)
+{
+	return (uint64_t)cfg->page_size << cfg->pageblock_order;
+}
+
 /*
  * One setting of the policy: section: @key is "name" or "policy.name",
  * checked against the policies by cmasim_policy_check_machine(); where
@@ -194,7 +200,7 @@ enum cmasim_zone_type cmasim_config_lowmem_zone(const struct cmasim_config *cfg)
 /* Index of the device named @name in @cfg, or -1. */
 int cmasim_config_device(const struct cmasim_config *cfg, const char *name);
 
-/* Loads a machine config from @path, or a built-in one by name in later issues. */
+/* Loads a machine config from the file at @path, of at most 1 MiB. */
 struct cmasim_config *cmasim_config_load_file(const char *path, GError **error);
 
 /* Loads a machine config from @len bytes of YAML; @source names it in messages. */
