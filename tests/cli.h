@@ -20,12 +20,16 @@ struct result {
 /* Runs cmasim with @argv (NULL-terminated, without the program) in LC_ALL=C. */
 static inline struct result run(const char *const *argv)
 {
-	GPtrArray *args = g_ptr_array_new();
+	const char *cmasim = g_getenv("CMASIM");
+	GPtrArray *args;
 	struct result r = { 0 };
 	GError *error = NULL;
-	char **env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
+	char **env;
 
-	g_ptr_array_add(args, (char *)g_getenv("CMASIM"));
+	cr_assert_not_null(cmasim, "CMASIM must name the binary under test");
+	args = g_ptr_array_new();
+	env = g_environ_setenv(g_get_environ(), "LC_ALL", "C", TRUE);
+	g_ptr_array_add(args, (char *)cmasim);
 	for (; *argv; argv++)
 		g_ptr_array_add(args, (char *)*argv);
 	g_ptr_array_add(args, NULL);

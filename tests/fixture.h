@@ -61,7 +61,28 @@ static void at_ok(uint64_t pfn, unsigned int order, enum cmasim_migratetype mt, 
 	check_invariants_at(mem, __FILE__, line);
 }
 
+/* cmasim_free_pages(), then the invariants. */
+static inline void free_ok(uint64_t pfn, int line)
+{
+	cmasim_free_pages(mem, pfn);
+	check_invariants_at(mem, __FILE__, line);
+}
+
+/* Re-types a pageblock and moves its free pages, as the kernel does: @moved of them. */
+static inline void retype(uint64_t pfn, enum cmasim_migratetype mt, uint64_t moved, int line)
+{
+	uint64_t got;
+
+	cmasim_set_pageblock_migratetype(mem, pfn, mt);
+	got = cmasim_move_freepages_block(mem, pfn, mt, NULL);
+	cr_assert_eq(got, moved, "line %d: move_freepages_block(%" PRIu64 ") moved %" PRIu64
+		     ", expected %" PRIu64, line, pfn, got, moved);
+	check_invariants_at(mem, __FILE__, line);
+}
+
 #define ALLOC_Z(order, mt, hz) alloc_ok((order), (mt), (hz), __LINE__)
 #define AT(pfn, order, mt) at_ok((pfn), (order), (mt), __LINE__)
+#define FREE(pfn) free_ok((pfn), __LINE__)
+#define RETYPE(pfn, mt, moved) retype((pfn), (mt), (moved), __LINE__)
 
 #endif

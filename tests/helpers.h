@@ -53,40 +53,58 @@ static inline struct cmasim_config *load_config(const char *yaml)
 }
 
 /*
+ * Replays @workload_yaml on @machine_yaml (loaded as "m.yaml" and "w.yaml",
+ * both of which must load) with @opts. Returns the results, or NULL with
+ * @error set when the run refuses; the config is handed back in *@cfg_out
+ * for reports, to be freed with the results, or freed at once when
+ * @cfg_out is NULL.
+ */
+static inline struct cmasim_results *try_replay(const char *machine_yaml,
+						const char *workload_yaml,
+						const struct cmasim_run_options *opts,
+						struct cmasim_config **cfg_out, GError **error)
+{
+	GError *load_error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine_yaml,
+							    strlen(machine_yaml), &load_error);
+
+	cr_assert_not_null(cfg, "%s", load_error ? load_error->message : "");
+	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", workload_yaml,
+							    strlen(workload_yaml), &load_error);
+	cr_assert_not_null(trace, "%s", load_error ? load_error->message : "");
+	cr_assert_not_null(opts->policy, "no policy to run");
+	struct cmasim_results *r = cmasim_run(cfg, trace, opts, error);
+
+	cmasim_trace_close(trace);
+	if (cfg_out)
+		*cfg_out = cfg;
+	else
+		cmasim_config_free(cfg);
+	return r;
+}
+
+/*
  * Replays @workload_yaml on @machine_yaml under @policy with @set (seed 5),
- * checking the invariants after every event; the config is handed back in
- * *@cfg_out for reports, to be freed with the results, or freed at once
- * when @cfg_out is NULL.
+ * checking the invariants after every event; the run must succeed. The
+ * config is handed back in *@cfg_out as try_replay() does.
  */
 static inline struct cmasim_results *replay_on(const char *machine_yaml,
 					       const char *workload_yaml, const char *policy,
 					       const char *const *set,
 					       struct cmasim_config **cfg_out)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("machine.yaml", machine_yaml,
-							    strlen(machine_yaml), &error);
-
-	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("workload.yaml", workload_yaml,
-							    strlen(workload_yaml), &error);
-	cr_assert_not_null(trace, "%s", error ? error->message : "");
 	struct cmasim_run_options opts = {
 		.policy = cmasim_policy_find(policy),
 		.set = set,
 		.seed = 5,
 		.check_invariants = true,
 	};
+	GError *error = NULL;
+	struct cmasim_results *r;
 
 	cr_assert_not_null(opts.policy, "no policy %s", policy);
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
-
+	r = try_replay(machine_yaml, workload_yaml, &opts, cfg_out, &error);
 	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
-	cmasim_trace_close(trace);
-	if (cfg_out)
-		*cfg_out = cfg;
-	else
-		cmasim_config_free(cfg);
 	return r;
 }
 

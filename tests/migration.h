@@ -4,7 +4,8 @@
  * small and distinct enough to read off a sum (buddy_op and page_zero huge,
  * so that charging them by mistake shows), and a moved hook that records
  * every (cookie, index, new pfn) migration reports, for the tests to
- * compare with the moves they worked out by hand.
+ * compare with the moves they worked out by hand; and a snapshot of every
+ * zone, to show that a refused call changed nothing.
  */
 #ifndef CMASIM_TESTS_MIGRATION_H
 #define CMASIM_TESTS_MIGRATION_H
@@ -74,6 +75,45 @@ static void expect_move_at(unsigned int i, uint32_t cookie, uint32_t index, uint
 	cr_assert(moves[i].cookie == cookie && moves[i].index == index && moves[i].pfn == pfn,
 		  "line %d: move %u was (%u, %u, %" PRIu64 "), expected (%u, %u, %" PRIu64 ")",
 		  line, i, moves[i].cookie, moves[i].index, moves[i].pfn, cookie, index, pfn);
+}
+
+/*
+ * Every zone's free lists, counts and pageblock types, to show that nothing
+ * changed.
+ */
+static char *snapshot(void)
+{
+	GString *s = g_string_new(NULL);
+	uint64_t pb = (uint64_t)1 << cfg->pageblock_order;
+
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
+		struct cmasim_zone_info info;
+
+		describe_zone(mem, z, s);
+		cmasim_mem_zone_info(mem, z, &info);
+		g_string_append_printf(s, " | free %" PRIu64 " cma %" PRIu64 " | ", info.nr_free,
+				       info.nr_free_cma);
+		for (uint64_t p = info.start_pfn; p < info.end_pfn; p += pb)
+			g_string_append_c(s, mt_letter(cmasim_get_pageblock_migratetype(mem, p)));
+		g_string_append(s, " || ");
+	}
+	return g_string_free(s, FALSE);
+}
+
+#define SAME(before)                                                              \
+	do {                                                                      \
+		g_autofree char *now_ = snapshot();                               \
+		cr_assert_str_eq(now_, (before), "state changed:\n  before: %s\n  after:  %s", \
+				 (before), now_);                                 \
+	} while (0)
+
+/* Whether every page of [start, end) is allocated. */
+static bool all_allocated(uint64_t start, uint64_t end)
+{
+	for (uint64_t p = start; p < end; p++)
+		if (cmasim_range_free(mem, p, p + 1))
+			return false;
+	return true;
 }
 
 #define MOVE(i, cookie, index, pfn) expect_move_at((i), (cookie), (index), (pfn), __LINE__)

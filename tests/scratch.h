@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* A scratch directory for the suites that write files; removed with what a test left in it. */
+/*
+ * A scratch directory for the suites that write files; removed with what a
+ * test left in it. A suite that keeps one per test makes it with
+ * scratch_enter() in its .init and removes it with scratch_leave() in its
+ * .fini; in_tmp(), write_tmp() and expect_only() then work in it.
+ */
 #ifndef CMASIM_TESTS_SCRATCH_H
 #define CMASIM_TESTS_SCRATCH_H
+
+#include <string.h>
 
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -10,9 +17,10 @@
 /* A fresh temporary directory named from @pattern ("cmasim-x-XXXXXX"). */
 static inline char *scratch_new(const char *pattern)
 {
-	char *dir = g_dir_make_tmp(pattern, NULL);
+	GError *error = NULL;
+	char *dir = g_dir_make_tmp(pattern, &error);
 
-	cr_assert_not_null(dir);
+	cr_assert_not_null(dir, "%s: %s", pattern, error ? error->message : "?");
 	return dir;
 }
 
@@ -31,6 +39,67 @@ static inline void scratch_remove(char *dir)
 		g_dir_close(d);
 	g_rmdir(dir);
 	g_free(dir);
+}
+
+/* The running test's scratch directory. */
+static char *tmpdir;
+
+/* Makes tmpdir, a fresh directory named from @pattern. */
+static inline void scratch_enter(const char *pattern)
+{
+	tmpdir = scratch_new(pattern);
+}
+
+/* Removes tmpdir and what the test left in it. */
+static inline void scratch_leave(void)
+{
+	if (tmpdir)
+		scratch_remove(tmpdir);
+	tmpdir = NULL;
+}
+
+/* The path of @name in tmpdir. */
+static inline char *in_tmp(const char *name)
+{
+	cr_assert_not_null(tmpdir, "no scratch directory");
+	return g_build_filename(tmpdir, name, NULL);
+}
+
+/* Writes @len bytes at @data to @name in tmpdir; its path. */
+static inline char *write_tmp_data(const char *name, const void *data, size_t len)
+{
+	char *path = in_tmp(name);
+	GError *error = NULL;
+
+	cr_assert(g_file_set_contents(path, data, (gssize)len, &error), "%s: %s", path,
+		  error ? error->message : "?");
+	return path;
+}
+
+/* Writes @text to @name in tmpdir; its path. */
+static inline char *write_tmp(const char *name, const char *text)
+{
+	return write_tmp_data(name, text, strlen(text));
+}
+
+/*
+ * Expects nothing in tmpdir but the files @keep names (NULL-terminated, or
+ * NULL for none): no output file left, nor a temporary one.
+ */
+static inline void expect_only(const char *const *keep)
+{
+	GDir *d = g_dir_open(tmpdir, 0, NULL);
+	const char *name;
+
+	cr_assert_not_null(d);
+	while ((name = g_dir_read_name(d))) {
+		bool kept = false;
+
+		for (const char *const *k = keep; k && *k && !kept; k++)
+			kept = !strcmp(name, *k);
+		cr_expect(kept, "left behind: %s", name);
+	}
+	g_dir_close(d);
 }
 
 #endif

@@ -29,24 +29,6 @@ static void alloc_fails(unsigned int order, enum cmasim_migratetype mt,
 	check_invariants_at(mem, __FILE__, line);
 }
 
-static void free_ok(uint64_t pfn, int line)
-{
-	cmasim_free_pages(mem, pfn);
-	check_invariants_at(mem, __FILE__, line);
-}
-
-/* Re-types a pageblock and moves its free pages, as the kernel does. */
-static void retype(uint64_t pfn, enum cmasim_migratetype mt, uint64_t moved, int line)
-{
-	uint64_t got;
-
-	cmasim_set_pageblock_migratetype(mem, pfn, mt);
-	got = cmasim_move_freepages_block(mem, pfn, mt, NULL);
-	cr_assert_eq(got, moved, "line %d: move_freepages_block(%" PRIu64 ") moved %" PRIu64
-		     ", expected %" PRIu64, line, pfn, got, moved);
-	check_invariants_at(mem, __FILE__, line);
-}
-
 /* Takes [start, end) with alloc_at in maximal aligned blocks, as boot frees them. */
 static void take_range(uint64_t start, uint64_t end, int line)
 {
@@ -67,8 +49,6 @@ static void take_range(uint64_t start, uint64_t end, int line)
 #define ALLOC(order, mt) alloc_ok((order), (mt), CMASIM_ZONE_NORMAL, __LINE__)
 #define ALLOC_FAILS(order, mt) alloc_fails((order), (mt), CMASIM_ZONE_NORMAL, __LINE__)
 #define ALLOC_FAILS_Z(order, mt, hz) alloc_fails((order), (mt), (hz), __LINE__)
-#define FREE(pfn) free_ok((pfn), __LINE__)
-#define RETYPE(pfn, mt, moved) retype((pfn), (mt), (moved), __LINE__)
 #define TAKE(start, end) take_range((start), (end), __LINE__)
 #define WM_OK(zone, order, mark, hz, mt) \
 	cmasim_zone_watermark_ok(mem, (zone), (order), CMASIM_WMARK_##mark, (hz), (mt))

@@ -16,30 +16,12 @@
 #include "cli.h"
 #include "scratch.h"
 
-static char *tmpdir;
-
 static void setup(void)
 {
-	cr_assert_not_null(g_getenv("CMASIM"), "CMASIM must name the binary under test");
-	tmpdir = scratch_new("cmasim-cli-XXXXXX");
+	scratch_enter("cmasim-cli-XXXXXX");
 }
 
-static void teardown(void)
-{
-	scratch_remove(tmpdir);
-}
-
-TestSuite(cli, .init = setup, .fini = teardown);
-
-static char *in_tmp(const char *name)
-{
-	return g_build_filename(tmpdir, name, NULL);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	cr_assert(g_file_set_contents(path, text, -1, NULL));
-}
+TestSuite(cli, .init = setup, .fini = scratch_leave);
 
 Test(cli, help_and_usage_errors)
 {
@@ -138,14 +120,16 @@ Test(cli, same_run_twice_is_byte_identical)
 	result_free(&b);
 }
 
+/* A trace whose event on line 4 is no op cmasim knows. */
+static const char teleport[] =
+	"name: bad\nevents:\n  - { t: 0, op: dma_alloc, device: camera, size: 1MiB, id: a }\n"
+	"  - { t: 1ms, op: teleport }\n";
+
 Test(cli, bad_trace_names_the_place_and_writes_nothing)
 {
-	g_autofree char *trace = in_tmp("bad.yaml");
+	g_autofree char *trace = write_tmp("bad.yaml", teleport);
 	g_autofree char *out = in_tmp("out.json");
 	g_autofree char *tl = in_tmp("tl.csv");
-
-	write_file(trace, "name: bad\nevents:\n  - { t: 0, op: dma_alloc, device: camera, "
-			  "size: 1MiB, id: a }\n  - { t: 1ms, op: teleport }\n");
 	struct result r = run((const char *[]){ "run", trace, "-o", out, "--timeline", tl, NULL });
 
 	cr_expect_eq(r.status, 1);
@@ -154,11 +138,7 @@ Test(cli, bad_trace_names_the_place_and_writes_nothing)
 	cr_expect_not(g_file_test(out, G_FILE_TEST_EXISTS), "a partial output file was left");
 	cr_expect_not(g_file_test(tl, G_FILE_TEST_EXISTS), "a partial timeline was left");
 	/* nor a temporary one */
-	GDir *d = g_dir_open(tmpdir, 0, NULL);
-	const char *name;
-	while ((name = g_dir_read_name(d)))
-		cr_expect(!strcmp(name, "bad.yaml"), "left behind: %s", name);
-	g_dir_close(d);
+	expect_only((const char *[]){ "bad.yaml", NULL });
 	result_free(&r);
 }
 
@@ -286,18 +266,6 @@ Test(cli, golden_outputs)
 		expect_golden(cases[i].golden, r.out);
 		result_free(&r);
 	}
-}
-
-/* Expects nothing but @keep in the test's directory: no output file, no temporary one. */
-static void expect_only(const char *keep)
-{
-	GDir *d = g_dir_open(tmpdir, 0, NULL);
-	const char *name;
-
-	cr_assert_not_null(d);
-	while ((name = g_dir_read_name(d)))
-		cr_expect(keep && !strcmp(name, keep), "left behind: %s", name);
-	g_dir_close(d);
 }
 
 /* The whole of what `cmasim compare` prints does not depend on how many run at once. */
@@ -544,12 +512,11 @@ Test(cli, compare_policy_that_cannot_run_names_it_and_writes_nothing)
  */
 Test(cli, compare_of_all_leaves_out_a_policy_that_cannot_run)
 {
-	g_autofree char *trace = in_tmp("gpu.yaml");
+	g_autofree char *trace = write_tmp("gpu.yaml", "name: gpu\nevents:\n  - { t: 0, op: "
+					   "dma_alloc, device: gpu, size: 4MiB, id: a }\n");
 	g_autofree char *others = NULL;
 	GString *names = g_string_new(NULL);
 
-	write_file(trace, "name: gpu\nevents:\n"
-		   "  - { t: 0, op: dma_alloc, device: gpu, size: 4MiB, id: a }\n");
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
 		if (strcmp(cmasim_policies[i]->name, "cma-highmem"))
 			g_string_append_printf(names, "%s%s", names->len ? "," : "",
@@ -571,11 +538,8 @@ Test(cli, compare_of_all_leaves_out_a_policy_that_cannot_run)
 
 Test(cli, compare_bad_trace_names_the_place_and_writes_nothing)
 {
-	g_autofree char *trace = in_tmp("bad.yaml");
+	g_autofree char *trace = write_tmp("bad.yaml", teleport);
 	g_autofree char *out = in_tmp("out.csv");
-
-	write_file(trace, "name: bad\nevents:\n  - { t: 0, op: dma_alloc, device: camera, "
-			  "size: 1MiB, id: a }\n  - { t: 1ms, op: teleport }\n");
 	struct result r = run((const char *[]){ "compare", trace, "-f", "csv", "-o", out, NULL });
 	struct result one = run((const char *[]){ "run", trace, NULL });
 
@@ -584,7 +548,7 @@ Test(cli, compare_bad_trace_names_the_place_and_writes_nothing)
 	cr_expect(g_str_has_prefix(r.err, where), "%s", r.err);
 	/* the message run gives */
 	cr_expect_str_eq(r.err + strlen("cmasim compare"), one.err + strlen("cmasim run"));
-	expect_only("bad.yaml");
+	expect_only((const char *[]){ "bad.yaml", NULL });
 	result_free(&r);
 	result_free(&one);
 }

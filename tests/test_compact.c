@@ -104,14 +104,6 @@ static void place(uint64_t pfn, unsigned int order, enum cmasim_migratetype mt,
 	cmasim_set_owner(mem, pfn, owner, (uint32_t)pfn, 0);
 }
 
-/* Re-types the pageblock at @pfn, with its free pages. */
-static void retype(uint64_t pfn, enum cmasim_migratetype mt)
-{
-	cmasim_set_pageblock_migratetype(mem, pfn, mt);
-	cmasim_move_freepages_block(mem, pfn, mt, NULL);
-	INV();
-}
-
 /* Runs compaction and checks its result and counts. */
 static void compact_at(unsigned int zone, int order, enum cmasim_compact_result want,
 		       uint64_t migrate_scanned, uint64_t free_scanned, uint64_t migrated,
@@ -270,9 +262,10 @@ Test(compact, unmovable_pageblocks_are_neither_source_nor_target)
 {
 	boot_tracked(CFG_64);
 	fill(0, 64);
-	retype(0, T_U);
-	retype(48, T_C);
-	retype(56, T_U);
+	/* every page is allocated: no free page to move */
+	RETYPE(0, T_U, 0);
+	RETYPE(48, T_C, 0);
+	RETYPE(56, T_U, 0);
 	free_odd(0, 16);
 	free_odd(48, 64);
 	ZONE(0, "U0~1,3,5,7,57,59,61,63 M0~9,11,13,15 C0~49,51,53,55");

@@ -17,6 +17,7 @@
 
 #include "cmasim/config.h"
 #include "cmasim/error.h"
+#include "helpers.h"
 
 #define KiB (UINT64_C(1) << 10)
 #define MiB (UINT64_C(1) << 20)
@@ -27,16 +28,6 @@
 static struct cmasim_config *load(const char *yaml, GError **error)
 {
 	return cmasim_config_load_data("t.yaml", yaml, strlen(yaml), error);
-}
-
-/* Loads @yaml, which must be valid; fails the test with the loader's message otherwise. */
-static struct cmasim_config *load_ok(const char *yaml)
-{
-	GError *error = NULL;
-	struct cmasim_config *cfg = load(yaml, &error);
-
-	cr_assert_not_null(cfg, "%s\n--- for ---\n%s", error ? error->message : "?", yaml);
-	return cfg;
 }
 
 /* Asserts zone @i of @cfg is @type over [@start, @end). */
@@ -313,7 +304,7 @@ Test(config, defaults)
 
 Test(config, every_scalar_field)
 {
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"# a comment\n"
 		"name: \"board one\"\n"
 		"description: 'Two\n  lines'\n"
@@ -341,7 +332,7 @@ Test(config, every_scalar_field)
 
 Test(config, pageblock_order_defaults_to_a_smaller_max_page_order)
 {
-	struct cmasim_config *cfg = load_ok("memory: {size: 8MiB, max_page_order: 8}\n");
+	struct cmasim_config *cfg = load_config("memory: {size: 8MiB, max_page_order: 8}\n");
 
 	cr_assert_eq(cfg->max_page_order, 8);
 	cr_assert_eq(cfg->pageblock_order, 8);
@@ -351,7 +342,7 @@ Test(config, pageblock_order_defaults_to_a_smaller_max_page_order)
 Test(config, order_limits)
 {
 	/* 64 KiB pages << 15 = 2 GiB blocks: the largest the format allows */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory: {size: 4GiB, page_size: 64KiB,\n"
 		"         max_page_order: 15, pageblock_order: 15}\n");
 
@@ -360,7 +351,7 @@ Test(config, order_limits)
 	cmasim_config_free(cfg);
 
 	/* order 0 everywhere: every 4 KiB page is its own pageblock */
-	cfg = load_ok("memory: {size: 12KiB, max_page_order: 0, pageblock_order: 0}\n");
+	cfg = load_config("memory: {size: 12KiB, max_page_order: 0, pageblock_order: 0}\n");
 	cr_assert_eq(cfg->mem_size, 12 * KiB);
 	cmasim_config_free(cfg);
 }
@@ -402,7 +393,7 @@ Test(config, size_syntax)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *yaml = g_strdup_printf("memory:\n  size: %s\n", cases[i].text);
-		struct cmasim_config *cfg = load_ok(yaml);
+		struct cmasim_config *cfg = load_config(yaml);
 
 		cr_assert_eq(cfg->mem_size, cases[i].bytes, "%s: %" PRIu64, cases[i].text,
 			     cfg->mem_size);
@@ -413,7 +404,7 @@ Test(config, size_syntax)
 Test(config, size_syntax_small_and_large)
 {
 	/* a 64-bit hex address: RAM may end exactly at 2^64 - 1 */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory: {base: 0xFFFFFFFFFF800000, size: 4MiB, page_size: 4 K}\n");
 
 	cr_assert_eq(cfg->mem_base, UINT64_C(0xFFFFFFFFFF800000));
@@ -423,17 +414,17 @@ Test(config, size_syntax_small_and_large)
 	cmasim_config_free(cfg);
 
 	/* "B" after hex digits is a digit: 0x1000 = 4096 needs no unit, 0x1 B is one byte */
-	cfg = load_ok("memory: {size: 4MiB, page_size: 0x1000}\n");
+	cfg = load_config("memory: {size: 4MiB, page_size: 0x1000}\n");
 	cr_assert_eq(cfg->page_size, 4096);
 	cmasim_config_free(cfg);
-	cfg = load_ok("memory: {size: 8MiB, page_size: 0x2000 B}\n");
+	cfg = load_config("memory: {size: 8MiB, page_size: 0x2000 B}\n");
 	cr_assert_eq(cfg->page_size, 8192);
 	cmasim_config_free(cfg);
 }
 
 Test(config, layout_none_is_one_normal_zone)
 {
-	struct cmasim_config *cfg = load_ok("memory: {base: 0x10000000, size: 1GiB}\n");
+	struct cmasim_config *cfg = load_config("memory: {base: 0x10000000, size: 1GiB}\n");
 
 	cr_assert_eq(cfg->nr_zones, 1);
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0x10000000, 0x50000000);
@@ -445,7 +436,7 @@ Test(config, layout_lowmem)
 {
 	/* 1 GiB at 1 GiB: lowmem to 1 GiB + 760 MiB = 0x6F800000, then HighMem to 2 GiB */
 	struct cmasim_config *cfg =
-		load_ok("memory: {base: 0x40000000, size: 1GiB, lowmem: 760MiB}\n");
+		load_config("memory: {base: 0x40000000, size: 1GiB, lowmem: 760MiB}\n");
 
 	cr_assert_eq(cfg->nr_zones, 2);
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0x40000000, 0x6F800000);
@@ -456,14 +447,14 @@ Test(config, layout_lowmem)
 
 Test(config, layout_lowmem_equal_to_size_has_no_highmem)
 {
-	struct cmasim_config *cfg = load_ok("memory: {size: 512MiB, lowmem: 512MiB}\n");
+	struct cmasim_config *cfg = load_config("memory: {size: 512MiB, lowmem: 512MiB}\n");
 
 	cr_assert_eq(cfg->nr_zones, 1);
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 512 * MiB);
 	cr_assert_eq(cfg->lowmem_size, 512 * MiB);
 	cmasim_config_free(cfg);
 
-	cfg = load_ok("memory: {size: 512MiB, lowmem: 512MiB, dma_zone: 16MiB}\n");
+	cfg = load_config("memory: {size: 512MiB, lowmem: 512MiB, dma_zone: 16MiB}\n");
 	cr_assert_eq(cfg->nr_zones, 2);
 	assert_zone(cfg, 0, CMASIM_ZONE_DMA, 0, 16 * MiB);
 	assert_zone(cfg, 1, CMASIM_ZONE_NORMAL, 16 * MiB, 512 * MiB);
@@ -474,7 +465,7 @@ Test(config, layout_lowmem_equal_to_size_has_no_highmem)
 Test(config, layout_lowmem_with_dma_zone)
 {
 	/* 0xC0000000 + 16 MiB = 0xC1000000; + 768 MiB = 0xF0000000; + 1 GiB = 0x1_0000_0000 */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n"
 		"  base: 0xC0000000\n"
 		"  size: 1GiB\n"
@@ -489,7 +480,7 @@ Test(config, layout_lowmem_with_dma_zone)
 	cmasim_config_free(cfg);
 
 	/* a zero dma_zone lists no DMA zone */
-	cfg = load_ok("memory: {size: 1GiB, lowmem: 768MiB, dma_zone: 0}\n");
+	cfg = load_config("memory: {size: 1GiB, lowmem: 768MiB, dma_zone: 0}\n");
 	cr_assert_eq(cfg->nr_zones, 2);
 	assert_zone(cfg, 0, CMASIM_ZONE_NORMAL, 0, 768 * MiB);
 	assert_zone(cfg, 1, CMASIM_ZONE_HIGHMEM, 768 * MiB, 1 * GiB);
@@ -499,7 +490,7 @@ Test(config, layout_lowmem_with_dma_zone)
 Test(config, layout_zones)
 {
 	/* 4 + 28 + 32 + 64 = 128 MiB; lowmem stops at HighMem, so Movable is not in it */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n"
 		"  size: 128MiB\n"
 		"  zones:\n"
@@ -518,17 +509,17 @@ Test(config, layout_zones)
 	cmasim_config_free(cfg);
 
 	/* without HighMem, Movable is in the linear map too */
-	cfg = load_ok("memory: {size: 8MiB, zones: [{type: Normal, size: 4MiB},"
-		      " {type: Movable, size: 4MiB}]}\n");
+	cfg = load_config("memory: {size: 8MiB, zones: [{type: Normal, size: 4MiB},"
+			  " {type: Movable, size: 4MiB}]}\n");
 	cr_assert_eq(cfg->nr_zones, 2);
 	assert_zone(cfg, 1, CMASIM_ZONE_MOVABLE, 4 * MiB, 8 * MiB);
 	cr_assert_eq(cfg->lowmem_size, 8 * MiB);
 	cmasim_config_free(cfg);
 
 	/* all five types, once each, in the kernel's order */
-	cfg = load_ok("memory: {size: 20MiB, zones: [{type: DMA, size: 4MiB},"
-		      " {type: DMA32, size: 4MiB}, {type: Normal, size: 4MiB},"
-		      " {type: HighMem, size: 4MiB}, {type: Movable, size: 4MiB}]}\n");
+	cfg = load_config("memory: {size: 20MiB, zones: [{type: DMA, size: 4MiB},"
+			  " {type: DMA32, size: 4MiB}, {type: Normal, size: 4MiB},"
+			  " {type: HighMem, size: 4MiB}, {type: Movable, size: 4MiB}]}\n");
 	cr_assert_eq(cfg->nr_zones, CMASIM_NR_ZONE_TYPES);
 	for (unsigned int z = 0; z < CMASIM_NR_ZONE_TYPES; z++)
 		assert_zone(cfg, z, (enum cmasim_zone_type)z, z * 4 * MiB, (z + 1) * 4 * MiB);
@@ -539,7 +530,7 @@ Test(config, layout_zones)
 Test(config, holes)
 {
 	/* adjacent holes are fine; so is one that ends exactly at the end of RAM */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n"
 		"  base: 0x80000000\n"
 		"  size: 64MiB\n"
@@ -568,7 +559,7 @@ Test(config, lowmem_size_excludes_holes)
 	 * and has 0x82000000 - 0x81C00000 = 4 MiB below it; the third is in
 	 * HighMem. 32 - 4 - 4 = 24 MiB.
 	 */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n"
 		"  base: 0x80000000\n"
 		"  size: 64MiB\n"
@@ -585,21 +576,21 @@ Test(config, lowmem_size_excludes_holes)
 	 * zones: Normal [0, 8 MiB) less the hole at 4 MiB; the hole in Movable
 	 * comes after HighMem, so it is not lowmem anyway
 	 */
-	cfg = load_ok("memory:\n"
-		      "  size: 16MiB\n"
-		      "  zones: [{type: Normal, size: 8MiB}, {type: HighMem, size: 4MiB},\n"
-		      "          {type: Movable, size: 4MiB}]\n"
-		      "  holes: [{start: 4MiB, size: 4MiB}, {start: 12MiB, size: 4MiB}]\n");
+	cfg = load_config("memory:\n"
+			  "  size: 16MiB\n"
+			  "  zones: [{type: Normal, size: 8MiB}, {type: HighMem, size: 4MiB},\n"
+			  "          {type: Movable, size: 4MiB}]\n"
+			  "  holes: [{start: 4MiB, size: 4MiB}, {start: 12MiB, size: 4MiB}]\n");
 	cr_assert_eq(cfg->lowmem_size, 4 * MiB);
 	cmasim_config_free(cfg);
 
 	/* no layout: all of RAM less the hole */
-	cfg = load_ok("memory: {size: 16MiB, holes: [{start: 8MiB, size: 4MiB}]}\n");
+	cfg = load_config("memory: {size: 16MiB, holes: [{start: 8MiB, size: 4MiB}]}\n");
 	cr_assert_eq(cfg->lowmem_size, 12 * MiB);
 	cmasim_config_free(cfg);
 
 	/* a hole over all of lowmem leaves none */
-	cfg = load_ok("memory: {size: 8MiB, lowmem: 4MiB, holes: [{start: 0, size: 4MiB}]}\n");
+	cfg = load_config("memory: {size: 8MiB, lowmem: 4MiB, holes: [{start: 0, size: 4MiB}]}\n");
 	cr_assert_eq(cfg->lowmem_size, 0);
 	cmasim_config_free(cfg);
 }
@@ -607,7 +598,7 @@ Test(config, lowmem_size_excludes_holes)
 Test(config, devices)
 {
 	/* DMA_BIT_MASK(n) = 2^n - 1: 1 bit is 0x1, 33 bits 0x1_FFFF_FFFF, 64 bits all ones */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory: {size: 4MiB}\n"
 		"devices:\n"
 		"  - { name: camera, dma_bits: 32 }\n"
@@ -635,7 +626,7 @@ Test(config, devices)
 	cr_assert_eq(cmasim_config_device(cfg, "Camera"), -1, "names are case-sensitive");
 	cmasim_config_free(cfg);
 
-	cfg = load_ok("memory: {size: 4MiB}\ndevices: []\n");
+	cfg = load_config("memory: {size: 4MiB}\ndevices: []\n");
 	cr_assert_eq(cfg->nr_devices, 0);
 	cmasim_config_free(cfg);
 }
@@ -653,7 +644,7 @@ Test(config, cma_areas)
 	 * 0xAC000000 - 32 MiB = 0xAA000000; hm in HighMem ends at 0xC0000000,
 	 * 0xBF000000 rounded down to 32 MiB is 0xBE000000.
 	 */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		PHONE "cma:\n"
 		"  - {size: 64MiB}\n"
 		"  - {name: cam, size: 32MiB, devices: [camera]}\n"
@@ -689,7 +680,7 @@ Test(config, cma_placement_avoids_holes_and_fixed_areas)
 	 * at 0xB0000000; the next fit ends at the hole: 0xA8000000. The fixed
 	 * area at 0xA4000000 (given first) pushes the second one below it.
 	 */
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n  base: 0x80000000\n  size: 1GiB\n  lowmem: 768MiB\n"
 		"  holes: [{start: 0xAC000000, size: 8MiB}]\n"
 		"devices: [{name: camera, dma_bits: 32}]\n"
@@ -703,7 +694,7 @@ Test(config, cma_placement_avoids_holes_and_fixed_areas)
 
 	uint64_t base;
 
-	cfg = load_ok(
+	cfg = load_config(
 		"memory:\n  base: 0x80000000\n  size: 1GiB\n  lowmem: 768MiB\n"
 		"  holes: [{start: 0xAC000000, size: 8MiB}]\n"
 		"cma: [{name: fixed, size: 16MiB, base: 0xA4000000}]\n");
@@ -731,7 +722,7 @@ Test(config, cma_placement_avoids_holes_and_fixed_areas)
 
 Test(config, cache_and_mmu)
 {
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory: {size: 4MiB}\n"
 		"cache: {size: 64KiB, ways: 2, line: 32, indexing: vivt, write: through,\n"
 		"        write_allocate: false, prefetcher: speculative, prefetch_degree: 3,\n"
@@ -754,7 +745,7 @@ Test(config, cache_and_mmu)
 	cmasim_config_free(cfg);
 
 	/* defaults: a 32 KiB 4-way PIPT write-back cache of 64-byte lines, 1 MiB sections */
-	cfg = load_ok("memory: {size: 4MiB}\n");
+	cfg = load_config("memory: {size: 4MiB}\n");
 	cr_assert_eq(cfg->cache.size, 32 * KiB);
 	cr_assert_eq(cfg->cache.ways, 4);
 	cr_assert_eq(cfg->cache.line_size, 64);
@@ -782,7 +773,7 @@ Test(config, device_limit)
 {
 	g_autofree char *most = many_devices(254);
 	g_autofree char *too_many = many_devices(255);
-	struct cmasim_config *cfg = load_ok(most);
+	struct cmasim_config *cfg = load_config(most);
 	GError *error = NULL;
 
 	cr_assert_eq(cfg->nr_devices, 254);
@@ -825,7 +816,7 @@ Test(config, costs)
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		g_autofree char *yaml = g_strdup_printf("memory: {size: 4MiB}\n"
 							"costs: {page_zero: %s}\n", cases[i].text);
-		struct cmasim_config *cfg = load_ok(yaml);
+		struct cmasim_config *cfg = load_config(yaml);
 
 		cr_assert_eq(cfg->costs.page_zero_ns, cases[i].ns, "%s: %" PRIu64, cases[i].text,
 			     cfg->costs.page_zero_ns);
@@ -837,16 +828,16 @@ Test(config, costs)
 
 Test(config, costs_both_and_none)
 {
-	struct cmasim_config *cfg = load_ok("memory: {size: 4MiB}\n"
-					    "costs:\n"
-					    "  buddy_op: 1us\n"
-					    "  page_zero: 0\n");
+	struct cmasim_config *cfg = load_config("memory: {size: 4MiB}\n"
+						"costs:\n"
+						"  buddy_op: 1us\n"
+						"  page_zero: 0\n");
 
 	cr_assert_eq(cfg->costs.buddy_op_ns, 1000);
 	cr_assert_eq(cfg->costs.page_zero_ns, 0);
 	cmasim_config_free(cfg);
 
-	cfg = load_ok("memory: {size: 4MiB}\ncosts: {}\n");
+	cfg = load_config("memory: {size: 4MiB}\ncosts: {}\n");
 	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
 	cr_assert_eq(cfg->costs.page_zero_ns, 1000);
 	cmasim_config_free(cfg);
@@ -854,7 +845,7 @@ Test(config, costs_both_and_none)
 
 Test(config, anchors_and_aliases_resolve)
 {
-	struct cmasim_config *cfg = load_ok(
+	struct cmasim_config *cfg = load_config(
 		"memory:\n"
 		"  size: &sz 8MiB\n"
 		"  zones:\n"
@@ -880,9 +871,9 @@ Test(config, zone_type_names)
  */
 Test(config, policy_settings)
 {
-	struct cmasim_config *cfg = load_ok("memory: {size: 4MiB}\n"
-					    "policy:\n  fallback: 8MiB\n"
-					    "  cma-unmap.size:   2MiB\n  bogus: 1\n");
+	struct cmasim_config *cfg = load_config("memory: {size: 4MiB}\n"
+						"policy:\n  fallback: 8MiB\n"
+						"  cma-unmap.size:   2MiB\n  bogus: 1\n");
 	struct cmasim_config *copy = cmasim_config_dup(cfg);
 	static const struct {
 		const char *key, *value;

@@ -116,46 +116,6 @@ static struct cmasim_contig_stats cma_alloc_rc(uint64_t count, unsigned int alig
 	} while (0)
 #define USED(n) cr_assert_eq(cmasim_cma_used(cma), (n), "cma used %" PRIu64 ", expected %d", \
 			     cmasim_cma_used(cma), (n))
-#define FREE(pfn)                              \
-	do {                                   \
-		cmasim_free_pages(mem, (pfn)); \
-		INV();                         \
-	} while (0)
-
-static char *snapshot(void)
-{
-	GString *s = g_string_new(NULL);
-	uint64_t pb = (uint64_t)1 << cfg->pageblock_order;
-
-	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
-		struct cmasim_zone_info info;
-
-		describe_zone(mem, z, s);
-		cmasim_mem_zone_info(mem, z, &info);
-		g_string_append_printf(s, " | free %" PRIu64 " cma %" PRIu64 " | ", info.nr_free,
-				       info.nr_free_cma);
-		for (uint64_t p = info.start_pfn; p < info.end_pfn; p += pb)
-			g_string_append_c(s, mt_letter(cmasim_get_pageblock_migratetype(mem, p)));
-		g_string_append(s, " || ");
-	}
-	return g_string_free(s, FALSE);
-}
-
-#define SAME(before)                                                              \
-	do {                                                                      \
-		g_autofree char *now_ = snapshot();                               \
-		cr_assert_str_eq(now_, (before), "state changed:\n  before: %s\n  after:  %s", \
-				 (before), now_);                                 \
-	} while (0)
-
-/* Whether every page of [start, end) is allocated. */
-static bool all_allocated(uint64_t start, uint64_t end)
-{
-	for (uint64_t p = start; p < end; p++)
-		if (cmasim_range_free(mem, p, p + 1))
-			return false;
-	return true;
-}
 
 /* Creates the area [64, 128) of CFG_D with @order_per_bit. */
 static void make_cma(unsigned int order_per_bit)
@@ -524,12 +484,19 @@ Test(contig, cma_order_per_bit)
 /*
  * The first MOVABLE o0 comes from M3:0 (free CMA 64 is not > 128 / 2):
  * 0, with M0:1 M1:2 M2:4 left. Then free CMA 64 > 127 / 2 = 63: the next
- * MOVABLE request tries CMA first. Returns that second block's pfn.
+ * MOVABLE request, of @order, tries CMA first. That second block is made
+ * an anon block of @cookie and pinned; returns its pfn.
  */
-static uint64_t alloc_in_cma(unsigned int order)
+static uint64_t pinned_in_cma(unsigned int order, uint32_t cookie)
 {
+	uint64_t pfn;
+
 	cr_assert_eq(ALLOC_Z(0, T_M, CMASIM_ZONE_NORMAL), 0);
-	return ALLOC_Z(order, T_M, CMASIM_ZONE_NORMAL);
+	pfn = ALLOC_Z(order, T_M, CMASIM_ZONE_NORMAL);
+	cmasim_set_owner(mem, pfn, CMASIM_OWNER_ANON, cookie, 0);
+	cmasim_set_pinned(mem, pfn, true);
+	INV();
+	return pfn;
 }
 
 Test(contig, cma_busy_retries_next_aligned_window)
@@ -537,10 +504,7 @@ Test(contig, cma_busy_retries_next_aligned_window)
 	boot_hooked(CFG_D);
 	make_cma(0);
 	/* C3:64 split: [68,72) -> C2, [66,68) -> C1, [65] -> C0; 64 taken */
-	cr_assert_eq(alloc_in_cma(0), 64);
-	cmasim_set_owner(mem, 64, CMASIM_OWNER_ANON, 5, 0);
-	cmasim_set_pinned(mem, 64, true);
-	INV();
+	cr_assert_eq(pinned_in_cma(0, 5), 64);
 	ZONE(0, "C0:65 C1:66 C2:68 " C3_FROM72 " M0:1 M1:2 M2:4 " M3_FROM8);
 
 	/*
@@ -575,10 +539,7 @@ Test(contig, cma_align0_slides_one_page)
 	boot_hooked(CFG_D);
 	make_cma(0);
 	/* o2 from CMA: C3:64 split: [68,72) -> C2; [64,68) taken */
-	cr_assert_eq(alloc_in_cma(2), 64);
-	cmasim_set_owner(mem, 64, CMASIM_OWNER_ANON, 6, 0);
-	cmasim_set_pinned(mem, 64, true);
-	INV();
+	cr_assert_eq(pinned_in_cma(2, 6), 64);
 	ZONE(0, "C2:68 " C3_FROM72 " M0:1 M1:2 M2:4 " M3_FROM8);
 
 	/*
@@ -596,10 +557,7 @@ Test(contig, cma_every_window_busy)
 {
 	boot_hooked(CFG_D);
 	make_cma(0);
-	cr_assert_eq(alloc_in_cma(2), 64);
-	cmasim_set_owner(mem, 64, CMASIM_OWNER_ANON, 6, 0);
-	cmasim_set_pinned(mem, 64, true);
-	INV();
+	cr_assert_eq(pinned_in_cma(2, 6), 64);
 	g_autofree char *before = snapshot();
 
 	/* count 64: one window, bit 0, busy; resume at bit 1: no window: -EBUSY */
@@ -800,7 +758,8 @@ static void r_run(uint32_t seed, unsigned int ops)
 {
 	g_autoptr(GRand) rnd = g_rand_new_with_seed(seed);
 	GError *err = NULL;
-	uint64_t cma_ok = 0, cma_busy = 0, cma_nomem = 0, contig_ok = 0;
+	/* cma_busy: cma_alloc() calls that met a busy window, whatever came of them */
+	uint64_t cma_ok = 0, cma_busy = 0, contig_ok = 0;
 
 	memset(&r, 0, sizeof(r));
 	for (int i = 0; i < R_PAGES; i++)
@@ -896,13 +855,19 @@ static void r_run(uint32_t seed, unsigned int ops)
 				cma_ok++;
 			} else {
 				cr_assert(rc == -EBUSY || rc == -ENOMEM, "cma_alloc: %d", rc);
-				if (rc == -EBUSY) {
-					cr_assert_gt(st.busy, 0);
-					cma_busy++;
-				} else {
-					cma_nomem++;
-				}
 			}
+			/*
+			 * cma_alloc() tries the next window only after a busy one
+			 * (mm/cma.c: "if (ret != -EBUSY) break;"): every attempt
+			 * but the last was busy, and the last one too exactly when
+			 * it gave up with -EBUSY. No attempt at all: no window.
+			 */
+			cr_assert_eq(st.busy, rc == -EBUSY ? st.attempts :
+				     st.attempts ? st.attempts - 1 : 0,
+				     "cma_alloc: %d after %" PRIu64 " attempts, %" PRIu64 " busy",
+				     rc, st.attempts, st.busy);
+			if (st.busy)
+				cma_busy++;
 			/* a drain per attempt that got past isolation, plus the migration */
 			cr_assert_geq(st.cost_ns, st.migrate.cost_ns);
 			cr_assert_eq((st.cost_ns - st.migrate.cost_ns) % DRAIN_NS, 0);
@@ -955,12 +920,14 @@ static void r_run(uint32_t seed, unsigned int ops)
 	cr_assert_gt(r.reclaims, 0, "seed %u: no reclaim happened", seed);
 	cr_assert_gt(cma_ok, 0);
 	/*
-	 * Busy windows are rare here since alloc_contig_pages() stays out of
-	 * CMA pageblocks; the hand-worked tests cover them.
+	 * Pinned blocks in the area make windows busy now and then; a request
+	 * then moves on to the next window. (That every window is busy, so
+	 * that cma_alloc() fails with -EBUSY, is left to the hand-worked
+	 * tests: here a later window nearly always succeeds or finds no
+	 * destination in the crowded rest of memory.)
 	 */
-	(void)cma_busy;
+	cr_assert_gt(cma_busy, 0, "seed %u: no busy window met", seed);
 	cr_assert_gt(contig_ok, 0);
-	(void)cma_nomem;
 
 	/* free everything: all of memory is free again, CMA used 0 */
 	for (uint32_t id = 0; id < r.nblocks; id++) {

@@ -8,11 +8,7 @@
  * cache of 64-byte lines, one non-coherent device. The policy takes an
  * order-4 block (64 KiB, 1024 lines) or one page, from the buddy allocator.
  */
-#include <criterion/criterion.h>
-#include <string.h>
-
-#include "cmasim/engine.h"
-#include "cmasim/error.h"
+#include "helpers.h"
 
 /* What the test policy does with its buffers. */
 enum {
@@ -130,23 +126,15 @@ static const struct cmasim_policy_ops test_ops = {
 	"cache: { size: 8KiB, ways: 2, line: 64, indexing: pipt, " prefetch " }\n" \
 	"mmu: { section_size: 1MiB, tlb_page_entries: 32, tlb_section_entries: 32 }\n"
 
+/* Replays @workload on @machine under the test policy with @set (seed 3); it must succeed. */
 static struct cmasim_results *replay(const char *machine, const char *workload,
 				     const char *const *set)
 {
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine, strlen(machine),
-							    &error);
-
-	cr_assert_not_null(cfg, "%s", error ? error->message : "");
-	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", workload, strlen(workload),
-							    &error);
-	cr_assert_not_null(trace, "%s", error ? error->message : "");
 	struct cmasim_run_options opts = { .policy = &test_ops, .set = set, .seed = 3 };
-	struct cmasim_results *r = cmasim_run(cfg, trace, &opts, &error);
+	GError *error = NULL;
+	struct cmasim_results *r = try_replay(machine, workload, &opts, NULL, &error);
 
 	cr_assert_not_null(r, "%s", error ? error->message : "");
-	cmasim_trace_close(trace);
-	cmasim_config_free(cfg);
 	return r;
 }
 

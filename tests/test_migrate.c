@@ -91,40 +91,6 @@ static void isolate_rc(uint64_t start, uint64_t end, int want, int line)
 		cmasim_undo_isolate_range(mem, (start), (end), (mt)); \
 		INV();                                         \
 	} while (0)
-#define FREE(pfn)                              \
-	do {                                   \
-		cmasim_free_pages(mem, (pfn)); \
-		INV();                         \
-	} while (0)
-
-/* Every list of zone 0 and the pageblock types, to show that nothing changed. */
-static char *snapshot(void)
-{
-	GString *s = g_string_new(NULL);
-	uint64_t pb = (uint64_t)1 << cfg->pageblock_order;
-	struct cmasim_zone_info info;
-
-	describe_zone(mem, 0, s);
-	cmasim_mem_zone_info(mem, 0, &info);
-	g_string_append_printf(s, " | free %" PRIu64 " cma %" PRIu64 " | ", info.nr_free,
-			       info.nr_free_cma);
-	for (uint64_t p = info.start_pfn; p < info.end_pfn; p += pb)
-		g_string_append_c(s, mt_letter(cmasim_get_pageblock_migratetype(mem, p)));
-	return g_string_free(s, FALSE);
-}
-
-#define SAME(before)                                                              \
-	do {                                                                      \
-		g_autofree char *now_ = snapshot();                               \
-		cr_assert_str_eq(now_, (before), "state changed:\n  before: %s\n  after:  %s", \
-				 (before), now_);                                 \
-	} while (0)
-
-/* Whether the single page @pfn is allocated (cmasim_alloc_pages_at() would refuse it). */
-static bool allocated(uint64_t pfn)
-{
-	return !cmasim_range_free(mem, pfn, pfn + 1);
-}
 
 /* ------------------------------------------------------------- owners */
 
@@ -165,7 +131,7 @@ Test(migrate, anon_moves_to_buddy_destination)
 	NMOVES(1);
 	MOVE(0, 7, 3, 4);
 	ZONE(0, "I2:0 M0:5 M1:6 " M3_FROM8);
-	cr_assert(allocated(4));
+	cr_assert(all_allocated(4, 5));
 	cr_assert(cmasim_range_free(mem, 0, 4));
 	cr_assert_eq(cmasim_alloc_pages_at(mem, 4, 0, T_M), -EBUSY);
 	INV();
@@ -206,7 +172,7 @@ Test(migrate, untagged_block_moves_without_hook)
 	STATS(st, 1, 0, 0, 0, 0, MIGRATE_NS);
 	NMOVES(0);
 	/* same destination as above: 4 */
-	cr_assert(allocated(4));
+	cr_assert(all_allocated(4, 5));
 	ZONE(0, "I2:0 M0:5 M1:6 " M3_FROM8);
 }
 
@@ -288,7 +254,7 @@ Test(migrate, pinned_is_busy)
 	STATS(st, 0, 0, 1, 0, 0, 0);
 	NMOVES(0);
 	SAME(before);
-	cr_assert(allocated(0));
+	cr_assert(all_allocated(0, 1));
 
 	/* unpinned, it moves as in anon_moves_to_buddy_destination: to 4 */
 	cmasim_set_pinned(mem, 0, false);
@@ -360,7 +326,7 @@ Test(migrate, default_owners_by_migratetype)
 	STATS(st, 8, 0, 0, 0, 0, 8 * MIGRATE_NS);
 	NMOVES(0);
 	ZONE(0, "M3:24,32,40,48,56");
-	cr_assert(allocated(0) && allocated(7));
+	cr_assert(all_allocated(0, 1) && all_allocated(7, 8));
 }
 
 Test(migrate, busy_and_movable_in_one_range)
@@ -409,7 +375,7 @@ Test(migrate, block_half_inside_moves_whole)
 	NMOVES(1);
 	MOVE(0, 2, 9, 4);
 	ZONE(0, "I2:0 M1:6 " M3_FROM8);
-	cr_assert(allocated(4) && allocated(5));
+	cr_assert(all_allocated(4, 6));
 }
 
 Test(migrate, free_range_is_a_noop)
@@ -440,7 +406,7 @@ Test(migrate, no_destination_is_enomem)
 	STATS(st, 0, 0, 0, 0, 1, 0);
 	NMOVES(0);
 	SAME(before);
-	cr_assert(allocated(0));
+	cr_assert(all_allocated(0, 1));
 
 	/*
 	 * Free [4,8): pageblock 1 is MOVABLE; buddy 0 is not a free o2 block:
@@ -477,8 +443,8 @@ Test(migrate, watermark_bounds_destination)
 	cr_assert_eq(info.nr_free, 1);
 	struct cmasim_migrate_stats st = MIGRATE(0, 1, -ENOMEM);
 	STATS(st, 0, 0, 0, 0, 1, 0);
-	cr_assert(allocated(0));
-	cr_assert(!allocated(7));
+	cr_assert(all_allocated(0, 1));
+	cr_assert(!all_allocated(7, 8));
 }
 
 /* ---------------------------------------------------------- isolation */

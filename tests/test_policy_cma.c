@@ -268,20 +268,10 @@ static struct cmasim_results *highmem_run(const char *machine_yaml, const char *
 					  GError **error)
 {
 	const char *sets[] = { set, NULL };
-	struct cmasim_config *cfg = cmasim_config_load_data("m.yaml", machine_yaml,
-							    strlen(machine_yaml), NULL);
-	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", two_devices,
-							    strlen(two_devices), NULL);
 	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma-highmem"),
 					   .seed = 1, .set = sets, .check_invariants = true };
-	struct cmasim_results *r;
 
-	cr_assert_not_null(cfg);
-	cr_assert_not_null(trace);
-	r = cmasim_run(cfg, trace, &opts, error);
-	cmasim_trace_close(trace);
-	cmasim_config_free(cfg);
-	return r;
+	return try_replay(machine_yaml, two_devices, &opts, NULL, error);
 }
 
 #define LOWMEM_64(zones) \
@@ -466,21 +456,15 @@ Test(policy_cma, fallback_carveout_serves_what_the_area_fails)
 Test(policy_cma, fallback_carveout_that_does_not_fit_is_refused)
 {
 	const char *set[] = { "fallback=24MiB", NULL };
-	struct cmasim_config *cfg = load_config(pipt_free);
-	struct cmasim_trace *trace = cmasim_trace_open_data("w.yaml", overflow, strlen(overflow),
-							    NULL);
 	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
 	GError *error = NULL;
 
-	cr_assert_not_null(trace);
-	cr_expect_null(cmasim_run(cfg, trace, &opts, &error));
+	cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
 	cr_assert_not_null(error);
 	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
 	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for 24 MiB in "
 			 "zone Normal clear of the CMA areas");
 	g_clear_error(&error);
-	cmasim_trace_close(trace);
-	cmasim_config_free(cfg);
 }
 
 /*

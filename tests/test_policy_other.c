@@ -9,7 +9,8 @@
 
 /*
  * 16 MiB in one Normal zone, pfns 0..4095; mappings, cache maintenance and
- * zeroing cost nothing, so latencies are the allocators' alone.
+ * zeroing cost nothing, so latencies are the allocators' alone. Reclaiming
+ * a page costs 2.7 us, the LRU drain 50 us.
  */
 #define MACHINE_OF(memory) \
 	"name: small\n" \
@@ -17,7 +18,7 @@
 	"devices: [ { name: dev, dma_bits: 32 } ]\n" \
 	"costs: { buddy_op: 100ns, page_zero: 0, cache_line_op: 0, cache_barrier: 0,\n" \
 	"         tlb_flush_page: 0, tlb_shootdown: 0, section_split: 0, kmap: 0,\n" \
-	"         iommu_map_page: 250ns }\n"
+	"         iommu_map_page: 250ns, reclaim_page: 2700ns, lru_drain: 50us }\n"
 #define MACHINE MACHINE_OF("{ size: 16MiB, min_free_kbytes: 128 }")
 
 static const char machine[] = MACHINE;

@@ -7,7 +7,6 @@
  * config loader.
  */
 #include <criterion/criterion.h>
-#include <glib/gstdio.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include "cmasim/error.h"
 #include "cmasim/physmem.h"
 #include "cmasim/trace.h"
+#include "scratch.h"
 
 #define MiB (UINT64_C(1) << 20)
 #define MS UINT64_C(1000000)
@@ -767,13 +767,17 @@ Test(trace, binary_other_machine)
 	free(data);
 }
 
-Test(trace, files)
+static void files_setup(void)
+{
+	scratch_enter("cmasim-trace-XXXXXX");
+}
+
+Test(trace, files, .init = files_setup, .fini = scratch_leave)
 {
 	GError *error = NULL;
-	char *dir = g_dir_make_tmp("cmasim-trace-XXXXXX", NULL);
-	char *path = g_build_filename(dir, "t.yaml", NULL);
-	char *bin = g_build_filename(dir, "t.bin", NULL);
-	char *missing = g_build_filename(dir, "missing.yaml", NULL);
+	g_autofree char *bin = in_tmp("t.bin");
+	g_autofree char *missing = in_tmp("missing.yaml");
+	g_autofree char *path = NULL;
 	struct cmasim_trace *t;
 	FILE *out;
 	struct run a, b;
@@ -789,13 +793,14 @@ Test(trace, files)
 	}
 	g_clear_error(&error);
 
-	cr_assert(g_file_set_contents(path, mixed, -1, NULL));
+	path = write_tmp("t.yaml", mixed);
 	memset(&a, 0, sizeof(a));
 	drain(cmasim_trace_open(path, &a.error), &machine, 99, &a);
 	cr_assert_null(a.error, "%s", a.error->message);
 	cr_expect_str_eq(cmasim_trace_info(t = cmasim_trace_open(path, NULL))->source, path);
 	cr_assert(cmasim_trace_start(t, &machine, 99, NULL));
 	out = fopen(bin, "wb");
+	cr_assert_not_null(out, "%s", bin);
 	cr_assert(cmasim_trace_write(t, true, out, NULL));
 	fclose(out);
 	cmasim_trace_close(t);
@@ -807,14 +812,6 @@ Test(trace, files)
 		expect_rec(rec_at(&b, i), rec_at(&a, i), true, i);
 	run_free(&a);
 	run_free(&b);
-
-	g_remove(path);
-	g_remove(bin);
-	g_rmdir(dir);
-	g_free(path);
-	g_free(bin);
-	g_free(missing);
-	g_free(dir);
 }
 
 /* Bad traces: where each fails and what it says. Events start on line 3. */
@@ -996,10 +993,10 @@ static const struct bad {
 	{ "churn_missing_lifetime", P "  - { t: 0, op: churn, duration: 1s, rate: 1 }\n",
 	  CMASIM_ERROR_KEY, 3, 5, "churn event has no \"lifetime\"" },
 };
+G_STATIC_ASSERT(G_N_ELEMENTS(bad_traces) >= 25);
 
 Test(trace, bad_traces)
 {
-	cr_assert_geq(G_N_ELEMENTS(bad_traces), 25);
 	for (unsigned int i = 0; i < G_N_ELEMENTS(bad_traces); i++) {
 		const struct bad *b = &bad_traces[i];
 		char *want = g_strdup_printf("t.yaml:%u:%u: %s", b->line, b->col, b->message);

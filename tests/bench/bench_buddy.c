@@ -13,20 +13,11 @@
 
 #include "cmasim/buddy.h"
 #include "cmasim/config.h"
+#include "bench.h"
 
 static const char machine[] =
 	"name: bench-4g\n"
 	"memory: { size: 4GiB, max_page_order: 10, pageblock_order: 9 }\n";
-
-/* splitmix64: a fixed sequence, the same on every host. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static unsigned int pick_order(uint64_t r)
 {

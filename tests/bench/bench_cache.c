@@ -22,28 +22,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
 #include "cmasim/addrtrace.h"
 #include "cmasim/cache.h"
+#include "bench.h"
 
 /* One access: address, and size << 1 | write. */
 struct access {
 	uint64_t addr;
 	uint32_t size_write;
 };
-
-/* splitmix64: the same accesses on every host. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 /* Fills @a with @n accesses of the mix above. */
 static void generate(struct access *a, uint64_t n)
@@ -90,15 +80,6 @@ static void generate(struct access *a, uint64_t n)
 		}
 		a[i] = (struct access){ addr, size << 1 | write };
 	}
-}
-
-/* Seconds of CPU this process used. */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static uint64_t hook_calls;

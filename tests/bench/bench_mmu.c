@@ -13,6 +13,7 @@
 
 #include "cmasim/config.h"
 #include "cmasim/mmu.h"
+#include "bench.h"
 
 static const char machine[] =
 	"name: bench-mmu\n"
@@ -20,16 +21,6 @@ static const char machine[] =
 	" lowmem: 768MiB }\n";
 
 #define NR_REMAPS 64
-
-/* splitmix64: a fixed sequence, the same on every host. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 /* The access stream: runs of 16 reads 64 bytes apart from a random start. */
 static void fill_vas(uint64_t *vas, size_t n, uint64_t lowmem_va, const uint64_t *remaps)
