@@ -311,18 +311,13 @@ static enum cmasim_dma_status areas_alloc(struct cmasim_sim *sim, struct cma_are
 	struct cmasim_cma *area = area_of(areas, req->device);
 	struct cmasim_contig_stats st = { 0 };
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	unsigned int order = cmasim_pages_order(pages);
 	uint64_t pfn;
 
 	if (!area)
 		return CMASIM_DMA_NO_MEMORY;
-	uint64_t end = (cmasim_cma_base_pfn(area) + cmasim_cma_count(area)) << cfg->page_shift;
-
-	if (end - 1 > cfg->devices[req->device].dma_mask)
+	if (!policy_reaches(sim, req, cmasim_cma_base_pfn(area) + cmasim_cma_count(area)))
 		return CMASIM_DMA_UNREACHABLE;
-	/* dma_alloc_from_contiguous(): align = min(get_order(size), CONFIG_CMA_ALIGNMENT) */
-	int ret = cmasim_cma_alloc(area, pages, MIN(req->align == CMASIM_REC_ANY ? order : req->align,
-						    areas->align_max),
+	int ret = cmasim_cma_alloc(area, pages, policy_dma_align(req, pages, areas->align_max),
 				   &pfn, &st);
 
 	cmasim_charge_contig(sim, &st);
@@ -399,12 +394,21 @@ int cma_areas_boot_lowmem(struct cmasim_sim *sim, const struct cmasim_param_valu
 
 bool cma_areas_lowmem(const struct cmasim_config *cfg, uint64_t pfn, uint64_t nr)
 {
-	enum cmasim_zone_type top = cmasim_config_lowmem_zone(cfg);
+	return (pfn + nr) << cfg->page_shift <= cmasim_config_lowmem_end(cfg);
+}
 
-	for (unsigned int z = 0; z < cfg->nr_zones; z++)
-		if (cfg->zones[z].type == top)
-			return (pfn + nr) << cfg->page_shift <= cfg->zones[z].end;
-	return false;
+/*
+ * Undoes what a map function did to @buf, as far as it got, and gives its
+ * frames back to the area.
+ */
+static void areas_free_mapped(struct cmasim_sim *sim, struct cma_areas *areas,
+			      struct cmasim_dma_buffer *buf)
+{
+	cmasim_sim_unmap(sim, buf);
+	/* cannot fail: the entries' sections are split already, and fold back here if they may */
+	if (buf->priv == CMA_AREAS_LINEAR_REWRITTEN)
+		cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, CMASIM_ATTR_CACHEABLE);
+	areas_release(sim, areas, buf);
 }
 
 enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma_areas *areas,
@@ -416,7 +420,7 @@ enum cmasim_dma_status cma_areas_alloc_mapped(struct cmasim_sim *sim, struct cma
 	enum cmasim_dma_status status = areas_alloc(sim, areas, req, buf);
 
 	if (status == CMASIM_DMA_OK && map(sim, buf)) {
-		areas_release(sim, areas, buf);
+		areas_free_mapped(sim, areas, buf);
 		status = CMASIM_DMA_NO_MEMORY;
 	}
 	if (status == CMASIM_DMA_OK || !areas->fallback ||
@@ -448,13 +452,8 @@ void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_bu
 {
 	struct cma_areas *areas = priv;
 
-	if (buf->priv == CMA_AREAS_FALLBACK) {
+	if (buf->priv == CMA_AREAS_FALLBACK)
 		carve_release(sim, areas->fallback, buf);
-		return;
-	}
-	cmasim_sim_unmap(sim, buf);
-	/* cannot fail: the entries' sections are split already, and fold back here if they may */
-	if (buf->priv == CMA_AREAS_LINEAR_REWRITTEN)
-		cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, CMASIM_ATTR_CACHEABLE);
-	areas_release(sim, priv, buf);
+	else
+		areas_free_mapped(sim, areas, buf);
 }

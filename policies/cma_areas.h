@@ -113,8 +113,9 @@ void cma_areas_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_bu
 /*
  * dma_alloc_from_contiguous() from the device's area (charged, zeroing
  * left to @map), then @map on the buffer; a buffer @map could not
- * map (it returns nonzero, having undone its own steps) is released and
- * the request fails CMASIM_DMA_NO_MEMORY. A request that fails is served
+ * map (it returns nonzero) has the mapping it got so far and any
+ * rewritten linear-map entries undone, as dma_free would, and the
+ * request fails CMASIM_DMA_NO_MEMORY. A request that fails is served
  * by the fallback carve-out, if there is one and it can; if it cannot,
  * the request fails for the area's reason.
  */

@@ -20,23 +20,11 @@
 #include "cmasim/error.h"
 #include "policies.h"
 
-/*
- * A snooping device's buffer is remapped cacheable; any other's is cleared
- * a page at a time through a cacheable kmap, flushed, then remapped
- * uncached. Returns 0 or -ENOMEM.
- */
-static int highmem_map(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
-{
-	if (cmasim_sim_config(sim)->devices[buf->device].coherent)
-		return policy_map_cacheable(sim, buf);
-	return policy_map_uncached(sim, buf, CMASIM_ZERO_KMAP);
-}
-
 static enum cmasim_dma_status highmem_dma_alloc(struct cmasim_sim *sim, void *priv,
 						const struct cmasim_dma_request *req,
 						struct cmasim_dma_buffer *buf)
 {
-	return cma_areas_alloc_mapped(sim, priv, req, buf, highmem_map);
+	return cma_areas_alloc_mapped(sim, priv, req, buf, policy_map_coherent);
 }
 
 /* early_vmalloc() (arch/arm/mm/mmu.c) caps vmalloc= so that lowmem keeps 32 MiB */

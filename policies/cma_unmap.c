@@ -17,7 +17,7 @@
 /*
  * Clears and flushes @buf through the linear map, takes its frames out of
  * it, then remaps it uncached; a buffer without a linear alias maps as
- * plain cma does. Returns 0 or -ENOMEM, with the linear map as it was.
+ * plain cma does. Returns 0 or -ENOMEM.
  */
 static int unmap_map(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
@@ -25,12 +25,7 @@ static int unmap_map(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 		return policy_map_coherent(sim, buf);
 	if (cma_areas_rewrite_linear(sim, buf, CMASIM_ATTR_NONE))
 		return -ENOMEM;
-	if (!cmasim_sim_remap(sim, buf, CMASIM_ATTR_UNCACHED))
-		return 0;
-	/* mapping back needs no page-table page: the sections are split already */
-	cmasim_sim_linear_attr(sim, buf->pfn, buf->nr_pages, CMASIM_ATTR_CACHEABLE);
-	buf->priv = 0;
-	return -ENOMEM;
+	return cmasim_sim_remap(sim, buf, CMASIM_ATTR_UNCACHED);
 }
 
 static enum cmasim_dma_status unmap_dma_alloc(struct cmasim_sim *sim, void *priv,

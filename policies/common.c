@@ -17,19 +17,13 @@ int policy_map_cacheable(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 	return 0;
 }
 
-int policy_map_uncached(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
-			enum cmasim_zero_via via)
-{
-	cmasim_sim_zero(sim, buf, via);
-	return cmasim_sim_remap(sim, buf, CMASIM_ATTR_UNCACHED);
-}
-
 int policy_map_coherent(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
 	if (cmasim_sim_config(sim)->devices[buf->device].coherent)
 		return policy_map_cacheable(sim, buf);
 	/* __dma_clear_buffer(), then __dma_alloc_remap() with pgprot_dmacoherent */
-	return policy_map_uncached(sim, buf, CMASIM_ZERO_LINEAR);
+	cmasim_sim_zero(sim, buf, CMASIM_ZERO_LINEAR);
+	return cmasim_sim_remap(sim, buf, CMASIM_ATTR_UNCACHED);
 }
 
 int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base,
@@ -87,15 +81,11 @@ enum cmasim_dma_status policy_pool_take(struct cmasim_sim *sim, struct cmasim_pa
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	unsigned int order = cmasim_pages_order(pages);
-	uint64_t end = cmasim_pagepool_base_pfn(pool) + cmasim_pagepool_size(pool);
 
-	if ((end << cfg->page_shift) - 1 > cfg->devices[req->device].dma_mask)
+	if (!policy_reaches(sim, req, cmasim_pagepool_base_pfn(pool) + cmasim_pagepool_size(pool)))
 		return CMASIM_DMA_UNREACHABLE;
 	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
-	if (cmasim_pagepool_alloc(pool, pages,
-				  MIN(req->align == CMASIM_REC_ANY ? order : req->align, align_max),
-				  &buf->pfn))
+	if (cmasim_pagepool_alloc(pool, pages, policy_dma_align(req, pages, align_max), &buf->pfn))
 		return cmasim_pagepool_size(pool) - cmasim_pagepool_used(pool) < pages ?
 		       CMASIM_DMA_NO_MEMORY : CMASIM_DMA_FRAGMENTED;
 	buf->nr_pages = pages;

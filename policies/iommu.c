@@ -6,23 +6,10 @@
  * needs contiguity and so never fails for fragmentation; what contiguity
  * costs the other policies shows against its IOMMU map time.
  *
- * The buffer's page list (buf->pages, owned through buf->priv) gives the
- * CPU's mapping its pages in IOMMU address order, as
- * dma_common_pages_remap() does.
+ * The buffer's page list (buf->pages) gives the CPU's mapping its pages
+ * in IOMMU address order, as dma_common_pages_remap() does.
  */
 #include "policies.h"
-
-/* A buffer's pages (buf->priv). */
-struct iommu_pages {
-	uint64_t nr;		/* pages */
-	uint64_t pfn[];		/* in IOMMU address order */
-};
-
-/* The buffer's page list. */
-static struct iommu_pages *pages_of(const struct cmasim_dma_buffer *buf)
-{
-	return (struct iommu_pages *)(uintptr_t)buf->priv;
-}
 
 /*
  * The IOMMU's page tables are not modelled as memory; the state is the
@@ -45,24 +32,22 @@ static void iommu_teardown(struct cmasim_sim *sim, void *priv)
 	g_hash_table_destroy(priv);
 }
 
-/* Frees the first @nr pages of @pg to the buddy allocator, charged. */
-static void put_pages(struct cmasim_sim *sim, const struct iommu_pages *pg, uint64_t nr)
+/* Frees the first @nr pages of @pfns to the buddy allocator, charged. */
+static void put_pages(struct cmasim_sim *sim, const uint64_t *pfns, uint64_t nr)
 {
 	for (uint64_t i = 0; i < nr; i++)
-		cmasim_free_pages(cmasim_sim_mem(sim), pg->pfn[i]);
+		cmasim_free_pages(cmasim_sim_mem(sim), pfns[i]);
 	cmasim_charge(sim, CMASIM_COST_BUDDY, nr * cmasim_sim_config(sim)->costs.buddy_op_ns);
 }
 
 static void iommu_dma_free(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf)
 {
-	struct iommu_pages *pg = pages_of(buf);
-
 	cmasim_sim_unmap(sim, buf);
 	/* iommu_unmap() of every entry, then __iommu_dma_free_pages() */
-	cmasim_charge(sim, CMASIM_COST_IOMMU, pg->nr * cmasim_sim_config(sim)->costs.iommu_map_page_ns);
-	put_pages(sim, pg, pg->nr);
-	g_hash_table_remove(priv, pg);
-	buf->priv = 0;
+	cmasim_charge(sim, CMASIM_COST_IOMMU,
+		      buf->nr_pages * cmasim_sim_config(sim)->costs.iommu_map_page_ns);
+	put_pages(sim, buf->pages, buf->nr_pages);
+	g_hash_table_remove(priv, buf->pages);
 }
 
 /*
@@ -77,29 +62,23 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	struct iommu_pages *pg = g_malloc(sizeof(*pg) + pages * sizeof(pg->pfn[0]));
+	uint64_t *pfns = g_new(uint64_t, pages);
 
-	pg->nr = pages;
 	for (uint64_t i = 0; i < pages; i++) {
 		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
 		if (cmasim_alloc_pages(cmasim_sim_mem(sim), 0, CMASIM_MT_UNMOVABLE,
-				       CMASIM_ZONE_HIGHMEM, &pg->pfn[i])) {
-			put_pages(sim, pg, i);
-			g_free(pg);
+				       CMASIM_ZONE_HIGHMEM, &pfns[i])) {
+			put_pages(sim, pfns, i);
+			g_free(pfns);
 			return CMASIM_DMA_NO_MEMORY;
 		}
 	}
-	for (uint64_t i = 0; i < pages; i++) {
-		struct cmasim_dma_buffer page = { .pfn = pg->pfn[i], .nr_pages = 1 };
-
-		cmasim_sim_zero(sim, &page, CMASIM_ZERO_KMAP);
-	}
-	cmasim_charge(sim, CMASIM_COST_IOMMU, pages * cfg->costs.iommu_map_page_ns);
-	buf->pfn = pg->pfn[0];
+	buf->pfn = pfns[0];
 	buf->nr_pages = pages;
-	buf->pages = pg->pfn;
-	buf->priv = (uintptr_t)pg;
-	g_hash_table_add(priv, pg);
+	buf->pages = pfns;
+	g_hash_table_add(priv, pfns);
+	cmasim_sim_zero(sim, buf, CMASIM_ZERO_KMAP);
+	cmasim_charge(sim, CMASIM_COST_IOMMU, pages * cfg->costs.iommu_map_page_ns);
 	if (cmasim_sim_remap(sim, buf, cfg->devices[req->device].coherent ? CMASIM_ATTR_CACHEABLE
 									   : CMASIM_ATTR_UNCACHED)) {
 		iommu_dma_free(sim, priv, buf);

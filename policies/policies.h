@@ -8,21 +8,18 @@
 /*
  * What dma_alloc_coherent() does with fresh frames, as ARM's
  * __dma_alloc_buffer() and __dma_alloc_remap() do: clear them through a
- * cacheable kernel mapping that is then flushed, and give the CPU an
- * uncached remap, leaving the linear alias as it is; a device that snoops
- * the caches gets the cacheable linear address instead. Returns 0, or
- * -ENOMEM when the vmalloc space is full.
+ * cacheable kernel mapping that is then flushed (the linear map, or a
+ * kmap a page at a time in HighMem), and give the CPU an uncached remap,
+ * leaving the linear alias as it is; a device that snoops the caches gets
+ * policy_map_cacheable() instead. Returns 0, or -ENOMEM when the vmalloc
+ * space is full.
  */
 int policy_map_coherent(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
 /*
- * The steps policy_map_coherent() chooses between. policy_map_cacheable():
- * the linear address (a cacheable remap for HighMem), cleared through the
- * cache. policy_map_uncached(): cleared @via, then remapped uncached.
- * Both return 0, or -ENOMEM when the vmalloc space is full.
+ * The linear address (a cacheable remap for HighMem), cleared through the
+ * cache. Returns 0, or -ENOMEM when the vmalloc space is full.
  */
 int policy_map_cacheable(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf);
-int policy_map_uncached(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
-			enum cmasim_zero_via via);
 
 /*
  * A boot-time reservation (a reserved-memory node) named @what of @size
@@ -36,6 +33,26 @@ int policy_reserve(struct cmasim_sim *sim, const char *what, uint64_t size, uint
 /* policy_reserve() of exactly [@base, @base + @size). */
 int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base,
 			 uint64_t size, uint64_t *pfn, uint64_t *pages, GError **error);
+
+/* Whether @req's device reaches every frame below @end_pfn. */
+static inline bool policy_reaches(struct cmasim_sim *sim, const struct cmasim_dma_request *req,
+				  uint64_t end_pfn)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+
+	return (end_pfn << cfg->page_shift) - 1 <= cfg->devices[req->device].dma_mask;
+}
+
+/*
+ * The alignment order of @req's @pages as dma_alloc_from_contiguous()
+ * gives it: its own if it asks for one, else min(get_order(size), @align_max).
+ */
+static inline unsigned int policy_dma_align(const struct cmasim_dma_request *req, uint64_t pages,
+					    unsigned int align_max)
+{
+	return MIN(req->align == CMASIM_REC_ANY ? cmasim_pages_order(pages) : req->align,
+		   align_max);
+}
 
 /*
  * A window of @pool for @req: first fit aligned as the DMA API aligns

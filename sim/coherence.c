@@ -104,7 +104,7 @@ static uint32_t hook_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_
 	(void)va;
 	if (!l)
 		return 0;
-	if (coh->noncacheable && coh->noncacheable(coh->ctx, pa >> coh->page_shift)) {
+	if (coh->noncacheable(coh->ctx, pa >> coh->page_shift)) {
 		if (kind == CMASIM_FILL_DEMAND)
 			coh->counts.alias_demand++;
 		else
@@ -178,7 +178,7 @@ void cmasim_coherence_hooks(struct cmasim_coherence *coh, cmasim_translate_fn tr
 	coh->translate = translate;
 	coh->translate_ctx = translate_ctx;
 	*hooks = (struct cmasim_cache_hooks){
-		.translate = translate ? hook_translate : NULL,
+		.translate = hook_translate,
 		.ctx = coh,
 		.fill = hook_fill,
 		.writeback = hook_writeback,

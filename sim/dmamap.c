@@ -95,16 +95,18 @@ int cmasim_sim_linear_split(struct cmasim_sim *sim, uint64_t pfn, uint64_t nr)
 	return ret;
 }
 
-void cmasim_sim_zero(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+/*
+ * __dma_clear_buffer() of the @n frames from @pfn that @buf maps at @va:
+ * one run of consecutive frames, cleared @via.
+ */
+static void zero_run(struct cmasim_sim *sim, uint64_t pfn, uint64_t n, uint64_t va,
 		     enum cmasim_zero_via via)
 {
 	struct machine *m = cmasim__sim_machine(sim);
-	uint64_t page = m->cfg->page_size, bytes = buf->nr_pages * page;
-	uint64_t pa = buf->pfn << m->cfg->page_shift;
-	uint64_t linear = cmasim_mmu_page_address(m->mmu, buf->pfn);
+	uint64_t page = m->cfg->page_size, bytes = n * page;
+	uint64_t pa = pfn << m->cfg->page_shift;
+	uint64_t linear = cmasim_mmu_page_address(m->mmu, pfn);
 
-	g_return_if_fail(!buf->pages);
-	cmasim_charge(sim, CMASIM_COST_ZEROING, buf->nr_pages * m->cfg->costs.page_zero_ns);
 	if (via == CMASIM_ZERO_LINEAR && !linear)
 		via = CMASIM_ZERO_KMAP;
 	switch (via) {
@@ -119,23 +121,37 @@ void cmasim_sim_zero(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		charge_lines(sim, cmasim_cache_clean_invalidate(m->cache, linear, pa, bytes));
 		break;
 	case CMASIM_ZERO_KMAP:
-		for (uint64_t i = 0; i < buf->nr_pages; i++) {
+		for (uint64_t i = 0; i < n; i++) {
 			struct cmasim_mmu_stats st = { 0 };
-			uint64_t va;
+			uint64_t kva;
 
-			if (cmasim_mmu_kmap(m->mmu, buf->pfn + i, &va, &st))
+			if (cmasim_mmu_kmap(m->mmu, pfn + i, &kva, &st))
 				continue;
 			charge_mmu(sim, &st);
-			charge_lines(sim, cmasim_cache_clean_invalidate(m->cache, va, pa + i * page,
+			charge_lines(sim, cmasim_cache_clean_invalidate(m->cache, kva, pa + i * page,
 									page));
-			cmasim_mmu_kunmap(m->mmu, va);
+			cmasim_mmu_kunmap(m->mmu, kva);
 		}
 		break;
 	case CMASIM_ZERO_CACHED:
 		for (uint64_t off = 0; off < bytes; off += m->cfg->cache.line_size)
-			cmasim_cache_access(m->cache, buf->va + off, pa + off,
-					    m->cfg->cache.line_size, true);
+			cmasim_cache_access(m->cache, va + off, pa + off, m->cfg->cache.line_size,
+					    true);
 		break;
+	}
+}
+
+void cmasim_sim_zero(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
+		     enum cmasim_zero_via via)
+{
+	const struct cmasim_config *cfg = cmasim_sim_config(sim);
+	uint64_t n;
+
+	cmasim_charge(sim, CMASIM_COST_ZEROING, buf->nr_pages * cfg->costs.page_zero_ns);
+	for (uint64_t i = 0; i < buf->nr_pages; i += n) {
+		uint64_t pfn = buffer_run(buf, i, &n);
+
+		zero_run(sim, pfn, n, buf->va + (i << cfg->page_shift), via);
 	}
 }
 

@@ -38,8 +38,6 @@ struct slot {
 	uint32_t count;			/* PAGES: blocks held */
 	uint32_t pins;			/* PAGES: pin calls not yet undone */
 	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
-	uint32_t device;		/* DMA */
-	uint64_t size;			/* DMA: bytes asked for */
 	uint64_t asked_ns;		/* DMA_WAITING: when the request came */
 	uint8_t align;			/* DMA_WAITING: as the record gave it */
 	bool atomic;			/* DMA_WAITING */
@@ -47,7 +45,7 @@ struct slot {
 	union {
 		uint64_t pfn;		/* PAGES with nr 1 */
 		uint64_t *pfns;		/* PAGES with nr > 1 */
-		struct cmasim_dma_buffer buf; /* DMA */
+		struct cmasim_dma_buffer buf; /* DMA; DMA_WAITING: its device and size */
 	};
 };
 
@@ -200,6 +198,16 @@ static void timeline_header(struct cmasim_sim *sim)
 	fputc('\n', sim->timeline);
 }
 
+/* The pageblocks of zone @z that hold pages of another type than theirs. */
+static uint64_t zone_mixed(const struct cmasim_sim *sim, unsigned int z)
+{
+	uint64_t mixed = 0;
+
+	for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+		mixed += cmasim_zone_nr_mixed_pageblocks(sim->mem, z, t);
+	return mixed;
+}
+
 /* One timeline row of the state now; the unusable index is at pageblock order. */
 static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 {
@@ -207,13 +215,10 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, cmasim_mem_nr_free(sim->mem));
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
 		struct cmasim_frag frag;
-		uint64_t mixed = 0;
 
 		cmasim_zone_frag(sim->mem, z, sim->cfg->pageblock_order, &frag);
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-			mixed += cmasim_zone_nr_mixed_pageblocks(sim->mem, z, t);
 		fprintf(sim->timeline, ",%" PRIu64 ",%d,%d,%" PRIu64, frag.free_pages,
-			frag.largest_order, frag.unusable_index, mixed);
+			frag.largest_order, frag.unusable_index, zone_mixed(sim, z));
 	}
 	fputc('\n', sim->timeline);
 }
@@ -441,7 +446,7 @@ static bool in_atomic_pool(const struct cmasim_sim *sim, const struct cmasim_dma
 static void release_buffer(struct cmasim_sim *sim, struct slot *s)
 {
 	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
-	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->buf.size;
 	track(sim, &s->buf, false);
 	if (in_atomic_pool(sim, &s->buf)) {
 		cmasim_pagepool_release(sim->atomic, s->buf.pfn, s->buf.nr_pages);
@@ -461,12 +466,12 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	struct cmasim_results *r = sim->r;
 	struct slot *s = slot_get(sim, id);
 	struct cmasim_dma_request req = {
-		.device = s->device,
-		.size = s->size,
+		.device = s->buf.device,
+		.size = s->buf.size,
 		.align = s->align,
 		.atomic = s->atomic,
 	};
-	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, s->size)),
+	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, req.size)),
 				 CMASIM_NR_SIZE_CLASSES - 1);
 	bool pool = from_atomic_pool(sim, req.device, req.atomic);
 
@@ -498,7 +503,7 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	r->devices[req.device].ok++;
 	r->size_class[class].ok++;
 	sim->dma_bytes += s->buf.nr_pages << sim->cfg->page_shift;
-	sim->dma_waste += (s->buf.nr_pages << sim->cfg->page_shift) - s->size;
+	sim->dma_waste += (s->buf.nr_pages << sim->cfg->page_shift) - s->buf.size;
 	r->dma_bytes_peak = MAX(r->dma_bytes_peak, sim->dma_bytes);
 	r->dma_waste_bytes_peak = MAX(r->dma_waste_bytes_peak, sim->dma_waste);
 	if (s->free_when_done)
@@ -531,14 +536,13 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 
 	*s = (struct slot){
 		.kind = SLOT_DMA_WAITING,
-		.device = rec->a,
-		.size = rec->x,
 		.asked_ns = rec->time_ns,
 		.align = rec->b,
 		.atomic = rec->c & CMASIM_REC_ATOMIC,
+		.buf = { .device = rec->a, .size = rec->x },
 	};
 	/* the pool does not take the CMA mutex: an atomic caller cannot sleep on it */
-	if (sim->policy->serialized && !from_atomic_pool(sim, s->device, s->atomic))
+	if (sim->policy->serialized && !from_atomic_pool(sim, s->buf.device, s->atomic))
 		cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, rec->id);
 	else
 		serve_dma_alloc(sim, rec->id, 0);
@@ -602,9 +606,9 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		if (s->kind != SLOT_DMA)
 			return;
 		va = s->buf.va;
-		len = s->size;
+		len = s->buf.size;
 	}
-	sim->r->cost_ns[CMASIM_COST_TLB_MISS] += machine_cpu(&sim->machine, rec, va, len);
+	cmasim_charge(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len));
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -675,10 +679,10 @@ static void collect_zones(struct cmasim_sim *sim)
 			cmasim_zone_frag(sim->mem, z, o, &frag);
 			zs->unusable_index[o] = frag.unusable_index;
 			zs->extfrag_index[o] = frag.extfrag_index;
+			/* the same at every order */
 			zs->largest_free_order = frag.largest_order;
 		}
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-			zs->mixed_pageblocks += cmasim_zone_nr_mixed_pageblocks(sim->mem, z, t);
+		zs->mixed_pageblocks = zone_mixed(sim, z);
 	}
 }
 
@@ -718,7 +722,8 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 		if (check_invariants) {
 			g_autoptr(GString) why = g_string_new(NULL);
 
-			if (!cmasim_mem_check_invariants(sim->mem, why)) {
+			if (!cmasim_mem_check_invariants(sim->mem, why) ||
+			    !cmasim_mmu_check_invariants(sim->machine.mmu, why)) {
 				fail(sim, &rec, "invariant broken after this %s: %s",
 				     cmasim_op_name(rec.op), why->str);
 				return false;

@@ -12,10 +12,8 @@
 static bool frame_noncacheable(void *ctx, uint64_t pfn)
 {
 	struct machine *m = ctx;
-	struct cmasim_mmu_frame f;
 
-	cmasim_mmu_frame(m->mmu, pfn, &f);
-	return f.noncacheable;
+	return cmasim_mmu_frame_noncacheable(m->mmu, pfn);
 }
 
 /* cmasim_translate_fn: speculation fills only through cacheable mappings. */
@@ -32,7 +30,7 @@ bool machine_init(struct machine *m, struct cmasim_mem *mem, uint64_t seed, GErr
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);
 	struct cmasim_cache_hooks hooks;
 
-	*m = (struct machine){ .cfg = cfg, .mem = mem, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
+	*m = (struct machine){ .cfg = cfg, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
 	m->mmu = cmasim_mmu_new(mem, error);
 	if (!m->mmu)
 		return false;

@@ -35,7 +35,6 @@ static inline uint64_t buffer_run(const struct cmasim_dma_buffer *buf, uint64_t 
 
 struct machine {
 	const struct cmasim_config *cfg;
-	struct cmasim_mem *mem;
 	struct cmasim_mmu *mmu;
 	struct cmasim_cache *cache;
 	struct cmasim_coherence *coh;

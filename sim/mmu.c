@@ -887,21 +887,45 @@ uint64_t cmasim_mmu_user_va(const struct cmasim_mmu *mmu, uint64_t pfn)
 	return CMASIM_MMU_USER_BASE + ((pfn - mmu->base_pfn) << mmu->page_shift);
 }
 
+/* @pfn's mapping counts by kind, or NULL when nothing but the linear map maps its section. */
+static const uint16_t *frame_counts(const struct cmasim_mmu *mmu, uint64_t pfn)
+{
+	const struct refs *r = mmu->refs[sec_of(mmu, pfn)];
+
+	return r ? r->count[page_in_sec(mmu, pfn)] : NULL;
+}
+
+/* @pfn's linear-map entry; NONE when it is unmapped or not lowmem RAM. */
+static enum cmasim_attr frame_linear(const struct cmasim_mmu *mmu, uint64_t pfn)
+{
+	return pfn < mmu->lowmem_end_pfn && !pfn_in_hole(mmu, pfn) ? lm_attr(mmu, pfn)
+								  : CMASIM_ATTR_NONE;
+}
+
+static bool noncacheable(enum cmasim_attr linear, const uint16_t *count)
+{
+	return linear == CMASIM_ATTR_UNCACHED || linear == CMASIM_ATTR_WRITE_COMBINE ||
+	       (count && count[REF_NONCACHEABLE]);
+}
+
+bool cmasim_mmu_frame_noncacheable(const struct cmasim_mmu *mmu, uint64_t pfn)
+{
+	g_return_val_if_fail(pfn >= mmu->base_pfn && pfn < mmu->end_pfn, false);
+	return noncacheable(frame_linear(mmu, pfn), frame_counts(mmu, pfn));
+}
+
 void cmasim_mmu_frame(const struct cmasim_mmu *mmu, uint64_t pfn, struct cmasim_mmu_frame *f)
 {
 	g_return_if_fail(pfn >= mmu->base_pfn && pfn < mmu->end_pfn);
-	const struct refs *r = mmu->refs[sec_of(mmu, pfn)];
-	const uint16_t *count = r ? r->count[page_in_sec(mmu, pfn)] : NULL;
+	const uint16_t *count = frame_counts(mmu, pfn);
 
-	*f = (struct cmasim_mmu_frame){ .linear = CMASIM_ATTR_NONE };
-	if (pfn < mmu->lowmem_end_pfn && !pfn_in_hole(mmu, pfn)) {
-		f->lowmem = true;
-		f->linear = lm_attr(mmu, pfn);
-	}
+	*f = (struct cmasim_mmu_frame){
+		.lowmem = pfn < mmu->lowmem_end_pfn && !pfn_in_hole(mmu, pfn),
+		.linear = frame_linear(mmu, pfn),
+	};
 	f->cacheable = f->linear == CMASIM_ATTR_CACHEABLE ||
 		       (count && count[REF_CACHEABLE]) || user_frame(mmu, pfn);
-	f->noncacheable = f->linear == CMASIM_ATTR_UNCACHED ||
-			  f->linear == CMASIM_ATTR_WRITE_COMBINE || (count && count[REF_NONCACHEABLE]);
+	f->noncacheable = noncacheable(f->linear, count);
 }
 
 /* --------------------------------------------------------------- boot */
@@ -1057,8 +1081,6 @@ void cmasim_mmu_counters(const struct cmasim_mmu *mmu, struct cmasim_mmu_counter
 	c->tlb_page_misses = mmu->tlb[TLB_PAGE].misses;
 	c->tlb_section_hits = mmu->tlb[TLB_SECTION].hits;
 	c->tlb_section_misses = mmu->tlb[TLB_SECTION].misses;
-	/* one page-table page per split section */
-	c->sections_split_now = mmu->c.pt_pages;
 }
 
 /* ---------------------------------------------------------- invariants */

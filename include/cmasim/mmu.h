@@ -70,10 +70,9 @@ struct cmasim_mmu_counters {
 	uint64_t tlb_page_hits, tlb_page_misses;
 	uint64_t tlb_section_hits, tlb_section_misses;
 	uint64_t faults;		/* translations that found no mapping */
-	uint64_t sections_split_now;	/* lowmem sections mapped with page entries, for any reason */
 	uint64_t sections_split_total;	/* splits done, boot-time splits included */
 	uint64_t sections_collapsed;
-	uint64_t pt_pages;		/* page-table pages allocated now */
+	uint64_t pt_pages;		/* page-table pages now: one per section mapped with pages */
 	uint64_t pt_pages_peak;
 	uint64_t shootdowns;
 	uint64_t pages_flushed;
@@ -198,6 +197,8 @@ int cmasim_mmu_probe(const struct cmasim_mmu *mmu, uint64_t va, uint64_t *pa,
 
 /* What maps RAM frame @pfn now; O(1) apart from an O(max order) look at user pages. */
 void cmasim_mmu_frame(const struct cmasim_mmu *mmu, uint64_t pfn, struct cmasim_mmu_frame *frame);
+/* Its noncacheable alone, in O(1): the coherence model asks at every fill. */
+bool cmasim_mmu_frame_noncacheable(const struct cmasim_mmu *mmu, uint64_t pfn);
 
 /*
  * Recounts the page tables, areas, mapping counts and page-table pages from

@@ -91,8 +91,8 @@ struct cmasim_dma_buffer {
 	 * NULL: the frames are [pfn, pfn + nr_pages). Else the policy's list
 	 * of the nr_pages frames in the device's address order (an IOMMU
 	 * buffer), which must outlive the buffer; cmasim_sim_remap() maps
-	 * them in that order, and zeroing and cache maintenance take only
-	 * buffers without one.
+	 * them in that order and zeroing clears them in it; cache
+	 * maintenance takes only buffers without one.
 	 */
 	const uint64_t *pages;
 	uint64_t va;		/* the CPU's address of it; set by cmasim_sim_remap() and co. */
