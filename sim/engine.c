@@ -27,6 +27,18 @@ enum slot_kind {
 	SLOT_DMA_WAITING,	/* a request waiting for the CMA mutex */
 };
 
+/*
+ * A request waiting for the CMA mutex. It lives outside the slots: once
+ * a dma_free cancels it, the trace may give its id to a new allocation
+ * before the mutex comes, and the buffer then goes straight back.
+ */
+struct dma_wait {
+	uint32_t id;			/* the slot the buffer goes to */
+	bool cancelled;			/* a dma_free came meanwhile */
+	uint64_t asked_ns;		/* when the request came */
+	struct cmasim_dma_request req;
+};
+
 /* A block of a PAGES slot that was reclaimed: nothing to free any more. */
 #define GONE UINT64_MAX
 
@@ -38,14 +50,11 @@ struct slot {
 	uint32_t count;			/* PAGES: blocks held */
 	uint32_t pins;			/* PAGES: pin calls not yet undone */
 	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
-	uint64_t asked_ns;		/* DMA_WAITING: when the request came */
-	uint8_t align;			/* DMA_WAITING: as the record gave it */
-	bool atomic;			/* DMA_WAITING */
-	bool free_when_done;		/* DMA_WAITING: a dma_free came meanwhile */
 	union {
 		uint64_t pfn;		/* PAGES with nr 1 */
 		uint64_t *pfns;		/* PAGES with nr > 1 */
-		struct cmasim_dma_buffer buf; /* DMA; DMA_WAITING: its device and size */
+		struct cmasim_dma_buffer buf; /* DMA */
+		uint32_t wait;		/* DMA_WAITING: index in waits */
 	};
 };
 
@@ -59,6 +68,8 @@ struct cmasim_sim {
 	void *priv;
 	struct cmasim_results *r;
 	GArray *slots;			/* of struct slot, by trace id */
+	GArray *waits;			/* of struct dma_wait, by the index the mutex is given */
+	GArray *free_waits;		/* indices of waits that are done, for reuse */
 	uint64_t charged;		/* ns charged since the current request began */
 	uint64_t dma_bytes;		/* held by devices now */
 	uint64_t dma_waste;		/* of which beyond what was asked */
@@ -442,38 +453,33 @@ static bool in_atomic_pool(const struct cmasim_sim *sim, const struct cmasim_dma
 	       buf->pfn < sim->atomic_map.pfn + sim->atomic_map.nr_pages;
 }
 
-/* Gives back the buffer in slot @s: to the atomic pool (__free_from_pool()) or the policy. */
-static void release_buffer(struct cmasim_sim *sim, struct slot *s)
+/* Gives back @buf: to the atomic pool (__free_from_pool()) or the policy. */
+static void release_buffer(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
-	sim->dma_bytes -= s->buf.nr_pages << sim->cfg->page_shift;
-	sim->dma_waste -= (s->buf.nr_pages << sim->cfg->page_shift) - s->buf.size;
-	track(sim, &s->buf, false);
-	if (in_atomic_pool(sim, &s->buf)) {
-		cmasim_pagepool_release(sim->atomic, s->buf.pfn, s->buf.nr_pages);
+	sim->dma_bytes -= buf->nr_pages << sim->cfg->page_shift;
+	sim->dma_waste -= (buf->nr_pages << sim->cfg->page_shift) - buf->size;
+	track(sim, buf, false);
+	if (in_atomic_pool(sim, buf)) {
+		cmasim_pagepool_release(sim->atomic, buf->pfn, buf->nr_pages);
 		cmasim_charge(sim, CMASIM_COST_BUDDY, sim->cfg->costs.buddy_op_ns);
 	} else {
-		sim->policy->dma_free(sim, sim->priv, &s->buf);
+		sim->policy->dma_free(sim, sim->priv, buf);
 	}
-	s->kind = SLOT_EMPTY;
 }
 
 /*
- * Serves the request waiting in slot @id, which has waited @waited ns for
- * the CMA mutex; its latency is the wait and what serving it charged.
+ * Serves @w, which has waited @waited ns for the CMA mutex; its latency
+ * is the wait and what serving it charged. The buffer goes to slot
+ * @w->id, or back at once when the request was cancelled.
  */
-static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited)
+static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, uint64_t waited)
 {
 	struct cmasim_results *r = sim->r;
-	struct slot *s = slot_get(sim, id);
-	struct cmasim_dma_request req = {
-		.device = s->buf.device,
-		.size = s->buf.size,
-		.align = s->align,
-		.atomic = s->atomic,
-	};
-	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, req.size)),
+	const struct cmasim_dma_request *req = &w->req;
+	unsigned int class = MIN(cmasim_pages_order(cmasim_bytes_to_pages(sim->cfg, req->size)),
 				 CMASIM_NR_SIZE_CLASSES - 1);
-	bool pool = from_atomic_pool(sim, req.device, req.atomic);
+	bool pool = from_atomic_pool(sim, req->device, req->atomic);
+	struct cmasim_dma_buffer buf = { .device = req->device, .size = req->size };
 
 	/* setting the pool up is boot work, in no request's latency */
 	if (pool)
@@ -481,33 +487,34 @@ static void serve_dma_alloc(struct cmasim_sim *sim, uint32_t id, uint64_t waited
 	sim->charged = 0;
 	if (waited)
 		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
-	s->buf = (struct cmasim_dma_buffer){ .device = req.device, .size = req.size };
-	enum cmasim_dma_status status = pool ? atomic_alloc(sim, &req, &s->buf)
-					     : sim->policy->dma_alloc(sim, sim->priv, &req, &s->buf);
+	enum cmasim_dma_status status = pool ? atomic_alloc(sim, req, &buf)
+					     : sim->policy->dma_alloc(sim, sim->priv, req, &buf);
 
 	cmasim_hist_add(&r->latency, sim->charged);
 	r->dma_requests++;
-	r->devices[req.device].requests++;
+	r->devices[req->device].requests++;
 	r->size_class[class].requests++;
 	if (class <= r->max_order)
 		r->requested_orders |= UINT32_C(1) << class;
+	if (!w->cancelled)
+		slot_get(sim, w->id)->kind = SLOT_EMPTY;
 	if (status != CMASIM_DMA_OK) {
 		r->dma_failed[status]++;
-		s->kind = SLOT_EMPTY;
 		return;
 	}
-	s->kind = SLOT_DMA;
 	/* a new buffer's memory holds new data, whatever the cache still holds */
-	track(sim, &s->buf, true);
+	track(sim, &buf, true);
 	r->dma_ok++;
-	r->devices[req.device].ok++;
+	r->devices[req->device].ok++;
 	r->size_class[class].ok++;
-	sim->dma_bytes += s->buf.nr_pages << sim->cfg->page_shift;
-	sim->dma_waste += (s->buf.nr_pages << sim->cfg->page_shift) - s->buf.size;
+	sim->dma_bytes += buf.nr_pages << sim->cfg->page_shift;
+	sim->dma_waste += (buf.nr_pages << sim->cfg->page_shift) - buf.size;
 	r->dma_bytes_peak = MAX(r->dma_bytes_peak, sim->dma_bytes);
 	r->dma_waste_bytes_peak = MAX(r->dma_waste_bytes_peak, sim->dma_waste);
-	if (s->free_when_done)
-		release_buffer(sim, s);
+	if (w->cancelled)
+		release_buffer(sim, &buf);
+	else
+		*slot_get(sim, w->id) = (struct slot){ .kind = SLOT_DMA, .buf = buf };
 }
 
 static void mutex_release(struct cmasim_eventq *q, void *arg, uint64_t data)
@@ -519,33 +526,45 @@ static void mutex_release(struct cmasim_eventq *q, void *arg, uint64_t data)
 	cmasim_resource_release(sim->cma_mutex);
 }
 
-/* The CMA mutex is ours: serve the request, and hold the mutex as long as that took. */
-static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t id)
+/* The CMA mutex is waits[@i]'s: serve it, and hold the mutex as long as that took. */
+static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t i)
 {
 	struct cmasim_sim *sim = arg;
 	uint64_t now = cmasim_eventq_now(q);
-	uint64_t waited = now - slot_get(sim, (uint32_t)id)->asked_ns;
+	struct dma_wait w = g_array_index(sim->waits, struct dma_wait, i);
+	uint32_t done = (uint32_t)i;
 
-	serve_dma_alloc(sim, (uint32_t)id, waited);
-	cmasim_eventq_push(q, now + sim->charged - waited, mutex_release, sim, 0);
+	g_array_append_val(sim->free_waits, done);
+	serve_dma_alloc(sim, &w, now - w.asked_ns);
+	cmasim_eventq_push(q, now + sim->charged - (now - w.asked_ns), mutex_release, sim, 0);
 }
 
 static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
-
-	*s = (struct slot){
-		.kind = SLOT_DMA_WAITING,
+	struct dma_wait w = {
+		.id = rec->id,
 		.asked_ns = rec->time_ns,
-		.align = rec->b,
-		.atomic = rec->c & CMASIM_REC_ATOMIC,
-		.buf = { .device = rec->a, .size = rec->x },
+		.req = { .device = rec->a, .size = rec->x, .align = rec->b,
+			 .atomic = rec->c & CMASIM_REC_ATOMIC },
 	};
+	uint32_t i;
+
 	/* the pool does not take the CMA mutex: an atomic caller cannot sleep on it */
-	if (sim->policy->serialized && !from_atomic_pool(sim, s->buf.device, s->atomic))
-		cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, rec->id);
-	else
-		serve_dma_alloc(sim, rec->id, 0);
+	if (!sim->policy->serialized || from_atomic_pool(sim, w.req.device, w.req.atomic)) {
+		serve_dma_alloc(sim, &w, 0);
+		return;
+	}
+	if (sim->free_waits->len) {
+		i = g_array_index(sim->free_waits, uint32_t, sim->free_waits->len - 1);
+		g_array_set_size(sim->free_waits, sim->free_waits->len - 1);
+		g_array_index(sim->waits, struct dma_wait, i) = w;
+	} else {
+		i = sim->waits->len;
+		g_array_append_val(sim->waits, w);
+	}
+	*s = (struct slot){ .kind = SLOT_DMA_WAITING, .wait = i };
+	cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, i);
 }
 
 static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -553,10 +572,11 @@ static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	struct slot *s = slot_get(sim, rec->id);
 
 	if (s->kind == SLOT_DMA_WAITING)
-		s->free_when_done = true;
+		g_array_index(sim->waits, struct dma_wait, s->wait).cancelled = true;
 	/* A buffer whose allocation failed is freed as the driver would not: quietly. */
 	else if (s->kind == SLOT_DMA)
-		release_buffer(sim, s);
+		release_buffer(sim, &s->buf);
+	s->kind = SLOT_EMPTY;
 }
 
 /* The device reads (@to_device) or writes the first @bytes of @buf, run by run. */
@@ -795,6 +815,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
+	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts);
 	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
 	sim.r->free_bytes_min = sim.r->managed_bytes;
@@ -822,6 +844,8 @@ out:
 			g_free(s->pfns);
 	}
 	g_array_free(sim.slots, TRUE);
+	g_array_free(sim.waits, TRUE);
+	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);
 	cmasim_resource_free(sim.cma_mutex);
 	cmasim_eventq_free(sim.q);
