@@ -22,19 +22,11 @@ static enum cmasim_dma_status flush_dma_alloc(struct cmasim_sim *sim, void *priv
 	return cma_areas_alloc_mapped(sim, priv, req, buf, policy_map_cacheable);
 }
 
-/*
- * @op over the first @bytes of @buf, or the whole cache when it is VIVT;
- * nothing for a snooping device (dma_direct's dev_is_dma_coherent()), nor
- * for an uncached buffer from the fallback carve-out.
- */
+/* @op over the first @bytes of @buf, or the whole cache when it is VIVT. */
 static void flush_sync(struct cmasim_sim *sim, const struct cmasim_dma_buffer *buf,
 		       enum cmasim_maint op, uint64_t bytes)
 {
-	const struct cmasim_config *cfg = cmasim_sim_config(sim);
-
-	if (cfg->devices[buf->device].coherent || buf->priv == CMA_AREAS_FALLBACK)
-		return;
-	if (cfg->cache.indexing == CMASIM_CACHE_VIVT)
+	if (cmasim_sim_config(sim)->cache.indexing == CMASIM_CACHE_VIVT)
 		cmasim_sim_cache_flush_all(sim);
 	else
 		cmasim_sim_cache_maint(sim, buf, op, bytes);

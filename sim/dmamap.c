@@ -13,9 +13,15 @@
 /* How a buffer's CPU mapping was made (struct cmasim_dma_buffer.mapping). */
 enum {
 	MAP_NONE,
-	MAP_REMAP,
 	MAP_LINEAR,
+	MAP_REMAP,		/* a vmap of its own, cacheable */
+	MAP_REMAP_NONCACHED,	/* a vmap of its own, uncached or write-combined */
 };
+
+bool dmamap_noncached(const struct cmasim_dma_buffer *buf)
+{
+	return buf->mapping == MAP_REMAP_NONCACHED;
+}
 
 /* Charges what one mapping operation did. */
 static void charge_mmu(struct cmasim_sim *sim, const struct cmasim_mmu_stats *st)
@@ -43,7 +49,7 @@ int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		       : cmasim_mmu_vmap(m->mmu, buf->pfn, buf->nr_pages, attr, &va))
 		return -ENOMEM;
 	buf->va = va;
-	buf->mapping = MAP_REMAP;
+	buf->mapping = attr == CMASIM_ATTR_CACHEABLE ? MAP_REMAP : MAP_REMAP_NONCACHED;
 	if (attr == CMASIM_ATTR_CACHEABLE)
 		return 0;
 	/* the linear alias may hold lines already: a mismatched alias from the start */
@@ -68,7 +74,7 @@ void cmasim_sim_unmap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
 	struct cmasim_mmu_stats st = { 0 };
 
-	if (buf->mapping == MAP_REMAP) {
+	if (buf->mapping >= MAP_REMAP) {
 		cmasim_mmu_vunmap(cmasim__sim_machine(sim)->mmu, buf->va, &st);
 		charge_mmu(sim, &st);
 	}

@@ -603,15 +603,17 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		return;
 	bool coherent = sim->cfg->devices[rec->a].coherent;
 	uint64_t bytes = MIN(rec->x, s->buf.nr_pages << sim->cfg->page_shift);
+	/* dma_direct skips maintenance for a snooping device; an uncached buffer needs none */
+	bool sync = !coherent && !dmamap_noncached(&s->buf);
 
 	/* dma_sync_single_for_device() comes before every transfer, whatever its direction */
-	if (sim->policy->sync_for_device)
+	if (sync && sim->policy->sync_for_device)
 		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, bytes);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
 		transfer(sim, &s->buf, bytes, true, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE)
 		transfer(sim, &s->buf, bytes, false, coherent);
-	if (rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
+	if (sync && rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
 		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, bytes);
 }
 

@@ -64,6 +64,9 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 void machine_dma(struct machine *m, uint64_t va, uint64_t pfn, uint64_t bytes, bool to_device,
 		 bool coherent);
 
+/* dmamap.c: whether the CPU maps @buf only through its own uncached or write-combined vmap. */
+bool dmamap_noncached(const struct cmasim_dma_buffer *buf);
+
 /* engine.c: the running simulation's machine and figures, for the policy helpers. */
 struct cmasim_sim;
 struct machine *cmasim__sim_machine(struct cmasim_sim *sim);

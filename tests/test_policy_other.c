@@ -348,3 +348,26 @@ Test(policy_other, buddy_fails_under_fragmentation_where_cma_succeeds)
 	cmasim_results_free(buddy);
 	cmasim_results_free(cma);
 }
+
+/*
+ * cma-flush keeps its own buffers cacheable and maintains them around
+ * each transfer: a 16 KiB transfer to the device cleans 256 lines. An
+ * atomic buffer comes from the pool's uncached mapping and needs none.
+ */
+Test(policy_other, atomic_buffers_need_no_maintenance_under_cma_flush)
+{
+	struct cmasim_results *r = replay_on(
+		cma_machine,
+		"name: atomic-transfer\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 16KiB, atomic: true, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: dev, size: 16KiB, id: b }\n"
+		"  - { t: 1ms, op: dma, device: dev, buffer: a, direction: to_device, bytes: 16KiB }\n"
+		"  - { t: 2ms, op: dma, device: dev, buffer: b, direction: to_device, bytes: 16KiB }\n",
+		"cma-flush", NULL, NULL);
+
+	cr_expect_eq(r->dma_ok, 2);
+	cr_expect_eq(r->cache_maintenance_lines, 16 * 1024 / 64);
+	cr_expect_eq(r->cache_flush_alls, 0);
+	cmasim_results_free(r);
+}

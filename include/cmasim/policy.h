@@ -224,8 +224,9 @@ struct cmasim_policy_ops {
 	 * Cache maintenance before a transfer of @bytes of @buf in direction
 	 * @dir (dma_sync_single_for_device: clean for a device that reads,
 	 * invalidate for one that writes) and after a transfer from the
-	 * device (dma_sync_single_for_cpu); what it takes is charged. NULL:
-	 * the buffer needs none, as an uncached or coherent one does.
+	 * device (dma_sync_single_for_cpu); what it takes is charged. Never
+	 * called for a snooping device's buffer nor one the CPU maps only
+	 * uncached, which need none. NULL: no buffer of the policy needs any.
 	 */
 	void (*sync_for_device)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf,
 				enum cmasim_dma_dir dir, uint64_t bytes);
