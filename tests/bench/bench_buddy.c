@@ -56,7 +56,7 @@ static double run(const struct cmasim_config *cfg, uint64_t nr_ops, uint32_t *li
 	*failed = 0;
 	int64_t t0 = g_get_monotonic_time();
 	for (uint64_t op = 0; op < nr_ops; op++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = cmasim_splitmix64(&seed);
 
 		if (nr_live && (pages_live >= target || (r & 1))) {
 			/* an index below nr_live without a division: the high half of a product */

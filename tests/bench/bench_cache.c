@@ -41,7 +41,7 @@ static void generate(struct access *a, uint64_t n)
 	uint64_t seed = 1, stream[4] = { 0 }, row = 0, col = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = cmasim_splitmix64(&seed);
 		unsigned int pct = (unsigned int)(r % 100), size;
 		bool write;
 		uint64_t addr;

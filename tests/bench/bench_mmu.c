@@ -28,7 +28,7 @@ static void fill_vas(uint64_t *vas, size_t n, uint64_t lowmem_va, const uint64_t
 	uint64_t state = 1;
 
 	for (size_t i = 0; i < n; i += 16) {
-		uint64_t r = next_random(&state), start;
+		uint64_t r = cmasim_splitmix64(&state), start;
 
 		if (r % 10 < 8)		/* lowmem's first 256 MiB, the CMA area included */
 			start = lowmem_va + ((r >> 8) % (256 << 20));

@@ -73,7 +73,7 @@ static void write_trace(const char *path, uint64_t n)
 		free_ids[i] = NR_IDS - 1 - i;
 	fputs("name: bench\nseed: 1\nmachine: bench-1g\ndevices: [camera, display]\nevents:\n", f);
 	for (uint64_t e = 0; e < n; e++) {
-		uint64_t r = next_random(&seed);
+		uint64_t r = cmasim_splitmix64(&seed);
 		unsigned int pct = (unsigned int)(r % 100);
 		double us = (double)e * 1.5;	/* 1.5us apart: whole us or 500ns */
 		char t[32];
