@@ -43,6 +43,8 @@ struct cmasim_addrtrace {
 	const char *line_start;		/* the line being parsed, for columns */
 	uint64_t line;			/* its number, from 1 */
 	uint64_t nr_ifetches;
+	GChecksum *sha256;		/* of the bytes read from the file so far */
+	char *sha256_hex;		/* its digest, once the source was read whole */
 };
 
 static const char *const format_names[] = {
@@ -87,6 +89,8 @@ static ssize_t read_file(struct cmasim_addrtrace *t, char *dst, size_t cap, GErr
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		io_error(t, error);
+	else
+		g_checksum_update(t->sha256, (const guchar *)dst, n);
 	return n;
 }
 
@@ -591,6 +595,7 @@ struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const vo
 	t = g_new0(struct cmasim_addrtrace, 1);
 	t->source = g_strdup(source);
 	t->fd = -1;
+	t->sha256_hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data ? data : "", len);
 	if (is_gzip(data, len)) {
 		t->gunzip = G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP));
 		t->zbuf = data;
@@ -617,6 +622,7 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
 	t = g_new0(struct cmasim_addrtrace, 1);
 	t->source = g_strdup(path);
+	t->sha256 = g_checksum_new(G_CHECKSUM_SHA256);
 	t->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
 		io_error(t, error);
@@ -658,12 +664,31 @@ uint64_t cmasim_addrtrace_nr_ifetches(const struct cmasim_addrtrace *trace)
 	return trace->nr_ifetches;
 }
 
+const char *cmasim_addrtrace_sha256(struct cmasim_addrtrace *trace)
+{
+	g_autofree char *rest = NULL;
+	ssize_t n;
+
+	if (trace->sha256_hex || !trace->sha256)
+		return trace->sha256_hex;
+	rest = g_malloc(BUF_SIZE);
+	while ((n = read_file(trace, rest, BUF_SIZE, NULL)) > 0)
+		;
+	if (n < 0)
+		return NULL;
+	trace->sha256_hex = g_strdup(g_checksum_get_string(trace->sha256));
+	return trace->sha256_hex;
+}
+
 void cmasim_addrtrace_close(struct cmasim_addrtrace *trace)
 {
 	if (!trace)
 		return;
 	if (trace->fd >= 0)
 		close(trace->fd);
+	if (trace->sha256)
+		g_checksum_free(trace->sha256);
+	g_free(trace->sha256_hex);
 	g_clear_object(&trace->gunzip);
 	g_free(trace->zalloc);
 	g_free(trace->buf);

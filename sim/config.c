@@ -31,11 +31,6 @@
 #include "config_cpu.h"
 #include "confyaml.h"
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
-
-/* A config is a page of text; the cap keeps a stray /dev/zero from eating memory. */
-#define MAX_FILE_BYTES (1u << 20)
-
 /* The frame array is indexed in 32 bits, with the top two values kept for sentinels. */
 #define MAX_FRAMES (UINT32_MAX - 1)
 
@@ -1027,21 +1022,12 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	/* libyaml asserts on a NULL input even when it is empty */
 	if (!data)
 		data = "";
-	if (!conf_scan_events(&ld, data, len))
+	if (!conf_load_document(&ld, data, len, &parser))
 		goto fail;
-	/* composing can still fail on an undefined alias or a lack of memory */
-	if (!yaml_parser_initialize(&parser)) {
-		conf_syntax_error(&ld, &parser, data, len);
-		goto fail;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		conf_syntax_error(&ld, &parser, data, len);
-		goto fail;
-	}
 
 	cfg = g_new0(struct cmasim_config, 1);
 	cfg->source = g_strdup(source);
+	cfg->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
 	cfg->atomic_pool_size = DEFAULT_ATOMIC_POOL_SIZE;
@@ -1066,41 +1052,6 @@ fail:
 	return NULL;
 }
 
-/* Reads all of @path, at most MAX_FILE_BYTES; false with an IO error "path: strerror". */
-static bool read_file(const char *path, char **data, size_t *len, GError **error)
-{
-	g_autoptr(GByteArray) buf = g_byte_array_new();
-	FILE *f = fopen(path, "rb");
-	char chunk[4096];
-	size_t n;
-	int err = 0;
-
-	if (!f) {
-		err = errno;
-		goto out;
-	}
-	errno = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (buf->len + n > MAX_FILE_BYTES) {
-			err = EFBIG;
-			goto out;
-		}
-		g_byte_array_append(buf, (const guint8 *)chunk, (guint)n);
-	}
-	if (ferror(f))
-		err = errno ? errno : EIO;
-out:
-	if (f)
-		fclose(f);
-	if (err) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(err));
-		return false;
-	}
-	*len = buf->len;
-	*data = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
-	return true;
-}
-
 struct cmasim_config *cmasim_config_load_file(const char *path, GError **error)
 {
 	g_autofree char *data = NULL;
@@ -1109,7 +1060,7 @@ struct cmasim_config *cmasim_config_load_file(const char *path, GError **error)
 	g_return_val_if_fail(path != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	if (!read_file(path, &data, &len, error))
+	if (!conf_read_file(path, CONF_MAX_FILE_BYTES, &data, &len, error))
 		return NULL;
 	return cmasim_config_load_data(path, data, len, error);
 }
@@ -1142,6 +1093,7 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->source);
 	g_free(cfg->name);
 	g_free(cfg->description);
+	g_free(cfg->sha256);
 	g_free(cfg->holes);
 	for (i = 0; i < cfg->nr_policy_settings; i++) {
 		g_free(cfg->policy_settings[i].key);
@@ -1158,6 +1110,7 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->source = g_strdup(cfg->source);
 	copy->name = g_strdup(cfg->name);
 	copy->description = g_strdup(cfg->description);
+	copy->sha256 = g_strdup(cfg->sha256);
 	copy->holes = g_memdup2(cfg->holes, cfg->nr_holes * sizeof(*cfg->holes));
 	copy->devices = g_memdup2(cfg->devices, cfg->nr_devices * sizeof(*cfg->devices));
 	for (unsigned int i = 0; i < cfg->nr_devices; i++)

@@ -2,6 +2,7 @@
 /*
  * Reading a composed YAML document by hand: see confyaml.h.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
@@ -400,4 +401,52 @@ char *conf_default_name(const char *source)
 	if (len > 5 && g_str_has_suffix(name, ".yaml"))
 		name[len - 5] = '\0';
 	return name;
+}
+
+bool conf_read_file(const char *path, size_t max, char **data, size_t *len, GError **error)
+{
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	FILE *f = fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+	int err = 0;
+
+	if (!f) {
+		err = errno;
+		goto out;
+	}
+	errno = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (buf->len + n > max) {
+			err = EFBIG;
+			goto out;
+		}
+		g_byte_array_append(buf, (const guint8 *)chunk, (guint)n);
+	}
+	if (ferror(f))
+		err = errno ? errno : EIO;
+out:
+	if (f)
+		fclose(f);
+	if (err) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(err));
+		return false;
+	}
+	*len = buf->len;
+	*data = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
+	return true;
+}
+
+bool conf_load_document(struct conf_loader *ld, const char *data, size_t len,
+			yaml_parser_t *parser)
+{
+	if (!conf_scan_events(ld, data, len))
+		return false;
+	/* composing can still fail on an undefined alias or a lack of memory */
+	if (!yaml_parser_initialize(parser))
+		return conf_syntax_error(ld, parser, data, len);
+	yaml_parser_set_input_string(parser, (const unsigned char *)data, len);
+	if (!yaml_parser_load(parser, ld->doc))
+		return conf_syntax_error(ld, parser, data, len);
+	return true;
 }

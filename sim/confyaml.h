@@ -20,6 +20,7 @@
 #define CONF_MAX_ITEM_FIELDS 8
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_parser_t, yaml_parser_delete)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(yaml_document_t, yaml_document_delete)
 
 /* A document being read, and where its first error goes. */
 struct conf_loader {
@@ -91,6 +92,18 @@ bool conf_get_time(struct conf_loader *ld, const yaml_node_t *node, const char *
 bool conf_get_bool(struct conf_loader *ld, const yaml_node_t *node, const char *path, bool *out);
 bool conf_get_string(struct conf_loader *ld, const yaml_node_t *node, const char *path,
 		     bool nonempty, char **out);
+
+/* A config, gate or baseline is a few pages; the cap keeps /dev/zero from eating memory. */
+#define CONF_MAX_FILE_BYTES (1u << 20)
+
+/* Reads all of @path, at most @max bytes; false with an IO error "path: strerror". */
+bool conf_read_file(const char *path, size_t max, char **data, size_t *len, GError **error);
+/*
+ * Checks @data (see conf_scan_events()) and composes it into @ld->doc with
+ * @parser, which the caller deletes; false with an error.
+ */
+bool conf_load_document(struct conf_loader *ld, const char *data, size_t len,
+			yaml_parser_t *parser);
 
 /* The base name of @source without ".yaml", the name of a file that gives none; g_free() it. */
 char *conf_default_name(const char *source);

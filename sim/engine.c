@@ -17,6 +17,7 @@
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
 #include "cmasim/event.h"
+#include "cmasim/figures.h"
 #include "cmasim/migrate.h"
 #include "machine.h"
 
@@ -125,7 +126,8 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->migrate_busy_unmovable_pages += st->migrate.busy_unmovable;
 	r->migrate_no_memory_pages += st->migrate.no_memory;
 	r->contig_attempts += st->attempts;
-	r->contig_retries += st->attempts ? st->attempts - 1 : 0;
+	/* mm/cma.c: cma_alloc() traces a busy retry for every -EBUSY, the last one included */
+	r->contig_retries += st->busy;
 }
 
 enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
@@ -203,8 +205,9 @@ static void timeline_header(struct cmasim_sim *sim)
 	for (unsigned int z = 0; z < sim->cfg->nr_zones; z++) {
 		const char *name = cmasim_zone_type_name(sim->cfg->zones[z].type);
 
-		fprintf(sim->timeline, ",%s_free_pages,%s_largest_order,%s_unusable_index,"
-			"%s_mixed_pageblocks", name, name, name, name);
+		/* the scale and the order run and compare give the index at */
+		fprintf(sim->timeline, ",%s_free_pages,%s_largest_order,%s_unusable_index_order%u,"
+			"%s_mixed_pageblocks", name, name, name, sim->cfg->pageblock_order, name);
 	}
 	fputc('\n', sim->timeline);
 }
@@ -226,10 +229,12 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, cmasim_mem_nr_free(sim->mem));
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
 		struct cmasim_frag frag;
+		char index[16];
 
 		cmasim_zone_frag(sim->mem, z, sim->cfg->pageblock_order, &frag);
-		fprintf(sim->timeline, ",%" PRIu64 ",%d,%d,%" PRIu64, frag.free_pages,
-			frag.largest_order, frag.unusable_index, zone_mixed(sim, z));
+		fprintf(sim->timeline, ",%" PRIu64 ",%d,%s,%" PRIu64, frag.free_pages,
+			frag.largest_order, cmasim_index_text(frag.unusable_index, index),
+			zone_mixed(sim, z));
 	}
 	fputc('\n', sim->timeline);
 }
@@ -490,7 +495,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 	enum cmasim_dma_status status = pool ? atomic_alloc(sim, req, &buf)
 					     : sim->policy->dma_alloc(sim, sim->priv, req, &buf);
 
-	cmasim_hist_add(&r->latency, sim->charged);
+	/* a failure's time is kept apart, so that failing fast never looks like serving fast */
+	cmasim_hist_add(status == CMASIM_DMA_OK ? &r->latency : &r->fail_latency, sim->charged);
 	r->dma_requests++;
 	r->devices[req->device].requests++;
 	r->size_class[class].requests++;
@@ -710,13 +716,16 @@ static void collect_zones(struct cmasim_sim *sim)
 
 static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 					  const struct cmasim_trace *trace,
-					  const struct cmasim_run_options *opts)
+					  const struct cmasim_run_options *opts,
+					  const char *const *settings)
 {
 	struct cmasim_results *r = g_new0(struct cmasim_results, 1);
 
 	r->policy = g_strdup(opts->policy->name);
 	r->machine = g_strdup(cfg->name);
+	r->machine_sha256 = g_strdup(cfg->sha256);
 	r->workload = g_strdup(cmasim_trace_info(trace)->name);
+	r->settings = g_strjoinv(" ", (char **)settings);
 	r->seed = opts->seed;
 	r->max_order = cfg->max_page_order;
 	r->nr_devices = cfg->nr_devices;
@@ -819,7 +828,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	sim.r = results_new(cfg, trace, opts);
+	sim.r = results_new(cfg, trace, opts, (const char *const *)settings);
 	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
 	sim.r->free_bytes_min = sim.r->managed_bytes;
 	if (opts->policy->init(&sim, &params, &sim.priv, &sim.error)) {
@@ -829,6 +838,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	if (sim.timeline)
 		timeline_header(&sim);
 	ok = replay(&sim, opts->check_invariants);
+	if (ok)
+		sim.r->workload_sha256 = g_strdup(cmasim_trace_sha256(trace));
 	idle_settle(&sim, sim.r->end_ns);
 	if (sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);

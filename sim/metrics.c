@@ -101,8 +101,11 @@ void cmasim_results_free(struct cmasim_results *r)
 	if (!r)
 		return;
 	g_free(r->policy);
+	g_free(r->settings);
 	g_free(r->machine);
+	g_free(r->machine_sha256);
 	g_free(r->workload);
+	g_free(r->workload_sha256);
 	g_free(r->devices);
 	g_free(r->zones);
 	g_free(r);

@@ -84,7 +84,10 @@ size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len)
 	if (n == len)
 		return n;
 	if (t->fp) {
-		n += fread((char *)buf + n, 1, len - n, t->fp);
+		size_t got = fread((char *)buf + n, 1, len - n, t->fp);
+
+		g_checksum_update(t->sha256, (const guchar *)buf + n, (gssize)got);
+		n += got;
 		if (ferror(t->fp) && !t->read_errno)
 			t->read_errno = errno ? errno : EIO;
 	} else {
@@ -388,6 +391,7 @@ struct cmasim_trace *cmasim_trace_open(const char *path, GError **error)
 	}
 	t = g_new0(struct cmasim_trace, 1);
 	t->fp = fp;
+	t->sha256 = g_checksum_new(G_CHECKSUM_SHA256);
 	t->info.source = g_strdup(path);
 	return trace_open(t, error);
 }
@@ -401,6 +405,7 @@ struct cmasim_trace *cmasim_trace_open_data(const char *source, const char *data
 	t = g_new0(struct cmasim_trace, 1);
 	t->data = data ? data : "";
 	t->data_len = len;
+	t->sha256_hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)t->data, len);
 	t->info.source = g_strdup(source);
 	return trace_open(t, error);
 }
@@ -463,6 +468,22 @@ const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id)
 	return slot_str(sl);
 }
 
+const char *cmasim_trace_sha256(struct cmasim_trace *trace)
+{
+	char buf[16384];
+
+	g_return_val_if_fail(trace, NULL);
+	if (trace->sha256_hex)
+		return trace->sha256_hex;
+	/* whatever follows the last record (a comment, say) is part of the input too */
+	while (cmasim__trace_read(trace, buf, sizeof(buf)) == sizeof(buf))
+		;
+	if (trace->read_errno)
+		return NULL;
+	trace->sha256_hex = g_strdup(g_checksum_get_string(trace->sha256));
+	return trace->sha256_hex;
+}
+
 void cmasim_trace_close(struct cmasim_trace *trace)
 {
 	if (!trace)
@@ -470,6 +491,9 @@ void cmasim_trace_close(struct cmasim_trace *trace)
 	cmasim__yaml_close(trace);
 	if (trace->fp)
 		fclose(trace->fp);
+	if (trace->sha256)
+		g_checksum_free(trace->sha256);
+	g_free(trace->sha256_hex);
 	cmasim__gen_free_all(trace);
 	cmasim__protos_free(trace->block, trace->nr_block);
 	g_free(trace->ahead_id);

@@ -126,6 +126,8 @@ struct cmasim_trace {
 	char peek[8];				/* bytes read to look for the binary magic */
 	size_t peek_len, peek_pos;
 	int read_errno;				/* set when reading the source failed */
+	GChecksum *sha256;			/* of the source's bytes read so far */
+	char *sha256_hex;			/* its digest, once the source was read whole */
 
 	/* YAML */
 	yaml_parser_t parser;

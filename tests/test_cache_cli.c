@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmasim/report.h"
 #include "cli.h"
 #include "scratch.h"
 
@@ -52,10 +53,8 @@ static const char plain_trace[] =
 #define GEOMETRY "--size", "1KiB", "--ways", "2", "--line", "64", "--indexing", "pipt", \
 		 "--write-policy", "wb", "--prefetcher", "none"
 
+/* The JSON of the trace above, after the schema, version, format and trace hash. */
 static const char plain_json[] =
-	"{\n"
-	"  \"schema\": \"cmasim-cache/1\",\n"
-	"  \"trace_format\": \"plain\",\n"
 	"  \"cache_size_bytes\": 1024,\n"
 	"  \"cache_ways\": 2,\n"
 	"  \"cache_line_bytes\": 64,\n"
@@ -101,15 +100,26 @@ Test(cache_cli, a_plain_trace_worked_by_hand_in_every_format)
 	struct result r = run((const char *[]){ "cache", trace, "-m", machine, GEOMETRY,
 						"-f", "json", NULL });
 
+	/* the hash of the trace's bytes, worked out apart from cmasim */
+	g_autofree char *sha256 = g_compute_checksum_for_string(G_CHECKSUM_SHA256, plain_trace, -1);
+	g_autofree char *json = g_strdup_printf("{\n"
+						"  \"schema\": \"cmasim-cache/2\",\n"
+						"  \"cmasim_version\": \"%s\",\n"
+						"  \"trace_format\": \"plain\",\n"
+						"  \"trace_sha256\": \"%s\",\n%s",
+						cmasim_version(), sha256, plain_json);
+
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect_str_eq(r.out, plain_json);
+	cr_expect_str_eq(r.out, json);
 	cr_expect_str_eq(r.err, "");
 	result_free(&r);
 
 	/* the table: one aligned "figure  value" line each, the same figures */
 	r = run((const char *[]){ "cache", trace, "-m", machine, GEOMETRY, NULL });
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(g_str_has_prefix(r.out, "schema                     cmasim-cache/1\n"), "%s", r.out);
+	cr_expect(g_str_has_prefix(r.out, "schema                     cmasim-cache/2\n"), "%s", r.out);
+	/* sizes in human units, as in every table */
+	cr_expect(strstr(r.out, "\ncache_size_bytes           1 KiB\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "\nread_writebacks            1\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "\ncache_write_allocate       true\n"), "%s", r.out);
 	cr_expect(g_str_has_suffix(r.out, "\naliases                    0\n"), "%s", r.out);
@@ -124,7 +134,8 @@ Test(cache_cli, a_plain_trace_worked_by_hand_in_every_format)
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, "");
 	cr_assert(g_file_get_contents(out, &csv, NULL, NULL));
-	cr_expect(g_str_has_prefix(csv, "figure,value\nschema,cmasim-cache/1\ntrace_format,plain\n"));
+	cr_expect(g_str_has_prefix(csv, "figure,value\nschema,cmasim-cache/2\ncmasim_version,"));
+	cr_expect(strstr(csv, "\ncache_size_bytes,1024\n"), "%s", csv);
 	cr_expect(strstr(csv, "\ntotal_misses,5\ntotal_writebacks,1\nmiss_rate,0.7143\n"), "%s", csv);
 	result_free(&r);
 }

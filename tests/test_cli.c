@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmasim/policy.h"
+#include "cmasim/report.h"
 #include "cli.h"
 #include "scratch.h"
 
@@ -54,7 +55,8 @@ Test(cli, help_and_usage_errors)
 	cr_expect_str_eq(r.out, "");
 	result_free(&r);
 
-	static const char *const commands[] = { "run", "compare", "gen", "list", "info" };
+	static const char *const commands[] = { "run", "compare", "check", "gen", "list", "show",
+						"info", "cache" };
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
 		r = run((const char *[]){ commands[i], "--help", NULL });
 		cr_expect_eq(r.status, 0, "%s --help", commands[i]);
@@ -76,7 +78,7 @@ static void expect_all_built_in(const char *list, const char *dir)
 		if (!g_str_has_suffix(name, ".yaml"))
 			continue;
 		g_autofree char *base = g_strndup(name, strlen(name) - 5);
-		g_autofree char *line = g_strdup_printf("\n  %s\n", base);
+		g_autofree char *line = g_strdup_printf("\n  %-20s ", base);
 
 		cr_expect(strstr(list, line), "%s/%s is not built in", dir, name);
 		n++;
@@ -90,11 +92,67 @@ Test(cli, list_shows_policies_and_every_shipped_file)
 	struct result r = run((const char *[]){ "list", NULL });
 
 	cr_assert_eq(r.status, 0);
-	cr_expect(strstr(r.out, "policies:\n  carveout "));
+	cr_expect(strstr(r.out, "policies (cmasim run -p NAME; --set NAME=VALUE):\n  carveout "));
 	cr_expect(strstr(r.out, "--set trim=... (default true)"));
 	expect_all_built_in(r.out, "configs");
 	expect_all_built_in(r.out, "workloads");
+	/* each machine's devices and each workload's needs, as their files declare them */
+	cr_expect(strstr(r.out, "\n  armv7-1g             ARMv7 Cortex-A15-like phone, 1 GiB at "
+				"0x80000000, 768 MiB lowmem\n                       devices: camera, "
+				"display, decoder, gpu, legacy\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\n  legacy-dma30         a 30-bit legacy DMA master and a PCIe "
+				"controller on a Raspberry Pi 4 with a full page cache\n"
+				"                       needs: legacy, pcie\n"
+				"                       machine: rpi4-2g\n"), "%s", r.out);
 	result_free(&r);
+}
+
+/* show prints a built-in file byte for byte, to copy and edit. */
+Test(cli, show_prints_the_built_in_file)
+{
+	static const char *const files[][2] = {
+		{ "armv6-512m", "configs/armv6-512m.yaml" },
+		{ "idle-device", "workloads/idle-device.yaml" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		g_autofree char *path = g_build_filename(CMASIM_SOURCE_ROOT, files[i][1], NULL);
+		g_autofree char *text = NULL;
+		struct result r = run((const char *[]){ "show", files[i][0], NULL });
+
+		cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+		cr_expect_eq(r.status, 0, "%s", r.err);
+		cr_expect_str_eq(r.out, text);
+		result_free(&r);
+	}
+	struct result r = run((const char *[]){ "show", "nope", NULL });
+
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, "cmasim show: no built-in machine or workload named 'nope' "
+				"(see cmasim list)\n");
+	result_free(&r);
+}
+
+/* --version and version print the project's version, as every JSON output does. */
+Test(cli, version)
+{
+	static const char *const forms[] = { "--version", "version" };
+	g_autofree char *want = g_strdup_printf("cmasim %s\n", cmasim_version());
+
+	for (size_t i = 0; i < G_N_ELEMENTS(forms); i++) {
+		struct result r = run((const char *[]){ forms[i], NULL });
+
+		cr_expect_eq(r.status, 0);
+		cr_expect_str_eq(r.out, want);
+		result_free(&r);
+	}
+	/* meson.build's project version, which cmasim_version() is built from */
+	g_autofree char *meson = NULL;
+	g_autofree char *path = g_build_filename(CMASIM_SOURCE_ROOT, "meson.build", NULL);
+	g_autofree char *line = g_strdup_printf("version : '%s',", cmasim_version());
+
+	cr_assert(g_file_get_contents(path, &meson, NULL, NULL));
+	cr_expect(strstr(meson, line), "meson.build has no %s", line);
 }
 
 Test(cli, run_without_arguments_uses_the_built_in_default)
@@ -115,7 +173,7 @@ Test(cli, same_run_twice_is_byte_identical)
 
 	cr_assert_eq(a.status, 0, "%s", a.err);
 	cr_expect_str_eq(a.out, b.out);
-	cr_expect(strstr(a.out, "\"schema\": \"cmasim-run/1\""));
+	cr_expect(strstr(a.out, "\"schema\": \"cmasim-run/2\""));
 	result_free(&a);
 	result_free(&b);
 }
@@ -153,7 +211,7 @@ Test(cli, output_and_timeline_files)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_expect_str_eq(r.out, "");
 	cr_assert(g_file_get_contents(out, &text, NULL, NULL));
-	cr_expect(g_str_has_prefix(text, "figure,value\nschema,cmasim-run/1\n"));
+	cr_expect(g_str_has_prefix(text, "figure,value\nschema,cmasim-run/2\n"));
 	cr_assert(g_file_get_contents(tl, &timeline, NULL, NULL));
 	cr_expect(g_str_has_prefix(timeline, "time_ns,dma_requests,dma_ok,dma_bytes,free_pages,"));
 	/*
@@ -173,6 +231,21 @@ Test(cli, output_and_timeline_files)
 	cr_expect(g_str_has_prefix(lines[31], "30000000000,"));
 	cr_expect(g_str_has_prefix(lines[32], "30000000000,"));
 	cr_expect(g_str_has_prefix(lines[end_s + 3], last));
+
+	/* the last row is the state the run ends in: its index on run's scale and order */
+	g_auto(GStrv) header = g_strsplit(lines[0], ",", -1);
+	g_auto(GStrv) final = g_strsplit(lines[end_s + 3], ",", -1);
+	const char *figure = strstr(text, "\nzone_Normal_unusable_index_order10,");
+	guint col = 0;
+
+	while (header[col] && strcmp(header[col], "Normal_unusable_index_order10"))
+		col++;
+	cr_assert_not_null(header[col], "%s", lines[0]);
+	cr_assert_not_null(figure);
+	g_autofree char *value = g_strndup(figure + 36, strcspn(figure + 36, "\n"));
+
+	cr_expect_str_eq(final[col], value);
+	cr_expect_not_null(strchr(value, '.'), "%s", value);
 	result_free(&r);
 }
 
@@ -202,6 +275,18 @@ Test(cli, output_file_gets_the_usual_mode)
 	result_free(&r);
 }
 
+/* @text without its lines that hold @key. */
+static char *without_line(const char *text, const char *key)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+
+	for (char **l = lines; *l; l++)
+		if (!strstr(*l, key))
+			g_string_append_printf(out, "%s\n", *l);
+	return g_string_free(out, FALSE);
+}
+
 Test(cli, gen_expands_to_a_trace_that_replays_identically)
 {
 	g_autofree char *explicit = in_tmp("explicit.yaml");
@@ -218,8 +303,14 @@ Test(cli, gen_expands_to_a_trace_that_replays_identically)
 
 	cr_assert_eq(r1.status, 0, "%s", r1.err);
 	cr_assert_eq(r2.status, 0, "%s", r2.err);
-	cr_expect_str_eq(r1.out, r0.out);
-	cr_expect_str_eq(r2.out, r0.out);
+	/* the same figures; only the inputs' hashes tell the three files apart */
+	g_autofree char *j0 = without_line(r0.out, "workload_sha256");
+	g_autofree char *j1 = without_line(r1.out, "workload_sha256");
+	g_autofree char *j2 = without_line(r2.out, "workload_sha256");
+
+	cr_expect_str_eq(j1, j0);
+	cr_expect_str_eq(j2, j0);
+	cr_expect_str_neq(r1.out, r0.out);
 	result_free(&g);
 	result_free(&b);
 	result_free(&r0);
@@ -315,14 +406,18 @@ static char *csv_column(const char *csv, const char *policy)
 	return g_string_free(out, FALSE);
 }
 
-/* @run's CSV without its schema and policy rows, which compare has as its header. */
+/*
+ * @run's CSV without its schema and policy rows, which compare has as its
+ * header, and without empty values, which a column cannot tell from none.
+ */
 static char *without_labels(const char *csv)
 {
 	g_auto(GStrv) lines = g_strsplit(csv, "\n", -1);
 	GString *out = g_string_new(NULL);
 
 	for (char **l = lines; *l && **l; l++)
-		if (!g_str_has_prefix(*l, "schema,") && !g_str_has_prefix(*l, "policy,"))
+		if (!g_str_has_prefix(*l, "schema,") && !g_str_has_prefix(*l, "policy,") &&
+		    !g_str_has_suffix(*l, ","))
 			g_string_append_printf(out, "%s\n", *l);
 	return g_string_free(out, FALSE);
 }
@@ -398,7 +493,7 @@ Test(cli, compare_json_holds_what_run_prints)
 	struct result cmp = run((const char *[]){ "compare", "idle-device", "-f", "json", NULL });
 
 	cr_assert_eq(cmp.status, 0, "%s", cmp.err);
-	cr_expect(g_str_has_prefix(cmp.out, "{\n  \"schema\": \"cmasim-compare/1\",\n"));
+	cr_expect(g_str_has_prefix(cmp.out, "{\n  \"schema\": \"cmasim-compare/2\",\n"));
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
 		const char *name = cmasim_policies[i]->name;
 		struct result one = run((const char *[]){ "run", "idle-device", "-f", "json", "-p",
@@ -407,7 +502,7 @@ Test(cli, compare_json_holds_what_run_prints)
 		GString *object = g_string_new(NULL);
 
 		cr_assert_eq(one.status, 0, "%s", one.err);
-		g_string_append_printf(object, "    \"%s\": %s", name, lines[0]);
+		g_string_append_printf(object, "    %s", lines[0]);
 		for (char **l = lines + 1; *l && **l; l++)
 			g_string_append_printf(object, "\n    %s", *l);
 		cr_expect(strstr(cmp.out, object->str), "no %s object as run prints it", name);
@@ -448,15 +543,25 @@ Test(cli, compare_bad_command_lines)
 		{ { "compare", "-p", "buddy", "--set", "trim=maybe", NULL },
 		  "cmasim compare: --set trim=maybe: expected true or false for trim\n" },
 		{ { "compare", "--set", "trim", NULL },
-		  "cmasim compare: --set trim: expected name=value or policy.name=value "
-		  "(see cmasim compare --help)\n" },
+		  "cmasim compare: --set trim: expected name=value or policy.name=value\n" },
 		{ { "compare", "-j", "0", NULL },
-		  "cmasim compare: --jobs expects a positive integer (see cmasim compare --help)\n" },
+		  "cmasim compare: --jobs expects a number of jobs from 1 to 4096 "
+		  "(see cmasim compare --help)\n" },
 		{ { "compare", "-f", "xml", NULL },
 		  "cmasim compare: --format expects table, json or csv "
 		  "(see cmasim compare --help)\n" },
 		{ { "compare", "a", "b", NULL },
-		  "cmasim compare: expected at most one workload (see cmasim compare --help)\n" },
+		  "cmasim compare: expected one workload, or -w with a list "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "a", "-w", "b,c", NULL },
+		  "cmasim compare: expected one workload, or -w with a list "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "-w", "idle-device,", NULL },
+		  "cmasim compare: -w and -m expect names separated by commas "
+		  "(see cmasim compare --help)\n" },
+		{ { "compare", "--figures", "dma_bogus*", NULL },
+		  "cmasim compare: --figures: 'dma_bogus*' names no figure (the figures are what run "
+		  "-f json prints; README.md lists them) (see cmasim compare --help)\n" },
 	};
 	g_autofree char *out = in_tmp("out.txt");
 
@@ -560,7 +665,7 @@ Test(cli, compare_timings_go_to_standard_error_only)
 
 	cr_assert_eq(timed.status, 0, "%s", timed.err);
 	cr_expect_str_eq(timed.out, plain.out);
-	cr_expect(g_str_has_prefix(timed.err, "cmasim compare: host time of each policy, "),
+	cr_expect(g_str_has_prefix(timed.err, "cmasim compare: host time of each run, "),
 		  "%s", timed.err);
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
 		g_autofree char *line = g_strdup_printf("\n  %-14s ", cmasim_policies[i]->name);

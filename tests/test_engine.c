@@ -105,14 +105,22 @@ Test(engine, buddy_by_hand)
 	cr_expect(r->size_class[4].requests == 2 && r->size_class[4].ok == 1);
 	cr_expect(r->size_class[5].requests == 1 && r->size_class[5].ok == 0);
 
-	/* latencies 2100, 3200, 0, 1100, 0, 100, 16100 */
-	cr_expect_eq(r->latency.count, 7);
-	cr_expect_eq(r->latency.sum, 22600);
+	/*
+	 * Latencies a 2100, b 3200, big 0, c 1100, tiny 0, d 100, e 16100: the
+	 * four served apart from the three that failed (big, tiny, d).
+	 */
+	cr_expect_eq(r->latency.count, 4);
+	cr_expect_eq(r->latency.sum, 22500);
 	cr_expect_eq(r->latency.max, 16100);
-	/* rank 4 of 7 is 1100, alone in its bucket [1088, 1119] */
-	cr_expect_eq(cmasim_hist_percentile(&r->latency, 500), 1100);
-	/* rank 7 is 16100, alone in bucket [15872, 16127] */
+	/* rank 2 of 1100, 2100, 3200, 16100 is 2100, alone in its bucket [2048, 2111] */
+	cr_expect_eq(cmasim_hist_percentile(&r->latency, 500), 2100);
+	/* rank 4 is 16100, alone in bucket [15872, 16127] */
 	cr_expect_eq(cmasim_hist_percentile(&r->latency, 990), 16100);
+	cr_expect_eq(r->fail_latency.count, 3);
+	cr_expect_eq(r->fail_latency.sum, 100);
+	cr_expect_eq(r->fail_latency.max, 100);
+	/* rank 2 of 0, 0, 100 */
+	cr_expect_eq(cmasim_hist_percentile(&r->fail_latency, 500), 0);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_BUDDY], 100 + 200 + 100 + 100 + 100);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_ZEROING], 2000 + 3000 + 1000 + 16000);
 
@@ -151,14 +159,18 @@ Test(engine, same_run_twice_gives_identical_json)
 		struct cmasim_results *r = run("trim=true", &cfg);
 
 		out[i] = g_string_new(NULL);
-		cmasim_report_results(r, cfg, CMASIM_FORMAT_JSON, out[i]);
+		cmasim_report_results(r, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_JSON },
+				      out[i]);
 		cmasim_results_free(r);
 		cmasim_config_free(cfg);
 	}
 	cr_expect_str_eq(out[0]->str, out[1]->str);
 	cr_expect(strstr(out[0]->str, "\"schema\": \"" CMASIM_JSON_SCHEMA "\""));
 	cr_expect(strstr(out[0]->str, "\"dma_latency_ns_p99\": 16100,"));
+	cr_expect(strstr(out[0]->str, "\"dma_fail_latency_ns_max\": 100,"));
+	/* 4 of 7, and 3 of 7, to four decimals */
 	cr_expect(strstr(out[0]->str, "\"dma_success_rate\": 0.5714,"));
+	cr_expect(strstr(out[0]->str, "\"dma_failed_rate\": 0.4286,"));
 	g_string_free(out[0], TRUE);
 	g_string_free(out[1], TRUE);
 }
@@ -239,9 +251,11 @@ Test(engine, cma_by_hand)
 	cr_expect_eq(r->dma_requests, 5);
 	cr_expect_eq(r->dma_ok, 4);
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
-	/* 66.4 + 144.8 + 104.4 + 50 + 66.4 us */
-	cr_expect_eq(r->latency.sum, 432000);
+	/* served: 66.4 + 144.8 + 104.4 + 66.4 us; w failed after 50 us */
+	cr_expect_eq(r->latency.sum, 382000);
 	cr_expect_eq(r->latency.max, 144800);
+	cr_expect_eq(r->fail_latency.count, 1);
+	cr_expect_eq(r->fail_latency.sum, 50000);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_MUTEX_WAIT], 66400);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_LRU_DRAIN], 6 * 50000);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_MIGRATION], 4 * 12000);
@@ -250,7 +264,11 @@ Test(engine, cma_by_hand)
 	/* p was in the way twice: z's first window and w's only one */
 	cr_expect_eq(r->migrate_busy_pinned_pages, 2);
 	cr_expect_eq(r->contig_attempts, 6);
-	cr_expect_eq(r->contig_retries, 1);
+	/*
+	 * mm/cma.c (6.1): cma_alloc() traces a busy retry after every -EBUSY,
+	 * w's last one too before it finds no other window
+	 */
+	cr_expect_eq(r->contig_retries, 2);
 	/* everything given back: all 256 pages free again */
 	cr_expect_eq(r->zones[0].free_pages, 256);
 	cmasim_results_free(r);
@@ -326,7 +344,8 @@ Test(engine, cma_area_per_device_confines_a_pin)
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
 	cr_expect_eq(r->devices[0].ok, 0, "gpu fails on its own pin");
 	cr_expect_eq(r->devices[1].ok, 1, "camera is not affected");
-	cr_expect_eq(r->latency.sum, 50000 + 58800);
+	cr_expect_eq(r->latency.sum, 58800);
+	cr_expect_eq(r->fail_latency.sum, 50000);
 	cr_expect_eq(r->migrate_busy_pinned_pages, 1);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
@@ -348,8 +367,10 @@ Test(engine, cma_shared_area_spreads_a_pin)
 	cr_expect_eq(r->devices[0].ok, 1);
 	cr_expect_eq(r->devices[1].ok, 0);
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
-	cr_expect_eq(r->latency.sum, 108800 + 50000);
-	cr_expect_eq(r->contig_retries, 1);
+	cr_expect_eq(r->latency.sum, 108800);
+	cr_expect_eq(r->fail_latency.sum, 50000);
+	/* gpu's first window, then camera's only one */
+	cr_expect_eq(r->contig_retries, 2);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }
@@ -368,7 +389,8 @@ Test(engine, cma_size_overrides_the_shared_area)
 
 	cr_expect_eq(r->devices[0].ok, 0);
 	cr_expect_eq(r->devices[1].ok, 1);
-	cr_expect_eq(r->latency.sum, 50000 + 58800);
+	cr_expect_eq(r->latency.sum, 58800);
+	cr_expect_eq(r->fail_latency.sum, 50000);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }
@@ -390,8 +412,10 @@ Test(engine, cma_per_device_parameter_gives_each_device_an_area)
 	cr_expect_eq(r->devices[0].ok, 1);
 	cr_expect_eq(r->devices[1].ok, 0);
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_BUSY], 1);
-	cr_expect_eq(r->latency.sum, 58800 + 50000);
-	cr_expect_eq(r->contig_retries, 0);
+	cr_expect_eq(r->latency.sum, 58800);
+	cr_expect_eq(r->fail_latency.sum, 50000);
+	/* camera's only window was busy */
+	cr_expect_eq(r->contig_retries, 1);
 	cr_expect_eq(r->zones[0].cma_pages, 16);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);

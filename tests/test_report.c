@@ -321,6 +321,18 @@ static char *indented(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/* The three formats of a comparison of @n runs on cfg, the table @width wide. */
+static void compare_all(const struct cmasim_results *const *runs, unsigned int n, GString *table,
+			GString *csv, GString *json, unsigned int width)
+{
+	const struct cmasim_compare_group group = { cfg, runs, n };
+
+	cmasim_report_compare(&group, 1, &(struct cmasim_report_options){ CMASIM_FORMAT_TABLE,
+									 width }, table);
+	cmasim_report_compare(&group, 1, &(struct cmasim_report_options){ CMASIM_FORMAT_CSV }, csv);
+	cmasim_report_compare(&group, 1, &(struct cmasim_report_options){ CMASIM_FORMAT_JSON }, json);
+}
+
 /*
  * Run a used the camera only, run b the display only: each device's rows
  * show "-", nothing or no key for the run without them, and b's display
@@ -332,33 +344,28 @@ Test(report, compare_figure_missing_from_one_run)
 	const struct cmasim_results *const runs[] = { a, b };
 	g_autoptr(GString) table = g_string_new(NULL), csv = g_string_new(NULL);
 	g_autoptr(GString) json = g_string_new(NULL), run_a = g_string_new(NULL);
-	g_autofree char *l1 = NULL, *l2 = NULL, *l3 = NULL, *l4 = NULL, *l5 = NULL;
+	g_autofree char *l1 = NULL, *l2 = NULL, *l3 = NULL, *l4 = NULL, *l5 = NULL, *l6 = NULL;
+	g_autofree char *want = NULL;
 
 	cfg = load_config(CFG_DEVICES);
-	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_TABLE, table);
-	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_CSV, csv);
-	cmasim_report_compare(runs, 2, cfg, CMASIM_FORMAT_JSON, json);
+	compare_all(runs, 2, table, csv, json, 120);
 
-	/*
-	 * Widest name: migrate_failed_unmovable_pages; widest numbers: 0.5000,
-	 * 1.0000. Text does not widen a column: it runs on to the right.
-	 */
-	cr_expect(g_str_has_prefix(table->str,
-				   "figure                               a      bb\n"
-				   "machine                             m1      m1\n"
-				   "workload                        workload-1  workload-1\n"
-				   "seed                                 7       7\n"),
-		  "%s", table->str);
+	/* the figures below the summary: widest name migrate_failed_unmovable_pages */
 	l1 = line_of(table->str, "dma_device_camera_ok");
 	cr_expect_str_eq(l1, "dma_device_camera_ok                 1       -");
 	l2 = line_of(table->str, "dma_success_rate");
 	cr_expect_str_eq(l2, "dma_success_rate                0.5000  1.0000");
-	cr_expect(g_str_has_suffix(table->str,
-				   "dma_device_display_requests          -       1\n"
-				   "dma_device_display_ok                -       1\n"),
-		  "%s", table->str);
+	/* 1000 ns of the one request each served */
+	l6 = line_of(table->str, "dma_latency_ns_p50");
+	cr_expect_str_eq(l6, "dma_latency_ns_p50                1 µs    1 µs");
+	cr_expect(strstr(table->str, "\ndma_device_display_requests          -       1\n"
+				     "dma_device_display_ok                -       1\n"), "%s", table->str);
+	/* what both runs share heads the table instead of filling rows */
+	cr_expect(g_str_has_prefix(table->str, "workload-1 on m1, seed 7 (cmasim "), "%s",
+		  table->str);
+	cr_expect_null(strstr(table->str, "\nmachine "));
 
-	cr_expect(g_str_has_prefix(csv->str, "figure,a,bb\nmachine,m1,m1\n"), "%s", csv->str);
+	cr_expect(g_str_has_prefix(csv->str, "figure,a,bb\ncmasim_version,"), "%s", csv->str);
 	l3 = line_of(csv->str, "dma_device_camera_requests");
 	cr_expect_str_eq(l3, "dma_device_camera_requests,2,");
 	l4 = line_of(csv->str, "free_bytes_min");
@@ -369,26 +376,173 @@ Test(report, compare_figure_missing_from_one_run)
 	cr_expect_null(strstr(csv->str, "\nschema,"));
 	cr_expect_null(strstr(csv->str, "\npolicy,"));
 
-	cr_expect(g_str_has_prefix(json->str,
-				   "{\n"
-				   "  \"schema\": \"cmasim-compare/1\",\n"
-				   "  \"machine\": \"m1\",\n"
-				   "  \"workload\": \"workload-1\",\n"
-				   "  \"seed\": 7,\n"
+	want = g_strdup_printf("{\n"
+			       "  \"schema\": \"cmasim-compare/2\",\n"
+			       "  \"cmasim_version\": \"%s\",\n", cmasim_version());
+	cr_expect(g_str_has_prefix(json->str, want), "%s", json->str);
+	cr_expect(strstr(json->str,
+				   "  \"machines\": [\"m1\"],\n"
+				   "  \"workloads\": [\"workload-1\"],\n"
 				   "  \"policies\": [\"a\", \"bb\"],\n"
-				   "  \"results\": {\n"
-				   "    \"a\": {\n"
-				   "      \"schema\": \"cmasim-run/1\",\n"
+				   "  \"results\": [\n"
+				   "    {\n"
+				   "      \"schema\": \"cmasim-run/2\",\n"
 				   "      \"policy\": \"a\",\n"),
 		  "%s", json->str);
-	cr_expect(g_str_has_suffix(json->str, "]\n    }\n  }\n}\n"), "%s", json->str);
+	cr_expect(g_str_has_suffix(json->str, "]\n    }\n  ]\n}\n"), "%s", json->str);
 	/* each run's object is the one `run -f json` writes, indented */
-	cmasim_report_results(a, cfg, CMASIM_FORMAT_JSON, run_a);
+	cmasim_report_results(a, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_JSON }, run_a);
 	l5 = indented(run_a->str);
 	cr_expect(strstr(json->str, l5), "run a's object is not in:\n%s\nit is:\n%s", json->str, l5);
 	cr_expect(strstr(json->str, "\"dma_device_display_ok\": 1,"));
-	cr_expect_null(strstr(strstr(json->str, "\"bb\": {"), "camera"), "b has no camera figures");
+	cr_expect_null(strstr(strstr(json->str, "\"policy\": \"bb\""), "camera"),
+		       "b has no camera figures");
 
 	cmasim_results_free(a);
 	cmasim_results_free(b);
+}
+
+/*
+ * The summary: a served 1 of 2 requests in 1 us, b 1 of 1 in 5 us, c made
+ * none. Success: b's 100.0% is best; c has no rate. p50 and p99: a's 1 us
+ * is best; c has none. Migrated, overhead, aliases, stale: all equal, so
+ * none is marked. Failures: a's one, by its cause.
+ */
+Test(report, summary_marks_the_best_of_each_column)
+{
+	struct cmasim_results *a = results_of("a", 0, 2, 1), *b = results_of("b", 0, 1, 1);
+	struct cmasim_results *c = results_of("c", 0, 0, 0);
+	const struct cmasim_results *const runs[] = { a, b, c };
+	g_autoptr(GString) table = g_string_new(NULL), csv = g_string_new(NULL);
+	g_autoptr(GString) json = g_string_new(NULL);
+	g_autofree char *la = NULL, *lb = NULL, *lc = NULL, *head = NULL;
+
+	a->dma_failed[CMASIM_DMA_FRAGMENTED] = 1;
+	b->latency = (struct cmasim_hist){ 0 };
+	cmasim_hist_add(&b->latency, 5000);
+	c->latency = (struct cmasim_hist){ 0 };
+	cfg = load_config(CFG_DEVICES);
+	compare_all(runs, 3, table, csv, json, 120);
+
+	head = line_of(table->str, "policy");
+	cr_expect_str_eq(head, "policy   ok  success    p50    p99  idle reserved  migrated  "
+			       "overhead  aliases  stale  failures");
+	/* ranked columns keep a place for the mark after each value */
+	la = line_of(table->str, "a");
+	cr_expect_str_eq(la, "a       1/2   50.0%   1 µs*  1 µs*             0         0  "
+			     "       0        0      0   fragmented 1");
+	lb = line_of(table->str, "b");
+	cr_expect_str_eq(lb, "b       1/1  100.0%*  5 µs   5 µs              0         0  "
+			     "       0        0      0   -");
+	lc = line_of(table->str, "c");
+	cr_expect_str_eq(lc, "c       0/0     n/a    n/a    n/a              0         0  "
+			     "       0        0      0   -");
+	cmasim_results_free(a);
+	cmasim_results_free(b);
+	cmasim_results_free(c);
+}
+
+/* A rate of no requests and percentiles of no samples have no value: null, n/a, empty. */
+Test(report, figures_of_nothing_have_no_value)
+{
+	struct cmasim_results *r = results_of("p", 0, 0, 0);
+	g_autoptr(GString) json = g_string_new(NULL), table = g_string_new(NULL);
+	g_autoptr(GString) csv = g_string_new(NULL);
+	g_autofree char *t1 = NULL, *c1 = NULL;
+
+	r->latency = (struct cmasim_hist){ 0 };
+	cfg = load_config(CFG_DEVICES);
+	cmasim_report_results(r, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_JSON }, json);
+	cmasim_report_results(r, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_TABLE }, table);
+	cmasim_report_results(r, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_CSV }, csv);
+	cr_expect(strstr(json->str, "\"dma_success_rate\": null,\n"
+				    "  \"dma_failed_rate\": null,\n"), "%s", json->str);
+	cr_expect(strstr(json->str, "\"dma_latency_ns_p50\": null,\n"
+				    "  \"dma_latency_ns_p90\": null,\n"
+				    "  \"dma_latency_ns_p99\": null,\n"
+				    "  \"dma_latency_ns_max\": null,\n"
+				    "  \"dma_latency_ns_mean\": null,\n"), "%s", json->str);
+	cr_expect(strstr(json->str, "\"dma_latency_ns_histogram\": [],\n"
+				    "  \"dma_fail_latency_ns_histogram\": []\n}\n"), "%s", json->str);
+	t1 = line_of(table->str, "dma_latency_ns_mean");
+	cr_expect(g_str_has_suffix(t1, "  n/a"), "%s", t1);
+	c1 = line_of(csv->str, "dma_success_rate");
+	cr_expect_str_eq(c1, "dma_success_rate,");
+	cmasim_results_free(r);
+}
+
+/* Times and sizes for people: three significant digits in the unit that suits. */
+Test(report, human_units)
+{
+	static const struct {
+		double v;
+		enum cmasim_unit unit;
+		const char *want;
+	} cases[] = {
+		{ 0, CMASIM_UNIT_NS, "0" },
+		{ 999, CMASIM_UNIT_NS, "999 ns" },
+		{ 1000, CMASIM_UNIT_NS, "1 µs" },
+		{ 760200, CMASIM_UNIT_NS, "760 µs" },
+		/* 999.6 us rounds to 1000 us at three digits: the next unit */
+		{ 999600, CMASIM_UNIT_NS, "1.00 ms" },
+		{ 1299500, CMASIM_UNIT_NS, "1.30 ms" },
+		{ 25601721345.0, CMASIM_UNIT_NS, "25.6 s" },
+		{ 3600e9, CMASIM_UNIT_NS, "3600 s" },
+		{ 10240, CMASIM_UNIT_BYTES, "10 KiB" },
+		/* 12451840 / 2^20 = 11.875 */
+		{ 12451840, CMASIM_UNIT_BYTES, "11.9 MiB" },
+		/* 1048575 B is 1023.999 KiB: 1.00 MiB at three digits */
+		{ 1048575, CMASIM_UNIT_BYTES, "1.00 MiB" },
+		{ 768.0 * (1 << 20), CMASIM_UNIT_BYTES, "768 MiB" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *got = cmasim_human(cases[i].v, cases[i].unit);
+
+		cr_expect_str_eq(got, cases[i].want, "%.17g", cases[i].v);
+	}
+}
+
+/* RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */
+Test(report, csv_fields_are_quoted_as_rfc_4180_says)
+{
+	static const char *const cases[][2] = {
+		{ "plain", "plain" },
+		{ "a,b\nc", "\"a,b\nc\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "", "" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		cmasim_csv_field(out, cases[i][0]);
+		cr_expect_str_eq(out->str, cases[i][1]);
+	}
+}
+
+/* Every figure a run reports is in the catalog, with its unit and meaning. */
+Test(report, every_figure_is_in_the_catalog)
+{
+	struct cmasim_results *r = results_of("p", 1, 3, 2);
+	g_autoptr(GArray) figs = NULL;
+
+	r->nr_zones = 2;
+	r->zones = g_new0(struct cmasim_zone_stats, 2);
+	r->zones[0].type = CMASIM_ZONE_DMA32;
+	r->zones[1].type = CMASIM_ZONE_HIGHMEM;
+	r->size_class[3].requests = 3;
+	r->requested_orders = 1u << 3;
+	cfg = load_config(CFG_DEVICES);
+	figs = cmasim_figures(r, cfg);
+	for (guint i = 0; i < figs->len; i++) {
+		const struct cmasim_figure *f = &g_array_index(figs, struct cmasim_figure, i);
+
+		cr_expect_not_null(f->def, "%s is not in the catalog", f->key);
+		cr_expect(f->def && *f->def->meaning, "%s has no meaning", f->key);
+	}
+	cr_expect_not_null(cmasim_figures_find(figs, "zone_DMA32_unusable_index_order3"));
+	cr_expect_null(cmasim_figure_def_find("zone_Bogus_free_pages"));
+	cr_expect_null(cmasim_figure_def_find("dma_order_requests"));
+	cmasim_results_free(r);
 }

@@ -92,6 +92,13 @@ int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref
 /* Instruction fetches skipped so far. */
 uint64_t cmasim_addrtrace_nr_ifetches(const struct cmasim_addrtrace *trace);
 
+/*
+ * The SHA-256 of the trace's bytes as stored (compressed, if it is), hex.
+ * Reads the rest of a file, so call it only after the last record. NULL
+ * if reading failed.
+ */
+const char *cmasim_addrtrace_sha256(struct cmasim_addrtrace *trace);
+
 void cmasim_addrtrace_close(struct cmasim_addrtrace *trace);
 
 #endif

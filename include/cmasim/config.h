@@ -123,6 +123,7 @@ struct cmasim_config {
 	char *source;			/* file name used in messages; set by the loader */
 	char *name;			/* user; defaults to the file's base name */
 	char *description;		/* user; may be NULL */
+	char *sha256;			/* of the text it was loaded from, hex; set by the loader */
 
 	uint64_t mem_base;		/* bytes, physical address of RAM's first byte; user, default 0 */
 	uint64_t mem_size;		/* bytes of RAM, holes included; user */

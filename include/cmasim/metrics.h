@@ -90,8 +90,11 @@ struct cmasim_zone_stats {
 
 struct cmasim_results {
 	char *policy;
+	char *settings;			/* the policy's parameters as set: "name=value ...", or "" */
 	char *machine;
+	char *machine_sha256;		/* of the machine config's text, hex; NULL if not loaded from one */
 	char *workload;
+	char *workload_sha256;		/* of the trace's bytes, hex */
 	uint64_t seed;
 	unsigned int max_order;		/* of the machine: bounds the per-order arrays */
 	uint64_t end_ns;		/* simulated time of the last event */
@@ -105,7 +108,8 @@ struct cmasim_results {
 	struct cmasim_request_stats *devices;		/* by machine device index */
 	struct cmasim_request_stats size_class[CMASIM_NR_SIZE_CLASSES];
 	uint32_t requested_orders;			/* bit o: some request needed order o */
-	struct cmasim_hist latency;			/* every request, ns */
+	struct cmasim_hist latency;			/* requests that succeeded, ns */
+	struct cmasim_hist fail_latency;		/* requests that failed: time to failure, ns */
 	uint64_t dma_bytes_peak;			/* held by devices at once */
 	uint64_t dma_waste_bytes_peak;			/* held beyond what was asked for */
 
@@ -122,7 +126,7 @@ struct cmasim_results {
 	uint64_t migrate_busy_unmovable_pages;
 	uint64_t migrate_no_memory_pages;
 	uint64_t contig_attempts;	/* ranges tried */
-	uint64_t contig_retries;	/* of which after a busy range */
+	uint64_t contig_retries;	/* busy ranges met (trace_cma_alloc_busy_retry) */
 	uint64_t compact_runs;		/* zones compacted */
 	uint64_t compact_scanned_pages;	/* by both scanners */
 	uint64_t compact_migrated_pages;

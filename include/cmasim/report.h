@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "cmasim/cache.h"
+#include "cmasim/figures.h"
 #include "cmasim/metrics.h"
 #include "cmasim/physmem.h"
 
@@ -19,54 +20,82 @@ enum cmasim_format {
 	CMASIM_FORMAT_CSV,
 };
 
+/* The version of cmasim, as `cmasim --version` and every JSON output give it. */
+const char *cmasim_version(void);
+
 /* Schema of the JSON a run writes; bumped whenever a key changes meaning or goes. */
-#define CMASIM_JSON_SCHEMA "cmasim-run/1"
+#define CMASIM_JSON_SCHEMA "cmasim-run/2"
+/* Schema of the JSON a comparison writes; bumped as CMASIM_JSON_SCHEMA is. */
+#define CMASIM_COMPARE_JSON_SCHEMA "cmasim-compare/2"
+/* Schema of the JSON `cmasim cache` writes. */
+#define CMASIM_CACHE_JSON_SCHEMA "cmasim-cache/2"
+
+/* How to render figures. */
+struct cmasim_report_options {
+	enum cmasim_format format;
+	unsigned int width;		/* table: the columns to fit; 0 for 120 */
+	/* figures to show (glob patterns, dma_*); NULL for all. Labels always show. */
+	const char *const *figures;
+};
 
 /*
- * Appends the figures of a run on @cfg to @out: an aligned table, one JSON
- * object, or CSV rows of figure,value. Every format has the same figures
- * under the same names, each with its unit in the name (latency_ns_p99).
+ * Appends the figures of a run on @cfg to @out: one "name  value" line
+ * each, times and sizes in human units; one JSON object with the latency
+ * histograms as [low_ns, high_ns, count] buckets; or CSV rows of
+ * figure,value. Every format has the same figures under the same names.
  */
 void cmasim_report_results(const struct cmasim_results *r, const struct cmasim_config *cfg,
-			   enum cmasim_format format, GString *out);
+			   const struct cmasim_report_options *opts, GString *out);
 
-/* Schema of the JSON a comparison writes; bumped as CMASIM_JSON_SCHEMA is. */
-#define CMASIM_COMPARE_JSON_SCHEMA "cmasim-compare/1"
+/* Runs of several policies on one machine, trace and seed: one group of a comparison. */
+struct cmasim_compare_group {
+	const struct cmasim_config *cfg;
+	const struct cmasim_results *const *runs;	/* one per policy, in column order */
+	unsigned int n;
+};
 
 /*
- * Appends the figures of @n runs of different policies on one machine
- * @cfg, trace and seed to @out, side by side in the order of @runs:
- *   table  "figure" and one right-aligned column per policy, "-" where a
- *          run lacks a figure; numbers set the column widths, and wider
- *          text (buddyinfo lists, long names) runs on to the right;
- *   csv    a header figure,<policy>,... and one row per figure, empty
- *          where a run lacks it;
- *   json   {"schema", "machine", "workload", "seed", "policies": [names],
- *          "results": {name: the object cmasim_report_results() writes}}.
- * Rows are the first run's figures in report order, then any that only
- * later runs have, in the order met; the table and CSV leave out schema
- * and policy, which head the columns. Each value is the one
- * cmasim_report_results() gives that run.
+ * Appends a comparison of @nr groups to @out:
+ *   table  per group, a heading naming machine, workload and seed; a
+ *          summary, one row per policy with the headline figures in human
+ *          units and the best of each column marked; then every figure,
+ *          one column per policy, wrapped to the width, and the text
+ *          figures (settings, buddyinfo) one line per policy;
+ *   csv    a header figure,<column>,... (the policy, or machine/workload/
+ *          policy for several groups) and one row per figure; a cell is
+ *          empty where a run lacks the figure or it has no value;
+ *   json   {"schema", "cmasim_version", "machines", "workloads",
+ *          "policies", "results": [each run's object as
+ *          cmasim_report_results() writes it, in group then column order]}.
  */
-void cmasim_report_compare(const struct cmasim_results *const *runs, unsigned int n,
-			   const struct cmasim_config *cfg, enum cmasim_format format,
-			   GString *out);
-
-/* Schema of the JSON `cmasim cache` writes. */
-#define CMASIM_CACHE_JSON_SCHEMA "cmasim-cache/1"
+void cmasim_report_compare(const struct cmasim_compare_group *groups, unsigned int nr,
+			   const struct cmasim_report_options *opts, GString *out);
 
 /* What `cmasim cache` ran: the cache, the trace's records, and the cache's counts. */
 struct cmasim_cache_report {
 	const struct cmasim_cache_config *cache;
 	const char *trace_format;	/* "lackey" and the like */
+	const char *trace_sha256;	/* of the trace file's bytes, hex */
 	uint64_t loads, stores, modifies, ifetches, cleans, invalidates;	/* records */
 	uint64_t line_ops;		/* line operations of the cleans and invalidates */
 	struct cmasim_cache_stats stats;
 };
 
+/* The figures of @c, as cmasim_figures() gives a run's. */
+GArray *cmasim_cache_figures(const struct cmasim_cache_report *c);
+
 /* Appends @c's figures to @out as a table, one JSON object or figure,value CSV rows. */
 void cmasim_report_cache(const struct cmasim_cache_report *c, enum cmasim_format format,
 			 GString *out);
+
+/*
+ * Appends @s to @out as one CSV field, quoted as RFC 4180 says when it
+ * holds a comma, a quote or a line break.
+ */
+void cmasim_csv_field(GString *out, const char *s);
+
+/* Appends @s to @out as a JSON string. */
+void cmasim_json_string(GString *out, const char *s);
 
 /* Appends /proc/buddyinfo for node 0 to @out. */
 void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out);

@@ -135,6 +135,13 @@ int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GEr
  */
 const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
 
+/*
+ * The SHA-256 of the trace's source bytes, hex, for telling inputs apart in
+ * reports and baselines. Reads the rest of a file source, so call it only
+ * after the last record. NULL if reading failed.
+ */
+const char *cmasim_trace_sha256(struct cmasim_trace *trace);
+
 void cmasim_trace_close(struct cmasim_trace *trace);
 
 /*

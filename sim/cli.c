@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the subcommands share: see cli.h.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmasim/error.h"
+#include "cmasim/figures.h"
+#include "cmasim/units.h"
+#include "cli.h"
+
+#define RESOURCE_ROOT "/org/cmasim"
+
+void cli_error(const char *cmd, const GError *error)
+{
+	fprintf(stderr, "cmasim %s: %s\n", cmd, error->message);
+}
+
+int cli_usage_error(const char *cmd, const char *what)
+{
+	fprintf(stderr, "cmasim %s: %s (see cmasim %s --help)\n", cmd, what, cmd);
+	return 2;
+}
+
+bool cli_parse_options(const char *name, const char *params, const char *summary,
+		       const char *description, const GOptionEntry *entries, int *argc,
+		       char ***argv)
+{
+	g_autofree char *prog = g_strdup_printf("cmasim %s", name);
+	GOptionContext *ctx = g_option_context_new(params);
+	g_autoptr(GError) error = NULL;
+	bool ok;
+
+	g_set_prgname(prog);
+	g_option_context_set_summary(ctx, summary);
+	g_option_context_set_description(ctx, description);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	ok = g_option_context_parse(ctx, argc, argv, &error);
+	if (!ok)
+		cli_usage_error(name, error->message);
+	g_option_context_free(ctx);
+	return ok;
+}
+
+bool cli_parse_format(const char *cmd, const char *s, enum cmasim_format *format)
+{
+	static const char *const names[] = { "table", "json", "csv" };
+
+	if (!s)
+		return true;
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (!strcmp(s, names[i])) {
+			*format = i;
+			return true;
+		}
+	}
+	cli_usage_error(cmd, "--format expects table, json or csv");
+	return false;
+}
+
+bool cli_parse_seed(const char *cmd, const char *s, uint64_t *seed)
+{
+	if (!s || cmasim_parse_uint(s, strlen(s), seed))
+		return true;
+	cli_usage_error(cmd, "--seed expects an integer");
+	return false;
+}
+
+bool cli_parse_jobs(const char *cmd, const char *s, unsigned int *jobs)
+{
+	uint64_t n = g_get_num_processors();
+
+	if (s && (!cmasim_parse_uint(s, strlen(s), &n) || !n || n > 4096)) {
+		cli_usage_error(cmd, "--jobs expects a number of jobs from 1 to 4096");
+		return false;
+	}
+	*jobs = (unsigned int)n;
+	return true;
+}
+
+/* @pattern's figure name with its placeholders filled in, to try globs against. */
+static char *example_name(const char *pattern)
+{
+	GString *s = g_string_new(NULL);
+
+	for (const char *p = pattern; *p;) {
+		const char *end = *p == '<' ? strchr(p, '>') : NULL;
+
+		if (!end) {
+			g_string_append_c(s, *p++);
+			continue;
+		}
+		if (!strncmp(p, "<zone>", 6))
+			g_string_append(s, "Normal");
+		else if (!strncmp(p, "<N>", 3))
+			g_string_append(s, "10");
+		else
+			g_string_append(s, "x");
+		p = end + 1;
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Whether glob @pattern matches some run figure. */
+static bool matches_a_figure(const char *pattern)
+{
+	if (!strpbrk(pattern, "*?"))
+		return cmasim_figure_def_find(pattern) != NULL;
+	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++) {
+		g_autofree char *name = example_name(d->pattern);
+
+		if (g_pattern_match_simple(pattern, name) ||
+		    g_pattern_match_simple(pattern, d->pattern))
+			return true;
+	}
+	return false;
+}
+
+bool cli_parse_figures(const char *cmd, const char *s, char ***figures)
+{
+	g_auto(GStrv) list = NULL;
+
+	*figures = NULL;
+	if (!s)
+		return true;
+	list = g_strsplit(s, ",", -1);
+	for (char **p = list; *p; p++) {
+		if (!**p || !matches_a_figure(*p)) {
+			g_autofree char *what = g_strdup_printf(
+				"--figures: '%s' names no figure (the figures are what run -f json "
+				"prints; README.md lists them)", *p);
+
+			cli_usage_error(cmd, what);
+			return false;
+		}
+	}
+	*figures = g_steal_pointer(&list);
+	return true;
+}
+
+unsigned int cli_table_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
+		return ws.ws_col;
+	/* a file or a pipe gets the same table wherever it is written */
+	return 120;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **cli_builtin_names(const char *kind)
+{
+	g_autofree char *dir = g_strdup_printf(RESOURCE_ROOT "/%s/", kind);
+	char **names = g_resources_enumerate_children(dir, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+	for (char **n = names; n && *n; n++)
+		if (g_str_has_suffix(*n, ".yaml"))
+			(*n)[strlen(*n) - 5] = '\0';
+	if (names)
+		qsort(names, g_strv_length(names), sizeof(char *), compare_strings);
+	return names;
+}
+
+GBytes *cli_builtin(const char *kind, const char *name, char **source)
+{
+	g_autofree char *path = g_strdup_printf(RESOURCE_ROOT "/%s/%s.yaml", kind, name);
+	GBytes *bytes = g_resources_lookup_data(path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+	if (bytes && source)
+		*source = g_strdup_printf("%s/%s.yaml", kind, name);
+	return bytes;
+}
+
+/* Whether @name is a file rather than a built-in name: it exists, or it looks like a path. */
+static bool is_file(const char *name)
+{
+	return g_file_test(name, G_FILE_TEST_EXISTS) || strchr(name, '/') ||
+	       g_str_has_suffix(name, ".yaml") || g_str_has_suffix(name, ".bin");
+}
+
+/* The built-in @kind @name; an IO error naming both when there is none. */
+static GBytes *lookup_builtin(const char *kind, const char *name, char **source, GError **error)
+{
+	GBytes *bytes = cli_builtin(kind, name, source);
+
+	if (!bytes)
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO,
+			    "%s: no such file, and no built-in %s of that name (see cmasim list)",
+			    name, kind);
+	return bytes;
+}
+
+struct cmasim_config *cli_load_machine(const char *name, GError **error)
+{
+	struct cmasim_config *cfg;
+
+	if (is_file(name)) {
+		cfg = cmasim_config_load_file(name, error);
+	} else {
+		g_autofree char *source = NULL;
+		g_autoptr(GBytes) bytes = lookup_builtin("configs", name, &source, error);
+		const char *data;
+		gsize len;
+
+		if (!bytes)
+			return NULL;
+		data = g_bytes_get_data(bytes, &len);
+		cfg = cmasim_config_load_data(source, data, len, error);
+	}
+	if (cfg && !cmasim_policy_check_machine(cfg, error)) {
+		cmasim_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+struct cmasim_trace *cli_workload_trace(const struct cli_workload *w, GError **error)
+{
+	const char *data;
+	gsize len;
+
+	if (!w->bytes)
+		return cmasim_trace_open(w->source, error);
+	data = g_bytes_get_data(w->bytes, &len);
+	return cmasim_trace_open_data(w->source, data, len, error);
+}
+
+bool cli_workload_open(const char *name, bool again, struct cli_workload *w, GError **error)
+{
+	struct stat st;
+
+	*w = (struct cli_workload){ .name = g_strdup(name) };
+	if (!is_file(name)) {
+		w->bytes = lookup_builtin("workloads", name, &w->source, error);
+		if (!w->bytes)
+			return false;
+	} else if (again && !stat(name, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		char *data;
+		gsize len;
+
+		if (!g_file_get_contents(name, &data, &len, NULL)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", name,
+				    g_strerror(errno));
+			return false;
+		}
+		w->bytes = g_bytes_new_take(data, len);
+		w->source = g_strdup(name);
+	} else {
+		w->source = g_strdup(name);
+	}
+	w->trace = cli_workload_trace(w, error);
+	return w->trace != NULL;
+}
+
+void cli_workload_close(struct cli_workload *w)
+{
+	cmasim_trace_close(w->trace);
+	if (w->bytes)
+		g_bytes_unref(w->bytes);
+	g_free(w->source);
+	g_free(w->name);
+	*w = (struct cli_workload){ 0 };
+}
+
+const char *cli_workload_machine(const struct cli_workload *w, const char *machine)
+{
+	const struct cmasim_trace_info *info = cmasim_trace_info(w->trace);
+
+	return machine ? machine : info->machine ? info->machine : DEFAULT_MACHINE;
+}
+
+bool cli_outfile_open(struct cli_outfile *o, const char *path, GError **error)
+{
+	*o = (struct cli_outfile){ 0 };
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		return true;
+	}
+	if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		o->f = fopen(path, "w");
+		if (!o->f) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path,
+				    g_strerror(errno));
+			return false;
+		}
+		o->path = g_strdup(path);
+		return true;
+	}
+	o->path = g_strdup(path);
+	o->tmp = g_strdup_printf("%s.XXXXXX", path);
+	int fd = g_mkstemp(o->tmp);
+	mode_t mask = umask(0);
+
+	/* the mode a plain fopen() would give, not mkstemp()'s 0600 */
+	umask(mask);
+	if (fd < 0 || fchmod(fd, 0666 & ~mask) || !(o->f = fdopen(fd, "w"))) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		g_clear_pointer(&o->tmp, g_free);
+		g_clear_pointer(&o->path, g_free);
+		return false;
+	}
+	return true;
+}
+
+bool cli_outfile_close(struct cli_outfile *o, bool keep, GError **error)
+{
+	bool ok = true;
+
+	if (!o->f)
+		return true;
+	if (o->f == stdout) {
+		ok = fflush(stdout) == 0;
+	} else {
+		ok = !ferror(o->f);
+		ok = fclose(o->f) == 0 && ok;
+		if (o->tmp && keep && ok && rename(o->tmp, o->path))
+			ok = false;
+		if (o->tmp && (!keep || !ok))
+			unlink(o->tmp);
+	}
+	if (keep && !ok)
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s",
+			    o->path ? o->path : "standard output", g_strerror(errno));
+	g_free(o->path);
+	g_free(o->tmp);
+	*o = (struct cli_outfile){ 0 };
+	return ok || !keep;
+}
+
+bool cli_outfile_write(struct cli_outfile *o, const GString *text, GError **error)
+{
+	fwrite(text->str, 1, text->len, o->f);
+	return cli_outfile_close(o, true, error);
+}

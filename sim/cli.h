@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the cmasim command's subcommands (cmd_*.c) share: option parsing,
+ * messages, machines and workloads by file or built-in name, output files
+ * that appear whole or not at all, and replaying many runs on threads.
+ * Private to the command.
+ */
+#ifndef CMASIM_CLI_H
+#define CMASIM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <gio/gio.h>
+
+#include "cmasim/config.h"
+#include "cmasim/engine.h"
+#include "cmasim/policy.h"
+#include "cmasim/report.h"
+#include "cmasim/trace.h"
+
+#define DEFAULT_MACHINE "armv7-1g"
+#define DEFAULT_WORKLOAD "camera-stream"
+
+/* A subcommand: returns the exit status (0 success, 1 bad input or a failed gate, 2 usage). */
+typedef int cmd_fn(int argc, char **argv);
+
+cmd_fn cmd_run, cmd_compare, cmd_check, cmd_gen, cmd_list, cmd_show, cmd_info, cmd_cache;
+
+/* Prints "cmasim @cmd: message" for @error. */
+void cli_error(const char *cmd, const GError *error);
+/* Reports a bad command line; returns the exit status for it, 2. */
+int cli_usage_error(const char *cmd, const char *what);
+
+/* Parses @argv with @entries; prints the error and returns false on bad options. */
+bool cli_parse_options(const char *name, const char *params, const char *summary,
+		       const char *description, const GOptionEntry *entries, int *argc,
+		       char ***argv);
+/* Reads --format @s of @cmd, if given, into *@format; false after a usage error. */
+bool cli_parse_format(const char *cmd, const char *s, enum cmasim_format *format);
+/* Reads --seed @s of @cmd, if given, into *@seed; false after a usage error. */
+bool cli_parse_seed(const char *cmd, const char *s, uint64_t *seed);
+/* Reads --jobs @s of @cmd, if given, into *@jobs (default: the cores); false after a usage error. */
+bool cli_parse_jobs(const char *cmd, const char *s, unsigned int *jobs);
+/*
+ * Reads --figures @s (comma-separated glob patterns) of @cmd into *@figures,
+ * NULL when not given; false after a usage error naming a pattern that
+ * matches no figure.
+ */
+bool cli_parse_figures(const char *cmd, const char *s, char ***figures);
+/* The width a table should fit: the terminal's when standard output is one, else 120. */
+unsigned int cli_table_width(void);
+
+/* The names of the built-in @kind ("configs", "workloads"), sorted; g_strfreev() them. */
+char **cli_builtin_names(const char *kind);
+/* The text of built-in @kind @name, or NULL; *@source names it in messages. */
+GBytes *cli_builtin(const char *kind, const char *name, char **source);
+
+/* The machine config file or built-in machine @name, if the policies accept its settings. */
+struct cmasim_config *cli_load_machine(const char *name, GError **error);
+
+/*
+ * A workload: a trace file, read as a stream so that a large one is never
+ * in memory whole, or text in memory that its traces read (a built-in, or
+ * a pipe that several runs replay).
+ */
+struct cli_workload {
+	char *name;			/* as the user gave it */
+	char *source;			/* the file, or the built-in's name in messages */
+	GBytes *bytes;			/* the text, or NULL to read the file */
+	struct cmasim_trace *trace;	/* opened by cli_workload_open(), header read */
+};
+
+/*
+ * Opens the workload file or built-in workload @name. With @again, for
+ * more traces of it, a file that cannot be read twice (a pipe) is read
+ * into memory whole.
+ */
+bool cli_workload_open(const char *name, bool again, struct cli_workload *w, GError **error);
+/* Opens another trace of @w from its start. */
+struct cmasim_trace *cli_workload_trace(const struct cli_workload *w, GError **error);
+void cli_workload_close(struct cli_workload *w);
+/* The machine to replay @w on: @machine, else the workload's, else the default. */
+const char *cli_workload_machine(const struct cli_workload *w, const char *machine);
+
+/*
+ * An output file written under a temporary name and renamed when complete,
+ * so that an interrupted or failed command leaves no half-written file. No
+ * path, or "-", is standard output; a path that exists and is not a
+ * regular file (/dev/null, a FIFO) is written in place.
+ */
+struct cli_outfile {
+	char *path;
+	char *tmp;
+	FILE *f;
+};
+
+bool cli_outfile_open(struct cli_outfile *o, const char *path, GError **error);
+/* Renames the file into place if @keep and all was written, else removes it. */
+bool cli_outfile_close(struct cli_outfile *o, bool keep, GError **error);
+/* Writes @text to @o and keeps it: cli_outfile_close(@o, true). */
+bool cli_outfile_write(struct cli_outfile *o, const GString *text, GError **error);
+
+/*
+ * Policy settings, as --set and gate files give them: "policy.name=value"
+ * goes to that policy, "name=value" to every policy with such a parameter.
+ */
+struct cli_setting {
+	char *text;		/* as given, for messages */
+	char *policy;		/* NULL: every policy with the parameter */
+	char *setting;		/* "name=value" */
+};
+
+/*
+ * Parses @set into an array of struct cli_setting, checking the syntax,
+ * the policy names and, for each of @policies (NULL-terminated) it
+ * applies to, the parameter and value; one setting must apply to some of
+ * them. Messages say the policies are "@verb" ("compared"). Returns NULL
+ * with @error (code CMASIM_ERROR_VALUE) otherwise.
+ */
+GArray *cli_settings_parse(const char *const *set, const struct cmasim_policy_ops *const *policies,
+			   const char *verb, GError **error);
+/* The "name=value" settings of @settings for @ops, NULL-terminated; g_strfreev() them. */
+char **cli_settings_for(const GArray *settings, const struct cmasim_policy_ops *ops);
+
+/* One replay of a workload on a machine under a policy. */
+struct cli_job {
+	const struct cmasim_config *cfg;	/* shared, read-only */
+	const struct cli_workload *workload;	/* shared; each job opens its own trace */
+	struct cmasim_run_options opts;
+	char **set;				/* owns opts.set */
+	struct cmasim_results *r;		/* on success */
+	GError *error;				/* on failure */
+	gint64 wall_us;				/* host time it took */
+};
+
+/*
+ * Runs every job, @workers at a time on threads (the caller is one).
+ * With @skip_refusals, a policy that refuses its machine is not a
+ * failure. Returns the index of the first job (lowest) that failed, or
+ * @nr; jobs after it may not have run, so that the failure reported is
+ * the same however many workers there are.
+ */
+unsigned int cli_jobs_run(struct cli_job *jobs, unsigned int nr, unsigned int workers,
+			  bool skip_refusals);
+/* Whether @job's policy refused its machine. */
+bool cli_job_refused(const struct cli_job *job);
+/* Frees what @nr jobs own, and the array. */
+void cli_jobs_free(struct cli_job *jobs, unsigned int nr);
+
+#endif

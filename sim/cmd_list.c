@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cmasim list: the policies, built-in machines and workloads; cmasim show:
+ * a built-in file, to copy and edit.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+/* "name  text" with later lines under the text, as list prints each entry. */
+static void entry(GString *out, const char *name, const char *text)
+{
+	g_string_append_printf(out, "  %-20s %s\n", name, text);
+}
+
+/* Appends "label: a, b, c" of @names (NULL-terminated) as a continuation line. */
+static void names_line(GString *out, const char *label, char *const *names, unsigned int nr)
+{
+	g_autofree char *list = NULL;
+	GPtrArray *all = g_ptr_array_new();
+
+	for (unsigned int i = 0; i < nr; i++)
+		g_ptr_array_add(all, names[i]);
+	g_ptr_array_add(all, NULL);
+	list = g_strjoinv(", ", (char **)all->pdata);
+	g_ptr_array_free(all, TRUE);
+	g_string_append_printf(out, "  %-20s %s: %s\n", "", label, nr ? list : "none");
+}
+
+static void list_machines(GString *out)
+{
+	g_auto(GStrv) names = cli_builtin_names("configs");
+
+	g_string_append(out, "\nbuilt-in machines (cmasim show NAME prints one):\n");
+	for (char **n = names; n && *n; n++) {
+		g_autoptr(GError) error = NULL;
+		struct cmasim_config *cfg = cli_load_machine(*n, &error);
+		g_autofree char **devices = NULL;
+
+		/* the tests load every built-in: one that fails is a bug, not input */
+		g_return_if_fail(cfg);
+		entry(out, *n, cfg->description ? cfg->description : "");
+		devices = g_new0(char *, cfg->nr_devices + 1);
+		for (unsigned int d = 0; d < cfg->nr_devices; d++)
+			devices[d] = cfg->devices[d].name;
+		names_line(out, "devices", devices, cfg->nr_devices);
+		cmasim_config_free(cfg);
+	}
+}
+
+static void list_workloads(GString *out)
+{
+	g_auto(GStrv) names = cli_builtin_names("workloads");
+
+	g_string_append(out, "\nbuilt-in workloads (cmasim show NAME prints one):\n");
+	for (char **n = names; n && *n; n++) {
+		g_autoptr(GError) error = NULL;
+		struct cli_workload w;
+
+		if (!cli_workload_open(*n, false, &w, &error)) {
+			g_critical("built-in workload %s: %s", *n, error->message);
+			cli_workload_close(&w);
+			continue;
+		}
+		const struct cmasim_trace_info *info = cmasim_trace_info(w.trace);
+		g_autofree char *machine = g_strdup_printf("machine: %s",
+							   cli_workload_machine(&w, NULL));
+
+		entry(out, *n, info->description ? info->description : "");
+		names_line(out, "needs", info->devices, info->nr_devices);
+		entry(out, "", machine);
+		cli_workload_close(&w);
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	const GOptionEntry entries[] = { { NULL } };
+	g_autoptr(GString) out = g_string_new("policies (cmasim run -p NAME; --set NAME=VALUE):\n");
+
+	if (!cli_parse_options("list", "",
+			       "List the policies with their parameters, and the built-in machines and "
+			       "workloads with the devices each has or needs.",
+			       "Example:\n  cmasim list\n", entries, &argc, &argv))
+		return 2;
+	if (argc > 1)
+		return cli_usage_error("list", "expected no arguments");
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		const struct cmasim_policy_ops *ops = cmasim_policies[i];
+
+		g_string_append_printf(out, "  %-12s %s\n", ops->name, ops->summary);
+		for (const struct cmasim_param *p = ops->params; p && p->name; p++)
+			g_string_append_printf(out, "  %12s --set %s=... (default %s): %s\n", "",
+					       p->name, p->default_value, p->help);
+	}
+	list_machines(out);
+	list_workloads(out);
+	fputs(out->str, stdout);
+	return 0;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	const GOptionEntry entries[] = { { NULL } };
+	g_autoptr(GBytes) bytes = NULL;
+	const char *data;
+	gsize len;
+
+	if (!cli_parse_options("show", "NAME",
+			       "Print a built-in machine config or workload, to copy and edit.",
+			       "Examples:\n  cmasim show armv7-1g > my-board.yaml\n"
+			       "  cmasim show camera-stream\n", entries, &argc, &argv))
+		return 2;
+	if (argc != 2)
+		return cli_usage_error("show", "expected one built-in name (see cmasim list)");
+	bytes = cli_builtin("configs", argv[1], NULL);
+	if (!bytes)
+		bytes = cli_builtin("workloads", argv[1], NULL);
+	if (!bytes) {
+		fprintf(stderr, "cmasim show: no built-in machine or workload named '%s' "
+			"(see cmasim list)\n", argv[1]);
+		return 1;
+	}
+	data = g_bytes_get_data(bytes, &len);
+	fwrite(data, 1, len, stdout);
+	return fflush(stdout) ? 1 : 0;
+}

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Comparisons: runs of several policies side by side, in groups that
+ * share a machine, a workload and a seed. The table is for people (a
+ * summary of headline figures, best marked, then every figure wrapped to
+ * the terminal); CSV and JSON keep the raw figures for programs.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "report_private.h"
+
+#define DEFAULT_WIDTH 120
+
+/* One run of a comparison and its figures. */
+struct run {
+	const struct cmasim_results *r;
+	const struct cmasim_config *cfg;
+	GArray *figs;
+	const char *group;	/* machine/workload: names the group in a grid */
+};
+
+/* The display width of UTF-8 text @s (µ is one column, two bytes). */
+static int width_of(const char *s)
+{
+	return (int)g_utf8_strlen(s, -1);
+}
+
+/* Appends @s padded with spaces to @width columns, on the right if @right. */
+static void pad(GString *out, const char *s, int width, bool right)
+{
+	int fill = MAX(width - width_of(s), 0);
+
+	if (right)
+		g_string_append_printf(out, "%*s", fill, "");
+	cmasim__text(out, s);
+	if (!right)
+		g_string_append_printf(out, "%*s", fill, "");
+}
+
+/* The value of figure @key of @run, NAN when it lacks it or it has none. */
+static double num(const struct run *run, const char *key)
+{
+	const struct cmasim_figure *f = cmasim_figures_find(run->figs, key);
+
+	return f && f->value ? g_ascii_strtod(f->value, NULL) : NAN;
+}
+
+/* The sum of @run's figures whose names match @pattern, for one headline of several. */
+static double sum(const struct run *run, const char *pattern, const char *except)
+{
+	double total = 0;
+
+	for (guint i = 0; i < run->figs->len; i++) {
+		const struct cmasim_figure *f = &g_array_index(run->figs, struct cmasim_figure, i);
+
+		if (f->value && g_pattern_match_simple(pattern, f->key) &&
+		    (!except || strcmp(f->key, except)))
+			total += g_ascii_strtod(f->value, NULL);
+	}
+	return total;
+}
+
+/* The summary's columns after the policy's name. */
+enum {
+	H_OK,
+	H_SUCCESS,
+	H_P50,
+	H_P99,
+	H_IDLE,
+	H_MIGRATED,
+	H_OVERHEAD,
+	H_ALIASES,
+	H_STALE,
+	H_FAILURES,
+	NR_H,
+};
+
+static const struct {
+	const char *title;
+	enum cmasim_better better;
+} headline[NR_H] = {
+	[H_OK] = { "ok", CMASIM_BETTER_NEITHER },
+	[H_SUCCESS] = { "success", CMASIM_BETTER_HIGHER },
+	[H_P50] = { "p50", CMASIM_BETTER_LOWER },
+	[H_P99] = { "p99", CMASIM_BETTER_LOWER },
+	[H_IDLE] = { "idle reserved", CMASIM_BETTER_LOWER },
+	[H_MIGRATED] = { "migrated", CMASIM_BETTER_LOWER },
+	[H_OVERHEAD] = { "overhead", CMASIM_BETTER_LOWER },
+	[H_ALIASES] = { "aliases", CMASIM_BETTER_LOWER },
+	[H_STALE] = { "stale", CMASIM_BETTER_LOWER },
+	[H_FAILURES] = { "failures", CMASIM_BETTER_NEITHER },
+};
+
+/* One summary row: each column's text and the value it is ranked by (NAN: not ranked). */
+struct row {
+	char *text[NR_H];
+	double value[NR_H];
+	bool best[NR_H];
+};
+
+/* "fragmented 2, busy 1", or "-": the failures of @run by cause. */
+static char *failures_text(const struct run *run)
+{
+	GString *s = g_string_new(NULL);
+
+	for (unsigned int st = CMASIM_DMA_OK + 1; st < CMASIM_NR_DMA_STATUS; st++) {
+		uint64_t n = run->r->dma_failed[st];
+
+		if (n)
+			g_string_append_printf(s, "%s%s %" PRIu64, s->len ? ", " : "",
+					       cmasim_dma_status_name(st), n);
+	}
+	if (!s->len)
+		g_string_append_c(s, '-');
+	return g_string_free(s, FALSE);
+}
+
+/* Fills @row from @run's figures. */
+static void row_fill(struct row *row, const struct run *run)
+{
+	double rate = num(run, "dma_success_rate"), end_ms = num(run, "end_ns") / 1e6;
+	/* reserved pages holding nothing, on average over the run */
+	double idle = end_ms > 0 ? num(run, "reserved_idle_page_ms") *
+					   (double)run->cfg->page_size / end_ms : 0;
+	/* the CPU's time: every overhead but waiting for the mutex, which burns none */
+	double overhead = sum(run, "overhead_ns_*", "overhead_ns_cma_mutex_wait");
+
+	row->value[H_OK] = NAN;
+	row->text[H_OK] = g_strdup_printf("%" PRIu64 "/%" PRIu64, run->r->dma_ok,
+					  run->r->dma_requests);
+	row->value[H_SUCCESS] = rate;
+	row->text[H_SUCCESS] = isnan(rate) ? g_strdup("n/a") : g_strdup_printf("%.1f%%", rate * 100);
+	row->value[H_P50] = num(run, "dma_latency_ns_p50");
+	row->value[H_P99] = num(run, "dma_latency_ns_p99");
+	for (unsigned int c = H_P50; c <= H_P99; c++)
+		row->text[c] = isnan(row->value[c]) ? g_strdup("n/a")
+						    : cmasim_human(row->value[c], CMASIM_UNIT_NS);
+	row->value[H_IDLE] = idle;
+	row->text[H_IDLE] = cmasim_human(idle, CMASIM_UNIT_BYTES);
+	row->value[H_MIGRATED] = num(run, "migrated_pages");
+	row->text[H_MIGRATED] = g_strdup_printf("%.0f", row->value[H_MIGRATED]);
+	row->value[H_OVERHEAD] = overhead;
+	row->text[H_OVERHEAD] = cmasim_human(overhead, CMASIM_UNIT_NS);
+	row->value[H_ALIASES] = sum(run, "alias_*_lines", NULL);
+	row->text[H_ALIASES] = g_strdup_printf("%.0f", row->value[H_ALIASES]);
+	row->value[H_STALE] = num(run, "stale_cpu_read_lines") +
+			      num(run, "stale_device_read_lines") + num(run, "clobbered_lines");
+	row->text[H_STALE] = g_strdup_printf("%.0f", row->value[H_STALE]);
+	row->value[H_FAILURES] = NAN;
+	row->text[H_FAILURES] = failures_text(run);
+}
+
+/*
+ * Marks the best value of each ranked column among @n rows: every row
+ * that has it, unless all rows have it, which tells nobody anything.
+ */
+static void rank(struct row *rows, unsigned int n)
+{
+	for (unsigned int c = 0; c < NR_H; c++) {
+		bool lower = headline[c].better == CMASIM_BETTER_LOWER;
+		double best = NAN;
+		unsigned int nr_best = 0, ranked = 0;
+
+		if (headline[c].better == CMASIM_BETTER_NEITHER)
+			continue;
+		for (unsigned int i = 0; i < n; i++) {
+			double v = rows[i].value[c];
+
+			if (isnan(v))
+				continue;
+			ranked++;
+			if (isnan(best) || (lower ? v < best : v > best))
+				best = v;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			nr_best += rows[i].value[c] == best;
+		for (unsigned int i = 0; nr_best < ranked && i < n; i++)
+			rows[i].best[c] = rows[i].value[c] == best;
+	}
+}
+
+static const char legend[] =
+	"ok: requests served of those made; p50, p99: time to serve those that succeeded;\n"
+	"idle reserved: memory reserved for devices and holding nothing, averaged over the run;\n"
+	"overhead: CPU time in the allocator, zeroing, cache maintenance, migration, compaction,\n"
+	"mapping, TLB misses and the IOMMU; aliases: cache lines filled for frames also mapped\n"
+	"uncached; stale: stale reads and clobbered lines; * the best of its column.\n";
+
+/* The summary of @nr runs in groups: one row per run, a heading line per group in a grid. */
+static void summary(GString *out, const struct run *runs, unsigned int nr, bool grid)
+{
+	g_autofree struct row *rows = g_new0(struct row, nr);
+	int width[NR_H + 1];
+
+	for (unsigned int i = 0; i < nr; i++)
+		row_fill(&rows[i], &runs[i]);
+	for (unsigned int i = 0, first = 0; i < nr; i++) {
+		if (i + 1 == nr || runs[i + 1].group != runs[i].group) {
+			rank(rows + first, i + 1 - first);
+			first = i + 1;
+		}
+	}
+	width[0] = width_of("policy");
+	for (unsigned int c = 0; c < NR_H; c++)
+		width[c + 1] = width_of(headline[c].title);
+	for (unsigned int i = 0; i < nr; i++) {
+		width[0] = MAX(width[0], width_of(runs[i].r->policy));
+		for (unsigned int c = 0; c < NR_H; c++)
+			width[c + 1] = MAX(width[c + 1], width_of(rows[i].text[c]) +
+					   (headline[c].better != CMASIM_BETTER_NEITHER));
+	}
+	pad(out, "policy", width[0], false);
+	for (unsigned int c = 0; c < NR_H; c++) {
+		g_string_append(out, "  ");
+		/* the last column runs on: failures by cause vary in length */
+		pad(out, headline[c].title, c + 1 < NR_H ? width[c + 1] : 0, c + 1 < NR_H);
+	}
+	g_string_append_c(out, '\n');
+	for (unsigned int i = 0; i < nr; i++) {
+		if (grid && (!i || runs[i].group != runs[i - 1].group))
+			g_string_append_printf(out, "%s\n", runs[i].group);
+		pad(out, runs[i].r->policy, width[0], false);
+		for (unsigned int c = 0; c < NR_H; c++) {
+			bool ranked = headline[c].better != CMASIM_BETTER_NEITHER;
+
+			g_string_append(out, "  ");
+			if (c + 1 == NR_H) {
+				pad(out, rows[i].text[c], 0, false);
+				continue;
+			}
+			pad(out, rows[i].text[c], width[c + 1] - ranked, true);
+			if (ranked)
+				g_string_append_c(out, rows[i].best[c] ? '*' : ' ');
+		}
+		g_string_append_c(out, '\n');
+	}
+	g_string_append_c(out, '\n');
+	g_string_append(out, legend);
+	for (unsigned int i = 0; i < nr; i++)
+		for (unsigned int c = 0; c < NR_H; c++)
+			g_free(rows[i].text[c]);
+}
+
+/* Figures a group's heading names once: the same for every policy of one machine and trace. */
+static bool in_heading(const char *key)
+{
+	static const char *const keys[] = { "cmasim_version", "machine", "machine_sha256",
+					    "workload", "workload_sha256", "seed" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The rows of @n runs: the names of their figures, the first run's in
+ * order, then those only later runs have, in the order met. The names
+ * are borrowed from the runs' figures.
+ */
+static GPtrArray *row_names(const struct run *runs, unsigned int n)
+{
+	GPtrArray *names = g_ptr_array_new();
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (unsigned int i = 0; i < n; i++) {
+		for (guint f = 0; f < runs[i].figs->len; f++) {
+			struct cmasim_figure *fig = &g_array_index(runs[i].figs,
+								   struct cmasim_figure, f);
+
+			if (fig->label || !g_hash_table_add(seen, fig->key))
+				continue;
+			g_ptr_array_add(names, fig->key);
+		}
+	}
+	return names;
+}
+
+/* Whether figure @key is text (a list, a name) in @runs. */
+static bool is_text(const char *key)
+{
+	const struct cmasim_figure_def *def = cmasim_figure_def_find(key);
+
+	return def && def->unit == CMASIM_UNIT_TEXT;
+}
+
+/* @run's value of @key for people: "-" when it lacks the figure. */
+static char *cell(const struct run *run, const char *key)
+{
+	const struct cmasim_figure *f = cmasim_figures_find(run->figs, key);
+
+	return f ? cmasim_figure_human(f) : g_strdup("-");
+}
+
+/*
+ * Every number of @n runs of one group, one column per policy: as many
+ * policies to a block as fit @width, blocks balanced, each with the
+ * figure names down its left.
+ */
+static void details(GString *out, const struct run *runs, unsigned int n, GPtrArray *names,
+		    const char *const *figures, int width)
+{
+	g_autofree int *w = g_new0(int, n);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new();
+	int name_width = width_of("figure");
+	unsigned int blocks, per;
+
+	for (guint i = 0; i < names->len; i++) {
+		const char *key = names->pdata[i];
+		struct cmasim_figure probe = { .key = (char *)key };
+
+		if (is_text(key) || in_heading(key) || !cmasim__selected(&probe, figures))
+			continue;
+		g_ptr_array_add(rows, (void *)key);
+		name_width = MAX(name_width, width_of(key));
+	}
+	if (!rows->len)
+		return;
+	for (unsigned int p = 0; p < n; p++) {
+		w[p] = width_of(runs[p].r->policy);
+		for (guint i = 0; i < rows->len; i++) {
+			g_autofree char *c = cell(&runs[p], rows->pdata[i]);
+
+			w[p] = MAX(w[p], width_of(c));
+		}
+	}
+	/* the fewest blocks whose balanced split fits */
+	for (blocks = 1; blocks < n; blocks++) {
+		bool fits = true;
+
+		per = (n + blocks - 1) / blocks;
+		for (unsigned int first = 0; first < n && fits; first += per) {
+			int total = name_width;
+
+			for (unsigned int p = first; p < MIN(first + per, n); p++)
+				total += 2 + w[p];
+			fits = total <= width;
+		}
+		if (fits)
+			break;
+	}
+	per = (n + blocks - 1) / blocks;
+	for (unsigned int first = 0; first < n; first += per) {
+		unsigned int last = MIN(first + per, n);
+
+		g_string_append_c(out, '\n');
+		pad(out, "figure", name_width, false);
+		for (unsigned int p = first; p < last; p++) {
+			g_string_append(out, "  ");
+			pad(out, runs[p].r->policy, w[p], true);
+		}
+		g_string_append_c(out, '\n');
+		for (guint i = 0; i < rows->len; i++) {
+			pad(out, rows->pdata[i], name_width, false);
+			for (unsigned int p = first; p < last; p++) {
+				g_autofree char *c = cell(&runs[p], rows->pdata[i]);
+
+				g_string_append(out, "  ");
+				pad(out, c, w[p], true);
+			}
+			g_string_append_c(out, '\n');
+		}
+	}
+}
+
+/* The text figures of @n runs (settings, buddyinfo lists): a line per policy under each name. */
+static void text_sections(GString *out, const struct run *runs, unsigned int n,
+			  GPtrArray *names, const char *const *figures)
+{
+	int policy_width = 0;
+
+	for (unsigned int p = 0; p < n; p++)
+		policy_width = MAX(policy_width, width_of(runs[p].r->policy));
+	for (guint i = 0; i < names->len; i++) {
+		const char *key = names->pdata[i];
+		struct cmasim_figure probe = { .key = (char *)key };
+		bool any = false;
+
+		if (!is_text(key) || in_heading(key) || !cmasim__selected(&probe, figures))
+			continue;
+		for (unsigned int p = 0; p < n; p++) {
+			const struct cmasim_figure *f = cmasim_figures_find(runs[p].figs, key);
+
+			any |= f && f->value && *f->value;
+		}
+		if (!any)
+			continue;
+		g_string_append_printf(out, "\n%s\n", key);
+		for (unsigned int p = 0; p < n; p++) {
+			g_autofree char *c = cell(&runs[p], key);
+
+			g_string_append(out, "  ");
+			pad(out, runs[p].r->policy, policy_width, false);
+			g_string_append(out, "  ");
+			cmasim__text(out, c);
+			g_string_append_c(out, '\n');
+		}
+	}
+}
+
+/* The first 12 hex digits of a hash, enough to tell inputs apart by eye. */
+static char *short_hash(const char *sha256)
+{
+	return sha256 ? g_strndup(sha256, 12) : g_strdup("none");
+}
+
+/* "camera-stream on armv7-1g, seed 1" and the inputs' hashes: what a group's runs share. */
+static void heading(GString *out, const struct run *run)
+{
+	const struct cmasim_results *r = run->r;
+	g_autofree char *w = short_hash(r->workload_sha256), *m = short_hash(r->machine_sha256);
+
+	cmasim__text(out, r->workload);
+	g_string_append(out, " on ");
+	cmasim__text(out, r->machine);
+	g_string_append_printf(out, ", seed %" PRIu64 " (cmasim %s; workload sha256 %s..., "
+			       "machine sha256 %s...)\n", r->seed, cmasim_version(), w, m);
+}
+
+static void compare_table(GString *out, const struct run *runs, unsigned int nr,
+			  unsigned int nr_groups, const struct cmasim_report_options *opts)
+{
+	int width = opts->width ? (int)opts->width : DEFAULT_WIDTH;
+
+	if (nr_groups == 1)
+		heading(out, &runs[0]);
+	else
+		g_string_append_printf(out, "%u machine and workload pairs (cmasim %s)\n",
+				       nr_groups, cmasim_version());
+	g_string_append_c(out, '\n');
+	summary(out, runs, nr, nr_groups > 1);
+	for (unsigned int first = 0, i = 1; i <= nr; i++) {
+		if (i < nr && runs[i].group == runs[first].group)
+			continue;
+		g_autoptr(GPtrArray) names = row_names(runs + first, i - first);
+
+		g_string_append_c(out, '\n');
+		if (nr_groups > 1) {
+			g_string_append(out, "\n");
+			heading(out, &runs[first]);
+		}
+		details(out, runs + first, i - first, names, opts->figures, width);
+		text_sections(out, runs + first, i - first, names, opts->figures);
+		first = i;
+	}
+}
+
+/* A header figure,<column>,... and one row per figure; empty cells for no figure or value. */
+static void compare_csv(GString *out, const struct run *runs, unsigned int nr,
+			unsigned int nr_groups, const char *const *figures)
+{
+	g_autoptr(GPtrArray) names = row_names(runs, nr);
+
+	g_string_append(out, "figure");
+	for (unsigned int i = 0; i < nr; i++) {
+		g_autofree char *col = nr_groups > 1 ? g_strdup_printf("%s/%s", runs[i].group,
+								       runs[i].r->policy)
+						     : g_strdup(runs[i].r->policy);
+
+		g_string_append_c(out, ',');
+		cmasim_csv_field(out, col);
+	}
+	g_string_append_c(out, '\n');
+	for (guint row = 0; row < names->len; row++) {
+		struct cmasim_figure probe = { .key = names->pdata[row] };
+
+		if (!cmasim__selected(&probe, figures))
+			continue;
+		g_string_append(out, names->pdata[row]);
+		for (unsigned int i = 0; i < nr; i++) {
+			const struct cmasim_figure *f = cmasim_figures_find(runs[i].figs,
+									    names->pdata[row]);
+
+			g_string_append_c(out, ',');
+			cmasim_csv_field(out, f && f->value ? f->value : "");
+		}
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* Appends "key": [each distinct @field of @runs, in order]. */
+static void json_names(GString *out, const char *key, const struct run *runs, unsigned int nr,
+		       const char *(*field)(const struct cmasim_results *))
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	bool first = true;
+
+	g_string_append_printf(out, "  \"%s\": [", key);
+	for (unsigned int i = 0; i < nr; i++) {
+		const char *name = field(runs[i].r);
+
+		if (!g_hash_table_add(seen, (void *)name))
+			continue;
+		g_string_append(out, first ? "" : ", ");
+		cmasim_json_string(out, name);
+		first = false;
+	}
+	g_string_append(out, "],\n");
+}
+
+static const char *machine_of(const struct cmasim_results *r)
+{
+	return r->machine;
+}
+
+static const char *workload_of(const struct cmasim_results *r)
+{
+	return r->workload;
+}
+
+static const char *policy_of(const struct cmasim_results *r)
+{
+	return r->policy;
+}
+
+static void compare_json(GString *out, const struct run *runs, unsigned int nr,
+			 const char *const *figures)
+{
+	g_string_append(out, "{\n  \"schema\": ");
+	cmasim_json_string(out, CMASIM_COMPARE_JSON_SCHEMA);
+	g_string_append(out, ",\n  \"cmasim_version\": ");
+	cmasim_json_string(out, cmasim_version());
+	g_string_append(out, ",\n");
+	json_names(out, "machines", runs, nr, machine_of);
+	json_names(out, "workloads", runs, nr, workload_of);
+	json_names(out, "policies", runs, nr, policy_of);
+	g_string_append(out, "  \"results\": [\n");
+	for (unsigned int i = 0; i < nr; i++) {
+		g_string_append(out, "    ");
+		cmasim__json_run(out, runs[i].figs, runs[i].r, "    ", figures);
+		g_string_append(out, i + 1 < nr ? ",\n" : "\n");
+	}
+	g_string_append(out, "  ]\n}\n");
+}
+
+void cmasim_report_compare(const struct cmasim_compare_group *groups, unsigned int nr_groups,
+			   const struct cmasim_report_options *opts, GString *out)
+{
+	g_return_if_fail(groups && nr_groups > 0 && opts);
+	g_autoptr(GPtrArray) group_names = g_ptr_array_new_with_free_func(g_free);
+	g_autofree struct run *runs = NULL;
+	unsigned int nr = 0;
+
+	for (unsigned int g = 0; g < nr_groups; g++)
+		nr += groups[g].n;
+	g_return_if_fail(nr > 0);
+	runs = g_new0(struct run, nr);
+	nr = 0;
+	for (unsigned int g = 0; g < nr_groups; g++) {
+		const struct cmasim_compare_group *grp = &groups[g];
+		char *name = grp->n ? g_strdup_printf("%s/%s", grp->runs[0]->machine,
+						      grp->runs[0]->workload) : NULL;
+
+		g_ptr_array_add(group_names, name);
+		for (unsigned int i = 0; i < grp->n; i++)
+			runs[nr++] = (struct run){ grp->runs[i], grp->cfg,
+						   cmasim_figures(grp->runs[i], grp->cfg), name };
+	}
+	if (opts->format == CMASIM_FORMAT_JSON)
+		compare_json(out, runs, nr, opts->figures);
+	else if (opts->format == CMASIM_FORMAT_CSV)
+		compare_csv(out, runs, nr, nr_groups, opts->figures);
+	else
+		compare_table(out, runs, nr, nr_groups, opts);
+	for (unsigned int i = 0; i < nr; i++)
+		g_array_unref(runs[i].figs);
+}
