@@ -3,7 +3,7 @@
 # cmasim needs when any is missing, then configures a build directory.
 
 CMASIM_PACKAGES=(meson ninja-build pkg-config gcc clang libglib2.0-dev libglib2.0-bin
-                 libyaml-dev libcriterion-dev gnuplot-nox parallel)
+                 libyaml-dev libcriterion-dev gnuplot-nox parallel libxml2-utils)
 
 cmasim_install_deps() {
 	local missing=() p

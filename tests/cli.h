@@ -17,8 +17,8 @@ struct result {
 	char *err;
 };
 
-/* Runs cmasim with @argv (NULL-terminated, without the program) in LC_ALL=C. */
-static inline struct result run(const char *const *argv)
+/* Runs cmasim with @argv (NULL-terminated, without the program) in LC_ALL=C, in @dir. */
+static inline struct result run_in(const char *dir, const char *const *argv)
 {
 	const char *cmasim = g_getenv("CMASIM");
 	GPtrArray *args;
@@ -33,12 +33,18 @@ static inline struct result run(const char *const *argv)
 	for (; *argv; argv++)
 		g_ptr_array_add(args, (char *)*argv);
 	g_ptr_array_add(args, NULL);
-	cr_assert(g_spawn_sync(NULL, (char **)args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+	cr_assert(g_spawn_sync(dir, (char **)args->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
 			       &r.out, &r.err, &r.status, &error), "%s", error ? error->message : "");
 	r.status = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : -1;
 	g_ptr_array_free(args, TRUE);
 	g_strfreev(env);
 	return r;
+}
+
+/* The same in the current directory. */
+static inline struct result run(const char *const *argv)
+{
+	return run_in(NULL, argv);
 }
 
 /* Frees what run() captured. */
