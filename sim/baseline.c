@@ -81,10 +81,11 @@ static bool read_figures(struct conf_loader *ld, const yaml_node_t *node,
 			double v = g_ascii_strtod(text, &end);
 
 			if (*end || !isfinite(v)) {
+				conf_fail_at(ld, value->start_mark, CMASIM_ERROR_VALUE,
+					     "expected a number or null for \"%s\"", name);
 				g_free(name);
 				g_free(text);
-				return conf_fail_at(ld, value->start_mark, CMASIM_ERROR_VALUE,
-						    "expected a number or null for \"%s\"", name);
+				return false;
 			}
 		} else {
 			g_clear_pointer(&text, g_free);

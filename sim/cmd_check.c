@@ -66,6 +66,22 @@ static struct cmasim_config *check_machine(struct check *ck, const char *name, b
 	return cfg;
 }
 
+/* Every policy the gate's cases run, NULL-terminated, for checking settings. */
+static const struct cmasim_policy_ops **gate_policies(const struct cmasim_gate *gate)
+{
+	const struct cmasim_policy_ops **ops = g_new0(const struct cmasim_policy_ops *,
+						      cmasim_nr_policies + 1);
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
+		for (unsigned int c = 0; c < gate->nr_cases; c++)
+			if (!strcmp(gate->cases[c].policy, cmasim_policies[i]->name)) {
+				ops[n++] = cmasim_policies[i];
+				break;
+			}
+	return ops;
+}
+
 /* " [size=8MiB trim=false]" for a case's settings, "" without any. */
 static char *settings_text(char *const *set)
 {
@@ -76,19 +92,21 @@ static char *settings_text(char *const *set)
 
 /*
  * Prepares case @i: its inputs, its name, and its job with the case's
- * settings and then @extra (from --set). False with @error naming the
- * case's place in the gate file.
+ * settings that apply to its policy, then those of @extra (from --set).
+ * The case's are checked against @policies, every policy of the gate.
+ * False with @error naming the case's place in the gate file.
  */
-static bool check_prepare(struct check *ck, unsigned int i, char *const *extra, GError **error)
+static bool check_prepare(struct check *ck, unsigned int i, const GArray *extra,
+			  const struct cmasim_policy_ops *const *policies, GError **error)
 {
 	const struct cmasim_gate_case *c = &ck->gate->cases[i];
 	struct cli_job *job = &ck->jobs[i];
 	struct run *run = &ck->runs[i];
 	const struct cmasim_policy_ops *ops = cmasim_policy_find(c->policy);
-	g_autoptr(GPtrArray) set = g_ptr_array_new();
 	g_autoptr(GArray) settings = NULL;
 	g_autoptr(GError) why = NULL;
 	g_autofree char *seed = NULL, *settings_name = settings_text(c->set);
+	g_auto(GStrv) own = NULL, more = NULL;
 	struct cli_workload *w = check_workload(ck, c->workload, error);
 	const char *machine;
 
@@ -98,23 +116,21 @@ static bool check_prepare(struct check *ck, unsigned int i, char *const *extra, 
 	job->cfg = check_machine(ck, machine, c->machine != NULL, error);
 	if (!job->cfg)
 		return false;
-	for (char *const *s = c->set; s && *s; s++)
-		g_ptr_array_add(set, *s);
-	for (char *const *s = extra; s && *s; s++)
-		g_ptr_array_add(set, *s);
-	g_ptr_array_add(set, NULL);
-	settings = cli_settings_parse((const char *const *)set->pdata,
-				      (const struct cmasim_policy_ops *const[]){ ops, NULL },
-				      "checked", &why);
+	settings = cli_settings_parse((const char *const *)c->set, policies, "checked", &why);
 	if (!settings) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", c->where,
 			    why->message);
 		return false;
 	}
+	own = cli_settings_for(settings, ops);
+	more = cli_settings_for(extra, ops);
+	job->set = g_new0(char *, g_strv_length(own) + g_strv_length(more) + 1);
+	for (unsigned int k = 0, n = 0; k < 2; k++)
+		for (char **p = k ? more : own; *p; p++)
+			job->set[n++] = g_strdup(*p);
 	job->workload = w;
 	job->opts.policy = ops;
 	job->opts.seed = c->has_seed ? c->seed : cmasim_trace_info(w->trace)->seed;
-	job->set = cli_settings_for(settings, ops);
 	seed = c->has_seed ? g_strdup_printf(" seed %" G_GUINT64_FORMAT, c->seed) : g_strdup("");
 	run->c = c;
 	run->name = g_strdup_printf("%s/%s/%s%s%s", c->workload, machine, c->policy,
@@ -355,6 +371,8 @@ int cmd_check(int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GArray) extra = NULL;
+	g_autofree const struct cmasim_policy_ops **policies = NULL;
 	struct cmasim_baseline *b = NULL;
 	struct check ck = { 0 };
 	g_autoptr(GString) text = g_string_new(NULL);
@@ -388,9 +406,22 @@ int cmd_check(int argc, char **argv)
 	ck.gate = cmasim_gate_load_file(argv[1], &error);
 	if (!ck.gate)
 		goto out;
-	baseline = baseline_arg ? baseline_arg : ck.gate->baseline;
-	if (!update && baseline && !(b = cmasim_baseline_load_file(baseline, &error)))
+	policies = gate_policies(ck.gate);
+	extra = cli_settings_parse((const char *const *)set, policies, "checked", &error);
+	if (!extra)
 		goto out;
+	baseline = baseline_arg ? baseline_arg : ck.gate->baseline;
+	if (!update && baseline && !(b = cmasim_baseline_load_file(baseline, &error))) {
+		if (g_error_matches(error, CMASIM_ERROR, CMASIM_ERROR_IO)) {
+			g_autofree char *why = g_strdup(error->message);
+
+			g_clear_error(&error);
+			g_set_error(&error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s (record a baseline "
+				    "with cmasim check %s --update-baseline %s)", why, argv[1],
+				    baseline);
+		}
+		goto out;
+	}
 	ck.nr = ck.gate->nr_cases;
 	ck.jobs = g_new0(struct cli_job, ck.nr);
 	ck.runs = g_new0(struct run, ck.nr);
@@ -398,7 +429,7 @@ int cmd_check(int argc, char **argv)
 	ck.machines = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					    (GDestroyNotify)cmasim_config_free);
 	for (unsigned int i = 0; i < ck.nr; i++)
-		if (!check_prepare(&ck, i, set, &error))
+		if (!check_prepare(&ck, i, extra, policies, &error))
 			goto out;
 
 	first_failed = cli_jobs_run(ck.jobs, ck.nr, workers, true);

@@ -639,6 +639,7 @@ static void regression_free(void *p)
 {
 	struct cmasim_regression *r = p;
 
+	g_free(r->figure);
 	g_free(r->value);
 	g_free(r->baseline);
 	g_free(r->limit);
@@ -651,7 +652,7 @@ static void regressed(GPtrArray *out, const struct cmasim_limit *l, double v, do
 {
 	struct cmasim_regression *r = g_new0(struct cmasim_regression, 1);
 
-	r->figure = l->figure;
+	r->figure = g_strdup(l->figure);
 	r->value = isnan(v) ? g_strdup("no value") : gate_value_text(v, l->def);
 	r->baseline = isnan(base) ? NULL : gate_value_text(base, l->def);
 	r->limit = bound;

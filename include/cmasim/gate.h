@@ -89,7 +89,7 @@ void cmasim_baseline_write(GString *out, const char *const *names,
 
 /* A figure that broke a limit, in words for people and numbers for JUnit. */
 struct cmasim_regression {
-	const char *figure;
+	char *figure;
 	char *value;		/* now, in human units */
 	char *baseline;		/* the baseline's value, or NULL when the limit is absolute */
 	char *limit;		/* "max 0.02", "at most 5% worse than the baseline" */
