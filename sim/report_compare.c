@@ -182,14 +182,55 @@ static void rank(struct row *rows, unsigned int n)
 }
 
 static const char legend[] =
-	"ok: requests served of those made; p50, p99: time to serve those that succeeded;\n"
-	"idle reserved: memory reserved for devices and holding nothing, averaged over the run;\n"
-	"overhead: CPU time in the allocator, zeroing, cache maintenance, migration, compaction,\n"
-	"mapping, TLB misses and the IOMMU; aliases: cache lines filled for frames also mapped\n"
-	"uncached; stale: stale reads and clobbered lines; * the best of its column.\n";
+	"ok: requests served of those made; p50, p99: time to serve those that\n"
+	"succeeded; idle reserved: memory reserved for devices and holding nothing,\n"
+	"averaged over the run; overhead: CPU time in the allocator, zeroing, cache\n"
+	"maintenance, migration, compaction, mapping, TLB misses and the IOMMU;\n"
+	"aliases: cache lines filled for frames also mapped uncached; stale: stale\n"
+	"reads and clobbered lines; * the best of its column.\n";
 
-/* The summary of @nr runs in groups: one row per run, a heading line per group in a grid. */
-static void summary(GString *out, const struct run *runs, unsigned int nr, bool grid)
+/*
+ * Summary columns [@first, @last) of @nr rows, after the policy's name:
+ * the header, then a row per run, a heading line before each group's in a
+ * grid. @width holds each column's width, the policy's first.
+ */
+static void summary_block(GString *out, const struct run *runs, const struct row *rows,
+			  unsigned int nr, bool grid, const int *width, unsigned int first,
+			  unsigned int last)
+{
+	pad(out, "policy", width[0], false);
+	for (unsigned int c = first; c < last; c++) {
+		g_string_append(out, "  ");
+		/* the last column runs on: failures by cause vary in length */
+		pad(out, headline[c].title, c + 1 < NR_H ? width[c + 1] : 0, c + 1 < NR_H);
+	}
+	g_string_append_c(out, '\n');
+	for (unsigned int i = 0; i < nr; i++) {
+		if (grid && (!i || runs[i].group != runs[i - 1].group))
+			g_string_append_printf(out, "%s\n", runs[i].group);
+		pad(out, runs[i].r->policy, width[0], false);
+		for (unsigned int c = first; c < last; c++) {
+			bool ranked = headline[c].better != CMASIM_BETTER_NEITHER;
+
+			g_string_append(out, "  ");
+			if (c + 1 == NR_H) {
+				pad(out, rows[i].text[c], 0, false);
+				continue;
+			}
+			pad(out, rows[i].text[c], width[c + 1] - ranked, true);
+			if (ranked)
+				g_string_append_c(out, rows[i].best[c] ? '*' : ' ');
+		}
+		g_string_append_c(out, '\n');
+	}
+}
+
+/*
+ * The summary of @nr runs in groups: one row per run, a heading line per
+ * group in a grid, the columns in as many blocks as fitting @max_width takes.
+ */
+static void summary(GString *out, const struct run *runs, unsigned int nr, bool grid,
+		    int max_width)
 {
 	g_autofree struct row *rows = g_new0(struct row, nr);
 	int width[NR_H + 1];
@@ -211,30 +252,15 @@ static void summary(GString *out, const struct run *runs, unsigned int nr, bool 
 			width[c + 1] = MAX(width[c + 1], width_of(rows[i].text[c]) +
 					   (headline[c].better != CMASIM_BETTER_NEITHER));
 	}
-	pad(out, "policy", width[0], false);
-	for (unsigned int c = 0; c < NR_H; c++) {
-		g_string_append(out, "  ");
-		/* the last column runs on: failures by cause vary in length */
-		pad(out, headline[c].title, c + 1 < NR_H ? width[c + 1] : 0, c + 1 < NR_H);
-	}
-	g_string_append_c(out, '\n');
-	for (unsigned int i = 0; i < nr; i++) {
-		if (grid && (!i || runs[i].group != runs[i - 1].group))
-			g_string_append_printf(out, "%s\n", runs[i].group);
-		pad(out, runs[i].r->policy, width[0], false);
-		for (unsigned int c = 0; c < NR_H; c++) {
-			bool ranked = headline[c].better != CMASIM_BETTER_NEITHER;
+	for (unsigned int first = 0, c = 0; first < NR_H; first = c) {
+		int used = width[0];
 
-			g_string_append(out, "  ");
-			if (c + 1 == NR_H) {
-				pad(out, rows[i].text[c], 0, false);
-				continue;
-			}
-			pad(out, rows[i].text[c], width[c + 1] - ranked, true);
-			if (ranked)
-				g_string_append_c(out, rows[i].best[c] ? '*' : ' ');
-		}
-		g_string_append_c(out, '\n');
+		/* at least one column a block, however narrow the terminal */
+		for (c = first; c < NR_H && (c == first || used + 2 + width[c + 1] <= max_width); c++)
+			used += 2 + width[c + 1];
+		if (first)
+			g_string_append_c(out, '\n');
+		summary_block(out, runs, rows, nr, grid, width, first, c);
 	}
 	g_string_append_c(out, '\n');
 	g_string_append(out, legend);
@@ -415,8 +441,8 @@ static void heading(GString *out, const struct run *run)
 	cmasim__text(out, r->workload);
 	g_string_append(out, " on ");
 	cmasim__text(out, r->machine);
-	g_string_append_printf(out, ", seed %" PRIu64 " (cmasim %s; workload sha256 %s..., "
-			       "machine sha256 %s...)\n", r->seed, cmasim_version(), w, m);
+	g_string_append_printf(out, ", seed %" PRIu64 " (cmasim %s)\ninputs: workload sha256 "
+			       "%s..., machine sha256 %s...\n", r->seed, cmasim_version(), w, m);
 }
 
 static void compare_table(GString *out, const struct run *runs, unsigned int nr,
@@ -430,7 +456,7 @@ static void compare_table(GString *out, const struct run *runs, unsigned int nr,
 		g_string_append_printf(out, "%u machine and workload pairs (cmasim %s)\n",
 				       nr_groups, cmasim_version());
 	g_string_append_c(out, '\n');
-	summary(out, runs, nr, nr_groups > 1);
+	summary(out, runs, nr, nr_groups > 1, width);
 	for (unsigned int first = 0, i = 1; i <= nr; i++) {
 		if (i < nr && runs[i].group == runs[first].group)
 			continue;

@@ -287,6 +287,18 @@ static char *without_line(const char *text, const char *key)
 	return g_string_free(out, FALSE);
 }
 
+/* @text, which ends in a newline, with @indent before every line but the first. */
+static char *indented_by(const char *text, const char *indent)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	GString *out = g_string_new(NULL);
+
+	g_string_append_printf(out, "%s%s", indent, lines[0]);
+	for (char **l = lines + 1; *l && **l; l++)
+		g_string_append_printf(out, "\n%s%s", indent, *l);
+	return g_string_free(out, FALSE);
+}
+
 Test(cli, gen_expands_to_a_trace_that_replays_identically)
 {
 	g_autofree char *explicit = in_tmp("explicit.yaml");
@@ -498,15 +510,10 @@ Test(cli, compare_json_holds_what_run_prints)
 		const char *name = cmasim_policies[i]->name;
 		struct result one = run((const char *[]){ "run", "idle-device", "-f", "json", "-p",
 							  name, NULL });
-		g_auto(GStrv) lines = g_strsplit(one.out, "\n", -1);
-		GString *object = g_string_new(NULL);
+		g_autofree char *object = indented_by(one.out, "    ");
 
 		cr_assert_eq(one.status, 0, "%s", one.err);
-		g_string_append_printf(object, "    %s", lines[0]);
-		for (char **l = lines + 1; *l && **l; l++)
-			g_string_append_printf(object, "\n    %s", *l);
-		cr_expect(strstr(cmp.out, object->str), "no %s object as run prints it", name);
-		g_string_free(object, TRUE);
+		cr_expect(strstr(cmp.out, object), "no %s object as run prints it", name);
 		result_free(&one);
 	}
 	result_free(&cmp);
@@ -674,4 +681,104 @@ Test(cli, compare_timings_go_to_standard_error_only)
 	}
 	result_free(&plain);
 	result_free(&timed);
+}
+
+/* The display width of a line: µ is one column of two bytes. */
+static glong columns(const char *line)
+{
+	return g_utf8_strlen(line, -1);
+}
+
+/*
+ * compare on the defaults, as a file or pipe gets it: every line fits 120
+ * columns, the summary names every policy once, and the figures' blocks
+ * repeat the names column.
+ */
+Test(cli, compare_table_fits_120_columns)
+{
+	struct result r = run((const char *[]){ "compare", NULL });
+	g_auto(GStrv) lines = g_strsplit(r.out, "\n", -1);
+	unsigned int blocks = 0;
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	for (char **l = lines; *l; l++) {
+		cr_expect_leq(columns(*l), 120, "%ld columns: %s", columns(*l), *l);
+		blocks += g_str_has_prefix(*l, "figure ");
+	}
+	cr_expect(g_str_has_prefix(r.out, "camera-stream on armv7-1g, seed 1 (cmasim "), "%s", r.out);
+	cr_expect_geq(blocks, 2, "nine policies do not fit one block of 120 columns");
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
+		g_autofree char *row = g_strdup_printf("\n%-11s ", cmasim_policies[i]->name);
+
+		cr_expect(strstr(r.out, row), "no summary row for %s", cmasim_policies[i]->name);
+	}
+	result_free(&r);
+}
+
+/*
+ * A grid: two workloads on their own machines. The JSON holds each pair's
+ * runs in order, each what `run` prints for it; the table heads each
+ * pair's rows in the one summary with its machine and workload.
+ */
+Test(cli, compare_grid_of_workloads_and_machines)
+{
+	static const char *const pairs[][2] = { { "idle-device", "armv7-1g" },
+						{ "legacy-dma30", "rpi4-2g" } };
+	static const char *const policies[] = { "buddy", "cma" };
+	struct result json = run((const char *[]){ "compare", "-w", "idle-device,legacy-dma30",
+						   "-p", "buddy,cma", "-f", "json", NULL });
+	struct result table = run((const char *[]){ "compare", "-w", "idle-device,legacy-dma30",
+						    "-p", "buddy,cma", NULL });
+	const char *at = json.out;
+
+	cr_assert_eq(json.status, 0, "%s", json.err);
+	cr_expect(strstr(json.out, "  \"machines\": [\"armv7-1g\", \"rpi4-2g\"],\n"
+				   "  \"workloads\": [\"idle-device\", \"legacy-dma30\"],\n"
+				   "  \"policies\": [\"buddy\", \"cma\"],\n"), "%s", json.out);
+	for (size_t w = 0; w < G_N_ELEMENTS(pairs); w++) {
+		for (size_t p = 0; p < G_N_ELEMENTS(policies); p++) {
+			struct result one = run((const char *[]){ "run", pairs[w][0], "-p",
+								  policies[p], "-f", "json", NULL });
+			g_autofree char *object = indented_by(one.out, "    ");
+			const char *found = strstr(at, object);
+
+			cr_expect(found, "no %s/%s object, in order, as run prints it", pairs[w][0],
+				  policies[p]);
+			at = found ? found + 1 : at;
+			result_free(&one);
+		}
+	}
+	cr_assert_eq(table.status, 0, "%s", table.err);
+	cr_expect(g_str_has_prefix(table.out, "2 machine and workload pairs"), "%s", table.out);
+	cr_expect(strstr(table.out, "\narmv7-1g/idle-device\nbuddy "), "%s", table.out);
+	cr_expect(strstr(table.out, "\nrpi4-2g/legacy-dma30\nbuddy "), "%s", table.out);
+	result_free(&json);
+	result_free(&table);
+}
+
+/* run takes POLICY.NAME=VALUE as compare and policy: sections do, and refuses the same way. */
+Test(cli, run_settings_are_compare_s)
+{
+	struct result plain = run((const char *[]){ "run", "idle-device", "-p", "cma", "--set",
+						    "size=8MiB", "-f", "csv", NULL });
+	struct result named = run((const char *[]){ "run", "idle-device", "-p", "cma", "--set",
+						    "cma.size=8MiB", "-f", "csv", NULL });
+	struct result other = run((const char *[]){ "run", "idle-device", "-p", "cma", "--set",
+						    "buddy.trim=false", NULL });
+	struct result cmp = run((const char *[]){ "compare", "idle-device", "-p", "cma", "--set",
+						  "buddy.trim=false", NULL });
+
+	cr_expect_eq(plain.status, 0, "%s", plain.err);
+	cr_expect_str_eq(named.out, plain.out);
+	cr_expect(strstr(plain.out, "\nsettings,size=8MiB\n"), "%s", plain.out);
+	cr_expect_eq(other.status, 2);
+	cr_expect_str_eq(other.err, "cmasim run: --set buddy.trim=false: policy buddy is not run "
+				    "(expected one of: cma)\n");
+	cr_expect_eq(cmp.status, other.status);
+	cr_expect_str_eq(cmp.err, "cmasim compare: --set buddy.trim=false: policy buddy is not "
+				  "compared (expected one of: cma)\n");
+	result_free(&plain);
+	result_free(&named);
+	result_free(&other);
+	result_free(&cmp);
 }

@@ -434,6 +434,27 @@ static const char gigantic_workload[] =
 	"  - { t: 3ms, op: free, id: m }\n";
 
 /*
+ * @r failed every request: no latency of a request served (null in JSON,
+ * where a time of 0 would make the policy look fastest), and the time
+ * each took to fail on its own. buddy refuses a block above its largest
+ * order before doing anything: 0 ns.
+ */
+static void expect_no_latency_of_success(const struct cmasim_results *r,
+					 const struct cmasim_config *cfg)
+{
+	g_autoptr(GString) json = g_string_new(NULL);
+
+	cr_expect_eq(r->dma_ok, 0);
+	cr_expect_eq(r->latency.count, 0);
+	cr_expect_eq(r->fail_latency.count, r->dma_requests);
+	cmasim_report_results(r, cfg, &(struct cmasim_report_options){ CMASIM_FORMAT_JSON }, json);
+	cr_expect(strstr(json->str, "\"dma_latency_ns_p50\": null,\n"), "%s", json->str);
+	cr_expect(strstr(json->str, "\"dma_latency_ns_mean\": null,\n"), "%s", json->str);
+	cr_expect(strstr(json->str, "\"dma_fail_latency_ns_p99\": 0,\n"), "%s", json->str);
+	cr_expect(strstr(json->str, "\"dma_success_rate\": 0.0000,\n"), "%s", json->str);
+}
+
+/*
  * With contig=true, alloc_contig_pages() scans 32-page aligned ranges:
  * [0, 32) holds the unmovable page, so isolation refuses it at once (no
  * drain, no time). [32, 64) holds m, which moves (2 + 10 us) after the
@@ -446,6 +467,7 @@ Test(engine, buddy_falls_back_to_alloc_contig_pages)
 	struct cmasim_results *r = replay_on(cma_machine, gigantic_workload, "buddy", NULL, &cfg);
 
 	cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], 1, "without the fallback");
+	expect_no_latency_of_success(r, cfg);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 
@@ -454,6 +476,8 @@ Test(engine, buddy_falls_back_to_alloc_contig_pages)
 	cr_expect_eq(r->latency.sum, 97200);
 	cr_expect_eq(r->migrated_pages, 1);
 	cr_expect_eq(r->contig_attempts, 2);
+	/* [0, 32) was the one busy range */
+	cr_expect_eq(r->contig_retries, 1);
 	cr_expect_eq(r->cost_ns[CMASIM_COST_LRU_DRAIN], 50000);
 	/* free_contig_range() gave all 32 pages back: everything is free again */
 	cr_expect_eq(r->zones[0].free_pages, 256);

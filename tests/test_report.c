@@ -442,6 +442,33 @@ Test(report, summary_marks_the_best_of_each_column)
 	cmasim_results_free(c);
 }
 
+/*
+ * A narrow terminal: the summary's columns in blocks that fit. At 60
+ * columns: policy 6, then ok 3, success 7, p50 5, p99 5, idle reserved 13
+ * and migrated 8 (ranked columns keep a place for the mark) take
+ * 6 + 6 x 2 + 41 = 59; overhead would make 69. The rest, after the policy
+ * again: overhead 8, aliases 7, stale 5, failures.
+ */
+Test(report, summary_wraps_to_the_width)
+{
+	struct cmasim_results *a = results_of("a", 0, 2, 1), *b = results_of("b", 0, 1, 1);
+	const struct cmasim_results *const runs[] = { a, b };
+	g_autoptr(GString) table = g_string_new(NULL), csv = g_string_new(NULL);
+	g_autoptr(GString) json = g_string_new(NULL);
+
+	a->dma_failed[CMASIM_DMA_FRAGMENTED] = 1;
+	cfg = load_config(CFG_DEVICES);
+	compare_all(runs, 2, table, csv, json, 60);
+	cr_expect(strstr(table->str, "\npolicy   ok  success    p50    p99  idle reserved  migrated\n"
+				     "a       1/2   50.0%   1 µs   1 µs              0         0 \n"),
+		  "%s", table->str);
+	cr_expect(strstr(table->str, "\n\npolicy  overhead  aliases  stale  failures\n"
+				     "a             0        0      0   fragmented 1\n"
+				     "b             0        0      0   -\n"), "%s", table->str);
+	cmasim_results_free(a);
+	cmasim_results_free(b);
+}
+
 /* A rate of no requests and percentiles of no samples have no value: null, n/a, empty. */
 Test(report, figures_of_nothing_have_no_value)
 {
