@@ -152,24 +152,32 @@ static bool read_baseline(struct conf_loader *ld, struct cmasim_baseline *b)
 	return true;
 }
 
-struct cmasim_baseline *cmasim_baseline_load_file(const char *path, GError **error)
+struct cmasim_baseline *cmasim_baseline_load_data(const char *source, const char *data,
+						  size_t len, GError **error)
 {
 	g_auto(yaml_parser_t) parser = { 0 };
 	g_auto(yaml_document_t) doc = { 0 };
-	struct conf_loader ld = { .source = path, .doc = &doc, .error = error };
-	g_autofree char *data = NULL;
+	struct conf_loader ld = { .source = source, .doc = &doc, .error = error };
 	struct cmasim_baseline *b;
+
+	g_return_val_if_fail(source && (data || !len), NULL);
+	b = g_new0(struct cmasim_baseline, 1);
+	b->cases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, case_free);
+	if (conf_load_document(&ld, data ? data : "", len, &parser) && read_baseline(&ld, b))
+		return b;
+	cmasim_baseline_free(b);
+	return NULL;
+}
+
+struct cmasim_baseline *cmasim_baseline_load_file(const char *path, GError **error)
+{
+	g_autofree char *data = NULL;
 	size_t len = 0;
 
 	g_return_val_if_fail(path, NULL);
 	if (!conf_read_file(path, MAX_BASELINE_BYTES, &data, &len, error))
 		return NULL;
-	b = g_new0(struct cmasim_baseline, 1);
-	b->cases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, case_free);
-	if (conf_load_document(&ld, data, len, &parser) && read_baseline(&ld, b))
-		return b;
-	cmasim_baseline_free(b);
-	return NULL;
+	return cmasim_baseline_load_data(path, data, len, error);
 }
 
 /* The value of text figure @key in @figs, "" if it has none. */

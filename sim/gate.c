@@ -598,8 +598,11 @@ struct cmasim_gate *cmasim_gate_load_data(const char *source, const char *data, 
 	gate->source = g_strdup(source);
 	if (conf_load_document(&ld, data ? data : "", len, &parser) &&
 	    read_gate_file(&ld, gate, cases)) {
-		gate->nr_cases = cases->len;
-		gate->cases = (struct cmasim_gate_case *)g_array_free(cases, FALSE);
+		gsize nr;
+
+		gate->cases = g_array_steal(cases, &nr);
+		gate->nr_cases = (unsigned int)nr;
+		g_array_unref(cases);
 		return gate;
 	}
 	for (guint i = 0; i < cases->len; i++)

@@ -73,6 +73,9 @@ struct cmasim_baseline;
  * baseline written by cmasim_baseline_write() always loads.
  */
 struct cmasim_baseline *cmasim_baseline_load_file(const char *path, GError **error);
+/* The same from @len bytes of text that @source names. */
+struct cmasim_baseline *cmasim_baseline_load_data(const char *source, const char *data,
+						  size_t len, GError **error);
 void cmasim_baseline_free(struct cmasim_baseline *b);
 /* The cmasim version that recorded @b. */
 const char *cmasim_baseline_version(const struct cmasim_baseline *b);
