@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "cmasim/figures.h"
 #include "cli.h"
 
 /* "name  text" with later lines under the text, as list prints each entry. */
@@ -73,18 +74,53 @@ static void list_workloads(GString *out)
 	}
 }
 
+/* The figures a run reports: name, unit, which way is better, and what each means. */
+static void list_figures(GString *out)
+{
+	g_string_append_printf(out, "%-37s %-6s %-7s %s\n", "figure", "unit", "better", "meaning");
+	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++) {
+		/* the meaning wrapped under itself, so that a line fits 120 columns */
+		g_auto(GStrv) words = g_strsplit(d->meaning, " ", -1);
+		size_t col = 0;
+
+		g_string_append_printf(out, "%-37s %-6s %-7s", d->pattern,
+				       cmasim_unit_name(d->unit), cmasim_better_name(d->better));
+		for (char **w = words; *w; w++) {
+			if (col && col + 1 + strlen(*w) > 120 - 53) {
+				g_string_append_printf(out, "\n%52s", "");
+				col = 0;
+			}
+			g_string_append_printf(out, " %s", *w);
+			col += 1 + strlen(*w);
+		}
+		g_string_append_c(out, '\n');
+	}
+}
+
 int cmd_list(int argc, char **argv)
 {
-	const GOptionEntry entries[] = { { NULL } };
-	g_autoptr(GString) out = g_string_new("policies (cmasim run -p NAME; --set NAME=VALUE):\n");
+	gboolean figures = FALSE;
+	const GOptionEntry entries[] = {
+		{ "figures", 'F', 0, G_OPTION_ARG_NONE, &figures,
+		  "List the figures a run reports instead: unit, better direction, meaning", NULL },
+		{ NULL },
+	};
+	g_autoptr(GString) out = g_string_new(NULL);
 
 	if (!cli_parse_options("list", "",
 			       "List the policies with their parameters, and the built-in machines and "
 			       "workloads with the devices each has or needs.",
-			       "Example:\n  cmasim list\n", entries, &argc, &argv))
+			       "Examples:\n  cmasim list\n  cmasim list --figures\n", entries, &argc,
+			       &argv))
 		return 2;
 	if (argc > 1)
 		return cli_usage_error("list", "expected no arguments");
+	if (figures) {
+		list_figures(out);
+		fputs(out->str, stdout);
+		return 0;
+	}
+	g_string_append(out, "policies (cmasim run -p NAME; --set NAME=VALUE):\n");
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
 		const struct cmasim_policy_ops *ops = cmasim_policies[i];
 

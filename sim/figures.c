@@ -236,6 +236,29 @@ static const struct cmasim_figure_def *find_def(const struct cmasim_figure_def *
 	return NULL;
 }
 
+const char *cmasim_unit_name(enum cmasim_unit unit)
+{
+	static const char *const names[] = {
+		[CMASIM_UNIT_COUNT] = "count", [CMASIM_UNIT_NS] = "ns", [CMASIM_UNIT_BYTES] = "bytes",
+		[CMASIM_UNIT_RATIO] = "ratio", [CMASIM_UNIT_INDEX] = "index",
+		[CMASIM_UNIT_TEXT] = "text", [CMASIM_UNIT_BOOL] = "bool",
+	};
+
+	g_return_val_if_fail((unsigned int)unit < G_N_ELEMENTS(names), "?");
+	return names[unit];
+}
+
+const char *cmasim_better_name(enum cmasim_better better)
+{
+	static const char *const names[] = {
+		[CMASIM_BETTER_NEITHER] = "-", [CMASIM_BETTER_LOWER] = "lower",
+		[CMASIM_BETTER_HIGHER] = "higher",
+	};
+
+	g_return_val_if_fail((unsigned int)better < G_N_ELEMENTS(names), "?");
+	return names[better];
+}
+
 const struct cmasim_figure_def *cmasim_figure_def_find(const char *name)
 {
 	g_return_val_if_fail(name, NULL);

@@ -573,3 +573,21 @@ Test(report, every_figure_is_in_the_catalog)
 	cr_expect_null(cmasim_figure_def_find("dma_order_requests"));
 	cmasim_results_free(r);
 }
+
+/* README.md documents every figure of the catalog, as `cmasim list --figures` lists it. */
+Test(report, readme_documents_every_figure)
+{
+	g_autofree char *path = g_build_filename(CMASIM_SOURCE_ROOT, "README.md", NULL);
+	g_autofree char *readme = NULL;
+	unsigned int n = 0;
+
+	cr_assert(g_file_get_contents(path, &readme, NULL, NULL));
+	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++, n++) {
+		g_autofree char *row = g_strdup_printf("\n| `%s` | %s | %s | %s |\n", d->pattern,
+						       cmasim_unit_name(d->unit),
+						       cmasim_better_name(d->better), d->meaning);
+
+		cr_expect(strstr(readme, row), "README.md has no row%s", row);
+	}
+	cr_expect_gt(n, 90);
+}

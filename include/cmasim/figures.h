@@ -37,6 +37,11 @@ struct cmasim_figure_def {
 	const char *meaning;	/* one line for people */
 };
 
+/* "count", "ns", "bytes", "ratio", "index", "text", "bool" */
+const char *cmasim_unit_name(enum cmasim_unit unit);
+/* "-", "lower", "higher" */
+const char *cmasim_better_name(enum cmasim_better better);
+
 /* The catalog of run figures, in report order; NULL-pattern terminated. */
 extern const struct cmasim_figure_def cmasim_run_figure_defs[];
 
