@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The shipped data: every machine in configs/ loads and says what its
- * sources say (FIELD-FACTS.md, the TRMs its comments cite), and every
- * workload in workloads/ parses, names devices its default machine has,
- * and runs under buddy and cma with the request counts worked out by hand
- * from its events and generators.
+ * sources say (the kernel files, device trees and TRMs its comments cite),
+ * and every workload in workloads/ parses, names devices its default
+ * machine has, and runs under buddy and cma with the request counts
+ * worked out by hand from its events and generators.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -218,7 +218,7 @@ Test(data, machine_details)
 	cmasim_config_free(cfg);
 
 	cfg = load_machine("rpi4-2g");
-	/* FIELD-FACTS.md: legacy DMA reaches only the first GiB; PCIe all 2 GiB of RAM */
+	/* bcm2711.dtsi dma-ranges: legacy DMA sees the first GiB, PCIe all 2 GiB */
 	cr_expect_eq(device(cfg, "legacy")->dma_mask, GiB - 1);
 	cr_expect_geq(device(cfg, "pcie")->dma_mask, cfg->mem_base + cfg->mem_size - 1);
 	/* lowmem lies inside the legacy mask, HighMem mostly outside it */
