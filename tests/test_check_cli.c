@@ -78,10 +78,11 @@ static bool junit_valid(const char *xml, char **why)
  */
 Test(check, a_worse_setting_fails_naming_the_case_and_figure)
 {
-	g_autofree char *path = write_tmp("gate.yaml", gate);
 	g_autofree char *junit = in_tmp("check.xml");
-	g_autofree char *baseline = record();
 	g_autofree char *xml = NULL, *why = NULL;
+
+	g_free(write_tmp("gate.yaml", gate));
+	g_free(record());
 	struct result ok = check((const char *[]){ "check", "gate.yaml", NULL });
 	struct result worse = check((const char *[]){ "check", "gate.yaml", "--set", "cma.size=8MiB",
 						      "--junit", "check.xml", NULL });
@@ -144,7 +145,7 @@ Test(check, the_junit_schema_refuses_what_readers_need)
 /* Runs are deterministic: recording twice gives the same file, byte for byte. */
 Test(check, recording_twice_gives_the_same_baseline)
 {
-	g_autofree char *path = write_tmp("gate.yaml", gate);
+	g_free(write_tmp("gate.yaml", gate));
 	g_autofree char *first = record();
 	g_autofree char *second = record();
 
@@ -159,13 +160,11 @@ Test(check, a_stale_baseline_is_refused)
 	g_autofree char *src = g_build_filename(CMASIM_SOURCE_ROOT, "workloads", "idle-device.yaml",
 						NULL);
 	g_autofree char *text = NULL, *changed = NULL;
-	g_autofree char *junit = in_tmp("check.xml");
 
 	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
-	g_autofree char *w = write_tmp("w.yaml", text);
-	g_autofree char *path = write_tmp("gate.yaml",
-					  "baseline: base.yaml\ncases:\n  - workload: w.yaml\n"
-					  "    policy: cma\n    gate: { dma_failed_rate: { baseline: 0 } }\n");
+	g_free(write_tmp("w.yaml", text));
+	g_free(write_tmp("gate.yaml", "baseline: base.yaml\ncases:\n  - workload: w.yaml\n"
+			 "    policy: cma\n    gate: { dma_failed_rate: { baseline: 0 } }\n"));
 	struct result rec = check((const char *[]){ "check", "gate.yaml", "--update-baseline",
 						    "base.yaml", NULL });
 
