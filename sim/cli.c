@@ -3,6 +3,7 @@
  * What the subcommands share: see cli.h.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -14,6 +15,109 @@
 #include "cli.h"
 
 #define RESOURCE_ROOT "/org/cmasim"
+
+/*
+ * What a signal must remove: the temporary files being written, folders
+ * last. The handler only reads the table, with the signals blocked while
+ * it changes, and only calls what is async-signal-safe (unlink, rmdir,
+ * write, _exit).
+ */
+#define MAX_DOOMED 256
+static struct {
+	char *path;
+	bool dir;
+} doomed[MAX_DOOMED];
+static const char *signalled_cmd = "";
+
+/* Blocks (@block) or unblocks the signals the command catches. */
+static void hold_signals(bool block, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (block)
+		pthread_sigmask(SIG_BLOCK, &set, old);
+	else
+		pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
+void cli_doom(const char *path, bool dir)
+{
+	sigset_t old;
+
+	hold_signals(true, &old);
+	for (unsigned int i = 0; i < MAX_DOOMED; i++) {
+		if (!doomed[i].path) {
+			doomed[i].path = g_strdup(path);
+			doomed[i].dir = dir;
+			break;
+		}
+	}
+	hold_signals(false, &old);
+}
+
+void cli_undoom(const char *path)
+{
+	sigset_t old;
+
+	hold_signals(true, &old);
+	for (unsigned int i = 0; i < MAX_DOOMED; i++) {
+		if (doomed[i].path && !strcmp(doomed[i].path, path)) {
+			g_free(doomed[i].path);
+			doomed[i].path = NULL;
+		}
+	}
+	hold_signals(false, &old);
+}
+
+/* Writes @s to standard error from a signal handler. */
+static void say(const char *s)
+{
+	ssize_t n = write(STDERR_FILENO, s, strlen(s));
+
+	(void)n;
+}
+
+static void on_signal(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = { { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" } };
+	bool removed = false;
+
+	for (unsigned int pass = 0; pass < 2; pass++) {
+		for (unsigned int i = 0; i < MAX_DOOMED; i++) {
+			if (!doomed[i].path || doomed[i].dir != (pass == 1))
+				continue;
+			removed |= (pass ? rmdir(doomed[i].path) : unlink(doomed[i].path)) == 0;
+		}
+	}
+	say("cmasim ");
+	say(signalled_cmd);
+	say(": interrupted by ");
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++)
+		if (names[i].sig == sig)
+			say(names[i].name);
+	say(removed ? "; its unfinished files are removed\n" : "\n");
+	_exit(128 + sig);
+}
+
+void cli_catch_signals(const char *cmd)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	signalled_cmd = cmd;
+	sigemptyset(&sa.sa_mask);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(sigs); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 void cli_error(const char *cmd, const GError *error)
 {
@@ -298,14 +402,22 @@ bool cli_outfile_open(struct cli_outfile *o, const char *path, GError **error)
 	o->path = g_strdup(path);
 	o->tmp = g_strdup_printf("%s.XXXXXX", path);
 	int fd = g_mkstemp(o->tmp);
-	mode_t mask = umask(0);
+	mode_t mask = umask(0), mode = 0666 & ~mask;
+	struct stat st;
 
-	/* the mode a plain fopen() would give, not mkstemp()'s 0600 */
 	umask(mask);
-	if (fd < 0 || fchmod(fd, 0666 & ~mask) || !(o->f = fdopen(fd, "w"))) {
+	/* the mode of the file it replaces, else what fopen() would give; not mkstemp()'s 0600 */
+	if (!stat(path, &st))
+		mode = st.st_mode & 07777;
+	if (fd >= 0)
+		cli_doom(o->tmp, false);
+	if (fd < 0 || fchmod(fd, mode) || !(o->f = fdopen(fd, "w"))) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(o->tmp);
+			cli_undoom(o->tmp);
+		}
 		g_clear_pointer(&o->tmp, g_free);
 		g_clear_pointer(&o->path, g_free);
 		return false;
@@ -328,6 +440,8 @@ bool cli_outfile_close(struct cli_outfile *o, bool keep, GError **error)
 			ok = false;
 		if (o->tmp && (!keep || !ok))
 			unlink(o->tmp);
+		if (o->tmp)
+			cli_undoom(o->tmp);
 	}
 	if (keep && !ok)
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s",

@@ -26,6 +26,17 @@ typedef int cmd_fn(int argc, char **argv);
 
 cmd_fn cmd_run, cmd_compare, cmd_check, cmd_gen, cmd_list, cmd_show, cmd_info, cmd_cache;
 
+/*
+ * Catches SIGINT, SIGTERM and SIGHUP for subcommand @cmd: the temporary
+ * files and folders being written (cli_doom()) are removed, the command
+ * says what interrupted it and exits with 128 + the signal's number.
+ */
+void cli_catch_signals(const char *cmd);
+/* Marks temporary @path (a file, or with @dir an empty-once folder) to be removed on a signal. */
+void cli_doom(const char *path, bool dir);
+/* Forgets @path: it was renamed into place or removed. */
+void cli_undoom(const char *path);
+
 /* Prints "cmasim @cmd: message" for @error. */
 void cli_error(const char *cmd, const GError *error);
 /* Reports a bad command line; returns the exit status for it, 2. */

@@ -10,11 +10,20 @@
 #include "cmasim/units.h"
 #include "cli.h"
 
+/* Translates address @va of a trace to itself: every address is cacheable memory. */
+static bool identity(void *ctx, uint64_t va, uint64_t *pa)
+{
+	(void)ctx;
+	*pa = va;
+	return true;
+}
+
 int cmd_cache(int argc, char **argv)
 {
 	g_autofree char *machine = NULL, *size = NULL, *ways = NULL, *line = NULL;
 	g_autofree char *indexing = NULL, *write_policy = NULL, *prefetcher = NULL, *degree = NULL;
 	g_autofree char *trace_format = NULL, *format = NULL, *output = NULL;
+	g_autofree char *spec_rate = NULL, *spec_window = NULL;
 	gboolean no_write_allocate = FALSE;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
@@ -29,10 +38,14 @@ int cmd_cache(int argc, char **argv)
 		  "wb (write-back) or wt (write-through)", "POLICY" },
 		{ "no-write-allocate", 0, 0, G_OPTION_ARG_NONE, &no_write_allocate,
 		  "A write that misses goes around the cache instead of filling the line", NULL },
-		{ "prefetcher", 0, 0, G_OPTION_ARG_STRING, &prefetcher, "none, next-line or stride",
-		  "NAME" },
+		{ "prefetcher", 0, 0, G_OPTION_ARG_STRING, &prefetcher,
+		  "none, next-line, stride or speculative", "NAME" },
 		{ "prefetch-degree", 0, 0, G_OPTION_ARG_STRING, &degree,
 		  "Lines a prefetch fetches (0 to 64)", "N" },
+		{ "speculation-rate", 0, 0, G_OPTION_ARG_STRING, &spec_rate,
+		  "Speculative fills per access, 0 to 1", "RATE" },
+		{ "speculation-window", 0, 0, G_OPTION_ARG_STRING, &spec_window,
+		  "How far from an access speculation may fill, such as 4KiB", "SIZE" },
 		{ "trace-format", 0, 0, G_OPTION_ARG_STRING, &trace_format,
 		  "auto (default: told from the first record), lackey, din or plain", "FORMAT" },
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
@@ -49,7 +62,8 @@ int cmd_cache(int argc, char **argv)
 	struct cli_outfile out = { 0 };
 	enum cmasim_format fmt = CMASIM_FORMAT_TABLE;
 	enum cmasim_addrtrace_format tfmt = CMASIM_ADDRTRACE_AUTO;
-	uint64_t cache_size = 0, nr_ways = 0, line_bytes = 0, nr_degree = 0;
+	uint64_t cache_size = 0, nr_ways = 0, line_bytes = 0, nr_degree = 0, window = 0;
+	uint32_t rate_ppm = 0;
 	uint64_t loads = 0, stores = 0, modifies = 0, cleans = 0, invalidates = 0, line_ops = 0;
 	unsigned int ix = 0, pf = 0;
 	struct cmasim_addr_ref ref;
@@ -92,12 +106,17 @@ int cmd_cache(int argc, char **argv)
 		return cli_usage_error("cache", "--indexing expects pipt, vipt or vivt");
 	if (write_policy && strcmp(write_policy, "wb") && strcmp(write_policy, "wt"))
 		return cli_usage_error("cache", "--write-policy expects wb or wt");
-	/* speculation needs the machine's mappings, which a trace does not carry */
-	for (pf = 0; prefetcher && pf < CMASIM_PREFETCH_SPECULATIVE &&
+	for (pf = 0; prefetcher && pf <= CMASIM_PREFETCH_SPECULATIVE &&
 		     strcmp(prefetcher, cmasim_prefetcher_name(pf)); pf++)
 		;
-	if (prefetcher && pf == CMASIM_PREFETCH_SPECULATIVE)
-		return cli_usage_error("cache", "--prefetcher expects none, next-line or stride");
+	if (prefetcher && pf > CMASIM_PREFETCH_SPECULATIVE)
+		return cli_usage_error("cache", "--prefetcher expects none, next-line, stride or "
+				       "speculative");
+	if (spec_rate && !cmasim_parse_rate_ppm(spec_rate, strlen(spec_rate), &rate_ppm))
+		return cli_usage_error("cache", "--speculation-rate expects a rate from 0 to 1, "
+				       "such as 0.25");
+	if (spec_window && !cmasim_parse_size(spec_window, strlen(spec_window), &window))
+		return cli_usage_error("cache", "--speculation-window expects a size such as 4KiB");
 	if (degree && (!cmasim_parse_uint(degree, strlen(degree), &nr_degree) ||
 		       nr_degree > CMASIM_PREFETCH_DEGREE_MAX))
 		return cli_usage_error("cache", "--prefetch-degree expects a number from 0 to 64");
@@ -122,11 +141,22 @@ int cmd_cache(int argc, char **argv)
 		cc.prefetcher = pf;
 	if (degree)
 		cc.prefetch_degree = (unsigned int)nr_degree;
+	if (spec_rate)
+		cc.spec_rate_ppm = rate_ppm;
+	if (spec_window)
+		cc.spec_window = window;
 	cache = cmasim_cache_new(&cc, cfg->page_shift, 0, &error);
 	if (!cache) {
 		ret = 2;	/* the options asked for an impossible cache */
 		goto out;
 	}
+	/*
+	 * A trace's addresses are virtual and physical at once, all of them
+	 * cacheable: where speculation may fill, any line near an access.
+	 */
+	if (cc.prefetcher == CMASIM_PREFETCH_SPECULATIVE)
+		cmasim_cache_set_hooks(cache, &(struct cmasim_cache_hooks){
+					       .translate = identity });
 
 	trace = cmasim_addrtrace_open(argv[1], tfmt, &error);
 	if (!trace)
@@ -158,6 +188,9 @@ int cmd_cache(int argc, char **argv)
 	}
 	if (got < 0)
 		goto out;
+	if (!loads && !stores && !modifies)
+		fprintf(stderr, "cmasim cache: warning: %s has no data accesses; its miss rates have "
+			"no value\n", argv[1]);
 
 	const struct cmasim_cache_report report = {
 		.cache = &cc,

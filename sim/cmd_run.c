@@ -7,6 +7,19 @@
 #include "cmasim/units.h"
 #include "cli.h"
 
+/*
+ * Whether paths @a and @b name one regular file, whether or not it exists
+ * yet; a device (/dev/null) takes any number of writers.
+ */
+static bool same_file(const char *a, const char *b)
+{
+	g_autofree char *ca = g_canonicalize_filename(a, NULL);
+	g_autofree char *cb = g_canonicalize_filename(b, NULL);
+
+	return !strcmp(ca, cb) && (!g_file_test(ca, G_FILE_TEST_EXISTS) ||
+				   g_file_test(ca, G_FILE_TEST_IS_REGULAR));
+}
+
 int cmd_run(int argc, char **argv)
 {
 	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
@@ -74,6 +87,9 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--timeline-interval expects a time such as 10ms");
 	if (!cli_parse_seed("run", seed, &opts.seed))
 		return 2;
+	if (output && timeline && strcmp(output, "-") && same_file(output, timeline))
+		return cli_usage_error("run", "-o and --timeline name the same file; the one would "
+				       "replace the other");
 	opts.policy = cmasim_policy_find(policy ? policy : "buddy");
 	if (!opts.policy) {
 		fprintf(stderr, "cmasim run: no policy named '%s' (see cmasim list)\n", policy);

@@ -79,19 +79,11 @@ static bool get_rate_ppm(struct conf_loader *ld, const yaml_node_t *node, const 
 			 uint32_t *ppm)
 {
 	g_autofree char *text = NULL;
-	uint64_t num;
-	unsigned int frac;
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
-	if (cmasim_parse_decimal(CONF_SCALAR_TEXT(node), 6, &num, &frac) == CMASIM_PARSE_OK) {
-		for (; frac < 6; frac++)
-			num = num > UINT64_MAX / 10 ? UINT64_MAX : num * 10;
-		if (num <= 1000000) {
-			*ppm = (uint32_t)num;
-			return true;
-		}
-	}
+	if (cmasim_parse_rate_ppm(CONF_SCALAR_TEXT(node), ppm))
+		return true;
 	text = conf_quote(node);
 	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
 			    "expected a rate from 0 to 1 with at most 6 decimals, got \"%s\"", text);

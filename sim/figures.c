@@ -144,6 +144,8 @@ static const struct cmasim_figure_def cache_defs[] = {
 	{ "cache_write_allocate", CMASIM_UNIT_BOOL, NO, "whether a write miss fills the line" },
 	{ "cache_prefetcher", T, NO, "the prefetcher" },
 	{ "cache_prefetch_degree", C, NO, "lines a prefetch fetches" },
+	{ "cache_speculation_rate", R, NO, "speculative fills per access (speculative prefetcher)" },
+	{ "cache_speculation_window_bytes", B, NO, "how far from an access speculation may fill" },
 	{ "trace_loads", C, NO, "load records" },
 	{ "trace_stores", C, NO, "store records" },
 	{ "trace_modifies", C, NO, "modify records (a read, then a write)" },
@@ -550,6 +552,9 @@ GArray *cmasim_cache_figures(const struct cmasim_cache_report *c)
 	add_text(&l, "cache_write_allocate", cc->write_allocate ? "true" : "false");
 	add_text(&l, "cache_prefetcher", cmasim_prefetcher_name(cc->prefetcher));
 	add_u64(&l, "cache_prefetch_degree", cc->prefetch_degree);
+	add(&l, "cache_speculation_rate", "%u.%06u", cc->spec_rate_ppm / 1000000,
+	    cc->spec_rate_ppm % 1000000);
+	add_u64(&l, "cache_speculation_window_bytes", cc->spec_window);
 	add_u64(&l, "trace_loads", c->loads);
 	add_u64(&l, "trace_stores", c->stores);
 	add_u64(&l, "trace_modifies", c->modifies);

@@ -46,9 +46,12 @@ int main(int argc, char **argv)
 		printf("cmasim %s\n", cmasim_version());
 		return 0;
 	}
-	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
+	for (size_t i = 0; i < G_N_ELEMENTS(subcommands); i++) {
+		if (!strcmp(argv[1], subcommands[i].name)) {
+			cli_catch_signals(subcommands[i].name);
 			return subcommands[i].run(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "cmasim: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

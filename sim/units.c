@@ -193,3 +193,18 @@ bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value)
 	*value = v;
 	return true;
 }
+
+bool cmasim_parse_rate_ppm(const char *s, size_t len, uint32_t *ppm)
+{
+	uint64_t num;
+	unsigned int frac;
+
+	if (cmasim_parse_decimal(s, len, 6, &num, &frac) != CMASIM_PARSE_OK)
+		return false;
+	for (; frac < 6; frac++)
+		num = num > UINT64_MAX / 10 ? UINT64_MAX : num * 10;
+	if (num > 1000000)
+		return false;
+	*ppm = (uint32_t)num;
+	return true;
+}

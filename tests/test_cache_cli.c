@@ -64,6 +64,8 @@ static const char plain_json[] =
 	"  \"cache_write_allocate\": true,\n"
 	"  \"cache_prefetcher\": \"none\",\n"
 	"  \"cache_prefetch_degree\": 1,\n"
+	"  \"cache_speculation_rate\": 0.000000,\n"
+	"  \"cache_speculation_window_bytes\": 4096,\n"
 	"  \"trace_loads\": 4,\n"
 	"  \"trace_stores\": 3,\n"
 	"  \"trace_modifies\": 0,\n"
@@ -117,12 +119,13 @@ Test(cache_cli, a_plain_trace_worked_by_hand_in_every_format)
 	/* the table: one aligned "figure  value" line each, the same figures */
 	r = run((const char *[]){ "cache", trace, "-m", machine, GEOMETRY, NULL });
 	cr_expect_eq(r.status, 0, "%s", r.err);
-	cr_expect(g_str_has_prefix(r.out, "schema                     cmasim-cache/2\n"), "%s", r.out);
+	cr_expect(g_str_has_prefix(r.out, "schema                          cmasim-cache/2\n"), "%s",
+		  r.out);
 	/* sizes in human units, as in every table */
-	cr_expect(strstr(r.out, "\ncache_size_bytes           1 KiB\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "\nread_writebacks            1\n"), "%s", r.out);
-	cr_expect(strstr(r.out, "\ncache_write_allocate       true\n"), "%s", r.out);
-	cr_expect(g_str_has_suffix(r.out, "\naliases                    0\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\ncache_size_bytes                1 KiB\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\nread_writebacks                 1\n"), "%s", r.out);
+	cr_expect(strstr(r.out, "\ncache_write_allocate            true\n"), "%s", r.out);
+	cr_expect(g_str_has_suffix(r.out, "\naliases                         0\n"), "%s", r.out);
 	result_free(&r);
 
 	/* CSV, to a file: nothing on standard output */
@@ -271,8 +274,12 @@ Test(cache_cli, bad_options_exit_2_with_a_message)
 		  "cmasim cache: --indexing expects pipt, vipt or vivt (see cmasim cache --help)\n" },
 		{ { "--write-policy", "back" },
 		  "cmasim cache: --write-policy expects wb or wt (see cmasim cache --help)\n" },
-		{ { "--prefetcher", "speculative" }, "cmasim cache: --prefetcher expects none, "
-		  "next-line or stride (see cmasim cache --help)\n" },
+		{ { "--prefetcher", "psychic" }, "cmasim cache: --prefetcher expects none, "
+		  "next-line, stride or speculative (see cmasim cache --help)\n" },
+		{ { "--speculation-rate", "1.5" }, "cmasim cache: --speculation-rate expects a rate "
+		  "from 0 to 1, such as 0.25 (see cmasim cache --help)\n" },
+		{ { "--speculation-window", "near" }, "cmasim cache: --speculation-window expects a "
+		  "size such as 4KiB (see cmasim cache --help)\n" },
 		{ { "--prefetch-degree", "65" }, "cmasim cache: --prefetch-degree expects a number "
 		  "from 0 to 64 (see cmasim cache --help)\n" },
 		{ { "--trace-format", "pin" }, "cmasim cache: --trace-format expects auto, lackey, "
@@ -350,5 +357,59 @@ Test(cache_cli, help_has_examples_and_the_command_is_listed)
 	r = run((const char *[]){ "--help", NULL });
 	cr_expect_eq(r.status, 0);
 	cr_expect(strstr(r.out, "\n  cache    run an address trace through a data cache"), "%s", r.out);
+	result_free(&r);
+}
+
+/*
+ * The speculative prefetcher runs on a trace, every address taken as
+ * cacheable memory. Reads of every other line, 300 of them: a speculation
+ * one line either side of an access can never fill the next line read, two
+ * lines on, so every read misses; with a rate of 1 each read proposes one
+ * of its line (present) and the two beside it (absent unless filled
+ * before): some fills, never more than one a read. At rate 0, none.
+ */
+Test(cache_cli, speculative_prefetcher_runs_on_a_trace)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree char *trace = NULL, *fills = NULL;
+
+	for (unsigned int i = 0; i < 300; i++)
+		g_string_append_printf(text, "R %x 4\n", i * 128);
+	trace = write_tmp("stride.txt", text->str);
+	struct result on = run((const char *[]){ "cache", trace, "-m", machine, "--size", "64KiB",
+						 "--prefetcher", "speculative", "--speculation-rate",
+						 "1", "--speculation-window", "64", "-f", "csv",
+						 NULL });
+	struct result again = run((const char *[]){ "cache", trace, "-m", machine, "--size",
+						    "64KiB", "--prefetcher", "speculative",
+						    "--speculation-rate", "1", "--speculation-window",
+						    "64", "-f", "csv", NULL });
+	struct result off = run((const char *[]){ "cache", trace, "-m", machine, "--size", "64KiB",
+						  "--prefetcher", "speculative", "-f", "csv", NULL });
+
+	cr_assert_eq(on.status, 0, "%s", on.err);
+	cr_expect(strstr(on.out, "\ncache_prefetcher,speculative\n"), "%s", on.out);
+	cr_expect(strstr(on.out, "\nread_misses,300\n"), "%s", on.out);
+	cr_expect_gt(csv_figure(on.out, "speculative_fills"), 0);
+	cr_expect_leq(csv_figure(on.out, "speculative_fills"), 300);
+	cr_expect_str_eq(again.out, on.out);
+	cr_expect_eq(csv_figure(off.out, "speculative_fills"), 0);
+	result_free(&on);
+	result_free(&again);
+	result_free(&off);
+}
+
+/* A trace with no data accesses has no miss rate: said on standard error, n/a in the table. */
+Test(cache_cli, empty_trace_warns)
+{
+	g_autofree char *trace = write_tmp("empty.txt", "# nothing here\n");
+	struct result r = run((const char *[]){ "cache", trace, "-m", machine, "--trace-format",
+						"plain", NULL });
+	g_autofree char *want = g_strdup_printf("cmasim cache: warning: %s has no data accesses; "
+						"its miss rates have no value\n", trace);
+
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, want);
+	cr_expect(strstr(r.out, "\nmiss_rate                       n/a\n"), "%s", r.out);
 	result_free(&r);
 }

@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -273,6 +274,94 @@ Test(cli, output_file_gets_the_usual_mode)
 	cr_assert_eq(g_stat(out, &st), 0);
 	cr_expect_eq(st.st_mode & 0777, 0666 & ~mask);
 	result_free(&r);
+}
+
+/* A file that -o replaces keeps its mode: its owner chose who may read it. */
+Test(cli, output_file_keeps_the_mode_of_the_one_it_replaces)
+{
+	g_autofree char *out = write_tmp("private.txt", "old\n");
+	GStatBuf st;
+
+	cr_assert_eq(g_chmod(out, 0640), 0);
+	struct result r = run((const char *[]){ "run", "idle-device", "-o", out, NULL });
+
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(g_stat(out, &st), 0);
+	cr_expect_eq(st.st_mode & 0777, 0640);
+	result_free(&r);
+}
+
+/* -o and --timeline on one file would lose one of them: refused before anything runs. */
+Test(cli, output_and_timeline_on_one_file_are_refused)
+{
+	g_autofree char *out = write_tmp("both.csv", "keep me\n");
+	g_autofree char *other = g_strdup_printf("%s/./both.csv", tmpdir);
+	g_autofree char *text = NULL;
+	struct result r = run((const char *[]){ "run", "idle-device", "-o", out, "--timeline",
+						other, NULL });
+
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "cmasim run: -o and --timeline name the same file; the one would "
+				"replace the other (see cmasim run --help)\n");
+	cr_assert(g_file_get_contents(out, &text, NULL, NULL));
+	cr_expect_str_eq(text, "keep me\n");
+	expect_only((const char *[]){ "both.csv", NULL });
+	result_free(&r);
+}
+
+/*
+ * A signal in the middle of a run: the unfinished output and timeline are
+ * removed, the run says what stopped it and exits with 128 + the signal.
+ */
+Test(cli, a_signal_leaves_no_unfinished_file)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const char *const names[] = { "SIGINT", "SIGTERM", "SIGHUP" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(sigs); i++) {
+		g_autofree char *out = in_tmp("out.json"), *tl = in_tmp("tl.csv");
+		const char *argv[] = { g_getenv("CMASIM"), "run", "fragmenting-churn", "-f", "json",
+				       "-o", out, "--timeline", tl, "--timeline-interval", "1ms",
+				       NULL };
+		g_autofree char *err = NULL;
+		g_autoptr(GError) error = NULL;
+		gint err_fd, status;
+		GPid pid;
+
+		cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+						   G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL,
+						   NULL, &err_fd, &error), "%s",
+			  error ? error->message : "");
+		/* until the timeline's temporary file has some rows in it */
+		for (bool started = false; !started;) {
+			g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
+			const char *name;
+
+			g_usleep(10000);
+			while ((name = g_dir_read_name(d))) {
+				g_autofree char *path = in_tmp(name);
+				GStatBuf st;
+
+				started |= g_str_has_prefix(name, "tl.csv.") && !g_stat(path, &st) &&
+					   st.st_size > 4096;
+			}
+		}
+		cr_assert_eq(kill(pid, sigs[i]), 0);
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		g_spawn_close_pid(pid);
+		GIOChannel *ch = g_io_channel_unix_new(err_fd);
+
+		g_io_channel_set_close_on_unref(ch, TRUE);
+		g_io_channel_read_to_end(ch, &err, NULL, NULL);
+		g_io_channel_unref(ch);
+		g_autofree char *want = g_strdup_printf("cmasim run: interrupted by %s; its "
+							"unfinished files are removed\n", names[i]);
+
+		cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 128 + sigs[i], "%s: status %d",
+			  names[i], status);
+		cr_expect_str_eq(err, want);
+		expect_only(NULL);
+	}
 }
 
 /* @text without its lines that hold @key. */

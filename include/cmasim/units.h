@@ -40,6 +40,9 @@ enum cmasim_parse {
 enum cmasim_parse cmasim_parse_decimal(const char *s, size_t len, unsigned int max_frac,
 				       uint64_t *num, unsigned int *frac);
 
+/* A rate from 0 to 1 with at most six decimals ("0.25", "1") as parts per million. */
+bool cmasim_parse_rate_ppm(const char *s, size_t len, uint32_t *ppm);
+
 /*
  * A time in whole ns: a decimal, then a unit ns, us, ms or s, optionally
  * after one space ("5ms", "1.5 us", "0.25s"); 0 alone needs no unit. A
