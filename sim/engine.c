@@ -208,6 +208,9 @@ static void timeline_header(struct cmasim_sim *sim)
 		/* the scale and the order run and compare give the index at */
 		fprintf(sim->timeline, ",%s_free_pages,%s_largest_order,%s_unusable_index_order%u,"
 			"%s_mixed_pageblocks", name, name, name, sim->cfg->pageblock_order, name);
+		/* /proc/buddyinfo's row, from which an index at any order follows */
+		for (unsigned int o = 0; o <= sim->cfg->max_page_order; o++)
+			fprintf(sim->timeline, ",%s_free_blocks_order%u", name, o);
 	}
 	fputc('\n', sim->timeline);
 }
@@ -235,6 +238,13 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 		fprintf(sim->timeline, ",%" PRIu64 ",%d,%s,%" PRIu64, frag.free_pages,
 			frag.largest_order, cmasim_index_text(frag.unusable_index, index),
 			zone_mixed(sim, z));
+		for (unsigned int o = 0; o <= sim->cfg->max_page_order; o++) {
+			uint64_t blocks = 0;
+
+			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+				blocks += cmasim_zone_nr_free_blocks(sim->mem, z, o, t);
+			fprintf(sim->timeline, ",%" PRIu64, blocks);
+		}
 	}
 	fputc('\n', sim->timeline);
 }

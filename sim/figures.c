@@ -113,6 +113,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "free_bytes_min", B, HI, "the least free memory seen at any event" },
 	{ "reserved_bytes", B, LO, "memory the policy took from the page allocator at boot" },
 	{ "reserved_idle_page_ms", C, LO, "reserved pages holding nothing, integrated over time (page x ms)" },
+	{ "reserved_idle_bytes_mean", B, LO,
+	  "memory reserved and holding nothing, averaged over the run; no value for a run of no time" },
 	{ "refaulted_pages", C, LO, "clean page cache dropped for buffers, to be read back" },
 	{ "zone_<zone>_free_pages", C, NO, "free pages of the zone at the end" },
 	{ "zone_<zone>_buddyinfo", T, NO, "its free blocks by order, as /proc/buddyinfo" },
@@ -509,6 +511,13 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "free_bytes_min", r->free_bytes_min);
 	add_u64(&l, "reserved_bytes", r->reserved_bytes);
 	add_u64(&l, "reserved_idle_page_ms", r->reserved_idle_page_ms);
+	/* page x ms x bytes a page / ms of the run, without overflow */
+	if (r->end_ns)
+		add_u64(&l, "reserved_idle_bytes_mean",
+			(uint64_t)((unsigned __int128)r->reserved_idle_page_ms * cfg->page_size *
+				   1000000 / r->end_ns));
+	else
+		add_taken(&l, "reserved_idle_bytes_mean", NULL);
 	add_u64(&l, "refaulted_pages", r->refaulted_pages);
 	add_zone_figures(&l, r, cfg);
 	return l.figs;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cmasim/summary.h"
 #include "report_private.h"
 
 #define DEFAULT_WIDTH 120
@@ -16,9 +17,9 @@
 /* One run of a comparison and its figures. */
 struct run {
 	const struct cmasim_results *r;
-	const struct cmasim_config *cfg;
 	GArray *figs;
 	const char *group;	/* machine/workload: names the group in a grid */
+	unsigned int group_index;
 };
 
 /* The display width of UTF-8 text @s (µ is one column, two bytes). */
@@ -39,181 +40,32 @@ static void pad(GString *out, const char *s, int width, bool right)
 		g_string_append_printf(out, "%*s", fill, "");
 }
 
-/* The value of figure @key of @run, NAN when it lacks it or it has none. */
-static double num(const struct run *run, const char *key)
-{
-	const struct cmasim_figure *f = cmasim_figures_find(run->figs, key);
-
-	return f && f->value ? g_ascii_strtod(f->value, NULL) : NAN;
-}
-
-/* The sum of @run's figures whose names match @pattern, for one headline of several. */
-static double sum(const struct run *run, const char *pattern, const char *except)
-{
-	double total = 0;
-
-	for (guint i = 0; i < run->figs->len; i++) {
-		const struct cmasim_figure *f = &g_array_index(run->figs, struct cmasim_figure, i);
-
-		if (f->value && g_pattern_match_simple(pattern, f->key) &&
-		    (!except || strcmp(f->key, except)))
-			total += g_ascii_strtod(f->value, NULL);
-	}
-	return total;
-}
-
-/* The summary's columns after the policy's name. */
-enum {
-	H_OK,
-	H_SUCCESS,
-	H_P50,
-	H_P99,
-	H_IDLE,
-	H_MIGRATED,
-	H_OVERHEAD,
-	H_ALIASES,
-	H_STALE,
-	H_FAILURES,
-	NR_H,
-};
-
-static const struct {
-	const char *title;
-	enum cmasim_better better;
-} headline[NR_H] = {
-	[H_OK] = { "ok", CMASIM_BETTER_NEITHER },
-	[H_SUCCESS] = { "success", CMASIM_BETTER_HIGHER },
-	[H_P50] = { "p50", CMASIM_BETTER_LOWER },
-	[H_P99] = { "p99", CMASIM_BETTER_LOWER },
-	[H_IDLE] = { "idle reserved", CMASIM_BETTER_LOWER },
-	[H_MIGRATED] = { "migrated", CMASIM_BETTER_LOWER },
-	[H_OVERHEAD] = { "overhead", CMASIM_BETTER_LOWER },
-	[H_ALIASES] = { "aliases", CMASIM_BETTER_LOWER },
-	[H_STALE] = { "stale", CMASIM_BETTER_LOWER },
-	[H_FAILURES] = { "failures", CMASIM_BETTER_NEITHER },
-};
-
-/* One summary row: each column's text and the value it is ranked by (NAN: not ranked). */
-struct row {
-	char *text[NR_H];
-	double value[NR_H];
-	bool best[NR_H];
-};
-
-/* "fragmented 2, busy 1", or "-": the failures of @run by cause. */
-static char *failures_text(const struct run *run)
-{
-	GString *s = g_string_new(NULL);
-
-	for (unsigned int st = CMASIM_DMA_OK + 1; st < CMASIM_NR_DMA_STATUS; st++) {
-		uint64_t n = run->r->dma_failed[st];
-
-		if (n)
-			g_string_append_printf(s, "%s%s %" PRIu64, s->len ? ", " : "",
-					       cmasim_dma_status_name(st), n);
-	}
-	if (!s->len)
-		g_string_append_c(s, '-');
-	return g_string_free(s, FALSE);
-}
-
-/* Fills @row from @run's figures. */
-static void row_fill(struct row *row, const struct run *run)
-{
-	double rate = num(run, "dma_success_rate"), end_ms = num(run, "end_ns") / 1e6;
-	/* reserved pages holding nothing, on average over the run */
-	double idle = end_ms > 0 ? num(run, "reserved_idle_page_ms") *
-					   (double)run->cfg->page_size / end_ms : 0;
-	/* the CPU's time: every overhead but waiting for the mutex, which burns none */
-	double overhead = sum(run, "overhead_ns_*", "overhead_ns_cma_mutex_wait");
-
-	row->value[H_OK] = NAN;
-	row->text[H_OK] = g_strdup_printf("%" PRIu64 "/%" PRIu64, run->r->dma_ok,
-					  run->r->dma_requests);
-	row->value[H_SUCCESS] = rate;
-	row->text[H_SUCCESS] = isnan(rate) ? g_strdup("n/a") : g_strdup_printf("%.1f%%", rate * 100);
-	row->value[H_P50] = num(run, "dma_latency_ns_p50");
-	row->value[H_P99] = num(run, "dma_latency_ns_p99");
-	for (unsigned int c = H_P50; c <= H_P99; c++)
-		row->text[c] = isnan(row->value[c]) ? g_strdup("n/a")
-						    : cmasim_human(row->value[c], CMASIM_UNIT_NS);
-	row->value[H_IDLE] = idle;
-	row->text[H_IDLE] = cmasim_human(idle, CMASIM_UNIT_BYTES);
-	row->value[H_MIGRATED] = num(run, "migrated_pages");
-	row->text[H_MIGRATED] = g_strdup_printf("%.0f", row->value[H_MIGRATED]);
-	row->value[H_OVERHEAD] = overhead;
-	row->text[H_OVERHEAD] = cmasim_human(overhead, CMASIM_UNIT_NS);
-	row->value[H_ALIASES] = sum(run, "alias_*_lines", NULL);
-	row->text[H_ALIASES] = g_strdup_printf("%.0f", row->value[H_ALIASES]);
-	row->value[H_STALE] = num(run, "stale_cpu_read_lines") +
-			      num(run, "stale_device_read_lines") + num(run, "clobbered_lines");
-	row->text[H_STALE] = g_strdup_printf("%.0f", row->value[H_STALE]);
-	row->value[H_FAILURES] = NAN;
-	row->text[H_FAILURES] = failures_text(run);
-}
-
-/*
- * Marks the best value of each ranked column among @n rows: every row
- * that has it, unless all rows have it, which tells nobody anything.
- */
-static void rank(struct row *rows, unsigned int n)
-{
-	for (unsigned int c = 0; c < NR_H; c++) {
-		bool lower = headline[c].better == CMASIM_BETTER_LOWER;
-		double best = NAN;
-		unsigned int nr_best = 0, ranked = 0;
-
-		if (headline[c].better == CMASIM_BETTER_NEITHER)
-			continue;
-		for (unsigned int i = 0; i < n; i++) {
-			double v = rows[i].value[c];
-
-			if (isnan(v))
-				continue;
-			ranked++;
-			if (isnan(best) || (lower ? v < best : v > best))
-				best = v;
-		}
-		for (unsigned int i = 0; i < n; i++)
-			nr_best += rows[i].value[c] == best;
-		for (unsigned int i = 0; nr_best < ranked && i < n; i++)
-			rows[i].best[c] = rows[i].value[c] == best;
-	}
-}
-
-static const char legend[] =
-	"ok: requests served of those made; p50, p99: time to serve those that\n"
-	"succeeded; idle reserved: memory reserved for devices and holding nothing,\n"
-	"averaged over the run; overhead: CPU time in the allocator, zeroing, cache\n"
-	"maintenance, migration, compaction, mapping, TLB misses and the IOMMU;\n"
-	"aliases: cache lines filled for frames also mapped uncached; stale: stale\n"
-	"reads and clobbered lines; * the best of its column.\n";
-
 /*
  * Summary columns [@first, @last) of @nr rows, after the policy's name:
  * the header, then a row per run, a heading line before each group's in a
  * grid. @width holds each column's width, the policy's first.
  */
-static void summary_block(GString *out, const struct run *runs, const struct row *rows,
-			  unsigned int nr, bool grid, const int *width, unsigned int first,
-			  unsigned int last)
+static void summary_block(GString *out, const struct run *runs,
+			  const struct cmasim_summary_row *rows, unsigned int nr, bool grid,
+			  const int *width, unsigned int first, unsigned int last)
 {
 	pad(out, "policy", width[0], false);
 	for (unsigned int c = first; c < last; c++) {
 		g_string_append(out, "  ");
 		/* the last column runs on: failures by cause vary in length */
-		pad(out, headline[c].title, c + 1 < NR_H ? width[c + 1] : 0, c + 1 < NR_H);
+		pad(out, cmasim_summary_defs[c].title, c + 1 < CMASIM_NR_SUM ? width[c + 1] : 0,
+		    c + 1 < CMASIM_NR_SUM);
 	}
 	g_string_append_c(out, '\n');
 	for (unsigned int i = 0; i < nr; i++) {
 		if (grid && (!i || runs[i].group != runs[i - 1].group))
 			g_string_append_printf(out, "%s\n", runs[i].group);
-		pad(out, runs[i].r->policy, width[0], false);
+		pad(out, rows[i].policy, width[0], false);
 		for (unsigned int c = first; c < last; c++) {
-			bool ranked = headline[c].better != CMASIM_BETTER_NEITHER;
+			bool ranked = cmasim_summary_defs[c].better != CMASIM_BETTER_NEITHER;
 
 			g_string_append(out, "  ");
-			if (c + 1 == NR_H) {
+			if (c + 1 == CMASIM_NR_SUM) {
 				pad(out, rows[i].text[c], 0, false);
 				continue;
 			}
@@ -232,41 +84,39 @@ static void summary_block(GString *out, const struct run *runs, const struct row
 static void summary(GString *out, const struct run *runs, unsigned int nr, bool grid,
 		    int max_width)
 {
-	g_autofree struct row *rows = g_new0(struct row, nr);
-	int width[NR_H + 1];
+	g_autofree GArray **figs = g_new(GArray *, nr);
+	g_autofree unsigned int *group = g_new(unsigned int, nr);
+	struct cmasim_summary_row *rows;
+	int width[CMASIM_NR_SUM + 1];
 
-	for (unsigned int i = 0; i < nr; i++)
-		row_fill(&rows[i], &runs[i]);
-	for (unsigned int i = 0, first = 0; i < nr; i++) {
-		if (i + 1 == nr || runs[i + 1].group != runs[i].group) {
-			rank(rows + first, i + 1 - first);
-			first = i + 1;
-		}
-	}
-	width[0] = width_of("policy");
-	for (unsigned int c = 0; c < NR_H; c++)
-		width[c + 1] = width_of(headline[c].title);
 	for (unsigned int i = 0; i < nr; i++) {
-		width[0] = MAX(width[0], width_of(runs[i].r->policy));
-		for (unsigned int c = 0; c < NR_H; c++)
-			width[c + 1] = MAX(width[c + 1], width_of(rows[i].text[c]) +
-					   (headline[c].better != CMASIM_BETTER_NEITHER));
+		figs[i] = runs[i].figs;
+		group[i] = runs[i].group_index;
 	}
-	for (unsigned int first = 0, c = 0; first < NR_H; first = c) {
+	rows = cmasim_summary_new(figs, group, nr);
+	width[0] = width_of("policy");
+	for (unsigned int c = 0; c < CMASIM_NR_SUM; c++)
+		width[c + 1] = width_of(cmasim_summary_defs[c].title);
+	for (unsigned int i = 0; i < nr; i++) {
+		width[0] = MAX(width[0], width_of(rows[i].policy));
+		for (unsigned int c = 0; c < CMASIM_NR_SUM; c++)
+			width[c + 1] = MAX(width[c + 1], width_of(rows[i].text[c]) +
+					   (cmasim_summary_defs[c].better != CMASIM_BETTER_NEITHER));
+	}
+	for (unsigned int first = 0, c = 0; first < CMASIM_NR_SUM; first = c) {
 		int used = width[0];
 
 		/* at least one column a block, however narrow the terminal */
-		for (c = first; c < NR_H && (c == first || used + 2 + width[c + 1] <= max_width); c++)
+		for (c = first; c < CMASIM_NR_SUM &&
+				(c == first || used + 2 + width[c + 1] <= max_width); c++)
 			used += 2 + width[c + 1];
 		if (first)
 			g_string_append_c(out, '\n');
 		summary_block(out, runs, rows, nr, grid, width, first, c);
 	}
 	g_string_append_c(out, '\n');
-	g_string_append(out, legend);
-	for (unsigned int i = 0; i < nr; i++)
-		for (unsigned int c = 0; c < NR_H; c++)
-			g_free(rows[i].text[c]);
+	g_string_append(out, cmasim_summary_legend);
+	cmasim_summary_free(rows, nr);
 }
 
 /* Figures a group's heading names once: the same for every policy of one machine and trace. */
@@ -581,8 +431,8 @@ void cmasim_report_compare(const struct cmasim_compare_group *groups, unsigned i
 
 		g_ptr_array_add(group_names, name);
 		for (unsigned int i = 0; i < grp->n; i++)
-			runs[nr++] = (struct run){ grp->runs[i], grp->cfg,
-						   cmasim_figures(grp->runs[i], grp->cfg), name };
+			runs[nr++] = (struct run){ grp->runs[i], cmasim_figures(grp->runs[i], grp->cfg),
+						   name, g };
 	}
 	if (opts->format == CMASIM_FORMAT_JSON)
 		compare_json(out, runs, nr, opts->figures);

@@ -405,8 +405,9 @@ Test(report, compare_figure_missing_from_one_run)
 /*
  * The summary: a served 1 of 2 requests in 1 us, b 1 of 1 in 5 us, c made
  * none. Success: b's 100.0% is best; c has no rate. p50 and p99: a's 1 us
- * is best; c has none. Migrated, overhead, aliases, stale: all equal, so
- * none is marked. Failures: a's one, by its cause.
+ * is best; c has none. Idle reserved: no run took any time, so none has a
+ * mean. Migrated, overhead, aliases, stale: all equal, so none is marked.
+ * Failures: a's one, by its cause.
  */
 Test(report, summary_marks_the_best_of_each_column)
 {
@@ -429,13 +430,13 @@ Test(report, summary_marks_the_best_of_each_column)
 			       "overhead  aliases  stale  failures");
 	/* ranked columns keep a place for the mark after each value */
 	la = line_of(table->str, "a");
-	cr_expect_str_eq(la, "a       1/2   50.0%   1 µs*  1 µs*             0         0  "
+	cr_expect_str_eq(la, "a       1/2   50.0%   1 µs*  1 µs*           n/a         0  "
 			     "       0        0      0   fragmented 1");
 	lb = line_of(table->str, "b");
-	cr_expect_str_eq(lb, "b       1/1  100.0%*  5 µs   5 µs              0         0  "
+	cr_expect_str_eq(lb, "b       1/1  100.0%*  5 µs   5 µs            n/a         0  "
 			     "       0        0      0   -");
 	lc = line_of(table->str, "c");
-	cr_expect_str_eq(lc, "c       0/0     n/a    n/a    n/a              0         0  "
+	cr_expect_str_eq(lc, "c       0/0     n/a    n/a    n/a            n/a         0  "
 			     "       0        0      0   -");
 	cmasim_results_free(a);
 	cmasim_results_free(b);
@@ -460,7 +461,7 @@ Test(report, summary_wraps_to_the_width)
 	cfg = load_config(CFG_DEVICES);
 	compare_all(runs, 2, table, csv, json, 60);
 	cr_expect(strstr(table->str, "\npolicy   ok  success    p50    p99  idle reserved  migrated\n"
-				     "a       1/2   50.0%   1 µs   1 µs              0         0 \n"),
+				     "a       1/2   50.0%   1 µs   1 µs            n/a         0 \n"),
 		  "%s", table->str);
 	cr_expect(strstr(table->str, "\n\npolicy  overhead  aliases  stale  failures\n"
 				     "a             0        0      0   fragmented 1\n"
