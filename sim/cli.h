@@ -157,5 +157,43 @@ unsigned int cli_jobs_run(struct cli_job *jobs, unsigned int nr, unsigned int wo
 bool cli_job_refused(const struct cli_job *job);
 /* Frees what @nr jobs own, and the array. */
 void cli_jobs_free(struct cli_job *jobs, unsigned int nr);
+/* Prints why @job failed, naming its policy where the message names neither it nor the workload. */
+void cli_job_error(const char *cmd, const struct cli_job *job);
+
+/*
+ * The policies of -p @list (comma-separated), or every registered one in
+ * registry order; NULL-terminated. NULL after printing what was wrong.
+ */
+const struct cmasim_policy_ops **cli_parse_policies(const char *cmd, const char *list);
+
+/* A grid of runs: workloads x machines x policies, each input loaded once. */
+struct cli_grid {
+	struct cli_workload *workloads;
+	unsigned int nr_workloads;
+	GPtrArray *machines;		/* of struct cmasim_config *, one per distinct name */
+	struct cli_job *jobs;		/* workload-major, then machine, then policy */
+	unsigned int nr_jobs;
+	unsigned int nr_policies;	/* jobs per cell */
+};
+
+/*
+ * Opens @workloads and @machines (empty: each workload's own) and makes a
+ * job for every workload x machine x policy, with @settings and @seed
+ * (NULL: each workload's). False with @error.
+ */
+bool cli_grid_build(struct cli_grid *g, char **workloads, char **machines,
+		    const struct cmasim_policy_ops *const *policies, const GArray *settings,
+		    const uint64_t *seed, GError **error);
+void cli_grid_free(struct cli_grid *g);
+/*
+ * The groups of runs that finished, one per cell, the results in @runs;
+ * says on standard error which policies refused their machine. NULL,
+ * after saying so, when every policy of some cell did.
+ */
+struct cmasim_compare_group *cli_grid_groups(const char *cmd, const struct cli_grid *g,
+					     unsigned int *nr, GPtrArray *runs);
+/* Prints the host time each job took, and all of them @all_us, to standard error. */
+void cli_grid_timings(const char *cmd, const struct cli_grid *g, unsigned int workers,
+		      gint64 all_us);
 
 #endif

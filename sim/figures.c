@@ -108,10 +108,13 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "overhead_ns_mapping", NS, LO, "time in section splits, TLB flushes and shootdowns, kmaps" },
 	{ "overhead_ns_tlb_miss", NS, LO, "time in page-table walks of CPU accesses" },
 	{ "overhead_ns_iommu", NS, LO, "time writing IOMMU page-table entries" },
+	{ "page_bytes", B, NO, "the machine's page size" },
 	{ "lowmem_bytes", B, HI, "memory in the kernel's linear map" },
 	{ "managed_bytes", B, HI, "memory the page allocator manages after the policy's boot" },
 	{ "free_bytes_min", B, HI, "the least free memory seen at any event" },
 	{ "reserved_bytes", B, LO, "memory the policy took from the page allocator at boot" },
+	{ "cma_area_bytes", B, NO, "memory in CMA pageblocks: lent to movable pages while no "
+	  "device uses it" },
 	{ "reserved_idle_page_ms", C, LO, "reserved pages holding nothing, integrated over time (page x ms)" },
 	{ "reserved_idle_bytes_mean", B, LO,
 	  "memory reserved and holding nothing, averaged over the run; no value for a run of no time" },
@@ -424,6 +427,16 @@ static void add_label(struct list *l, const char *key, const char *value)
 	g_array_index(l->figs, struct cmasim_figure, l->figs->len - 1).label = true;
 }
 
+/* The pages in CMA pageblocks, over every zone. */
+static uint64_t cma_pages(const struct cmasim_results *r)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int z = 0; z < r->nr_zones; z++)
+		pages += r->zones[z].cma_pages;
+	return pages;
+}
+
 GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_config *cfg)
 {
 	struct list l = list_new(cmasim_run_figure_defs);
@@ -506,10 +519,12 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "pagetable_pages_peak", r->pagetable_pages_peak);
 	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
 		add_u64(&l, fmt_key(k, "overhead_ns_%s", cmasim_cost_name(c)), r->cost_ns[c]);
+	add_u64(&l, "page_bytes", cfg->page_size);
 	add_u64(&l, "lowmem_bytes", r->lowmem_bytes);
 	add_u64(&l, "managed_bytes", r->managed_bytes);
 	add_u64(&l, "free_bytes_min", r->free_bytes_min);
 	add_u64(&l, "reserved_bytes", r->reserved_bytes);
+	add_u64(&l, "cma_area_bytes", cma_pages(r) * cfg->page_size);
 	add_u64(&l, "reserved_idle_page_ms", r->reserved_idle_page_ms);
 	/* page x ms x bytes a page / ms of the run, without overflow */
 	if (r->end_ns)
