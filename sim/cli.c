@@ -457,3 +457,118 @@ bool cli_outfile_write(struct cli_outfile *o, const GString *text, GError **erro
 	fwrite(text->str, 1, text->len, o->f);
 	return cli_outfile_close(o, true, error);
 }
+
+/* What marks a folder as cmasim's, for a later command to replace. */
+#define FOLDER_MARK ".cmasim-output"
+
+bool cli_folder_replaceable(const char *dir, GError **error)
+{
+	g_autoptr(GDir) d = NULL;
+	g_autofree char *mark = g_build_filename(dir, FOLDER_MARK, NULL);
+
+	if (!g_file_test(dir, G_FILE_TEST_EXISTS) || g_file_test(mark, G_FILE_TEST_EXISTS))
+		return true;
+	d = g_dir_open(dir, 0, NULL);
+	if (d && !g_dir_read_name(d))
+		return true;
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: exists and is not empty nor "
+		    "cmasim's (expected a new folder, an empty one or one cmasim wrote)", dir);
+	return false;
+}
+
+char *cli_folder_open(const char *dir, GError **error)
+{
+	char *tmp = g_strdup_printf("%s.tmp-XXXXXX", dir);
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (!g_mkdtemp(tmp)) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", dir, g_strerror(errno));
+		g_free(tmp);
+		return NULL;
+	}
+	cli_doom(tmp, true);
+	/* the mode mkdir() would give, not mkdtemp()'s 0700 */
+	chmod(tmp, 0777 & ~mask);
+	if (!cli_folder_put(tmp, FOLDER_MARK, "written by cmasim; it may replace this folder\n",
+			    -1, error)) {
+		cli_folder_close(tmp, dir, false, NULL);
+		return NULL;
+	}
+	return tmp;
+}
+
+bool cli_folder_put(const char *tmp, const char *name, const char *text, gssize len,
+		    GError **error)
+{
+	g_autofree char *path = g_build_filename(tmp, name, NULL);
+	g_autoptr(GError) why = NULL;
+
+	cli_doom(path, false);
+	if (g_file_set_contents(path, text, len, &why))
+		return true;
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s", why->message);
+	return false;
+}
+
+/* Removes folder @dir and the files in it, and forgets them. */
+static void remove_folder(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+
+		unlink(path);
+		cli_undoom(path);
+	}
+	rmdir(dir);
+}
+
+/* Forgets the files written in folder @tmp, now in place as @dir. */
+static void keep_folder(const char *tmp, const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(tmp, name, NULL);
+
+		cli_undoom(path);
+	}
+}
+
+bool cli_folder_close(char *tmp, const char *dir, bool ok, GError **error)
+{
+	g_autofree char *old = g_strdup_printf("%s.old-XXXXXX", dir);
+	bool moved = false;
+
+	if (!ok)
+		goto out;
+	/* an earlier one goes aside first, and back if the new one cannot take its place */
+	if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
+		if (!g_mkdtemp(old) || rmdir(old) || rename(dir, old))
+			goto fail;
+		moved = true;
+	}
+	if (rename(tmp, dir)) {
+		if (moved)
+			rename(old, dir);
+		goto fail;
+	}
+	keep_folder(tmp, dir);
+	if (moved)
+		remove_folder(old);
+	cli_undoom(tmp);
+	g_free(tmp);
+	return true;
+fail:
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", dir, g_strerror(errno));
+	ok = false;
+out:
+	remove_folder(tmp);
+	cli_undoom(tmp);
+	g_free(tmp);
+	return ok;
+}

@@ -24,7 +24,8 @@
 /* A subcommand: returns the exit status (0 success, 1 bad input or a failed gate, 2 usage). */
 typedef int cmd_fn(int argc, char **argv);
 
-cmd_fn cmd_run, cmd_compare, cmd_check, cmd_gen, cmd_list, cmd_show, cmd_info, cmd_cache;
+cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_gen, cmd_list, cmd_show, cmd_info,
+	cmd_cache;
 
 /*
  * Catches SIGINT, SIGTERM and SIGHUP for subcommand @cmd: the temporary
@@ -112,6 +113,25 @@ bool cli_outfile_close(struct cli_outfile *o, bool keep, GError **error);
 bool cli_outfile_write(struct cli_outfile *o, const GString *text, GError **error);
 
 /*
+ * Output folders (a report, timelines), which appear whole or not at all:
+ * written under a temporary name beside @dir and renamed into place. A
+ * folder cmasim wrote holds a marker file, so that a later command may
+ * replace it; any other folder it replaces only if it is empty.
+ */
+/* Whether @dir may be replaced: absent, empty, or one cmasim wrote. False with @error. */
+bool cli_folder_replaceable(const char *dir, GError **error);
+/* Makes the temporary folder for @dir; its path, or NULL with @error. */
+char *cli_folder_open(const char *dir, GError **error);
+/* Writes @len bytes of @text (-1: to its NUL) to file @name of folder @tmp. */
+bool cli_folder_put(const char *tmp, const char *name, const char *text, gssize len,
+		    GError **error);
+/*
+ * Puts folder @tmp (g_free()d) in the place of @dir if @ok, else removes
+ * it; returns @ok, false with @error if the rename failed.
+ */
+bool cli_folder_close(char *tmp, const char *dir, bool ok, GError **error);
+
+/*
  * Policy settings, as --set and gate files give them: "policy.name=value"
  * goes to that policy, "name=value" to every policy with such a parameter.
  */
@@ -139,6 +159,9 @@ struct cli_job {
 	const struct cli_workload *workload;	/* shared; each job opens its own trace */
 	struct cmasim_run_options opts;
 	char **set;				/* owns opts.set */
+	bool capture_timeline;			/* keep its timeline, in timeline_text */
+	char *timeline_text;			/* the timeline CSV, when captured */
+	size_t timeline_len;
 	struct cmasim_results *r;		/* on success */
 	GError *error;				/* on failure */
 	gint64 wall_us;				/* host time it took */

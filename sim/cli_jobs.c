@@ -3,6 +3,8 @@
  * Policy settings as --set and gate files give them, and many replays on
  * worker threads: see cli.h.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmasim/error.h"
@@ -128,8 +130,13 @@ static void job_run(struct cli_job *job)
 	struct cmasim_trace *trace = cli_workload_trace(job->workload, &job->error);
 
 	job->opts.set = (const char *const *)job->set;
+	if (job->capture_timeline)
+		job->opts.timeline = open_memstream(&job->timeline_text, &job->timeline_len);
 	if (trace)
 		job->r = cmasim_run(job->cfg, trace, &job->opts, &job->error);
+	if (job->opts.timeline)
+		fclose(job->opts.timeline);
+	job->opts.timeline = NULL;
 	cmasim_trace_close(trace);
 	job->wall_us = g_get_monotonic_time() - start;
 }
@@ -179,6 +186,7 @@ void cli_jobs_free(struct cli_job *jobs, unsigned int nr)
 {
 	for (unsigned int i = 0; jobs && i < nr; i++) {
 		g_strfreev(jobs[i].set);
+		free(jobs[i].timeline_text);
 		cmasim_results_free(jobs[i].r);
 		g_clear_error(&jobs[i].error);
 	}

@@ -5,13 +5,37 @@
  */
 #include <string.h>
 
+#include "cmasim/units.h"
 #include "cli.h"
+
+/* Writes each run's timeline into folder @dir, whole or not at all. */
+static bool write_timelines(const struct cli_grid *g, const char *dir, GError **error)
+{
+	char *tmp = cli_folder_open(dir, error);
+	bool ok = tmp != NULL;
+
+	for (unsigned int i = 0; ok && i < g->nr_jobs; i++) {
+		const struct cli_job *job = &g->jobs[i];
+		g_autofree char *name = NULL;
+
+		if (!job->r)
+			continue;
+		name = g->nr_jobs > g->nr_policies
+			? g_strdup_printf("%s--%s--%s.csv", job->cfg->name, job->r->workload,
+					  job->r->policy)
+			: g_strdup_printf("%s.csv", job->r->policy);
+		/* a name from a file's contents never reaches outside the folder */
+		g_strdelimit(name, "/", '_');
+		ok = cli_folder_put(tmp, name, job->timeline_text, (gssize)job->timeline_len, error);
+	}
+	return tmp ? cli_folder_close(tmp, dir, ok, error) : false;
+}
 
 int cmd_compare(int argc, char **argv)
 {
 	g_autofree char *machines_arg = NULL, *policies_arg = NULL, *format = NULL;
 	g_autofree char *output = NULL, *seed = NULL, *jobs_arg = NULL, *workloads_arg = NULL;
-	g_autofree char *figures_arg = NULL;
+	g_autofree char *figures_arg = NULL, *timeline = NULL, *interval_arg = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, workloads = NULL, machines = NULL;
 	gboolean show_timings = FALSE;
 	const GOptionEntry entries[] = {
@@ -36,6 +60,12 @@ int cmd_compare(int argc, char **argv)
 		  "Seed for the workloads' generators (default: each workload's)", "N" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_arg,
 		  "Replay N runs at once (default: the available cores)", "N" },
+		{ "timeline", 't', 0, G_OPTION_ARG_FILENAME, &timeline,
+		  "Write each run's timeline into folder DIR: POLICY.csv, or "
+		  "MACHINE--WORKLOAD--POLICY.csv for a grid", "DIR" },
+		{ "timeline-interval", 0, 0, G_OPTION_ARG_STRING, &interval_arg,
+		  "Simulated time between timeline rows (default 10ms; 0 for sample events only)",
+		  "TIME" },
 		{ "timings", 0, 0, G_OPTION_ARG_NONE, &show_timings,
 		  "Print the host time each run took to standard error", NULL },
 		{ NULL },
@@ -48,7 +78,7 @@ int cmd_compare(int argc, char **argv)
 	struct cli_grid grid = { 0 };
 	struct cli_outfile out = { 0 };
 	struct cmasim_report_options ropts = { .format = CMASIM_FORMAT_TABLE };
-	uint64_t seed_value = 0;
+	uint64_t seed_value = 0, interval = 10000000;
 	unsigned int workers, nr_groups, failed;
 	g_autoptr(GString) text = NULL;
 	int ret = 1;
@@ -77,6 +107,9 @@ int cmd_compare(int argc, char **argv)
 	    !cli_parse_jobs("compare", jobs_arg, &workers) ||
 	    !cli_parse_figures("compare", figures_arg, &figures))
 		return 2;
+	if (interval_arg && cmasim_parse_time(interval_arg, strlen(interval_arg), &interval) !=
+	    CMASIM_PARSE_OK)
+		return cli_usage_error("compare", "--timeline-interval expects a time such as 10ms");
 	ropts.figures = (const char *const *)figures;
 	ropts.width = cli_table_width();
 	workloads = workloads_arg ? g_strsplit(workloads_arg, ",", -1) : g_new0(char *, 2);
@@ -95,10 +128,15 @@ int cmd_compare(int argc, char **argv)
 		return 2;
 	}
 
-	if (!cli_grid_build(&grid, workloads, machines, policies, settings, seed ? &seed_value : NULL,
+	if ((timeline && !cli_folder_replaceable(timeline, &error)) ||
+	    !cli_grid_build(&grid, workloads, machines, policies, settings, seed ? &seed_value : NULL,
 			    &error) ||
 	    !cli_outfile_open(&out, output, &error))
 		goto out;
+	for (unsigned int i = 0; timeline && i < grid.nr_jobs; i++) {
+		grid.jobs[i].capture_timeline = true;
+		grid.jobs[i].opts.timeline_interval_ns = interval;
+	}
 	start = g_get_monotonic_time();
 	failed = cli_jobs_run(grid.jobs, grid.nr_jobs, workers, !policies_arg);
 	if (failed < grid.nr_jobs) {
@@ -110,7 +148,8 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	text = g_string_new(NULL);
 	cmasim_report_compare(groups, nr_groups, &ropts, text);
-	if (cli_outfile_write(&out, text, &error))
+	if ((!timeline || write_timelines(&grid, timeline, &error)) &&
+	    cli_outfile_write(&out, text, &error))
 		ret = 0;
 	if (show_timings)
 		cli_grid_timings("compare", &grid, MIN(workers, grid.nr_jobs),

@@ -20,9 +20,12 @@
 /* Timeline rows a figure draws at most: finer than a figure can show. */
 #define MAX_ROWS 500
 
-/* Okabe and Ito's palette (2008), which colour-blind readers tell apart, and a grey. */
+/*
+ * Okabe and Ito's palette (2008), which colour-blind readers tell apart,
+ * with Tol's wine for their yellow, too faint for a line on white, and a grey.
+ */
 static const char *const palette[] = {
-	"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
+	"#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#000000", "#882255",
 	"#999999",
 };
 
@@ -268,6 +271,12 @@ static int column(const struct timeline *t, const char *name)
 	return -1;
 }
 
+/* The rows of @t. */
+static guint nr_rows(const struct timeline *t)
+{
+	return t->rows && t->names->len ? t->rows->len / t->names->len : 0;
+}
+
 /* Row @r of @t. */
 static const double *row(const struct timeline *t, guint r)
 {
@@ -399,7 +408,7 @@ static struct cmasim_plot *fragmentation_plot(const struct cmasim_plot_run *runs
 		if (c_free < 0)
 			continue;
 		g_string_append_printf(p->data, "%s# %s\n", blocks ? "\n\n" : "", runs[i].policy);
-		for (guint r = 0; r < tl[i].rows->len; r++) {
+		for (guint r = 0; r < nr_rows(&tl[i]); r++) {
 			double free = row(&tl[i], r)[c_free];
 			unsigned int max;
 			double suitable = suitable_pages(&tl[i], r, order, &max);
@@ -421,6 +430,9 @@ static struct cmasim_plot *fragmentation_plot(const struct cmasim_plot_run *runs
 	g_string_append_printf(p->script,
 		"set multiplot layout 2,1 title '%s'\n"
 		"unset title\n"
+		"set lmargin at screen 0.12\n"
+		"set rmargin at screen 0.74\n"
+		"set autoscale xfix\n"
 		"set xlabel 'simulated time (s)'\n"
 		"set ylabel 'unusable index, order %u'\n"
 		"set yrange [0:1.05]\n"
@@ -429,6 +441,7 @@ static struct cmasim_plot *fragmentation_plot(const struct cmasim_plot_run *runs
 		"set ylabel 'free memory (MiB)'\n"
 		"%s\n"
 		"unset multiplot\n"
+		"set lmargin\nset rmargin\nset autoscale x\n"
 		"set yrange [*:*]\n", p->title, order, top->str, bottom->str);
 	g_string_free(top, TRUE);
 	g_string_free(bottom, TRUE);
@@ -442,13 +455,13 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 {
 	struct cmasim_plot *p = plot_new(
 		"free-by-order", "Free pages by block order over time",
-		"Free pages of %s in blocks of each order over time, over all zones: "
-		"fragmentation moves them to the bottom rows.", run->policy);
+		"Free pages of %s in blocks of each order over time, over all zones, on a log "
+		"colour scale: fragmentation moves them to the bottom rows.", run->policy);
 	unsigned int max = 0;
 
 	suitable_pages(tl, 0, 0, &max);
 	g_string_append(p->data, "# t0 order t_low t_high order_low order_high free_pages\n");
-	for (guint r = 0; r + 1 < tl->rows->len; r++) {
+	for (guint r = 0; r + 1 < nr_rows(tl); r++) {
 		for (unsigned int o = 0; o <= max; o++) {
 			double pages = 0;
 
@@ -464,7 +477,9 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 			put_num(p->data, row(tl, r)[0] / 1e9);
 			put_num(p->data, o);
 			put_num(p->data, row(tl, r)[0] / 1e9);
-			put_num(p->data, row(tl, r + 1)[0] / 1e9);
+			/* into the next box a little, which is drawn over it: no hairline between */
+			put_num(p->data, (row(tl, r + 1)[0] + (row(tl, r + 1)[0] - row(tl, r)[0]) / 4) /
+					 1e9);
 			put_num(p->data, o - 0.5);
 			put_num(p->data, o + 0.5);
 			put_num(p->data, pages);
@@ -483,13 +498,16 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 		"set yrange [-0.5:%u.5]\n"
 		"set ytics 1\n"
 		"set logscale cb\n"
-		"set cblabel 'free pages (log scale)'\n"
+		"set autoscale xfix\n"
+		"set rmargin at screen 0.85\n"
+		"set cblabel 'free pages'\n"
 		"set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', "
 		"4 '#fde725')\n"
 		"unset key\n"
 		"plot 'free-by-order.dat' using 1:2:3:4:5:6:7 with boxxyerror fs solid 1.0 noborder "
 		"lc palette notitle\n"
-		"unset logscale cb\nset yrange [*:*]\nset ytics autofreq\n", run->policy, max);
+		"unset logscale cb\nset yrange [*:*]\nset ytics autofreq\nset autoscale x\n"
+		"set rmargin\n", run->policy, max);
 	plot_end(p);
 	return p;
 }
@@ -640,34 +658,56 @@ static struct cmasim_plot *cost_plot(const struct cmasim_plot_run *runs, unsigne
 {
 	struct cmasim_plot *p = plot_new(
 		"cost-success", "Memory set aside for devices against success",
-		"Filled: memory each policy sets aside for devices (reserved or in CMA areas); "
+		"Filled: memory each policy sets aside for devices (reserved, or in CMA areas); "
 		"hollow: of it, what held nothing on average; against the share of requests "
-		"served.");
+		"served. Policies at one point share a label.");
+	g_autofree double *x = g_new(double, n), *y = g_new(double, n);
 
-	g_string_append(p->data, "# policy set_aside_MiB idle_MiB success_% colour\n");
+	g_string_append(p->data, "# policy set_aside_MiB idle_MiB served_% colour\n");
 	for (unsigned int i = 0; i < n; i++) {
+		x[i] = (num(&runs[i], "reserved_bytes") + num(&runs[i], "cma_area_bytes")) / (1 << 20);
+		y[i] = num(&runs[i], "dma_success_rate") * 100;
 		g_string_append(p->data, runs[i].policy);
-		put_num(p->data, (num(&runs[i], "reserved_bytes") + num(&runs[i], "cma_area_bytes")) /
-					 (1 << 20));
+		put_num(p->data, x[i]);
 		put_num(p->data, num(&runs[i], "reserved_idle_bytes_mean") / (1 << 20));
-		put_num(p->data, num(&runs[i], "dma_success_rate") * 100);
+		put_num(p->data, y[i]);
 		put_num(p->data, i + 1);
 		g_string_append_c(p->data, '\n');
+	}
+	/* one label for the policies at one point, at the first of them */
+	g_string_append(p->data, "\n\n# set_aside_MiB served_% label\n");
+	for (unsigned int i = 0; i < n; i++) {
+		g_autoptr(GString) label = g_string_new(NULL);
+		bool first = true;
+
+		for (unsigned int j = 0; j < n && first; j++)
+			first = j >= i || x[j] != x[i] || y[j] != y[i];
+		if (!first)
+			continue;
+		for (unsigned int j = i; j < n; j++)
+			if (x[j] == x[i] && y[j] == y[i])
+				g_string_append_printf(label, "%s%s", label->len ? ", " : "",
+						       runs[j].policy);
+		put_num(p->data, x[i]);
+		put_num(p->data, y[i]);
+		g_string_append_c(p->data, ' ');
+		g_string_append_c(p->data, '"');
+		g_string_append(p->data, label->str);
+		g_string_append(p->data, "\"\n");
 	}
 	policy_colours(p->script, runs, n);
 	g_string_append(p->script,
 		"set xlabel 'memory set aside for devices (MiB)'\n"
 		"set ylabel 'requests served (%)'\n"
 		"set xrange [0:*]\n"
-		"set yrange [0:105]\n"
-		"set offsets graph 0.02, graph 0.15, 0, 0\n"
-		"plot 'cost-success.dat' using 3:4:($2-$3):(0):5 with vectors nohead lc variable "
-		"notitle, \\\n"
-		"  '' using 2:4:5 with points pt 7 ps 2 lc variable notitle, \\\n"
-		"  '' using 3:4:5 with points pt 6 ps 2 lc variable notitle, \\\n"
-		"  '' using 2:4:1:5 with labels offset char 1,1 left tc variable notitle\n"
+		"set yrange [*:*]\n"
+		"set offsets 0, graph 0.35, graph 0.1, graph 0.1\n"
+		"unset key\n"
+		"plot 'cost-success.dat' index 0 using 2:4:5 with points pt 7 ps 2.5 lc variable, \\\n"
+		"  '' index 0 using 3:4:5 with points pt 6 ps 2.5 lc variable, \\\n"
+		"  '' index 1 using 1:2:3 with labels left offset char 1.5,0 tc rgb '#333333'\n"
 		"set offsets 0, 0, 0, 0\n"
-		"set xrange [*:*]\nset yrange [*:*]\n");
+		"set xrange [*:*]\nset yrange [*:*]\nset key\n");
 	plot_end(p);
 	return p;
 }
@@ -788,9 +828,9 @@ GPtrArray *cmasim_plots(const struct cmasim_plot_run *runs, unsigned int n,
 		if (runs[i].timeline && !timeline_read(runs[i].timeline, runs[i].policy, &tl[i],
 						       error))
 			goto fail;
-		timelines |= tl[i].rows && tl[i].rows->len > 0;
+		timelines |= nr_rows(&tl[i]) > 0;
 		maps |= runs[i].map != NULL;
-		if (tl[i].rows && tl[i].rows->len)
+		if (nr_rows(&tl[i]))
 			suitable_pages(&tl[i], 0, 0, &max);
 	}
 	g_ptr_array_add(plots, success_plot(runs, n));
@@ -800,7 +840,7 @@ GPtrArray *cmasim_plots(const struct cmasim_plot_run *runs, unsigned int n,
 		g_ptr_array_add(plots, fragmentation_plot(runs, tl, n,
 							  order < 0 ? max : MIN((unsigned int)order,
 										max)));
-		if (tl[heatmap].rows && tl[heatmap].rows->len > 1)
+		if (nr_rows(&tl[heatmap]) > 1)
 			g_ptr_array_add(plots, heatmap_plot(&runs[heatmap], &tl[heatmap]));
 	}
 	if (maps) {

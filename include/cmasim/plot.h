@@ -49,7 +49,48 @@ void cmasim_plot_free(struct cmasim_plot *plot);
 GPtrArray *cmasim_plots(const struct cmasim_plot_run *runs, unsigned int n,
 			unsigned int heatmap, GError **error);
 
+/* A run read back from `cmasim compare -f json`. */
+struct cmasim_loaded_run {
+	char *policy;
+	GArray *figs;		/* struct cmasim_figure, values as printed (NULL: null) */
+	GArray *latency;	/* struct cmasim_plot_bucket */
+};
+
+void cmasim_loaded_run_free(struct cmasim_loaded_run *run);
+
+/*
+ * The runs of a comparison's JSON at @path, in its order. NULL with
+ * @error ("path:line:column: ...") when it is not one of this version.
+ */
+GPtrArray *cmasim_compare_load(const char *path, GError **error);
+
 /* The colour of palette entry @i: a colour-blind-safe palette (Okabe and Ito), "#rrggbb". */
 const char *cmasim_plot_colour(unsigned int i);
+
+struct cmasim_summary_row;
+
+/* What a report page shows: the comparison, its figures, how to make it again. */
+struct cmasim_page {
+	const char *machine, *machine_description, *machine_sha256;	/* descriptions may be NULL */
+	const char *workload, *workload_description, *workload_sha256;
+	const char *seed;
+	const char *version;
+	const char *command;			/* the command line that made it */
+	const struct cmasim_summary_row *rows;
+	unsigned int nr_rows;
+	struct cmasim_plot *const *plots;
+	unsigned int nr_plots;
+	GBytes *const *svgs;			/* each plot's SVG */
+};
+
+/*
+ * report.html: one page that needs nothing else, the figures' SVG in it,
+ * no script or style from the network. A small script of its own says on
+ * the root element (data-figures="N of M") how many figures the browser
+ * drew, so that a headless browser's DOM tells a broken one.
+ */
+void cmasim_page_html(const struct cmasim_page *page, GString *out);
+/* report.md: the summary table and the figures' PNGs, to paste into a review. */
+void cmasim_page_markdown(const struct cmasim_page *page, GString *out);
 
 #endif
