@@ -3,11 +3,13 @@
 # cmasim needs when any is missing, then configures a build directory.
 
 CMASIM_PACKAGES=(meson ninja-build pkg-config gcc clang libglib2.0-dev libglib2.0-bin
-                 libyaml-dev libcriterion-dev gnuplot-nox parallel libxml2-utils)
+                 libyaml-dev libcriterion-dev gnuplot-nox parallel)
 
+# cmasim_install_deps [PACKAGE...]: cmasim's packages, and those the caller adds
+# (the tests' xmllint and headless Chromium).
 cmasim_install_deps() {
 	local missing=() p
-	for p in "${CMASIM_PACKAGES[@]}"; do
+	for p in "${CMASIM_PACKAGES[@]}" "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done

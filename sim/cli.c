@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cmasim/error.h"
@@ -28,6 +29,13 @@ static struct {
 	bool dir;
 } doomed[MAX_DOOMED];
 static const char *signalled_cmd = "";
+/* A child writing into a doomed folder (gnuplot), killed first; 0 for none. */
+static volatile sig_atomic_t doomed_child;
+
+void cli_doom_child(pid_t pid)
+{
+	doomed_child = pid;
+}
 
 /* Blocks (@block) or unblocks the signals the command catches. */
 static void hold_signals(bool block, sigset_t *old)
@@ -89,6 +97,11 @@ static void on_signal(int sig)
 	} names[] = { { SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" } };
 	bool removed = false;
 
+	/* so that it writes nothing more where its files are removed */
+	if (doomed_child) {
+		kill(doomed_child, SIGKILL);
+		waitpid(doomed_child, NULL, 0);
+	}
 	for (unsigned int pass = 0; pass < 2; pass++) {
 		for (unsigned int i = 0; i < MAX_DOOMED; i++) {
 			if (!doomed[i].path || doomed[i].dir != (pass == 1))

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <gio/gio.h>
 
 #include "cmasim/config.h"
@@ -37,6 +38,8 @@ void cli_catch_signals(const char *cmd);
 void cli_doom(const char *path, bool dir);
 /* Forgets @path: it was renamed into place or removed. */
 void cli_undoom(const char *path);
+/* Marks child @pid to be killed before the files are removed on a signal; 0 for none. */
+void cli_doom_child(pid_t pid);
 
 /* Prints "cmasim @cmd: message" for @error. */
 void cli_error(const char *cmd, const GError *error);

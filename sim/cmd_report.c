@@ -6,6 +6,7 @@
  * name and renamed into place.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -258,12 +259,15 @@ static GBytes *draw(const char *dir, const struct cmasim_plot *plot, GError **er
 	g_autoptr(GError) why = NULL;
 	char *data;
 	gsize len;
+	bool ok;
 
 	svg = g_strdup_printf("%s/%s.svg", dir, plot->name);
 	png = g_strdup_printf("%s/%s.png", dir, plot->name);
 	cli_doom(svg, false);
 	cli_doom(png, false);
 	g_subprocess_launcher_set_cwd(launcher, dir);
+	/* the scripts are UTF-8 (µs); in the C locale gnuplot would warn of its iconv */
+	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C.UTF-8", TRUE);
 	/* --default-settings: a user's ~/.gnuplot does not change the figures */
 	gnuplot = g_subprocess_launcher_spawn(launcher, &why, "gnuplot", "--default-settings",
 					      NULL);
@@ -273,7 +277,10 @@ static GBytes *draw(const char *dir, const struct cmasim_plot *plot, GError **er
 			    "gnuplot-nox", why->message);
 		return NULL;
 	}
-	if (!g_subprocess_communicate_utf8(gnuplot, plot->script->str, NULL, &out, &err, &why)) {
+	cli_doom_child((pid_t)atoi(g_subprocess_get_identifier(gnuplot)));
+	ok = g_subprocess_communicate_utf8(gnuplot, plot->script->str, NULL, &out, &err, &why);
+	cli_doom_child(0);
+	if (!ok) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot: %s", why->message);
 		return NULL;
 	}

@@ -63,7 +63,7 @@ static struct cmasim_plot *plot_new(const char *name, const char *title, const c
 	p->script = g_string_new(NULL);
 	g_string_append_printf(p->script,
 		"# cmasim report: %s\n"
-		"# Reads %s.dat; writes %s.svg and %s.png. Rerun with: gnuplot %s.gp\n"
+		"# Reads %s.dat; writes %s.svg and %s.png. Rerun in a UTF-8 locale: gnuplot %s.gp\n"
 		"set encoding utf8\n"
 		"set micro\n"
 		"do for [png = 0:1] {\n"
@@ -458,6 +458,7 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 		"Free pages of %s in blocks of each order over time, over all zones, on a log "
 		"colour scale: fragmentation moves them to the bottom rows.", run->policy);
 	unsigned int max = 0;
+	double most = 0;
 
 	suitable_pages(tl, 0, 0, &max);
 	g_string_append(p->data, "# t0 order t_low t_high order_low order_high free_pages\n");
@@ -474,6 +475,7 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 			/* no cell where nothing is free: the background shows through */
 			if (!pages)
 				continue;
+			most = MAX(most, pages);
 			put_num(p->data, row(tl, r)[0] / 1e9);
 			put_num(p->data, o);
 			put_num(p->data, row(tl, r)[0] / 1e9);
@@ -498,6 +500,7 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 		"set yrange [-0.5:%u.5]\n"
 		"set ytics 1\n"
 		"set logscale cb\n"
+		"set cbrange [1:%.0f]\n"
 		"set autoscale xfix\n"
 		"set rmargin at screen 0.85\n"
 		"set cblabel 'free pages'\n"
@@ -506,8 +509,9 @@ static struct cmasim_plot *heatmap_plot(const struct cmasim_plot_run *run,
 		"unset key\n"
 		"plot 'free-by-order.dat' using 1:2:3:4:5:6:7 with boxxyerror fs solid 1.0 noborder "
 		"lc palette notitle\n"
-		"unset logscale cb\nset yrange [*:*]\nset ytics autofreq\nset autoscale x\n"
-		"set rmargin\n", run->policy, max);
+		"unset logscale cb\nset cbrange [*:*]\nset yrange [*:*]\nset ytics autofreq\n"
+		"set autoscale x\n"
+		"set rmargin\n", run->policy, max, MAX(most, 2));
 	plot_end(p);
 	return p;
 }
@@ -662,11 +666,14 @@ static struct cmasim_plot *cost_plot(const struct cmasim_plot_run *runs, unsigne
 		"hollow: of it, what held nothing on average; against the share of requests "
 		"served. Policies at one point share a label.");
 	g_autofree double *x = g_new(double, n), *y = g_new(double, n);
+	double low = 100, high = 0;
 
 	g_string_append(p->data, "# policy set_aside_MiB idle_MiB served_% colour\n");
 	for (unsigned int i = 0; i < n; i++) {
 		x[i] = (num(&runs[i], "reserved_bytes") + num(&runs[i], "cma_area_bytes")) / (1 << 20);
 		y[i] = num(&runs[i], "dma_success_rate") * 100;
+		low = MIN(low, y[i]);
+		high = MAX(high, y[i]);
 		g_string_append(p->data, runs[i].policy);
 		put_num(p->data, x[i]);
 		put_num(p->data, num(&runs[i], "reserved_idle_bytes_mean") / (1 << 20));
@@ -696,12 +703,14 @@ static struct cmasim_plot *cost_plot(const struct cmasim_plot_run *runs, unsigne
 		g_string_append(p->data, "\"\n");
 	}
 	policy_colours(p->script, runs, n);
+	/* room around the points, never an empty range however alike the policies */
+	g_string_append_printf(p->script, "set yrange [%.0f:%.0f]\n", MAX(floor(low) - 5, 0),
+			       MIN(ceil(high) + 5, 105));
 	g_string_append(p->script,
 		"set xlabel 'memory set aside for devices (MiB)'\n"
 		"set ylabel 'requests served (%)'\n"
 		"set xrange [0:*]\n"
-		"set yrange [*:*]\n"
-		"set offsets 0, graph 0.35, graph 0.1, graph 0.1\n"
+		"set offsets 0, graph 0.35, 0, 0\n"
 		"unset key\n"
 		"plot 'cost-success.dat' index 0 using 2:4:5 with points pt 7 ps 2.5 lc variable, \\\n"
 		"  '' index 0 using 3:4:5 with points pt 6 ps 2.5 lc variable, \\\n"
