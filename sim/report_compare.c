@@ -116,6 +116,7 @@ static void summary(GString *out, const struct run *runs, unsigned int nr, bool 
 	}
 	g_string_append_c(out, '\n');
 	g_string_append(out, cmasim_summary_legend);
+	g_string_append(out, "* marks the best of its column.\n");
 	cmasim_summary_free(rows, nr);
 }
 

@@ -28,7 +28,7 @@ const char cmasim_summary_legend[] =
 	"averaged over the run; overhead: CPU time in the allocator, zeroing, cache\n"
 	"maintenance, migration, compaction, mapping, TLB misses and the IOMMU;\n"
 	"aliases: cache lines filled for frames also mapped uncached; stale: stale\n"
-	"reads and clobbered lines; * the best of its column.\n";
+	"reads and clobbered lines.\n";
 
 /* The value of figure @key of @figs, NAN when there is no such figure or it has none. */
 static double num(const GArray *figs, const char *key)

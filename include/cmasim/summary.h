@@ -33,7 +33,7 @@ struct cmasim_summary_def {
 
 extern const struct cmasim_summary_def cmasim_summary_defs[CMASIM_NR_SUM];
 
-/* What the columns mean, a paragraph broken at 80 columns; "*" marks the best. */
+/* What the columns mean, a paragraph broken at 80 columns. */
 extern const char cmasim_summary_legend[];
 
 struct cmasim_summary_row {
