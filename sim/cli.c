@@ -29,11 +29,17 @@ static struct {
 	bool dir;
 } doomed[MAX_DOOMED];
 static const char *signalled_cmd = "";
-/* A child writing into a doomed folder (gnuplot), killed first; 0 for none. */
-static volatile sig_atomic_t doomed_child;
+/*
+ * A child to stop first: one writing into a doomed folder (gnuplot), killed;
+ * or one that has children of its own to stop (GNU parallel), sent the
+ * signal and waited for. 0 for none.
+ */
+static volatile sig_atomic_t doomed_child, doomed_child_forward;
 
-void cli_doom_child(pid_t pid)
+void cli_doom_child(pid_t pid, bool forward)
 {
+	doomed_child = 0;
+	doomed_child_forward = forward;
 	doomed_child = pid;
 }
 
@@ -99,7 +105,7 @@ static void on_signal(int sig)
 
 	/* so that it writes nothing more where its files are removed */
 	if (doomed_child) {
-		kill(doomed_child, SIGKILL);
+		kill(doomed_child, doomed_child_forward ? sig : SIGKILL);
 		waitpid(doomed_child, NULL, 0);
 	}
 	for (unsigned int pass = 0; pass < 2; pass++) {
@@ -584,4 +590,54 @@ out:
 	cli_undoom(tmp);
 	g_free(tmp);
 	return ok;
+}
+
+GBytes *cli_gnuplot(const char *dir, const char *name, const char *script, GError **error)
+{
+	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+		G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_autoptr(GSubprocess) gnuplot = NULL;
+	g_autofree char *out = NULL, *err = NULL, *svg = NULL, *png = NULL;
+	g_autoptr(GError) why = NULL;
+	char *data;
+	gsize len;
+	bool ok;
+
+	svg = g_strdup_printf("%s/%s.svg", dir, name);
+	png = g_strdup_printf("%s/%s.png", dir, name);
+	cli_doom(svg, false);
+	cli_doom(png, false);
+	g_subprocess_launcher_set_cwd(launcher, dir);
+	/* the scripts are UTF-8 (µs); in the C locale gnuplot would warn of its iconv */
+	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C.UTF-8", TRUE);
+	/* --default-settings: a user's ~/.gnuplot does not change the figures */
+	gnuplot = g_subprocess_launcher_spawn(launcher, &why, "gnuplot", "--default-settings",
+					      NULL);
+	if (!gnuplot) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO,
+			    "cannot run gnuplot (%s): install it, on Debian with apt-get install "
+			    "gnuplot-nox", why->message);
+		return NULL;
+	}
+	cli_doom_child((pid_t)atoi(g_subprocess_get_identifier(gnuplot)), false);
+	ok = g_subprocess_communicate_utf8(gnuplot, script, NULL, &out, &err, &why);
+	cli_doom_child(0, false);
+	if (!ok) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot: %s", why->message);
+		return NULL;
+	}
+	if (!g_subprocess_get_successful(gnuplot)) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot failed on %s.gp:\n%s",
+			    name, err ? err : "");
+		return NULL;
+	}
+	if (err && *err)
+		fprintf(stderr, "cmasim %s: gnuplot says of %s.gp:\n%s", signalled_cmd, name, err);
+	if (!g_file_get_contents(svg, &data, &len, NULL) || !len) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot wrote no %s.svg",
+			    name);
+		return NULL;
+	}
+	return g_bytes_new_take(data, len);
 }

@@ -25,8 +25,8 @@
 /* A subcommand: returns the exit status (0 success, 1 bad input or a failed gate, 2 usage). */
 typedef int cmd_fn(int argc, char **argv);
 
-cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_gen, cmd_list, cmd_show, cmd_info,
-	cmd_cache;
+cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_sweep, cmd_gen, cmd_list, cmd_show,
+	cmd_info, cmd_cache;
 
 /*
  * Catches SIGINT, SIGTERM and SIGHUP for subcommand @cmd: the temporary
@@ -38,8 +38,11 @@ void cli_catch_signals(const char *cmd);
 void cli_doom(const char *path, bool dir);
 /* Forgets @path: it was renamed into place or removed. */
 void cli_undoom(const char *path);
-/* Marks child @pid to be killed before the files are removed on a signal; 0 for none. */
-void cli_doom_child(pid_t pid);
+/*
+ * Marks child @pid to be stopped first on a signal: killed, or with
+ * @forward sent the same signal and waited for; 0 for none.
+ */
+void cli_doom_child(pid_t pid, bool forward);
 
 /* Prints "cmasim @cmd: message" for @error. */
 void cli_error(const char *cmd, const GError *error);
@@ -133,6 +136,14 @@ bool cli_folder_put(const char *tmp, const char *name, const char *text, gssize 
  * it; returns @ok, false with @error if the rename failed.
  */
 bool cli_folder_close(char *tmp, const char *dir, bool ok, GError **error);
+
+/*
+ * Runs gnuplot in folder @dir with @script (NAME.gp) on its standard
+ * input; returns NAME.svg, which the script writes, or NULL with @error
+ * (gnuplot's own message, or how to install it). Anything gnuplot says on
+ * success is passed on to standard error.
+ */
+GBytes *cli_gnuplot(const char *dir, const char *name, const char *script, GError **error);
 
 /*
  * Policy settings, as --set and gate files give them: "policy.name=value"

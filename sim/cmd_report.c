@@ -245,61 +245,6 @@ static bool source_load(struct source *src, const char *path, const char *timeli
 }
 
 /*
- * Runs gnuplot on @plot's script in @dir, the script on its standard
- * input; returns the SVG it wrote, or NULL with @error (gnuplot's own
- * message). Anything gnuplot says on success is passed on.
- */
-static GBytes *draw(const char *dir, const struct cmasim_plot *plot, GError **error)
-{
-	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
-		G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-		G_SUBPROCESS_FLAGS_STDERR_PIPE);
-	g_autoptr(GSubprocess) gnuplot = NULL;
-	g_autofree char *out = NULL, *err = NULL, *svg = NULL, *png = NULL;
-	g_autoptr(GError) why = NULL;
-	char *data;
-	gsize len;
-	bool ok;
-
-	svg = g_strdup_printf("%s/%s.svg", dir, plot->name);
-	png = g_strdup_printf("%s/%s.png", dir, plot->name);
-	cli_doom(svg, false);
-	cli_doom(png, false);
-	g_subprocess_launcher_set_cwd(launcher, dir);
-	/* the scripts are UTF-8 (µs); in the C locale gnuplot would warn of its iconv */
-	g_subprocess_launcher_setenv(launcher, "LC_ALL", "C.UTF-8", TRUE);
-	/* --default-settings: a user's ~/.gnuplot does not change the figures */
-	gnuplot = g_subprocess_launcher_spawn(launcher, &why, "gnuplot", "--default-settings",
-					      NULL);
-	if (!gnuplot) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO,
-			    "cannot run gnuplot (%s): install it, on Debian with apt-get install "
-			    "gnuplot-nox", why->message);
-		return NULL;
-	}
-	cli_doom_child((pid_t)atoi(g_subprocess_get_identifier(gnuplot)));
-	ok = g_subprocess_communicate_utf8(gnuplot, plot->script->str, NULL, &out, &err, &why);
-	cli_doom_child(0);
-	if (!ok) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot: %s", why->message);
-		return NULL;
-	}
-	if (!g_subprocess_get_successful(gnuplot)) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot failed on %s.gp:\n%s",
-			    plot->name, err ? err : "");
-		return NULL;
-	}
-	if (err && *err)
-		fprintf(stderr, "cmasim report: gnuplot says of %s.gp:\n%s", plot->name, err);
-	if (!g_file_get_contents(svg, &data, &len, NULL) || !len) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "gnuplot wrote no %s.svg",
-			    plot->name);
-		return NULL;
-	}
-	return g_bytes_new_take(data, len);
-}
-
-/*
  * Writes the report of @src into @dir: plots, their data and scripts,
  * the SVG and PNG gnuplot draws, report.html, report.md and the
  * comparison's JSON. Nothing is left of it on failure.
@@ -329,7 +274,7 @@ static bool write_report(struct source *src, const char *dir, unsigned int heatm
 		if (!cli_folder_put(tmp, dat, p->data->str, (gssize)p->data->len, error) ||
 		    !cli_folder_put(tmp, gp, p->script->str, (gssize)p->script->len, error))
 			goto out;
-		svg = draw(tmp, p, error);
+		svg = cli_gnuplot(tmp, p->name, p->script->str, error);
 		if (!svg)
 			goto out;
 		g_ptr_array_add(svgs, svg);

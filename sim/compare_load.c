@@ -156,3 +156,39 @@ GPtrArray *cmasim_compare_load(const char *path, GError **error)
 	g_ptr_array_free(runs, TRUE);
 	return NULL;
 }
+
+/* The run object of `run -f json` at the root of @ld's document, into @runs. */
+static bool read_run_file(struct conf_loader *ld, GPtrArray *runs)
+{
+	const yaml_node_t *root = yaml_document_get_root_node(ld->doc);
+
+	if (!root)
+		return conf_fail_at(ld, (yaml_mark_t){ 0 }, CMASIM_ERROR_KEY,
+				    "empty file (expected cmasim run -f json's output)");
+	if (!read_run(ld, root, runs))
+		return false;
+	const struct cmasim_loaded_run *run = runs->pdata[0];
+	const struct cmasim_figure *schema = cmasim_figures_find(run->figs, "schema");
+
+	if (!schema || g_strcmp0(schema->value, CMASIM_JSON_SCHEMA))
+		return conf_fail_at(ld, root->start_mark, CMASIM_ERROR_VALUE,
+				    "expected schema " CMASIM_JSON_SCHEMA
+				    " (cmasim run -f json of this version)");
+	return true;
+}
+
+struct cmasim_loaded_run *cmasim_run_load(const char *path, GError **error)
+{
+	g_auto(yaml_parser_t) parser = { 0 };
+	g_auto(yaml_document_t) doc = { 0 };
+	struct conf_loader ld = { .source = path, .doc = &doc, .error = error };
+	g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)cmasim_loaded_run_free);
+	g_autofree char *data = NULL;
+	size_t len = 0;
+
+	if (conf_read_file(path, MAX_COMPARE_BYTES, &data, &len, error) &&
+	    conf_load_document(&ld, data, len, &parser) && read_run_file(&ld, runs))
+		return g_ptr_array_steal_index(runs, 0);
+	return NULL;
+}

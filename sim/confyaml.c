@@ -450,3 +450,15 @@ bool conf_load_document(struct conf_loader *ld, const char *data, size_t len,
 		return conf_syntax_error(ld, parser, data, len);
 	return true;
 }
+
+char *conf_resolve(const char *source, const char *name)
+{
+	g_autofree char *dir = NULL;
+
+	if (g_path_is_absolute(name) ||
+	    (!strchr(name, '/') && !g_str_has_suffix(name, ".yaml") &&
+	     !g_str_has_suffix(name, ".bin")))
+		return g_strdup(name);
+	dir = g_path_get_dirname(source);
+	return g_build_filename(dir, name, NULL);
+}

@@ -105,6 +105,13 @@ bool conf_read_file(const char *path, size_t max, char **data, size_t *len, GErr
 bool conf_load_document(struct conf_loader *ld, const char *data, size_t len,
 			yaml_parser_t *parser);
 
+/*
+ * The file or built-in a name in file @source means: a path (it holds a
+ * '/' or ends in .yaml or .bin) from @source's folder, so that the file
+ * works from any directory; a built-in name as it is. g_free() it.
+ */
+char *conf_resolve(const char *source, const char *name);
+
 /* The base name of @source without ".yaml", the name of a file that gives none; g_free() it. */
 char *conf_default_name(const char *source);
 

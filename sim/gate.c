@@ -49,14 +49,7 @@ static yaml_node_t *item(const struct conf_loader *ld, const yaml_node_t *seq, s
 
 char *cmasim_gate_resolve(const struct cmasim_gate *gate, const char *name)
 {
-	g_autofree char *dir = NULL;
-
-	if (g_path_is_absolute(name) ||
-	    (!strchr(name, '/') && !g_str_has_suffix(name, ".yaml") &&
-	     !g_str_has_suffix(name, ".bin")))
-		return g_strdup(name);
-	dir = g_path_get_dirname(gate->source);
-	return g_build_filename(dir, name, NULL);
+	return conf_resolve(gate->source, name);
 }
 
 /*

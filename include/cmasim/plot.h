@@ -63,6 +63,8 @@ void cmasim_loaded_run_free(struct cmasim_loaded_run *run);
  * @error ("path:line:column: ...") when it is not one of this version.
  */
 GPtrArray *cmasim_compare_load(const char *path, GError **error);
+/* The run `cmasim run -f json` wrote at @path, or NULL with @error. */
+struct cmasim_loaded_run *cmasim_run_load(const char *path, GError **error);
 
 /* The colour of palette entry @i: a colour-blind-safe palette (Okabe and Ito), "#rrggbb". */
 const char *cmasim_plot_colour(unsigned int i);
