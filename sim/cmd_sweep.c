@@ -197,7 +197,8 @@ static int run_parallel(const char *dir, const char *jobs, const char *sshloginf
 		g_ptr_array_add(argv, g_strdup("--bar"));
 	if (sshloginfile) {
 		g_ptr_array_add(argv, g_strdup("--sshloginfile"));
-		g_ptr_array_add(argv, g_strdup(sshloginfile));
+		/* parallel runs in the sweep's folder */
+		g_ptr_array_add(argv, absolute(sshloginfile));
 	}
 	g_ptr_array_add(argv, g_strdup("--arg-file"));
 	g_ptr_array_add(argv, g_build_filename(dir, "jobs.txt", NULL));

@@ -7,6 +7,7 @@
 #ifndef CMASIM_SWEEP_H
 #define CMASIM_SWEEP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
 
