@@ -13,6 +13,7 @@
 
 #include "cmasim/figures.h"
 #include "cmasim/report.h"
+#include "cmasim/units.h"
 
 #define C CMASIM_UNIT_COUNT
 #define NS CMASIM_UNIT_NS
@@ -649,4 +650,29 @@ char *cmasim_figure_human(const struct cmasim_figure *f)
 	if (f->def && (f->def->unit == CMASIM_UNIT_NS || f->def->unit == CMASIM_UNIT_BYTES))
 		return cmasim_human(g_ascii_strtod(f->value, NULL), f->def->unit);
 	return g_strdup(f->value);
+}
+
+bool cmasim_figure_parse(const struct cmasim_figure_def *def, const char *text, double *v)
+{
+	uint64_t n;
+	char *end;
+
+	if (def->unit == CMASIM_UNIT_NS &&
+	    cmasim_parse_time(text, strlen(text), &n) == CMASIM_PARSE_OK) {
+		*v = (double)n;
+		return true;
+	}
+	if (def->unit == CMASIM_UNIT_BYTES && cmasim_parse_size(text, strlen(text), &n)) {
+		*v = (double)n;
+		return true;
+	}
+	*v = g_ascii_strtod(text, &end);
+	return *text && !*end && isfinite(*v) && !g_ascii_isspace(*text);
+}
+
+const char *cmasim_figure_expects(const struct cmasim_figure_def *def)
+{
+	return def->unit == CMASIM_UNIT_NS ? "time such as 2ms, or a number of ns"
+	       : def->unit == CMASIM_UNIT_BYTES ? "size such as 64MiB, or a number of bytes"
+						 : "number";
 }

@@ -99,31 +99,16 @@ static bool get_number(struct conf_loader *ld, const yaml_node_t *node, const ch
 		       const struct cmasim_figure_def *def, bool non_negative, double *out)
 {
 	g_autofree char *text = NULL, *quoted = NULL;
-	uint64_t n;
-	char *end;
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
 	text = g_strndup(CONF_SCALAR_TEXT(node));
-	if (def->unit == CMASIM_UNIT_NS &&
-	    cmasim_parse_time(text, strlen(text), &n) == CMASIM_PARSE_OK) {
-		*out = (double)n;
-		return true;
-	}
-	if (def->unit == CMASIM_UNIT_BYTES && cmasim_parse_size(text, strlen(text), &n)) {
-		*out = (double)n;
-		return true;
-	}
-	*out = g_ascii_strtod(text, &end);
-	if (*text && !*end && isfinite(*out) && !g_ascii_isspace(*text) &&
-	    (!non_negative || *out >= 0))
+	if (cmasim_figure_parse(def, text, out) && (!non_negative || *out >= 0))
 		return true;
 	quoted = conf_quote(node);
 	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
 			    "expected %s%s for \"%s\", got \"%s\"", non_negative ? "a non-negative " : "a ",
-			    def->unit == CMASIM_UNIT_NS ? "time such as 2ms, or a number of ns" :
-			    def->unit == CMASIM_UNIT_BYTES ? "size such as 64MiB, or a number of bytes" :
-			    "number", path, quoted);
+			    cmasim_figure_expects(def), path, quoted);
 }
 
 /* Reads a baseline tolerance: "5%", or an amount in @def's unit. */

@@ -48,6 +48,15 @@ extern const struct cmasim_figure_def cmasim_run_figure_defs[];
 /* The catalog entry whose pattern matches @name, or NULL. */
 const struct cmasim_figure_def *cmasim_figure_def_find(const char *name);
 
+/*
+ * Reads @text as a value of a figure of @def: a time with its unit for
+ * one in ns (2ms), a size for one in bytes (64MiB), or a plain decimal.
+ * False when it is none of these, or not finite.
+ */
+bool cmasim_figure_parse(const struct cmasim_figure_def *def, const char *text, double *v);
+/* What cmasim_figure_parse() takes for @def, for "expected a ..." messages. */
+const char *cmasim_figure_expects(const struct cmasim_figure_def *def);
+
 /* One figure of a run. */
 struct cmasim_figure {
 	char *key;
