@@ -38,8 +38,10 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 	else
 		*out = (struct cmasim_cma_config){ .name = (char *)"reserved", .alignment = pb_bytes,
 						   .size = DEFAULT_AREA_SIZE, .shared = true };
+	/* mm/cma.c: cma_declare_contiguous_nid() rounds the size up to the alignment */
 	if (p->size)
-		out->size = p->size;
+		out->size = (p->size + MAX(out->alignment, pb_bytes) - 1) &
+			    ~(MAX(out->alignment, pb_bytes) - 1);
 	if (shared < 0 || p->size)
 		out->order_per_bit = p->order_per_bit;
 	if (p->base) {

@@ -265,6 +265,14 @@ bool cli_parse_figures(const char *cmd, const char *s, char ***figures)
 	return true;
 }
 
+unsigned int cli_policy_colour(const char *policy)
+{
+	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
+		if (!strcmp(cmasim_policies[i]->name, policy))
+			return i;
+	return cmasim_nr_policies;
+}
+
 unsigned int cli_table_width(void)
 {
 	struct winsize ws;

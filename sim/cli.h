@@ -26,7 +26,7 @@
 typedef int cmd_fn(int argc, char **argv);
 
 cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_sweep, cmd_gen, cmd_list, cmd_show,
-	cmd_info, cmd_cache;
+	cmd_info, cmd_cache, cmd_size;
 
 /*
  * Catches SIGINT, SIGTERM and SIGHUP for subcommand @cmd: the temporary
@@ -65,6 +65,8 @@ bool cli_parse_jobs(const char *cmd, const char *s, unsigned int *jobs);
  * matches no figure.
  */
 bool cli_parse_figures(const char *cmd, const char *s, char ***figures);
+/* The colour of @policy in figures: its place in the registry. */
+unsigned int cli_policy_colour(const char *policy);
 /* The width a table should fit: the terminal's when standard output is one, else 120. */
 unsigned int cli_table_width(void);
 

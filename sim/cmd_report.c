@@ -60,15 +60,6 @@ static const char *text_of(const GArray *figs, const char *key)
 	return f ? f->value : NULL;
 }
 
-/* The registry index of @policy, for its colour. */
-static unsigned int colour_of(const char *policy)
-{
-	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
-		if (!strcmp(cmasim_policies[i]->name, policy))
-			return i;
-	return cmasim_nr_policies;
-}
-
 /* The buckets of histogram @h, as the JSON lists them. */
 static GArray *buckets_of(const struct cmasim_hist *h)
 {
@@ -170,7 +161,7 @@ static bool source_run(struct source *src, const char *workload, const char *mac
 			.figs = src->figs[r],
 			.latency = buckets_of(&job->r->latency),
 			.timeline = keep(src, g_strndup(job->timeline_text, job->timeline_len)),
-			.colour = colour_of(job->r->policy),
+			.colour = cli_policy_colour(job->r->policy),
 		};
 		r++;
 	}
@@ -228,7 +219,7 @@ static bool source_load(struct source *src, const char *path, const char *timeli
 			.figs = run->figs,
 			.latency = run->latency,
 			.timeline = text ? keep(src, text) : NULL,
-			.colour = colour_of(run->policy),
+			.colour = cli_policy_colour(run->policy),
 		};
 	}
 	if (!g_file_get_contents(path, &json, &len, NULL)) {

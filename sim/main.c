@@ -17,6 +17,7 @@ static const struct subcommand {
 	{ "compare", "replay workloads under several policies, figures side by side", cmd_compare },
 	{ "check", "gate figures against limits and a baseline, for CI (JUnit XML)", cmd_check },
 	{ "report", "compare policies into figures and a page for a design review", cmd_report },
+	{ "size", "find the smallest area at which a target holds", cmd_size },
 	{ "sweep", "run a matrix of machines, workloads, policies, parameters and seeds", cmd_sweep },
 	{ "gen", "expand a workload's generators into an explicit or binary trace", cmd_gen },
 	{ "list", "list policies, built-in machines and workloads", cmd_list },

@@ -869,3 +869,96 @@ fail:
 		timeline_clear(&tl[i]);
 	return NULL;
 }
+
+/* How a value in @unit is drawn: its scale and the axis's unit, so that times read in ms. */
+static double unit_scale(enum cmasim_unit unit, const char **suffix)
+{
+	switch (unit) {
+	case CMASIM_UNIT_NS:
+		*suffix = " (ms)";
+		return 1e-6;
+	case CMASIM_UNIT_BYTES:
+		*suffix = " (MiB)";
+		return 1.0 / (1 << 20);
+	default:
+		*suffix = "";
+		return 1;
+	}
+}
+
+struct cmasim_plot *cmasim_plot_against(const char *name, const char *title, const char *xlabel,
+					const char *key, const struct cmasim_plot_series *series,
+					unsigned int n, unsigned int nr_seeds, const double *target)
+{
+	const struct cmasim_figure_def *def = cmasim_figure_def_find(key);
+	const char *suffix;
+	double scale = unit_scale(def ? def->unit : CMASIM_UNIT_COUNT, &suffix);
+	struct cmasim_plot *p = plot_new(
+		name, title, "%s against %s: a line through the mean over %u seed%s, a point for "
+		"each%s.", key, xlabel, nr_seeds, nr_seeds > 1 ? "s" : "",
+		target ? ", hollow where the target does not hold; dashed: the target" : "");
+	GString *plot = g_string_new("plot ");
+	g_autofree char *ylabel = g_strconcat(key, suffix, NULL);
+
+	g_string_append(p->data, "# x mean, then x value holds per seed: two blocks a series\n");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct cmasim_plot_series *s = &series[i];
+
+		g_string_append_printf(p->data, "%s# %s\n", i ? "\n\n" : "", s->label);
+		for (unsigned int k = 0; k < s->nr; k++) {
+			double sum = 0;
+			unsigned int m = 0;
+
+			for (unsigned int j = 0; j < nr_seeds; j++) {
+				double v = s->y[k * nr_seeds + j];
+
+				if (!isnan(v)) {
+					sum += v;
+					m++;
+				}
+			}
+			/* no seed's value: a gap in the line */
+			if (!m) {
+				g_string_append_c(p->data, '\n');
+				continue;
+			}
+			put_num(p->data, s->x[k]);
+			put_num(p->data, sum / m * scale);
+			g_string_append_c(p->data, '\n');
+		}
+		g_string_append(p->data, "\n\n");
+		for (unsigned int k = 0; k < s->nr; k++) {
+			for (unsigned int j = 0; j < nr_seeds; j++) {
+				double v = s->y[k * nr_seeds + j];
+
+				if (isnan(v))
+					continue;
+				put_num(p->data, s->x[k]);
+				put_num(p->data, v * scale);
+				put_num(p->data, !s->holds || s->holds[k] ? 7 : 6);
+				g_string_append_c(p->data, '\n');
+			}
+		}
+		g_string_append_printf(p->script, "set linetype %u lc rgb '%s' lw 2 ps 1.4\n", i + 1,
+				       cmasim_plot_colour(s->colour));
+		g_string_append_printf(plot, "%s'%s.dat' index %u using 1:2 with lines lt %u title ",
+				       i ? ", \\\n  " : "", name, 2 * i, i + 1);
+		put_quoted(plot, s->label);
+		g_string_append_printf(plot, ", \\\n  '' index %u using 1:2:3 with points lt %u "
+				       "pt variable notitle", 2 * i + 1, i + 1);
+	}
+	if (target) {
+		g_string_append(plot, ", \\\n  ");
+		put_num(plot, *target * scale);
+		g_string_append(plot, " with lines dt 2 lw 2 lc rgb '#555555' title 'target'");
+	}
+	g_string_append(p->script, "set xlabel ");
+	put_quoted(p->script, xlabel);
+	g_string_append(p->script, "\nset ylabel ");
+	put_quoted(p->script, ylabel);
+	g_string_append_printf(p->script, "\nset offsets graph 0.02, graph 0.02, graph 0.05, "
+			       "graph 0.05\n%s\nset offsets 0, 0, 0, 0\n", plot->str);
+	g_string_free(plot, TRUE);
+	plot_end(p);
+	return p;
+}

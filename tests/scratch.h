@@ -24,20 +24,29 @@ static inline char *scratch_new(const char *pattern)
 	return dir;
 }
 
-/* Removes @dir and the files in it, and frees @dir. */
-static inline void scratch_remove(char *dir)
+/* Removes @path: a file, or a folder with what is in it. */
+static inline void scratch_remove_path(const char *path)
 {
-	GDir *d = g_dir_open(dir, 0, NULL);
+	GDir *d = g_dir_open(path, 0, NULL);
 	const char *name;
 
-	while (d && (name = g_dir_read_name(d))) {
-		g_autofree char *path = g_build_filename(dir, name, NULL);
-
+	if (!d) {
 		g_unlink(path);
+		return;
 	}
-	if (d)
-		g_dir_close(d);
-	g_rmdir(dir);
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *in = g_build_filename(path, name, NULL);
+
+		scratch_remove_path(in);
+	}
+	g_dir_close(d);
+	g_rmdir(path);
+}
+
+/* Removes @dir and what is in it, and frees @dir. */
+static inline void scratch_remove(char *dir)
+{
+	scratch_remove_path(dir);
 	g_free(dir);
 }
 

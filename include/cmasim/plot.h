@@ -8,6 +8,7 @@
 #ifndef CMASIM_PLOT_H
 #define CMASIM_PLOT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <glib.h>
 
@@ -65,6 +66,26 @@ void cmasim_loaded_run_free(struct cmasim_loaded_run *run);
 GPtrArray *cmasim_compare_load(const char *path, GError **error);
 /* The run `cmasim run -f json` wrote at @path, or NULL with @error. */
 struct cmasim_loaded_run *cmasim_run_load(const char *path, GError **error);
+
+/* One curve of a figure against a parameter: a value per seed at each x. */
+struct cmasim_plot_series {
+	const char *label;	/* in the key */
+	unsigned int colour;	/* palette entry */
+	unsigned int nr;	/* points */
+	const double *x;	/* @nr, ascending */
+	const double *y;	/* @nr x the seeds, a point's seeds together; NAN: none */
+	const bool *holds;	/* @nr: whether a target held there, or NULL */
+};
+
+/*
+ * Figure @name: figure @key (its unit scaled for people) against a
+ * parameter, @xlabel, one line through each series' seeds' mean and a
+ * point for each seed, hollow where a target did not hold; a dashed line
+ * at *@target when not NULL.
+ */
+struct cmasim_plot *cmasim_plot_against(const char *name, const char *title, const char *xlabel,
+					const char *key, const struct cmasim_plot_series *series,
+					unsigned int n, unsigned int nr_seeds, const double *target);
 
 /* The colour of palette entry @i: a colour-blind-safe palette (Okabe and Ito), "#rrggbb". */
 const char *cmasim_plot_colour(unsigned int i);
