@@ -27,6 +27,15 @@ typedef int cmd_fn(int argc, char **argv);
 
 cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_sweep, cmd_gen, cmd_list, cmd_show,
 	cmd_info, cmd_cache, cmd_size;
+/* cmasim sweep plot, which cmd_sweep() hands over to. */
+cmd_fn cmd_sweep_plot;
+
+/*
+ * The rows of a sweep folder's points.tsv: the header (point, machine,
+ * workload, policy, seed, the swept parameters), then a row per point,
+ * each a NULL-terminated array of fields. NULL with @error.
+ */
+GPtrArray *cli_sweep_table(const char *dir, GError **error);
 
 /*
  * Catches SIGINT, SIGTERM and SIGHUP for subcommand @cmd: the temporary

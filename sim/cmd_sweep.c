@@ -223,8 +223,7 @@ static int run_parallel(const char *dir, const char *jobs, const char *sshloginf
 	return g_subprocess_get_exit_status(parallel);
 }
 
-/* The rows of points.tsv in @dir, each a NULL-terminated array of fields. */
-static GPtrArray *read_table(const char *dir, GError **error)
+GPtrArray *cli_sweep_table(const char *dir, GError **error)
 {
 	g_autofree char *path = g_build_filename(dir, "points.tsv", NULL);
 	g_autofree char *text = NULL;
@@ -251,7 +250,7 @@ static GPtrArray *read_table(const char *dir, GError **error)
  */
 static bool merge(const char *dir, unsigned int *missing, GError **error)
 {
-	g_autoptr(GPtrArray) rows = read_table(dir, error);
+	g_autoptr(GPtrArray) rows = cli_sweep_table(dir, error);
 	g_autoptr(GPtrArray) runs = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)cmasim_loaded_run_free);
 	g_autoptr(GPtrArray) names = g_ptr_array_new();
@@ -393,6 +392,8 @@ int cmd_sweep(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "merge"))
 		return sweep_merge(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return cmd_sweep_plot(argc - 1, argv + 1);
 	if (!cli_parse_options("sweep", "SPEC",
 			       "Run a matrix of machines, workloads, policies, parameter values and "
 			       "seeds with GNU parallel, and merge the results.",

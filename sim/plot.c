@@ -895,12 +895,20 @@ struct cmasim_plot *cmasim_plot_against(const char *name, const char *title, con
 	double scale = unit_scale(def ? def->unit : CMASIM_UNIT_COUNT, &suffix);
 	struct cmasim_plot *p = plot_new(
 		name, title, "%s against %s: a line through the mean over %u seed%s, a point for "
-		"each%s.", key, xlabel, nr_seeds, nr_seeds > 1 ? "s" : "",
-		target ? ", hollow where the target does not hold; dashed: the target" : "");
+		"each; each line its own shape and dashes, so that lines on each other show%s.",
+		key, xlabel, nr_seeds, nr_seeds > 1 ? "s" : "",
+		target ? "; hollow where the target does not hold; grey: the target" : "");
 	GString *plot = g_string_new("plot ");
 	g_autofree char *ylabel = g_strconcat(key, suffix, NULL);
+	/* gnuplot's filled circle, square, triangle, diamond, pentagon; hollow is one less */
+	static const unsigned int shapes[] = { 7, 5, 9, 13, 15 };
 
 	g_string_append(p->data, "# x mean, then x value holds per seed: two blocks a series\n");
+	/* the target first, so that the lines are drawn over it */
+	if (target) {
+		put_num(plot, *target * scale);
+		g_string_append(plot, " with lines lw 4 lc rgb '#bbbbbb' title 'target', \\\n  ");
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		const struct cmasim_plot_series *s = &series[i];
 
@@ -935,22 +943,18 @@ struct cmasim_plot *cmasim_plot_against(const char *name, const char *title, con
 					continue;
 				put_num(p->data, s->x[k]);
 				put_num(p->data, v * scale);
-				put_num(p->data, !s->holds || s->holds[k] ? 7 : 6);
+				put_num(p->data, !s->holds || s->holds[k] ? shapes[i % G_N_ELEMENTS(shapes)]
+									  : shapes[i % G_N_ELEMENTS(shapes)] - 1);
 				g_string_append_c(p->data, '\n');
 			}
 		}
-		g_string_append_printf(p->script, "set linetype %u lc rgb '%s' lw 2 ps 1.4\n", i + 1,
-				       cmasim_plot_colour(s->colour));
+		g_string_append_printf(p->script, "set linetype %u lc rgb '%s' lw 2 ps 1.4 dt %u\n",
+				       i + 1, cmasim_plot_colour(s->colour), i % 5 + 1);
 		g_string_append_printf(plot, "%s'%s.dat' index %u using 1:2 with lines lt %u title ",
 				       i ? ", \\\n  " : "", name, 2 * i, i + 1);
 		put_quoted(plot, s->label);
 		g_string_append_printf(plot, ", \\\n  '' index %u using 1:2:3 with points lt %u "
 				       "pt variable notitle", 2 * i + 1, i + 1);
-	}
-	if (target) {
-		g_string_append(plot, ", \\\n  ");
-		put_num(plot, *target * scale);
-		g_string_append(plot, " with lines dt 2 lw 2 lc rgb '#555555' title 'target'");
 	}
 	g_string_append(p->script, "set xlabel ");
 	put_quoted(p->script, xlabel);

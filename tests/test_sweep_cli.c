@@ -177,3 +177,41 @@ Test(sweep_cli, bad_input)
 	cr_expect_str_eq(r.err, "cmasim sweep: -o DIR is required (see cmasim sweep --help)\n");
 	result_free(&r);
 }
+
+/*
+ * The figure against the area size: camera-stream's four 760-page frames,
+ * each aligned to 256 pages, fit one, two and four at a time in CMA areas
+ * of 4, 8 and 12 MiB (1024, 2048, 3072 pages); buddy, which has no area,
+ * is one value drawn at every size.
+ */
+Test(sweep_cli, plot_against_size, .timeout = 240)
+{
+	g_autofree char *data = NULL;
+	struct result r;
+
+	g_free(write_tmp("spec.yaml", "workloads: [camera-stream]\npolicies: [cma, buddy]\n"
+			 "params: { size: { from: 4MiB, to: 12MiB, step: 4MiB } }\n"));
+	r = sweep((const char *[]){ "sweep", "spec.yaml", "-o", "out", "-j", "2", NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	result_free(&r);
+	r = sweep((const char *[]){ "sweep", "plot", "out", "-F", "dma_failed_rate", NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_expect_str_eq(r.err, "");
+	data = slurp("out/plot/sweep.dat");
+	cr_expect_str_eq(data, "# x mean, then x value holds per seed: two blocks a series\n"
+			 "# cma\n 4 0.75\n 8 0.5\n 12 0\n\n\n 4 0.75 7\n 8 0.5 7\n 12 0 7\n\n\n"
+			 "# buddy\n 4 0\n 8 0\n 12 0\n\n\n 4 0 5\n 8 0 5\n 12 0 5\n");
+	g_free(slurp("out/plot/sweep.svg"));
+	result_free(&r);
+
+	/* no such parameter swept; no such figure */
+	r = sweep((const char *[]){ "sweep", "plot", "out", "--param", "fallback", NULL });
+	cr_expect_eq(r.status, 1);
+	cr_expect_str_eq(r.err, "cmasim sweep plot: out swept size; --param names one of them\n");
+	result_free(&r);
+	r = sweep((const char *[]){ "sweep", "plot", "out", "-F", "policy", NULL });
+	cr_expect_eq(r.status, 2);
+	cr_expect_str_eq(r.err, "cmasim sweep plot: -F: 'policy' is not a figure with a number; "
+				"cmasim list --figures lists them (see cmasim sweep plot --help)\n");
+	result_free(&r);
+}
