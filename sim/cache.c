@@ -583,6 +583,15 @@ static bool check_geometry(const struct cmasim_cache_config *cc, unsigned int pa
 	return true;
 }
 
+uint64_t cmasim_cache_host_bytes(const struct cmasim_cache_config *cc)
+{
+	uint64_t nr_lines = cc->line_size ? cc->size / cc->line_size : 0;
+	bool tag_by_va = (unsigned int)cc->indexing < G_N_ELEMENTS(indexings) &&
+			 indexings[cc->indexing].tag_by_va;
+
+	return nr_lines * (sizeof(struct line) + sizeof(uint32_t) + (tag_by_va ? sizeof(uint64_t) : 0));
+}
+
 struct cmasim_cache *cmasim_cache_new(const struct cmasim_cache_config *cc, unsigned int page_shift,
 				      uint64_t seed, GError **error)
 {

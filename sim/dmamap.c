@@ -35,7 +35,8 @@ static void charge_lines(struct cmasim_sim *sim, uint64_t lines)
 	const struct cmasim_costs *c = &cmasim_sim_config(sim)->costs;
 
 	cmasim__sim_results(sim)->cache_maintenance_lines += lines;
-	cmasim_charge(sim, CMASIM_COST_CACHE, lines * c->cache_line_op_ns + c->cache_barrier_ns);
+	cmasim_charge_n(sim, CMASIM_COST_CACHE, lines, c->cache_line_op_ns);
+	cmasim_charge(sim, CMASIM_COST_CACHE, c->cache_barrier_ns);
 }
 
 int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,

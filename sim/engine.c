@@ -18,6 +18,7 @@
 #include "cmasim/error.h"
 #include "cmasim/event.h"
 #include "cmasim/migrate.h"
+#include "cmasim/units.h"
 #include "machine.h"
 
 enum slot_kind {
@@ -46,7 +47,7 @@ struct dma_wait {
 struct slot {
 	uint8_t kind;			/* enum slot_kind */
 	uint8_t order;			/* PAGES: of each block */
-	uint32_t nr;			/* PAGES: blocks asked for; > 1 keeps them in pfns */
+	uint32_t nr;			/* PAGES: blocks tried, at most what fits; > 1 keeps them in pfns */
 	uint32_t count;			/* PAGES: blocks held */
 	uint32_t pins;			/* PAGES: pin calls not yet undone */
 	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
@@ -77,6 +78,10 @@ struct cmasim_sim {
 	FILE *timeline;
 	uint64_t interval;		/* ns between timeline rows; 0 for none */
 	uint64_t next_tick;		/* time of the next timeline row */
+	bool ticks_done;		/* the next tick would pass the largest time */
+	uint64_t rows_left;		/* timeline rows the run may still write at ticks */
+	struct cmasim_record rec;	/* the record applied last: where errors point */
+	uint64_t total_charged;		/* ns charged to every cost: bounds each figure of time */
 	GError *error;			/* the first bad input met; stops the run */
 	uint64_t reserved_idle;		/* reserved pages the policy says hold nothing now */
 	uint64_t idle_since;		/* ns: when reserved_idle last changed */
@@ -106,11 +111,31 @@ struct cmasim_results *cmasim__sim_results(struct cmasim_sim *sim)
 	return sim->r;
 }
 
+static void fail(struct cmasim_sim *sim, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns)
 {
 	g_return_if_fail(cost < CMASIM_NR_COSTS);
+	/*
+	 * Every figure of simulated time (a cost, a latency, their sum) is
+	 * part of the total, so checking the total alone keeps them all from
+	 * wrapping; a product that saturated arrives as UINT64_MAX.
+	 */
+	if (ns == UINT64_MAX || __builtin_add_overflow(sim->total_charged, ns, &sim->total_charged)) {
+		fail(sim, "simulated time charged to %s passes 2^64 - 1 ns (expected costs "
+		     "and sizes whose products and sums fit)", cmasim_cost_name(cost));
+		sim->total_charged = UINT64_MAX;
+		return;
+	}
 	sim->r->cost_ns[cost] += ns;
 	sim->charged += ns;
+}
+
+void cmasim_charge_n(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t n, uint64_t unit_ns)
+{
+	uint64_t ns;
+
+	cmasim_charge(sim, cost, __builtin_mul_overflow(n, unit_ns, &ns) ? UINT64_MAX : ns);
 }
 
 void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *st)
@@ -144,11 +169,14 @@ enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned i
 /* Adds the idle reserved page-time since idle_since up to @now, exactly. */
 static void idle_settle(struct cmasim_sim *sim, uint64_t now)
 {
-	uint64_t dt = now - sim->idle_since;
+	uint64_t dt = now - sim->idle_since, ms, *sum = &sim->r->reserved_idle_page_ms;
 
-	sim->r->reserved_idle_page_ms += sim->reserved_idle * (dt / 1000000);
+	/* pages < 2^32 and dt % 10^6 < 2^20: the remainder cannot wrap, the whole ms can */
 	sim->idle_rem_ns += sim->reserved_idle * (dt % 1000000);
-	sim->r->reserved_idle_page_ms += sim->idle_rem_ns / 1000000;
+	if (__builtin_mul_overflow(sim->reserved_idle, dt / 1000000, &ms) ||
+	    __builtin_add_overflow(*sum, ms, sum) ||
+	    __builtin_add_overflow(*sum, sim->idle_rem_ns / 1000000, sum))
+		fail(sim, "reserved_idle_page_ms passes 2^64 - 1 (expected a shorter run)");
 	sim->idle_rem_ns %= 1000000;
 	sim->idle_since = now;
 }
@@ -175,9 +203,11 @@ void cmasim_sim_fallback_served(struct cmasim_sim *sim)
 	sim->r->dma_fallback_ok++;
 }
 
-/* Records a runtime error at the trace line of @rec, unless one is set already. */
-G_GNUC_PRINTF(3, 4)
-static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const char *fmt, ...)
+/*
+ * Records a runtime error at the record applied last (what an event that
+ * runs now was set in motion by, at the latest), unless one is set already.
+ */
+static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -186,8 +216,8 @@ static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const 
 	va_start(ap, fmt);
 	g_autofree char *what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%u: %s",
-		    cmasim_trace_info(sim->trace)->source, rec->line, what);
+	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec);
+	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", place, what);
 }
 
 static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
@@ -236,24 +266,46 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 
 /*
  * Timeline rows for every tick up to and including @t, before anything at
- * @t happens: a row at T shows the state after everything before T.
+ * @t happens: a row at T shows the state after everything before T. The
+ * rows are counted before any is written, and refused past the budget.
  */
 static void timeline_until(struct cmasim_sim *sim, uint64_t t)
 {
-	if (!sim->timeline || !sim->interval)
+	char b1[32], b2[32];
+
+	if (!sim->timeline || !sim->interval || sim->ticks_done || sim->next_tick > t)
 		return;
-	for (; sim->next_tick <= t; sim->next_tick += sim->interval)
+	uint64_t rows = (t - sim->next_tick) / sim->interval + 1;
+
+	if (rows > sim->rows_left) {
+		fail(sim, "a timeline row every %s up to %s makes %" PRIu64 " more rows "
+		     "(expected at most %" PRIu64 ": a longer timeline interval)",
+		     cmasim_format_time(sim->interval, b1), cmasim_format_time(t, b2), rows,
+		     sim->rows_left);
+		sim->ticks_done = true;
+		return;
+	}
+	sim->rows_left -= rows;
+	while (rows--) {
 		timeline_row(sim, sim->next_tick);
+		/* the tick after the largest time never comes */
+		if (__builtin_add_overflow(sim->next_tick, sim->interval, &sim->next_tick)) {
+			sim->ticks_done = true;
+			return;
+		}
+	}
 }
 
 /* Runs the queued events due by @t, with the timeline rows between them. */
 static void advance(struct cmasim_sim *sim, uint64_t t)
 {
-	for (;;) {
-		uint64_t next = cmasim_eventq_next_time(sim->q);
+	uint64_t next;
 
-		timeline_until(sim, MIN(next, t));
-		if (next > t)
+	for (;;) {
+		bool pending = cmasim_eventq_peek(sim->q, &next);
+
+		timeline_until(sim, pending ? MIN(next, t) : t);
+		if (!pending || next > t || sim->error)
 			return;
 		cmasim_eventq_pop(sim->q);
 	}
@@ -275,31 +327,38 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 	slot_pfns(s)[index] = new_pfn;
 }
 
-/* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
+/*
+ * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
+ * otherwise. However many blocks are asked for, no more than the machine
+ * holds are tried, and none after the first that fails: nothing frees
+ * memory in between, so each would fail as that one did.
+ */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	enum cmasim_zone_type highest = rec->a == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE
 								    : CMASIM_ZONE_NORMAL;
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = rec->y > 1 ? g_new(uint64_t, rec->y) : &s->pfn;
+	uint64_t fit = (sim->cfg->mem_size >> sim->cfg->page_shift) >> rec->b;
+	uint32_t nr = (uint32_t)MIN(rec->y, fit);
+	uint64_t *pfns = nr > 1 ? g_new(uint64_t, nr) : &s->pfn;
 
-	*s = (struct slot){ .kind = SLOT_PAGES, .order = rec->b, .nr = rec->y };
-	if (rec->y > 1)
+	*s = (struct slot){ .kind = SLOT_PAGES, .order = rec->b, .nr = nr };
+	if (nr > 1)
 		s->pfns = pfns;
 	if (rec->c & CMASIM_REC_AT_PFN) {
 		int ret = cmasim_alloc_pages_at(sim->mem, rec->x, rec->b, rec->a);
 
 		if (ret) {
-			fail(sim, rec, "alloc of order %u at pfn %#" PRIx64 " failed: %s", rec->b,
+			fail(sim, "alloc of order %u at pfn %#" PRIx64 " failed: %s", rec->b,
 			     rec->x, ret == -EBUSY ? "its pages are not all free"
 						   : "it is not inside one zone");
 			return;
 		}
 		pfns[s->count++] = rec->x;
 	} else {
-		for (uint32_t i = 0; i < rec->y; i++)
-			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
-				s->count++;
+		while (s->count < nr &&
+		       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
+			s->count++;
 	}
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
@@ -311,7 +370,11 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	}
 	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
 	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
-	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
+	/* the one figure an event can raise by more than the machine holds */
+	if (__builtin_add_overflow(sim->r->bg_alloc_failed_pages,
+				   (uint64_t)(rec->y - s->count) << rec->b,
+				   &sim->r->bg_alloc_failed_pages))
+		fail(sim, "bg_alloc_failed_pages passes 2^64 - 1 (expected fewer pages asked for)");
 }
 
 /* Long-term pins (FOLL_LONGTERM): a pinned block cannot be migrated. */
@@ -534,9 +597,17 @@ static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t i)
 	struct dma_wait w = g_array_index(sim->waits, struct dma_wait, i);
 	uint32_t done = (uint32_t)i;
 
+	uint64_t waited = now - w.asked_ns, until;
+
 	g_array_append_val(sim->free_waits, done);
-	serve_dma_alloc(sim, &w, now - w.asked_ns);
-	cmasim_eventq_push(q, now + sim->charged - (now - w.asked_ns), mutex_release, sim, 0);
+	serve_dma_alloc(sim, &w, waited);
+	/* the charges past the wait are the time the request held the mutex */
+	if (__builtin_add_overflow(now, sim->charged - MIN(waited, sim->charged), &until)) {
+		fail(sim, "the CMA mutex would be released after the largest time "
+		     "(expected requests that end by 2^64 - 1 ns)");
+		until = UINT64_MAX;
+	}
+	cmasim_eventq_push(q, until, mutex_release, sim, 0);
 }
 
 static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -630,7 +701,8 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		va = s->buf.va;
 		len = s->buf.size;
 	}
-	cmasim_charge(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len));
+	cmasim_charge_n(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len),
+			sim->cfg->costs.tlb_miss_ns);
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -728,15 +800,17 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 /* Replays every record; false with sim->error set on bad input. */
 static bool replay(struct cmasim_sim *sim, bool check_invariants)
 {
-	struct cmasim_record rec;
+	struct cmasim_record *rec = &sim->rec;
 	int got;
 
-	while ((got = cmasim_trace_next(sim->trace, &rec, &sim->error)) > 0) {
-		advance(sim, rec.time_ns);
-		cmasim_eventq_set_now(sim->q, rec.time_ns);
-		sim->r->end_ns = rec.time_ns;
+	while ((got = cmasim_trace_next(sim->trace, rec, &sim->error)) > 0) {
+		advance(sim, rec->time_ns);
+		if (sim->error)
+			return false;
+		cmasim_eventq_set_now(sim->q, rec->time_ns);
+		sim->r->end_ns = rec->time_ns;
 		sim->r->events++;
-		apply(sim, &rec);
+		apply(sim, rec);
 		if (sim->error)
 			return false;
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
@@ -746,8 +820,8 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 
 			if (!cmasim_mem_check_invariants(sim->mem, why) ||
 			    !cmasim_mmu_check_invariants(sim->machine.mmu, why)) {
-				fail(sim, &rec, "invariant broken after this %s: %s",
-				     cmasim_op_name(rec.op), why->str);
+				fail(sim, "invariant broken after this %s: %s",
+				     cmasim_op_name(rec->op), why->str);
 				return false;
 			}
 		}
@@ -755,11 +829,11 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 	if (got < 0)
 		return false;
 	/* What the last records set in motion still runs. */
-	for (uint64_t t; (t = cmasim_eventq_next_time(sim->q)) != UINT64_MAX;) {
+	for (uint64_t t; !sim->error && cmasim_eventq_peek(sim->q, &t);) {
 		advance(sim, t);
 		sim->r->end_ns = t;
 	}
-	return true;
+	return !sim->error;
 }
 
 /*
@@ -790,6 +864,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		.policy = opts->policy,
 		.timeline = opts->timeline,
 		.interval = opts->timeline_interval_ns,
+		.rows_left = opts->timeline_max_rows ? opts->timeline_max_rows
+						     : CMASIM_TIMELINE_MAX_ROWS,
 	};
 	struct cmasim_config *own = NULL;
 	bool ok = false;
@@ -808,7 +884,18 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		}
 		sim.cfg = cfg = own;
 	}
+	if (!cmasim_machine_check_host(cfg, opts->host_memory_limit, error)) {
+		cmasim_config_free(own);
+		return NULL;
+	}
 	sim.mem = cmasim_mem_new(cfg);
+	if (!sim.mem) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT, "%s: the host cannot map the "
+			    "frames of machine \"%s\" (expected a smaller machine)", cfg->source,
+			    cfg->name);
+		cmasim_config_free(own);
+		return NULL;
+	}
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
 	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
 		cmasim_mem_free(sim.mem);

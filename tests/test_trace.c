@@ -754,15 +754,21 @@ Test(trace, binary_other_machine)
 	run_binary(data, len, &m3, &r);
 	cr_assert_not_null(r.error);
 	cr_expect_eq(r.error->code, CMASIM_ERROR_VALUE);
+	/*
+	 * Record 3 starts at byte 160: a header of 32 fixed bytes, the name "x"
+	 * (4 + 1), description and machine absent (4 + 4), no trace devices (4),
+	 * the machine's camera and display (4 + 10 + 11), two zones (4 + 2) make
+	 * 80 bytes, then two records of 40.
+	 */
 	cr_expect_str_eq(r.error->message,
-			 "bin: record 3: device \"camera\" is not in machine \"test-1g\"");
+			 "bin: record 3 (byte 160): device \"camera\" is not in machine \"test-1g\"");
 	cr_expect_eq(r.recs->len, 2);
 	run_free(&r);
 
 	/* A stream cut inside a record. */
 	run_binary(data, len - 1, &machine, &r);
 	cr_assert_not_null(r.error);
-	cr_expect_str_eq(r.error->message, "bin: record 3: truncated (39 of 40 bytes)");
+	cr_expect_str_eq(r.error->message, "bin: record 3 (byte 160): truncated (39 of 40 bytes)");
 	run_free(&r);
 	free(data);
 }

@@ -100,6 +100,9 @@ struct cmasim_cache_stats {
 	uint64_t aliases;
 };
 
+/* Host bytes the lines of a cache of @cc take. */
+uint64_t cmasim_cache_host_bytes(const struct cmasim_cache_config *cc);
+
 /*
  * A cache of geometry @cc on pages of 2^@page_shift bytes; @seed drives the
  * speculative prefetcher. Returns NULL with @error (CMASIM_ERROR_VALUE or

@@ -52,9 +52,29 @@ struct cmasim_zone_info {
 
 /*
  * Boots a machine: every present frame free in the buddy allocator, every
- * pageblock MOVABLE, watermarks set. @cfg must outlive the result.
+ * pageblock MOVABLE, watermarks set. @cfg must outlive the result. NULL
+ * when the host cannot map the frame array: see cmasim_machine_check_host().
  */
 struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg);
+/* Host bytes the frame and pageblock arrays of @cfg's machine take. */
+uint64_t cmasim_mem_host_bytes(const struct cmasim_config *cfg);
+
+/*
+ * Host bytes booting @cfg's machine takes, estimated before it boots: its
+ * frames and pageblocks, its mappings with the linear map split whole, its
+ * cache. A run takes more as it goes, in proportion to what its trace
+ * does (the coherence records of DMA buffers, the trace's live ids).
+ */
+uint64_t cmasim_machine_host_bytes(const struct cmasim_config *cfg);
+/* Host memory a run may take: MemAvailable of /proc/meminfo, else all of RAM. */
+uint64_t cmasim_host_available_bytes(void);
+/*
+ * Whether @cfg's machine fits in @limit bytes of host memory (0: what
+ * cmasim_host_available_bytes() says; UINT64_MAX: any machine). False
+ * with an error saying what it needs otherwise, so that a machine too
+ * large for the host is refused at once rather than failing half-way.
+ */
+bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, GError **error);
 void cmasim_mem_free(struct cmasim_mem *mem);
 
 const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem);

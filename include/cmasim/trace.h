@@ -125,7 +125,7 @@ bool cmasim_trace_start(struct cmasim_trace *trace, const struct cmasim_config *
 /*
  * The next record, in time order. Returns 1 with *@rec filled, 0 at the
  * end of the trace, -1 with @error on bad input: "file:line:column: ..."
- * for YAML, "file: record N: ..." for a binary stream.
+ * for YAML, "file: record N (byte B): ..." for a binary stream.
  */
 int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GError **error);
 
@@ -134,6 +134,13 @@ int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GEr
  * "churn1.17"; "slot17" in a binary trace). Valid until the next call.
  */
 const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
+
+/*
+ * Where @rec, the record cmasim_trace_next() returned last, comes from, for
+ * messages: "w.yaml:12" (its line; a generator's definition) or
+ * "w.bin: record 7 (byte 312)". g_free() it.
+ */
+char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec);
 
 void cmasim_trace_close(struct cmasim_trace *trace);
 
