@@ -917,7 +917,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		timeline_header(&sim);
 	ok = replay(&sim, opts->check_invariants);
 	idle_settle(&sim, sim.r->end_ns);
-	if (sim.timeline)
+	ok = ok && !sim.error;
+	if (ok && sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
 	machine_collect(&sim.machine, sim.r);

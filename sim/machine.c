@@ -39,17 +39,20 @@ uint64_t cmasim_host_available_bytes(void)
 bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, GError **error)
 {
 	uint64_t need = cmasim_machine_host_bytes(cfg);
-	char size[32];
+	char size[32], need_text[32], limit_text[32];
 
 	if (!limit)
 		limit = cmasim_host_available_bytes();
 	if (need <= limit)
 		return true;
+	/* the need in whole MiB, rounded up: an estimate, not a count */
 	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-		    "%s: machine \"%s\" of %s needs about %" PRIu64 " MiB of host memory to boot, "
-		    "more than the %" PRIu64 " MiB it may take (expected a smaller machine)",
+		    "%s: machine \"%s\" of %s needs about %s of host memory to boot, more than "
+		    "the %s it may take (expected a smaller machine)",
 		    cfg->source ? cfg->source : "", cfg->name ? cfg->name : "",
-		    cmasim_format_size(cfg->mem_size, size), (need >> 20) + 1, limit >> 20);
+		    cmasim_format_size(cfg->mem_size, size),
+		    cmasim_format_size(((need >> 20) + 1) << 20, need_text),
+		    cmasim_format_size(limit, limit_text));
 	return false;
 }
 

@@ -149,8 +149,8 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 		return bad(what, key, K_OP, "op %u is out of range (expected 0..%u)", r->op,
 			   CMASIM_NR_OPS - 1);
 	if (r->op != CMASIM_OP_CPU && (r->c & ~op_flags[r->op]))
-		return bad(what, key, K_OP, "unknown flags 0x%02x for %s (expected 0x%02x at most)",
-			   r->c & ~op_flags[r->op], cmasim_op_name(r->op), op_flags[r->op]);
+		return bad(what, key, K_OP, "unknown flags 0x%02x for %s (expected bits of 0x%02x "
+			   "only)", r->c & ~op_flags[r->op], cmasim_op_name(r->op), op_flags[r->op]);
 	switch ((enum cmasim_op)r->op) {
 	case CMASIM_OP_ALLOC:
 		if (!check_alloc(cfg, r, what, key))

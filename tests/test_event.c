@@ -53,6 +53,21 @@ Test(event, time_order_then_push_order)
 	cmasim_eventq_free(q);
 }
 
+/* An event may be due at 2^64 - 1 ns: pending until it runs, not a sign of none. */
+Test(event, event_at_the_largest_time_is_pending)
+{
+	struct cmasim_eventq *q = cmasim_eventq_new();
+	uint64_t next = 0;
+
+	cmasim_eventq_push(q, UINT64_MAX, log_event, NULL, 1);
+	cr_expect(cmasim_eventq_peek(q, &next));
+	cr_expect_eq(next, UINT64_MAX);
+	cr_expect(cmasim_eventq_pop(q));
+	cr_expect_not(cmasim_eventq_peek(q, &next));
+	cr_expect_str_eq(trace_log->str, "1@18446744073709551615");
+	cmasim_eventq_free(q);
+}
+
 /* Pushes an event at the current time, and one later, from inside a handler. */
 static void spawn(struct cmasim_eventq *q, void *arg, uint64_t data)
 {
