@@ -797,13 +797,34 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	return r;
 }
 
-/* Replays every record; false with sim->error set on bad input. */
-static bool replay(struct cmasim_sim *sim, bool check_invariants)
+/*
+ * --check-invariants checks what each event changed in the allocator, and
+ * everything, the mappings included, every so many events and at the end:
+ * a whole shipped workload under every policy stays a matter of minutes.
+ */
+#define FULL_CHECK_EVERY 4096
+
+/* Checks the invariants after the record just applied, all of them if @full. */
+static bool check_state(struct cmasim_sim *sim, bool full)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	if (cmasim_mem_check_changes(sim->mem, why) &&
+	    (!full || (cmasim_mem_check_invariants(sim->mem, why) &&
+		       cmasim_mmu_check_invariants(sim->machine.mmu, why))))
+		return true;
+	fail(sim, "invariant broken after this %s: %s", cmasim_op_name(sim->rec.op), why->str);
+	return false;
+}
+
+/* Replays every record, or @max_events (0: all); false with sim->error set on bad input. */
+static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_events)
 {
 	struct cmasim_record *rec = &sim->rec;
-	int got;
+	int got = 0;
 
-	while ((got = cmasim_trace_next(sim->trace, rec, &sim->error)) > 0) {
+	while ((!max_events || sim->r->events < max_events) &&
+	       (got = cmasim_trace_next(sim->trace, rec, &sim->error)) > 0) {
 		advance(sim, rec->time_ns);
 		if (sim->error)
 			return false;
@@ -815,16 +836,8 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 			return false;
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
-		if (check_invariants) {
-			g_autoptr(GString) why = g_string_new(NULL);
-
-			if (!cmasim_mem_check_invariants(sim->mem, why) ||
-			    !cmasim_mmu_check_invariants(sim->machine.mmu, why)) {
-				fail(sim, "invariant broken after this %s: %s",
-				     cmasim_op_name(rec->op), why->str);
-				return false;
-			}
-		}
+		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
+			return false;
 	}
 	if (got < 0)
 		return false;
@@ -833,7 +846,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 		advance(sim, t);
 		sim->r->end_ns = t;
 	}
-	return !sim->error;
+	return !sim->error && (!check_invariants || check_state(sim, true));
 }
 
 /*
@@ -897,6 +910,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		return NULL;
 	}
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
+	if (opts->check_invariants)
+		cmasim_mem_track_changes(sim.mem);
 	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
 		cmasim_mem_free(sim.mem);
 		return NULL;
@@ -915,7 +930,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	}
 	if (sim.timeline)
 		timeline_header(&sim);
-	ok = replay(&sim, opts->check_invariants);
+	ok = replay(&sim, opts->check_invariants, opts->max_events);
 	idle_settle(&sim, sim.r->end_ns);
 	ok = ok && !sim.error;
 	if (ok && sim.timeline)

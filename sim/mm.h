@@ -89,7 +89,24 @@ struct cmasim_mem {
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
+	struct mm_changes *changes;	/* what changed since the last check (check.c), or NULL */
 };
+
+/* check.c: notes that the block of 2^@order frames at @idx changed, for cmasim_mem_check_changes(). */
+void mm_changed(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+/* check.c: frees what tracking changes took. */
+void mm_changes_free(struct mm_changes *c);
+
+/*
+ * Notes, when changes are tracked, that the block of 2^@order frames at
+ * @idx changed: its state, its place on a free list, or (order 0 at the
+ * pageblock's start) its pageblock's counters.
+ */
+static inline void mm_touch(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
+{
+	if (mem->changes)
+		mm_changed(mem, idx, order);
+}
 
 static inline struct pageblock *pageblock_of(const struct cmasim_mem *mem, uint32_t idx)
 {

@@ -49,6 +49,7 @@ static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsi
 {
 	uint16_t old = pb->nr_alloc[mt];
 
+	mm_touch(mem, (uint32_t)(pb - mem->pageblocks) << mem->pb_order, 0);
 	pb->nr_alloc[mt] = (uint16_t)(old + delta);
 	if (pb->mt == CMASIM_MT_CMA && mt == CMASIM_MT_MOVABLE)
 		mem->zones[pb->zone].nr_cma_movable += (uint64_t)(int64_t)delta;
@@ -82,6 +83,7 @@ void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 	struct zone *z = &mem->zones[pb->zone];
 	bool mixed = holds_foreign(pb, CMASIM_NR_ALLOC_TYPES);
 
+	mm_touch(mem, idx & ~(pageblock_nr_pages(mem) - 1), 0);
 	z->nr_pageblocks[pb->mt]--;
 	z->nr_mixed[mixed_column(pb->mt)] -= mixed;
 	if (pb->mt == CMASIM_MT_CMA)
@@ -312,6 +314,7 @@ void cmasim_mem_free(struct cmasim_mem *mem)
 		return;
 	munmap(mem->frames, (size_t)mem->nr_frames * sizeof(struct frame));
 	g_free(mem->pageblocks);
+	mm_changes_free(mem->changes);
 	g_free(mem);
 }
 

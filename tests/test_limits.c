@@ -319,6 +319,22 @@ Test(limits, reserved_idle_page_ms_does_not_wrap)
 	cmasim_results_free(r);
 }
 
+/* A run stops after max_events records, with what they set in motion, as if the trace did. */
+Test(limits, max_events_ends_the_run_early)
+{
+	struct cmasim_run_options opts = { .max_events = 2 };
+	GError *error = NULL;
+	struct cmasim_results *r = run_with(tiny, "name: w\nevents:\n"
+					    "  - { t: 1ms, op: sample }\n  - { t: 2ms, op: sample }\n"
+					    "  - { t: 3ms, op: sample }\n", "buddy", NULL, &opts,
+					    &error);
+
+	cr_assert_not_null(r, "%s", error ? error->message : "");
+	cr_expect_eq(r->events, 2);
+	cr_expect_eq(r->end_ns, 2000000);
+	cmasim_results_free(r);
+}
+
 /*
  * A size of 2^64 - 1 bytes is 2^52 pages, order 52: too large, in the
  * last size class, not a request of no pages that the wrapped rounding

@@ -34,7 +34,16 @@ struct cmasim_run_options {
 	 * has available, UINT64_MAX for no check (cmasim_machine_check_host()).
 	 */
 	uint64_t host_memory_limit;
-	bool check_invariants;		/* recount the allocator after every event (slow) */
+	/*
+	 * Check the allocator after every event, where it changed, and all of
+	 * it and the mappings every 4096 events and at the end.
+	 */
+	bool check_invariants;
+	/*
+	 * Trace records the run replays at most, 0 for all: the run ends after
+	 * that many as if the trace did, with what they set in motion.
+	 */
+	uint64_t max_events;
 };
 
 /*

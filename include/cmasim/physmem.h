@@ -116,4 +116,18 @@ uint64_t cmasim_zone_nr_pageblocks(const struct cmasim_mem *mem, unsigned int zo
  */
 bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why);
 
+/*
+ * Starts noting which pageblocks the allocator changes, for
+ * cmasim_mem_check_changes(); a few instructions on each change.
+ */
+void cmasim_mem_track_changes(struct cmasim_mem *mem);
+/*
+ * The checks of cmasim_mem_check_invariants() on the pageblocks changed
+ * since the last call (every one at the first), each block's place on its
+ * free list, and the zone counters against sums kept from those checks:
+ * costs in proportion to the change. What it cannot see (a free list that
+ * is miscounted far from any change) a full check finds.
+ */
+bool cmasim_mem_check_changes(struct cmasim_mem *mem, GString *why);
+
 #endif
