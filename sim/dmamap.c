@@ -43,7 +43,6 @@ int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		     enum cmasim_attr attr)
 {
 	struct machine *m = cmasim__sim_machine(sim);
-	unsigned int line = m->cfg->cache.line_size;
 	uint64_t va, present = 0, n;
 
 	if (buf->pages ? cmasim_mmu_vmap_pages(m->mmu, buf->pages, buf->nr_pages, attr, &va)
@@ -58,8 +57,8 @@ int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		uint64_t pfn = buffer_run(buf, i, &n), linear = cmasim_mmu_page_address(m->mmu, pfn);
 		uint64_t pa = pfn << m->cfg->page_shift, bytes = n << m->cfg->page_shift;
 
-		for (uint64_t off = 0; linear && off < bytes; off += line)
-			present += cmasim_cache_probe(m->cache, linear + off, pa + off, NULL);
+		if (linear)
+			present += cmasim_cache_count_present(m->cache, linear, pa, bytes);
 	}
 	cmasim_coherence_alias_present(m->coh, present);
 	return 0;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "cmasim/buddy.h"
 #include "cmasim/engine.h"
@@ -23,7 +24,8 @@
 
 enum slot_kind {
 	SLOT_EMPTY,
-	SLOT_PAGES,
+	SLOT_PAGE,		/* an alloc of one block */
+	SLOT_BLOCKS,		/* an alloc of more */
 	SLOT_DMA,
 	SLOT_DMA_WAITING,	/* a request waiting for the CMA mutex */
 };
@@ -43,21 +45,31 @@ struct dma_wait {
 /* A block of a PAGES slot that was reclaimed: nothing to free any more. */
 #define GONE UINT64_MAX
 
-/* What a trace id holds while it is allocated. */
+/* The blocks of an alloc of more than one. */
+struct blocks {
+	uint32_t count;			/* blocks held */
+	uint64_t pfn[];			/* as many as were tried: at most what the machine holds */
+};
+
+/*
+ * What a trace id holds while it is allocated: 16 bytes. A replay spends
+ * most of its time finding the slot a record names among hundreds of
+ * thousands, so four share a cache line; a buffer lives apart.
+ */
 struct slot {
 	uint8_t kind;			/* enum slot_kind */
-	uint8_t order;			/* PAGES: of each block */
-	uint32_t nr;			/* PAGES: blocks tried, at most what fits; > 1 keeps them in pfns */
-	uint32_t count;			/* PAGES: blocks held */
-	uint32_t pins;			/* PAGES: pin calls not yet undone */
-	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
+	uint8_t order;			/* PAGE, BLOCKS: of each block */
+	uint8_t owner;			/* PAGE, BLOCKS: enum cmasim_owner of its blocks */
+	uint8_t held;			/* PAGE: 1 if the block was had */
+	uint32_t pins;			/* PAGE, BLOCKS: pin calls not yet undone */
 	union {
-		uint64_t pfn;		/* PAGES with nr 1 */
-		uint64_t *pfns;		/* PAGES with nr > 1 */
-		struct cmasim_dma_buffer buf; /* DMA */
+		uint64_t pfn;		/* PAGE */
+		struct blocks *blocks;	/* BLOCKS */
+		uint32_t buf;		/* DMA: index in bufs */
 		uint32_t wait;		/* DMA_WAITING: index in waits */
 	};
 };
+G_STATIC_ASSERT(sizeof(struct slot) == 16);
 
 struct cmasim_sim {
 	const struct cmasim_config *cfg;
@@ -69,6 +81,8 @@ struct cmasim_sim {
 	void *priv;
 	struct cmasim_results *r;
 	GArray *slots;			/* of struct slot, by trace id */
+	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
+	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
 	GArray *waits;			/* of struct dma_wait, by the index the mutex is given */
 	GArray *free_waits;		/* indices of waits that are done, for reuse */
 	uint64_t charged;		/* ns charged since the current request began */
@@ -227,6 +241,31 @@ static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
 	return &g_array_index(sim->slots, struct slot, id);
 }
 
+/* The buffer a DMA slot's index @i names. */
+static struct cmasim_dma_buffer *buf_at(struct cmasim_sim *sim, uint32_t i)
+{
+	return &g_array_index(sim->bufs, struct cmasim_dma_buffer, i);
+}
+
+/*
+ * Keeps a copy of @item in @items, at an index @free lists as unused (the
+ * last freed) or at the end; returns the index.
+ */
+static uint32_t store(GArray *items, GArray *free, const void *item)
+{
+	guint size = g_array_get_element_size(items);
+	uint32_t i;
+
+	if (!free->len) {
+		g_array_append_vals(items, item, 1);
+		return items->len - 1;
+	}
+	i = g_array_index(free, uint32_t, free->len - 1);
+	g_array_set_size(free, free->len - 1);
+	memcpy(items->data + (size_t)i * size, item, size);
+	return i;
+}
+
 static void timeline_header(struct cmasim_sim *sim)
 {
 	fputs("time_ns,dma_requests,dma_ok,dma_bytes,free_pages", sim->timeline);
@@ -311,20 +350,34 @@ static void advance(struct cmasim_sim *sim, uint64_t t)
 	}
 }
 
-/* The frames a PAGES slot holds its blocks in. */
-static uint64_t *slot_pfns(struct slot *s)
+/* The frames of the blocks slot @s holds, and in *@count how many: 0 unless it holds pages. */
+static uint64_t *slot_pfns(struct slot *s, uint32_t *count)
 {
-	return s->nr > 1 ? s->pfns : &s->pfn;
+	if (s->kind == SLOT_BLOCKS) {
+		*count = s->blocks->count;
+		return s->blocks->pfn;
+	}
+	*count = s->kind == SLOT_PAGE ? s->held : 0;
+	return &s->pfn;
 }
 
 /* Migration moved block @index of slot @cookie to @new_pfn, or reclaimed it (GONE). */
 static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn)
 {
 	struct cmasim_sim *sim = arg;
-	struct slot *s = slot_get(sim, cookie);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(slot_get(sim, cookie), &count);
 
-	g_return_if_fail(s->kind == SLOT_PAGES && index < s->count);
-	slot_pfns(s)[index] = new_pfn;
+	g_return_if_fail(index < count);
+	pfns[index] = new_pfn;
+}
+
+/* Frees what slot @s holds outside itself; it is empty afterwards. */
+static void slot_clear(struct slot *s)
+{
+	if (s->kind == SLOT_BLOCKS)
+		g_free(s->blocks);
+	s->kind = SLOT_EMPTY;
 }
 
 /*
@@ -339,12 +392,14 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 								    : CMASIM_ZONE_NORMAL;
 	struct slot *s = slot_get(sim, rec->id);
 	uint64_t fit = (sim->cfg->mem_size >> sim->cfg->page_shift) >> rec->b;
-	uint32_t nr = (uint32_t)MIN(rec->y, fit);
-	uint64_t *pfns = nr > 1 ? g_new(uint64_t, nr) : &s->pfn;
+	uint32_t nr = (uint32_t)MIN(rec->y, fit), count = 0;
+	uint64_t *pfns = &s->pfn;
 
-	*s = (struct slot){ .kind = SLOT_PAGES, .order = rec->b, .nr = nr };
-	if (nr > 1)
-		s->pfns = pfns;
+	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
+	if (nr > 1) {
+		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
+		pfns = s->blocks->pfn;
+	}
 	if (rec->c & CMASIM_REC_AT_PFN) {
 		int ret = cmasim_alloc_pages_at(sim->mem, rec->x, rec->b, rec->a);
 
@@ -354,25 +409,29 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 						   : "it is not inside one zone");
 			return;
 		}
-		pfns[s->count++] = rec->x;
+		pfns[count++] = rec->x;
 	} else {
-		while (s->count < nr &&
-		       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
-			s->count++;
+		while (count < nr &&
+		       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[count]))
+			count++;
 	}
+	if (nr > 1)
+		s->blocks->count = count;
+	else
+		s->held = (uint8_t)count;
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
-	for (uint32_t i = 0; i < s->count; i++) {
+	for (uint32_t i = 0; i < count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
 		if (rec->c & CMASIM_REC_PIN)
 			cmasim_set_pinned(sim->mem, pfns[i], true);
 	}
 	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
-	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
+	sim->r->bg_alloc_pages += (uint64_t)count << rec->b;
 	/* the one figure an event can raise by more than the machine holds */
 	if (__builtin_add_overflow(sim->r->bg_alloc_failed_pages,
-				   (uint64_t)(rec->y - s->count) << rec->b,
+				   (uint64_t)(rec->y - count) << rec->b,
 				   &sim->r->bg_alloc_failed_pages))
 		fail(sim, "bg_alloc_failed_pages passes 2^64 - 1 (expected fewer pages asked for)");
 }
@@ -381,15 +440,16 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool pin)
 {
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = slot_pfns(s);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(s, &count);
 
-	if (s->kind != SLOT_PAGES || (!pin && !s->pins))
+	if ((s->kind != SLOT_PAGE && s->kind != SLOT_BLOCKS) || (!pin && !s->pins))
 		return;
 	s->pins += pin ? 1 : (uint32_t)-1;
 	/* only the first pin and the last unpin change the pages */
 	if (s->pins != (pin ? 1u : 0u))
 		return;
-	for (uint32_t i = 0; i < s->count; i++)
+	for (uint32_t i = 0; i < count; i++)
 		if (pfns[i] != GONE)
 			cmasim_set_pinned(sim->mem, pfns[i], pin);
 }
@@ -397,17 +457,16 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = slot_pfns(s);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(s, &count);
 
-	for (uint32_t i = 0; i < s->count; i++) {
+	for (uint32_t i = 0; i < count; i++) {
 		if (pfns[i] == GONE)
 			continue;
 		cmasim_free_pages(sim->mem, pfns[i]);
 		sim->r->bg_free_pages += UINT64_C(1) << s->order;
 	}
-	if (s->nr > 1)
-		g_free(s->pfns);
-	s->kind = SLOT_EMPTY;
+	slot_clear(s);
 }
 
 /*
@@ -418,11 +477,12 @@ static void do_drop_caches(struct cmasim_sim *sim)
 {
 	for (guint id = 0; id < sim->slots->len; id++) {
 		struct slot *s = &g_array_index(sim->slots, struct slot, id);
-		uint64_t *pfns = slot_pfns(s);
+		uint32_t count;
+		uint64_t *pfns = slot_pfns(s, &count);
 
-		if (s->kind != SLOT_PAGES || s->owner != CMASIM_OWNER_FILE || s->pins)
+		if (!count || s->owner != CMASIM_OWNER_FILE || s->pins)
 			continue;
-		for (uint32_t i = 0; i < s->count; i++) {
+		for (uint32_t i = 0; i < count; i++) {
 			if (pfns[i] == GONE)
 				continue;
 			cmasim_free_pages(sim->mem, pfns[i]);
@@ -577,7 +637,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 	if (w->cancelled)
 		release_buffer(sim, &buf);
 	else
-		*slot_get(sim, w->id) = (struct slot){ .kind = SLOT_DMA, .buf = buf };
+		*slot_get(sim, w->id) = (struct slot){ .kind = SLOT_DMA,
+						       .buf = store(sim->bufs, sim->free_bufs, &buf) };
 }
 
 static void mutex_release(struct cmasim_eventq *q, void *arg, uint64_t data)
@@ -626,14 +687,7 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		serve_dma_alloc(sim, &w, 0);
 		return;
 	}
-	if (sim->free_waits->len) {
-		i = g_array_index(sim->free_waits, uint32_t, sim->free_waits->len - 1);
-		g_array_set_size(sim->free_waits, sim->free_waits->len - 1);
-		g_array_index(sim->waits, struct dma_wait, i) = w;
-	} else {
-		i = sim->waits->len;
-		g_array_append_val(sim->waits, w);
-	}
+	i = store(sim->waits, sim->free_waits, &w);
 	*s = (struct slot){ .kind = SLOT_DMA_WAITING, .wait = i };
 	cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, i);
 }
@@ -642,11 +696,13 @@ static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
 
-	if (s->kind == SLOT_DMA_WAITING)
+	if (s->kind == SLOT_DMA_WAITING) {
 		g_array_index(sim->waits, struct dma_wait, s->wait).cancelled = true;
-	/* A buffer whose allocation failed is freed as the driver would not: quietly. */
-	else if (s->kind == SLOT_DMA)
-		release_buffer(sim, &s->buf);
+	} else if (s->kind == SLOT_DMA) {
+		/* a buffer whose allocation failed is freed as the driver would not: quietly */
+		release_buffer(sim, buf_at(sim, s->buf));
+		g_array_append_val(sim->free_bufs, s->buf);
+	}
 	s->kind = SLOT_EMPTY;
 }
 
@@ -672,20 +728,21 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 	if (s->kind != SLOT_DMA)
 		return;
+	struct cmasim_dma_buffer *buf = buf_at(sim, s->buf);
 	bool coherent = sim->cfg->devices[rec->a].coherent;
-	uint64_t bytes = MIN(rec->x, s->buf.nr_pages << sim->cfg->page_shift);
+	uint64_t bytes = MIN(rec->x, buf->nr_pages << sim->cfg->page_shift);
 	/* dma_direct skips maintenance for a snooping device; an uncached buffer needs none */
-	bool sync = !coherent && !dmamap_noncached(&s->buf);
+	bool sync = !coherent && !dmamap_noncached(buf);
 
 	/* dma_sync_single_for_device() comes before every transfer, whatever its direction */
 	if (sync && sim->policy->sync_for_device)
-		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, bytes);
+		sim->policy->sync_for_device(sim, sim->priv, buf, rec->b, bytes);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
-		transfer(sim, &s->buf, bytes, true, coherent);
+		transfer(sim, buf, bytes, true, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE)
-		transfer(sim, &s->buf, bytes, false, coherent);
+		transfer(sim, buf, bytes, false, coherent);
 	if (sync && rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
-		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, bytes);
+		sim->policy->sync_for_cpu(sim, sim->priv, buf, rec->b, bytes);
 }
 
 /* CPU accesses to a buffer through the mapping its policy gave it, or to a region. */
@@ -698,8 +755,8 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 		if (s->kind != SLOT_DMA)
 			return;
-		va = s->buf.va;
-		len = s->buf.size;
+		va = buf_at(sim, s->buf)->va;
+		len = buf_at(sim, s->buf)->size;
 	}
 	cmasim_charge_n(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len),
 			sim->cfg->costs.tlb_miss_ns);
@@ -919,6 +976,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
+	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts);
@@ -942,13 +1001,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	else
 		g_free(sim.priv);
 out:
-	for (guint i = 0; i < sim.slots->len; i++) {
-		struct slot *s = &g_array_index(sim.slots, struct slot, i);
-
-		if (s->kind == SLOT_PAGES && s->nr > 1)
-			g_free(s->pfns);
-	}
+	for (guint i = 0; i < sim.slots->len; i++)
+		slot_clear(&g_array_index(sim.slots, struct slot, i));
 	g_array_free(sim.slots, TRUE);
+	g_array_free(sim.bufs, TRUE);
+	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.waits, TRUE);
 	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);
