@@ -21,6 +21,7 @@
 #include "cmasim/migrate.h"
 #include "cmasim/units.h"
 #include "machine.h"
+#include "mm.h"
 
 enum slot_kind {
 	SLOT_EMPTY,
@@ -230,7 +231,7 @@ static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 	va_start(ap, fmt);
 	g_autofree char *what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec);
+	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec, sim->r->events);
 	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", place, what);
 }
 
@@ -874,30 +875,90 @@ static bool check_state(struct cmasim_sim *sim, bool full)
 	return false;
 }
 
+/*
+ * Records read ahead of the one applied. A replay waits on memory: the
+ * slot a record names and the frame a free returns are anywhere in arrays
+ * of megabytes. Read ahead, a record's slot is fetched AHEAD records
+ * before it is applied, and a free's frame NEAR records before.
+ */
+#define AHEAD 16
+#define NEAR 8
+
+struct ahead {
+	struct cmasim_record rec[AHEAD];
+	unsigned int head, nr;		/* ring of the records read, not applied */
+	int got;			/* what the last read returned */
+	GError *error;			/* a bad record met ahead, for after the ones before it */
+};
+
+/* Hints the cache to fetch what applying @rec will look at first. */
+static void prefetch_slot(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	if (rec->id < sim->slots->len)
+		__builtin_prefetch(&g_array_index(sim->slots, struct slot, rec->id));
+}
+
+/* The same for the frame a free of @rec's one block will look at, its slot fetched by now. */
+static void prefetch_frame(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	const struct slot *s;
+
+	if (rec->op != CMASIM_OP_FREE || rec->id >= sim->slots->len)
+		return;
+	s = &g_array_index(sim->slots, struct slot, rec->id);
+	if (s->kind == SLOT_PAGE && s->held)
+		mm_prefetch_frame(sim->mem, s->pfn);
+}
+
+/* Reads records into @a until it holds AHEAD, the trace ends, or the run's @max_events. */
+static void read_ahead(struct cmasim_sim *sim, struct ahead *a, uint64_t max_events)
+{
+	while (a->got > 0 && a->nr < AHEAD &&
+	       (!max_events || sim->r->events + a->nr < max_events)) {
+		struct cmasim_record *rec = &a->rec[(a->head + a->nr) % AHEAD];
+
+		a->got = cmasim_trace_next(sim->trace, rec, &a->error);
+		if (a->got <= 0)
+			return;
+		prefetch_slot(sim, rec);
+		a->nr++;
+	}
+}
+
 /* Replays every record, or @max_events (0: all); false with sim->error set on bad input. */
 static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_events)
 {
-	struct cmasim_record *rec = &sim->rec;
-	int got = 0;
+	struct ahead a = { .got = 1 };
 
-	while ((!max_events || sim->r->events < max_events) &&
-	       (got = cmasim_trace_next(sim->trace, rec, &sim->error)) > 0) {
+	for (read_ahead(sim, &a, max_events); a.nr; read_ahead(sim, &a, max_events)) {
+		const struct cmasim_record *rec = &a.rec[a.head];
+
+		if (a.nr > NEAR)
+			prefetch_frame(sim, &a.rec[(a.head + NEAR) % AHEAD]);
 		advance(sim, rec->time_ns);
 		if (sim->error)
-			return false;
-		cmasim_eventq_set_now(sim->q, rec->time_ns);
-		sim->r->end_ns = rec->time_ns;
+			break;
+		sim->rec = *rec;
+		a.head = (a.head + 1) % AHEAD;
+		a.nr--;
+		cmasim_eventq_set_now(sim->q, sim->rec.time_ns);
+		sim->r->end_ns = sim->rec.time_ns;
 		sim->r->events++;
-		apply(sim, rec);
+		apply(sim, &sim->rec);
 		if (sim->error)
-			return false;
+			break;
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
-			return false;
+			break;
 	}
-	if (got < 0)
+	/* a bad record ahead counts only once the ones before it ran well */
+	if (sim->error || a.got < 0) {
+		if (!sim->error)
+			g_propagate_error(&sim->error, g_steal_pointer(&a.error));
+		g_clear_error(&a.error);
 		return false;
+	}
 	/* What the last records set in motion still runs. */
 	for (uint64_t t; !sim->error && cmasim_eventq_peek(sim->q, &t);) {
 		advance(sim, t);

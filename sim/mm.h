@@ -118,6 +118,13 @@ static inline struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
 	return &mem->zones[pageblock_of(mem, idx)->zone];
 }
 
+/* Hints the cache to fetch frame @pfn, which the caller will soon look at. */
+static inline void mm_prefetch_frame(const struct cmasim_mem *mem, uint64_t pfn)
+{
+	if (pfn - mem->base_pfn < mem->nr_frames)
+		__builtin_prefetch(&mem->frames[pfn - mem->base_pfn]);
+}
+
 /* Whether frame @idx is no RAM; holes are whole pageblocks, so a pageblock's first frame tells. */
 static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
 {

@@ -447,11 +447,12 @@ const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id)
 	return slot_str(sl);
 }
 
-char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec)
+char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec,
+			 uint64_t nr)
 {
 	g_return_val_if_fail(trace && rec, NULL);
 	if (trace->binary)
-		return cmasim__bin_place(trace, trace->nr_read);
+		return cmasim__bin_place(trace, nr);
 	return g_strdup_printf("%s:%" PRIu32, trace->info.source, rec->line);
 }
 

@@ -47,6 +47,7 @@
 #define BIN_ORDER 0x01020304u
 #define BIN_ABSENT 0xffffffffu
 #define BIN_CHUNK 4096			/* records per read or write */
+#define BIN_AHEAD 8			/* records ahead whose slot state is fetched early */
 #define BIN_MAX_HEADER (16u << 20)
 
 G_STATIC_ASSERT(sizeof(struct cmasim_record) == 40);
@@ -413,6 +414,9 @@ int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError *
 			return 0;
 		}
 	}
+	/* the slot state a record ahead will check is anywhere in an array of the live ids */
+	if (t->buf_pos + BIN_AHEAD < t->buf_nr && t->buf[t->buf_pos + BIN_AHEAD].id < t->nr_bin_slots)
+		__builtin_prefetch(&t->bin_state[t->buf[t->buf_pos + BIN_AHEAD].id]);
 	*rec = t->buf[t->buf_pos++];
 	t->nr_read++;
 	return bin_check(t, rec, error) ? 1 : -1;

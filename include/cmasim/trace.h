@@ -136,11 +136,12 @@ int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GEr
 const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
 
 /*
- * Where @rec, the record cmasim_trace_next() returned last, comes from, for
- * messages: "w.yaml:12" (its line; a generator's definition) or
- * "w.bin: record 7 (byte 312)". g_free() it.
+ * Where @rec, the @nr-th record cmasim_trace_next() returned (counted from
+ * 1), comes from, for messages: "w.yaml:12" (its line; a generator's
+ * definition) or "w.bin: record 7 (byte 312)". g_free() it.
  */
-char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec);
+char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec,
+			 uint64_t nr);
 
 void cmasim_trace_close(struct cmasim_trace *trace);
 
