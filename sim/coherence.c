@@ -21,14 +21,15 @@ struct line {
 /*
  * One tracked frame. A write of the whole frame to memory (a device's
  * transfer, mostly) is kept as one version for all its lines and applied
- * to them only when one of them is looked at alone: a transfer costs a
- * frame's worth of work, not a line's.
+ * to them when the frame is next looked up for a line: a transfer costs a
+ * frame's worth of work, not a line's, and the per-line hooks find lines
+ * up to date.
  */
 struct tracked {
 	uint32_t bulk;		/* version of a whole-frame write not yet in the lines, or 0 */
-	bool bulk_by_device;	/* that write was a device's */
 	uint32_t nr_dirty;	/* lines with a dirty copy (dirty != 0) */
-	struct line lines[];	/* lines_per_page */
+	bool bulk_by_device;	/* that write was a device's */
+	struct line lines[] __attribute__((aligned(16)));	/* lines_per_page */
 };
 
 struct cmasim_coherence {
@@ -80,16 +81,10 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 	g_free(coh);
 }
 
-/* Tracked frame @pfn, or NULL; lookups are remembered. */
-static struct tracked *frame_of(struct cmasim_coherence *coh, uint64_t pfn)
+/* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
+static struct tracked *frame_kept(struct cmasim_coherence *coh, uint64_t pfn)
 {
-	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
-
-	if (coh->memo[slot].pfn != pfn) {
-		coh->memo[slot].pfn = pfn;
-		coh->memo[slot].frame = g_hash_table_lookup(coh->frames, &pfn);
-	}
-	return coh->memo[slot].frame;
+	return g_hash_table_lookup(coh->frames, &pfn);
 }
 
 /* Applies @f's whole-frame write, if one waits, to each of its lines. */
@@ -104,9 +99,32 @@ static void settle(struct cmasim_coherence *coh, struct tracked *f)
 	f->bulk = 0;
 }
 
+/* Tracked frame @pfn with its lines up to date, or NULL; lookups are remembered. */
+static struct tracked *frame_of(struct cmasim_coherence *coh, uint64_t pfn)
+{
+	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
+
+	if (coh->memo[slot].pfn != pfn) {
+		coh->memo[slot].pfn = pfn;
+		coh->memo[slot].frame = frame_kept(coh, pfn);
+		if (coh->memo[slot].frame)
+			settle(coh, coh->memo[slot].frame);
+	}
+	return coh->memo[slot].frame;
+}
+
+/* Drops what the memo holds of frame @pfn, whose lines a whole-frame write leaves behind. */
+static void unmemo(struct cmasim_coherence *coh, uint64_t pfn)
+{
+	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
+
+	if (coh->memo[slot].pfn == pfn)
+		coh->memo[slot].pfn = UINT64_MAX;
+}
+
 /*
- * The record of the line holding physical @pa, settled, and its frame in
- * *@frame; NULL when the frame is not tracked.
+ * The record of the line holding physical @pa, up to date, and its frame
+ * in *@frame; NULL when the frame is not tracked.
  */
 static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa, struct tracked **frame)
 {
@@ -115,21 +133,21 @@ static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa, struct tr
 	*frame = f;
 	if (!f)
 		return NULL;
-	settle(coh, f);
 	return &f->lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
 }
 
 /* Sets the version of @l's dirty copy (0: none), keeping @f's count of dirty lines. */
 static void set_dirty(struct tracked *f, struct line *l, uint32_t version)
 {
-	f->nr_dirty += (version != 0) - (l->dirty != 0);
+	if ((version != 0) != (l->dirty != 0))
+		f->nr_dirty += version ? 1 : (uint32_t)-1;
 	l->dirty = version;
 }
 
 /*
- * The frame part of [@at, @end): *@frame the tracked frame holding @at
- * (NULL if it is not tracked), *@first the index of the part's first line
- * in it, *@n its lines. Returns where the next frame's part starts.
+ * The frame part of [@at, @end): *@frame the tracked frame holding @at as
+ * it is kept (NULL if it is not tracked), *@first the index of the part's
+ * first line in it, *@n its lines. Returns where the next frame's part starts.
  */
 static uint64_t next_part(struct cmasim_coherence *coh, uint64_t at, uint64_t end,
 			  struct tracked **frame, uint32_t *first, uint32_t *n)
@@ -137,7 +155,7 @@ static uint64_t next_part(struct cmasim_coherence *coh, uint64_t at, uint64_t en
 	uint64_t frame_end = ((at >> coh->page_shift) + 1) << coh->page_shift;
 	uint64_t stop = MIN(frame_end, end);
 
-	*frame = frame_of(coh, at >> coh->page_shift);
+	*frame = frame_kept(coh, at >> coh->page_shift);
 	*first = (uint32_t)(at >> coh->line_shift) & (coh->lines_per_page - 1);
 	*n = (uint32_t)(((stop - 1) >> coh->line_shift) - (at >> coh->line_shift) + 1);
 	return stop;
@@ -300,6 +318,7 @@ void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, ui
 		if (n == coh->lines_per_page) {
 			f->bulk = version;
 			f->bulk_by_device = device;
+			unmemo(coh, (a - 1) >> coh->page_shift);
 			continue;
 		}
 		settle(coh, f);

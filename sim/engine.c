@@ -95,7 +95,8 @@ struct cmasim_sim {
 	uint64_t next_tick;		/* time of the next timeline row */
 	bool ticks_done;		/* the next tick would pass the largest time */
 	uint64_t rows_left;		/* timeline rows the run may still write at ticks */
-	struct cmasim_record rec;	/* the record applied last: where errors point */
+	struct cmasim_record rec;	/* the record being applied or, between, the next: where errors point */
+	uint64_t rec_nr;		/* its number in the trace, from 1 */
 	uint64_t total_charged;		/* ns charged to every cost: bounds each figure of time */
 	GError *error;			/* the first bad input met; stops the run */
 	uint64_t reserved_idle;		/* reserved pages the policy says hold nothing now */
@@ -231,7 +232,7 @@ static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 	va_start(ap, fmt);
 	g_autofree char *what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec, sim->r->events);
+	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec, sim->rec_nr);
 	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", place, what);
 }
 
@@ -931,16 +932,16 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_e
 	struct ahead a = { .got = 1 };
 
 	for (read_ahead(sim, &a, max_events); a.nr; read_ahead(sim, &a, max_events)) {
-		const struct cmasim_record *rec = &a.rec[a.head];
-
 		if (a.nr > NEAR)
 			prefetch_frame(sim, &a.rec[(a.head + NEAR) % AHEAD]);
-		advance(sim, rec->time_ns);
-		if (sim->error)
-			break;
-		sim->rec = *rec;
+		/* what is due before it runs first, its errors placed at it */
+		sim->rec = a.rec[a.head];
+		sim->rec_nr = sim->r->events + 1;
 		a.head = (a.head + 1) % AHEAD;
 		a.nr--;
+		advance(sim, sim->rec.time_ns);
+		if (sim->error)
+			break;
 		cmasim_eventq_set_now(sim->q, sim->rec.time_ns);
 		sim->r->end_ns = sim->rec.time_ns;
 		sim->r->events++;

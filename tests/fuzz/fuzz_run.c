@@ -24,7 +24,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define RECORDS 256
+#define RECORDS 64
 
 /*
  * 1 MiB: DMA, Normal and HighMem, so that every policy runs (cma-highmem
