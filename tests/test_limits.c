@@ -353,6 +353,24 @@ Test(limits, request_of_2_to_the_64_bytes_is_too_large)
 }
 
 /*
+ * buddy with contig=true falls back to alloc_contig_pages() above the
+ * largest block: a request of more pages than the 256 the machine has is
+ * too large for any range, not a call alloc_contig_pages() refuses (a
+ * critical, fatal here).
+ */
+Test(limits, contig_fallback_of_more_than_the_machine_is_too_large)
+{
+	const char *set[] = { "contig=true", NULL };
+	GLogLevelFlags was = g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_FATAL_MASK);
+	struct cmasim_results *r = run_ok(tiny, "name: w\nevents:\n  - { t: 0, op: dma_alloc, "
+					  "device: dev, size: 2MiB, id: a }\n", "buddy", set);
+
+	g_log_set_always_fatal(was);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], 1);
+	cmasim_results_free(r);
+}
+
+/*
  * The host memory a machine takes is estimated before it boots. The 12
  * bytes of each frame are the least of it: a 4 TiB machine (2^30 frames)
  * took 12.6 GB, so its estimate is at least 12 GiB; a run on a machine

@@ -48,12 +48,23 @@ static const char machine_yaml[] =
 
 static struct cmasim_config *machine;
 
+/*
+ * As G_DEBUG=fatal-criticals does, a critical or a warning (a misuse the
+ * input led to) ends the process, but by abort(), which libFuzzer catches
+ * to keep the input, rather than the breakpoint trap GLib uses.
+ */
+static void fatal_log(const char *domain, GLogLevelFlags level, const char *message, void *data)
+{
+	g_log_default_handler(domain, level, message, data);
+	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+		abort();
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* as G_DEBUG=fatal-warnings does: a critical is a misuse the input led to */
-	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_FATAL_MASK);
+	g_log_set_default_handler(fatal_log, NULL);
 	machine = cmasim_config_load_data("fuzz-machine.yaml", machine_yaml,
 					  sizeof(machine_yaml) - 1, NULL);
 	if (!machine)
