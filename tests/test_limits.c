@@ -371,6 +371,21 @@ Test(limits, contig_fallback_of_more_than_the_machine_is_too_large)
 }
 
 /*
+ * iommu builds a buffer of order-0 pages, as many as asked: a request of
+ * 2^51 pages runs out of pages as the allocator would, not of host memory
+ * for their list.
+ */
+Test(limits, iommu_request_beyond_the_machine_runs_out_of_pages)
+{
+	struct cmasim_results *r = run_ok(tiny, "name: w\nevents:\n  - { t: 0, op: dma_alloc, "
+					  "device: dev, size: 0x7fffffffffffffff, id: a }\n",
+					  "iommu", NULL);
+
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_NO_MEMORY], 1);
+	cmasim_results_free(r);
+}
+
+/*
  * The host memory a machine takes is estimated before it boots. The 12
  * bytes of each frame are the least of it: a 4 TiB machine (2^30 frames)
  * took 12.6 GB, so its estimate is at least 12 GiB; a run on a machine
