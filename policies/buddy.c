@@ -118,9 +118,13 @@ static enum cmasim_dma_status contig_fallback(struct cmasim_sim *sim, uint64_t p
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_contig_stats st = { 0 };
 	uint64_t pfn;
-	int ret = cmasim_alloc_contig_pages(cmasim_sim_mem(sim), pages,
-					    (enum cmasim_zone_type)highest, &pfn, &st);
+	int ret;
 
+	/* no range of the machine holds more pages than it has */
+	if (pages > cfg->mem_size >> cfg->page_shift)
+		return CMASIM_DMA_TOO_LARGE;
+	ret = cmasim_alloc_contig_pages(cmasim_sim_mem(sim), pages, (enum cmasim_zone_type)highest,
+					&pfn, &st);
 	cmasim_charge_contig(sim, &st);
 	if (ret && st.busy)
 		return CMASIM_DMA_BUSY;

@@ -11,6 +11,7 @@
 
 #include "cma_areas.h"
 #include "cmasim/error.h"
+#include "cmasim/units.h"
 #include "policies.h"
 
 /* CONFIG_CMA_SIZE_MBYTES: the default area when the machine declares none. */
@@ -32,6 +33,7 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 {
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
 	int shared = shared_area(cfg);
+	char text[32];
 
 	if (shared >= 0)
 		*out = cfg->cma[shared];
@@ -53,9 +55,9 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 	out->zone = shared >= 0 && !p->force_zone ? cfg->cma[shared].zone : p->zone;
 	if (cmasim_config_place_cma(cfg, out->zone, out->size, out->alignment, shared, &out->base))
 		return true;
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-		    "%s %s: no room for %" PRIu64 " MiB in zone %s", what, out->name,
-		    out->size >> 20, cmasim_zone_type_name(out->zone));
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT, "%s %s: no room for %s in zone %s",
+		    what, out->name, cmasim_format_size(out->size, text),
+		    cmasim_zone_type_name(out->zone));
 	return false;
 }
 
@@ -84,13 +86,20 @@ static struct cma_areas_params params_of(const struct cmasim_param_values *value
 	};
 }
 
+/* @bytes rounded up to whole pageblocks of @pb_bytes; a size near 2^64 stays too large to place. */
+static uint64_t pageblocks_up(uint64_t bytes, uint64_t pb_bytes)
+{
+	return (bytes > UINT64_MAX - (pb_bytes - 1) ? UINT64_MAX : bytes + pb_bytes - 1) &
+	       ~(pb_bytes - 1);
+}
+
 /* The shared area's bytes: size= in whole pageblocks, else the machine's, else the default. */
 static uint64_t shared_size(const struct cmasim_config *cfg, const struct cma_areas_params *p)
 {
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
 	int shared = shared_area(cfg);
 
-	return p->size ? (p->size + pb_bytes - 1) & ~(pb_bytes - 1) :
+	return p->size ? pageblocks_up(p->size, pb_bytes) :
 	       shared >= 0 ? cfg->cma[shared].size : DEFAULT_AREA_SIZE;
 }
 
@@ -210,13 +219,14 @@ static int fallback_init(struct cmasim_sim *sim, const struct cma_areas_params *
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	uint64_t size = (p->fallback + pb_bytes - 1) & ~(pb_bytes - 1), base, pfn, pages;
+	uint64_t size = pageblocks_up(p->fallback, pb_bytes), base, pfn, pages;
 	enum cmasim_zone_type zone = cmasim_config_lowmem_zone(cfg);
+	char text[32];
 
 	if (!cmasim_config_place_clear(cfg, zone, size, pb_bytes, placed, n, &base)) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
-			    "fallback carve-out: no room for %" PRIu64 " MiB in zone %s clear of "
-			    "the CMA areas", size >> 20, cmasim_zone_type_name(zone));
+			    "fallback carve-out: no room for %s in zone %s clear of the CMA areas",
+			    cmasim_format_size(size, text), cmasim_zone_type_name(zone));
 		return -1;
 	}
 	if (policy_reserve_range(sim, "fallback carve-out", base, size, &pfn, &pages, error))

@@ -62,7 +62,12 @@ static enum cmasim_dma_status iommu_dma_alloc(struct cmasim_sim *sim, void *priv
 {
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	uint64_t pages = cmasim_bytes_to_pages(cfg, req->size);
-	uint64_t *pfns = g_new(uint64_t, pages);
+	uint64_t *pfns;
+
+	/* the page allocator runs out before a request of more pages than the machine has */
+	if (pages > cfg->mem_size >> cfg->page_shift)
+		return CMASIM_DMA_NO_MEMORY;
+	pfns = g_new(uint64_t, pages);
 
 	for (uint64_t i = 0; i < pages; i++) {
 		cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);

@@ -17,8 +17,12 @@ cmasim_install_deps() {
 	echo "cmasim: installing ${missing[*]}" >&2
 	local sudo=
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# another apt-get (unattended-upgrades, a second build) may hold the
+	# lock: wait for it, up to CMASIM_APT_LOCK_TIMEOUT seconds, not fail
+	local wait=(-o "DPkg::Lock::Timeout=${CMASIM_APT_LOCK_TIMEOUT:-600}")
+	$sudo apt-get "${wait[@]}" update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait[@]}" install -y -qq \
+		--no-install-recommends "${missing[@]}"
 }
 
 # cmasim_build DIR [meson options...]: configure DIR once, then compile it.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Address-trace readers: lackey, DineroIV din and plain, plain or gzipped.
+ * Address-trace readers: lackey, DineroIV din and plain, plain or gzipped,
+ * and the compact binary format, which cmasim_addrtrace_convert() writes.
  *
  * Bytes come from a file descriptor in 1 MiB reads (through zlib when the
  * file starts with gzip's magic) or straight from memory, and each line is
@@ -41,17 +42,28 @@ struct cmasim_addrtrace {
 	const char *p;			/* next byte to parse */
 	const char *end;		/* end of the bytes available */
 	const char *line_start;		/* the line being parsed, for columns */
-	uint64_t line;			/* its number, from 1 */
+	uint64_t line;			/* its number, from 1; binary: the record's */
 	uint64_t nr_ifetches;
 	GChecksum *sha256;		/* of the bytes read from the file so far */
 	char *sha256_hex;		/* its digest, once the source was read whole */
+	uint64_t pos;			/* binary: offset of p in the (inflated) stream */
+	uint64_t prev_addr;		/* binary: the last record's address */
 };
+
+/* The binary format: see include/cmasim/addrtrace.h. */
+#define BIN_MAGIC "CMASIMAT"
+#define BIN_VERSION 1
+#define BIN_HEADER 9		/* the magic and the version byte */
+#define BIN_OP_IFETCHES 7	/* with size 0: a count of instruction fetches */
+#define VARINT_MAX 10		/* bytes of a 64-bit LEB128 */
+#define BIN_RECORD_MAX (1 + 2 * VARINT_MAX)
 
 static const char *const format_names[] = {
 	[CMASIM_ADDRTRACE_AUTO] = "auto",
 	[CMASIM_ADDRTRACE_LACKEY] = "lackey",
 	[CMASIM_ADDRTRACE_DIN] = "din",
 	[CMASIM_ADDRTRACE_PLAIN] = "plain",
+	[CMASIM_ADDRTRACE_BINARY] = "binary",
 };
 
 const char *cmasim_addrtrace_format_name(enum cmasim_addrtrace_format format)
@@ -536,12 +548,111 @@ static bool detect_format(struct cmasim_addrtrace *t, GError **error)
 	return r == 0;
 }
 
+/* Sets a VALUE error about the binary record being read, at byte @at of the buffer; -1. */
+static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad_record(const struct cmasim_addrtrace *t,
+							    GError **error, const char *at,
+							    const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: record %" PRIu64 " (byte %"
+		    PRIu64 "): %s", t->source, t->line, t->pos + (uint64_t)(at - t->p), msg);
+	return -1;
+}
+
+/* Reads a LEB128 varint at *@s, before @e, advancing *@s; false if it is cut short or too long. */
+static inline bool get_varint(const char **s, const char *e, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	for (unsigned int shift = 0; *s < e && shift < 7 * VARINT_MAX; shift += 7) {
+		uint8_t b = (uint8_t)*(*s)++;
+
+		x |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The next binary record: 1, 0 at the end, -1 with @error. A bad record
+ * ends the trace: after it, where the next one starts is unknown.
+ */
+static int next_binary(struct cmasim_addrtrace *t, struct cmasim_addr_ref *ref, GError **error)
+{
+	for (;;) {
+		const char *s = t->p;
+		uint64_t size, delta, addr;
+		unsigned int op;
+
+		if (t->end - t->p < BIN_RECORD_MAX && !t->done) {
+			if (!refill(t, error))
+				return -1;
+			continue;
+		}
+		if (t->p == t->end)
+			return 0;
+		t->line++;
+		op = (uint8_t)*s >> 5;
+		size = (uint8_t)*s++ & 31;
+		if (op == BIN_OP_IFETCHES && !size) {
+			if (!get_varint(&s, t->end, &delta))
+				goto cut;
+			t->nr_ifetches += delta;
+			t->pos += (uint64_t)(s - t->p);
+			t->p = s;
+			continue;
+		}
+		if (op > CMASIM_ADDR_INVALIDATE) {
+			bad_record(t, error, t->p, "op %u (expected 0 read to 4 invalidate, or 7 "
+				   "instruction fetches)", op);
+			goto stop;
+		}
+		if (!size && !get_varint(&s, t->end, &size))
+			goto cut;
+		if (size < 1 || size > CMASIM_ADDR_SIZE_MAX) {
+			bad_record(t, error, t->p, "size %" PRIu64 " (expected 1 to %u bytes)", size,
+				   CMASIM_ADDR_SIZE_MAX);
+			goto stop;
+		}
+		if (!get_varint(&s, t->end, &delta))
+			goto cut;
+		/* zigzag: the low bit is the sign */
+		addr = t->prev_addr + ((delta >> 1) ^ -(delta & 1));
+		if (addr + (size - 1) < addr) {
+			bad_record(t, error, t->p, "%" PRIu64 " bytes at %#" PRIx64 " pass the top of "
+				   "the address space (expected an access below 2^64)", size, addr);
+			goto stop;
+		}
+		*ref = (struct cmasim_addr_ref){ .addr = addr, .size = (uint32_t)size, .op = (uint8_t)op };
+		t->prev_addr = addr;
+		t->pos += (uint64_t)(s - t->p);
+		t->p = s;
+		return 1;
+	}
+cut:
+	bad_record(t, error, t->p, "cut short (expected a whole record)");
+stop:
+	t->p = t->end;
+	t->done = true;
+	return -1;
+}
+
 int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref *ref,
 			  GError **error)
 {
 	const char *s, *e;
 	int r;
 
+	if (trace->format == CMASIM_ADDRTRACE_BINARY)
+		return next_binary(trace, ref, error);
 	while ((r = next_line(trace, &s, &e, error)) > 0) {
 		if (skippable(s, e))
 			continue;
@@ -556,6 +667,7 @@ int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref
 			r = parse_plain(trace, s, e, ref, error);
 			break;
 		case CMASIM_ADDRTRACE_AUTO:
+		case CMASIM_ADDRTRACE_BINARY:
 			g_return_val_if_reached(-1);
 		}
 		if (r)
@@ -572,16 +684,104 @@ static bool is_gzip(const void *data, size_t len)
 	return len >= 2 && ((const uint8_t *)data)[0] == 0x1f && ((const uint8_t *)data)[1] == 0x8b;
 }
 
+/*
+ * Whether the trace starts with the binary format's magic; if so takes its
+ * header, false with @error if the version is not one this reader knows.
+ */
+static bool binary_header(struct cmasim_addrtrace *t, bool *binary, GError **error)
+{
+	*binary = false;
+	while (t->end - t->p < BIN_HEADER && !t->done)
+		if (!refill(t, error))
+			return false;
+	if (t->end - t->p < BIN_HEADER || memcmp(t->p, BIN_MAGIC, 8))
+		return true;
+	if (t->p[8] != BIN_VERSION) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: binary address trace "
+			    "version %u (expected %u)", t->source, (uint8_t)t->p[8], BIN_VERSION);
+		return false;
+	}
+	*binary = true;
+	t->p += BIN_HEADER;
+	t->pos = BIN_HEADER;
+	return true;
+}
+
 /* Finishes opening @t: its format told or checked. Frees it and returns NULL on failure. */
 static struct cmasim_addrtrace *start(struct cmasim_addrtrace *t,
 				      enum cmasim_addrtrace_format format, GError **error)
 {
+	bool binary = false;
+
 	t->format = format;
-	if (format == CMASIM_ADDRTRACE_AUTO && !detect_format(t, error)) {
-		cmasim_addrtrace_close(t);
-		return NULL;
+	if ((format == CMASIM_ADDRTRACE_AUTO || format == CMASIM_ADDRTRACE_BINARY) &&
+	    !binary_header(t, &binary, error))
+		goto fail;
+	if (binary) {
+		t->format = CMASIM_ADDRTRACE_BINARY;
+	} else if (format == CMASIM_ADDRTRACE_BINARY) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: not a binary address trace "
+			    "(expected one that starts with " BIN_MAGIC ")", t->source);
+		goto fail;
+	} else if (format == CMASIM_ADDRTRACE_AUTO && !detect_format(t, error)) {
+		goto fail;
 	}
 	return t;
+fail:
+	cmasim_addrtrace_close(t);
+	return NULL;
+}
+
+/* Appends @v to @buf as a LEB128 varint; the bytes it took. */
+static size_t put_varint(uint8_t *buf, uint64_t v)
+{
+	size_t n = 0;
+
+	for (; v >= 0x80; v >>= 7)
+		buf[n++] = (uint8_t)(v | 0x80);
+	buf[n++] = (uint8_t)v;
+	return n;
+}
+
+bool cmasim_addrtrace_convert(struct cmasim_addrtrace *trace, FILE *out, GError **error)
+{
+	uint8_t rec[BIN_RECORD_MAX];
+	struct cmasim_addr_ref ref;
+	uint64_t prev = 0;
+	size_t n;
+	int got;
+
+	g_return_val_if_fail(trace && out, false);
+	errno = 0;
+	if (fwrite(BIN_MAGIC "\x01", 1, BIN_HEADER, out) != BIN_HEADER)
+		goto write_error;
+	while ((got = cmasim_addrtrace_next(trace, &ref, error)) > 0) {
+		uint64_t delta = ref.addr - prev;
+
+		n = 0;
+		rec[n++] = (uint8_t)(ref.op << 5 | (ref.size < 32 ? ref.size : 0));
+		if (ref.size >= 32)
+			n += put_varint(rec + n, ref.size);
+		/* zigzag: the sign in the low bit, so that small steps back are short too */
+		n += put_varint(rec + n, delta << 1 ^ (uint64_t)((int64_t)delta >> 63));
+		prev = ref.addr;
+		if (fwrite(rec, 1, n, out) != n)
+			goto write_error;
+	}
+	if (got < 0)
+		return false;
+	if (trace->nr_ifetches) {
+		rec[0] = BIN_OP_IFETCHES << 5;
+		n = 1 + put_varint(rec + 1, trace->nr_ifetches);
+		if (fwrite(rec, 1, n, out) != n)
+			goto write_error;
+	}
+	if (!fflush(out) && !ferror(out))
+		return true;
+write_error:
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "writing the binary trace: %s",
+		    g_strerror(errno ? errno : EIO));
+	return false;
 }
 
 struct cmasim_addrtrace *cmasim_addrtrace_open_data(const char *source, const void *data,

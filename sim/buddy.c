@@ -30,6 +30,9 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 	struct free_list *list = &z->free_area[order][mt];
 	struct frame *f = &mem->frames[idx];
 
+	mm_touch(mem, idx, order);
+	if (list->first != NIL)
+		mm_touch(mem, tail ? list->last : list->first, 0);
 	f->state = FRAME_FREE;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
@@ -60,6 +63,11 @@ static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t 
 	struct frame *f = &mem->frames[idx];
 	struct free_list *list = &z->free_area[f->order][f->mt];
 
+	mm_touch(mem, idx, f->order);
+	if (f->prev != NIL)
+		mm_touch(mem, f->prev, 0);
+	if (f->next != NIL)
+		mm_touch(mem, f->next, 0);
 	if (f->prev != NIL)
 		mem->frames[f->prev].next = f->next;
 	else
@@ -102,6 +110,7 @@ static bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uin
 static void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
 		     unsigned int order, unsigned int mt, bool to_tail)
 {
+	mm_touch(mem, idx, order);
 	mem->frames[idx].state = FRAME_TAIL;
 	while (order < mem->max_order) {
 		uint32_t buddy = idx ^ (UINT32_C(1) << order);
@@ -413,6 +422,7 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 {
 	struct frame *f = &mem->frames[idx];
 
+	mm_touch(mem, idx, order);
 	f->state = FRAME_ALLOC;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
@@ -563,6 +573,7 @@ void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn)
 	struct frame *f = &mem->frames[idx];
 
 	g_return_if_fail(f->state == FRAME_ALLOC);
+	mm_touch(mem, idx, f->order);
 	for (uint32_t i = 1; i < UINT32_C(1) << f->order; i++)
 		mem->frames[idx + i] = (struct frame){ .state = FRAME_ALLOC, .mt = f->mt,
 						       .owner = f->owner, .next = f->next,

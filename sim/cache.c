@@ -458,41 +458,96 @@ static void maintain_line(struct cmasim_cache *c, struct line *l, unsigned int o
 	}
 }
 
-/* Applies @ops to every line of the range the indexing finds; the number of lines. */
+/*
+ * maintain_range() for a range of more lines than the cache holds: each
+ * valid line is the one a lookup of the range finds iff its tag is the
+ * range's line v (by virtual or physical address, as the indexing tags)
+ * and it sits in v's set. Lines are independent, so the order of the
+ * walk changes nothing but its cost: the cache's size, not the range's.
+ */
+static uint64_t maintain_by_lines(struct cmasim_cache *c, uint64_t first, uint64_t last,
+				  uint64_t pfirst, unsigned int ops)
+{
+	uint64_t found = 0;
+
+	for (uint64_t set = 0; set < c->nr_sets; set++) {
+		for (unsigned int w = 0; w < c->ways; w++) {
+			struct line *l = &c->lines[set * c->ways + w];
+			uint64_t tline = l->key >> KEY_SHIFT, v;
+
+			if (!(l->key & KEY_VALID))
+				continue;
+			v = c->ix.tag_by_va ? tline : first + (tline - pfirst);
+			if (v < first || v > last || set_of(c, v, pfirst + (v - first)) != set)
+				continue;
+			found++;
+			maintain_line(c, l, ops);
+		}
+	}
+	return found;
+}
+
+/*
+ * Applies @ops (none: only counts) to every line of the range the
+ * indexing finds, and puts how many in *@found; returns the number of
+ * lines in the range.
+ */
 static uint64_t maintain_range(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint64_t len,
-			       unsigned int ops)
+			       unsigned int ops, uint64_t *found)
 {
 	uint64_t first = va >> c->line_shift, pfirst = pa >> c->line_shift, last;
 
+	*found = 0;
 	if (!len)
 		return 0;
 	g_return_val_if_fail(va + (len - 1) >= va && pa + (len - 1) >= pa, 0);
 	last = (va + len - 1) >> c->line_shift;
+	if (last - first >= c->nr_sets * c->ways) {
+		*found = maintain_by_lines(c, first, last, pfirst, ops);
+		return last - first + 1;
+	}
 	for (uint64_t v = first; v <= last; v++) {
 		uint64_t pline = pfirst + (v - first);
 		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline));
 
-		if (l)
-			maintain_line(c, l, ops);
+		if (!l)
+			continue;
+		++*found;
+		maintain_line(c, l, ops);
 	}
 	return last - first + 1;
 }
 
+uint64_t cmasim_cache_count_present(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				    uint64_t len)
+{
+	uint64_t found;
+
+	maintain_range(cache, va, pa, len, 0, &found);
+	return found;
+}
+
 uint64_t cmasim_cache_clean(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t len)
 {
-	return maintain_range(cache, va, pa, len, MAINT_CLEAN);
+	uint64_t found;
+
+	return maintain_range(cache, va, pa, len, MAINT_CLEAN, &found);
 }
 
 uint64_t cmasim_cache_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
 				 uint64_t len)
 {
-	return maintain_range(cache, va, pa, len, MAINT_INVALIDATE);
+	uint64_t found;
+
+	return maintain_range(cache, va, pa, len, MAINT_INVALIDATE, &found);
 }
 
 uint64_t cmasim_cache_clean_invalidate(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
 				       uint64_t len)
 {
-	return maintain_range(cache, va, pa, len, MAINT_CLEAN | MAINT_INVALIDATE);
+	uint64_t found;
+
+	return maintain_range(cache, va, pa, len, MAINT_CLEAN | MAINT_INVALIDATE, &found);
 }
 
 uint64_t cmasim_cache_flush_all(struct cmasim_cache *cache)
@@ -581,6 +636,15 @@ static bool check_geometry(const struct cmasim_cache_config *cc, unsigned int pa
 		return false;
 	}
 	return true;
+}
+
+uint64_t cmasim_cache_host_bytes(const struct cmasim_cache_config *cc)
+{
+	uint64_t nr_lines = cc->line_size ? cc->size / cc->line_size : 0;
+	bool tag_by_va = (unsigned int)cc->indexing < G_N_ELEMENTS(indexings) &&
+			 indexings[cc->indexing].tag_by_va;
+
+	return nr_lines * (sizeof(struct line) + sizeof(uint32_t) + (tag_by_va ? sizeof(uint64_t) : 0));
 }
 
 struct cmasim_cache *cmasim_cache_new(const struct cmasim_cache_config *cc, unsigned int page_shift,

@@ -4,6 +4,12 @@
  * scratch and compares them with what the allocator keeps incrementally.
  * It walks every frame, so it runs in tests and under --check-invariants,
  * never on a hot path.
+ *
+ * Under --check-invariants a run checks after each event only the
+ * pageblocks that changed (the allocator notes them, once tracking is on):
+ * each one's blocks and their place on the free lists, its counters, and
+ * the zone totals, kept as sums of what each pageblock counted when last
+ * checked. A full recount every so many events catches the rest.
  */
 #include <string.h>
 
@@ -14,6 +20,85 @@ struct recount {
 	uint64_t nr_free, nr_free_cma;
 };
 
+/*
+ * Checks the block whose head is @idx in @z, its tails in [@from, @to)
+ * (the part being checked). Returns the frame after the block, or NIL
+ * with what is wrong in @why.
+ */
+static uint32_t check_block(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
+			    uint32_t from, uint32_t to, GString *why)
+{
+	const struct frame *f = &mem->frames[idx];
+	uint64_t pfn = mem->base_pfn + idx;
+	uint32_t end;
+
+	if (f->state == FRAME_TAIL) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 " belongs to no block", pfn);
+		return NIL;
+	}
+	if (f->order > mem->max_order || (idx & ((UINT32_C(1) << f->order) - 1))) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": block of order %u is misaligned",
+					       pfn, f->order);
+		return NIL;
+	}
+	end = idx + (UINT32_C(1) << f->order);
+	if (end > z->end) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": block of order %u crosses its "
+					       "zone's end", pfn, f->order);
+		return NIL;
+	}
+	for (uint32_t t = MAX(from, idx + 1); t < MIN(to, end); t++) {
+		if (mem->frames[t].state == FRAME_TAIL)
+			continue;
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 " inside the order-%u block at pfn %"
+					       PRIu64 " is not a tail", mem->base_pfn + t, f->order,
+					       pfn);
+		return NIL;
+	}
+	if (f->mt >= CMASIM_NR_MIGRATETYPES) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": migratetype %u out of range", pfn,
+					       f->mt);
+		return NIL;
+	}
+	if (f->state == FRAME_ALLOC && f->mt >= CMASIM_NR_ALLOC_TYPES) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": allocated as %s", pfn,
+					       cmasim_migratetype_name(f->mt));
+		return NIL;
+	}
+	/*
+	 * Below pageblock order nothing splits a free block without allocating
+	 * part of it, so free buddies have always merged.
+	 */
+	uint32_t buddy = idx ^ (UINT32_C(1) << f->order);
+
+	if (f->state == FRAME_FREE && f->order < mem->pb_order && buddy >= z->start &&
+	    buddy < z->end && mem->frames[buddy].state == FRAME_FREE &&
+	    mem->frames[buddy].order == f->order) {
+		if (why)
+			g_string_append_printf(why, "free buddies at pfn %" PRIu64 " and %" PRIu64
+					       " of order %u did not merge", pfn,
+					       mem->base_pfn + buddy, f->order);
+		return NIL;
+	}
+	return end;
+}
+
+/* Adds @pages of the allocated block at @idx to the recount of each pageblock they are in. */
+static void count_alloc(const struct cmasim_mem *mem, uint32_t idx, uint32_t end,
+			uint16_t (*nr_alloc)[CMASIM_NR_ALLOC_TYPES])
+{
+	unsigned int mt = mem->frames[idx].mt;
+
+	for (uint32_t p = idx; p < end; p += MIN(end - p, pageblock_nr_pages(mem)))
+		nr_alloc[p >> mem->pb_order][mt] += (uint16_t)MIN(end - p, pageblock_nr_pages(mem));
+}
+
 /* Walks @z's blocks from its first frame: each must be a well-formed head. */
 static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 			 struct recount *rc, uint16_t (*nr_alloc)[CMASIM_NR_ALLOC_TYPES],
@@ -21,52 +106,23 @@ static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 {
 	for (uint32_t idx = z->start; idx < z->end;) {
 		const struct frame *f = &mem->frames[idx];
-		uint64_t pfn = mem->base_pfn + idx;
+		uint32_t end;
 
 		if (f->state == FRAME_HOLE) {
 			idx++;
 			continue;
 		}
-		if (f->state == FRAME_TAIL)
-			FAIL("pfn %" PRIu64 " belongs to no block", pfn);
-		if (f->order > mem->max_order || (idx & ((UINT32_C(1) << f->order) - 1)))
-			FAIL("pfn %" PRIu64 ": block of order %u is misaligned", pfn, f->order);
-		uint32_t end = idx + (UINT32_C(1) << f->order);
-		if (end > z->end)
-			FAIL("pfn %" PRIu64 ": block of order %u crosses its zone's end", pfn,
-			     f->order);
-		for (uint32_t t = idx + 1; t < end; t++)
-			if (mem->frames[t].state != FRAME_TAIL)
-				FAIL("pfn %" PRIu64 " inside the order-%u block at pfn %" PRIu64
-				     " is not a tail", mem->base_pfn + t, f->order, pfn);
-		if (f->mt >= CMASIM_NR_MIGRATETYPES)
-			FAIL("pfn %" PRIu64 ": migratetype %u out of range", pfn, f->mt);
-
+		end = check_block(mem, z, idx, idx, UINT32_MAX, why);
+		if (end == NIL)
+			return false;
 		if (f->state == FRAME_FREE) {
 			rc->heads[f->order][f->mt]++;
 			if (f->mt != CMASIM_MT_ISOLATE)
 				rc->nr_free += end - idx;
 			if (f->mt == CMASIM_MT_CMA)
 				rc->nr_free_cma += end - idx;
-			/*
-			 * Below pageblock order nothing splits a free block
-			 * without allocating part of it, so free buddies have
-			 * always merged.
-			 */
-			uint32_t buddy = idx ^ (UINT32_C(1) << f->order);
-			if (f->order < mem->pb_order && buddy >= z->start && buddy < z->end &&
-			    mem->frames[buddy].state == FRAME_FREE &&
-			    mem->frames[buddy].order == f->order)
-				FAIL("free buddies at pfn %" PRIu64 " and %" PRIu64
-				     " of order %u did not merge", pfn, mem->base_pfn + buddy,
-				     f->order);
 		} else {
-			if (f->mt >= CMASIM_NR_ALLOC_TYPES)
-				FAIL("pfn %" PRIu64 ": allocated as %s", pfn,
-				     cmasim_migratetype_name(f->mt));
-			for (uint32_t p = idx; p < end; p += MIN(end - p, pageblock_nr_pages(mem)))
-				nr_alloc[p >> mem->pb_order][f->mt] +=
-					(uint16_t)MIN(end - p, pageblock_nr_pages(mem));
+			count_alloc(mem, idx, end, nr_alloc);
 		}
 		idx = end;
 	}
@@ -163,5 +219,266 @@ bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why)
 		     check_pageblocks(mem, i, nr_alloc, why);
 	}
 	g_free(nr_alloc);
+	return ok;
+}
+
+/*
+ * Changes are noted by chunk: a run of frames small enough that checking
+ * one costs little, inside one pageblock.
+ */
+#define CHUNK_SHIFT 6
+
+/* What one chunk counted when last checked. */
+struct chunk_shadow {
+	uint16_t free;				/* free pages not isolated */
+	uint16_t free_cma;			/* of which on CMA lists */
+	uint16_t nr_alloc[CMASIM_NR_ALLOC_TYPES];	/* allocated pages by type asked for */
+};
+
+/* What one pageblock counted when last checked: the sums of its chunks, and its part of the zone's. */
+struct pb_shadow {
+	uint16_t nr_alloc[CMASIM_NR_ALLOC_TYPES];	/* its chunks' sums */
+	uint16_t cma_movable;		/* MOVABLE pages allocated, if the block is CMA */
+	uint8_t mt;			/* its type; CMASIM_NR_MIGRATETYPES: a hole, or not yet counted */
+	bool mixed;
+	bool listed;			/* on the list of pageblocks to check */
+};
+
+/* A zone's sums of the shadows of its chunks and pageblocks. */
+struct zone_totals {
+	uint64_t free, free_cma, cma_movable;
+	uint64_t pageblocks[CMASIM_NR_MIGRATETYPES];
+	uint64_t mixed[CMASIM_NR_MIGRATETYPES];
+};
+
+struct mm_changes {
+	unsigned int chunk_shift;	/* log2 of the frames of a chunk */
+	uint8_t *dirty;			/* by chunk: changed since its last check */
+	uint32_t *list;			/* the chunks changed, in no order */
+	uint32_t nr;
+	uint32_t *pbs;			/* the pageblocks of the chunks being checked */
+	uint32_t nr_pbs;
+	struct chunk_shadow *chunk;
+	struct pb_shadow *pb;
+	struct zone_totals *totals;	/* by zone */
+};
+
+void mm_changed(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
+{
+	struct mm_changes *c = mem->changes;
+	uint32_t last = (idx + (UINT32_C(1) << order) - 1) >> c->chunk_shift;
+
+	for (uint32_t chunk = idx >> c->chunk_shift; chunk <= last; chunk++) {
+		if (c->dirty[chunk])
+			continue;
+		c->dirty[chunk] = 1;
+		c->list[c->nr++] = chunk;
+	}
+}
+
+void mm_changes_free(struct mm_changes *c)
+{
+	if (!c)
+		return;
+	g_free(c->dirty);
+	g_free(c->list);
+	g_free(c->pbs);
+	g_free(c->chunk);
+	g_free(c->pb);
+	g_free(c->totals);
+	g_free(c);
+}
+
+void cmasim_mem_track_changes(struct cmasim_mem *mem)
+{
+	uint32_t nr_pbs = mem->nr_frames >> mem->pb_order, nr;
+	struct mm_changes *c;
+
+	if (mem->changes)
+		return;
+	c = g_new0(struct mm_changes, 1);
+	c->chunk_shift = MIN(CHUNK_SHIFT, mem->pb_order);
+	nr = mem->nr_frames >> c->chunk_shift;
+	c->dirty = g_new0(uint8_t, nr);
+	c->list = g_new(uint32_t, nr);
+	c->pbs = g_new(uint32_t, nr_pbs);
+	c->chunk = g_new0(struct chunk_shadow, nr);
+	c->pb = g_new0(struct pb_shadow, nr_pbs);
+	c->totals = g_new0(struct zone_totals, mem->nr_zones);
+	mem->changes = c;
+	/* nothing is counted yet: the first check counts everything */
+	for (uint32_t pb = 0; pb < nr_pbs; pb++)
+		c->pb[pb].mt = CMASIM_NR_MIGRATETYPES;
+	for (uint32_t pb = 0; pb < nr_pbs; pb++)
+		mm_changed(mem, pb << mem->pb_order, mem->pb_order);
+}
+
+/* Whether free head @idx sits on its list between neighbours that point back at it. */
+static bool check_links(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
+			GString *why)
+{
+	const struct frame *f = &mem->frames[idx];
+	const struct free_list *list = &z->free_area[f->order][f->mt];
+	const struct frame *p = f->prev != NIL && f->prev >= z->start && f->prev < z->end ?
+				&mem->frames[f->prev] : NULL;
+	const struct frame *n = f->next != NIL && f->next >= z->start && f->next < z->end ?
+				&mem->frames[f->next] : NULL;
+
+	if (f->prev == NIL ? list->first != idx :
+	    !p || p->state != FRAME_FREE || p->order != f->order || p->mt != f->mt || p->next != idx)
+		FAIL("pfn %" PRIu64 ": the block before it on the %s order-%u list does not lead "
+		     "to it", mem->base_pfn + idx, cmasim_migratetype_name(f->mt), f->order);
+	if (f->next == NIL ? list->last != idx :
+	    !n || n->state != FRAME_FREE || n->order != f->order || n->mt != f->mt || n->prev != idx)
+		FAIL("pfn %" PRIu64 ": the block after it on the %s order-%u list does not lead "
+		     "back to it", mem->base_pfn + idx, cmasim_migratetype_name(f->mt), f->order);
+	return true;
+}
+
+/*
+ * Checks the blocks of chunk @chunk (of the pageblock @b, in zone @z) and
+ * their places on the free lists, and moves its counts from its shadow
+ * into the pageblock's sums and the zone's totals.
+ */
+static bool check_chunk(struct cmasim_mem *mem, uint32_t chunk, GString *why)
+{
+	struct mm_changes *c = mem->changes;
+	uint32_t start = chunk << c->chunk_shift, end = start + (UINT32_C(1) << c->chunk_shift);
+	uint32_t pb = start >> mem->pb_order;
+	const struct pageblock *b = &mem->pageblocks[pb];
+	struct chunk_shadow now = { 0 }, *old = &c->chunk[chunk];
+	struct zone_totals *t;
+	const struct zone *z;
+
+	if (b->zone >= mem->nr_zones || b->mt >= CMASIM_NR_MIGRATETYPES ||
+	    start < mem->zones[b->zone].start || end > mem->zones[b->zone].end)
+		FAIL("pageblock at pfn %" PRIu64 ": zone %u, type %u", mem->base_pfn + start, b->zone,
+		     b->mt);
+	z = &mem->zones[b->zone];
+	/* inside a larger block, the walk starts at its head */
+	uint32_t idx = mem->frames[start].state == FRAME_TAIL ? buddy_block_head(mem, start) : start;
+
+	while (idx < end) {
+		const struct frame *f = &mem->frames[idx];
+		uint32_t block_end, from = MAX(idx, start), pages;
+
+		if (f->state == FRAME_HOLE) {
+			idx++;
+			continue;
+		}
+		block_end = check_block(mem, z, idx, from, end, why);
+		if (block_end == NIL)
+			return false;
+		if (block_end <= start)
+			FAIL("pfn %" PRIu64 " belongs to no block", mem->base_pfn + start);
+		pages = MIN(block_end, end) - from;
+		if (f->state == FRAME_ALLOC) {
+			now.nr_alloc[f->mt] += (uint16_t)pages;
+		} else {
+			if (!check_links(mem, z, idx, why))
+				return false;
+			now.free += f->mt == CMASIM_MT_ISOLATE ? 0 : (uint16_t)pages;
+			now.free_cma += f->mt == CMASIM_MT_CMA ? (uint16_t)pages : 0;
+		}
+		idx = block_end;
+	}
+	t = &c->totals[b->zone];
+	t->free += (uint64_t)now.free - old->free;
+	t->free_cma += (uint64_t)now.free_cma - old->free_cma;
+	for (unsigned int mt = 0; mt < CMASIM_NR_ALLOC_TYPES; mt++)
+		c->pb[pb].nr_alloc[mt] += (uint16_t)(now.nr_alloc[mt] - old->nr_alloc[mt]);
+	*old = now;
+	if (!c->pb[pb].listed) {
+		c->pb[pb].listed = true;
+		c->pbs[c->nr_pbs++] = pb;
+	}
+	return true;
+}
+
+/* Adds (@sign 1) or takes away (-1) pageblock shadow @s from zone totals @t. */
+static void totals_add(struct zone_totals *t, const struct pb_shadow *s, int sign)
+{
+	uint64_t k = (uint64_t)(int64_t)sign;
+
+	if (s->mt == CMASIM_NR_MIGRATETYPES)
+		return;
+	t->cma_movable += k * s->cma_movable;
+	t->pageblocks[s->mt] += k;
+	t->mixed[s->mt == CMASIM_MT_CMA ? CMASIM_MT_MOVABLE : s->mt] += k * s->mixed;
+}
+
+/* Compares pageblock @pb's counters with its chunks' sums, and updates its part of the zone's. */
+static bool check_pageblock(struct cmasim_mem *mem, uint32_t pb, GString *why)
+{
+	struct mm_changes *c = mem->changes;
+	const struct pageblock *b = &mem->pageblocks[pb];
+	struct pb_shadow *s = &c->pb[pb];
+	const uint16_t *sum = s->nr_alloc;
+
+	s->listed = false;
+	if (memcmp(b->nr_alloc, sum, sizeof(b->nr_alloc)))
+		FAIL("pageblock at pfn %" PRIu64 ": allocated pages by type %u/%u/%u, recount "
+		     "%u/%u/%u", mem->base_pfn + ((uint64_t)pb << mem->pb_order), b->nr_alloc[0],
+		     b->nr_alloc[1], b->nr_alloc[2], sum[0], sum[1], sum[2]);
+	totals_add(&c->totals[b->zone], s, -1);
+	s->mt = CMASIM_NR_MIGRATETYPES;
+	s->mixed = false;
+	s->cma_movable = 0;
+	if (!in_hole(mem, pb << mem->pb_order)) {
+		s->mt = b->mt;
+		s->cma_movable = b->mt == CMASIM_MT_CMA ? sum[CMASIM_MT_MOVABLE] : 0;
+		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+			s->mixed |= sum[t] && t != b->mt;
+	}
+	totals_add(&c->totals[b->zone], s, 1);
+	return true;
+}
+
+/* Compares zone @i's counters with the sums of its shadows, and with its lists'. */
+static bool check_totals(const struct cmasim_mem *mem, unsigned int i, GString *why)
+{
+	const struct zone *z = &mem->zones[i];
+	const struct zone_totals *t = &mem->changes->totals[i];
+	uint64_t listed = 0, listed_cma = 0;
+
+	for (unsigned int o = 0; o <= mem->max_order; o++) {
+		for (unsigned int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++)
+			listed += mt == CMASIM_MT_ISOLATE ? 0 : z->free_area[o][mt].nr << o;
+		listed_cma += z->free_area[o][CMASIM_MT_CMA].nr << o;
+	}
+	if (t->free != z->nr_free || t->free_cma != z->nr_free_cma || listed != z->nr_free ||
+	    listed_cma != z->nr_free_cma)
+		FAIL("zone %s: NR_FREE_PAGES %" PRIu64 " (recount %" PRIu64 ", on the lists %" PRIu64
+		     "), NR_FREE_CMA_PAGES %" PRIu64 " (recount %" PRIu64 ", on the lists %" PRIu64
+		     ")", cmasim_zone_type_name(z->type), z->nr_free, t->free, listed,
+		     z->nr_free_cma, t->free_cma, listed_cma);
+	if (t->cma_movable != z->nr_cma_movable)
+		FAIL("zone %s: %" PRIu64 " movable pages in CMA pageblocks (recount %" PRIu64 ")",
+		     cmasim_zone_type_name(z->type), z->nr_cma_movable, t->cma_movable);
+	for (unsigned int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++)
+		if (t->pageblocks[mt] != z->nr_pageblocks[mt] || t->mixed[mt] != z->nr_mixed[mt])
+			FAIL("zone %s: %" PRIu64 " %s pageblocks (recount %" PRIu64 "), %" PRIu64
+			     " mixed (recount %" PRIu64 ")", cmasim_zone_type_name(z->type),
+			     z->nr_pageblocks[mt], cmasim_migratetype_name(mt), t->pageblocks[mt],
+			     z->nr_mixed[mt], t->mixed[mt]);
+	return true;
+}
+
+bool cmasim_mem_check_changes(struct cmasim_mem *mem, GString *why)
+{
+	struct mm_changes *c = mem->changes;
+	bool ok = true;
+
+	g_return_val_if_fail(c, false);
+	while (c->nr && ok) {
+		uint32_t chunk = c->list[--c->nr];
+
+		c->dirty[chunk] = 0;
+		ok = check_chunk(mem, chunk, why);
+	}
+	while (c->nr_pbs && ok)
+		ok = check_pageblock(mem, c->pbs[--c->nr_pbs], why);
+	for (unsigned int i = 0; ok && i < mem->nr_zones; i++)
+		ok = check_totals(mem, i, why);
 	return ok;
 }

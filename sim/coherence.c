@@ -18,15 +18,29 @@ struct line {
 	bool by_device;		/* memory's version was written by a device */
 };
 
+/*
+ * One tracked frame. A write of the whole frame to memory (a device's
+ * transfer, mostly) is kept as one version for all its lines and applied
+ * to them when the frame is next looked up for a line: a transfer costs a
+ * frame's worth of work, not a line's, and the per-line hooks find lines
+ * up to date.
+ */
+struct tracked {
+	uint32_t bulk;		/* version of a whole-frame write not yet in the lines, or 0 */
+	uint32_t nr_dirty;	/* lines with a dirty copy (dirty != 0) */
+	bool bulk_by_device;	/* that write was a device's */
+	struct line lines[] __attribute__((aligned(16)));	/* lines_per_page */
+};
+
 struct cmasim_coherence {
 	unsigned int page_shift, line_shift;
 	uint32_t lines_per_page;
 	uint32_t version;		/* the last version handed out */
-	GHashTable *frames;		/* pfn -> struct line[lines_per_page] */
+	GHashTable *frames;		/* pfn -> struct tracked */
 	/* frames looked up lately, direct-mapped by pfn: pfn UINT64_MAX is none */
 	struct {
 		uint64_t pfn;
-		struct line *lines;	/* NULL when the frame is not tracked */
+		struct tracked *frame;	/* NULL when the frame is not tracked */
 	} memo[MEMO_SIZE];
 	cmasim_noncacheable_fn noncacheable;
 	void *ctx;
@@ -67,27 +81,89 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 	g_free(coh);
 }
 
-/*
- * The record of the line holding physical @pa, or NULL when its frame is
- * not tracked; lookups are remembered.
- */
-static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa)
+/* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
+static struct tracked *frame_kept(struct cmasim_coherence *coh, uint64_t pfn)
 {
-	uint64_t pfn = pa >> coh->page_shift;
+	return g_hash_table_lookup(coh->frames, &pfn);
+}
+
+/* Applies @f's whole-frame write, if one waits, to each of its lines. */
+static void settle(struct cmasim_coherence *coh, struct tracked *f)
+{
+	if (!f->bulk)
+		return;
+	for (uint32_t i = 0; i < coh->lines_per_page; i++) {
+		f->lines[i].mem = f->bulk;
+		f->lines[i].by_device = f->bulk_by_device;
+	}
+	f->bulk = 0;
+}
+
+/* Tracked frame @pfn with its lines up to date, or NULL; lookups are remembered. */
+static struct tracked *frame_of(struct cmasim_coherence *coh, uint64_t pfn)
+{
 	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
 
 	if (coh->memo[slot].pfn != pfn) {
 		coh->memo[slot].pfn = pfn;
-		coh->memo[slot].lines = g_hash_table_lookup(coh->frames, &pfn);
+		coh->memo[slot].frame = frame_kept(coh, pfn);
+		if (coh->memo[slot].frame)
+			settle(coh, coh->memo[slot].frame);
 	}
-	if (!coh->memo[slot].lines)
+	return coh->memo[slot].frame;
+}
+
+/* Drops what the memo holds of frame @pfn, whose lines a whole-frame write leaves behind. */
+static void unmemo(struct cmasim_coherence *coh, uint64_t pfn)
+{
+	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
+
+	if (coh->memo[slot].pfn == pfn)
+		coh->memo[slot].pfn = UINT64_MAX;
+}
+
+/*
+ * The record of the line holding physical @pa, up to date, and its frame
+ * in *@frame; NULL when the frame is not tracked.
+ */
+static struct line *line_of(struct cmasim_coherence *coh, uint64_t pa, struct tracked **frame)
+{
+	struct tracked *f = frame_of(coh, pa >> coh->page_shift);
+
+	*frame = f;
+	if (!f)
 		return NULL;
-	return &coh->memo[slot].lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
+	return &f->lines[(pa >> coh->line_shift) & (coh->lines_per_page - 1)];
+}
+
+/* Sets the version of @l's dirty copy (0: none), keeping @f's count of dirty lines. */
+static void set_dirty(struct tracked *f, struct line *l, uint32_t version)
+{
+	if ((version != 0) != (l->dirty != 0))
+		f->nr_dirty += version ? 1 : (uint32_t)-1;
+	l->dirty = version;
+}
+
+/*
+ * The frame part of [@at, @end): *@frame the tracked frame holding @at as
+ * it is kept (NULL if it is not tracked), *@first the index of the part's
+ * first line in it, *@n its lines. Returns where the next frame's part starts.
+ */
+static uint64_t next_part(struct cmasim_coherence *coh, uint64_t at, uint64_t end,
+			  struct tracked **frame, uint32_t *first, uint32_t *n)
+{
+	uint64_t frame_end = ((at >> coh->page_shift) + 1) << coh->page_shift;
+	uint64_t stop = MIN(frame_end, end);
+
+	*frame = frame_kept(coh, at >> coh->page_shift);
+	*first = (uint32_t)(at >> coh->line_shift) & (coh->lines_per_page - 1);
+	*n = (uint32_t)(((stop - 1) >> coh->line_shift) - (at >> coh->line_shift) + 1);
+	return stop;
 }
 
 bool cmasim_coherence_tracked(struct cmasim_coherence *coh, uint64_t pfn)
 {
-	return line_of(coh, pfn << coh->page_shift) != NULL;
+	return frame_of(coh, pfn) != NULL;
 }
 
 /* A version newer than any so far. */
@@ -99,7 +175,8 @@ static uint32_t next_version(struct cmasim_coherence *coh)
 static uint32_t hook_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind)
 {
 	struct cmasim_coherence *coh = ctx;
-	struct line *l = line_of(coh, pa);
+	struct tracked *f;
+	struct line *l = line_of(coh, pa, &f);
 
 	(void)va;
 	if (!l)
@@ -117,7 +194,8 @@ static uint32_t hook_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_
 static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct cmasim_coherence *coh = ctx;
-	struct line *l = line_of(coh, pa);
+	struct tracked *f;
+	struct line *l = line_of(coh, pa, &f);
 
 	if (!l)
 		return;
@@ -128,7 +206,7 @@ static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
 	l->base = version;
 	l->by_device = false;
 	if (l->dirty == version)
-		l->dirty = 0;
+		set_dirty(f, l, 0);
 }
 
 /*
@@ -138,16 +216,18 @@ static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
  */
 static void hook_drop(void *ctx, uint64_t pa)
 {
-	struct line *l = line_of(ctx, pa);
+	struct tracked *f;
+	struct line *l = line_of(ctx, pa, &f);
 
 	if (l)
-		l->dirty = 0;
+		set_dirty(f, l, 0);
 }
 
 static void hook_read(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct cmasim_coherence *coh = ctx;
-	struct line *l = line_of(coh, pa);
+	struct tracked *f;
+	struct line *l = line_of(coh, pa, &f);
 
 	if (l && version < l->mem)
 		coh->counts.stale_cpu_reads++;
@@ -156,12 +236,13 @@ static void hook_read(void *ctx, uint64_t pa, uint32_t version)
 static uint32_t hook_write(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct cmasim_coherence *coh = ctx;
-	struct line *l = line_of(coh, pa);
+	struct tracked *f;
+	struct line *l = line_of(coh, pa, &f);
 
 	(void)version;
 	if (!l)
 		return 0;
-	l->dirty = next_version(coh);
+	set_dirty(f, l, next_version(coh));
 	return l->dirty;
 }
 
@@ -191,14 +272,18 @@ void cmasim_coherence_hooks(struct cmasim_coherence *coh, cmasim_translate_fn tr
 void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct line *lines = g_new0(struct line, coh->lines_per_page);
+		struct tracked *f = g_malloc0(sizeof(*f) + coh->lines_per_page * sizeof(f->lines[0]));
 		uint64_t *key = g_new(uint64_t, 1);
 
-		/* copies cached before tracking hold version 0: older than this */
-		for (uint32_t i = 0; i < coh->lines_per_page; i++)
-			lines[i].mem = lines[i].base = next_version(coh);
+		/*
+		 * Memory holds a new version of every line: copies cached
+		 * before tracking hold version 0, older. (A line's base is
+		 * only read once a device wrote it, and the fill or that
+		 * write sets it first.)
+		 */
+		f->bulk = next_version(coh);
 		*key = p;
-		g_hash_table_replace(coh->frames, key, lines);
+		g_hash_table_replace(coh->frames, key, f);
 	}
 	forget(coh);
 }
@@ -215,30 +300,47 @@ void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines
 	coh->counts.alias_present += lines;
 }
 
+/*
+ * One version for every line of a write: versions are only ever compared
+ * within a line, where one newer than all before and older than all after
+ * is all that matters.
+ */
 void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, uint64_t len,
 				   bool device)
 {
-	uint64_t line = UINT64_C(1) << coh->line_shift;
+	uint32_t version = next_version(coh), first, n;
+	struct tracked *f;
 
-	for (uint64_t a = pa & ~(line - 1); a < pa + len; a += line) {
-		struct line *l = line_of(coh, a);
-
-		if (l) {
-			l->mem = next_version(coh);
-			l->by_device = device;
+	for (uint64_t a = pa; a < pa + len;) {
+		a = next_part(coh, a, pa + len, &f, &first, &n);
+		if (!f)
+			continue;
+		if (n == coh->lines_per_page) {
+			f->bulk = version;
+			f->bulk_by_device = device;
+			unmemo(coh, (a - 1) >> coh->page_shift);
+			continue;
+		}
+		settle(coh, f);
+		for (uint32_t i = first; i < first + n; i++) {
+			f->lines[i].mem = version;
+			f->lines[i].by_device = device;
 		}
 	}
 }
 
 void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uint64_t len)
 {
-	uint64_t line = UINT64_C(1) << coh->line_shift;
+	uint32_t first, n;
+	struct tracked *f;
 
-	for (uint64_t a = pa & ~(line - 1); a < pa + len; a += line) {
-		const struct line *l = line_of(coh, a);
-
-		if (l && l->dirty > l->mem)
-			coh->counts.stale_device_reads++;
+	for (uint64_t a = pa; a < pa + len;) {
+		a = next_part(coh, a, pa + len, &f, &first, &n);
+		/* a copy dirtied before a whole-frame write is older than memory */
+		if (!f || !f->nr_dirty || f->bulk)
+			continue;
+		for (uint32_t i = first; i < first + n; i++)
+			coh->counts.stale_device_reads += f->lines[i].dirty > f->lines[i].mem;
 	}
 }
 

@@ -872,6 +872,12 @@ static const struct {
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)
 
+/*
+ * No operation costs more than a second, so that a cost times any count
+ * of pages a machine holds (under 2^32) fits in 64 bits of ns.
+ */
+#define MAX_COST_NS UINT64_C(1000000000)
+
 /* The field of @cfg's costs that row @i fills: every field is a uint64_t. */
 static uint64_t *cost_slot(struct cmasim_config *cfg, size_t i)
 {
@@ -892,9 +898,17 @@ static bool load_costs(struct conf_loader *ld, const yaml_node_t *node, struct c
 		return false;
 	for (size_t i = 0; i < NR_COST_FIELDS; i++) {
 		g_autofree char *what = g_strdup_printf("costs.%s", specs[i].key);
+		g_autofree char *text = NULL;
 
-		if (f[i].value && !conf_get_time(ld, f[i].value, what, cost_slot(cfg, i)))
+		if (!f[i].value)
+			continue;
+		if (!conf_get_time(ld, f[i].value, what, cost_slot(cfg, i)))
 			return false;
+		if (*cost_slot(cfg, i) <= MAX_COST_NS)
+			continue;
+		text = conf_quote(f[i].value);
+		return conf_fail_at(ld, f[i].value->start_mark, CMASIM_ERROR_VALUE,
+				    "expected a time of at most 1s for \"%s\", got \"%s\"", what, text);
 	}
 	return true;
 }
@@ -1045,9 +1059,11 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 		goto fail;
 	if (!cfg->name)
 		cfg->name = conf_default_name(source);
+	conf_loader_clear(&ld);
 	return cfg;
 
 fail:
+	conf_loader_clear(&ld);
 	cmasim_config_free(cfg);
 	return NULL;
 }

@@ -74,9 +74,65 @@ bool conf_syntax_error(struct conf_loader *ld, const yaml_parser_t *parser, cons
 	return conf_fail_at(ld, mark, CMASIM_ERROR_SYNTAX, "%s", parser->problem);
 }
 
+char *conf_bad_tag(const yaml_event_t *ev)
+{
+	static const char core[] = "tag:yaml.org,2002:";
+	const char *tag, *kind;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		tag = (const char *)ev->data.scalar.tag;
+		if (!tag || !strcmp(tag, YAML_STR_TAG))
+			return NULL;
+		kind = "a scalar";
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		tag = (const char *)ev->data.sequence_start.tag;
+		kind = "a sequence";
+		break;
+	case YAML_MAPPING_START_EVENT:
+		tag = (const char *)ev->data.mapping_start.tag;
+		kind = "a mapping";
+		break;
+	default:
+		return NULL;
+	}
+	if (!tag)
+		return NULL;
+	/* as it was most likely written: !!int rather than its full name */
+	if (g_str_has_prefix(tag, core))
+		return g_strdup_printf("unsupported tag !!%s on %s (expected no tag, or !!str on a "
+				       "scalar)", tag + sizeof(core) - 1, kind);
+	return g_strdup_printf("unsupported tag %s on %s (expected no tag, or !!str on a scalar)",
+			       tag, kind);
+}
+
+void conf_loader_clear(struct conf_loader *ld)
+{
+	g_clear_pointer(&ld->str_tagged, g_hash_table_destroy);
+}
+
+/* Whether @node was tagged !!str: text, which no number, size, time or boolean is. */
+static bool str_tagged(const struct conf_loader *ld, const yaml_node_t *node)
+{
+	return ld->str_tagged &&
+	       g_hash_table_contains(ld->str_tagged, GSIZE_TO_POINTER(node->start_mark.index));
+}
+
+/* A VALUE error: @node of @path is tagged !!str and is not text; always false. */
+static bool not_text(struct conf_loader *ld, const yaml_node_t *node, const char *path)
+{
+	g_autofree char *text = conf_quote(node);
+
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "!!str makes \"%s\" text, which \"%s\" is not (expected it without "
+			    "!!str)", text, path);
+}
+
 /*
  * Reads @data as events, without composing it; false with a SYNTAX error on
- * malformed YAML, nesting deeper than MAX_DEPTH, or more than one document.
+ * malformed YAML, nesting deeper than MAX_DEPTH, or more than one document,
+ * and a TYPE error on a tag other than !!str on a scalar.
  */
 bool conf_scan_events(struct conf_loader *ld, const char *data, size_t len)
 {
@@ -89,6 +145,7 @@ bool conf_scan_events(struct conf_loader *ld, const char *data, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	while (!done) {
 		g_auto(yaml_event_t) event = { 0 };
+		g_autofree char *bad = NULL;
 
 		if (!yaml_parser_parse(&parser, &event))
 			return conf_syntax_error(ld, &parser, data, len);
@@ -99,8 +156,19 @@ bool conf_scan_events(struct conf_loader *ld, const char *data, size_t len)
 				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
 						    "expected a single document, found a second one");
 			break;
+		case YAML_SCALAR_EVENT:
+			if (!event.data.scalar.tag)
+				break;
+			if ((bad = conf_bad_tag(&event)))
+				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_TYPE, "%s", bad);
+			if (!ld->str_tagged)
+				ld->str_tagged = g_hash_table_new(g_direct_hash, g_direct_equal);
+			g_hash_table_add(ld->str_tagged, GSIZE_TO_POINTER(event.start_mark.index));
+			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
+			if ((bad = conf_bad_tag(&event)))
+				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_TYPE, "%s", bad);
 			if (++depth > MAX_DEPTH)
 				return conf_fail_at(ld, event.start_mark, CMASIM_ERROR_SYNTAX,
 						    "nested more than %d levels deep", MAX_DEPTH);
@@ -155,11 +223,15 @@ const char *conf_kind_name(const yaml_node_t *node)
 	}
 }
 
-/* A scalar's text for a message: escaped, and cut after MAX_QUOTED characters. */
 char *conf_quote(const yaml_node_t *node)
 {
-	const unsigned char *s = node->data.scalar.value;
-	size_t len = node->data.scalar.length, i, nr_chars = 0;
+	return conf_quote_text((const char *)node->data.scalar.value, node->data.scalar.length);
+}
+
+char *conf_quote_text(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i, nr_chars = 0;
 	GString *out = g_string_new(NULL);
 
 	for (i = 0; i < len; i++) {
@@ -257,6 +329,8 @@ bool conf_get_size(struct conf_loader *ld, const yaml_node_t *node, const char *
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
+	if (str_tagged(ld, node))
+		return not_text(ld, node, path);
 	if (cmasim_parse_size(CONF_SCALAR_TEXT(node), bytes))
 		return true;
 	text = conf_quote(node);
@@ -273,6 +347,8 @@ bool conf_get_uint(struct conf_loader *ld, const yaml_node_t *node, const char *
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
+	if (str_tagged(ld, node))
+		return not_text(ld, node, path);
 	if (cmasim_parse_uint(CONF_SCALAR_TEXT(node), &v) && v >= min && v <= max) {
 		*out = v;
 		return true;
@@ -308,6 +384,8 @@ bool conf_get_time(struct conf_loader *ld, const yaml_node_t *node, const char *
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
+	if (str_tagged(ld, node))
+		return not_text(ld, node, path);
 	if (cmasim_parse_time(CONF_SCALAR_TEXT(node), ns) == CMASIM_PARSE_OK)
 		return true;
 	text = conf_quote(node);
@@ -322,6 +400,8 @@ bool conf_get_bool(struct conf_loader *ld, const yaml_node_t *node, const char *
 
 	if (!conf_expect_kind(ld, node, YAML_SCALAR_NODE, path))
 		return false;
+	if (str_tagged(ld, node))
+		return not_text(ld, node, path);
 	if (cmasim_parse_bool(CONF_SCALAR_TEXT(node), out))
 		return true;
 	text = conf_quote(node);
@@ -350,17 +430,11 @@ bool conf_get_string(struct conf_loader *ld, const yaml_node_t *node, const char
 	return true;
 }
 
-/* @bytes as the input syntax would write it: the largest binary unit that divides it. */
 char *conf_format_size(uint64_t bytes)
 {
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	unsigned int u = 0;
+	char buf[32];
 
-	while (bytes && u + 1 < G_N_ELEMENTS(units) && !(bytes & 1023)) {
-		bytes >>= 10;
-		u++;
-	}
-	return g_strdup_printf("%" PRIu64 "%s", bytes, units[u]);
+	return g_strdup(cmasim_format_size(bytes, buf));
 }
 
 /* Number of items in sequence @node. */

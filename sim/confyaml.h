@@ -27,6 +27,13 @@ struct conf_loader {
 	const char *source;		/* names the input in messages */
 	yaml_document_t *doc;		/* resolves node indices */
 	GError **error;
+	/*
+	 * Where scalars tagged !!str start (mark index), which are text
+	 * whatever they look like: composing gives every untagged scalar
+	 * that tag too, so conf_scan_events() notes them. NULL if none;
+	 * conf_loader_clear() frees it.
+	 */
+	GHashTable *str_tagged;
 };
 
 /* One key a mapping may hold. */
@@ -54,8 +61,19 @@ G_GNUC_PRINTF(4, 5) bool conf_fail_at(struct conf_loader *ld, yaml_mark_t mark,
 /* Turns @parser's error into a SYNTAX error; always returns false. */
 bool conf_syntax_error(struct conf_loader *ld, const yaml_parser_t *parser, const char *data,
 		       size_t len);
-/* Checks @data's syntax, depth and single document before it is composed; false with an error. */
+/*
+ * Checks @data's syntax, depth, tags (none, or !!str on a scalar) and
+ * single document before it is composed; false with an error.
+ */
 bool conf_scan_events(struct conf_loader *ld, const char *data, size_t len);
+/*
+ * The TYPE message for the tag on @ev, or NULL when it has none or !!str
+ * on a scalar: the one tag that means anything to cmasim (text, whatever
+ * it looks like). Any other would be ignored silently. g_free() it.
+ */
+char *conf_bad_tag(const yaml_event_t *ev);
+/* Frees what conf_scan_events() noted. */
+void conf_loader_clear(struct conf_loader *ld);
 
 /* True if scalar @node's text is exactly @s. */
 bool conf_scalar_is(const yaml_node_t *node, const char *s);
@@ -63,6 +81,8 @@ bool conf_scalar_is(const yaml_node_t *node, const char *s);
 const char *conf_kind_name(const yaml_node_t *node);
 /* A scalar's text for a message, escaped and cut short; g_free() it. */
 char *conf_quote(const yaml_node_t *node);
+/* The same for @len bytes of @text. */
+char *conf_quote_text(const char *text, size_t len);
 /* @bytes as the input syntax would write it (64MiB); g_free() it. */
 char *conf_format_size(uint64_t bytes);
 

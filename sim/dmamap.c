@@ -35,14 +35,14 @@ static void charge_lines(struct cmasim_sim *sim, uint64_t lines)
 	const struct cmasim_costs *c = &cmasim_sim_config(sim)->costs;
 
 	cmasim__sim_results(sim)->cache_maintenance_lines += lines;
-	cmasim_charge(sim, CMASIM_COST_CACHE, lines * c->cache_line_op_ns + c->cache_barrier_ns);
+	cmasim_charge_n(sim, CMASIM_COST_CACHE, lines, c->cache_line_op_ns);
+	cmasim_charge(sim, CMASIM_COST_CACHE, c->cache_barrier_ns);
 }
 
 int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		     enum cmasim_attr attr)
 {
 	struct machine *m = cmasim__sim_machine(sim);
-	unsigned int line = m->cfg->cache.line_size;
 	uint64_t va, present = 0, n;
 
 	if (buf->pages ? cmasim_mmu_vmap_pages(m->mmu, buf->pages, buf->nr_pages, attr, &va)
@@ -57,8 +57,8 @@ int cmasim_sim_remap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf,
 		uint64_t pfn = buffer_run(buf, i, &n), linear = cmasim_mmu_page_address(m->mmu, pfn);
 		uint64_t pa = pfn << m->cfg->page_shift, bytes = n << m->cfg->page_shift;
 
-		for (uint64_t off = 0; linear && off < bytes; off += line)
-			present += cmasim_cache_probe(m->cache, linear + off, pa + off, NULL);
+		if (linear)
+			present += cmasim_cache_count_present(m->cache, linear, pa, bytes);
 	}
 	cmasim_coherence_alias_present(m->coh, present);
 	return 0;

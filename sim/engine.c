@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "cmasim/buddy.h"
 #include "cmasim/engine.h"
@@ -19,11 +20,14 @@
 #include "cmasim/event.h"
 #include "cmasim/figures.h"
 #include "cmasim/migrate.h"
+#include "cmasim/units.h"
 #include "machine.h"
+#include "mm.h"
 
 enum slot_kind {
 	SLOT_EMPTY,
-	SLOT_PAGES,
+	SLOT_PAGE,		/* an alloc of one block */
+	SLOT_BLOCKS,		/* an alloc of more */
 	SLOT_DMA,
 	SLOT_DMA_WAITING,	/* a request waiting for the CMA mutex */
 };
@@ -43,21 +47,31 @@ struct dma_wait {
 /* A block of a PAGES slot that was reclaimed: nothing to free any more. */
 #define GONE UINT64_MAX
 
-/* What a trace id holds while it is allocated. */
+/* The blocks of an alloc of more than one. */
+struct blocks {
+	uint32_t count;			/* blocks held */
+	uint64_t pfn[];			/* as many as were tried: at most what the machine holds */
+};
+
+/*
+ * What a trace id holds while it is allocated: 16 bytes. A replay spends
+ * most of its time finding the slot a record names among hundreds of
+ * thousands, so four share a cache line; a buffer lives apart.
+ */
 struct slot {
 	uint8_t kind;			/* enum slot_kind */
-	uint8_t order;			/* PAGES: of each block */
-	uint32_t nr;			/* PAGES: blocks asked for; > 1 keeps them in pfns */
-	uint32_t count;			/* PAGES: blocks held */
-	uint32_t pins;			/* PAGES: pin calls not yet undone */
-	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
+	uint8_t order;			/* PAGE, BLOCKS: of each block */
+	uint8_t owner;			/* PAGE, BLOCKS: enum cmasim_owner of its blocks */
+	uint8_t held;			/* PAGE: 1 if the block was had */
+	uint32_t pins;			/* PAGE, BLOCKS: pin calls not yet undone */
 	union {
-		uint64_t pfn;		/* PAGES with nr 1 */
-		uint64_t *pfns;		/* PAGES with nr > 1 */
-		struct cmasim_dma_buffer buf; /* DMA */
+		uint64_t pfn;		/* PAGE */
+		struct blocks *blocks;	/* BLOCKS */
+		uint32_t buf;		/* DMA: index in bufs */
 		uint32_t wait;		/* DMA_WAITING: index in waits */
 	};
 };
+G_STATIC_ASSERT(sizeof(struct slot) == 16);
 
 struct cmasim_sim {
 	const struct cmasim_config *cfg;
@@ -69,6 +83,8 @@ struct cmasim_sim {
 	void *priv;
 	struct cmasim_results *r;
 	GArray *slots;			/* of struct slot, by trace id */
+	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
+	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
 	GArray *waits;			/* of struct dma_wait, by the index the mutex is given */
 	GArray *free_waits;		/* indices of waits that are done, for reuse */
 	uint64_t charged;		/* ns charged since the current request began */
@@ -78,6 +94,11 @@ struct cmasim_sim {
 	FILE *timeline;
 	uint64_t interval;		/* ns between timeline rows; 0 for none */
 	uint64_t next_tick;		/* time of the next timeline row */
+	bool ticks_done;		/* the next tick would pass the largest time */
+	uint64_t rows_left;		/* timeline rows the run may still write at ticks */
+	struct cmasim_record rec;	/* the record being applied or, between, the next: where errors point */
+	uint64_t rec_nr;		/* its number in the trace, from 1 */
+	uint64_t total_charged;		/* ns charged to every cost: bounds each figure of time */
 	GError *error;			/* the first bad input met; stops the run */
 	uint64_t reserved_idle;		/* reserved pages the policy says hold nothing now */
 	uint64_t idle_since;		/* ns: when reserved_idle last changed */
@@ -107,11 +128,31 @@ struct cmasim_results *cmasim__sim_results(struct cmasim_sim *sim)
 	return sim->r;
 }
 
+static void fail(struct cmasim_sim *sim, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns)
 {
 	g_return_if_fail(cost < CMASIM_NR_COSTS);
+	/*
+	 * Every figure of simulated time (a cost, a latency, their sum) is
+	 * part of the total, so checking the total alone keeps them all from
+	 * wrapping; a product that saturated arrives as UINT64_MAX.
+	 */
+	if (ns == UINT64_MAX || __builtin_add_overflow(sim->total_charged, ns, &sim->total_charged)) {
+		fail(sim, "simulated time charged to %s passes 2^64 - 1 ns (expected costs "
+		     "and sizes whose products and sums fit)", cmasim_cost_name(cost));
+		sim->total_charged = UINT64_MAX;
+		return;
+	}
 	sim->r->cost_ns[cost] += ns;
 	sim->charged += ns;
+}
+
+void cmasim_charge_n(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t n, uint64_t unit_ns)
+{
+	uint64_t ns;
+
+	cmasim_charge(sim, cost, __builtin_mul_overflow(n, unit_ns, &ns) ? UINT64_MAX : ns);
 }
 
 void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *st)
@@ -146,11 +187,14 @@ enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned i
 /* Adds the idle reserved page-time since idle_since up to @now, exactly. */
 static void idle_settle(struct cmasim_sim *sim, uint64_t now)
 {
-	uint64_t dt = now - sim->idle_since;
+	uint64_t dt = now - sim->idle_since, ms, *sum = &sim->r->reserved_idle_page_ms;
 
-	sim->r->reserved_idle_page_ms += sim->reserved_idle * (dt / 1000000);
+	/* pages < 2^32 and dt % 10^6 < 2^20: the remainder cannot wrap, the whole ms can */
 	sim->idle_rem_ns += sim->reserved_idle * (dt % 1000000);
-	sim->r->reserved_idle_page_ms += sim->idle_rem_ns / 1000000;
+	if (__builtin_mul_overflow(sim->reserved_idle, dt / 1000000, &ms) ||
+	    __builtin_add_overflow(*sum, ms, sum) ||
+	    __builtin_add_overflow(*sum, sim->idle_rem_ns / 1000000, sum))
+		fail(sim, "reserved_idle_page_ms passes 2^64 - 1 (expected a shorter run)");
 	sim->idle_rem_ns %= 1000000;
 	sim->idle_since = now;
 }
@@ -177,9 +221,11 @@ void cmasim_sim_fallback_served(struct cmasim_sim *sim)
 	sim->r->dma_fallback_ok++;
 }
 
-/* Records a runtime error at the trace line of @rec, unless one is set already. */
-G_GNUC_PRINTF(3, 4)
-static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const char *fmt, ...)
+/*
+ * Records a runtime error at the record applied last (what an event that
+ * runs now was set in motion by, at the latest), unless one is set already.
+ */
+static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -188,8 +234,8 @@ static void fail(struct cmasim_sim *sim, const struct cmasim_record *rec, const 
 	va_start(ap, fmt);
 	g_autofree char *what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%u: %s",
-		    cmasim_trace_info(sim->trace)->source, rec->line, what);
+	g_autofree char *place = cmasim_trace_place(sim->trace, &sim->rec, sim->rec_nr);
+	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", place, what);
 }
 
 static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
@@ -197,6 +243,31 @@ static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
 	if (id >= sim->slots->len)
 		g_array_set_size(sim->slots, id + 1);
 	return &g_array_index(sim->slots, struct slot, id);
+}
+
+/* The buffer a DMA slot's index @i names. */
+static struct cmasim_dma_buffer *buf_at(struct cmasim_sim *sim, uint32_t i)
+{
+	return &g_array_index(sim->bufs, struct cmasim_dma_buffer, i);
+}
+
+/*
+ * Keeps a copy of @item in @items, at an index @free lists as unused (the
+ * last freed) or at the end; returns the index.
+ */
+static uint32_t store(GArray *items, GArray *free, const void *item)
+{
+	guint size = g_array_get_element_size(items);
+	uint32_t i;
+
+	if (!free->len) {
+		g_array_append_vals(items, item, 1);
+		return items->len - 1;
+	}
+	i = g_array_index(free, uint32_t, free->len - 1);
+	g_array_set_size(free, free->len - 1);
+	memcpy(items->data + (size_t)i * size, item, size);
+	return i;
 }
 
 static void timeline_header(struct cmasim_sim *sim)
@@ -251,97 +322,151 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 
 /*
  * Timeline rows for every tick up to and including @t, before anything at
- * @t happens: a row at T shows the state after everything before T.
+ * @t happens: a row at T shows the state after everything before T. The
+ * rows are counted before any is written, and refused past the budget.
  */
 static void timeline_until(struct cmasim_sim *sim, uint64_t t)
 {
-	if (!sim->timeline || !sim->interval)
+	char b1[32], b2[32];
+
+	if (!sim->timeline || !sim->interval || sim->ticks_done || sim->next_tick > t)
 		return;
-	for (; sim->next_tick <= t; sim->next_tick += sim->interval)
+	uint64_t rows = (t - sim->next_tick) / sim->interval + 1;
+
+	if (rows > sim->rows_left) {
+		fail(sim, "a timeline row every %s up to %s makes %" PRIu64 " more rows "
+		     "(expected at most %" PRIu64 ": a longer timeline interval)",
+		     cmasim_format_time(sim->interval, b1), cmasim_format_time(t, b2), rows,
+		     sim->rows_left);
+		sim->ticks_done = true;
+		return;
+	}
+	sim->rows_left -= rows;
+	while (rows--) {
 		timeline_row(sim, sim->next_tick);
+		/* the tick after the largest time never comes */
+		if (__builtin_add_overflow(sim->next_tick, sim->interval, &sim->next_tick)) {
+			sim->ticks_done = true;
+			return;
+		}
+	}
 }
 
 /* Runs the queued events due by @t, with the timeline rows between them. */
 static void advance(struct cmasim_sim *sim, uint64_t t)
 {
-	for (;;) {
-		uint64_t next = cmasim_eventq_next_time(sim->q);
+	uint64_t next;
 
-		timeline_until(sim, MIN(next, t));
-		if (next > t)
+	for (;;) {
+		bool pending = cmasim_eventq_peek(sim->q, &next);
+
+		timeline_until(sim, pending ? MIN(next, t) : t);
+		if (!pending || next > t || sim->error)
 			return;
 		cmasim_eventq_pop(sim->q);
 	}
 }
 
-/* The frames a PAGES slot holds its blocks in. */
-static uint64_t *slot_pfns(struct slot *s)
+/* The frames of the blocks slot @s holds, and in *@count how many: 0 unless it holds pages. */
+static uint64_t *slot_pfns(struct slot *s, uint32_t *count)
 {
-	return s->nr > 1 ? s->pfns : &s->pfn;
+	if (s->kind == SLOT_BLOCKS) {
+		*count = s->blocks->count;
+		return s->blocks->pfn;
+	}
+	*count = s->kind == SLOT_PAGE ? s->held : 0;
+	return &s->pfn;
 }
 
 /* Migration moved block @index of slot @cookie to @new_pfn, or reclaimed it (GONE). */
 static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn)
 {
 	struct cmasim_sim *sim = arg;
-	struct slot *s = slot_get(sim, cookie);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(slot_get(sim, cookie), &count);
 
-	g_return_if_fail(s->kind == SLOT_PAGES && index < s->count);
-	slot_pfns(s)[index] = new_pfn;
+	g_return_if_fail(index < count);
+	pfns[index] = new_pfn;
 }
 
-/* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
+/* Frees what slot @s holds outside itself; it is empty afterwards. */
+static void slot_clear(struct slot *s)
+{
+	if (s->kind == SLOT_BLOCKS)
+		g_free(s->blocks);
+	s->kind = SLOT_EMPTY;
+}
+
+/*
+ * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
+ * otherwise. However many blocks are asked for, no more than the machine
+ * holds are tried, and none after the first that fails: nothing frees
+ * memory in between, so each would fail as that one did.
+ */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	enum cmasim_zone_type highest = rec->a == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE
 								    : CMASIM_ZONE_NORMAL;
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = rec->y > 1 ? g_new(uint64_t, rec->y) : &s->pfn;
+	uint64_t fit = (sim->cfg->mem_size >> sim->cfg->page_shift) >> rec->b;
+	uint32_t nr = (uint32_t)MIN(rec->y, fit), count = 0;
+	uint64_t *pfns = &s->pfn;
 
-	*s = (struct slot){ .kind = SLOT_PAGES, .order = rec->b, .nr = rec->y };
-	if (rec->y > 1)
-		s->pfns = pfns;
+	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
+	if (nr > 1) {
+		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
+		pfns = s->blocks->pfn;
+	}
 	if (rec->c & CMASIM_REC_AT_PFN) {
 		int ret = cmasim_alloc_pages_at(sim->mem, rec->x, rec->b, rec->a);
 
 		if (ret) {
-			fail(sim, rec, "alloc of order %u at pfn %#" PRIx64 " failed: %s", rec->b,
+			fail(sim, "alloc of order %u at pfn %#" PRIx64 " failed: %s", rec->b,
 			     rec->x, ret == -EBUSY ? "its pages are not all free"
 						   : "it is not inside one zone");
 			return;
 		}
-		pfns[s->count++] = rec->x;
+		pfns[count++] = rec->x;
 	} else {
-		for (uint32_t i = 0; i < rec->y; i++)
-			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
-				s->count++;
+		while (count < nr &&
+		       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[count]))
+			count++;
 	}
+	if (nr > 1)
+		s->blocks->count = count;
+	else
+		s->held = (uint8_t)count;
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
-	for (uint32_t i = 0; i < s->count; i++) {
+	for (uint32_t i = 0; i < count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
 		if (rec->c & CMASIM_REC_PIN)
 			cmasim_set_pinned(sim->mem, pfns[i], true);
 	}
 	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
-	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
-	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
+	sim->r->bg_alloc_pages += (uint64_t)count << rec->b;
+	/* the one figure an event can raise by more than the machine holds */
+	if (__builtin_add_overflow(sim->r->bg_alloc_failed_pages,
+				   (uint64_t)(rec->y - count) << rec->b,
+				   &sim->r->bg_alloc_failed_pages))
+		fail(sim, "bg_alloc_failed_pages passes 2^64 - 1 (expected fewer pages asked for)");
 }
 
 /* Long-term pins (FOLL_LONGTERM): a pinned block cannot be migrated. */
 static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool pin)
 {
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = slot_pfns(s);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(s, &count);
 
-	if (s->kind != SLOT_PAGES || (!pin && !s->pins))
+	if ((s->kind != SLOT_PAGE && s->kind != SLOT_BLOCKS) || (!pin && !s->pins))
 		return;
 	s->pins += pin ? 1 : (uint32_t)-1;
 	/* only the first pin and the last unpin change the pages */
 	if (s->pins != (pin ? 1u : 0u))
 		return;
-	for (uint32_t i = 0; i < s->count; i++)
+	for (uint32_t i = 0; i < count; i++)
 		if (pfns[i] != GONE)
 			cmasim_set_pinned(sim->mem, pfns[i], pin);
 }
@@ -349,17 +474,16 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
-	uint64_t *pfns = slot_pfns(s);
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(s, &count);
 
-	for (uint32_t i = 0; i < s->count; i++) {
+	for (uint32_t i = 0; i < count; i++) {
 		if (pfns[i] == GONE)
 			continue;
 		cmasim_free_pages(sim->mem, pfns[i]);
 		sim->r->bg_free_pages += UINT64_C(1) << s->order;
 	}
-	if (s->nr > 1)
-		g_free(s->pfns);
-	s->kind = SLOT_EMPTY;
+	slot_clear(s);
 }
 
 /*
@@ -370,11 +494,12 @@ static void do_drop_caches(struct cmasim_sim *sim)
 {
 	for (guint id = 0; id < sim->slots->len; id++) {
 		struct slot *s = &g_array_index(sim->slots, struct slot, id);
-		uint64_t *pfns = slot_pfns(s);
+		uint32_t count;
+		uint64_t *pfns = slot_pfns(s, &count);
 
-		if (s->kind != SLOT_PAGES || s->owner != CMASIM_OWNER_FILE || s->pins)
+		if (!count || s->owner != CMASIM_OWNER_FILE || s->pins)
 			continue;
-		for (uint32_t i = 0; i < s->count; i++) {
+		for (uint32_t i = 0; i < count; i++) {
 			if (pfns[i] == GONE)
 				continue;
 			cmasim_free_pages(sim->mem, pfns[i]);
@@ -530,7 +655,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 	if (w->cancelled)
 		release_buffer(sim, &buf);
 	else
-		*slot_get(sim, w->id) = (struct slot){ .kind = SLOT_DMA, .buf = buf };
+		*slot_get(sim, w->id) = (struct slot){ .kind = SLOT_DMA,
+						       .buf = store(sim->bufs, sim->free_bufs, &buf) };
 }
 
 static void mutex_release(struct cmasim_eventq *q, void *arg, uint64_t data)
@@ -550,9 +676,17 @@ static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t i)
 	struct dma_wait w = g_array_index(sim->waits, struct dma_wait, i);
 	uint32_t done = (uint32_t)i;
 
+	uint64_t waited = now - w.asked_ns, until;
+
 	g_array_append_val(sim->free_waits, done);
-	serve_dma_alloc(sim, &w, now - w.asked_ns);
-	cmasim_eventq_push(q, now + sim->charged - (now - w.asked_ns), mutex_release, sim, 0);
+	serve_dma_alloc(sim, &w, waited);
+	/* the charges past the wait are the time the request held the mutex */
+	if (__builtin_add_overflow(now, sim->charged - MIN(waited, sim->charged), &until)) {
+		fail(sim, "the CMA mutex would be released after the largest time "
+		     "(expected requests that end by 2^64 - 1 ns)");
+		until = UINT64_MAX;
+	}
+	cmasim_eventq_push(q, until, mutex_release, sim, 0);
 }
 
 static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -571,14 +705,7 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		serve_dma_alloc(sim, &w, 0);
 		return;
 	}
-	if (sim->free_waits->len) {
-		i = g_array_index(sim->free_waits, uint32_t, sim->free_waits->len - 1);
-		g_array_set_size(sim->free_waits, sim->free_waits->len - 1);
-		g_array_index(sim->waits, struct dma_wait, i) = w;
-	} else {
-		i = sim->waits->len;
-		g_array_append_val(sim->waits, w);
-	}
+	i = store(sim->waits, sim->free_waits, &w);
 	*s = (struct slot){ .kind = SLOT_DMA_WAITING, .wait = i };
 	cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, i);
 }
@@ -587,11 +714,13 @@ static void do_dma_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
 
-	if (s->kind == SLOT_DMA_WAITING)
+	if (s->kind == SLOT_DMA_WAITING) {
 		g_array_index(sim->waits, struct dma_wait, s->wait).cancelled = true;
-	/* A buffer whose allocation failed is freed as the driver would not: quietly. */
-	else if (s->kind == SLOT_DMA)
-		release_buffer(sim, &s->buf);
+	} else if (s->kind == SLOT_DMA) {
+		/* a buffer whose allocation failed is freed as the driver would not: quietly */
+		release_buffer(sim, buf_at(sim, s->buf));
+		g_array_append_val(sim->free_bufs, s->buf);
+	}
 	s->kind = SLOT_EMPTY;
 }
 
@@ -617,20 +746,21 @@ static void do_dma(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 	if (s->kind != SLOT_DMA)
 		return;
+	struct cmasim_dma_buffer *buf = buf_at(sim, s->buf);
 	bool coherent = sim->cfg->devices[rec->a].coherent;
-	uint64_t bytes = MIN(rec->x, s->buf.nr_pages << sim->cfg->page_shift);
+	uint64_t bytes = MIN(rec->x, buf->nr_pages << sim->cfg->page_shift);
 	/* dma_direct skips maintenance for a snooping device; an uncached buffer needs none */
-	bool sync = !coherent && !dmamap_noncached(&s->buf);
+	bool sync = !coherent && !dmamap_noncached(buf);
 
 	/* dma_sync_single_for_device() comes before every transfer, whatever its direction */
 	if (sync && sim->policy->sync_for_device)
-		sim->policy->sync_for_device(sim, sim->priv, &s->buf, rec->b, bytes);
+		sim->policy->sync_for_device(sim, sim->priv, buf, rec->b, bytes);
 	if (rec->b != CMASIM_DMA_FROM_DEVICE)
-		transfer(sim, &s->buf, bytes, true, coherent);
+		transfer(sim, buf, bytes, true, coherent);
 	if (rec->b != CMASIM_DMA_TO_DEVICE)
-		transfer(sim, &s->buf, bytes, false, coherent);
+		transfer(sim, buf, bytes, false, coherent);
 	if (sync && rec->b != CMASIM_DMA_TO_DEVICE && sim->policy->sync_for_cpu)
-		sim->policy->sync_for_cpu(sim, sim->priv, &s->buf, rec->b, bytes);
+		sim->policy->sync_for_cpu(sim, sim->priv, buf, rec->b, bytes);
 }
 
 /* CPU accesses to a buffer through the mapping its policy gave it, or to a region. */
@@ -643,10 +773,11 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 
 		if (s->kind != SLOT_DMA)
 			return;
-		va = s->buf.va;
-		len = s->buf.size;
+		va = buf_at(sim, s->buf)->va;
+		len = buf_at(sim, s->buf)->size;
 	}
-	cmasim_charge(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len));
+	cmasim_charge_n(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len),
+			sim->cfg->costs.tlb_miss_ns);
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -744,41 +875,116 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	return r;
 }
 
-/* Replays every record; false with sim->error set on bad input. */
-static bool replay(struct cmasim_sim *sim, bool check_invariants)
-{
-	struct cmasim_record rec;
-	int got;
+/*
+ * --check-invariants checks what each event changed in the allocator, and
+ * everything, the mappings included, every so many events and at the end:
+ * a whole shipped workload under every policy stays a matter of minutes.
+ */
+#define FULL_CHECK_EVERY 4096
 
-	while ((got = cmasim_trace_next(sim->trace, &rec, &sim->error)) > 0) {
-		advance(sim, rec.time_ns);
-		cmasim_eventq_set_now(sim->q, rec.time_ns);
-		sim->r->end_ns = rec.time_ns;
-		sim->r->events++;
-		apply(sim, &rec);
+/* Checks the invariants after the record just applied, all of them if @full. */
+static bool check_state(struct cmasim_sim *sim, bool full)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	if (cmasim_mem_check_changes(sim->mem, why) &&
+	    (!full || (cmasim_mem_check_invariants(sim->mem, why) &&
+		       cmasim_mmu_check_invariants(sim->machine.mmu, why))))
+		return true;
+	fail(sim, "invariant broken after this %s: %s", cmasim_op_name(sim->rec.op), why->str);
+	return false;
+}
+
+/*
+ * Records read ahead of the one applied. A replay waits on memory: the
+ * slot a record names and the frame a free returns are anywhere in arrays
+ * of megabytes. Read ahead, a record's slot is fetched AHEAD records
+ * before it is applied, and a free's frame NEAR records before.
+ */
+#define AHEAD 16
+#define NEAR 8
+
+struct ahead {
+	struct cmasim_record rec[AHEAD];
+	unsigned int head, nr;		/* ring of the records read, not applied */
+	int got;			/* what the last read returned */
+	GError *error;			/* a bad record met ahead, for after the ones before it */
+};
+
+/* Hints the cache to fetch what applying @rec will look at first. */
+static void prefetch_slot(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	if (rec->id < sim->slots->len)
+		__builtin_prefetch(&g_array_index(sim->slots, struct slot, rec->id));
+}
+
+/* The same for the frame a free of @rec's one block will look at, its slot fetched by now. */
+static void prefetch_frame(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	const struct slot *s;
+
+	if (rec->op != CMASIM_OP_FREE || rec->id >= sim->slots->len)
+		return;
+	s = &g_array_index(sim->slots, struct slot, rec->id);
+	if (s->kind == SLOT_PAGE && s->held)
+		mm_prefetch_frame(sim->mem, s->pfn);
+}
+
+/* Reads records into @a until it holds AHEAD, the trace ends, or the run's @max_events. */
+static void read_ahead(struct cmasim_sim *sim, struct ahead *a, uint64_t max_events)
+{
+	while (a->got > 0 && a->nr < AHEAD &&
+	       (!max_events || sim->r->events + a->nr < max_events)) {
+		struct cmasim_record *rec = &a->rec[(a->head + a->nr) % AHEAD];
+
+		a->got = cmasim_trace_next(sim->trace, rec, &a->error);
+		if (a->got <= 0)
+			return;
+		prefetch_slot(sim, rec);
+		a->nr++;
+	}
+}
+
+/* Replays every record, or @max_events (0: all); false with sim->error set on bad input. */
+static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_events)
+{
+	struct ahead a = { .got = 1 };
+
+	for (read_ahead(sim, &a, max_events); a.nr; read_ahead(sim, &a, max_events)) {
+		if (a.nr > NEAR)
+			prefetch_frame(sim, &a.rec[(a.head + NEAR) % AHEAD]);
+		/* what is due before it runs first, its errors placed at it */
+		sim->rec = a.rec[a.head];
+		sim->rec_nr = sim->r->events + 1;
+		a.head = (a.head + 1) % AHEAD;
+		a.nr--;
+		advance(sim, sim->rec.time_ns);
 		if (sim->error)
-			return false;
+			break;
+		cmasim_eventq_set_now(sim->q, sim->rec.time_ns);
+		sim->r->end_ns = sim->rec.time_ns;
+		sim->r->events++;
+		apply(sim, &sim->rec);
+		if (sim->error)
+			break;
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
-		if (check_invariants) {
-			g_autoptr(GString) why = g_string_new(NULL);
-
-			if (!cmasim_mem_check_invariants(sim->mem, why) ||
-			    !cmasim_mmu_check_invariants(sim->machine.mmu, why)) {
-				fail(sim, &rec, "invariant broken after this %s: %s",
-				     cmasim_op_name(rec.op), why->str);
-				return false;
-			}
-		}
+		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
+			break;
 	}
-	if (got < 0)
+	/* a bad record ahead counts only once the ones before it ran well */
+	if (sim->error || a.got < 0) {
+		if (!sim->error)
+			g_propagate_error(&sim->error, g_steal_pointer(&a.error));
+		g_clear_error(&a.error);
 		return false;
+	}
 	/* What the last records set in motion still runs. */
-	for (uint64_t t; (t = cmasim_eventq_next_time(sim->q)) != UINT64_MAX;) {
+	for (uint64_t t; !sim->error && cmasim_eventq_peek(sim->q, &t);) {
 		advance(sim, t);
 		sim->r->end_ns = t;
 	}
-	return true;
+	return !sim->error && (!check_invariants || check_state(sim, true));
 }
 
 /*
@@ -809,6 +1015,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		.policy = opts->policy,
 		.timeline = opts->timeline,
 		.interval = opts->timeline_interval_ns,
+		.rows_left = opts->timeline_max_rows ? opts->timeline_max_rows
+						     : CMASIM_TIMELINE_MAX_ROWS,
 	};
 	struct cmasim_config *own = NULL;
 	bool ok = false;
@@ -827,8 +1035,21 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		}
 		sim.cfg = cfg = own;
 	}
+	if (!cmasim_machine_check_host(cfg, opts->host_memory_limit, error)) {
+		cmasim_config_free(own);
+		return NULL;
+	}
 	sim.mem = cmasim_mem_new(cfg);
+	if (!sim.mem) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT, "%s: the host cannot map the "
+			    "frames of machine \"%s\" (expected a smaller machine)", cfg->source,
+			    cfg->name);
+		cmasim_config_free(own);
+		return NULL;
+	}
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
+	if (opts->check_invariants)
+		cmasim_mem_track_changes(sim.mem);
 	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
 		cmasim_mem_free(sim.mem);
 		return NULL;
@@ -836,6 +1057,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
+	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts, (const char *const *)settings);
@@ -847,11 +1070,12 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	}
 	if (sim.timeline)
 		timeline_header(&sim);
-	ok = replay(&sim, opts->check_invariants);
+	ok = replay(&sim, opts->check_invariants, opts->max_events);
 	if (ok)
 		sim.r->workload_sha256 = g_strdup(cmasim_trace_sha256(trace));
 	idle_settle(&sim, sim.r->end_ns);
-	if (sim.timeline)
+	ok = ok && !sim.error;
+	if (ok && sim.timeline)
 		timeline_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
 	machine_collect(&sim.machine, sim.r);
@@ -860,13 +1084,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	else
 		g_free(sim.priv);
 out:
-	for (guint i = 0; i < sim.slots->len; i++) {
-		struct slot *s = &g_array_index(sim.slots, struct slot, i);
-
-		if (s->kind == SLOT_PAGES && s->nr > 1)
-			g_free(s->pfns);
-	}
+	for (guint i = 0; i < sim.slots->len; i++)
+		slot_clear(&g_array_index(sim.slots, struct slot, i));
 	g_array_free(sim.slots, TRUE);
+	g_array_free(sim.bufs, TRUE);
+	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.waits, TRUE);
 	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);

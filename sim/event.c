@@ -66,13 +66,18 @@ void cmasim_eventq_push(struct cmasim_eventq *q, uint64_t time_ns, cmasim_event_
 
 void cmasim_eventq_set_now(struct cmasim_eventq *q, uint64_t time_ns)
 {
-	g_return_if_fail(time_ns >= q->now && time_ns <= cmasim_eventq_next_time(q));
+	uint64_t next;
+
+	g_return_if_fail(time_ns >= q->now && (!cmasim_eventq_peek(q, &next) || time_ns <= next));
 	q->now = time_ns;
 }
 
-uint64_t cmasim_eventq_next_time(const struct cmasim_eventq *q)
+bool cmasim_eventq_peek(const struct cmasim_eventq *q, uint64_t *time_ns)
 {
-	return q->heap->len ? g_array_index(q->heap, struct event, 0).time : UINT64_MAX;
+	if (!q->heap->len)
+		return false;
+	*time_ns = g_array_index(q->heap, struct event, 0).time;
+	return true;
 }
 
 bool cmasim_eventq_pop(struct cmasim_eventq *q)

@@ -5,8 +5,56 @@
  * where the mapping is cacheable, the data cache, one access per cache
  * line; the coherence model hears every line that comes and goes.
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmasim/error.h"
+#include "cmasim/units.h"
 #include "machine.h"
 #include "random.h"
+
+uint64_t cmasim_machine_host_bytes(const struct cmasim_config *cfg)
+{
+	return cmasim_mem_host_bytes(cfg) + cmasim_mmu_host_bytes(cfg) +
+	       cmasim_cache_host_bytes(&cfg->cache);
+}
+
+uint64_t cmasim_host_available_bytes(void)
+{
+	g_autofree char *meminfo = NULL;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	unsigned long long kib;
+	const char *line;
+
+	/* MemAvailable counts the page cache the host would drop; all of RAM otherwise */
+	if (g_file_get_contents("/proc/meminfo", &meminfo, NULL, NULL) &&
+	    (line = strstr(meminfo, "MemAvailable:")) &&
+	    sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+		return (uint64_t)kib << 10;
+	return pages > 0 && page > 0 ? (uint64_t)pages * (uint64_t)page : UINT64_MAX;
+}
+
+bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, GError **error)
+{
+	uint64_t need = cmasim_machine_host_bytes(cfg);
+	char size[32], need_text[32], limit_text[32];
+
+	if (!limit)
+		limit = cmasim_host_available_bytes();
+	if (need <= limit)
+		return true;
+	/* the need in whole MiB, rounded up: an estimate, not a count */
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+		    "%s: machine \"%s\" of %s needs about %s of host memory to boot, more than "
+		    "the %s it may take (expected a smaller machine)",
+		    cfg->source ? cfg->source : "", cfg->name ? cfg->name : "",
+		    cmasim_format_size(cfg->mem_size, size),
+		    cmasim_format_size(((need >> 20) + 1) << 20, need_text),
+		    cmasim_format_size(limit, limit_text));
+	return false;
+}
 
 /* cmasim_noncacheable_fn: does a live mapping hold @pfn uncached or write-combined? */
 static bool frame_noncacheable(void *ctx, uint64_t pfn)
@@ -145,7 +193,7 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 	len &= ~(uint64_t)(line - 1);
 	if (!len)
 		return 0;
-	uint64_t n = (rec->x + line - 1) / line;
+	uint64_t n = rec->x / line + !!(rec->x % line);
 	uint64_t step = rec->c == CMASIM_PATTERN_STRIDE ? MAX(rec->y, line) : line;
 
 	for (uint64_t i = 0; i < n;) {
@@ -169,7 +217,7 @@ uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_
 	/* a region is walked on from where the last walk stopped */
 	if (target != CMASIM_CPU_BUFFER)
 		*cursor = pos & ~(uint64_t)(line - 1);
-	return w.misses * m->cfg->costs.tlb_miss_ns;
+	return w.misses;
 }
 
 void machine_dma(struct machine *m, uint64_t va, uint64_t pfn, uint64_t bytes, bool to_device,

@@ -51,7 +51,7 @@ void machine_destroy(struct machine *m);
 
 /*
  * CPU accesses of @rec (an op cpu record) through [@va, @va + @len) when
- * the target is a buffer. Returns the ns its TLB misses cost.
+ * the target is a buffer. Returns how many TLB misses they took.
  */
 uint64_t machine_cpu(struct machine *m, const struct cmasim_record *rec, uint64_t va,
 		     uint64_t len);

@@ -89,7 +89,24 @@ struct cmasim_mem {
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
+	struct mm_changes *changes;	/* what changed since the last check (check.c), or NULL */
 };
+
+/* check.c: notes that the block of 2^@order frames at @idx changed, for cmasim_mem_check_changes(). */
+void mm_changed(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+/* check.c: frees what tracking changes took. */
+void mm_changes_free(struct mm_changes *c);
+
+/*
+ * Notes, when changes are tracked, that the block of 2^@order frames at
+ * @idx changed: its state, its place on a free list, or (order 0 at the
+ * pageblock's start) its pageblock's counters.
+ */
+static inline void mm_touch(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
+{
+	if (mem->changes)
+		mm_changed(mem, idx, order);
+}
 
 static inline struct pageblock *pageblock_of(const struct cmasim_mem *mem, uint32_t idx)
 {
@@ -99,6 +116,13 @@ static inline struct pageblock *pageblock_of(const struct cmasim_mem *mem, uint3
 static inline struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
 {
 	return &mem->zones[pageblock_of(mem, idx)->zone];
+}
+
+/* Hints the cache to fetch frame @pfn, which the caller will soon look at. */
+static inline void mm_prefetch_frame(const struct cmasim_mem *mem, uint64_t pfn)
+{
+	if (pfn - mem->base_pfn < mem->nr_frames)
+		__builtin_prefetch(&mem->frames[pfn - mem->base_pfn]);
 }
 
 /* Whether frame @idx is no RAM; holes are whole pageblocks, so a pageblock's first frame tells. */

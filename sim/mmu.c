@@ -1009,6 +1009,16 @@ static void tlb_init(struct tlb *tlb, uint32_t n, unsigned int shift)
 	}
 }
 
+uint64_t cmasim_mmu_host_bytes(const struct cmasim_config *cfg)
+{
+	uint64_t section = MAX(cfg->mmu.section_size, cfg->page_size);
+	uint64_t nr = cfg->mem_size / section + 1, lowmem = cfg->lowmem_size / section + 1;
+
+	/* a section entry and its refs pointer each; a table of every lowmem section split */
+	return nr * (sizeof(struct section) + sizeof(struct refs *)) +
+	       lowmem * (sizeof(struct table) + (section >> cfg->page_shift));
+}
+
 struct cmasim_mmu *cmasim_mmu_new(struct cmasim_mem *mem, GError **error)
 {
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);

@@ -49,6 +49,7 @@ static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsi
 {
 	uint16_t old = pb->nr_alloc[mt];
 
+	mm_touch(mem, (uint32_t)(pb - mem->pageblocks) << mem->pb_order, 0);
 	pb->nr_alloc[mt] = (uint16_t)(old + delta);
 	if (pb->mt == CMASIM_MT_CMA && mt == CMASIM_MT_MOVABLE)
 		mem->zones[pb->zone].nr_cma_movable += (uint64_t)(int64_t)delta;
@@ -82,6 +83,7 @@ void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 	struct zone *z = &mem->zones[pb->zone];
 	bool mixed = holds_foreign(pb, CMASIM_NR_ALLOC_TYPES);
 
+	mm_touch(mem, idx & ~(pageblock_nr_pages(mem) - 1), 0);
 	z->nr_pageblocks[pb->mt]--;
 	z->nr_mixed[mixed_column(pb->mt)] -= mixed;
 	if (pb->mt == CMASIM_MT_CMA)
@@ -215,16 +217,24 @@ static void mark_holes(struct cmasim_mem *mem)
 /*
  * Zeroed memory for the frame array, backed by huge pages where the host
  * allows: a free touches frames all over it, and with 4 KiB host pages
- * the TLB misses would cost more than the allocator's own work.
+ * the TLB misses would cost more than the allocator's own work. NULL when
+ * the host has not that much to give.
  */
 static void *frames_alloc(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
-		g_error("cannot map %zu bytes for the frame array", bytes);
+		return NULL;
 	madvise(p, bytes, MADV_HUGEPAGE);
 	return p;
+}
+
+uint64_t cmasim_mem_host_bytes(const struct cmasim_config *cfg)
+{
+	uint64_t frames = cfg->mem_size >> cfg->page_shift;
+
+	return frames * sizeof(struct frame) + (frames >> cfg->pageblock_order) * sizeof(struct pageblock);
 }
 
 void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,
@@ -254,6 +264,10 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 	mem->nr_zones = cfg->nr_zones;
 	/* Zeroed frames are FRAME_TAIL: nothing is a head until boot frees it. */
 	mem->frames = frames_alloc((size_t)mem->nr_frames * sizeof(struct frame));
+	if (!mem->frames) {
+		g_free(mem);
+		return NULL;
+	}
 	mem->pageblocks = g_new0(struct pageblock, mem->nr_frames >> mem->pb_order);
 
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
@@ -300,6 +314,7 @@ void cmasim_mem_free(struct cmasim_mem *mem)
 		return;
 	munmap(mem->frames, (size_t)mem->nr_frames * sizeof(struct frame));
 	g_free(mem->pageblocks);
+	mm_changes_free(mem->changes);
 	g_free(mem);
 }
 

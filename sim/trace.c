@@ -56,22 +56,6 @@ void cmasim__trace_io_error(const struct cmasim_trace *t, GError **error)
 
 #define trace_error cmasim__trace_error
 
-/* Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns", "0"). */
-char *cmasim__format_time(uint64_t ns, char buf[static 32])
-{
-	if (!ns)
-		snprintf(buf, 32, "0");
-	else if (ns % 1000000000 == 0)
-		snprintf(buf, 32, "%" PRIu64 "s", ns / 1000000000);
-	else if (ns % 1000000 == 0)
-		snprintf(buf, 32, "%" PRIu64 "ms", ns / 1000000);
-	else if (ns % 1000 == 0)
-		snprintf(buf, 32, "%" PRIu64 "us", ns / 1000);
-	else
-		snprintf(buf, 32, "%" PRIu64 "ns", ns);
-	return buf;
-}
-
 size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len)
 {
 	size_t n = 0;
@@ -482,6 +466,15 @@ const char *cmasim_trace_sha256(struct cmasim_trace *trace)
 		return NULL;
 	trace->sha256_hex = g_strdup(g_checksum_get_string(trace->sha256));
 	return trace->sha256_hex;
+}
+
+char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec,
+			 uint64_t nr)
+{
+	g_return_val_if_fail(trace && rec, NULL);
+	if (trace->binary)
+		return cmasim__bin_place(trace, nr);
+	return g_strdup_printf("%s:%" PRIu32, trace->info.source, rec->line);
 }
 
 void cmasim_trace_close(struct cmasim_trace *trace)

@@ -29,6 +29,20 @@ enum {
 	NR_TRACE_OPS,
 };
 
+/* The keys of an event mapping; the record rules name the one a problem is about. */
+enum key {
+	K_T, K_OP, K_ID, K_MIGRATETYPE, K_ORDER, K_COUNT, K_PIN, K_PFN,
+	K_DEVICE, K_SIZE, K_ALIGN, K_ATOMIC, K_BUFFER, K_DIRECTION, K_BYTES,
+	K_REGION, K_ACCESS, K_PATTERN, K_STRIDE, K_ZONE,
+	K_DURATION, K_RATE, K_ORDERS, K_MIGRATETYPES, K_LIFETIME, K_EVENTS, K_PERIOD,
+	K_OWNER,
+	NR_KEYS,
+};
+G_STATIC_ASSERT(NR_KEYS <= 32);
+
+/* How a trace spells each key (traceyaml.c). */
+extern const char *const cmasim__key_names[NR_KEYS];
+
 /* A place in the YAML source, counted from 1. */
 struct pos {
 	uint32_t line;
@@ -80,6 +94,12 @@ struct fields {
 	char *unknown;		/* the first unknown key, or NULL */
 	struct pos unknown_pos;
 };
+
+/*
+ * Allocations (churn) or events (repeat) one generator may make: a few
+ * lines of YAML must not stand for a replay of days.
+ */
+#define GEN_MAX_RECORDS UINT64_C(1000000000)
 
 /* Weighted choices of a churn generator, in the order the trace wrote them. */
 struct weights {
@@ -166,6 +186,7 @@ struct cmasim_trace {
 	struct cmasim_record *buf;		/* records read ahead */
 	size_t buf_nr, buf_pos;
 	uint64_t nr_read;			/* records returned so far */
+	uint32_t bin_header;			/* bytes before the first record */
 	uint8_t *bin_state;			/* enum slot_state by slot */
 	uint32_t nr_bin_slots, bin_state_cap;
 	uint64_t bin_last_time;
@@ -202,6 +223,15 @@ bool cmasim__commit(struct cmasim_trace *t, const struct proto *p, uint64_t time
 /* Frees the ids of @nr protos and the array. */
 void cmasim__protos_free(struct proto *ev, uint32_t nr);
 
+/*
+ * tracecheck.c: whether compiled record @r (devices and zones as indices
+ * into @cfg's, id unchecked) keeps the rules every reader shares. False
+ * with the problem in @what (unless NULL: a second call says it), without
+ * a place, and in *@key the key it is about.
+ */
+bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_record *r,
+			  GString *what, int *key);
+
 /* YAML: sets up the parser on t's input and reads the header up to the events. */
 bool cmasim__yaml_open(struct cmasim_trace *t, GError **error);
 /* YAML: checks the header's devices against t->cfg. */
@@ -215,14 +245,13 @@ void cmasim__yaml_close(struct cmasim_trace *t);
 
 /* Binary stream: reads the header that follows the magic just peeked. */
 bool cmasim__bin_open(struct cmasim_trace *t, GError **error);
+/* Binary stream: "source: record @n (byte B)" for messages, the source alone if @n is 0. */
+char *cmasim__bin_place(const struct cmasim_trace *t, uint64_t n);
 /* Binary stream: maps the stream's devices and zones onto t->cfg's. */
 bool cmasim__bin_start(struct cmasim_trace *t, GError **error);
 /* Binary stream: the next record, remapped and checked; as cmasim_trace_next(). */
 int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error);
 void cmasim__bin_close(struct cmasim_trace *t);
-
-/* Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns", "0"); returns @buf. */
-char *cmasim__format_time(uint64_t ns, char buf[static 32]);
 
 /* Reads up to @len bytes of the trace's source, the peeked bytes first; 0 at EOF or error. */
 size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len);

@@ -26,10 +26,12 @@
  *        H        struct cmasim_record, raw, until the end of the file
  *
  * A reader given another machine remaps devices by name and zones by type,
- * failing on a record that names one the machine lacks. It checks each
- * record as the YAML reader would have (time order, ranges, and ids: a new
- * slot is either a free one or the next never used), so a damaged file can
- * not hand the engine an id it cannot index.
+ * failing on a record that names one the machine lacks. It checks the
+ * header's strings (UTF-8 without NUL) and zone types when the file opens,
+ * and each record with the rules the YAML reader applies (tracecheck.c),
+ * time order, and ids (a new slot is either a free one or the next never
+ * used), so a damaged file can not hand the engine an id it cannot index.
+ * Errors name the record, counted from 1, and its byte offset.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,31 +40,38 @@
 
 #include "cmasim/physmem.h"
 #include "cmasim/migrate.h"
+#include "cmasim/units.h"
 #include "trace_private.h"
 
 #define BIN_VERSION 1
 #define BIN_ORDER 0x01020304u
 #define BIN_ABSENT 0xffffffffu
 #define BIN_CHUNK 4096			/* records per read or write */
+#define BIN_AHEAD 8			/* records ahead whose slot state is fetched early */
 #define BIN_MAX_HEADER (16u << 20)
 
 G_STATIC_ASSERT(sizeof(struct cmasim_record) == 40);
+
+char *cmasim__bin_place(const struct cmasim_trace *t, uint64_t n)
+{
+	if (!n)
+		return g_strdup(t->info.source);
+	return g_strdup_printf("%s: record %" PRIu64 " (byte %" PRIu64 ")", t->info.source, n,
+			       t->bin_header + (n - 1) * sizeof(struct cmasim_record));
+}
 
 /* Sets an error about binary record @n (counted from 1), or the header if 0. */
 static void G_GNUC_PRINTF(5, 6) bin_error(const struct cmasim_trace *t, GError **error, int code,
 					  uint64_t n, const char *fmt, ...)
 {
+	g_autofree char *place = cmasim__bin_place(t, n);
 	va_list ap;
 	char *msg;
 
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	if (n)
-		g_set_error(error, CMASIM_ERROR, code, "%s: record %" PRIu64 ": %s",
-			    t->info.source, n, msg);
-	else
-		g_set_error(error, CMASIM_ERROR, code, "%s: %s", t->info.source, msg);
+	g_set_error(error, CMASIM_ERROR, code, "%s: %s", place, msg);
 	g_free(msg);
 }
 
@@ -78,57 +87,103 @@ static bool read_exact(struct cmasim_trace *t, void *buf, size_t len, GError **e
 	return false;
 }
 
-/* A cursor over the header bytes. */
+/* A cursor over the header bytes, which start at file offset 24; the first problem met. */
 struct cursor {
-	const uint8_t *p, *end;
+	const uint8_t *start, *p, *end;
+	const struct cmasim_trace *t;
+	GError **error;
 };
+
+/* A header error at the cursor; always false. */
+static bool G_GNUC_PRINTF(2, 3) header_error(struct cursor *c, const char *fmt, ...)
+{
+	g_autofree char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	bin_error(c->t, c->error, CMASIM_ERROR_VALUE, 0, "header byte %td: %s",
+		  24 + (c->p - c->start), msg);
+	return false;
+}
 
 /* Takes a u32 from @c; false past the end. */
 static bool take_u32(struct cursor *c, uint32_t *v)
 {
 	if (c->end - c->p < 4)
-		return false;
+		return header_error(c, "truncated binary trace header");
 	memcpy(v, c->p, 4);
 	c->p += 4;
 	return true;
 }
 
-/* Takes a string from @c into *@s (NULL if absent); false past the end. */
-static bool take_str(struct cursor *c, char **s)
+/*
+ * Takes string @what from @c into *@s (NULL if absent and @absent_ok):
+ * UTF-8 without NUL, which reports copy into JSON and C strings as they are.
+ */
+static bool take_str(struct cursor *c, const char *what, bool absent_ok, char **s)
 {
-	uint32_t len;
+	uint32_t len = 0;
 
 	if (!take_u32(c, &len))
 		return false;
-	if (len == BIN_ABSENT) {
+	if (len == BIN_ABSENT && absent_ok) {
 		*s = NULL;
 		return true;
 	}
 	if ((size_t)(c->end - c->p) < len)
-		return false;
+		return header_error(c, "truncated binary trace header");
+	/* g_utf8_validate_len() refuses a NUL byte too */
+	if (!g_utf8_validate_len((const char *)c->p, len, NULL))
+		return header_error(c, "%s is not UTF-8 text without NUL characters", what);
 	*s = g_strndup((const char *)c->p, len);
 	c->p += len;
 	return true;
 }
 
-/* Takes a u32 count then that many strings, into a NULL-terminated vector. */
-static bool take_strv(struct cursor *c, char ***v, uint32_t *n)
+/* Takes a u32 count then that many strings @what, into a NULL-terminated vector. */
+static bool take_strv(struct cursor *c, const char *what, char ***v, uint32_t *n)
 {
-	uint32_t nr;
+	uint32_t nr = 0;
 
-	if (!take_u32(c, &nr) || nr > (size_t)(c->end - c->p) / 4)
+	if (!take_u32(c, &nr))
 		return false;
+	if (nr > (size_t)(c->end - c->p) / 4)
+		return header_error(c, "truncated binary trace header");
 	*v = g_new0(char *, nr + 1);
 	*n = nr;
 	for (uint32_t i = 0; i < nr; i++)
-		if (!take_str(c, &(*v)[i]) || !(*v)[i])
+		if (!take_str(c, what, false, &(*v)[i]))
 			return false;
+	return true;
+}
+
+/* Takes the zone types, each a type the machine loader knows, ascending as a layout has them. */
+static bool take_zones(struct cursor *c, struct cmasim_trace *t)
+{
+	uint32_t nr = 0;
+
+	if (!take_u32(c, &nr))
+		return false;
+	if (nr > CMASIM_NR_ZONE_TYPES)
+		return header_error(c, "%" PRIu32 " zones (expected at most %u)", nr,
+				    CMASIM_NR_ZONE_TYPES);
+	if ((size_t)(c->end - c->p) < nr)
+		return header_error(c, "truncated binary trace header");
+	for (uint32_t i = 0; i < nr; i++, c->p++) {
+		if (*c->p >= CMASIM_NR_ZONE_TYPES || (i && *c->p <= t->bin_zones[i - 1]))
+			return header_error(c, "zone type %u (expected one of 0..%u, ascending)",
+					    *c->p, CMASIM_NR_ZONE_TYPES - 1);
+		t->bin_zones[i] = *c->p;
+	}
+	t->nr_bin_zones = nr;
 	return true;
 }
 
 bool cmasim__bin_open(struct cmasim_trace *t, GError **error)
 {
-	uint32_t fixed[4], nr_zones;
+	uint32_t fixed[4];
 	uint8_t *hdr = NULL;
 	struct cursor c;
 	bool ok = false;
@@ -159,23 +214,21 @@ bool cmasim__bin_open(struct cmasim_trace *t, GError **error)
 		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "bad header size %" PRIu32, fixed[3]);
 		return false;
 	}
+	t->bin_header = fixed[3];
 	hdr = g_malloc(fixed[3] - 24);
 	if (!read_exact(t, hdr, fixed[3] - 24, error))
 		goto out;
-	c = (struct cursor){ hdr + 8, hdr + fixed[3] - 24 };
+	c = (struct cursor){ hdr, hdr + 8, hdr + fixed[3] - 24, t, error };
 	memcpy(&t->info.seed, hdr, 8);
-	if (!take_str(&c, &t->info.name) || !take_str(&c, &t->info.description) ||
-	    !take_str(&c, &t->info.machine) ||
-	    !take_strv(&c, &t->info.devices, &t->info.nr_devices) ||
-	    !take_strv(&c, &t->bin_devices, &t->nr_bin_devices) || !take_u32(&c, &nr_zones) ||
-	    nr_zones > CMASIM_NR_ZONE_TYPES || (size_t)(c.end - c.p) < nr_zones) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "truncated binary trace header");
+	if (!take_str(&c, "the name", true, &t->info.name) ||
+	    !take_str(&c, "the description", true, &t->info.description) ||
+	    !take_str(&c, "the machine", true, &t->info.machine) ||
+	    !take_strv(&c, "a device of the trace", &t->info.devices, &t->info.nr_devices) ||
+	    !take_strv(&c, "a device of the machine", &t->bin_devices, &t->nr_bin_devices) ||
+	    !take_zones(&c, t))
 		goto out;
-	}
 	if (!t->info.name)
 		t->info.name = g_strdup("");
-	t->nr_bin_zones = nr_zones;
-	memcpy(t->bin_zones, c.p, nr_zones);
 	t->buf = g_new(struct cmasim_record, BIN_CHUNK);
 	ok = true;
 out:
@@ -259,14 +312,51 @@ bad:
 	return false;
 }
 
+/* Remaps device index @r->a of the stream to the machine's. */
+static bool bin_device(struct cmasim_trace *t, struct cmasim_record *r, GError **error)
+{
+	if (r->a >= t->nr_bin_devices) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "device %u of %s is not one of "
+			  "the stream's %" PRIu32, r->a, cmasim_op_name(r->op), t->nr_bin_devices);
+		return false;
+	}
+	if (t->dev_map[r->a] == CMASIM_REC_ANY) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read,
+			  "device \"%s\" is not in machine \"%s\"", t->bin_devices[r->a],
+			  t->cfg->name ? t->cfg->name : "");
+		return false;
+	}
+	r->a = t->dev_map[r->a];
+	return true;
+}
+
+/* Remaps zone index @r->a (not ANY) of the stream to the machine's. */
+static bool bin_zone(struct cmasim_trace *t, struct cmasim_record *r, GError **error)
+{
+	if (r->a >= t->nr_bin_zones) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "zone %u of compact is not one "
+			  "of the stream's %" PRIu32, r->a, t->nr_bin_zones);
+		return false;
+	}
+	if (t->zone_map[r->a] == CMASIM_REC_ANY) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read,
+			  "zone %s is not in machine \"%s\"",
+			  cmasim_zone_type_name(t->bin_zones[r->a]),
+			  t->cfg->name ? t->cfg->name : "");
+		return false;
+	}
+	r->a = t->zone_map[r->a];
+	return true;
+}
+
 /* Remaps and checks record @r, the t->nr_read-th. */
 static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **error)
 {
-	unsigned int max_order = t->cfg->max_page_order;
-	const char *bad = NULL;
+	int key;
 
-	if (r->op >= CMASIM_NR_OPS || r->reserved) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "bad op %u", r->op);
+	if (r->op >= CMASIM_NR_OPS) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "bad op %u (expected 0..%u)",
+			  r->op, CMASIM_NR_OPS - 1);
 		return false;
 	}
 	if (r->time_ns < t->bin_last_time) {
@@ -274,80 +364,42 @@ static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **
 		return false;
 	}
 	t->bin_last_time = r->time_ns;
+	if ((r->op == CMASIM_OP_DMA_ALLOC || r->op == CMASIM_OP_DMA) && !bin_device(t, r, error))
+		return false;
+	if (r->op == CMASIM_OP_COMPACT && r->a != CMASIM_REC_ANY && !bin_zone(t, r, error))
+		return false;
+	/* the message is made only for a record that breaks a rule: this runs for every one */
+	if (!cmasim__record_check(t->cfg, r, NULL, &key)) {
+		g_autoptr(GString) what = g_string_new(NULL);
+
+		cmasim__record_check(t->cfg, r, what, &key);
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "%s", what->str);
+		return false;
+	}
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:
-		if (r->a >= CMASIM_NR_ALLOC_TYPES || r->b > max_order || !r->y ||
-		    (r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT > CMASIM_OWNER_PAGETABLE + 1)
-			bad = "migratetype, order, count or owner";
-		else if (!bin_slot(t, r->id, SLOT_FREE, false, error))
+		if (!bin_slot(t, r->id, SLOT_FREE, false, error))
 			return false;
-		else
-			t->bin_state[r->id] = SLOT_ALLOC;
-		break;
+		t->bin_state[r->id] = SLOT_ALLOC;
+		return true;
 	case CMASIM_OP_FREE:
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 		return bin_slot(t, r->id, SLOT_ALLOC, r->op == CMASIM_OP_FREE, error);
 	case CMASIM_OP_DMA_ALLOC:
+		if (!bin_slot(t, r->id, SLOT_FREE, false, error))
+			return false;
+		t->bin_state[r->id] = SLOT_DMA;
+		return true;
 	case CMASIM_OP_DMA:
-		if (r->a >= t->nr_bin_devices) {
-			bad = "device";
-			break;
-		}
-		if (t->dev_map[r->a] == CMASIM_REC_ANY) {
-			bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read,
-				  "device \"%s\" is not in machine \"%s\"", t->bin_devices[r->a],
-				  t->cfg->name ? t->cfg->name : "");
-			return false;
-		}
-		r->a = t->dev_map[r->a];
-		if (r->op == CMASIM_OP_DMA) {
-			if (r->b > CMASIM_DMA_BIDIRECTIONAL)
-				bad = "direction";
-			else
-				return bin_slot(t, r->id, SLOT_DMA, false, error);
-		} else if ((r->b > max_order && r->b != CMASIM_REC_ANY) || !r->x)
-			bad = "align or size";
-		else if (!bin_slot(t, r->id, SLOT_FREE, false, error))
-			return false;
-		else
-			t->bin_state[r->id] = SLOT_DMA;
-		break;
+		return bin_slot(t, r->id, SLOT_DMA, false, error);
 	case CMASIM_OP_DMA_FREE:
 		return bin_slot(t, r->id, SLOT_DMA, true, error);
 	case CMASIM_OP_CPU:
-		if (r->a > CMASIM_CPU_USER || r->b > 1 || r->c > CMASIM_PATTERN_STRIDE)
-			bad = "target, access or pattern";
-		else if (r->a == CMASIM_CPU_BUFFER)
-			return bin_slot(t, r->id, SLOT_DMA, false, error);
-		break;
-	case CMASIM_OP_COMPACT:
-		if (r->a != CMASIM_REC_ANY) {
-			if (r->a >= t->nr_bin_zones) {
-				bad = "zone";
-				break;
-			}
-			if (t->zone_map[r->a] == CMASIM_REC_ANY) {
-				bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read,
-					  "zone %s is not in machine \"%s\"",
-					  cmasim_zone_type_name(t->bin_zones[r->a]),
-					  t->cfg->name ? t->cfg->name : "");
-				return false;
-			}
-			r->a = t->zone_map[r->a];
-		}
-		if (r->b > max_order && r->b != CMASIM_REC_ANY)
-			bad = "order";
-		break;
+		return r->a != CMASIM_CPU_BUFFER || bin_slot(t, r->id, SLOT_DMA, false, error);
 	default:
-		break;
+		return true;
 	}
-	if (bad) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "bad %s for %s", bad,
-			  cmasim_op_name(r->op));
-		return false;
-	}
-	return true;
 }
 
 int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error)
@@ -362,6 +414,9 @@ int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError *
 			return 0;
 		}
 	}
+	/* the slot state a record ahead will check is anywhere in an array of the live ids */
+	if (t->buf_pos + BIN_AHEAD < t->buf_nr && t->buf[t->buf_pos + BIN_AHEAD].id < t->nr_bin_slots)
+		__builtin_prefetch(&t->bin_state[t->buf[t->buf_pos + BIN_AHEAD].id]);
 	*rec = t->buf[t->buf_pos++];
 	t->nr_read++;
 	return bin_check(t, rec, error) ? 1 : -1;
@@ -500,7 +555,7 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 	const struct cmasim_config *cfg = t->cfg;
 	char tb[32];
 
-	fprintf(out, "  - { t: %s, op: %s", cmasim__format_time(r->time_ns, tb),
+	fprintf(out, "  - { t: %s, op: %s", cmasim_format_time(r->time_ns, tb),
 		cmasim_op_name(r->op));
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:

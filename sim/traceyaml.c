@@ -22,19 +22,11 @@
 #include "confyaml.h"
 #include "trace_private.h"
 
-enum key {
-	K_T, K_OP, K_ID, K_MIGRATETYPE, K_ORDER, K_COUNT, K_PIN, K_PFN,
-	K_DEVICE, K_SIZE, K_ALIGN, K_ATOMIC, K_BUFFER, K_DIRECTION, K_BYTES,
-	K_REGION, K_ACCESS, K_PATTERN, K_STRIDE, K_ZONE,
-	K_DURATION, K_RATE, K_ORDERS, K_MIGRATETYPES, K_LIFETIME, K_EVENTS, K_PERIOD,
-	K_OWNER,
-	NR_KEYS,
-};
-G_STATIC_ASSERT(NR_KEYS <= 32);
-
 #define B(k) (UINT32_C(1) << (k))
 
-static const char *const key_names[NR_KEYS] = {
+#define key_names cmasim__key_names
+
+const char *const cmasim__key_names[NR_KEYS] = {
 	"t", "op", "id", "migratetype", "order", "count", "pin", "pfn",
 	"device", "size", "align", "atomic", "buffer", "direction", "bytes",
 	"region", "access", "pattern", "stride", "zone",
@@ -121,6 +113,7 @@ static const char *const hkey_names[NR_HKEYS] = {
 };
 
 #define MAX_TIME_S "18446744073s"
+#define NS_PER_S UINT64_C(1000000000)
 #define HEADER_KEYS "name, description, seed, machine, devices, events"
 
 const char *cmasim_op_name(enum cmasim_op op)
@@ -276,29 +269,6 @@ static struct pos offset_pos(struct cmasim_trace *t, size_t offset)
 	return p;
 }
 
-/* Reads the next YAML event; on failure sets a SYNTAX (or IO) error. */
-static bool next_event(struct cmasim_trace *t, yaml_event_t *ev, GError **error)
-{
-	yaml_parser_t *p = &t->parser;
-	struct pos where;
-
-	if (yaml_parser_parse(p, ev))
-		return true;
-	if (t->read_errno) {
-		cmasim__trace_io_error(t, error);
-		return false;
-	}
-	where = p->error == YAML_READER_ERROR ? offset_pos(t, p->problem_offset) :
-		pos_of(p->problem_mark);
-	if (p->context)
-		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s %s",
-			    p->problem ? p->problem : "bad YAML", p->context);
-	else
-		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s",
-			    p->problem ? p->problem : "bad YAML");
-	return false;
-}
-
 /* "a scalar", "a mapping"... for TYPE messages about @ev. */
 static const char *kind_name(const yaml_event_t *ev)
 {
@@ -314,6 +284,42 @@ static const char *kind_name(const yaml_event_t *ev)
 	default:
 		return "nothing";
 	}
+}
+
+/* Whether scalar event @ev is tagged !!str (the one tag next_event() lets by): text. */
+static bool is_str_tagged(const yaml_event_t *ev)
+{
+	return ev->data.scalar.tag != NULL;
+}
+
+/* Reads the next YAML event; on failure sets a SYNTAX (or IO) error, TYPE for a tag. */
+static bool next_event(struct cmasim_trace *t, yaml_event_t *ev, GError **error)
+{
+	yaml_parser_t *p = &t->parser;
+	struct pos where;
+	char *bad;
+
+	if (yaml_parser_parse(p, ev)) {
+		if (!(bad = conf_bad_tag(ev)))
+			return true;
+		trace_error(t, error, CMASIM_ERROR_TYPE, pos_of(ev->start_mark), "%s", bad);
+		g_free(bad);
+		yaml_event_delete(ev);
+		return false;
+	}
+	if (t->read_errno) {
+		cmasim__trace_io_error(t, error);
+		return false;
+	}
+	where = p->error == YAML_READER_ERROR ? offset_pos(t, p->problem_offset) :
+		pos_of(p->problem_mark);
+	if (p->context)
+		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s %s",
+			    p->problem ? p->problem : "bad YAML", p->context);
+	else
+		trace_error(t, error, CMASIM_ERROR_SYNTAX, where, "%s",
+			    p->problem ? p->problem : "bad YAML");
+	return false;
 }
 
 /* Consumes the rest of the node @ev starts (and deletes @ev). */
@@ -360,6 +366,23 @@ static void fields_release(struct fields *f)
 static inline const char *fval(const struct fields *f, int k, size_t *len)
 {
 	return stext(&f->val[k], len);
+}
+
+/* Keys whose values are text; the others are numbers, sizes, times or booleans. */
+#define TEXT_KEYS (B(K_OP) | B(K_ID) | B(K_MIGRATETYPE) | B(K_DEVICE) | B(K_BUFFER) | \
+		   B(K_DIRECTION) | B(K_REGION) | B(K_ACCESS) | B(K_PATTERN) | B(K_ZONE) | \
+		   B(K_OWNER))
+
+/* A VALUE error: scalar @ev of @what is tagged !!str, and @what is not text. */
+static void not_text_error(struct cmasim_trace *t, const yaml_event_t *ev, const char *what,
+			   GError **error)
+{
+	size_t len;
+	const char *s = stext(ev, &len);
+
+	trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(ev->start_mark),
+		    "!!str makes \"%.*s\" text, which %s is not (expected it without !!str)",
+		    (int)len, s, what);
 }
 
 /* Reads a TYPE error for key @k whose value @ev is not of kind @want. */
@@ -424,6 +447,15 @@ static bool read_fields(struct cmasim_trace *t, int depth, struct pos start, GEr
 		if (!next_event(t, &f->val[k], error))
 			return false;
 		f->val_pos[k] = pos_of(f->val[k].start_mark);
+		if (f->val[k].type == YAML_SCALAR_EVENT && !(B(k) & TEXT_KEYS) &&
+		    is_str_tagged(&f->val[k])) {
+			char quoted[32];
+
+			snprintf(quoted, sizeof(quoted), "\"%s\"", key_names[k]);
+			not_text_error(t, &f->val[k], quoted, error);
+			yaml_event_delete(&f->val[k]);
+			return false;
+		}
 		if (f->val[k].type == YAML_SCALAR_EVENT) {
 			if (k == K_ORDERS || k == K_MIGRATETYPES || k == K_EVENTS) {
 				type_error(t, &f->val[k],
@@ -588,20 +620,30 @@ static bool get_enum(struct cmasim_trace *t, const struct fields *f, int k,
 	return false;
 }
 
-/* "not in machine" for device @s with the machine's device list. */
+/* Characters of the machine's device names a message lists before it says how many more. */
+#define DEVICE_LIST_CHARS 200
+
+/* "not in machine" for device @s with the machine's device list, cut short. */
 static void no_device_error(struct cmasim_trace *t, struct pos p, const char *s, size_t len,
 			    GError **error)
 {
 	const struct cmasim_config *cfg = t->cfg;
-	GString *list = g_string_new(NULL);
+	g_autofree char *name = conf_quote_text(s, len);
+	g_autoptr(GString) list = g_string_new(NULL);
+	unsigned int i;
 
-	for (unsigned int i = 0; i < cfg->nr_devices; i++)
-		g_string_append_printf(list, "%s%s", i ? ", " : "", cfg->devices[i].name);
+	for (i = 0; i < cfg->nr_devices && list->len < DEVICE_LIST_CHARS; i++) {
+		g_autofree char *dev = conf_quote_text(cfg->devices[i].name,
+						       strlen(cfg->devices[i].name));
+
+		g_string_append_printf(list, "%s%s", i ? ", " : "", dev);
+	}
+	if (i < cfg->nr_devices)
+		g_string_append_printf(list, " and %u more", cfg->nr_devices - i);
 	trace_error(t, error, CMASIM_ERROR_VALUE, p,
-		    "device \"%.*s\" is not in machine \"%s\" (%s%s)", (int)len, s,
+		    "device \"%s\" is not in machine \"%s\" (%s%s)", name,
 		    cfg->name ? cfg->name : "", cfg->nr_devices ? "expected one of: " :
 		    "it has no devices", list->str);
-	g_string_free(list, TRUE);
 }
 
 /* Index in the machine's devices of the device @s names, or -1. */
@@ -685,36 +727,18 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 	return true;
 }
 
-/*
- * Key owner of @f into @r's flags: what the pages hold, which must fit the
- * migratetype (page cache and anon memory are movable, slab reclaimable,
- * kernel data and page tables unmovable).
- */
+/* Key owner of @f into @r's flags: what the pages hold (a record rule matches the migratetype). */
 static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cmasim_record *r,
 		      GError **error)
 {
 	/* every owner but dma, which only a dma_alloc has */
-	static const uint8_t owner_mt[CMASIM_OWNER_PAGETABLE + 1] = {
-		[CMASIM_OWNER_ANON] = CMASIM_MT_MOVABLE,
-		[CMASIM_OWNER_FILE] = CMASIM_MT_MOVABLE,
-		[CMASIM_OWNER_SLAB] = CMASIM_MT_RECLAIMABLE,
-		[CMASIM_OWNER_KERNEL] = CMASIM_MT_UNMOVABLE,
-		[CMASIM_OWNER_PAGETABLE] = CMASIM_MT_UNMOVABLE,
-	};
-	const char *names[G_N_ELEMENTS(owner_mt)];
+	const char *names[CMASIM_OWNER_PAGETABLE + 1];
 	uint8_t owner;
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++)
 		names[i] = cmasim_owner_name(i);
 	if (!get_enum(t, f, K_OWNER, names, G_N_ELEMENTS(names), &owner, error))
 		return false;
-	if (owner_mt[owner] != r->a) {
-		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_OWNER],
-			    "owner %s with migratetype %s (expected migratetype %s)",
-			    names[owner], cmasim__mt_names[r->a],
-			    cmasim__mt_names[owner_mt[owner]]);
-		return false;
-	}
 	r->c |= (uint8_t)((owner + 1) << CMASIM_REC_OWNER_SHIFT);
 	return true;
 }
@@ -723,9 +747,8 @@ static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cma
 static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
 			  struct proto *p, GError **error)
 {
-	const struct cmasim_config *cfg = t->cfg;
 	struct cmasim_record *r = &p->rec;
-	uint64_t count = 1, pfn;
+	uint64_t count = 1;
 	bool pin = false;
 
 	if (!get_enum(t, f, K_MIGRATETYPE, cmasim__mt_names, CMASIM_NR_ALLOC_TYPES, &r->a, error) ||
@@ -739,35 +762,14 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 	if (f->present & B(K_OWNER) && !get_owner(t, f, r, error))
 		return false;
 	if (f->present & B(K_PFN)) {
-		uint64_t first = cfg->mem_base >> cfg->page_shift;
-		uint64_t end = (cfg->mem_base + cfg->mem_size) >> cfg->page_shift;
-		uint64_t pages = UINT64_C(1) << r->b;
 		size_t len;
 		const char *s = fval(f, K_PFN, &len);
 
-		if (!cmasim_parse_uint(s, len, &pfn)) {
+		if (!cmasim_parse_uint(s, len, &r->x)) {
 			expected_error(t, f, K_PFN, "a pfn such as 0x80000", error);
 			return false;
 		}
-		if (count != 1) {
-			trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_COUNT],
-				    "count %" PRIu64 " with a pfn (expected count 1)", count);
-			return false;
-		}
-		if (pfn & (pages - 1)) {
-			trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_PFN],
-				    "pfn 0x%" PRIx64 " is not aligned to order %u "
-				    "(expected a multiple of %" PRIu64 ")", pfn, r->b, pages);
-			return false;
-		}
-		if (pfn < first || pfn >= end || end - pfn < pages) {
-			trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_PFN],
-				    "pfn 0x%" PRIx64 " is outside RAM (expected 0x%" PRIx64 "..0x%"
-				    PRIx64 ")", pfn, first, end - pages);
-			return false;
-		}
 		r->c |= CMASIM_REC_AT_PFN;
-		r->x = pfn;
 	}
 	return get_id(t, f, K_ID, depth, p, error);
 }
@@ -918,6 +920,22 @@ static bool compile_churn(struct cmasim_trace *t, const struct fields *f, uint64
 	}
 	cp.rate_num = num;
 	cp.rate_den = pow10(frac);
+	if (cp.rate_num > NS_PER_S * cp.rate_den) {
+		expected_error(t, f, K_RATE, "a rate of at most 1000000000, one allocation per ns",
+			       error);
+		return false;
+	}
+	/* allocation k falls at k * 10^9 * den / num ns: those before the duration */
+	unsigned __int128 step = (unsigned __int128)NS_PER_S * cp.rate_den;
+	unsigned __int128 allocs = ((unsigned __int128)cp.duration * cp.rate_num + step - 1) / step;
+
+	if (allocs > GEN_MAX_RECORDS) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_DURATION],
+			    "churn makes more than %" PRIu64 " allocations (expected at most that "
+			    "many from one generator: a shorter duration or a lower rate)",
+			    GEN_MAX_RECORDS);
+		return false;
+	}
 	s = fval(f, K_LIFETIME, &len);
 	if (!STR_IS("forever") && !get_time(t, f, K_LIFETIME, false, &cp.lifetime, error))
 		return false;
@@ -964,6 +982,12 @@ static bool compile_repeat(struct cmasim_trace *t, const struct fields *f, uint6
 			    "repeat has no events (expected at least one)");
 		return false;
 	}
+	if (count * t->nr_block > GEN_MAX_RECORDS) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_COUNT],
+			    "repeat makes %" PRIu64 " x %" PRIu32 " events (expected at most %"
+			    PRIu64 " from one generator)", count, t->nr_block, GEN_MAX_RECORDS);
+		return false;
+	}
 	span = t->block[t->nr_block - 1].rec.time_ns;
 	if (span > room || (count - 1) > (room - span) / rp.period) {
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_COUNT],
@@ -978,6 +1002,20 @@ static bool compile_repeat(struct cmasim_trace *t, const struct fields *f, uint6
 	t->nr_block = t->block_cap = 0;
 	cmasim__repeat_start(t, &rp, f->start);
 	return true;
+}
+
+/* Applies the record rules to @r compiled from @f, blaming the key a broken rule is about. */
+static bool check_record(struct cmasim_trace *t, const struct fields *f,
+			 const struct cmasim_record *r, GError **error)
+{
+	g_autoptr(GString) what = g_string_new(NULL);
+	int k;
+
+	if (cmasim__record_check(t->cfg, r, what, &k))
+		return true;
+	trace_error(t, error, CMASIM_ERROR_VALUE, f->present & B(k) ? f->val_pos[k] : f->start,
+		    "%s", what->str);
+	return false;
 }
 
 /* Rejects keys @op does not take, the earliest first. */
@@ -1057,8 +1095,8 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		goto out;
 	if (time < *last) {
 		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_T],
-			    "time goes backwards: %s after %s", cmasim__format_time(time, b1),
-			    cmasim__format_time(*last, b2));
+			    "time goes backwards: %s after %s", cmasim_format_time(time, b1),
+			    cmasim_format_time(*last, b2));
 		goto out;
 	}
 	*last = time;
@@ -1104,6 +1142,8 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		ok = true;
 		break;
 	}
+	if (ok && op < CMASIM_NR_OPS)
+		ok = check_record(t, f, &p->rec, error);
 out:
 	fields_release(f);
 	return ok;
@@ -1173,6 +1213,11 @@ static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **
 			return false;
 		}
 		s = stext(&key, &len);
+		if (k == K_ORDERS && is_str_tagged(&key)) {
+			not_text_error(t, &key, "an order", error);
+			yaml_event_delete(&key);
+			return false;
+		}
 		if (k == K_ORDERS) {
 			i = cmasim_parse_uint(s, len, &v) && v <= t->cfg->max_page_order ? (int)v : -1;
 			if (i < 0)
@@ -1208,6 +1253,11 @@ static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **
 			return false;
 		}
 		s = stext(&val, &len);
+		if (is_str_tagged(&val)) {
+			not_text_error(t, &val, "a weight", error);
+			yaml_event_delete(&val);
+			return false;
+		}
 		if (!cmasim_parse_uint(s, len, &v) || v > UINT32_MAX) {
 			trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(val.start_mark),
 				    "expected a weight such as 10, got \"%.*s\"", (int)len, s);
@@ -1244,6 +1294,18 @@ static bool read_header_scalar(struct cmasim_trace *t, int hk, GError **error)
 		return false;
 	}
 	s = stext(&ev, &len);
+	/* a NUL would cut the name short in every report */
+	if (hk != H_SEED && memchr(s, '\0', len)) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, pos_of(ev.start_mark),
+			    "expected text without NUL characters for \"%s\"", hkey_names[hk]);
+		yaml_event_delete(&ev);
+		return false;
+	}
+	if (hk == H_SEED && is_str_tagged(&ev)) {
+		not_text_error(t, &ev, "\"seed\"", error);
+		yaml_event_delete(&ev);
+		return false;
+	}
 	switch (hk) {
 	case H_NAME:
 		g_free(t->info.name);
@@ -1304,6 +1366,12 @@ static bool read_header_devices(struct cmasim_trace *t, GError **error)
 			goto out;
 		}
 		s = stext(&ev, &len);
+		if (memchr(s, '\0', len)) {
+			trace_error(t, error, CMASIM_ERROR_VALUE, p,
+				    "expected a device name without NUL characters");
+			yaml_event_delete(&ev);
+			goto out;
+		}
 		for (unsigned int i = 0; i < names->len; i++) {
 			const struct pos *first = &g_array_index(where, struct pos, i);
 

@@ -2,6 +2,8 @@
 /*
  * Sizes, times, decimals, booleans and integers: the one parser of each.
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmasim/units.h"
@@ -169,6 +171,35 @@ enum cmasim_parse cmasim_parse_time(const char *s, size_t len, uint64_t *ns)
 		return CMASIM_PARSE_OVERFLOW;
 	*ns = num * scale;
 	return CMASIM_PARSE_OK;
+}
+
+char *cmasim_format_size(uint64_t bytes, char buf[static 32])
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+
+	/* the largest binary unit that divides it */
+	while (bytes && u + 1 < sizeof(units) / sizeof(units[0]) && !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, 32, "%" PRIu64 "%s", bytes, units[u]);
+	return buf;
+}
+
+char *cmasim_format_time(uint64_t ns, char buf[static 32])
+{
+	if (!ns)
+		snprintf(buf, 32, "0");
+	else if (ns % 1000000000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "s", ns / 1000000000);
+	else if (ns % 1000000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "ms", ns / 1000000);
+	else if (ns % 1000 == 0)
+		snprintf(buf, 32, "%" PRIu64 "us", ns / 1000);
+	else
+		snprintf(buf, 32, "%" PRIu64 "ns", ns);
+	return buf;
 }
 
 bool cmasim_parse_bool(const char *s, size_t len, bool *value)

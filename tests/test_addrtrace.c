@@ -135,6 +135,8 @@ Test(addrtrace, format_names)
 	cr_expect_not(cmasim_addrtrace_format_parse("Lackey", &f));
 	cr_expect_str_eq(cmasim_addrtrace_format_name(CMASIM_ADDRTRACE_DIN), "din");
 	cr_expect_str_eq(cmasim_addrtrace_format_name(CMASIM_ADDRTRACE_AUTO), "auto");
+	cr_expect(cmasim_addrtrace_format_parse("binary", &f));
+	cr_expect_eq(f, CMASIM_ADDRTRACE_BINARY);
 }
 
 /* A bad line, third in a trace of @format after a good record and a comment. */
@@ -295,12 +297,15 @@ static struct cmasim_addrtrace *open_path(const char *path)
 	return t;
 }
 
-/* 200,000 plain lines, about 3 MB: several buffers' worth. */
+/* Records of big_plain(): about 6 MB of text, 1.4 MB in the binary format. */
+#define BIG 400000u
+
+/* BIG plain lines: several buffers' worth. */
 static char *big_plain(void)
 {
 	GString *s = g_string_new(NULL);
 
-	for (unsigned int i = 0; i < 200000; i++)
+	for (unsigned int i = 0; i < BIG; i++)
 		g_string_append_printf(s, "%c %x %u\n", i % 5 ? 'R' : 'W', i * 64, 1 + i % 64);
 	return g_string_free(s, FALSE);
 }
@@ -320,7 +325,7 @@ static void expect_big_plain(struct cmasim_addrtrace *t)
 		n++;
 	}
 	cr_assert_eq(got, 0, "%s", error ? error->message : "");
-	cr_expect_eq(n, 200000);
+	cr_expect_eq(n, BIG);
 }
 
 Test(addrtrace, files_stream_across_buffer_refills, .init = setup, .fini = scratch_leave)
@@ -422,4 +427,152 @@ Test(addrtrace, unreadable_files_and_overlong_lines, .init = setup, .fini = scra
 	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0);
 	cmasim_addrtrace_close(t);
 	g_string_free(text, TRUE);
+}
+
+/* @len bytes of a binary trace opened as "t.bin" in @format; NULL with @error. */
+static struct cmasim_addrtrace *open_binary(const char *bytes, size_t len,
+					    enum cmasim_addrtrace_format format, GError **error)
+{
+	return cmasim_addrtrace_open_data("t.bin", bytes, len, format, error);
+}
+
+/*
+ * Records written by hand as include/cmasim/addrtrace.h documents the
+ * format: 08 80 40 is a read (op 0) of 8 bytes at 0 + zigzag 0x2000 / 2 =
+ * 0x1000 (0x2000 in LEB128: 0x80, 0x40); 24 0f a write of 4 bytes 8 back
+ * (zigzag 15 is -8); 00 40 10 a read of 64 bytes, the size in a varint of
+ * its own, 8 on; 63 01 a modify of 3 bytes 1 back; e0 05 five instruction
+ * fetches.
+ */
+Test(addrtrace, binary_records_as_documented)
+{
+	static const char bytes[] = "CMASIMAT\x01" "\x08\x80\x40" "\x24\x0f" "\x00\x40\x10"
+				    "\x43\x01" "\xe0\x05";
+	GError *error = NULL;
+	struct cmasim_addrtrace *t = open_binary(bytes, sizeof(bytes) - 1, CMASIM_ADDRTRACE_AUTO,
+						 &error);
+	g_autofree char *got = NULL;
+
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_BINARY);
+	got = records(t);
+	cr_expect_str_eq(got, "R 0x1000 8\nW 0xff8 4\nR 0x1000 64\nM 0xfff 3\n");
+	cr_expect_eq(cmasim_addrtrace_nr_ifetches(t), 5);
+	cmasim_addrtrace_close(t);
+}
+
+/* A lackey trace converted gives back its records and its count of instruction fetches. */
+Test(addrtrace, binary_conversion_keeps_records_and_fetches)
+{
+	static const char text[] =
+		"I  04000b40,3\n"
+		" L 1ffefffe78,8\n"
+		" S 04022bd8,4\n"
+		" M 0402ab00,16\n"
+		"I  04000b43,5\n"
+		" L 00000010,4096\n"
+		" L ffffffffffffffff,1\n";
+	struct cmasim_addrtrace *t = open_text(text, CMASIM_ADDRTRACE_AUTO);
+	GError *error = NULL;
+	char *bin = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&bin, &len);
+	struct cmasim_addrtrace *plain = open_text(text, CMASIM_ADDRTRACE_AUTO);
+	g_autofree char *want = records(plain);
+	g_autofree char *got = NULL;
+
+	cmasim_addrtrace_close(plain);
+	cr_assert(cmasim_addrtrace_convert(t, out, &error), "%s", error ? error->message : "");
+	fclose(out);
+	cmasim_addrtrace_close(t);
+	t = open_binary(bin, len, CMASIM_ADDRTRACE_BINARY, &error);
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	got = records(t);
+	cr_expect_str_eq(got, want);
+	cr_expect_eq(cmasim_addrtrace_nr_ifetches(t), 2);
+	cmasim_addrtrace_close(t);
+	free(bin);
+}
+
+/* A bad binary record names its number and byte; a file not binary is refused as such. */
+Test(addrtrace, bad_binary_records)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *message;
+	} cases[] = {
+		{ "CMASIMAT\x01\xa0\x00", 11,
+		  "t.bin: record 1 (byte 9): op 5 (expected 0 read to 4 invalidate, or 7 "
+		  "instruction fetches)" },
+		{ "CMASIMAT\x01\x08\x00\x08\x80", 13, "t.bin: record 2 (byte 11): cut short "
+		  "(expected a whole record)" },
+		{ "CMASIMAT\x01\x00\x00\x00", 12, "t.bin: record 1 (byte 9): size 0 (expected 1 to "
+		  "4096 bytes)" },
+		/* 0 less 1 wraps to 2^64 - 1; 2 bytes there pass the top */
+		{ "CMASIMAT\x01\x02\x01", 11, "t.bin: record 1 (byte 9): 2 bytes at "
+		  "0xffffffffffffffff pass the top of the address space (expected an access below "
+		  "2^64)" },
+		{ "CMASIMAT\x02", 9, "t.bin: binary address trace version 2 (expected 1)" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		GError *error = NULL;
+		struct cmasim_addrtrace *t = open_binary(cases[i].bytes, cases[i].len,
+							 CMASIM_ADDRTRACE_AUTO, &error);
+		struct cmasim_addr_ref ref;
+
+		while (t && cmasim_addrtrace_next(t, &ref, &error) > 0)
+			;
+		cr_assert_not_null(error, "case %u: no error", i);
+		cr_expect_str_eq(error->message, cases[i].message);
+		/* a bad record ends the trace */
+		if (t)
+			cr_expect_eq(cmasim_addrtrace_next(t, &ref, NULL), 0);
+		g_clear_error(&error);
+		cmasim_addrtrace_close(t);
+	}
+	{
+		GError *error = NULL;
+
+		cr_expect_null(open_binary("R 10 4\n", 7, CMASIM_ADDRTRACE_BINARY, &error));
+		cr_assert_not_null(error);
+		cr_expect_str_eq(error->message, "t.bin: not a binary address trace (expected one "
+				 "that starts with CMASIMAT)");
+		g_clear_error(&error);
+	}
+}
+
+/* A binary file longer than the reader's buffer, plain or gzipped, reads back whole. */
+Test(addrtrace, binary_files_stream_across_buffer_refills, .init = setup, .fini = scratch_leave)
+{
+	g_autofree char *text = big_plain();
+	g_autofree char *path = in_tmp("big.bin");
+	struct cmasim_addrtrace *t = open_text(text, CMASIM_ADDRTRACE_PLAIN);
+	FILE *out = fopen(path, "wb");
+	GError *error = NULL;
+	char *bin;
+	gsize len;
+
+	cr_assert_not_null(out);
+	cr_assert(cmasim_addrtrace_convert(t, out, &error), "%s", error ? error->message : "");
+	fclose(out);
+	cmasim_addrtrace_close(t);
+	t = open_path(path);
+	cr_expect_eq(cmasim_addrtrace_format(t), CMASIM_ADDRTRACE_BINARY);
+	expect_big_plain(t);
+	cmasim_addrtrace_close(t);
+
+	cr_assert(g_file_get_contents(path, &bin, &len, NULL));
+	/* records of 3 or 4 bytes: past the reader's 1 MiB buffer, plain or inflated */
+	cr_expect_gt(len, 1u << 20);
+	g_autoptr(GBytes) z = gzip(bin, len);
+	gsize zlen;
+	const char *zdata = g_bytes_get_data(z, &zlen);
+
+	t = cmasim_addrtrace_open_data("big.bin.gz", zdata, zlen, CMASIM_ADDRTRACE_AUTO, &error);
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	expect_big_plain(t);
+	cmasim_addrtrace_close(t);
+	g_free(bin);
 }

@@ -808,9 +808,8 @@ Test(config, costs)
 		{ "2ms", 2000000 },
 		{ "1s", 1000000000 },
 		{ "\"7us\"", 7000 },
-		/* 2^64 - 1 ns, and the most whole seconds below it: 18446744073 s */
-		{ "18446744073709551615ns", UINT64_MAX },
-		{ "18446744073s", UINT64_C(18446744073000000000) },
+		/* the most a cost may be: 1 s (costs beyond it are refused, see bad_rows) */
+		{ "1000000000ns", 1000000000 },
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -824,6 +823,19 @@ Test(config, costs)
 		cr_assert_eq(cfg->costs.buddy_op_ns, 200);
 		cmasim_config_free(cfg);
 	}
+}
+
+/* !!str makes a scalar text: where text is wanted it is taken as written. */
+Test(config, str_tag_gives_text)
+{
+	struct cmasim_config *cfg = load_config("name: !!str 123\n"
+						"memory: {size: 4MiB}\n"
+						"devices: [{name: !!str 7, dma_bits: 32}]\n");
+
+	cr_expect_str_eq(cfg->name, "123");
+	cr_assert_eq(cfg->nr_devices, 1);
+	cr_expect_str_eq(cfg->devices[0].name, "7");
+	cmasim_config_free(cfg);
 }
 
 Test(config, costs_both_and_none)
@@ -1091,6 +1103,36 @@ static const struct bad bad_rows[] = {
 	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
+	/*
+	 * A cost of at most 1 s (2^30 ns) times any page count of a machine
+	 * (under 2^32 frames) fits in 64 bits; 1 s + 1 ns is the first refused.
+	 */
+	{ "cost past a second", PAGE_ZERO("1000000001ns"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  "expected a time of at most 1s for \"costs.page_zero\", got \"1000000001ns\"" },
+	{ "cost of 2^64-1 ns", PAGE_ZERO("18446744073709551615ns"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  "expected a time of at most 1s for \"costs.page_zero\", got \"18446744073709551615ns\"" },
+	{ "cost of the most whole seconds", PAGE_ZERO("18446744073s"), 0, CMASIM_ERROR_VALUE, 2,
+	  20, "expected a time of at most 1s for \"costs.page_zero\", got \"18446744073s\"" },
+	/* tags: a node's place is its tag's, where the node starts */
+	{ "!!str on a size", "memory: {size: !!str 4MiB}\n", 0, CMASIM_ERROR_VALUE, 1, 16,
+	  "!!str makes \"4MiB\" text, which \"memory.size\" is not (expected it without !!str)" },
+	{ "!!str on a cost", PAGE_ZERO("!!str 1us"), 0, CMASIM_ERROR_VALUE, 2, 20,
+	  "!!str makes \"1us\" text, which \"costs.page_zero\" is not (expected it without "
+	  "!!str)" },
+	{ "!!str on an integer", DEVICE("name: a, dma_bits: !!str 32"), 0, CMASIM_ERROR_VALUE, 3,
+	  25, "!!str makes \"32\" text, which \"devices[0].dma_bits\" is not (expected it "
+	  "without !!str)" },
+	{ "!!str on a boolean", DEVICE("name: a, dma_bits: 32, coherent: !!str true"), 0,
+	  CMASIM_ERROR_VALUE, 3, 39, "!!str makes \"true\" text, which \"devices[0].coherent\" "
+	  "is not (expected it without !!str)" },
+	{ "unknown tag", "memory: {size: !weird 4MiB}\n", 0, CMASIM_ERROR_TYPE, 1, 16,
+	  "unsupported tag !weird on a scalar (expected no tag, or !!str on a scalar)" },
+	{ "core tag other than !!str", "memory: {size: !!int 4}\n", 0, CMASIM_ERROR_TYPE, 1, 16,
+	  "unsupported tag !!int on a scalar (expected no tag, or !!str on a scalar)" },
+	{ "tag on a mapping", "memory: !!map {size: 4MiB}\n", 0, CMASIM_ERROR_TYPE, 1, 9,
+	  "unsupported tag !!map on a mapping (expected no tag, or !!str on a scalar)" },
+	{ "tag on a sequence", MEM "devices: !seq []\n", 0, CMASIM_ERROR_TYPE, 2, 10,
+	  "unsupported tag !seq on a sequence (expected no tag, or !!str on a scalar)" },
 
 	/* VALUE: sizes, at column 16 after "memory: {size: " */
 	{ "unknown unit", "memory: {size: 64 lots}\n", 0, CMASIM_ERROR_VALUE, 1, 16,

@@ -7,6 +7,7 @@
  * worked out by hand from its events and generators.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <glib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "cmasim/engine.h"
 #include "cmasim/error.h"
 #include "cmasim/policy.h"
+#include "cmasim/report.h"
 #include "cmasim/trace.h"
 
 #define KiB (UINT64_C(1) << 10)
@@ -445,6 +447,81 @@ Test(data, workloads_run_under_buddy_and_cma, .timeout = 120)
 		}
 	}
 }
+
+#ifdef CMASIM_LONG_TESTS
+/* Replays workload @name under @policy, checking the invariants if @check; NULL with @error. */
+static struct cmasim_results *try_workload(const char *name, const char *policy, bool check,
+					   struct cmasim_config **cfg_out, GError **error)
+{
+	struct cmasim_trace *trace = open_workload(name);
+	const struct cmasim_trace_info *info = cmasim_trace_info(trace);
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find(policy),
+		.seed = info->seed,
+		.check_invariants = check,
+	};
+	struct cmasim_results *r;
+
+	*cfg_out = load_machine(info->machine);
+	r = cmasim_run(*cfg_out, trace, &opts, error);
+	cmasim_trace_close(trace);
+	return r;
+}
+
+/*
+ * Every policy replays the whole workload with the invariants checked
+ * (what each event changed, all of it every 4096 events and at the end):
+ * the checks pass, and leave the figures as a run without them gives. A
+ * policy may refuse the machine (cma-highmem without HighMem to spare),
+ * with or without the checks alike. About 2.7 minutes of CPU for all of
+ * them (suite slow, data_invariants).
+ */
+ParameterizedTestParameters(data, every_policy_keeps_the_invariants)
+{
+	/* an index: pointers in a parameter would dangle in the process that runs the case */
+	static size_t index[G_N_ELEMENTS(workloads)];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(index); i++)
+		index[i] = i;
+	return cr_make_param_array(size_t, index, G_N_ELEMENTS(index));
+}
+
+ParameterizedTest(size_t *i, data, every_policy_keeps_the_invariants, .timeout = 600)
+{
+	const struct workload_facts *f = &workloads[*i];
+
+	for (unsigned int p = 0; p < cmasim_nr_policies; p++) {
+		const char *policy = cmasim_policies[p]->name;
+		struct cmasim_config *cfg, *cfg2;
+		GError *error = NULL, *error2 = NULL;
+		struct cmasim_results *plain = try_workload(f->name, policy, false, &cfg, &error);
+		struct cmasim_results *checked = try_workload(f->name, policy, true, &cfg2, &error2);
+
+		if (!plain) {
+			cr_expect_eq(error->code, CMASIM_ERROR_POLICY, "%s/%s: %s", f->name, policy,
+				     error->message);
+			cr_expect_not_null(error2, "%s/%s: refused only unchecked", f->name, policy);
+		} else {
+			g_autoptr(GString) a = g_string_new(NULL);
+			g_autoptr(GString) b = g_string_new(NULL);
+			const struct cmasim_report_options json = { CMASIM_FORMAT_JSON };
+
+			cr_assert_not_null(checked, "%s/%s: %s", f->name, policy,
+					   error2 ? error2->message : "");
+			cmasim_report_results(plain, cfg, &json, a);
+			cmasim_report_results(checked, cfg2, &json, b);
+			cr_expect_str_eq(b->str, a->str, "%s/%s: the checks changed the figures",
+					 f->name, policy);
+		}
+		g_clear_error(&error);
+		g_clear_error(&error2);
+		cmasim_results_free(plain);
+		cmasim_results_free(checked);
+		cmasim_config_free(cfg);
+		cmasim_config_free(cfg2);
+	}
+}
+#endif
 
 /* The number of requests of device @name in @r. */
 static uint64_t device_requests(const struct cmasim_results *r, const struct cmasim_config *cfg,

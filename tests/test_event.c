@@ -36,18 +36,35 @@ static void run_all(struct cmasim_eventq *q)
 Test(event, time_order_then_push_order)
 {
 	struct cmasim_eventq *q = cmasim_eventq_new();
+	uint64_t next = 0;
 
-	cr_expect_eq(cmasim_eventq_next_time(q), UINT64_MAX);
+	cr_expect_not(cmasim_eventq_peek(q, &next));
 	cmasim_eventq_push(q, 30, log_event, NULL, 1);
 	cmasim_eventq_push(q, 10, log_event, NULL, 2);
 	cmasim_eventq_push(q, 30, log_event, NULL, 3);
 	cmasim_eventq_push(q, 20, log_event, NULL, 4);
 	cmasim_eventq_push(q, 10, log_event, NULL, 5);
-	cr_expect_eq(cmasim_eventq_next_time(q), 10);
+	cr_expect(cmasim_eventq_peek(q, &next));
+	cr_expect_eq(next, 10);
 	run_all(q);
 	/* 10: pushed 2 then 5; 20: 4; 30: 1 then 3 */
 	cr_expect_str_eq(trace_log->str, "2@10 5@10 4@20 1@30 3@30");
 	cr_expect_eq(cmasim_eventq_now(q), 30);
+	cmasim_eventq_free(q);
+}
+
+/* An event may be due at 2^64 - 1 ns: pending until it runs, not a sign of none. */
+Test(event, event_at_the_largest_time_is_pending)
+{
+	struct cmasim_eventq *q = cmasim_eventq_new();
+	uint64_t next = 0;
+
+	cmasim_eventq_push(q, UINT64_MAX, log_event, NULL, 1);
+	cr_expect(cmasim_eventq_peek(q, &next));
+	cr_expect_eq(next, UINT64_MAX);
+	cr_expect(cmasim_eventq_pop(q));
+	cr_expect_not(cmasim_eventq_peek(q, &next));
+	cr_expect_str_eq(trace_log->str, "1@18446744073709551615");
 	cmasim_eventq_free(q);
 }
 
@@ -109,7 +126,7 @@ Test(event, resource_serves_waiters_in_order_when_released)
 	cmasim_eventq_push(q, 0, ask, NULL, 10);
 	cmasim_eventq_push(q, 2, ask, NULL, 20);
 	cmasim_eventq_push(q, 3, ask, NULL, 5);
-	while (cmasim_eventq_next_time(q) <= 3)
+	for (uint64_t next; cmasim_eventq_peek(q, &next) && next <= 3;)
 		cmasim_eventq_pop(q);
 	cr_expect_eq(cmasim_resource_nr_waiting(mutex), 2);
 	run_all(q);

@@ -462,8 +462,27 @@ Test(policy_cma, fallback_carveout_that_does_not_fit_is_refused)
 	cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
 	cr_assert_not_null(error);
 	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
-	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for 24 MiB in "
+	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for 24MiB in "
 			 "zone Normal clear of the CMA areas");
+	g_clear_error(&error);
+}
+
+/*
+ * A size near 2^64 rounds up to the largest whole number of 1 MiB
+ * pageblocks below 2^64, 2^64 - 2^20 bytes = 2^44 - 1 MiB: the message
+ * says so, not the 0 that a wrapped rounding gave.
+ */
+Test(policy_cma, fallback_carveout_of_2_to_the_64_is_refused_as_it_is)
+{
+	const char *set[] = { "fallback=0xffffffffffffffff", NULL };
+	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
+	GError *error = NULL;
+
+	cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
+	cr_assert_not_null(error);
+	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
+	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for "
+			 "17592186044415MiB in zone Normal clear of the CMA areas");
 	g_clear_error(&error);
 }
 

@@ -103,6 +103,9 @@ static void check_invariants(struct sim *s, uint64_t step)
 	if (!cmasim_mem_check_invariants(s->mem, why))
 		cr_assert_fail("%s step %" PRIu64 ": invariants broken: %s", s->cfg->name, step,
 			       why->str);
+	if (!cmasim_mem_check_changes(s->mem, why))
+		cr_assert_fail("%s step %" PRIu64 ": the check of what changed fails where a "
+			       "full recount passes: %s", s->cfg->name, step, why->str);
 }
 
 /* Marks [pfn, pfn + 2^order) allocated as @mt (or free, mt < 0) in the model. */
@@ -450,6 +453,8 @@ static void sim_init(struct sim *s, const char *yaml, uint64_t seed,
 	s->cfg = load_config(yaml);
 	s->mem = cmasim_mem_new(s->cfg);
 	cr_assert_not_null(s->mem);
+	/* the checks of what changed must agree with the full recount, at every checkpoint */
+	cmasim_mem_track_changes(s->mem);
 	s->rng = seed;
 	s->base = s->cfg->mem_base >> s->cfg->page_shift;
 	s->n = s->cfg->mem_size >> s->cfg->page_shift;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmasim/error.h"
+#include "cmasim/migrate.h"
 #include "cmasim/physmem.h"
 #include "cmasim/trace.h"
 #include "scratch.h"
@@ -754,17 +755,194 @@ Test(trace, binary_other_machine)
 	run_binary(data, len, &m3, &r);
 	cr_assert_not_null(r.error);
 	cr_expect_eq(r.error->code, CMASIM_ERROR_VALUE);
+	/*
+	 * Record 3 starts at byte 160: a header of 32 fixed bytes, the name "x"
+	 * (4 + 1), description and machine absent (4 + 4), no trace devices (4),
+	 * the machine's camera and display (4 + 10 + 11), two zones (4 + 2) make
+	 * 80 bytes, then two records of 40.
+	 */
 	cr_expect_str_eq(r.error->message,
-			 "bin: record 3: device \"camera\" is not in machine \"test-1g\"");
+			 "bin: record 3 (byte 160): device \"camera\" is not in machine \"test-1g\"");
 	cr_expect_eq(r.recs->len, 2);
 	run_free(&r);
 
 	/* A stream cut inside a record. */
 	run_binary(data, len - 1, &machine, &r);
 	cr_assert_not_null(r.error);
-	cr_expect_str_eq(r.error->message, "bin: record 3: truncated (39 of 40 bytes)");
+	cr_expect_str_eq(r.error->message, "bin: record 3 (byte 160): truncated (39 of 40 bytes)");
 	run_free(&r);
 	free(data);
+}
+
+/* Appends a u32 in the host's order, as the stream has it. */
+static void put32(GString *s, uint32_t v)
+{
+	g_string_append_len(s, (const char *)&v, 4);
+}
+
+/*
+ * A binary stream as the format documents it, built here rather than by
+ * cmasim_trace_write(): name @name (@name_len bytes), no description,
+ * machine or trace devices, the test machine's devices, zone types
+ * @zones, then @nr records. With the name "b" and two zones the header is
+ * 32 + 5 + 3 x 4 + (4 + 10 + 11) + (4 + 2) = 80 bytes, no padding.
+ */
+static GString *bin_stream(const char *name, size_t name_len, const uint8_t *zones,
+			   uint32_t nr_zones, const struct cmasim_record *recs, size_t nr)
+{
+	GString *s = g_string_new("CMASIMTR");
+	uint64_t seed = 0;
+
+	put32(s, 1);
+	put32(s, sizeof(struct cmasim_record));
+	put32(s, 0x01020304);
+	put32(s, 0);		/* header size, below */
+	g_string_append_len(s, (const char *)&seed, 8);
+	put32(s, (uint32_t)name_len);
+	g_string_append_len(s, name, (gssize)name_len);
+	put32(s, 0xffffffff);
+	put32(s, 0xffffffff);
+	put32(s, 0);
+	put32(s, 2);
+	put32(s, 6);
+	g_string_append(s, "camera");
+	put32(s, 7);
+	g_string_append(s, "display");
+	put32(s, nr_zones);
+	g_string_append_len(s, (const char *)zones, nr_zones);
+	while (s->len % 8)
+		g_string_append_c(s, '\0');
+	memcpy(s->str + 20, &(uint32_t){ (uint32_t)s->len }, 4);
+	g_string_append_len(s, (const char *)recs, (gssize)(nr * sizeof(*recs)));
+	return s;
+}
+
+/* What the header is checked for when the file opens: where, and what was wrong. */
+Test(trace, binary_header_checked_at_open)
+{
+	static const uint8_t normal_high[] = { CMASIM_ZONE_NORMAL, CMASIM_ZONE_HIGHMEM };
+	static const uint8_t bad_type[] = { CMASIM_ZONE_NORMAL, 99 };
+	static const uint8_t descending[] = { CMASIM_ZONE_HIGHMEM, CMASIM_ZONE_NORMAL };
+	static const struct {
+		const char *name;
+		size_t len;
+		const uint8_t *zones;
+		const char *message;
+	} cases[] = {
+		/* the zone bytes are the header's last two: 78 and 79 */
+		{ "b", 1, bad_type, "bin: header byte 79: zone type 99 (expected one of 0..4, "
+		  "ascending)" },
+		{ "b", 1, descending, "bin: header byte 79: zone type 2 (expected one of 0..4, "
+		  "ascending)" },
+		/* the name's bytes start at 36, after its length */
+		{ "\xff", 1, normal_high, "bin: header byte 36: the name is not UTF-8 text without "
+		  "NUL characters" },
+		{ "a\0b", 3, normal_high, "bin: header byte 36: the name is not UTF-8 text without "
+		  "NUL characters" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GString) s = bin_stream(cases[i].name, cases[i].len, cases[i].zones, 2,
+						  NULL, 0);
+		GError *error = NULL;
+
+		cr_expect_null(cmasim_trace_open_data("bin", s->str, s->len, &error));
+		cr_assert_not_null(error, "case %u", i);
+		cr_expect_str_eq(error->message, cases[i].message);
+		g_clear_error(&error);
+	}
+}
+
+/*
+ * The binary reader keeps the rules the YAML reader keeps, and names the
+ * record and its byte: record 1 at 80, record 2 at 120 (a sample first).
+ */
+Test(trace, binary_records_keep_the_yaml_rules)
+{
+	static const uint8_t zones[] = { CMASIM_ZONE_NORMAL, CMASIM_ZONE_HIGHMEM };
+	static const struct {
+		struct cmasim_record rec;
+		const char *message;
+	} cases[] = {
+		{ REC(0, ALLOC, CMASIM_MT_UNMOVABLE, 0, (CMASIM_OWNER_FILE + 1) << 4, 0, 0, 1, 0),
+		  "owner file with migratetype unmovable (expected migratetype movable)" },
+		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, CMASIM_REC_AT_PFN, 0, 0x80000, 2, 0),
+		  "count 2 with a pfn (expected count 1)" },
+		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, 0x08, 0, 0, 1, 0),
+		  "unknown flags 0x08 for alloc (expected bits of 0x73 only)" },
+		{ REC(0, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_STRIDE, 0, 64, 0, 0),
+		  "stride 0 with pattern stride (expected a stride greater than 0)" },
+		{ REC(0, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_SEQUENTIAL, 0, 64, 64, 0),
+		  "stride 64 with pattern sequential (expected no stride)" },
+		{ REC(0, CPU, CMASIM_CPU_USER, 0, 0, 0, 1024 * MiB + 1, 0, 0),
+		  "bytes 1073741825 is more than the machine's memory (expected at most 1GiB)" },
+		{ REC(0, SAMPLE, 0, 0, 0, 3, 0, 0, 0),
+		  "sample carries a value in a field it does not use (expected 0)" },
+	};
+	const struct cmasim_record sample = REC(0, SAMPLE, 0, 0, 0, 0, 0, 0, 0);
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		for (unsigned int second = 0; second < 2; second++) {
+			struct cmasim_record recs[2] = { sample, cases[i].rec };
+			g_autoptr(GString) s = bin_stream("b", 1, zones, 2, recs + !second,
+							  1 + second);
+			g_autofree char *want = g_strdup_printf("bin: record %u (byte %u): %s",
+								1 + second, 80 + 40 * second,
+								cases[i].message);
+			struct run r;
+
+			run_binary(s->str, s->len, &machine, &r);
+			cr_assert_not_null(r.error, "case %u: no error", i);
+			cr_expect_str_eq(r.error->message, want);
+			cr_expect_eq(r.recs->len, second);
+			run_free(&r);
+		}
+	}
+}
+
+/* !!str makes a scalar text: where text is wanted, it is taken as written. */
+Test(trace, str_tag_gives_text)
+{
+	struct run r;
+
+	run_yaml("events:\n  - { t: 0, op: dma_alloc, device: !!str camera, size: 1, "
+		 "id: !!str 12 }\n", 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, 1);
+	cr_expect_str_eq(r.names->pdata[0], "12");
+	run_free(&r);
+}
+
+/*
+ * A machine of many devices: the message lists names until the list
+ * passes 200 characters, then says how many more. Each name here is 26
+ * characters: seven with their separators make 194, the eighth 222.
+ */
+Test(trace, device_list_in_a_message_is_cut_short)
+{
+	struct cmasim_device many[100];
+	char names[100][32];
+	struct cmasim_config m = machine;
+	struct run r;
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(many); i++) {
+		snprintf(names[i], sizeof(names[i]), "device-with-a-long-name-%02u", i);
+		many[i] = (struct cmasim_device){ .name = names[i], .dma_mask = 0xffffffff };
+	}
+	m.devices = many;
+	m.nr_devices = G_N_ELEMENTS(many);
+	memset(&r, 0, sizeof(r));
+	static const char text[] = "name: bad\nevents:\n"
+				   "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n";
+	drain(cmasim_trace_open_data("t.yaml", text, strlen(text), &r.error), &m, 0, &r);
+	cr_assert_not_null(r.error);
+	cr_expect_str_eq(r.error->message, "t.yaml:3:36: device \"gpu\" is not in machine "
+			 "\"test-1g\" (expected one of: device-with-a-long-name-00, "
+			 "device-with-a-long-name-01, device-with-a-long-name-02, "
+			 "device-with-a-long-name-03, device-with-a-long-name-04, "
+			 "device-with-a-long-name-05, device-with-a-long-name-06, "
+			 "device-with-a-long-name-07 and 92 more)");
+	run_free(&r);
 }
 
 static void files_setup(void)
@@ -992,6 +1170,40 @@ static const struct bad {
 	  "expected a mapping for \"orders\", got a scalar" },
 	{ "churn_missing_lifetime", P "  - { t: 0, op: churn, duration: 1s, rate: 1 }\n",
 	  CMASIM_ERROR_KEY, 3, 5, "churn event has no \"lifetime\"" },
+	/* no machine moves more bytes at once than it has: 2^64 - 64 would be 2^58 lines */
+	{ "cpu_bytes_beyond_memory", P "  - { t: 0, op: cpu, region: user, access: read, "
+	  "bytes: 0xffffffffffffffc0 }\n", CMASIM_ERROR_VALUE, 3, 57,
+	  "bytes 18446744073709551552 is more than the machine's memory (expected at most 1GiB)" },
+	{ "dma_bytes_beyond_memory", P "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: d }\n"
+	  "  - { t: 0, op: dma, device: camera, buffer: d, direction: to_device, bytes: 1025MiB }\n",
+	  CMASIM_ERROR_VALUE, 4, 78,
+	  "bytes 1074790400 is more than the machine's memory (expected at most 1GiB)" },
+	{ "churn_rate_beyond_one_per_ns", P "  - { t: 0, op: churn, duration: 1s, "
+	  "rate: 1000000000000, lifetime: 1s }\n", CMASIM_ERROR_VALUE, 3, 44,
+	  "expected a rate of at most 1000000000, one allocation per ns, got \"1000000000000\"" },
+	/* 18446744073 s at 2000 a second: 3.7 x 10^13 allocations */
+	{ "churn_endless", P "  - { t: 0, op: churn, duration: 18446744073s, rate: 2000, "
+	  "lifetime: 1s }\n", CMASIM_ERROR_VALUE, 3, 34,
+	  "churn makes more than 1000000000 allocations (expected at most that many from one "
+	  "generator: a shorter duration or a lower rate)" },
+	{ "repeat_endless", P "  - { t: 0, op: repeat, count: 4294967295, period: 1ns, "
+	  "events: [ { t: 0, op: sample } ] }\n", CMASIM_ERROR_VALUE, 3, 32,
+	  "repeat makes 4294967295 x 1 events (expected at most 1000000000 from one generator)" },
+	/* tags: only !!str, and only where text is wanted */
+	{ "str_tag_on_time", P "  - { t: !!str 5ms, op: sample }\n", CMASIM_ERROR_VALUE, 3, 10,
+	  "!!str makes \"5ms\" text, which \"t\" is not (expected it without !!str)" },
+	{ "str_tag_on_seed", "seed: !!str 5\nevents: []\n", CMASIM_ERROR_VALUE, 1, 7,
+	  "!!str makes \"5\" text, which \"seed\" is not (expected it without !!str)" },
+	{ "str_tag_on_order_weight", P "  - { t: 0, op: churn, duration: 1s, rate: 1, "
+	  "lifetime: 1s, orders: { !!str 0: 1 } }\n", CMASIM_ERROR_VALUE, 3, 71,
+	  "!!str makes \"0\" text, which an order is not (expected it without !!str)" },
+	{ "unknown_tag", P "  - { t: 0, op: !weird sample }\n", CMASIM_ERROR_TYPE, 3, 17,
+	  "unsupported tag !weird on a scalar (expected no tag, or !!str on a scalar)" },
+	{ "tag_on_event", P "  - !!map { t: 0, op: sample }\n", CMASIM_ERROR_TYPE, 3, 5,
+	  "unsupported tag !!map on a mapping (expected no tag, or !!str on a scalar)" },
+	/* a NUL would cut the name short in every report */
+	{ "nul_in_name", "name: \"a\\0b\"\nevents: []\n", CMASIM_ERROR_VALUE, 1, 7,
+	  "expected text without NUL characters for \"name\"" },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(bad_traces) >= 25);
 

@@ -15,12 +15,23 @@
  *            DineroIV's rule: 4 bytes at the address rounded down to 4.
  *            A size is decimal; the rest of the line is a comment.
  *   plain    "R|W address size": address hex with or without 0x, size decimal.
+ *   binary   what cmasim_addrtrace_convert() writes: a few bytes a record,
+ *            read many times faster than text. The file starts with
+ *            "CMASIMAT" and a version byte, 1. Each record is a byte
+ *            op << 5 | size (op 0 read, 1 write, 2 modify, 3 clean, 4
+ *            invalidate; size 1 to 31, or 0 when a varint size follows),
+ *            then the address as a varint of the zigzagged difference from
+ *            the record before's (the first's from 0). Op 7 with size 0
+ *            stands for a varint count of instruction fetches skipped.
+ *            Varints are LEB128: 7 bits a byte, low first, the top bit set
+ *            on all but the last; no byte order to agree on.
  *
- * In every format blank lines, lines starting with '#' and a '\r' before
- * the newline are ignored. Sizes run from 1 to CMASIM_ADDR_SIZE_MAX. A
- * file's lines may be up to 1 MiB long.
+ * In every text format blank lines, lines starting with '#' and a '\r'
+ * before the newline are ignored. Sizes run from 1 to CMASIM_ADDR_SIZE_MAX.
+ * A file's lines may be up to 1 MiB long.
  * A bad line is a CMASIM_ERROR_VALUE "file:line:column: what was wrong
- * (what was expected)"; an unreadable file CMASIM_ERROR_IO.
+ * (what was expected)", a bad binary record "file: record N (byte B):
+ * ..."; an unreadable file CMASIM_ERROR_IO.
  */
 #ifndef CMASIM_ADDRTRACE_H
 #define CMASIM_ADDRTRACE_H
@@ -28,6 +39,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <glib.h>
 
 /* Largest access size a trace may give, in bytes. */
@@ -38,6 +50,7 @@ enum cmasim_addrtrace_format {
 	CMASIM_ADDRTRACE_LACKEY,
 	CMASIM_ADDRTRACE_DIN,
 	CMASIM_ADDRTRACE_PLAIN,
+	CMASIM_ADDRTRACE_BINARY,
 };
 
 enum cmasim_addr_op {
@@ -57,7 +70,7 @@ struct cmasim_addr_ref {
 
 struct cmasim_addrtrace;
 
-/* The name --trace-format takes: "auto", "lackey", "din" or "plain". */
+/* The name --trace-format takes: "auto", "lackey", "din", "plain" or "binary". */
 const char *cmasim_addrtrace_format_name(enum cmasim_addrtrace_format format);
 
 /* The format named @name (as cmasim_addrtrace_format_name() spells it); false if none. */
@@ -88,6 +101,14 @@ enum cmasim_addrtrace_format cmasim_addrtrace_format(const struct cmasim_addrtra
  */
 int cmasim_addrtrace_next(struct cmasim_addrtrace *trace, struct cmasim_addr_ref *ref,
 			  GError **error);
+
+/*
+ * Writes the rest of @trace to @out in the binary format, its instruction
+ * fetches counted at the end, so that reading it back gives the same
+ * records and count. Returns false with @error at the first bad record of
+ * @trace or when @out cannot be written.
+ */
+bool cmasim_addrtrace_convert(struct cmasim_addrtrace *trace, FILE *out, GError **error);
 
 /* Instruction fetches skipped so far. */
 uint64_t cmasim_addrtrace_nr_ifetches(const struct cmasim_addrtrace *trace);

@@ -100,6 +100,9 @@ struct cmasim_cache_stats {
 	uint64_t aliases;
 };
 
+/* Host bytes the lines of a cache of @cc take. */
+uint64_t cmasim_cache_host_bytes(const struct cmasim_cache_config *cc);
+
 /*
  * A cache of geometry @cc on pages of 2^@page_shift bytes; @seed drives the
  * speculative prefetcher. Returns NULL with @error (CMASIM_ERROR_VALUE or
@@ -123,6 +126,13 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
  * included.
  */
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty);
+/*
+ * How many lines of [@va, @va + @len) (physical @pa) are present: what
+ * cmasim_cache_probe() of each would find, at the cost of the smaller of
+ * the range and the cache.
+ */
+uint64_t cmasim_cache_count_present(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				    uint64_t len);
 
 /*
  * Maintenance by address over the lines of [@va, @va + @len), found as the

@@ -15,13 +15,35 @@
 #include "cmasim/policy.h"
 #include "cmasim/trace.h"
 
+/* Timeline rows a run writes at its interval unless told otherwise (about 100 MB). */
+#define CMASIM_TIMELINE_MAX_ROWS UINT64_C(1000000)
+
 struct cmasim_run_options {
 	const struct cmasim_policy_ops *policy;
 	const char *const *set;		/* "name=value" policy parameters; NULL-terminated or NULL */
 	uint64_t seed;			/* seeds the trace's generators */
 	uint64_t timeline_interval_ns;	/* a timeline row every so often; 0: only at sample events */
+	/*
+	 * Rows at the interval the run may write, 0 for CMASIM_TIMELINE_MAX_ROWS:
+	 * a run that would write more stops with an error before writing them.
+	 */
+	uint64_t timeline_max_rows;
 	FILE *timeline;			/* where the timeline CSV goes, header first; or NULL */
-	bool check_invariants;		/* recount the allocator after every event (slow) */
+	/*
+	 * Host bytes the machine may take when it boots: 0 for what the host
+	 * has available, UINT64_MAX for no check (cmasim_machine_check_host()).
+	 */
+	uint64_t host_memory_limit;
+	/*
+	 * Check the allocator after every event, where it changed, and all of
+	 * it and the mappings every 4096 events and at the end.
+	 */
+	bool check_invariants;
+	/*
+	 * Trace records the run replays at most, 0 for all: the run ends after
+	 * that many as if the trace did, with what they set in motion.
+	 */
+	uint64_t max_events;
 };
 
 /*

@@ -31,8 +31,11 @@ void cmasim_eventq_push(struct cmasim_eventq *q, uint64_t time_ns, cmasim_event_
  */
 void cmasim_eventq_set_now(struct cmasim_eventq *q, uint64_t time_ns);
 
-/* The time of the earliest pending event, or UINT64_MAX when none is. */
-uint64_t cmasim_eventq_next_time(const struct cmasim_eventq *q);
+/*
+ * Puts the time of the earliest pending event in *@time_ns; false when
+ * none is pending (an event may be due at any time, UINT64_MAX included).
+ */
+bool cmasim_eventq_peek(const struct cmasim_eventq *q, uint64_t *time_ns);
 
 /*
  * Runs the earliest pending event, advancing now to its time. Returns

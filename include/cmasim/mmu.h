@@ -96,6 +96,9 @@ struct cmasim_mmu_frame {
 	bool noncacheable;		/* some live mapping is UNCACHED or WRITE_COMBINE */
 };
 
+/* Host bytes the mappings of @cfg's machine take, with its whole linear map split to pages. */
+uint64_t cmasim_mmu_host_bytes(const struct cmasim_config *cfg);
+
 /*
  * Builds the kernel's page tables for @mem's machine at boot: the linear
  * map of lowmem in cacheable section entries; a section that lowmem or a

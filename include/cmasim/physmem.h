@@ -52,9 +52,29 @@ struct cmasim_zone_info {
 
 /*
  * Boots a machine: every present frame free in the buddy allocator, every
- * pageblock MOVABLE, watermarks set. @cfg must outlive the result.
+ * pageblock MOVABLE, watermarks set. @cfg must outlive the result. NULL
+ * when the host cannot map the frame array: see cmasim_machine_check_host().
  */
 struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg);
+/* Host bytes the frame and pageblock arrays of @cfg's machine take. */
+uint64_t cmasim_mem_host_bytes(const struct cmasim_config *cfg);
+
+/*
+ * Host bytes booting @cfg's machine takes, estimated before it boots: its
+ * frames and pageblocks, its mappings with the linear map split whole, its
+ * cache. A run takes more as it goes, in proportion to what its trace
+ * does (the coherence records of DMA buffers, the trace's live ids).
+ */
+uint64_t cmasim_machine_host_bytes(const struct cmasim_config *cfg);
+/* Host memory a run may take: MemAvailable of /proc/meminfo, else all of RAM. */
+uint64_t cmasim_host_available_bytes(void);
+/*
+ * Whether @cfg's machine fits in @limit bytes of host memory (0: what
+ * cmasim_host_available_bytes() says; UINT64_MAX: any machine). False
+ * with an error saying what it needs otherwise, so that a machine too
+ * large for the host is refused at once rather than failing half-way.
+ */
+bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, GError **error);
 void cmasim_mem_free(struct cmasim_mem *mem);
 
 const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem);
@@ -95,5 +115,19 @@ uint64_t cmasim_zone_nr_pageblocks(const struct cmasim_mem *mem, unsigned int zo
  * Costs a walk of all frames: for tests and --check-invariants only.
  */
 bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why);
+
+/*
+ * Starts noting which pageblocks the allocator changes, for
+ * cmasim_mem_check_changes(); a few instructions on each change.
+ */
+void cmasim_mem_track_changes(struct cmasim_mem *mem);
+/*
+ * The checks of cmasim_mem_check_invariants() on the pageblocks changed
+ * since the last call (every one at the first), each block's place on its
+ * free list, and the zone counters against sums kept from those checks:
+ * costs in proportion to the change. What it cannot see (a free list that
+ * is miscounted far from any change) a full check finds.
+ */
+bool cmasim_mem_check_changes(struct cmasim_mem *mem, GString *why);
 
 #endif

@@ -23,10 +23,10 @@
 #include "cmasim/mmu.h"
 #include "cmasim/trace.h"
 
-/* The pages @bytes take on @cfg's machine. */
+/* The pages @bytes take on @cfg's machine; no wrap for sizes near 2^64. */
 static inline uint64_t cmasim_bytes_to_pages(const struct cmasim_config *cfg, uint64_t bytes)
 {
-	return (bytes + cfg->page_size - 1) >> cfg->page_shift;
+	return (bytes >> cfg->page_shift) + !!(bytes & (cfg->page_size - 1));
 }
 
 /* The order of the smallest block of at least @pages pages (get_order()). */
@@ -40,8 +40,14 @@ struct cmasim_sim;
 
 struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim);
 const struct cmasim_config *cmasim_sim_config(const struct cmasim_sim *sim);
-/* Adds @ns of simulated time to @cost and to the request being served. */
+/*
+ * Adds @ns of simulated time to @cost and to the request being served.
+ * A charge that would take the run's total past 2^64 - 1 ns (or is
+ * UINT64_MAX, a product that saturated) stops the run with an error.
+ */
 void cmasim_charge(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t ns);
+/* Charges @n operations of @unit_ns each, the product checked. */
+void cmasim_charge_n(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t n, uint64_t unit_ns);
 /* Charges what a contiguous allocation did and counts its migration figures. */
 void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_stats *stats);
 /*

@@ -125,7 +125,7 @@ bool cmasim_trace_start(struct cmasim_trace *trace, const struct cmasim_config *
 /*
  * The next record, in time order. Returns 1 with *@rec filled, 0 at the
  * end of the trace, -1 with @error on bad input: "file:line:column: ..."
- * for YAML, "file: record N: ..." for a binary stream.
+ * for YAML, "file: record N (byte B): ..." for a binary stream.
  */
 int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GError **error);
 
@@ -141,6 +141,14 @@ const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
  * after the last record. NULL if reading failed.
  */
 const char *cmasim_trace_sha256(struct cmasim_trace *trace);
+
+/*
+ * Where @rec, the @nr-th record cmasim_trace_next() returned (counted from
+ * 1), comes from, for messages: "w.yaml:12" (its line; a generator's
+ * definition) or "w.bin: record 7 (byte 312)". g_free() it.
+ */
+char *cmasim_trace_place(const struct cmasim_trace *trace, const struct cmasim_record *rec,
+			 uint64_t nr);
 
 void cmasim_trace_close(struct cmasim_trace *trace);
 

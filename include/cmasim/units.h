@@ -50,6 +50,15 @@ bool cmasim_parse_rate_ppm(const char *s, size_t len, uint32_t *ppm);
  */
 enum cmasim_parse cmasim_parse_time(const char *s, size_t len, uint64_t *ns);
 
+/* Writes @bytes as cmasim_parse_size() reads it back, in the largest unit that divides it. */
+char *cmasim_format_size(uint64_t bytes, char buf[static 32]);
+
+/*
+ * Writes @ns in the largest unit that shows it exactly ("5ms", "1500ns",
+ * "0"), as cmasim_parse_time() reads it back; returns @buf.
+ */
+char *cmasim_format_time(uint64_t ns, char buf[static 32]);
+
 /* Exactly "true" or "false". */
 bool cmasim_parse_bool(const char *s, size_t len, bool *value);
 

@@ -8,9 +8,12 @@
  * with two page colours and VIVT, with next-line and stride prefetchers,
  * maintenance included; the physical address drops bit 12 of the virtual
  * one, so aliases happen. A gzip stream can inflate without end, so each
- * reading stops after a bounded number of calls.
+ * reading stops after a bounded number of calls. A text trace that reads
+ * without error is converted to the binary format, which must read back
+ * as the same records and instruction fetches.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +32,43 @@ static void check_error(const GError *error)
 		abort();
 }
 
+/* Records read at most from one trace. */
+#define MAX_RECORDS 100000
+
+/*
+ * Converts @data, read as @format, to the binary format and aborts unless
+ * that reads back as the @nr records @refs and @ifetches fetches.
+ */
+static void check_conversion(const uint8_t *data, size_t size, enum cmasim_addrtrace_format format,
+			     const struct cmasim_addr_ref *refs, unsigned int nr, uint64_t ifetches)
+{
+	struct cmasim_addrtrace *t = cmasim_addrtrace_open_data("fuzz.txt", data, size, format, NULL);
+	struct cmasim_addr_ref ref;
+	char *bin = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&bin, &len);
+	unsigned int n = 0;
+	int got;
+
+	if (!t || !out || !cmasim_addrtrace_convert(t, out, NULL))
+		abort();
+	fclose(out);
+	cmasim_addrtrace_close(t);
+	t = cmasim_addrtrace_open_data("fuzz.txt", bin, len, CMASIM_ADDRTRACE_AUTO, NULL);
+	if (!t || cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
+		abort();
+	while ((got = cmasim_addrtrace_next(t, &ref, NULL)) > 0) {
+		if (n >= nr || ref.addr != refs[n].addr || ref.size != refs[n].size ||
+		    ref.op != refs[n].op)
+			abort();
+		n++;
+	}
+	if (got < 0 || n != nr || cmasim_addrtrace_nr_ifetches(t) != ifetches)
+		abort();
+	cmasim_addrtrace_close(t);
+	free(bin);
+}
+
 /* Reads @data as @format into both @caches. */
 static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_format format,
 		     struct cmasim_cache *caches[2])
@@ -36,23 +76,30 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 	GError *error = NULL;
 	struct cmasim_addrtrace *t = cmasim_addrtrace_open_data("fuzz.txt", data, size, format,
 								 &error);
+	g_autofree struct cmasim_addr_ref *refs = g_new(struct cmasim_addr_ref, MAX_RECORDS);
 	struct cmasim_addr_ref ref;
+	bool clean = true, whole = false;
+	unsigned int nr = 0;
 
 	if (!t) {
 		check_error(error);
 		g_error_free(error);
 		return;
 	}
-	for (unsigned int n = 0; n < 100000; n++) {
+	for (unsigned int n = 0; n < MAX_RECORDS; n++) {
 		int got = cmasim_addrtrace_next(t, &ref, &error);
 
-		if (!got)
+		if (!got) {
+			whole = true;
 			break;
+		}
 		if (got < 0) {
 			check_error(error);
 			g_clear_error(&error);
+			clean = false;
 			continue;	/* a bad line: the next one; an IO error: the end */
 		}
+		refs[nr++] = ref;
 		if (ref.size < 1 || ref.size > CMASIM_ADDR_SIZE_MAX ||
 		    ref.addr + (ref.size - 1) < ref.addr || ref.op > CMASIM_ADDR_INVALIDATE)
 			abort();
@@ -68,6 +115,8 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 						    ref.op != CMASIM_ADDR_READ);
 		}
 	}
+	if (clean && whole && cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
+		check_conversion(data, size, format, refs, nr, cmasim_addrtrace_nr_ifetches(t));
 	cmasim_addrtrace_close(t);
 }
 
@@ -85,7 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cmasim_cache_new(&cc[0], 12, 1, NULL), cmasim_cache_new(&cc[1], 12, 1, NULL),
 	};
 
-	for (int f = CMASIM_ADDRTRACE_AUTO; f <= CMASIM_ADDRTRACE_PLAIN; f++)
+	for (int f = CMASIM_ADDRTRACE_AUTO; f <= CMASIM_ADDRTRACE_BINARY; f++)
 		read_all(data, size, f, caches);
 	for (int c = 0; c < 2; c++) {
 		cmasim_cache_flush_all(caches[c]);
