@@ -371,7 +371,7 @@ Test(cache_cli, help_has_examples_and_the_command_is_listed)
 Test(cache_cli, speculative_prefetcher_runs_on_a_trace)
 {
 	g_autoptr(GString) text = g_string_new(NULL);
-	g_autofree char *trace = NULL, *fills = NULL;
+	g_autofree char *trace = NULL;
 
 	for (unsigned int i = 0; i < 300; i++)
 		g_string_append_printf(text, "R %x 4\n", i * 128);
