@@ -99,11 +99,14 @@ static void move_block(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
 }
 
 /*
- * migrate_pages() for one block: a destination of the same order by the
- * buddy rules, outside CMA (ALLOC_CMA unset) and isolated pageblocks, in
- * a zone the page could have come from. Returns 0 or -ENOMEM.
+ * migrate_pages() for one block into a destination that
+ * alloc_migration_target() allocates by the buddy rules as type @mt, with
+ * CMA pageblocks allowed when @alloc_cma (isolated pageblocks are never
+ * on a list a request may use), in a zone the page could have come from.
+ * Returns 0 or -ENOMEM.
  */
-static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
+static int migrate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt, bool alloc_cma,
+			 struct cmasim_migrate_stats *st)
 {
 	const struct frame src = mem->frames[idx];
 	enum cmasim_zone_type zone = zone_of(mem, idx)->type;
@@ -112,7 +115,7 @@ static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_mig
 								    : CMASIM_ZONE_NORMAL;
 	uint64_t pages = UINT64_C(1) << src.order, dest;
 
-	if (buddy_alloc(mem, src.order, src.mt, highest, false, &dest)) {
+	if (buddy_alloc(mem, src.order, mt, highest, alloc_cma, &dest)) {
 		st->no_memory += pages;
 		return -ENOMEM;
 	}
@@ -182,8 +185,14 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
 			reclaim_block(mem, idx, st);
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_ANON) {
-			/* migrate_pages() bails out at once on -ENOMEM */
-			if (migrate_block(mem, idx, st))
+			/*
+			 * __alloc_contig_migrate_range() (6.1) asks for GFP_USER |
+			 * __GFP_MOVABLE targets: MOVABLE, and gfp_to_alloc_flags_cma()
+			 * sets ALLOC_CMA, so a target may land in another part of a
+			 * CMA area (taken first under __rmqueue()'s half rule).
+			 * migrate_pages() bails out at once on -ENOMEM.
+			 */
+			if (migrate_block(mem, idx, CMASIM_MT_MOVABLE, true, st))
 				return -ENOMEM;
 		} else {
 			st->busy_unmovable += pages;

@@ -155,7 +155,7 @@ uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);
 
 /*
  * buddy.c: cmasim_alloc_pages() with CMA pageblocks allowed or not, as
- * ALLOC_CMA is set or not; migration targets leave CMA out.
+ * ALLOC_CMA is set or not (a long-term pin's migration target leaves CMA out).
  */
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn);

@@ -120,7 +120,7 @@ Test(migrate, anon_moves_to_buddy_destination)
 	PBS(0, "IM");
 
 	/*
-	 * Destination: order 0 MOVABLE without CMA, low watermark: free 60 > 1.
+	 * Destination: order 0 MOVABLE (ALLOC_CMA, no CMA here), low watermark: free 60 > 1.
 	 * M0, M1 empty (1 and 2 are isolated); M2:4 is split: [6,8) -> M1 head,
 	 * [5] -> M0 head; 4 is the destination. The source 0 is freed to its
 	 * pageblock's list (ISOLATE): merges with 1 (o0) and 2 (o1) into 0 o2;

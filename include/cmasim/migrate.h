@@ -58,8 +58,8 @@ struct cmasim_migrate_stats {
 /*
  * Empties [@start, @end) of allocated pages: every block touching the range
  * is migrated (ANON), reclaimed (FILE) or left (anything else, or pinned).
- * Destinations are allocated by the buddy rules outside CMA and isolated
- * pageblocks, so isolate the range first. Returns 0 when nothing allocated
+ * Destinations are allocated by the buddy rules as a MOVABLE request that
+ * may use CMA, outside isolated pageblocks, so isolate the range first. Returns 0 when nothing allocated
  * is left, -EBUSY when pinned or unmovable pages stay, or -ENOMEM as soon
  * as a destination cannot be had (migrate_pages() stops there).
  */
