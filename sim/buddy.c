@@ -147,6 +147,17 @@ static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigne
 	}
 }
 
+/* Takes the free block at @idx off its list for a request of @order, as @mt's pages. */
+static uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+				unsigned int order, unsigned int mt)
+{
+	unsigned int o = mem->frames[idx].order;
+
+	del_from_free_list(mem, z, idx);
+	expand(mem, z, idx, order, o, mt);
+	return idx;
+}
+
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
 static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
 				 unsigned int mt)
@@ -154,20 +165,24 @@ static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigne
 	for (unsigned int o = order; o <= mem->max_order; o++) {
 		uint32_t idx = z->free_area[o][mt].first;
 
-		if (idx == NIL)
-			continue;
-		del_from_free_list(mem, z, idx);
-		expand(mem, z, idx, order, o, mt);
-		return idx;
+		if (idx != NIL)
+			return take_free_block(mem, z, idx, order, mt);
 	}
 	return NIL;
 }
 
-/* The fallbacks[] table of mm/page_alloc.c: CMA and isolated blocks are never in it. */
-static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][2] = {
-	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE },
-	[CMASIM_MT_MOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE },
-	[CMASIM_MT_RECLAIMABLE] = { CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE },
+/*
+ * The fallbacks[] table of mm/page_alloc.c, ending at CMASIM_NR_MIGRATETYPES.
+ * Since 4.1 CMA is not in it (a movable request tries CMA after its own
+ * lists); in 3.5 MOVABLE's row began with CMA. Isolated blocks never are.
+ */
+static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][3] = {
+	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE, CMASIM_NR_MIGRATETYPES },
+	[CMASIM_MT_MOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE, CMASIM_NR_MIGRATETYPES },
+	[CMASIM_MT_RECLAIMABLE] = { CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE, CMASIM_NR_MIGRATETYPES },
+};
+static const uint8_t fallbacks_movable_3_5[] = {
+	CMASIM_MT_CMA, CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE, CMASIM_NR_MIGRATETYPES,
 };
 
 /* can_steal_fallback(): may a fallback at @order take its whole pageblock? */
@@ -175,19 +190,23 @@ static bool can_steal_fallback(const struct cmasim_mem *mem, unsigned int order,
 			       unsigned int start_mt)
 {
 	return order >= mem->pb_order || order >= mem->pb_order / 2 ||
-	       start_mt == CMASIM_MT_RECLAIMABLE || start_mt == CMASIM_MT_UNMOVABLE;
+	       start_mt == CMASIM_MT_RECLAIMABLE ||
+	       (start_mt == CMASIM_MT_UNMOVABLE && mem->cfg->kernel->unmovable_claims_block);
 }
 
 /* find_suitable_fallback(): the first type in @start_mt's row with a block of @order, or -1. */
 static int find_suitable_fallback(const struct cmasim_mem *mem, const struct zone *z,
 				  unsigned int order, unsigned int start_mt, bool *can_steal)
 {
-	for (unsigned int i = 0; i < G_N_ELEMENTS(fallbacks[0]); i++) {
-		unsigned int mt = fallbacks[start_mt][i];
+	const uint8_t *row = fallbacks[start_mt];
 
-		if (z->free_area[order][mt].nr) {
-			*can_steal = can_steal_fallback(mem, order, start_mt);
-			return (int)mt;
+	if (start_mt == CMASIM_MT_MOVABLE && mem->cfg->kernel->cma_in_fallbacks)
+		row = fallbacks_movable_3_5;
+	for (; *row != CMASIM_NR_MIGRATETYPES; row++) {
+		if (z->free_area[order][*row].nr) {
+			/* 3.5: "never change migration type of MIGRATE_CMA pageblocks" */
+			*can_steal = *row != CMASIM_MT_CMA && can_steal_fallback(mem, order, start_mt);
+			return (int)*row;
 		}
 	}
 	return -1;
@@ -335,7 +354,9 @@ static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint
 	 * movable and free ones; between unmovable and reclaimable the kernel
 	 * cannot tell, so counts none.
 	 */
-	if (start_mt == CMASIM_MT_MOVABLE)
+	if (!mem->cfg->kernel->claim_counts_alike)
+		alike_pages = 0;
+	else if (start_mt == CMASIM_MT_MOVABLE)
 		alike_pages = movable_pages;
 	else if (old_mt == CMASIM_MT_MOVABLE)
 		alike_pages = pageblock_nr_pages(mem) - free_pages - movable_pages;
@@ -349,9 +370,13 @@ single_page:
 	move_to_free_list(mem, z, idx, start_mt);
 }
 
-/* __rmqueue_fallback(): steals a block from another type's lists; false if none has one. */
+/*
+ * __rmqueue_fallback(): steals a block from another type's lists; false if
+ * none has one. A CMA block (3.5) is taken at once into *@taken, its
+ * remainder staying on the CMA lists.
+ */
 static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			     unsigned int start_mt)
+			     unsigned int start_mt, uint32_t *taken)
 {
 	bool can_steal = false;
 	int fallback_mt = -1;
@@ -372,14 +397,20 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 	 * A movable request that cannot claim the whole block splits the
 	 * smallest one instead: it then fragments the least.
 	 */
-	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order) {
+	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order &&
+	    mem->cfg->kernel->fallback_smallest) {
 		for (o = order; o <= mem->max_order; o++) {
 			fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 			if (fallback_mt >= 0)
 				break;
 		}
 	}
-	steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt, can_steal);
+	if (fallback_mt == CMASIM_MT_CMA)
+		*taken = take_free_block(mem, z, z->free_area[o][fallback_mt].first, order,
+					 CMASIM_MT_CMA);
+	else
+		steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt,
+					can_steal);
 	return true;
 }
 
@@ -387,23 +418,25 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
 			unsigned int mt, bool alloc_cma)
 {
-	uint32_t idx;
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+	uint32_t idx = NIL;
 
 	/*
 	 * Balance movable allocations between regular and CMA areas by
 	 * allocating from CMA when over half of the zone's free memory is
 	 * in the CMA area (commit 16867664936e, Linux 5.7).
 	 */
-	if (alloc_cma && z->nr_free_cma > z->nr_free / 2) {
+	if (alloc_cma && k->cma_half_rule && z->nr_free_cma > z->nr_free / 2) {
 		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
 		if (idx != NIL)
 			return idx;
 	}
 	do {
 		idx = rmqueue_smallest(mem, z, order, mt);
-		if (idx == NIL && alloc_cma)
+		/* __rmqueue_cma_fallback() (4.1); 3.5 met CMA in fallbacks[] */
+		if (idx == NIL && alloc_cma && !k->cma_in_fallbacks)
 			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
-	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt));
+	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, &idx) && idx == NIL);
 	return idx;
 }
 
@@ -441,7 +474,8 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
 
-	if (!alloc_cma)
+	/* since 3.7: free CMA pages are of no use to a request that may not take them */
+	if (!alloc_cma && mem->cfg->kernel->watermark_cma_unusable)
 		free_pages -= (int64_t)z->nr_free_cma;
 	if (free_pages <= (int64_t)(z->wmark[mark] + z->lowmem_reserve[highest_zone]))
 		return false;

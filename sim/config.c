@@ -613,15 +613,15 @@ enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uin
 	return CMASIM_NR_ZONE_TYPES;
 }
 
-/* Whether a hole or taken range overlaps [@base, @base + @size); *@start gets the first's start. */
+/* Whether a hole or taken range overlaps [@base, @base + @size); *@hit gets the first. */
 static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
-		    const struct cmasim_range *taken, unsigned int nr_taken, uint64_t *start)
+		    const struct cmasim_range *taken, unsigned int nr_taken, struct cmasim_range *hit)
 {
 	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
 		const struct cmasim_hole *h = &cfg->holes[i];
 
 		if (h->start < base + size && base < h->start + h->size) {
-			*start = h->start;
+			*hit = (struct cmasim_range){ h->start, h->size };
 			return true;
 		}
 	}
@@ -629,7 +629,7 @@ static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t siz
 		const struct cmasim_range *t = &taken[i];
 
 		if (t->size && t->base < base + size && base < t->base + t->size) {
-			*start = t->base;
+			*hit = *t;
 			return true;
 		}
 	}
@@ -642,7 +642,8 @@ bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone
 {
 	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
 		const struct cmasim_zone_config *zc = &cfg->zones[z];
-		uint64_t end = zc->end, start;
+		uint64_t end = zc->end;
+		struct cmasim_range hit;
 
 		if (zc->type != zone)
 			continue;
@@ -652,11 +653,11 @@ bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone
 
 			if (at < zc->start)
 				break;
-			if (!overlap(cfg, at, size, taken, nr_taken, &start)) {
+			if (!overlap(cfg, at, size, taken, nr_taken, &hit)) {
 				*base = at;
 				return true;
 			}
-			end = start;
+			end = hit.base;
 		}
 		return false;
 	}
@@ -674,12 +675,60 @@ static struct cmasim_range *areas_but(const struct cmasim_config *cfg, int skip)
 	return taken;
 }
 
+/*
+ * memblock bottom-up: the lowest @size bytes aligned to @alignment at or
+ * above @from in the first zone of type @zone, clear of holes and @taken.
+ */
+static bool place_bottom_up(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			    uint64_t size, uint64_t alignment, const struct cmasim_range *taken,
+			    unsigned int nr_taken, uint64_t from, uint64_t *base)
+{
+	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
+		const struct cmasim_zone_config *zc = &cfg->zones[z];
+		uint64_t at = MAX(zc->start, from);
+		struct cmasim_range hit;
+
+		if (zc->type != zone)
+			continue;
+		for (;;) {
+			at = (at + alignment - 1) & ~(alignment - 1);
+			if (at >= zc->end || size > zc->end - at)
+				return false;
+			if (!overlap(cfg, at, size, taken, nr_taken, &hit)) {
+				*base = at;
+				return true;
+			}
+			at = hit.base + hit.size;
+		}
+	}
+	return false;
+}
+
+/* Where cma_declare_contiguous_nid() puts an area that is not fixed, by @cfg's kernel. */
+static bool place_area(const struct cmasim_config *cfg, enum cmasim_zone_type zone, uint64_t size,
+		       uint64_t alignment, const struct cmasim_range *taken, unsigned int nr_taken,
+		       uint64_t *base)
+{
+	const uint64_t four_gib = UINT64_C(1) << 32;
+
+	/*
+	 * cma_declare_contiguous_nid() (5.10 era): "try a bottom-up
+	 * allocation first" from 4 GiB, clear of DMA and DMA32, where RAM
+	 * ends at least @size above it, so that compaction moves pages out
+	 * of the area and not into it.
+	 */
+	if (cfg->kernel->cma_bottom_up && cfg->mem_base + cfg->mem_size >= four_gib + size &&
+	    place_bottom_up(cfg, zone, size, alignment, taken, nr_taken, four_gib, base))
+		return true;
+	return cmasim_config_place_clear(cfg, zone, size, alignment, taken, nr_taken, base);
+}
+
 bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
 			     uint64_t size, uint64_t alignment, int skip, uint64_t *base)
 {
 	g_autofree struct cmasim_range *taken = areas_but(cfg, skip);
 
-	return cmasim_config_place_clear(cfg, zone, size, alignment, taken, cfg->nr_cma, base);
+	return place_area(cfg, zone, size, alignment, taken, cfg->nr_cma, base);
 }
 
 /* cma: as it is read. */
@@ -725,7 +774,7 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 	g_autofree char *size = conf_format_size(a->size);
 	g_autofree char *align = conf_format_size(a->alignment);
 	g_autofree struct cmasim_range *taken = areas_but(cfg, (int)i);
-	uint64_t start;
+	struct cmasim_range hit;
 
 	if (a->base & (a->alignment - 1))
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
@@ -735,10 +784,10 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " is not inside one zone", size,
 				    a->base);
-	if (overlap(cfg, a->base, a->size, taken, cfg->nr_cma, &start))
+	if (overlap(cfg, a->base, a->size, taken, cfg->nr_cma, &hit))
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " overlaps a hole or an earlier "
-				    "area at 0x%" PRIx64, size, a->base, start);
+				    "area at 0x%" PRIx64, size, a->base, hit.base);
 	return true;
 }
 
@@ -755,6 +804,7 @@ static bool place_cma(struct conf_loader *ld, const struct conf_field *f, const 
 	if (f[CMA_BASE].value && f[CMA_ZONE].value)
 		return conf_fail_at(ld, f[CMA_ZONE].key->start_mark, CMASIM_ERROR_KEY,
 				    "base and zone both place the area; give only one of them");
+	a->fixed = f[CMA_BASE].value;
 	if (f[CMA_BASE].value)
 		return conf_get_size(ld, f[CMA_BASE].value, base_path, &a->base) &&
 		       check_cma_base(ld, f[CMA_BASE].value, cfg, i);
@@ -947,9 +997,28 @@ static bool load_policy(struct conf_loader *ld, const yaml_node_t *map, struct c
 	return true;
 }
 
+/* kernel: the name of a profile (include/cmasim/kernel.h). */
+static bool load_kernel(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	g_autofree char *name = NULL;
+	g_autoptr(GString) names = g_string_new(NULL);
+	const struct cmasim_kernel *k;
+
+	if (!conf_get_string(ld, node, "kernel", true, &name))
+		return false;
+	cfg->kernel = cmasim_kernel_find(name);
+	if (cfg->kernel)
+		return true;
+	for (unsigned int i = 0; (k = cmasim_kernel_nth(i)); i++)
+		g_string_append_printf(names, "%s%s", i ? ", " : "", k->name);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "unknown kernel \"%s\" (expected one of %s)", name, names->str);
+}
+
 enum {
 	TOP_NAME,
 	TOP_DESCRIPTION,
+	TOP_KERNEL,
 	TOP_MEMORY,
 	TOP_DEVICES,
 	TOP_CMA,
@@ -964,6 +1033,7 @@ enum {
 static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_NAME] = { "name", false },
 	[TOP_DESCRIPTION] = { "description", false },
+	[TOP_KERNEL] = { "kernel", false },
 	[TOP_MEMORY] = { "memory", true },
 	[TOP_DEVICES] = { "devices", false },
 	[TOP_CMA] = { "cma", false },
@@ -992,6 +1062,9 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 		return false;
 	if (f[TOP_DESCRIPTION].value &&
 	    !conf_get_string(ld, f[TOP_DESCRIPTION].value, "description", false, &cfg->description))
+		return false;
+	/* before cma:, whose placement is one of the profile's rules */
+	if (f[TOP_KERNEL].value && !load_kernel(ld, f[TOP_KERNEL].value, cfg))
 		return false;
 	/* memory: is checked whole, layout included, before devices: and costs: are read */
 	if (!load_memory(ld, f[TOP_MEMORY].value, cfg))
@@ -1042,6 +1115,7 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 
 	cfg = g_new0(struct cmasim_config, 1);
 	cfg->source = g_strdup(source);
+	cfg->kernel = cmasim_kernel_default();
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
 	cfg->atomic_pool_size = DEFAULT_ATOMIC_POOL_SIZE;
@@ -1172,6 +1246,32 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 		copy->policy_settings[i].value = g_strdup(cfg->policy_settings[i].value);
 	}
 	return copy;
+}
+
+bool cmasim_config_set_kernel(struct cmasim_config *cfg, const struct cmasim_kernel *kernel,
+			      GError **error)
+{
+	g_autofree struct cmasim_range *taken = g_new0(struct cmasim_range, cfg->nr_cma);
+
+	cfg->kernel = kernel;
+	/* in file order, each clear of the fixed ones and of those placed before it */
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if (cfg->cma[i].fixed)
+			taken[i] = (struct cmasim_range){ cfg->cma[i].base, cfg->cma[i].size };
+	for (unsigned int i = 0; i < cfg->nr_cma; i++) {
+		struct cmasim_cma_config *a = &cfg->cma[i];
+
+		if (a->fixed)
+			continue;
+		if (!place_area(cfg, a->zone, a->size, a->alignment, taken, cfg->nr_cma, &a->base)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s under kernel %s",
+				    a->name, a->size >> 20, zone_names[a->zone], kernel->name);
+			return false;
+		}
+		taken[i] = (struct cmasim_range){ a->base, a->size };
+	}
+	return true;
 }
 
 bool cmasim_config_64bit(const struct cmasim_config *cfg)

@@ -35,14 +35,55 @@ static void add_migrate_stats(struct cmasim_migrate_stats *sum,
 	sum->cost_ns += st->cost_ns;
 }
 
+/*
+ * The frame indices alloc_contig_range() isolates for [@start, @end): the
+ * range, whose pageblocks are checked only where they overlap it (5.19),
+ * or before 5.19 whole max(MAX_ORDER_NR_PAGES, pageblock) blocks
+ * (pfn_max_align_down() and pfn_max_align_up()), kept inside the zone and
+ * clear of holes, which aligned areas never meet.
+ */
+static void isolation_bounds(const struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			     uint32_t *s, uint32_t *e)
+{
+	uint32_t pb = pageblock_nr_pages(mem);
+	uint32_t align = UINT32_C(1) << MAX(mem->max_order, mem->pb_order);
+	const struct zone *z = &mem->zones[pageblock_of(mem, (uint32_t)(start - mem->base_pfn))->zone];
+
+	*s = (uint32_t)(start - mem->base_pfn);
+	*e = (uint32_t)(end - mem->base_pfn);
+	if (!mem->cfg->kernel->isolate_max_order)
+		return;
+	uint32_t lo = MAX(*s & ~(align - 1), z->start);
+	uint32_t hi = MIN((*e + align - 1) & ~(align - 1), z->end);
+
+	*s &= ~(pb - 1);
+	*e = (*e + pb - 1) & ~(pb - 1);
+
+	for (uint32_t b = lo; b < *s; b += pb)
+		if (in_hole(mem, b))
+			lo = b + pb;
+	for (uint32_t b = *e; b < hi; b += pb)
+		if (in_hole(mem, b))
+			hi = b;
+	*s = lo;
+	*e = hi;
+}
+
 int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			      enum cmasim_migratetype mt, struct cmasim_contig_stats *stats)
 {
 	struct cmasim_migrate_stats st = { 0 };
+	uint32_t pb = pageblock_nr_pages(mem), s, e, first;
 	int ret;
 
 	stats->attempts++;
-	ret = cmasim_isolate_range(mem, start, end);
+	isolation_bounds(mem, start, end, &s, &e);
+	/* the pageblocks around the range get their own types back, not @mt */
+	first = s & ~(pb - 1);
+	g_autofree uint8_t *types = g_new(uint8_t, ((e - first + pb - 1) >> mem->pb_order) + 1);
+	for (uint32_t b = first; b < e; b += pb)
+		types[(b - first) >> mem->pb_order] = pageblock_of(mem, b)->mt;
+	ret = cmasim_isolate_range(mem, mem->base_pfn + s, mem->base_pfn + e);
 	if (ret) {
 		stats->busy++;
 		return ret;
@@ -59,7 +100,12 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	if (!ret)
 		mm_for_each_aligned_block(mem, (uint32_t)(start - mem->base_pfn),
 					  (uint32_t)(end - mem->base_pfn), take_block);
-	cmasim_undo_isolate_range(mem, start, end, mt);
+	for (uint32_t b = first; b < e; b += pb) {
+		bool inside = mem->base_pfn + b + pb > start && mem->base_pfn + b < end;
+
+		cmasim_undo_isolate_range(mem, mem->base_pfn + b, mem->base_pfn + b + pb,
+					  inside ? mt : types[(b - first) >> mem->pb_order]);
+	}
 	add_migrate_stats(&stats->migrate, &st);
 	stats->cost_ns += st.cost_ns;
 	if (ret == -EBUSY)

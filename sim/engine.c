@@ -717,6 +717,7 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	r->policy = g_strdup(opts->policy->name);
 	r->machine = g_strdup(cfg->name);
 	r->workload = g_strdup(cmasim_trace_info(trace)->name);
+	r->kernel = cfg->kernel->name;
 	r->seed = opts->seed;
 	r->max_order = cfg->max_page_order;
 	r->nr_devices = cfg->nr_devices;
@@ -800,8 +801,16 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	    !cmasim_policy_params(opts->policy, (const char *const *)settings, &params, error) ||
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
-	if (opts->policy->boot_params) {
+	if (opts->kernel && opts->kernel != cfg->kernel) {
 		own = cmasim_config_dup(cfg);
+		if (!cmasim_config_set_kernel(own, opts->kernel, error)) {
+			cmasim_config_free(own);
+			return NULL;
+		}
+		sim.cfg = cfg = own;
+	}
+	if (opts->policy->boot_params) {
+		own = own ? own : cmasim_config_dup(cfg);
 		if (opts->policy->boot_params(own, &params, &sim.error)) {
 			cmasim_config_free(own);
 			return policy_refused(&sim, error);

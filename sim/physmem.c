@@ -130,7 +130,8 @@ static bool zone_is_highmem(const struct zone *z)
 /*
  * Watermarks as __setup_per_zone_wmarks() sets them, from min_free_kbytes
  * as init_per_zone_wmark_min() derives it (mm/page_alloc.c), with
- * watermark_scale_factor at its default of 10.
+ * watermark_scale_factor at its default of 10 where the profile has it
+ * (4.6); before, low and high were min + min / 4 and min + min / 2 (3.5).
  */
 static void setup_watermarks(struct cmasim_mem *mem)
 {
@@ -150,7 +151,7 @@ static void setup_watermarks(struct cmasim_mem *mem)
 	uint64_t min_free_kbytes = cfg->min_free_kbytes;
 	if (!min_free_kbytes) {
 		min_free_kbytes = int_sqrt(buffer_pages * (cfg->page_size >> 10) * 16);
-		min_free_kbytes = CLAMP(min_free_kbytes, 128, 262144);
+		min_free_kbytes = CLAMP(min_free_kbytes, 128, cfg->kernel->min_free_kbytes_max);
 	}
 	uint64_t pages_min = min_free_kbytes >> (cfg->page_shift - 10);
 
@@ -162,6 +163,11 @@ static void setup_watermarks(struct cmasim_mem *mem)
 			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->present / 1024, 32, 128);
 		else
 			z->wmark[CMASIM_WMARK_MIN] = tmp;
+		if (!cfg->kernel->watermark_scale_factor) {
+			z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + (tmp >> 2);
+			z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_MIN] + (tmp >> 1);
+			continue;
+		}
 		tmp = MAX(tmp >> 2, z->present * 10 / 10000);
 		z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + tmp;
 		z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_LOW] + tmp;

@@ -299,6 +299,7 @@ Test(config, defaults)
 	cr_assert_eq(cmasim_config_device(cfg, "gpu"), -1);
 	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
 	cr_assert_eq(cfg->costs.page_zero_ns, 1000);
+	cr_assert_eq(cfg->kernel, cmasim_kernel_default());
 	cmasim_config_free(cfg);
 }
 
@@ -922,7 +923,7 @@ struct bad {
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
-#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
+#define TOP_FIELDS "name, description, kernel, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
 		   "policy"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
@@ -970,6 +971,10 @@ static const struct bad bad_rows[] = {
 	  "name: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
 	  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
 	  0, CMASIM_ERROR_SYNTAX, 1, 38, "nested more than 32 levels deep" },
+
+	/* VALUE of kernel:, read before memory: */
+	{ "unknown kernel", "kernel: 4.19\nmemory: {size: 0}\n", 0, CMASIM_ERROR_VALUE, 1, 9,
+	  "unknown kernel \"4.19\" (expected one of 3.5, 5.10, 6.1)" },
 
 	/* TYPE */
 	{ "empty input", "", 0, CMASIM_ERROR_TYPE, 1, 1,

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "cmasim/kernel.h"
+
 /* Largest max_page_order a config may ask for; sizes the free-list arrays. */
 #define CMASIM_ORDER_LIMIT 15
 
@@ -57,6 +59,7 @@ struct cmasim_cma_config {
 	uint64_t alignment;		/* bytes, of base: a power of two, at least a pageblock; user */
 	unsigned int order_per_bit;	/* pages per bitmap bit, log2; user, default 0 */
 	enum cmasim_zone_type zone;	/* where it lies; user (placement) or derived from base */
+	bool fixed;			/* base: was given; user */
 	bool shared;			/* serves every device without an area of its own; derived */
 };
 
@@ -123,6 +126,7 @@ struct cmasim_config {
 	char *source;			/* file name used in messages; set by the loader */
 	char *name;			/* user; defaults to the file's base name */
 	char *description;		/* user; may be NULL */
+	const struct cmasim_kernel *kernel; /* whose mm rules; user (kernel:), default today's */
 
 	uint64_t mem_base;		/* bytes, physical address of RAM's first byte; user, default 0 */
 	uint64_t mem_size;		/* bytes of RAM, holes included; user */
@@ -211,6 +215,14 @@ void cmasim_config_free(struct cmasim_config *cfg);
 
 /* A deep copy of @cfg, freed with cmasim_config_free(). */
 struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg);
+
+/*
+ * Makes @cfg follow @kernel's rules, placing again, in file order, the CMA
+ * areas whose base the config did not fix (placement is one of the rules).
+ * Returns false with @error when one finds no room.
+ */
+bool cmasim_config_set_kernel(struct cmasim_config *cfg, const struct cmasim_kernel *kernel,
+			      GError **error);
 
 /*
  * Whether @cfg describes a 64-bit kernel: no HighMem, and more RAM than a

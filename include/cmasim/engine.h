@@ -22,6 +22,7 @@ struct cmasim_run_options {
 	uint64_t timeline_interval_ns;	/* a timeline row every so often; 0: only at sample events */
 	FILE *timeline;			/* where the timeline CSV goes, header first; or NULL */
 	bool check_invariants;		/* recount the allocator after every event (slow) */
+	const struct cmasim_kernel *kernel; /* whose mm rules, over the machine's kernel:; or NULL */
 };
 
 /*

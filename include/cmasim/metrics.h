@@ -92,6 +92,7 @@ struct cmasim_results {
 	char *policy;
 	char *machine;
 	char *workload;
+	const char *kernel;		/* the profile's name (static) */
 	uint64_t seed;
 	unsigned int max_order;		/* of the machine: bounds the per-order arrays */
 	uint64_t end_ns;		/* simulated time of the last event */
