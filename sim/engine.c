@@ -275,6 +275,32 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 	slot_pfns(s)[index] = new_pfn;
 }
 
+/*
+ * __gup_longterm_locked(): a long-term pin (FOLL_LONGTERM) first moves the
+ * slot's blocks out of CMA (and ZONE_MOVABLE) where the profile says so
+ * (check_and_migrate_movable_pages()), then pins them. Returns false when
+ * a block found no target: the pin fails, and what moved stays moved.
+ */
+static bool pin_longterm(struct cmasim_sim *sim, struct slot *s)
+{
+	struct cmasim_migrate_stats st = { 0 };
+	uint64_t *pfns = slot_pfns(s);
+	bool ok = true;
+
+	for (uint32_t i = 0; ok && i < s->count; i++)
+		ok = pfns[i] == GONE || !cmasim_migrate_for_longterm_pin(sim->mem, pfns[i], &st);
+	cmasim_charge(sim, CMASIM_COST_MIGRATION, st.cost_ns);
+	sim->r->pin_migrated_pages += st.migrated;
+	if (!ok) {
+		sim->r->pin_failed_pages += (uint64_t)s->count << s->order;
+		return false;
+	}
+	for (uint32_t i = 0; i < s->count; i++)
+		if (pfns[i] != GONE)
+			cmasim_set_pinned(sim->mem, pfns[i], true);
+	return true;
+}
+
 /* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -304,17 +330,18 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
-	for (uint32_t i = 0; i < s->count; i++) {
+	for (uint32_t i = 0; i < s->count; i++)
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
-		if (rec->c & CMASIM_REC_PIN)
-			cmasim_set_pinned(sim->mem, pfns[i], true);
-	}
-	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
+	s->pins = rec->c & CMASIM_REC_PIN && pin_longterm(sim, s) ? 1 : 0;
 	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
 	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
 }
 
-/* Long-term pins (FOLL_LONGTERM): a pinned block cannot be migrated. */
+/*
+ * Pins: a pinned block cannot be migrated. A long-term pin moves its
+ * blocks first (pin_longterm()); a short-term one (longterm: false, as
+ * O_DIRECT pins) leaves them where they are.
+ */
 static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool pin)
 {
 	struct slot *s = slot_get(sim, rec->id);
@@ -322,13 +349,21 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 
 	if (s->kind != SLOT_PAGES || (!pin && !s->pins))
 		return;
-	s->pins += pin ? 1 : (uint32_t)-1;
 	/* only the first pin and the last unpin change the pages */
-	if (s->pins != (pin ? 1u : 0u))
-		return;
-	for (uint32_t i = 0; i < s->count; i++)
-		if (pfns[i] != GONE)
-			cmasim_set_pinned(sim->mem, pfns[i], pin);
+	if (pin && !s->pins) {
+		if (rec->c & CMASIM_REC_SHORTTERM) {
+			for (uint32_t i = 0; i < s->count; i++)
+				if (pfns[i] != GONE)
+					cmasim_set_pinned(sim->mem, pfns[i], true);
+		} else if (!pin_longterm(sim, s)) {
+			return;
+		}
+	}
+	s->pins += pin ? 1 : (uint32_t)-1;
+	if (!pin && !s->pins)
+		for (uint32_t i = 0; i < s->count; i++)
+			if (pfns[i] != GONE)
+				cmasim_set_pinned(sim->mem, pfns[i], false);
 }
 
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)

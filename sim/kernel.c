@@ -48,6 +48,7 @@ static const struct cmasim_kernel profiles[] = {
 		.watermark_managed = true,
 		.min_free_kbytes_max = 262144,
 		.longterm_pin_migrates = true,
+		.longterm_pin_unmovable = true,
 		.cma_bottom_up = true,
 	},
 };

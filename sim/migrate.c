@@ -110,9 +110,13 @@ static int migrate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt, 
 {
 	const struct frame src = mem->frames[idx];
 	enum cmasim_zone_type zone = zone_of(mem, idx)->type;
-	/* alloc_migration_target(): __GFP_HIGHMEM only for a page that was in HighMem */
-	enum cmasim_zone_type highest = zone >= CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_MOVABLE
-								    : CMASIM_ZONE_NORMAL;
+	/*
+	 * alloc_migration_target(): __GFP_HIGHMEM only for a page that was in
+	 * HighMem or Movable; gfp_zone() reaches Movable with __GFP_MOVABLE
+	 */
+	enum cmasim_zone_type highest = zone < CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_NORMAL :
+					mt == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE :
+					CMASIM_ZONE_HIGHMEM;
 	uint64_t pages = UINT64_C(1) << src.order, dest;
 
 	if (buddy_alloc(mem, src.order, mt, highest, alloc_cma, &dest)) {
@@ -121,6 +125,26 @@ static int migrate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt, 
 	}
 	move_block(mem, idx, (uint32_t)(dest - mem->base_pfn), st);
 	return 0;
+}
+
+int cmasim_migrate_for_longterm_pin(struct cmasim_mem *mem, uint64_t pfn,
+				    struct cmasim_migrate_stats *st)
+{
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+	struct frame *f = alloc_head(mem, pfn);
+
+	if (!f || !k->longterm_pin_migrates || (f->owner & OWNER_PINNED) || !owner_is_lru(f->owner))
+		return 0;
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	bool in_cma = pageblock_of(mem, idx)->mt == CMASIM_MT_CMA;
+	bool in_movable = zone_of(mem, idx)->type == CMASIM_ZONE_MOVABLE;
+
+	/* folio_is_longterm_pinnable() */
+	if (!in_cma && !(in_movable && k->longterm_pin_unmovable))
+		return 0;
+	/* memalloc_pin_save(): no ALLOC_CMA, and no __GFP_MOVABLE since 5.13 */
+	return migrate_block(mem, idx, k->longterm_pin_unmovable ? CMASIM_MT_UNMOVABLE
+								 : CMASIM_MT_MOVABLE, false, st);
 }
 
 int mm_migrate_block_to(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,

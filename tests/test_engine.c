@@ -194,10 +194,14 @@ static const char cma_machine[] =
 static const char cma_workload[] =
 	"name: cma-by-hand\n"
 	"events:\n"
-	/* movable pages placed inside the area; p is pinned */
+	/*
+	 * movable pages placed inside the area; p is pinned short-term (as
+	 * O_DIRECT pins, without FOLL_LONGTERM), so it stays where it is
+	 */
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: a }\n"
 	"  - { t: 0, op: alloc, migratetype: movable, order: 1, pfn: 246, id: b }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 249, id: p, pin: true }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 249, id: p }\n"
+	"  - { t: 0, op: pin, id: p, longterm: false }\n"
 	/*
 	 * 4 pages, align min(order 2, 8): window 240-243 holds a, which moves
 	 * to pfn 0 (Movable's first order-4 block, split): drain 50 us, copy
@@ -258,6 +262,57 @@ Test(engine, cma_by_hand)
 }
 
 /*
+ * A long-term pin (FOLL_LONGTERM) of a page in CMA moves it out first
+ * (mm/gup.c: check_and_migrate_movable_pages(), 6.1): the target is
+ * GFP_USER without __GFP_MOVABLE (PF_MEMALLOC_PIN) and without ALLOC_CMA,
+ * so an UNMOVABLE request: its lists are empty, it falls back to the
+ * Movable order-4 block at 0 (order 4 >= pageblock order: claimed whole)
+ * and p goes 241 -> 0: copy and remap 12 us. The request then finds
+ * 240-243 free: drain 50 us, 4 pages 0.4 us, zeroed 4 us = 54.4 us.
+ * Under 3.5 the pin stays: 240-243 is busy (50 us), 244-247 is free
+ * (54.4 us): 104.4 us.
+ */
+static const char longterm_pin_workload[] =
+	"name: longterm-pin\n"
+	"events:\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p }\n"
+	"  - { t: 0, op: pin, id: p }\n"
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 16KiB, id: x }\n";
+
+Test(engine, longterm_pin_moves_out_of_cma)
+{
+	const char *set[] = { "size=64KiB", NULL };
+	struct cmasim_results *r = replay_on(cma_machine, longterm_pin_workload, "cma", set, NULL);
+
+	cr_expect_eq(r->pin_migrated_pages, 1);
+	cr_expect_eq(r->pin_failed_pages, 0);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_MIGRATION], 12000);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->latency.sum, 54400);
+	cr_expect_eq(r->contig_attempts, 1);
+	cr_expect_eq(r->migrate_busy_pinned_pages, 0);
+	cmasim_results_free(r);
+
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find("cma"),
+		.set = set,
+		.seed = 5,
+		.check_invariants = true,
+		.kernel = cmasim_kernel_find("3.5"),
+	};
+	GError *err = NULL;
+
+	r = try_replay(cma_machine, longterm_pin_workload, &opts, NULL, &err);
+	cr_assert_not_null(r, "%s", err ? err->message : "");
+	cr_expect_eq(r->pin_migrated_pages, 0);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->latency.sum, 50000 + 54400);
+	cr_expect_eq(r->contig_attempts, 2);
+	cr_expect_eq(r->migrate_busy_pinned_pages, 1);
+	cmasim_results_free(r);
+}
+
+/*
  * y is cancelled while it waits for the CMA mutex, and the trace gives its
  * id to the background allocation z before the mutex comes. x takes 66.4
  * us as in cma_by_hand; y, asked at 1.01 ms, waits 56.4 us, then takes the
@@ -301,10 +356,12 @@ Test(engine, cancelled_request_leaves_its_reused_id_alone)
 	"costs: { buddy_op: 100ns, page_zero: 1us, page_copy: 2us, migrate_page: 10us,\n" \
 	"         reclaim_page: 1us, lru_drain: 50us, cache_line_op: 0, cache_barrier: 0 }\n" areas
 
+/* p is pinned short-term, in place; a long-term pin would move it out first */
 static const char pinning_gpu_workload[] =
 	"name: gpu-pins\n"
 	"events:\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p, pin: true }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p }\n"
+	"  - { t: 0, op: pin, id: p, longterm: false }\n"
 	"  - { t: 1ms, op: dma_alloc, device: gpu, size: 32KiB, id: g }\n"
 	"  - { t: 2ms, op: dma_alloc, device: camera, size: 32KiB, id: c }\n";
 

@@ -421,3 +421,67 @@ Test(kernel, run_option_overrides_the_machine)
 	cr_assert_str_eq(r->kernel, "5.10");
 	cmasim_results_free(r);
 }
+
+/*
+ * mm/gup.c: check_and_migrate_movable_pages(). 6.1 (since 5.13) moves a
+ * page out of ZONE_MOVABLE before a long-term pin, to a target asked with
+ * GFP_USER | __GFP_HIGHMEM and no __GFP_MOVABLE (PF_MEMALLOC_PIN): an
+ * UNMOVABLE request up to HighMem, here Normal: its lists are empty, it
+ * claims Normal's first order-3 block (M3:0) and takes 0. 5.10 moved CMA
+ * pages only; 3.5 nothing.
+ */
+Test(kernel, longterm_pin_leaves_zone_movable)
+{
+	static const char yaml[] =
+		"memory: { size: 256KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 4,\n"
+		"          zones: [ { type: Normal, size: 128KiB }, { type: Movable, size: 128KiB } ] }\n";
+	static const char *const names[] = { "6.1", "5.10", "3.5" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		struct cmasim_migrate_stats st = { 0 };
+
+		boot_as(yaml, names[i]);
+		AT(40, 0, T_M);
+		cmasim_set_owner(mem, 40, CMASIM_OWNER_ANON, 1, 0);
+		cr_assert_eq(cmasim_migrate_for_longterm_pin(mem, 40, &st), 0);
+		INV();
+		cr_assert_eq(st.migrated, i == 0 ? 1 : 0, "kernel %s", names[i]);
+		cr_assert_eq(cmasim_range_free(mem, 40, 41), i == 0);
+		if (i == 0) {
+			cr_assert(!cmasim_range_free(mem, 0, 1));
+			PBS(0, "U");
+		}
+		machine_teardown();
+	}
+}
+
+/*
+ * The same for a page in CMA, which 5.10 moves too: to a MOVABLE target
+ * outside CMA (PF_MEMALLOC_NOCMA), so Normal's M3:0 is split, not
+ * claimed. A page pinned already is not moved again.
+ */
+Test(kernel, longterm_pin_leaves_cma)
+{
+	static const char *const names[] = { "6.1", "5.10", "3.5" };
+	static const char *const pb0[] = { "U", "M", "M" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		struct cmasim_migrate_stats st = { 0 };
+
+		boot_as(CFG_128, names[i]);
+		make_cma();
+		AT(64, 0, T_M);
+		cmasim_set_owner(mem, 64, CMASIM_OWNER_ANON, 1, 0);
+		AT(72, 0, T_M);
+		cmasim_set_owner(mem, 72, CMASIM_OWNER_ANON, 2, 0);
+		cmasim_set_pinned(mem, 72, true);
+		cr_assert_eq(cmasim_migrate_for_longterm_pin(mem, 64, &st), 0);
+		cr_assert_eq(cmasim_migrate_for_longterm_pin(mem, 72, &st), 0);
+		INV();
+		cr_assert_eq(st.migrated, i < 2 ? 1 : 0, "kernel %s", names[i]);
+		cr_assert_eq(cmasim_range_free(mem, 0, 1), i == 2);
+		PBS(0, pb0[i]);
+		cr_assert(!cmasim_range_free(mem, 72, 73));
+		teardown();
+	}
+}

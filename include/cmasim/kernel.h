@@ -63,6 +63,12 @@ struct cmasim_kernel {
 	 * (5.1) and ZONE_MOVABLE (5.13): check_and_migrate_movable_pages()
 	 */
 	bool longterm_pin_migrates;
+	/*
+	 * that target is asked without __GFP_MOVABLE (PF_MEMALLOC_PIN, 5.13):
+	 * UNMOVABLE, and pages leave ZONE_MOVABLE too; 5.10 asked for MOVABLE
+	 * outside CMA (PF_MEMALLOC_NOCMA) and moved CMA pages only
+	 */
+	bool longterm_pin_unmovable;
 
 	/* mm/cma.c */
 	/*

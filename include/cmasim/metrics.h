@@ -124,6 +124,8 @@ struct cmasim_results {
 	uint64_t migrate_no_memory_pages;
 	uint64_t contig_attempts;	/* ranges tried */
 	uint64_t contig_retries;	/* of which after a busy range */
+	uint64_t pin_migrated_pages;	/* moved out of CMA or Movable before a long-term pin */
+	uint64_t pin_failed_pages;	/* of long-term pins whose migration found no target */
 	uint64_t compact_runs;		/* zones compacted */
 	uint64_t compact_scanned_pages;	/* by both scanners */
 	uint64_t compact_migrated_pages;

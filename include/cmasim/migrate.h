@@ -35,7 +35,7 @@ enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt);
  */
 void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
 		      uint32_t cookie, uint32_t index);
-/* Pins or unpins the block allocated at @pfn (a long-term GUP pin: it cannot move). */
+/* Pins or unpins the block allocated at @pfn (a GUP pin: it cannot move while pinned). */
 void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned);
 
 /*
@@ -65,6 +65,17 @@ struct cmasim_migrate_stats {
  */
 int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			 struct cmasim_migrate_stats *stats);
+
+/*
+ * check_and_migrate_movable_pages() before a long-term pin (FOLL_LONGTERM)
+ * of the block allocated at @pfn: where the profile has the rule, an
+ * unpinned anon or page-cache block in a CMA pageblock (or ZONE_MOVABLE,
+ * since 5.13) moves first to a target allocated without ALLOC_CMA, and the
+ * moved hook says where. Returns 0 (moved or nothing to do) or -ENOMEM
+ * (no target: the pin fails).
+ */
+int cmasim_migrate_for_longterm_pin(struct cmasim_mem *mem, uint64_t pfn,
+				    struct cmasim_migrate_stats *stats);
 
 /*
  * Marks the pageblocks covering [@start, @end) ISOLATE, taking their free
