@@ -330,9 +330,13 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
-	for (uint32_t i = 0; i < s->count; i++)
+	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
+	for (uint32_t i = 0; i < s->count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
-	s->pins = rec->c & CMASIM_REC_PIN && pin_longterm(sim, s) ? 1 : 0;
+		if (rec->c & CMASIM_REC_PIN)
+			cmasim_set_pinned(sim->mem, pfns[i], true);
+	}
+	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
 	sim->r->bg_alloc_pages += (uint64_t)s->count << rec->b;
 	sim->r->bg_alloc_failed_pages += (uint64_t)(rec->y - s->count) << rec->b;
 }

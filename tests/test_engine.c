@@ -194,14 +194,10 @@ static const char cma_machine[] =
 static const char cma_workload[] =
 	"name: cma-by-hand\n"
 	"events:\n"
-	/*
-	 * movable pages placed inside the area; p is pinned short-term (as
-	 * O_DIRECT pins, without FOLL_LONGTERM), so it stays where it is
-	 */
+	/* movable pages placed inside the area; p is pinned */
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: a }\n"
 	"  - { t: 0, op: alloc, migratetype: movable, order: 1, pfn: 246, id: b }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 249, id: p }\n"
-	"  - { t: 0, op: pin, id: p, longterm: false }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 249, id: p, pin: true }\n"
 	/*
 	 * 4 pages, align min(order 2, 8): window 240-243 holds a, which moves
 	 * to pfn 0 (Movable's first order-4 block, split): drain 50 us, copy
@@ -356,12 +352,10 @@ Test(engine, cancelled_request_leaves_its_reused_id_alone)
 	"costs: { buddy_op: 100ns, page_zero: 1us, page_copy: 2us, migrate_page: 10us,\n" \
 	"         reclaim_page: 1us, lru_drain: 50us, cache_line_op: 0, cache_barrier: 0 }\n" areas
 
-/* p is pinned short-term, in place; a long-term pin would move it out first */
 static const char pinning_gpu_workload[] =
 	"name: gpu-pins\n"
 	"events:\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p }\n"
-	"  - { t: 0, op: pin, id: p, longterm: false }\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p, pin: true }\n"
 	"  - { t: 1ms, op: dma_alloc, device: gpu, size: 32KiB, id: g }\n"
 	"  - { t: 2ms, op: dma_alloc, device: camera, size: 32KiB, id: c }\n";
 
