@@ -923,6 +923,8 @@ static const struct {
 	{ { "section_split", false }, offsetof(struct cmasim_costs, section_split_ns), 10000 },
 	{ { "kmap", false }, offsetof(struct cmasim_costs, kmap_ns), 300 },
 	{ { "iommu_map_page", false }, offsetof(struct cmasim_costs, iommu_map_page_ns), 250 },
+	/* an estimate: a few loads of struct page and a branch per page */
+	{ { "compact_scan_page", false }, offsetof(struct cmasim_costs, compact_scan_page_ns), 10 },
 };
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)

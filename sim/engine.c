@@ -128,17 +128,35 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->contig_retries += st->attempts ? st->attempts - 1 : 0;
 }
 
+/* Charges and counts what one compaction did. */
+static enum cmasim_compact_result compacted(struct cmasim_sim *sim,
+					    enum cmasim_compact_result result,
+					    const struct cmasim_compact_stats *st)
+{
+	cmasim_charge(sim, CMASIM_COST_COMPACTION, st->cost_ns);
+	sim->r->compact_runs += result != CMASIM_COMPACT_DEFERRED;
+	sim->r->compact_deferred += result == CMASIM_COMPACT_DEFERRED;
+	sim->r->compact_scanned_pages += st->migrate_scanned + st->free_scanned;
+	sim->r->compact_migrated_pages += st->migrated;
+	return result;
+}
+
 enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
 					      int order)
 {
 	struct cmasim_compact_stats st = { 0 };
-	enum cmasim_compact_result result = cmasim_compact_zone(sim->mem, zone, order, &st);
 
-	cmasim_charge(sim, CMASIM_COST_COMPACTION, st.cost_ns);
-	sim->r->compact_runs++;
-	sim->r->compact_scanned_pages += st.migrate_scanned + st.free_scanned;
-	sim->r->compact_migrated_pages += st.migrated;
-	return result;
+	return compacted(sim, cmasim_compact_zone(sim->mem, zone, order, &st), &st);
+}
+
+enum cmasim_compact_result cmasim_sim_compact_direct(struct cmasim_sim *sim, unsigned int zone,
+						     unsigned int order, enum cmasim_migratetype mt,
+						     enum cmasim_zone_type highest_zone)
+{
+	struct cmasim_compact_stats st = { 0 };
+
+	return compacted(sim, cmasim_compact_zone_direct(sim->mem, zone, order, mt, highest_zone,
+							 &st), &st);
 }
 
 /* Adds the idle reserved page-time since idle_since up to @now, exactly. */

@@ -51,6 +51,22 @@ static const struct cmasim_kernel profiles[] = {
 		.longterm_pin_unmovable = true,
 		.cma_bottom_up = true,
 	},
+	{
+		.name = "6.10",
+		.summary = "as 6.1, with large folios compacted (skip_isolation_on_order())",
+		.unmovable_claims_block = true,
+		.claim_counts_alike = true,
+		.fallback_smallest = true,
+		.cma_half_rule = true,
+		.watermark_cma_unusable = true,
+		.watermark_scale_factor = true,
+		.watermark_managed = true,
+		.min_free_kbytes_max = 262144,
+		.longterm_pin_migrates = true,
+		.longterm_pin_unmovable = true,
+		.cma_bottom_up = true,
+		.compaction_folios = true,
+	},
 };
 
 const struct cmasim_kernel *cmasim_kernel_find(const char *name)
@@ -63,7 +79,7 @@ const struct cmasim_kernel *cmasim_kernel_find(const char *name)
 
 const struct cmasim_kernel *cmasim_kernel_default(void)
 {
-	return &profiles[G_N_ELEMENTS(profiles) - 1];
+	return &profiles[2];	/* 6.1 */
 }
 
 const struct cmasim_kernel *cmasim_kernel_nth(unsigned int i)

@@ -75,6 +75,12 @@ struct zone {
 	uint64_t nr_pageblocks[CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
+	/* compaction's zone state: compact_cached_*_pfn and the deferral */
+	uint32_t compact_cached_migrate[2];	/* frame index: async [0], sync [1] */
+	uint32_t compact_cached_free;		/* frame index of a pageblock */
+	uint64_t compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
 };
 
 struct cmasim_mem {
@@ -133,6 +139,9 @@ void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t 
  */
 uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start, uint64_t nr,
 			   uint64_t mask, uint64_t offset);
+
+/* compact.c: the compaction state of @z at boot: scanners at the zone's edges. */
+void mm_compact_init_zone(const struct cmasim_mem *mem, struct zone *z);
 
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);

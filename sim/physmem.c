@@ -297,6 +297,8 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 	}
 	setup_watermarks(mem);
 	setup_lowmem_reserve(mem);
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		mm_compact_init_zone(mem, &mem->zones[i]);
 	return mem;
 }
 

@@ -974,7 +974,7 @@ static const struct bad bad_rows[] = {
 
 	/* VALUE of kernel:, read before memory: */
 	{ "unknown kernel", "kernel: 4.19\nmemory: {size: 0}\n", 0, CMASIM_ERROR_VALUE, 1, 9,
-	  "unknown kernel \"4.19\" (expected one of 3.5, 5.10, 6.1)" },
+	  "unknown kernel \"4.19\" (expected one of 3.5, 5.10, 6.1, 6.10)" },
 
 	/* TYPE */
 	{ "empty input", "", 0, CMASIM_ERROR_TYPE, 1, 1,
@@ -1088,12 +1088,14 @@ static const struct bad bad_rows[] = {
 	  CMASIM_ERROR_KEY, 2, 24,
 	  "unknown key \"page_move\" in costs (expected one of: buddy_op, page_zero, page_copy, "
 	  "migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, "
-	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
+	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
+	  "compact_scan_page)" },
 	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
 	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero, "
 	  "page_copy, migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, "
 	  "cache_barrier, "
-	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
+	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
+	  "compact_scan_page)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
 

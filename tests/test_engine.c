@@ -555,47 +555,77 @@ Test(engine, page_cache_is_dropped_not_migrated)
 	cmasim_config_free(cfg);
 }
 
+/* a movable page in the middle of every order-4 block, DMA's too */
+#define STRAY_PAGES \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 8, id: p0 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p16 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p32 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p48 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 72, id: p64 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p80 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p96 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p112 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p128 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p144 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p160 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p176 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p192 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p208 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p224 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p240 }\n"
+
 static const char compact_workload[] =
 	"name: compaction\n"
 	"events:\n"
-	/* a movable page in the middle of every order-4 block, DMA's too */
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 8, id: p0 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p16 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p32 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p48 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 72, id: p64 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p80 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p96 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p112 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p128 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p144 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p160 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p176 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p192 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p208 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p224 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p240 }\n"
+	STRAY_PAGES
 	/*
-	 * Order 4 fails (100 ns). Compaction of Normal first: 180 free pages
-	 * above low 30 + 2 << 4; in 48 blocks (0-7, 9, 10-11, 12-15 of each
-	 * pageblock), extfrag index 1000 - (1000 + 180000 / 16) / 48 = 745 >
-	 * 500. The migrate scanner's first block, the page at 72, goes to the
-	 * top of the highest free run the free scanner holds (252-255): 255;
-	 * pageblock 64 is free and whole, so success: 1 page at 2 + 55 us =
-	 * 57 us. The retry (100 ns) claims it; 16 pages zeroed, 16 us.
+	 * Order 4 fails (100 ns). Direct compaction is async, and for this
+	 * UNMOVABLE request suitable_migration_source() takes only Unmovable
+	 * pageblocks (mm/compaction.c, 6.1): every pageblock is Movable, so
+	 * Normal's and DMA's scanners meet without scanning a page (180 free
+	 * pages above low 30 + 2 << 4 and an extfrag index of 1000 - (1000 +
+	 * 180000 / 16) / 48 = 745 > 500 let both run). The retry (100 ns)
+	 * fails: fragmented.
 	 */
 	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 64KiB, id: d }\n";
+
+/*
+ * The same with kcompactd's sync compaction of Normal for order 4 first
+ * (op: compact), which takes every pageblock: the migrate scanner isolates
+ * 72; the free scanner walks pageblock 240 (its 15 free pages, split to
+ * single pages) and compaction_alloc() takes the list's head, 255: 72 ->
+ * 255 at 2 + 55 us, and 2 x 16 pages scanned at 10 ns: 57.32 us.
+ * Pageblock 64 is free and whole: SUCCESS. The request then claims it at
+ * once: 100 ns, 16 pages zeroed, 16 us.
+ */
+static const char kcompactd_workload[] =
+	"name: kcompactd\n"
+	"events:\n"
+	STRAY_PAGES
+	"  - { t: 1ms, op: compact, zone: Normal, order: 4 }\n"
+	"  - { t: 2ms, op: dma_alloc, device: dev32, size: 64KiB, id: d }\n";
 
 Test(engine, buddy_compacts_on_failure)
 {
 	struct cmasim_config *cfg;
 	struct cmasim_results *r = replay_on(machine, compact_workload, "buddy", NULL, &cfg);
 
+	cr_expect_eq(r->dma_ok, 0);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cr_expect_eq(r->compact_runs, 2);
+	cr_expect_eq(r->compact_scanned_pages, 0);
+	cr_expect_eq(r->compact_migrated_pages, 0);
+	cr_expect_eq(r->latency.sum, 100 + 100);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+
+	r = replay_on(machine, kcompactd_workload, "buddy", NULL, &cfg);
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->compact_runs, 1);
+	cr_expect_eq(r->compact_scanned_pages, 32);
 	cr_expect_eq(r->compact_migrated_pages, 1);
-	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57000);
-	cr_expect_eq(r->latency.sum, 100 + 57000 + 100 + 16000);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57320);
+	cr_expect_eq(r->latency.sum, 100 + 16000);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }

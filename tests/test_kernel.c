@@ -67,7 +67,8 @@ Test(kernel, profiles_and_the_default)
 	cr_assert_str_eq(cmasim_kernel_nth(0)->name, "3.5");
 	cr_assert_str_eq(cmasim_kernel_nth(1)->name, "5.10");
 	cr_assert_str_eq(cmasim_kernel_nth(2)->name, "6.1");
-	cr_assert_null(cmasim_kernel_nth(3));
+	cr_assert_str_eq(cmasim_kernel_nth(3)->name, "6.10");
+	cr_assert_null(cmasim_kernel_nth(4));
 	cr_assert_null(cmasim_kernel_find("4.19"));
 	for (unsigned int i = 0; cmasim_kernel_nth(i); i++)
 		cr_assert_eq(cmasim_kernel_find(cmasim_kernel_nth(i)->name), cmasim_kernel_nth(i));

@@ -80,6 +80,7 @@ struct cmasim_costs {
 	uint64_t section_split_ns;	/* rewriting a section as a table of page entries, default 10000 */
 	uint64_t kmap_ns;		/* mapping and unmapping one HighMem page, default 300 */
 	uint64_t iommu_map_page_ns;	/* one IOMMU page-table entry and its TLB invalidate, default 250 */
+	uint64_t compact_scan_page_ns;	/* a compaction scanner looking at one page, default 10 */
 };
 
 /* How a cache finds a line's set and tag (virtual or physical address). */

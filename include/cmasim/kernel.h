@@ -57,6 +57,14 @@ struct cmasim_kernel {
 	 */
 	bool isolate_max_order;
 
+	/* mm/compaction.c */
+	/*
+	 * large folios below the request's order migrate, and the free scanner
+	 * hands out the highest run of the folio's order (6.10); before, only
+	 * single pages moved, into single free pages in split_map_pages()' order
+	 */
+	bool compaction_folios;
+
 	/* mm/gup.c */
 	/*
 	 * a long-term pin (FOLL_LONGTERM) first migrates its pages out of CMA

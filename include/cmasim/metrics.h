@@ -127,6 +127,7 @@ struct cmasim_results {
 	uint64_t pin_migrated_pages;	/* moved out of CMA or Movable before a long-term pin */
 	uint64_t pin_failed_pages;	/* of long-term pins whose migration found no target */
 	uint64_t compact_runs;		/* zones compacted */
+	uint64_t compact_deferred;	/* compactions skipped while deferred */
 	uint64_t compact_scanned_pages;	/* by both scanners */
 	uint64_t compact_migrated_pages;
 
