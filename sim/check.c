@@ -23,7 +23,7 @@ static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 		const struct frame *f = &mem->frames[idx];
 		uint64_t pfn = mem->base_pfn + idx;
 
-		if (f->state == FRAME_HOLE) {
+		if (frame_reserved(mem, idx)) {
 			idx++;
 			continue;
 		}
@@ -128,7 +128,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			FAIL("pageblock at pfn %" PRIu64 ": allocated pages by type %u/%u/%u, "
 			     "recount %u/%u/%u", mem->base_pfn + idx, pb->nr_alloc[0],
 			     pb->nr_alloc[1], pb->nr_alloc[2], recount[0], recount[1], recount[2]);
-		if (in_hole(mem, idx))
+		if (pageblock_absent(mem, idx))
 			continue;
 		types[pb->mt]++;
 		if (pb->mt == CMASIM_MT_CMA)

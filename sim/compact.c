@@ -272,7 +272,7 @@ static bool isolate_freepages(struct compact_control *cc, uint32_t want)
 		uint32_t pb = cc->free_pb;
 
 		cc->free_pb -= nr;
-		if (in_hole(cc->mem, pb) || !suitable_target(cc->mem, pb))
+		if (pageblock_absent(cc->mem, pb) || !suitable_target(cc->mem, pb))
 			continue;
 		cc->st->free_scanned += nr;
 		walked = true;
@@ -421,7 +421,7 @@ static bool next_source(struct compact_control *cc)
 	for (; !scanners_met(cc); cc->migrate_pfn = (cc->migrate_pfn | (nr - 1)) + 1) {
 		uint32_t pb = cc->migrate_pfn & ~(nr - 1);
 
-		if (in_hole(cc->mem, pb))
+		if (pageblock_absent(cc->mem, pb))
 			continue;
 		if (suitable_source(cc, pb))
 			return true;

@@ -100,6 +100,9 @@ enum {
 	MEM_DMA_ZONE,
 	MEM_ZONES,
 	MEM_HOLES,
+	MEM_RESERVED,
+	MEM_THP,
+	MEM_STRUCT_PAGE,
 	NR_MEM_FIELDS,
 };
 
@@ -114,6 +117,9 @@ static const struct conf_field_spec memory_specs[NR_MEM_FIELDS] = {
 	[MEM_DMA_ZONE] = { "dma_zone", false },
 	[MEM_ZONES] = { "zones", false },
 	[MEM_HOLES] = { "holes", false },
+	[MEM_RESERVED] = { "reserved", false },
+	[MEM_THP] = { "transparent_hugepage", false },
+	[MEM_STRUCT_PAGE] = { "struct_page", false },
 };
 
 enum { ZONE_TYPE, ZONE_SIZE, NR_ZONE_FIELDS };
@@ -152,6 +158,8 @@ struct memory_input {
 	size_t nr_zones;
 	struct hole_entry *holes;
 	size_t nr_holes;
+	struct hole_entry *reserved;
+	size_t nr_reserved;
 };
 
 /* conf_entry_reader for zones: items. */
@@ -245,6 +253,24 @@ static bool read_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 				    read_hole, in->holes))
 			return false;
 	}
+	if (f[MEM_RESERVED].value) {
+		if (!conf_expect_kind(ld, f[MEM_RESERVED].value, YAML_SEQUENCE_NODE,
+				      "memory.reserved"))
+			return false;
+		in->nr_reserved = conf_seq_len(f[MEM_RESERVED].value);
+		in->reserved = g_new0(struct hole_entry, in->nr_reserved);
+		if (!conf_read_list(ld, f[MEM_RESERVED].value, "memory.reserved", hole_specs,
+				    NR_HOLE_FIELDS, read_hole, in->reserved))
+			return false;
+	}
+	if (f[MEM_THP].value &&
+	    !conf_get_bool(ld, f[MEM_THP].value, "memory.transparent_hugepage", &cfg->thp))
+		return false;
+	/* sizeof(struct page): 64 on 64-bit kernels, 32 on 32-bit ARM */
+	if (f[MEM_STRUCT_PAGE].value &&
+	    !conf_get_uint(ld, f[MEM_STRUCT_PAGE].value, "memory.struct_page", 1, 256,
+			   &cfg->struct_page))
+		return false;
 	return true;
 }
 
@@ -362,40 +388,60 @@ static bool check_zone_list(struct conf_loader *ld, const struct memory_input *i
 	return true;
 }
 
-/* holes:, if given; false with a LAYOUT error. */
-static bool check_holes(struct conf_loader *ld, const struct memory_input *in,
-			const struct cmasim_config *cfg)
+/*
+ * holes: or reserved: (@what, "hole" or "reserved range"), if given: whole
+ * pages inside RAM, ascending, not overlapping; false with a LAYOUT error.
+ */
+static bool check_ranges(struct conf_loader *ld, const struct hole_entry *ranges, size_t n,
+			 const char *what, const struct cmasim_config *cfg)
 {
-	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	uint64_t ram_end = cfg->mem_base + cfg->mem_size;
-	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *page = conf_format_size(cfg->page_size);
 	uint64_t prev_end = cfg->mem_base;
-	size_t i;
 
-	for (i = 0; i < in->nr_holes; i++) {
-		const struct hole_entry *h = &in->holes[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct hole_entry *h = &ranges[i];
 		g_autofree char *hsize = conf_format_size(h->hole.size);
 
-		if (h->hole.size == 0 || h->hole.size % pageblock)
+		if (h->hole.size == 0 || h->hole.size % cfg->page_size)
 			return conf_fail_at(ld, h->size_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole size %s is not a positive multiple of the pageblock "
-					    "size %s", hsize, pb);
-		if (h->hole.start % pageblock)
+					    "%s size %s is not a positive multiple of the page size %s",
+					    what, hsize, page);
+		if (h->hole.start % cfg->page_size)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole start 0x%" PRIx64 " is not aligned to the pageblock "
-					    "size %s", h->hole.start, pb);
+					    "%s start 0x%" PRIx64 " is not aligned to the page size %s",
+					    what, h->hole.start, page);
 		if (h->hole.start < cfg->mem_base || h->hole.start > ram_end ||
 		    h->hole.size > ram_end - h->hole.start)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
-					    ", 0x%" PRIx64 ")", hsize, h->hole.start, cfg->mem_base,
+					    "%s of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
+					    ", 0x%" PRIx64 ")", what, hsize, h->hole.start, cfg->mem_base,
 					    ram_end);
 		if (h->hole.start < prev_end)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole at 0x%" PRIx64 " starts before the previous one ends "
-					    "at 0x%" PRIx64 " (expected ascending holes that do not "
-					    "overlap)", h->hole.start, prev_end);
+					    "%s at 0x%" PRIx64 " starts before the previous one ends "
+					    "at 0x%" PRIx64 " (expected ascending ranges that do not "
+					    "overlap)", what, h->hole.start, prev_end);
 		prev_end = h->hole.start + h->hole.size;
+	}
+	return true;
+}
+
+/* reserved: ranges lie in RAM, clear of holes; false with a LAYOUT error. */
+static bool check_reserved_vs_holes(struct conf_loader *ld, const struct memory_input *in)
+{
+	for (size_t r = 0; r < in->nr_reserved; r++) {
+		const struct cmasim_hole *a = &in->reserved[r].hole;
+
+		for (size_t h = 0; h < in->nr_holes; h++) {
+			const struct cmasim_hole *b = &in->holes[h].hole;
+
+			if (a->start < b->start + b->size && b->start < a->start + a->size)
+				return conf_fail_at(ld, in->reserved[r].start_node->start_mark,
+						    CMASIM_ERROR_LAYOUT, "reserved range at 0x%" PRIx64
+						    " overlaps the hole at 0x%" PRIx64 " (reserved "
+						    "memory is present RAM)", a->start, b->start);
+		}
 	}
 	return true;
 }
@@ -461,6 +507,11 @@ static void derive_layout(const struct memory_input *in, struct cmasim_config *c
 	cfg->holes = g_new0(struct cmasim_hole, in->nr_holes);
 	for (i = 0; i < in->nr_holes; i++)
 		cfg->holes[i] = in->holes[i].hole;
+	/* one more for the memmap, which is placed after cma: */
+	cfg->nr_reserved = (unsigned int)in->nr_reserved;
+	cfg->reserved = g_new0(struct cmasim_hole, in->nr_reserved + 1);
+	for (i = 0; i < in->nr_reserved; i++)
+		cfg->reserved[i] = in->reserved[i].hole;
 	cfg->lowmem_size = cmasim_config_ram_bytes(cfg, base, cmasim_config_lowmem_end(cfg));
 }
 
@@ -472,13 +523,16 @@ static bool load_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 
 	ok = read_memory(ld, node, &in, cfg) && check_geometry(ld, &in, cfg) &&
 	     check_lowmem(ld, &in, cfg) && check_zone_list(ld, &in, cfg) &&
-	     check_holes(ld, &in, cfg);
+	     check_ranges(ld, in.holes, in.nr_holes, "hole", cfg) &&
+	     check_ranges(ld, in.reserved, in.nr_reserved, "reserved range", cfg) &&
+	     check_reserved_vs_holes(ld, &in);
 	if (ok) {
 		cfg->page_shift = (unsigned int)g_bit_nth_lsf(cfg->page_size, -1);
 		derive_layout(&in, cfg);
 	}
 	g_free(in.zones);
 	g_free(in.holes);
+	g_free(in.reserved);
 	return ok;
 }
 
@@ -613,7 +667,7 @@ enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uin
 	return CMASIM_NR_ZONE_TYPES;
 }
 
-/* Whether a hole or taken range overlaps [@base, @base + @size); *@hit gets the first. */
+/* Whether a hole, reserved or taken range overlaps [@base, @base + @size); *@hit gets the first. */
 static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
 		    const struct cmasim_range *taken, unsigned int nr_taken, struct cmasim_range *hit)
 {
@@ -622,6 +676,14 @@ static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t siz
 
 		if (h->start < base + size && base < h->start + h->size) {
 			*hit = (struct cmasim_range){ h->start, h->size };
+			return true;
+		}
+	}
+	for (unsigned int i = 0; i < cfg->nr_reserved; i++) {
+		const struct cmasim_hole *r = &cfg->reserved[i];
+
+		if (r->start < base + size && base < r->start + r->size) {
+			*hit = (struct cmasim_range){ r->start, r->size };
 			return true;
 		}
 	}
@@ -999,6 +1061,31 @@ static bool load_policy(struct conf_loader *ld, const yaml_node_t *map, struct c
 	return true;
 }
 
+/*
+ * The memmap: struct_page bytes for every present page, reserved top-down
+ * at the top of lowmem clear of holes, reserved ranges and the CMA areas,
+ * which the kernel reserves before it (arm_memblock_init() and x86's
+ * setup_arch() call dma_contiguous_reserve() before sparse_init()).
+ */
+static bool place_memmap(struct conf_loader *ld, const yaml_node_t *memory,
+			 struct cmasim_config *cfg)
+{
+	uint64_t present = cmasim_config_ram_bytes(cfg, cfg->mem_base,
+						   cfg->mem_base + cfg->mem_size) / cfg->page_size;
+	uint64_t bytes = (present * cfg->struct_page + cfg->page_size - 1) &
+			 ~((uint64_t)cfg->page_size - 1);
+	g_autofree char *size = conf_format_size(bytes);
+	g_autofree struct cmasim_range *taken = areas_but(cfg, -1);
+	uint64_t base;
+
+	if (!cmasim_config_place_clear(cfg, cmasim_config_lowmem_zone(cfg), bytes, cfg->page_size,
+				       taken, cfg->nr_cma, &base))
+		return conf_fail_at(ld, memory->start_mark, CMASIM_ERROR_LAYOUT,
+				    "no room for the memmap (%s) in lowmem", size);
+	cfg->reserved[cfg->nr_reserved++] = (struct cmasim_hole){ base, bytes };
+	return true;
+}
+
 /* kernel: the name of a profile (include/cmasim/kernel.h). */
 static bool load_kernel(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
@@ -1074,6 +1161,8 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	if (f[TOP_DEVICES].value && !load_devices(ld, f[TOP_DEVICES].value, cfg))
 		return false;
 	if (f[TOP_CMA].value && !load_cma(ld, f[TOP_CMA].value, cfg))
+		return false;
+	if (cfg->struct_page && !place_memmap(ld, f[TOP_MEMORY].value, cfg))
 		return false;
 	if (f[TOP_COSTS].value && !load_costs(ld, f[TOP_COSTS].value, cfg))
 		return false;
@@ -1219,6 +1308,7 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->name);
 	g_free(cfg->description);
 	g_free(cfg->holes);
+	g_free(cfg->reserved);
 	for (i = 0; i < cfg->nr_policy_settings; i++) {
 		g_free(cfg->policy_settings[i].key);
 		g_free(cfg->policy_settings[i].value);
@@ -1235,6 +1325,7 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->name = g_strdup(cfg->name);
 	copy->description = g_strdup(cfg->description);
 	copy->holes = g_memdup2(cfg->holes, cfg->nr_holes * sizeof(*cfg->holes));
+	copy->reserved = g_memdup2(cfg->reserved, cfg->nr_reserved * sizeof(*cfg->reserved));
 	copy->devices = g_memdup2(cfg->devices, cfg->nr_devices * sizeof(*cfg->devices));
 	for (unsigned int i = 0; i < cfg->nr_devices; i++)
 		copy->devices[i].name = g_strdup(cfg->devices[i].name);

@@ -60,10 +60,10 @@ static void isolation_bounds(const struct cmasim_mem *mem, uint64_t start, uint6
 	*e = (*e + pb - 1) & ~(pb - 1);
 
 	for (uint32_t b = lo; b < *s; b += pb)
-		if (in_hole(mem, b))
+		if (pageblock_absent(mem, b))
 			lo = b + pb;
 	for (uint32_t b = *e; b < hi; b += pb)
-		if (in_hole(mem, b))
+		if (pageblock_absent(mem, b))
 			hi = b;
 	*s = lo;
 	*e = hi;
@@ -120,8 +120,8 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 }
 
 /*
- * pfn_range_valid_contig(): every page present (holes are whole
- * pageblocks) and no CMA or isolated pageblock, which the MOVABLE type
+ * pfn_range_valid_contig(): no absent pageblock and no CMA or isolated
+ * pageblock (reserved pages fail isolation instead), which the MOVABLE type
  * given back afterwards would silently turn into an ordinary one. The
  * caller keeps the range inside one zone.
  */
@@ -130,7 +130,7 @@ static bool range_valid(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem)) {
 		unsigned int mt = pageblock_of(mem, b)->mt;
 
-		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE || in_hole(mem, b))
+		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE || pageblock_absent(mem, b))
 			return false;
 	}
 	return true;

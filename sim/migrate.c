@@ -228,15 +228,15 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 
 /*
  * has_unmovable_pages() for [s, e) inside one pageblock: a block that is
- * allocated and neither anon nor page cache. Pinned pages are LRU pages
- * and pass here.
+ * allocated and neither anon nor page cache, or a PageReserved page.
+ * Pinned pages are LRU pages and pass here.
  */
 static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		const struct frame *f = &mem->frames[idx];
 
-		if (f->state == FRAME_ALLOC && !owner_is_lru(f->owner))
+		if ((f->state == FRAME_ALLOC && !owner_is_lru(f->owner)) || frame_reserved(mem, idx))
 			return true;
 		idx += UINT32_C(1) << f->order;		/* a hole frame has order 0 */
 	}

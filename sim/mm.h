@@ -32,6 +32,7 @@ enum frame_state {
 	FRAME_FREE,	/* head of a free block on a free list */
 	FRAME_ALLOC,	/* head of an allocated block */
 	FRAME_HOLE,	/* no RAM here (PageReserved of a hole) */
+	FRAME_RESERVED,	/* present RAM the allocator never got (PageReserved) */
 };
 
 /*
@@ -51,10 +52,11 @@ struct frame {
 #define OWNER_PINNED 0x80
 #define OWNER_KIND(o) ((o) & 0x7f)
 
-/* One pageblock, 8 bytes: its type and who holds its allocated pages. */
+/* One pageblock, 10 bytes: its type and who holds its allocated pages. */
 struct pageblock {
 	uint8_t mt;				/* enum cmasim_migratetype */
 	uint8_t zone;				/* index into mem->zones */
+	uint8_t absent;				/* wholly in a hole: no page of it exists */
 	uint16_t nr_alloc[CMASIM_NR_ALLOC_TYPES]; /* allocated pages by type asked for */
 };
 
@@ -66,7 +68,8 @@ struct free_list {
 struct zone {
 	enum cmasim_zone_type type;
 	uint32_t start, end;		/* frame indices spanned, end exclusive */
-	uint64_t present;		/* pages not in holes, all given to the buddy allocator: managed */
+	uint64_t present;		/* pages not in holes */
+	uint64_t managed;		/* of which the buddy allocator got at boot (not reserved) */
 	uint64_t wmark[3];		/* pages, by enum cmasim_wmark */
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
 	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
@@ -107,10 +110,22 @@ static inline struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
 	return &mem->zones[pageblock_of(mem, idx)->zone];
 }
 
-/* Whether frame @idx is no RAM; holes are whole pageblocks, so a pageblock's first frame tells. */
+/* Whether frame @idx is no RAM. */
 static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
 {
 	return mem->frames[idx].state == FRAME_HOLE;
+}
+
+/* Whether frame @idx is PageReserved: a hole or present RAM the allocator never got. */
+static inline bool frame_reserved(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return mem->frames[idx].state == FRAME_HOLE || mem->frames[idx].state == FRAME_RESERVED;
+}
+
+/* Whether the pageblock holding @idx lies wholly in a hole (!pfn_valid() of it all). */
+static inline bool pageblock_absent(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return pageblock_of(mem, idx)->absent;
 }
 
 /* Whether an allocated block of @owner sits on the LRU: anon or page cache, which may move. */

@@ -1507,3 +1507,100 @@ Test(buddy, mixed_pageblocks_and_counts)
 	FREE(4);
 	expect_mixed("000000", __LINE__);
 }
+
+/*
+ * managed is not present: a page of a hole (pfn 0, as on x86), reserved
+ * pages (9-10) and the memmap (63 pages x 64 B = 1 page, at the top of
+ * lowmem below the CMA area: memblock reserves CMA first) are present or
+ * not but never free. Boot frees the rest in aligned blocks, tail first:
+ * [1, 9) as 1, 2-3, 4-7, 8; [11, 55) as 11, 12-15, 16..47 in order-3
+ * blocks, 48-51, 52-53, 54, and the area's [56, 64) (a policy makes it CMA).
+ * managed 64 - 1 - 2 - 1 = 60; has_unmovable_pages() takes the reserved
+ * pages as unmovable (PageReserved), so their pageblock cannot be isolated.
+ */
+Test(buddy, reserved_pages_and_sub_pageblock_holes)
+{
+	struct cmasim_zone_info zi;
+
+	boot("memory:\n"
+	     "  size: 256KiB\n"
+	     "  max_page_order: 3\n"
+	     "  pageblock_order: 3\n"
+	     "  min_free_kbytes: 4\n"
+	     "  struct_page: 64\n"
+	     "  holes: [ { start: 0, size: 4KiB } ]\n"
+	     "  reserved: [ { start: 0x9000, size: 8KiB } ]\n"
+	     "cma: [ { size: 32KiB } ]\n");
+	cr_assert_eq(cfg->nr_reserved, 2);
+	cr_assert(cfg->reserved[1].start == 55 * 4096 && cfg->reserved[1].size == 4096,
+		  "memmap at %#" PRIx64, cfg->reserved[1].start);
+	ZONE(0, "M0:1,8,11,54 M1:2,52 M2:4,12,48 M3:16,24,32,40,56");
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.present, 63);
+	cr_assert_eq(zi.managed, 60);
+	cr_assert_eq(cmasim_isolate_range(mem, 8, 16), -EBUSY);
+	cr_assert_eq(cmasim_isolate_range(mem, 0, 8), -EBUSY, "pfn 0 is PageReserved");
+	cr_assert_eq(cmasim_isolate_range(mem, 16, 24), 0);
+	cmasim_undo_isolate_range(mem, 16, 24, T_M);
+	INV();
+	/* pageblock 0 still exists: only a whole pageblock in a hole does not */
+	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, T_M), 8);
+}
+
+/*
+ * The golden case: a real x86-64 6.18 machine's /proc/zoneinfo. Its
+ * managed pages (DMA 3840, DMA32 772848, Normal 3309568) come here from
+ * holes (pfn 0, pfns 0x9f-0xff, the PCI window 3-4 GiB) and reserved
+ * ranges (158 pages in DMA, 9488 in DMA32). min_free_kbytes derives as
+ * int_sqrt(4086256 x 4 x 16) = 16171 (init_per_zone_wmark_min()); THP
+ * raises it to 512 x 3 x (2 + 3 x 3) = 16896 pages = 67584 KiB
+ * (set_recommended_min_free_kbytes(), mm/khugepaged.c), below 5% of
+ * lowmem. __setup_per_zone_wmarks(): pages_min 16896 shared by managed
+ * pages: DMA 15, DMA32 3195, Normal 13684; steps max(min / 4, managed x
+ * 10 / 10000): 3, 798, 3421. setup_per_zone_lowmem_reserve() with ratios
+ * 256: DMA (3018, 15946), DMA32 12928. zoneinfo shows exactly these.
+ */
+Test(buddy, watermarks_of_a_real_x86_machine)
+{
+	static const char yaml[] =
+		"memory:\n"
+		"  size: 17024MiB\n"
+		"  pageblock_order: 9\n"
+		"  zones: [ { type: DMA, size: 16MiB }, { type: DMA32, size: 4080MiB },\n"
+		"           { type: Normal, size: 12928MiB } ]\n"
+		"  holes: [ { start: 0, size: 4KiB }, { start: 0x9f000, size: 388KiB },\n"
+		"           { start: 0xC0000000, size: 1GiB } ]\n"
+		"  reserved: [ { start: 0x100000, size: 632KiB }, { start: 0x1000000, size: 37952KiB } ]\n";
+	static const uint64_t managed[] = { 3840, 772848, 3309568 };
+	static const uint64_t present[] = { 3998, 782336, 3309568 };
+	static const uint64_t wmarks[][3] = {
+		{ 15, 18, 21 }, { 3195, 3993, 4791 }, { 13684, 17105, 20526 },
+	};
+	/* without THP: 16171 KiB, pages_min 4042: 3, 764, 3273 */
+	static const uint64_t mins_no_thp[] = { 3, 764, 3273 };
+	struct cmasim_zone_info zi;
+
+	g_autofree char *thp = g_strconcat(yaml, "  transparent_hugepage: true\n", NULL);
+	boot(thp);
+	for (unsigned int z = 0; z < 3; z++) {
+		cmasim_mem_zone_info(mem, z, &zi);
+		cr_assert(zi.present == present[z] && zi.managed == managed[z],
+			  "zone %u: present %" PRIu64 ", managed %" PRIu64, z, zi.present, zi.managed);
+		cr_assert(zi.wmark_min == wmarks[z][0] && zi.wmark_low == wmarks[z][1] &&
+			  zi.wmark_high == wmarks[z][2], "zone %u: %" PRIu64 "/%" PRIu64 "/%" PRIu64,
+			  z, zi.wmark_min, zi.wmark_low, zi.wmark_high);
+	}
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert(zi.lowmem_reserve[CMASIM_ZONE_DMA32] == 3018 &&
+		  zi.lowmem_reserve[CMASIM_ZONE_NORMAL] == 15946);
+	cmasim_mem_zone_info(mem, 1, &zi);
+	cr_assert(zi.lowmem_reserve[CMASIM_ZONE_DMA32] == 0 &&
+		  zi.lowmem_reserve[CMASIM_ZONE_NORMAL] == 12928);
+	machine_teardown();
+
+	boot(yaml);
+	for (unsigned int z = 0; z < 3; z++) {
+		cmasim_mem_zone_info(mem, z, &zi);
+		cr_assert_eq(zi.wmark_min, mins_no_thp[z], "zone %u", z);
+	}
+}

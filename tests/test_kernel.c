@@ -486,3 +486,29 @@ Test(kernel, longterm_pin_leaves_cma)
 		teardown();
 	}
 }
+
+/*
+ * __setup_per_zone_wmarks() shares pages_min by managed pages since 3.8
+ * (zone->managed_pages); 3.5 used present_pages. DMA and Normal of 512 MiB
+ * each, 256 MiB of Normal reserved, min_free_kbytes 1024 (256 pages):
+ * managed 131072 and 65536 give 256 x 2/3 = 170 and 85; present, 128 each.
+ */
+Test(kernel, watermarks_from_managed_pages)
+{
+	static const char yaml[] =
+		"memory: { size: 1GiB, min_free_kbytes: 1024,\n"
+		"          zones: [ { type: DMA, size: 512MiB }, { type: Normal, size: 512MiB } ],\n"
+		"          reserved: [ { start: 0x20000000, size: 256MiB } ] }\n";
+	static const char *const names[] = { "6.1", "3.5" };
+	static const uint64_t want[][2] = { { 170, 85 }, { 128, 128 } };
+	struct cmasim_zone_info zi;
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		boot_as(yaml, names[i]);
+		for (unsigned int z = 0; z < 2; z++) {
+			cmasim_mem_zone_info(mem, z, &zi);
+			cr_assert_eq(zi.wmark_min, want[i][z], "kernel %s zone %u", names[i], z);
+		}
+		machine_teardown();
+	}
+}

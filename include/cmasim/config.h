@@ -137,12 +137,21 @@ struct cmasim_config {
 	unsigned int pageblock_order;	/* user, default 10 */
 	uint64_t lowmem_size;		/* bytes of RAM in the linear map (lowmem less holes); derived */
 	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
+	bool thp;			/* transparent hugepages: raises a derived min_free_kbytes; user */
+	uint64_t struct_page;		/* bytes of memmap per page; user, 0: memmap not modelled */
 	uint64_t atomic_pool_size;	/* bytes of the atomic pool (coherent_pool=); user, 256 KiB */
 
 	unsigned int nr_zones;		/* derived */
 	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES]; /* ascending, contiguous; derived */
 	unsigned int nr_holes;		/* user */
-	struct cmasim_hole *holes;	/* ascending, inside RAM; user */
+	struct cmasim_hole *holes;	/* ascending, inside RAM, whole pages; user */
+	/*
+	 * present RAM the page allocator never gets (PageReserved): the kernel
+	 * image, firmware, reserved-memory nodes (user, reserved:), and the
+	 * memmap (derived from struct_page), last
+	 */
+	unsigned int nr_reserved;
+	struct cmasim_hole *reserved;
 
 	unsigned int nr_devices;	/* user */
 	struct cmasim_device *devices;	/* user */
