@@ -291,11 +291,26 @@ uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
 	return moved;
 }
 
-void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt)
+void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx)
 {
 	uint32_t start = idx & ~(pageblock_nr_pages(mem) - 1);
 	struct zone *z = zone_of(mem, start);
 	const struct frame *f = &mem->frames[start];
+
+	if (f->state != FRAME_FREE || f->order < mem->pb_order || f->order >= mem->max_order)
+		return;
+	uint32_t buddy = start ^ (UINT32_C(1) << f->order);
+	unsigned int order = f->order;
+
+	if (!is_free_head(mem, z, buddy, order))
+		return;
+	del_from_free_list(mem, z, start);
+	free_one(mem, z, start, order, pageblock_of(mem, start)->mt, false);
+}
+
+void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt)
+{
+	uint32_t start = idx & ~(pageblock_nr_pages(mem) - 1);
 
 	cmasim_set_pageblock_migratetype(mem, mem->base_pfn + start, mt);
 	cmasim_move_freepages_block(mem, mem->base_pfn + start, mt, NULL);
@@ -303,16 +318,7 @@ void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt
 	 * While isolated, the block could not merge with its free buddy (the
 	 * types differ); __putback_isolated_page() frees it again so it does.
 	 */
-	if (f->state != FRAME_FREE || f->order < mem->pb_order || f->order >= mem->max_order)
-		return;
-	uint32_t buddy = start ^ (UINT32_C(1) << f->order);
-	unsigned int order = f->order;
-
-	if (!is_free_head(mem, z, buddy, order) ||
-	    pageblock_of(mem, buddy)->mt == CMASIM_MT_ISOLATE)
-		return;
-	del_from_free_list(mem, z, start);
-	free_one(mem, z, start, order, mt, false);
+	buddy_merge_block(mem, start);
 }
 
 /* change_pageblock_range(): every pageblock of a block >= pageblock_order. */

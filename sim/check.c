@@ -49,14 +49,17 @@ static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 			if (f->mt == CMASIM_MT_CMA)
 				rc->nr_free_cma += end - idx;
 			/*
-			 * Below pageblock order nothing splits a free block
-			 * without allocating part of it, so free buddies have
-			 * always merged.
+			 * Free buddies have merged, unless __free_one_page()
+			 * keeps them apart: pageblocks of different types of
+			 * which one has no fallbacks (CMA, isolated), or
+			 * whose types moving their free pages made differ.
 			 */
 			uint32_t buddy = idx ^ (UINT32_C(1) << f->order);
-			if (f->order < mem->pb_order && buddy >= z->start && buddy < z->end &&
+			if (f->order < mem->max_order && buddy >= z->start && buddy < z->end &&
 			    mem->frames[buddy].state == FRAME_FREE &&
-			    mem->frames[buddy].order == f->order)
+			    mem->frames[buddy].order == f->order &&
+			    (f->order < mem->pb_order ||
+			     pageblock_of(mem, idx)->mt == pageblock_of(mem, buddy)->mt))
 				FAIL("free buddies at pfn %" PRIu64 " and %" PRIu64
 				     " of order %u did not merge", pfn, mem->base_pfn + buddy,
 				     f->order);

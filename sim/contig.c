@@ -199,10 +199,14 @@ struct cmasim_cma *cmasim_cma_new(struct cmasim_mem *mem, const char *name, uint
 	cma->order_per_bit = order_per_bit;
 	cma->nr_bits = count >> order_per_bit;
 	cma->bitmap = g_new0(uint8_t, cma->nr_bits);
-	/* init_cma_reserved_pageblock(): the area's pages go to the CMA lists */
+	/*
+	 * init_cma_reserved_pageblock(): the area's pages go to the CMA
+	 * lists, freed a pageblock at a time, so they merge with each other
+	 */
 	for (uint64_t p = base_pfn; p < base_pfn + count; p += pb) {
 		cmasim_set_pageblock_migratetype(mem, p, CMASIM_MT_CMA);
 		cmasim_move_freepages_block(mem, p, CMASIM_MT_CMA, NULL);
+		buddy_merge_block(mem, (uint32_t)(p - mem->base_pfn));
 	}
 	return cma;
 }

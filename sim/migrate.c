@@ -258,6 +258,8 @@ int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end)
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
 		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE);
 		cmasim_move_freepages_block(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE, NULL);
+		/* isolated neighbours' free pages stay one block, as 6.1 never split it */
+		buddy_merge_block(mem, b);
 	}
 	return 0;
 }

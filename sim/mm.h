@@ -161,6 +161,13 @@ void mm_compact_init_zone(const struct cmasim_mem *mem, struct zone *z);
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
 /*
+ * buddy.c: frees the free block of at least a pageblock that starts the
+ * pageblock at @idx again, so that it merges with its free buddy where
+ * __free_one_page() allows: what __putback_isolated_page() and
+ * init_cma_reserved_pageblock()'s __free_pages() do.
+ */
+void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx);
+/*
  * buddy.c: unset_migratetype_isolate(): gives the isolated pageblock at
  * @idx type @mt back with its free pages, merging a free block of at least
  * a pageblock with its free buddy outside isolation.

@@ -581,3 +581,25 @@ Test(migrate, isolate_cma_regardless)
 	PBS(32, "CC");
 	ZONE(0, "C3:32 M3:0,8,16,24,48,56");
 }
+
+/*
+ * mm/page_isolation.c (6.1): isolating both pageblocks of the free
+ * order-3 block at 0 keeps it one block (I3:0). Undoing gives pageblock 0
+ * its pages back first (0-3 on M2; its buddy 4-7 is still isolated, so
+ * __free_one_page() keeps them apart), then pageblock 4:
+ * unset_migratetype_isolate() frees 4-7 again (__putback_isolated_page())
+ * and it merges with 0-3 into the order-3 block at the M3 head. The
+ * invariant checker demands that merge: free buddies of one type always
+ * merge.
+ */
+Test(migrate, undoing_isolation_merges_across_pageblocks)
+{
+	boot(CFG_A);
+	ZONE(0, "M3:0,8,16,24,32,40,48,56");
+	ISOLATE(0, 8);
+	ZONE(0, "I3:0 M3:8,16,24,32,40,48,56");
+	cmasim_undo_isolate_range(mem, 0, 4, T_M);
+	ZONE(0, "I2:4 M2:0 M3:8,16,24,32,40,48,56");
+	UNDO(4, 8, T_M);
+	ZONE(0, "M3:0,8,16,24,32,40,48,56");
+}
