@@ -379,11 +379,14 @@ single_page:
 /*
  * __rmqueue_fallback(): steals a block from another type's lists; false if
  * none has one. A CMA block (3.5) is taken at once into *@taken, its
- * remainder staying on the CMA lists.
+ * remainder staying on the CMA lists. With ALLOC_NOFRAGMENT only whole
+ * pageblocks may be taken: "do not steal pages from freelists belonging
+ * to other pageblocks".
  */
 static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			     unsigned int start_mt, uint32_t *taken)
+			     unsigned int start_mt, bool nofragment, uint32_t *taken)
 {
+	unsigned int min_order = nofragment && order < mem->pb_order ? mem->pb_order : order;
 	bool can_steal = false;
 	int fallback_mt = -1;
 	unsigned int o;
@@ -392,7 +395,7 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 	 * The largest block roughly approximates the pageblock with the most
 	 * free pages, which is the best one to claim.
 	 */
-	for (o = mem->max_order + 1; o-- > order;) {
+	for (o = mem->max_order + 1; o-- > min_order;) {
 		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 		if (fallback_mt >= 0)
 			break;
@@ -422,7 +425,7 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
 static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			unsigned int mt, bool alloc_cma)
+			unsigned int mt, bool alloc_cma, bool nofragment)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 	uint32_t idx = NIL;
@@ -442,7 +445,8 @@ static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int ord
 		/* __rmqueue_cma_fallback() (4.1); 3.5 met CMA in fallbacks[] */
 		if (idx == NIL && alloc_cma && !k->cma_in_fallbacks)
 			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
-	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, &idx) && idx == NIL);
+	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, nofragment, &idx) &&
+		 idx == NIL);
 	return idx;
 }
 
@@ -498,19 +502,52 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 			    mt == CMASIM_MT_MOVABLE);
 }
 
+/*
+ * alloc_flags_nofragment(): on a machine with DMA32, a request whose
+ * preferred zone (the highest it may use) is Normal first tries every
+ * zone without stealing below pageblock order (5.0).
+ */
+static bool nofragment(const struct cmasim_mem *mem, enum cmasim_zone_type highest_zone)
+{
+	bool dma32 = false;
+	int preferred = -1;
+
+	if (!mem->cfg->kernel->nofragment)
+		return false;
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		dma32 |= mem->zones[i].type == CMASIM_ZONE_DMA32;
+		if (mem->zones[i].type <= highest_zone && mem->zones[i].present)
+			preferred = (int)mem->zones[i].type;
+	}
+	return dma32 && preferred == CMASIM_ZONE_NORMAL;
+}
+
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
 {
-	static const enum cmasim_wmark passes[] = { CMASIM_WMARK_LOW, CMASIM_WMARK_MIN };
+	/*
+	 * get_page_from_freelist() at the low watermark, with ALLOC_NOFRAGMENT
+	 * and, when every zone failed so, again without; then the slow path
+	 * at min.
+	 */
+	static const struct {
+		enum cmasim_wmark mark;
+		bool nofragment;
+	} passes[] = {
+		{ CMASIM_WMARK_LOW, true }, { CMASIM_WMARK_LOW, false }, { CMASIM_WMARK_MIN, false },
+	};
+	bool nofrag = nofragment(mem, highest_zone);
 
 	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
+		if (passes[p].nofragment && !nofrag)
+			continue;
 		for (unsigned int i = mem->nr_zones; i-- > 0;) {
 			struct zone *z = &mem->zones[i];
 
 			if (z->type > highest_zone ||
-			    !watermark_ok(mem, z, order, passes[p], highest_zone, alloc_cma))
+			    !watermark_ok(mem, z, order, passes[p].mark, highest_zone, alloc_cma))
 				continue;
-			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma);
+			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma, passes[p].nofragment);
 			if (idx == NIL)
 				continue;
 			mark_allocated(mem, idx, order, mt);

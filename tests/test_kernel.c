@@ -512,3 +512,42 @@ Test(kernel, watermarks_from_managed_pages)
 		machine_teardown();
 	}
 }
+
+/*
+ * The case worked from mm/page_alloc.c (6.1): alloc_flags_nofragment()
+ * sets ALLOC_NOFRAGMENT for a request preferring Normal on a machine with
+ * DMA32, and __rmqueue_fallback() then steals nothing below pageblock
+ * order. DMA32 [0,1024), Normal [1024,2048), pageblocks of 8, blocks up
+ * to 16; a movable page at the start of every Normal pageblock leaves
+ * Normal only order 0-2 free blocks. An UNMOVABLE order-0 request with
+ * highest zone Normal: Normal has no whole pageblock to claim, DMA32 has
+ * M4:0 at its list head, claimed (its two pageblocks become Unmovable)
+ * and split: pfn 0. Normal keeps no Unmovable and no mixed pageblock.
+ * Without the flag (3.5) Normal's fallback takes the largest block, M2's
+ * head 2044, claims pageblock 2040 (7 free >= 4 in 3.5 too) and gives 2041.
+ */
+Test(kernel, nofragment_tries_dma32_first)
+{
+	static const char yaml[] =
+		"memory: { size: 8MiB, max_page_order: 4, pageblock_order: 3, min_free_kbytes: 4,\n"
+		"          zones: [ { type: DMA32, size: 4MiB }, { type: Normal, size: 4MiB } ] }\n";
+	static const char *const names[] = { "6.1", "3.5" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		boot_as(yaml, names[i]);
+		for (uint64_t p = 1024; p < 2048; p += 8)
+			AT(p, 0, T_M);
+		if (i == 0) {
+			cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 0);
+			PBS(0, "UU");
+			cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 1, T_U), 0);
+			cr_assert_eq(cmasim_zone_nr_mixed_pageblocks(mem, 1, T_M), 0);
+			cr_assert_eq(cmasim_zone_nr_mixed_pageblocks(mem, 1, T_U), 0);
+		} else {
+			cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 2041);
+			PBS(2040, "U");
+			PBS(0, "MM");
+		}
+		machine_teardown();
+	}
+}

@@ -22,7 +22,9 @@ enum cmasim_wmark {
  * Allocates 2^@order pages of migratetype @mt (UNMOVABLE, MOVABLE or
  * RECLAIMABLE) from the zones up to @highest_zone, highest first, as
  * get_page_from_freelist() walks its zonelist: first against the low
- * watermark, then against min as the slow path does once kswapd is woken.
+ * watermark (with ALLOC_NOFRAGMENT where the profile and the zones call for
+ * it, then without), then against min as the slow path does once kswapd is
+ * woken.
  * Reclaim and compaction are not tried here.
  * Returns 0 and the first pfn in *@pfn, or -ENOMEM.
  */

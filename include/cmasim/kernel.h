@@ -37,6 +37,11 @@ struct cmasim_kernel {
 	 * fallback block instead of the largest (4.13)
 	 */
 	bool fallback_smallest;
+	/*
+	 * ALLOC_NOFRAGMENT: with DMA32, a request preferring Normal tries the
+	 * other zones before stealing below pageblock order (5.0)
+	 */
+	bool nofragment;
 	/* a MOVABLE request takes CMA first while free CMA exceeds half of all free (5.7) */
 	bool cma_half_rule;
 	/* requests without ALLOC_CMA leave free CMA out of the watermark check (3.7) */
