@@ -669,19 +669,16 @@ size_t cmasim_zone_free_list(const struct cmasim_mem *mem, unsigned int zone,
 	return list->nr;
 }
 
-void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,
-		      struct cmasim_frag *frag)
+/* fill_contig_page_info(), and CMA's lists left out unless @cma */
+static void contig_page_info(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
+			     bool cma, struct cmasim_frag *frag)
 {
-	g_return_if_fail(zone < mem->nr_zones && order <= mem->max_order);
-	const struct zone *z = &mem->zones[zone];
-
-	*frag = (struct cmasim_frag){ .largest_order = -1 };
-	/* fill_contig_page_info() */
 	for (unsigned int o = 0; o <= mem->max_order; o++) {
 		uint64_t blocks = 0;
 
 		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-			blocks += z->free_area[o][t].nr;
+			if (cma || t != CMASIM_MT_CMA)
+				blocks += z->free_area[o][t].nr;
 		if (blocks)
 			frag->largest_order = (int)o;
 		frag->free_blocks_total += blocks;
@@ -701,4 +698,18 @@ void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned 
 	else
 		frag->extfrag_index = 1000 - (int)((1000 + (frag->free_pages * 1000 >> order)) /
 						   frag->free_blocks_total);
+}
+
+void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,
+		      struct cmasim_frag *frag)
+{
+	g_return_if_fail(zone < mem->nr_zones && order <= mem->max_order);
+	const struct zone *z = &mem->zones[zone];
+	struct cmasim_frag no_cma = { .largest_order = -1 };
+
+	*frag = (struct cmasim_frag){ .largest_order = -1 };
+	contig_page_info(mem, z, order, true, frag);
+	contig_page_info(mem, z, order, false, &no_cma);
+	frag->unusable_index_no_cma = no_cma.unusable_index;
+	frag->extfrag_index_no_cma = no_cma.extfrag_index;
 }

@@ -9,10 +9,14 @@
 #include "cmasim/error.h"
 #include "mm.h"
 
-/* Takes one free block of the cleared range as a DMA buffer's. */
+/*
+ * Takes one free block of the cleared range as a DMA buffer's, recorded as
+ * allocated MOVABLE: split_map_pages() runs post_alloc_hook() with
+ * __GFP_MOVABLE, so page_owner sees no mixed pageblock.
+ */
 static void take_block(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
-	int ret = cmasim_alloc_pages_at(mem, mem->base_pfn + idx, order, CMASIM_MT_UNMOVABLE);
+	int ret = cmasim_alloc_pages_at(mem, mem->base_pfn + idx, order, CMASIM_MT_MOVABLE);
 
 	g_return_if_fail(ret == 0);
 	cmasim_set_owner(mem, mem->base_pfn + idx, CMASIM_OWNER_DMA, NIL, NIL);
@@ -83,7 +87,7 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	g_autofree uint8_t *types = g_new(uint8_t, ((e - first + pb - 1) >> mem->pb_order) + 1);
 	for (uint32_t b = first; b < e; b += pb)
 		types[(b - first) >> mem->pb_order] = pageblock_of(mem, b)->mt;
-	ret = cmasim_isolate_range(mem, mem->base_pfn + s, mem->base_pfn + e);
+	ret = cmasim_isolate_range(mem, mem->base_pfn + s, mem->base_pfn + e, mt);
 	if (ret) {
 		stats->busy++;
 		return ret;
@@ -120,19 +124,16 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 }
 
 /*
- * pfn_range_valid_contig(): no absent pageblock and no CMA or isolated
- * pageblock (reserved pages fail isolation instead), which the MOVABLE type
- * given back afterwards would silently turn into an ordinary one. The
- * caller keeps the range inside one zone.
+ * pfn_range_valid_contig(): every page of [@s, @e) exists in the zone and
+ * is not PageReserved. CMA and isolated pageblocks pass here and fail
+ * isolation, counted as busy attempts. The caller keeps the range inside
+ * one zone.
  */
 static bool range_valid(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
-	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem)) {
-		unsigned int mt = pageblock_of(mem, b)->mt;
-
-		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE || pageblock_absent(mem, b))
+	for (uint32_t idx = s; idx < e; idx++)
+		if (frame_reserved(mem, idx))
 			return false;
-	}
 	return true;
 }
 
@@ -141,21 +142,22 @@ int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
 			      struct cmasim_contig_stats *stats)
 {
 	g_return_val_if_fail(count > 0 && count <= mem->nr_frames, -EINVAL);
-	uint64_t step = UINT64_C(1) << (count > 1 ? 64 - __builtin_clzll(count - 1) : 0);
 
 	for (unsigned int i = mem->nr_zones; i-- > 0;) {
 		const struct zone *z = &mem->zones[i];
+		uint64_t end = mem->base_pfn + z->end;
 
 		if (z->type > highest_zone)
 			continue;
-		for (uint64_t p = (z->start + step - 1) & ~(step - 1); p + count <= z->end;
-		     p += step) {
-			if (!range_valid(mem, (uint32_t)p, (uint32_t)(p + count)))
+		/* ALIGN(zone_start_pfn, nr_pages), the kernel's macro even for other counts */
+		for (uint64_t p = (mem->base_pfn + z->start + count - 1) & ~(count - 1);
+		     p >= mem->base_pfn + z->start && p + count <= end; p += count) {
+			uint32_t idx = (uint32_t)(p - mem->base_pfn);
+
+			if (!range_valid(mem, idx, idx + (uint32_t)count))
 				continue;
-			if (!cmasim_alloc_contig_range(mem, mem->base_pfn + p,
-						       mem->base_pfn + p + count,
-						       CMASIM_MT_MOVABLE, stats)) {
-				*pfn = mem->base_pfn + p;
+			if (!cmasim_alloc_contig_range(mem, p, p + count, CMASIM_MT_MOVABLE, stats)) {
+				*pfn = p;
 				return 0;
 			}
 		}

@@ -758,6 +758,8 @@ static void collect_zones(struct cmasim_sim *sim)
 			cmasim_zone_frag(sim->mem, z, o, &frag);
 			zs->unusable_index[o] = frag.unusable_index;
 			zs->extfrag_index[o] = frag.extfrag_index;
+			zs->unusable_index_no_cma[o] = frag.unusable_index_no_cma;
+			zs->extfrag_index_no_cma[o] = frag.extfrag_index_no_cma;
 			/* the same at every order */
 			zs->largest_free_order = frag.largest_order;
 		}

@@ -203,7 +203,16 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 		if (f->state != FRAME_ALLOC)
 			continue;
 		if (f->owner & OWNER_PINNED) {
-			/* an elevated refcount: isolate_migratepages_block() skips it */
+			/*
+			 * An elevated refcount. isolate_migratepages_block()
+			 * skips a pinned anon page at once, but isolates a
+			 * page-cache one, which reclaim cannot drop and
+			 * migrate_pages() tries for 10 passes, and
+			 * __alloc_contig_migrate_range() 5 times (6.1), each
+			 * an unmap and remap that fail.
+			 */
+			if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE)
+				st->cost_ns += 5 * 10 * pages * mem->cfg->costs.migrate_page_ns;
 			st->busy_pinned += pages;
 			ret = ret ? ret : -EBUSY;
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
@@ -243,16 +252,25 @@ static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 	return false;
 }
 
-int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end)
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 enum cmasim_migratetype mt)
 {
 	uint32_t s, e, pb = pageblock_nr_pages(mem);
 
 	if (!range_idx(mem, start, end, &s, &e))
 		return -EINVAL;
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
-		/* CMA pageblocks are taken as movable whatever they hold */
-		if (pageblock_of(mem, b)->mt != CMASIM_MT_CMA &&
-		    has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
+		unsigned int block_mt = pageblock_of(mem, b)->mt;
+
+		/* set_migratetype_isolate(): someone else isolated it */
+		if (block_mt == CMASIM_MT_ISOLATE)
+			return -EBUSY;
+		/*
+		 * has_unmovable_pages(): CMA pageblocks are taken as movable
+		 * whatever they hold, for a CMA allocation only
+		 */
+		if (block_mt == CMASIM_MT_CMA ? mt != CMASIM_MT_CMA
+					      : has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
 			return -EBUSY;
 	}
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {

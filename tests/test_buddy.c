@@ -1538,9 +1538,9 @@ Test(buddy, reserved_pages_and_sub_pageblock_holes)
 	cmasim_mem_zone_info(mem, 0, &zi);
 	cr_assert_eq(zi.present, 63);
 	cr_assert_eq(zi.managed, 60);
-	cr_assert_eq(cmasim_isolate_range(mem, 8, 16), -EBUSY);
-	cr_assert_eq(cmasim_isolate_range(mem, 0, 8), -EBUSY, "pfn 0 is PageReserved");
-	cr_assert_eq(cmasim_isolate_range(mem, 16, 24), 0);
+	cr_assert_eq(cmasim_isolate_range(mem, 8, 16, T_M), -EBUSY);
+	cr_assert_eq(cmasim_isolate_range(mem, 0, 8, T_M), -EBUSY, "pfn 0 is PageReserved");
+	cr_assert_eq(cmasim_isolate_range(mem, 16, 24, T_M), 0);
 	cmasim_undo_isolate_range(mem, 16, 24, T_M);
 	INV();
 	/* pageblock 0 still exists: only a whole pageblock in a hole does not */
@@ -1603,4 +1603,31 @@ Test(buddy, watermarks_of_a_real_x86_machine)
 		cmasim_mem_zone_info(mem, z, &zi);
 		cr_assert_eq(zi.wmark_min, mins_no_thp[z], "zone %u", z);
 	}
+}
+
+/*
+ * mm/vmstat.c's indices count every free list, CMA's too, so a zone whose
+ * free memory is all CMA looks unfragmented even to an unmovable request.
+ * Beside them, cmasim gives the same indices with CMA left out. 64 pages,
+ * pageblocks of 8: [0,32) allocated but 1 and 3, [32,64) CMA and free.
+ * Order 3, the kernel's: 34 free in 6 blocks, 4 suitable: unusable (34 -
+ * 32) x 1000 / 34 = 58, extfrag -1000. Without CMA: 2 free in 2 blocks,
+ * none suitable: unusable 1000, extfrag 1000 - (1000 + 2000 / 8) / 2 = 375.
+ */
+Test(buddy, fragmentation_indices_without_cma)
+{
+	struct cmasim_frag frag;
+
+	boot("memory: { size: 256KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 4 }\n");
+	for (uint64_t p = 32; p < 64; p += 8)
+		RETYPE(p, T_C, 8);
+	for (uint64_t p = 0; p < 32; p++)
+		if (p != 1 && p != 3)
+			AT(p, 0, T_M);
+	ZONE(0, "M0~1,3 C3:32,40,48,56");
+	cmasim_zone_frag(mem, 0, 3, &frag);
+	cr_assert(frag.unusable_index == 58 && frag.extfrag_index == -1000,
+		  "%d %d", frag.unusable_index, frag.extfrag_index);
+	cr_assert(frag.unusable_index_no_cma == 1000 && frag.extfrag_index_no_cma == 375,
+		  "%d %d", frag.unusable_index_no_cma, frag.extfrag_index_no_cma);
 }

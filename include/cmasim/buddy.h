@@ -89,6 +89,12 @@ struct cmasim_frag {
 	int unusable_index;		/* x1000: share of free pages in blocks too small */
 	int extfrag_index;		/* x1000: Gorman's index; -1000 if a block exists, 0 if none free */
 	int largest_order;		/* order of the largest free block, -1 if none */
+	/*
+	 * the same two with free CMA pages left out: what an unmovable
+	 * request sees (the kernel's count them, so CMA looks unfragmented)
+	 */
+	int unusable_index_no_cma;
+	int extfrag_index_no_cma;
 };
 
 void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,

@@ -86,6 +86,8 @@ struct cmasim_zone_stats {
 	uint64_t cma_movable_pages;			/* lent to movable users */
 	int unusable_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
 	int extfrag_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
+	int unusable_index_no_cma[CMASIM_ORDER_LIMIT + 1]; /* the same, free CMA left out */
+	int extfrag_index_no_cma[CMASIM_ORDER_LIMIT + 1];
 };
 
 struct cmasim_results {

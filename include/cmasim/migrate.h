@@ -79,12 +79,15 @@ int cmasim_migrate_for_longterm_pin(struct cmasim_mem *mem, uint64_t pfn,
 
 /*
  * Marks the pageblocks covering [@start, @end) ISOLATE, taking their free
- * pages off the allocator (start_isolate_page_range()). Outside CMA
- * pageblocks, a range holding unmovable pages fails at once with -EBUSY and
- * nothing isolated (has_unmovable_pages()); pinned pages are not seen
- * here, they fail migration later. Returns 0 or -EBUSY.
+ * pages off the allocator (start_isolate_page_range()), for an allocation
+ * that gives them type @mt back. A range that holds an isolated pageblock,
+ * a CMA pageblock when @mt is not CMA, or unmovable or reserved pages in a
+ * pageblock that is not CMA fails at once with -EBUSY and nothing isolated
+ * (set_migratetype_isolate(), has_unmovable_pages()); pinned pages are not
+ * seen here, they fail migration later. Returns 0 or -EBUSY.
  */
-int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end);
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 enum cmasim_migratetype mt);
 /* Gives the pageblocks covering [@start, @end) type @mt again, with their free pages. */
 void cmasim_undo_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			       enum cmasim_migratetype mt);
