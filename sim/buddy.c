@@ -331,6 +331,25 @@ static void change_pageblock_range(struct cmasim_mem *mem, uint32_t idx, unsigne
 }
 
 /*
+ * boost_watermark(): a fallback into another type's pageblock raises the
+ * zone's watermarks by a pageblock, up to high x watermark_boost_factor /
+ * 10000, and wakes kswapd to reclaim it (5.0). Only where kswapd runs, and
+ * not in zones of fewer than four pageblocks.
+ */
+static void boost_watermark(struct cmasim_mem *mem, struct zone *z)
+{
+	uint64_t factor = mem->cfg->kernel->watermark_boost_factor;
+	uint64_t max_boost = z->wmark[CMASIM_WMARK_HIGH] * factor / 10000;
+
+	if (!mem->kswapd || !factor || pageblock_nr_pages(mem) * UINT64_C(4) > z->managed ||
+	    !max_boost)
+		return;
+	max_boost = MAX(pageblock_nr_pages(mem), max_boost);
+	z->watermark_boost = MIN(z->watermark_boost + pageblock_nr_pages(mem), max_boost);
+	mem->kswapd_wanted = true;
+}
+
+/*
  * steal_suitable_fallback(): takes the free block at @idx for @start_mt,
  * and with @whole_block its pageblock's other free pages too; the block
  * changes type when at least half of it is free or alike.
@@ -347,7 +366,7 @@ static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint
 		change_pageblock_range(mem, idx, order, start_mt);
 		goto single_page;
 	}
-	/* Watermark boosting is not modelled: no reclaim runs to use it. */
+	boost_watermark(mem, z);
 	if (!whole_block)
 		goto single_page;
 
@@ -487,7 +506,7 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 	/* since 3.7: free CMA pages are of no use to a request that may not take them */
 	if (!alloc_cma && mem->cfg->kernel->watermark_cma_unusable)
 		free_pages -= (int64_t)z->nr_free_cma;
-	if (free_pages <= (int64_t)(z->wmark[mark] + z->lowmem_reserve[highest_zone]))
+	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
 	return !order || buddy_free_block_ok(mem, z, order, alloc_cma);
 }
@@ -541,6 +560,8 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
 		if (passes[p].nofragment && !nofrag)
 			continue;
+		/* __alloc_pages_slow(): wake_all_kswapds() before the min pass */
+		mem->kswapd_wanted |= passes[p].mark == CMASIM_WMARK_MIN;
 		for (unsigned int i = mem->nr_zones; i-- > 0;) {
 			struct zone *z = &mem->zones[i];
 

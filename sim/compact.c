@@ -190,7 +190,7 @@ static int compaction_suitable(const struct cmasim_mem *mem, unsigned int zone, 
 	if (buddy_free_block_ok(mem, z, (unsigned int)order, false))
 		return CMASIM_COMPACT_SUCCESS;
 	/* order-0 watermark plus compact_gap(), counting free CMA pages (ALLOC_CMA) */
-	uint64_t mark = z->wmark[order > COSTLY_ORDER ? CMASIM_WMARK_LOW : CMASIM_WMARK_MIN] +
+	uint64_t mark = wmark_pages(z, order > COSTLY_ORDER ? CMASIM_WMARK_LOW : CMASIM_WMARK_MIN) +
 			(UINT64_C(2) << order) + z->lowmem_reserve[highest_zone];
 	if (z->nr_free <= mark)
 		return CMASIM_COMPACT_SKIPPED;

@@ -50,6 +50,8 @@ struct slot {
 	uint32_t count;			/* PAGES: blocks held */
 	uint32_t pins;			/* PAGES: pin calls not yet undone */
 	uint8_t owner;			/* PAGES: enum cmasim_owner of its blocks */
+	uint32_t gen;			/* PAGES: when it was allocated, for the file LRU */
+	uint32_t lru_next;		/* PAGES: the next block reclaim tries */
 	union {
 		uint64_t pfn;		/* PAGES with nr 1 */
 		uint64_t *pfns;		/* PAGES with nr > 1 */
@@ -68,6 +70,9 @@ struct cmasim_sim {
 	void *priv;
 	struct cmasim_results *r;
 	GArray *slots;			/* of struct slot, by trace id */
+	GArray *file_lru;		/* uint64_t id << 32 | gen of page-cache slots, oldest first */
+	guint lru_head;			/* file_lru's first entry still queued */
+	uint32_t gen;			/* allocations so far */
 	GArray *waits;			/* of struct dma_wait, by the index the mutex is given */
 	GArray *free_waits;		/* indices of waits that are done, for reuse */
 	uint64_t charged;		/* ns charged since the current request began */
@@ -319,6 +324,80 @@ static bool pin_longterm(struct cmasim_sim *sim, struct slot *s)
 	return true;
 }
 
+/*
+ * The page-cache LRU: FILE slots in the order they were allocated. An
+ * entry whose slot has been freed or reused since is stale and skipped.
+ */
+static void lru_add(struct cmasim_sim *sim, uint32_t id, uint32_t gen)
+{
+	uint64_t entry = (uint64_t)id << 32 | gen;
+
+	g_array_append_val(sim->file_lru, entry);
+}
+
+/* SWAP_CLUSTER_MAX: the pages one reclaim pass aims for */
+#define SWAP_CLUSTER_MAX 32
+
+/*
+ * shrink_inactive_list() of clean page cache, oldest first: drops the
+ * next blocks of the oldest unpinned FILE slot, SWAP_CLUSTER_MAX pages'
+ * worth or what it has left (a pinned one goes back to the tail, as
+ * putback_lru_page() does with what it could not reclaim). Returns the
+ * pages dropped; 0 when nothing on the LRU can be.
+ */
+static uint64_t lru_reclaim_one(struct cmasim_sim *sim)
+{
+	for (guint tries = sim->file_lru->len - sim->lru_head; tries; tries--) {
+		uint64_t entry = g_array_index(sim->file_lru, uint64_t, sim->lru_head);
+		uint32_t id = (uint32_t)(entry >> 32), gen = (uint32_t)entry;
+		struct slot *s = slot_get(sim, id);
+		uint64_t *pfns = slot_pfns(s), pages = 0;
+		bool live = s->kind == SLOT_PAGES && s->gen == gen && s->owner == CMASIM_OWNER_FILE;
+
+		if (live && !s->pins) {
+			for (; s->lru_next < s->count && pages < SWAP_CLUSTER_MAX; s->lru_next++) {
+				if (pfns[s->lru_next] == GONE)
+					continue;
+				cmasim_free_pages(sim->mem, pfns[s->lru_next]);
+				pfns[s->lru_next] = GONE;
+				pages += UINT64_C(1) << s->order;
+			}
+			if (s->lru_next < s->count)
+				return pages;
+		}
+		sim->lru_head++;
+		if (live && s->pins)
+			lru_add(sim, id, gen);
+		/* the queue's consumed half goes at once, so popping costs O(1) amortized */
+		if (sim->lru_head > 4096 && sim->lru_head * 2 > sim->file_lru->len) {
+			g_array_remove_range(sim->file_lru, 0, sim->lru_head);
+			sim->lru_head = 0;
+		}
+		if (pages)
+			return pages;
+	}
+	return 0;
+}
+
+/*
+ * kswapd (balance_pgdat()): woken by an allocation below the low watermark
+ * or a boost, it drops clean page cache until the node is balanced and, when
+ * watermarks were boosted, at least the boost; anonymous memory has no swap
+ * to go to. It runs at once, outside any request's time.
+ */
+static void kswapd(struct cmasim_sim *sim)
+{
+	uint64_t boost = cmasim_mem_boost(sim->mem), reclaimed = 0, pages = 1;
+
+	sim->r->kswapd_runs++;
+	while (pages && (reclaimed < boost || !cmasim_mem_balanced(sim->mem))) {
+		pages = lru_reclaim_one(sim);
+		reclaimed += pages;
+	}
+	sim->r->kswapd_reclaimed_pages += reclaimed;
+	cmasim_mem_kswapd_done(sim->mem);
+}
+
 /* Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL otherwise. */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -341,13 +420,22 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		}
 		pfns[s->count++] = rec->x;
 	} else {
-		for (uint32_t i = 0; i < rec->y; i++)
-			if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]))
-				s->count++;
+		/* __alloc_pages_direct_reclaim(): drop page cache and try again */
+		for (uint32_t i = 0; i < rec->y; i++) {
+			uint64_t dropped = 1;
+
+			while (cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[s->count]) &&
+			       (dropped = lru_reclaim_one(sim)))
+				sim->r->direct_reclaimed_pages += dropped;
+			s->count += dropped != 0;
+		}
 	}
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
+	s->gen = ++sim->gen;
+	if (s->owner == CMASIM_OWNER_FILE)
+		lru_add(sim, rec->id, s->gen);
 	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
 	for (uint32_t i = 0; i < s->count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
@@ -799,6 +887,8 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants)
 		apply(sim, &rec);
 		if (sim->error)
 			return false;
+		if (cmasim_mem_kswapd_wanted(sim->mem))
+			kswapd(sim);
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants) {
@@ -885,6 +975,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.file_lru = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	cmasim_mem_set_kswapd(sim.mem, true);
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts);
@@ -914,6 +1006,7 @@ out:
 			g_free(s->pfns);
 	}
 	g_array_free(sim.slots, TRUE);
+	g_array_free(sim.file_lru, TRUE);
 	g_array_free(sim.waits, TRUE);
 	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);

@@ -71,6 +71,7 @@ struct zone {
 	uint64_t present;		/* pages not in holes */
 	uint64_t managed;		/* of which the buddy allocator got at boot (not reserved) */
 	uint64_t wmark[3];		/* pages, by enum cmasim_wmark */
+	uint64_t watermark_boost;	/* pages added to each while kswapd has reclaiming to do */
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
 	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
 	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
@@ -95,6 +96,8 @@ struct cmasim_mem {
 	unsigned int max_order;		/* inclusive */
 	unsigned int pb_order;
 	unsigned int nr_zones;
+	bool kswapd;			/* kswapd runs: watermarks may be boosted */
+	bool kswapd_wanted;		/* an allocation fell below low, or a boost was set */
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
@@ -132,6 +135,12 @@ static inline bool pageblock_absent(const struct cmasim_mem *mem, uint32_t idx)
 static inline bool owner_is_lru(uint8_t owner)
 {
 	return OWNER_KIND(owner) == CMASIM_OWNER_ANON || OWNER_KIND(owner) == CMASIM_OWNER_FILE;
+}
+
+/* wmark_pages(): a watermark with the zone's boost */
+static inline uint64_t wmark_pages(const struct zone *z, enum cmasim_wmark mark)
+{
+	return z->wmark[mark] + z->watermark_boost;
 }
 
 static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)

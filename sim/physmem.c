@@ -128,7 +128,7 @@ static bool zone_is_highmem(const struct zone *z)
 }
 
 /* The pages a zone's watermarks and reserves are shares of: managed, or present before 3.8. */
-static uint64_t wmark_pages(const struct cmasim_mem *mem, const struct zone *z)
+static uint64_t share_pages(const struct cmasim_mem *mem, const struct zone *z)
 {
 	return mem->cfg->kernel->watermark_managed ? z->managed : z->present;
 }
@@ -146,10 +146,10 @@ static void setup_per_zone_wmarks(struct cmasim_mem *mem, uint64_t min_free_kbyt
 
 	for (unsigned int i = 0; i < mem->nr_zones; i++)
 		if (!zone_is_highmem(&mem->zones[i]))
-			lowmem_pages += wmark_pages(mem, &mem->zones[i]);
+			lowmem_pages += share_pages(mem, &mem->zones[i]);
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
 		struct zone *z = &mem->zones[i];
-		uint64_t pages = wmark_pages(mem, z);
+		uint64_t pages = share_pages(mem, z);
 		uint64_t tmp = lowmem_pages ? pages_min * pages / lowmem_pages : 0;
 
 		if (zone_is_highmem(z))
@@ -233,7 +233,7 @@ static void setup_lowmem_reserve(struct cmasim_mem *mem)
 			continue;
 		for (unsigned int t = z->type + 1; t < CMASIM_NR_ZONE_TYPES; t++) {
 			if (j < mem->nr_zones && mem->zones[j].type == t)
-				upper += wmark_pages(mem, &mem->zones[j++]);
+				upper += share_pages(mem, &mem->zones[j++]);
 			z->lowmem_reserve[t] = upper / ratio[z->type];
 		}
 	}
@@ -412,12 +412,50 @@ void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 		.wmark_min = z->wmark[CMASIM_WMARK_MIN],
 		.wmark_low = z->wmark[CMASIM_WMARK_LOW],
 		.wmark_high = z->wmark[CMASIM_WMARK_HIGH],
+		.watermark_boost = z->watermark_boost,
 		.nr_free = z->nr_free,
 		.nr_free_cma = z->nr_free_cma,
 		.nr_cma = z->nr_pageblocks[CMASIM_MT_CMA] << mem->pb_order,
 		.nr_cma_movable = z->nr_cma_movable,
 	};
 	memcpy(info->lowmem_reserve, z->lowmem_reserve, sizeof(info->lowmem_reserve));
+}
+
+void cmasim_mem_set_kswapd(struct cmasim_mem *mem, bool on)
+{
+	mem->kswapd = on;
+}
+
+bool cmasim_mem_kswapd_wanted(const struct cmasim_mem *mem)
+{
+	return mem->kswapd && mem->kswapd_wanted;
+}
+
+bool cmasim_mem_balanced(const struct cmasim_mem *mem)
+{
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		if (mem->zones[i].managed &&
+		    cmasim_zone_watermark_ok(mem, i, 0, CMASIM_WMARK_HIGH, mem->zones[i].type,
+					     CMASIM_MT_MOVABLE))
+			return true;
+	return false;
+}
+
+uint64_t cmasim_mem_boost(const struct cmasim_mem *mem)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		pages += mem->zones[i].watermark_boost;
+	return pages;
+}
+
+void cmasim_mem_kswapd_done(struct cmasim_mem *mem)
+{
+	/* balance_pgdat(): boosts are reclaimed, or reclaim gave up on them */
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		mem->zones[i].watermark_boost = 0;
+	mem->kswapd_wanted = false;
 }
 
 uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem)

@@ -629,3 +629,76 @@ Test(engine, buddy_compacts_on_failure)
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
 }
+
+/*
+ * Background reclaim (mm/vmscan.c, 6.1). 256 pages, min_free_kbytes 128:
+ * min 32, low 32 + max(32 / 4, 0) = 40, high 48. 200 pages of clean page
+ * cache (f1, then f2) leave 56 free. a's 20 pages: the 17th finds 40 <=
+ * low and takes the min pass, which wakes kswapd (wake_all_kswapds());
+ * after the event it reclaims from the oldest page cache, f1, a
+ * SWAP_CLUSTER_MAX of 32 pages at a time, until a zone is above high:
+ * 36 + 32 = 68 > 48. b's 40 pages: the 37th finds 32 <= min: direct
+ * reclaim drops f1's next 32 and the allocation goes on; kswapd, woken
+ * again, finds the node balanced (60 > 48) and reclaims nothing.
+ */
+Test(engine, kswapd_and_direct_reclaim_drop_page_cache)
+{
+	static const char machine_yaml[] =
+		"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 4, min_free_kbytes: 128 }\n";
+	static const char workload_yaml[] =
+		"name: reclaim\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 100, owner: file, id: f1 }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 100, owner: file, id: f2 }\n"
+		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, count: 20, id: a }\n"
+		"  - { t: 2ms, op: alloc, migratetype: movable, order: 0, count: 40, id: b }\n";
+	struct cmasim_results *r = replay_on(machine_yaml, workload_yaml, "buddy", NULL, NULL);
+
+	cr_expect_eq(r->bg_alloc_pages, 260);
+	cr_expect_eq(r->bg_alloc_failed_pages, 0);
+	cr_expect_eq(r->kswapd_runs, 2);
+	cr_expect_eq(r->kswapd_reclaimed_pages, 32);
+	cr_expect_eq(r->direct_reclaimed_pages, 32);
+	cr_expect_eq(r->zones[0].free_pages, 60);
+	cmasim_results_free(r);
+}
+
+/*
+ * Watermark boost (mm/page_alloc.c: boost_watermark(), 5.0). 256 pages,
+ * min = low = high = 1; page cache holds 0..249. An UNMOVABLE page falls
+ * back to the Movable pageblock 240 (order 2 < pageblock order): the zone's
+ * watermarks go up by a pageblock, max(16, high x 15000 / 10000) = 16,
+ * and kswapd is woken. It reclaims at least the boost: 32 pages (0..31),
+ * after which 5 + 32 = 37 > high 1 + boost 16; the boost is then cleared.
+ * 3.5 has no boost: nothing wakes kswapd.
+ */
+Test(engine, watermark_boost_wakes_kswapd)
+{
+	static const char machine_yaml[] =
+		"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 4, min_free_kbytes: 4 }\n";
+	static const char workload_yaml[] =
+		"name: boost\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 250, owner: file, id: f }\n"
+		"  - { t: 1ms, op: alloc, migratetype: unmovable, order: 0, id: u }\n";
+	struct cmasim_results *r = replay_on(machine_yaml, workload_yaml, "buddy", NULL, NULL);
+
+	cr_expect_eq(r->kswapd_runs, 1);
+	cr_expect_eq(r->kswapd_reclaimed_pages, 32);
+	cr_expect_eq(r->zones[0].free_pages, 37);
+	cmasim_results_free(r);
+
+	struct cmasim_run_options opts = {
+		.policy = cmasim_policy_find("buddy"),
+		.seed = 5,
+		.check_invariants = true,
+		.kernel = cmasim_kernel_find("3.5"),
+	};
+	GError *err = NULL;
+
+	r = try_replay(machine_yaml, workload_yaml, &opts, NULL, &err);
+	cr_assert_not_null(r, "%s", err ? err->message : "");
+	cr_expect_eq(r->kswapd_runs, 0);
+	cr_expect_eq(r->zones[0].free_pages, 5);
+	cmasim_results_free(r);
+}

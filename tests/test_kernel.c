@@ -551,3 +551,34 @@ Test(kernel, nofragment_tries_dma32_first)
 		machine_teardown();
 	}
 }
+
+/*
+ * boost_watermark() (5.0): where kswapd runs, a fallback that steals from
+ * a smaller block than a pageblock raises the zone's watermarks by a
+ * pageblock (8), at least that much though high x 15000 / 10000 is 1.
+ * 128 pages, pageblocks of 8 (4 x 8 <= 128 managed): [0,120) taken, a
+ * Movable page at 120, 121 and 122-123 and 124-127 free; UNMOVABLE order 0
+ * falls back to M2:124. 3.5 has no boost; nor does a machine without kswapd.
+ */
+Test(kernel, watermark_boost)
+{
+	static const char *const names[] = { "6.1", "3.5", "6.1" };
+	static const uint64_t want[] = { 8, 0, 0 };
+	struct cmasim_zone_info zi;
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		boot_as(CFG_128, names[i]);
+		cmasim_mem_set_kswapd(mem, i < 2);
+		fill_o3(0, 120);
+		AT(120, 0, T_M);
+		ZONE(0, "M0:121 M1:122 M2:124");
+		cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 121);
+		cmasim_mem_zone_info(mem, 0, &zi);
+		cr_assert_eq(zi.watermark_boost, want[i], "case %u", i);
+		cr_assert_eq(cmasim_mem_kswapd_wanted(mem), want[i] != 0);
+		cmasim_mem_kswapd_done(mem);
+		cmasim_mem_zone_info(mem, 0, &zi);
+		cr_assert_eq(zi.watermark_boost, 0);
+		machine_teardown();
+	}
+}

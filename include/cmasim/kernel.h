@@ -42,6 +42,12 @@ struct cmasim_kernel {
 	 * other zones before stealing below pageblock order (5.0)
 	 */
 	bool nofragment;
+	/*
+	 * watermark_boost_factor's default (5.0): a fallback that steals from
+	 * another type's pageblock raises the zone's watermarks by a pageblock,
+	 * up to high x factor / 10000, until kswapd has reclaimed it; 0: none
+	 */
+	unsigned int watermark_boost_factor;
 	/* a MOVABLE request takes CMA first while free CMA exceeds half of all free (5.7) */
 	bool cma_half_rule;
 	/* requests without ALLOC_CMA leave free CMA out of the watermark check (3.7) */

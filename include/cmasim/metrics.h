@@ -115,6 +115,9 @@ struct cmasim_results {
 	uint64_t bg_alloc_pages;
 	uint64_t bg_alloc_failed_pages;
 	uint64_t bg_free_pages;
+	uint64_t kswapd_runs;			/* times kswapd was woken and ran */
+	uint64_t kswapd_reclaimed_pages;	/* clean page cache kswapd dropped */
+	uint64_t direct_reclaimed_pages;	/* the same by background allocations that failed */
 
 	uint64_t cost_ns[CMASIM_NR_COSTS];
 
