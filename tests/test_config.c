@@ -130,11 +130,10 @@ static const struct shipped shipped[] = {
 		/*
 		 * 8 GiB usable plus the 1 GiB hole span 9 GiB = 0x2_4000_0000.
 		 * DMA32 is 4 GiB - 16 MiB; Normal is the 5 GiB above 4 GiB. No
-		 * HighMem, so every zone is lowmem: 9 GiB less the 1 GiB hole
-		 * and the BIOS's 4 KiB at 0 and 388 KiB at 0x9f000.
+		 * HighMem, so every zone is lowmem: 9 GiB less the 1 GiB hole.
 		 */
 		.file = "x86-64-8g.yaml", .name = "x86-64-8g",
-		.base = 0, .size = 9 * GiB, .lowmem_size = 8 * GiB - 392 * KiB,
+		.base = 0, .size = 9 * GiB, .lowmem_size = 8 * GiB,
 		.pageblock_order = 9,
 		.nr_zones = 3,
 		.zones = {
@@ -142,8 +141,8 @@ static const struct shipped shipped[] = {
 			{ CMASIM_ZONE_DMA32, 0x1000000, 0x100000000 },
 			{ CMASIM_ZONE_NORMAL, 0x100000000, 0x240000000 },
 		},
-		.nr_holes = 3,
-		.hole = { 0, 0x1000 },
+		.nr_holes = 1,
+		.hole = { 0xC0000000, 0x40000000 },
 		.nr_devices = 3,
 		.devices = {
 			{ "nic", MASK_64, true },
