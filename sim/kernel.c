@@ -9,6 +9,21 @@
 
 #include "cmasim/kernel.h"
 
+/* The rules 5.10 and every later profile share. */
+#define SINCE_5_10                            \
+	.unmovable_claims_block = true,       \
+	.claim_counts_alike = true,           \
+	.fallback_smallest = true,            \
+	.nofragment = true,                   \
+	.watermark_boost_factor = 15000,      \
+	.cma_half_rule = true,                \
+	.watermark_cma_unusable = true,       \
+	.watermark_scale_factor = true,       \
+	.watermark_managed = true,            \
+	.min_free_kbytes_max = 262144,        \
+	.longterm_pin_migrates = true,        \
+	.cma_bottom_up = true
+
 static const struct cmasim_kernel profiles[] = {
 	{
 		.name = "3.5",
@@ -24,53 +39,21 @@ static const struct cmasim_kernel profiles[] = {
 		.summary = "CMA after MOVABLE's lists, the half rule, watermark_scale_factor, "
 			   "long-term pins migrate out of CMA, areas bottom-up above 4 GiB, "
 			   "MAX_ORDER isolation",
-		.unmovable_claims_block = true,
-		.claim_counts_alike = true,
-		.fallback_smallest = true,
-		.nofragment = true,
-		.watermark_boost_factor = 15000,
-		.cma_half_rule = true,
-		.watermark_cma_unusable = true,
-		.watermark_scale_factor = true,
-		.watermark_managed = true,
-		.min_free_kbytes_max = 262144,
+		SINCE_5_10,
 		.isolate_max_order = true,
-		.longterm_pin_migrates = true,
-		.cma_bottom_up = true,
 	},
 	{
 		.name = "6.1",
-		.summary = "today's rules: as 5.10, with isolation a pageblock at a time",
-		.unmovable_claims_block = true,
-		.claim_counts_alike = true,
-		.fallback_smallest = true,
-		.nofragment = true,
-		.watermark_boost_factor = 15000,
-		.cma_half_rule = true,
-		.watermark_cma_unusable = true,
-		.watermark_scale_factor = true,
-		.watermark_managed = true,
-		.min_free_kbytes_max = 262144,
-		.longterm_pin_migrates = true,
+		.summary = "today's rules: as 5.10, with isolation a pageblock at a time and "
+			   "long-term pins moved to UNMOVABLE pages, out of ZONE_MOVABLE too",
+		SINCE_5_10,
 		.longterm_pin_unmovable = true,
-		.cma_bottom_up = true,
 	},
 	{
 		.name = "6.10",
 		.summary = "as 6.1, with large folios compacted (skip_isolation_on_order())",
-		.unmovable_claims_block = true,
-		.claim_counts_alike = true,
-		.fallback_smallest = true,
-		.nofragment = true,
-		.watermark_boost_factor = 15000,
-		.cma_half_rule = true,
-		.watermark_cma_unusable = true,
-		.watermark_scale_factor = true,
-		.watermark_managed = true,
-		.min_free_kbytes_max = 262144,
-		.longterm_pin_migrates = true,
+		SINCE_5_10,
 		.longterm_pin_unmovable = true,
-		.cma_bottom_up = true,
 		.compaction_folios = true,
 	},
 };

@@ -289,17 +289,7 @@ Test(engine, longterm_pin_moves_out_of_cma)
 	cr_expect_eq(r->migrate_busy_pinned_pages, 0);
 	cmasim_results_free(r);
 
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("cma"),
-		.set = set,
-		.seed = 5,
-		.check_invariants = true,
-		.kernel = cmasim_kernel_find("3.5"),
-	};
-	GError *err = NULL;
-
-	r = try_replay(cma_machine, longterm_pin_workload, &opts, NULL, &err);
-	cr_assert_not_null(r, "%s", err ? err->message : "");
+	r = replay_kernel(cma_machine, longterm_pin_workload, "cma", set, "3.5", NULL);
 	cr_expect_eq(r->pin_migrated_pages, 0);
 	cr_expect_eq(r->dma_ok, 1);
 	cr_expect_eq(r->latency.sum, 50000 + 54400);
@@ -688,16 +678,7 @@ Test(engine, watermark_boost_wakes_kswapd)
 	cr_expect_eq(r->zones[0].free_pages, 37);
 	cmasim_results_free(r);
 
-	struct cmasim_run_options opts = {
-		.policy = cmasim_policy_find("buddy"),
-		.seed = 5,
-		.check_invariants = true,
-		.kernel = cmasim_kernel_find("3.5"),
-	};
-	GError *err = NULL;
-
-	r = try_replay(machine_yaml, workload_yaml, &opts, NULL, &err);
-	cr_assert_not_null(r, "%s", err ? err->message : "");
+	r = replay_kernel(machine_yaml, workload_yaml, "buddy", NULL, "3.5", NULL);
 	cr_expect_eq(r->kswapd_runs, 0);
 	cr_expect_eq(r->zones[0].free_pages, 5);
 	cmasim_results_free(r);
