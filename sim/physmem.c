@@ -278,11 +278,14 @@ static int cmp_hole(const void *a, const void *b)
 static void free_boot_memory(struct cmasim_mem *mem)
 {
 	const struct cmasim_config *cfg = mem->cfg;
-	unsigned int n = cfg->nr_holes + cfg->nr_reserved;
-	g_autofree struct cmasim_hole *gone = g_new(struct cmasim_hole, n + 1);
+	unsigned int n = 0;
+	g_autofree struct cmasim_hole *gone =
+		g_new(struct cmasim_hole, cfg->nr_holes + cfg->nr_reserved + 1);
 
-	memcpy(gone, cfg->holes, cfg->nr_holes * sizeof(*gone));
-	memcpy(gone + cfg->nr_holes, cfg->reserved, cfg->nr_reserved * sizeof(*gone));
+	for (unsigned int h = 0; h < cfg->nr_holes; h++)
+		gone[n++] = cfg->holes[h];
+	for (unsigned int r = 0; r < cfg->nr_reserved; r++)
+		gone[n++] = cfg->reserved[r];
 	qsort(gone, n, sizeof(*gone), cmp_hole);
 	for (unsigned int i = 0, g = 0; i < mem->nr_zones; i++) {
 		const struct zone *z = &mem->zones[i];
