@@ -23,16 +23,11 @@ static void account_free(struct zone *z, unsigned int order, unsigned int mt, in
 		z->nr_free_cma += (uint64_t)pages;
 }
 
-/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
-static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-			     unsigned int order, unsigned int mt, bool tail)
+/* Links the head @idx into @list, at the tail if @tail. */
+static void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx, bool tail)
 {
-	struct free_list *list = &z->free_area[order][mt];
 	struct frame *f = &mem->frames[idx];
 
-	f->state = FRAME_FREE;
-	f->order = (uint8_t)order;
-	f->mt = (uint8_t)mt;
 	if (tail) {
 		f->next = NIL;
 		f->prev = list->last;
@@ -51,14 +46,12 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 		list->first = idx;
 	}
 	list->nr++;
-	account_free(z, order, mt, 1);
 }
 
-/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
-static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+/* Unlinks the head @idx from @list. */
+static void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
 {
-	struct frame *f = &mem->frames[idx];
-	struct free_list *list = &z->free_area[f->order][f->mt];
+	const struct frame *f = &mem->frames[idx];
 
 	if (f->prev != NIL)
 		mem->frames[f->prev].next = f->next;
@@ -69,6 +62,27 @@ static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t 
 	else
 		list->last = f->prev;
 	list->nr--;
+}
+
+/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
+static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			     unsigned int order, unsigned int mt, bool tail)
+{
+	struct frame *f = &mem->frames[idx];
+
+	f->state = FRAME_FREE;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	list_link(mem, &z->free_area[order][mt], idx, tail);
+	account_free(z, order, mt, 1);
+}
+
+/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
+static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+{
+	struct frame *f = &mem->frames[idx];
+
+	list_unlink(mem, &z->free_area[f->order][f->mt], idx);
 	account_free(z, f->order, f->mt, -1);
 	f->state = FRAME_TAIL;
 }
@@ -469,6 +483,183 @@ static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int ord
 	return idx;
 }
 
+/*
+ * Per-cpu page lists (mm/page_alloc.c, 6.1), of the one CPU the trace runs
+ * on: a list per order up to PAGE_ALLOC_COSTLY_ORDER (order 0 before 5.13)
+ * and migratetype, refilled a batch at a time through __rmqueue(), so the
+ * half rule is asked once a page of the batch, and drained back in batches
+ * once they hold more than high.
+ */
+#define NR_PCP_LISTS ((PCP_MAX_ORDER + 1) * CMASIM_NR_ALLOC_TYPES)
+
+/* the list of order_to_pindex() @pindex */
+static struct free_list *pcp_list(struct zone *z, unsigned int pindex)
+{
+	return &z->pcp.lists[pindex / CMASIM_NR_ALLOC_TYPES][pindex % CMASIM_NR_ALLOC_TYPES];
+}
+
+/*
+ * free_pcppages_bulk(): gives @count pages back from the lists' tails,
+ * round-robin from the list freed to last, each to its pcp migratetype's
+ * buddy list, or its pageblock's while the zone has isolated pageblocks.
+ */
+static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t count)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned int pindex = pcp->last + NR_PCP_LISTS - 1;
+	bool isolated = z->nr_pageblocks[CMASIM_MT_ISOLATE];
+	int64_t left = MIN(count, pcp->count);
+
+	while (left > 0) {
+		struct free_list *list;
+
+		do {
+			pindex = (pindex + 1) % NR_PCP_LISTS;
+			list = pcp_list(z, pindex);
+		} while (!list->nr);
+		unsigned int order = pindex / CMASIM_NR_ALLOC_TYPES;
+
+		do {
+			uint32_t idx = list->last;
+			unsigned int mt = isolated ? pageblock_of(mem, idx)->mt : mem->frames[idx].mt;
+
+			list_unlink(mem, list, idx);
+			left -= INT64_C(1) << order;
+			pcp->count -= UINT32_C(1) << order;
+			free_one(mem, z, idx, order, mt, false);
+		} while (left > 0 && list->nr);
+	}
+}
+
+/* nr_pcp_free(): how many pages a drain past high gives back */
+static uint32_t nr_pcp_free(struct per_cpu_pages *pcp, uint32_t high, bool free_high)
+{
+	uint32_t batch = pcp->batch;
+
+	if (free_high)
+		return pcp->count;
+	if (high < batch)
+		return 1;
+	/* double it each time pages are freed with no allocation between */
+	batch <<= pcp->free_factor;
+	if (batch < high - pcp->batch)
+		pcp->free_factor++;
+	return CLAMP(batch, pcp->batch, high - pcp->batch);
+}
+
+/*
+ * free_unref_page(): puts the block at @idx, just freed, on a per-cpu list
+ * instead: a CMA page on the MOVABLE list, with CMA as its pcp type; an
+ * isolated one goes straight back. Returns false when it did not.
+ */
+static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			    unsigned int order)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned int mt = pageblock_of(mem, idx)->mt;
+	unsigned int list_mt = mt < CMASIM_NR_ALLOC_TYPES ? mt : CMASIM_MT_MOVABLE;
+	struct frame *f = &mem->frames[idx];
+
+	if (!mem->pcp || order > mem->pcp_max_order || mt == CMASIM_MT_ISOLATE)
+		return false;
+	f->state = FRAME_PCP;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	list_link(mem, &pcp->lists[order][list_mt], idx, false);
+	pcp->count += UINT32_C(1) << order;
+	pcp->last = order * CMASIM_NR_ALLOC_TYPES + list_mt;
+	/* free_unref_page_commit(): high-order frees with no allocation between drain all */
+	bool free_high = pcp->free_factor && order;
+	uint32_t high = free_high ? 0 : pcp->high;
+
+	if (pcp->count >= high)
+		free_pcppages_bulk(mem, z, nr_pcp_free(pcp, high, free_high));
+	return true;
+}
+
+/*
+ * rmqueue_pcplist(): the head of @mt's order-@order per-cpu list, refilled
+ * when empty with a batch (smaller for higher orders) by rmqueue_bulk(),
+ * which takes every page through __rmqueue() and lowers NR_FREE_PAGES only
+ * after the batch, NR_FREE_CMA_PAGES page by page. NIL when none is had.
+ */
+static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+				unsigned int mt, bool alloc_cma, bool nofragment)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	struct free_list *list = &pcp->lists[order][mt];
+
+	pcp->free_factor >>= 1;
+	if (!list->nr) {
+		uint32_t batch = order ? MAX(pcp->batch >> order, 2) : pcp->batch;
+		uint64_t taken = 0;
+
+		for (uint32_t i = 0; i < batch; i++) {
+			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma, nofragment);
+
+			if (idx == NIL)
+				break;
+			/* the page keeps the type of the list it came from: its pcp migratetype */
+			mem->frames[idx].state = FRAME_PCP;
+			mem->frames[idx].order = (uint8_t)order;
+			list_link(mem, list, idx, true);
+			pcp->count += UINT32_C(1) << order;
+			taken += UINT64_C(1) << order;
+			z->nr_free += UINT64_C(1) << order;
+		}
+		z->nr_free -= taken;
+	}
+	if (!list->nr)
+		return NIL;
+	uint32_t idx = list->first;
+
+	list_unlink(mem, list, idx);
+	pcp->count -= UINT32_C(1) << order;
+	return idx;
+}
+
+void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx)
+{
+	struct zone *z = zone_of(mem, idx);
+
+	free_pcppages_bulk(mem, z, z->pcp.count);
+}
+
+/* zone_batchsize(): about 0.1% of the zone, at most 1 MiB, as 2^n - 1 pages */
+static uint32_t zone_batchsize(const struct cmasim_mem *mem, const struct zone *z)
+{
+	uint64_t batch = MIN(z->managed >> 10, (UINT64_C(1) << 20) >> mem->cfg->page_shift) / 4;
+
+	batch = MAX(batch, 1);
+	/* rounddown_pow_of_two(batch + batch / 2) - 1 */
+	batch = (UINT64_C(1) << (63 - __builtin_clzll(batch + batch / 2))) - 1;
+	return (uint32_t)MAX(batch, 1);
+}
+
+void buddy_pcp_init(struct cmasim_mem *mem)
+{
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+
+	mem->pcp = mem->cfg->cpus;
+	mem->pcp_max_order = k->pcp_high_order ? PCP_MAX_ORDER : 0;
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		struct per_cpu_pages *pcp = &z->pcp;
+
+		for (unsigned int o = 0; o <= PCP_MAX_ORDER; o++)
+			for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+				pcp->lists[o][t].first = pcp->lists[o][t].last = NIL;
+		if (!mem->pcp)
+			continue;
+		pcp->batch = zone_batchsize(mem, z);
+		/* zone_highsize(): the low watermark shared by the CPUs, at least 4 batches */
+		pcp->high = k->pcp_high_from_low ?
+			    (uint32_t)MAX(z->wmark[CMASIM_WMARK_LOW] / mem->cfg->cpus,
+					  (uint64_t)pcp->batch << 2) :
+			    6 * pcp->batch;
+	}
+}
+
 /* Makes [idx, idx + 2^order) an allocated block of type @mt. */
 static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 			   unsigned int mt)
@@ -568,7 +759,14 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 			if (z->type > highest_zone ||
 			    !watermark_ok(mem, z, order, passes[p].mark, highest_zone, alloc_cma))
 				continue;
-			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma, passes[p].nofragment);
+			/* rmqueue(): a movable request without ALLOC_CMA skips the lists */
+			uint32_t idx = mem->pcp && order <= mem->pcp_max_order &&
+				       (alloc_cma || mt != CMASIM_MT_MOVABLE) ?
+				       rmqueue_pcplist(mem, z, order, mt, alloc_cma,
+						       passes[p].nofragment) : NIL;
+
+			if (idx == NIL)
+				idx = rmqueue(mem, z, order, mt, alloc_cma, passes[p].nofragment);
 			if (idx == NIL)
 				continue;
 			mark_allocated(mem, idx, order, mt);
@@ -589,22 +787,13 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 	return buddy_alloc(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
 }
 
-int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
-			  enum cmasim_migratetype mt)
+/* Takes exactly [@idx, @idx + 2^@order) of @z off the free lists; 0 or -EBUSY. */
+static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigned int order,
+		      unsigned int mt)
 {
-	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
-	if (order > mem->max_order || pfn < mem->base_pfn ||
-	    pfn - mem->base_pfn + (UINT64_C(1) << order) > mem->nr_frames ||
-	    (pfn & ((UINT64_C(1) << order) - 1)))
-		return -EINVAL;
-	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
 	uint32_t end = idx + (UINT32_C(1) << order);
-	struct zone *z = zone_of(mem, idx);
-
-	if (end > z->end)
-		return -EINVAL;
-
 	uint32_t head = find_free_head(mem, idx);
+
 	if (head == NIL)
 		return -EBUSY;
 	if (mem->frames[head].order >= order) {
@@ -629,6 +818,30 @@ int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int ord
 	return 0;
 }
 
+int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
+			  enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	if (order > mem->max_order || pfn < mem->base_pfn ||
+	    pfn - mem->base_pfn + (UINT64_C(1) << order) > mem->nr_frames ||
+	    (pfn & ((UINT64_C(1) << order) - 1)))
+		return -EINVAL;
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	uint32_t end = idx + (UINT32_C(1) << order);
+	struct zone *z = zone_of(mem, idx);
+
+	if (end > z->end)
+		return -EINVAL;
+	int ret = take_range(mem, z, idx, order, mt);
+
+	/* pages a trace says the kernel gave out may sit on the per-cpu lists here */
+	if (ret == -EBUSY && z->pcp.count) {
+		buddy_drain_pcp(mem, idx);
+		ret = take_range(mem, z, idx, order, mt);
+	}
+	return ret;
+}
+
 void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 {
 	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
@@ -647,7 +860,8 @@ void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 	 * types differ (split_large_buddy(), Linux 6.10).
 	 */
 	if (order <= mem->pb_order) {
-		free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
+		if (!free_unref_page(mem, z, idx, order))
+			free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
 		return;
 	}
 	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))

@@ -12,7 +12,15 @@
 struct recount {
 	uint64_t heads[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_free, nr_free_cma;
+	uint64_t pcp_heads[PCP_MAX_ORDER + 1][CMASIM_NR_ALLOC_TYPES];
+	uint64_t pcp_pages;
 };
+
+/* The per-cpu list a block of pcp migratetype @mt sits on: CMA pages on MOVABLE's. */
+static unsigned int pcp_list_mt(unsigned int mt)
+{
+	return mt < CMASIM_NR_ALLOC_TYPES ? mt : CMASIM_MT_MOVABLE;
+}
 
 /* Walks @z's blocks from its first frame: each must be a well-formed head. */
 static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
@@ -42,7 +50,13 @@ static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 		if (f->mt >= CMASIM_NR_MIGRATETYPES)
 			FAIL("pfn %" PRIu64 ": migratetype %u out of range", pfn, f->mt);
 
-		if (f->state == FRAME_FREE) {
+		if (f->state == FRAME_PCP) {
+			if (f->order > PCP_MAX_ORDER || f->mt == CMASIM_MT_ISOLATE)
+				FAIL("pfn %" PRIu64 ": on a per-cpu list as order %u %s", pfn,
+				     f->order, cmasim_migratetype_name(f->mt));
+			rc->pcp_heads[f->order][pcp_list_mt(f->mt)]++;
+			rc->pcp_pages += end - idx;
+		} else if (f->state == FRAME_FREE) {
 			rc->heads[f->order][f->mt]++;
 			if (f->mt != CMASIM_MT_ISOLATE)
 				rc->nr_free += end - idx;
@@ -104,6 +118,27 @@ static bool check_lists(const struct cmasim_mem *mem, const struct zone *z,
 				     list->nr, rc->heads[o][t]);
 		}
 	}
+	for (unsigned int o = 0; o <= PCP_MAX_ORDER; o++) {
+		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++) {
+			const struct free_list *list = &z->pcp.lists[o][t];
+			uint64_t n = 0;
+
+			for (uint32_t idx = list->first; idx != NIL && n <= rc->pcp_heads[o][t];
+			     idx = mem->frames[idx].next, n++)
+				if (mem->frames[idx].state != FRAME_PCP || mem->frames[idx].order != o ||
+				    pcp_list_mt(mem->frames[idx].mt) != t)
+					FAIL("pfn %" PRIu64 " on the per-cpu %s order-%u list is not "
+					     "a block of it", mem->base_pfn + idx,
+					     cmasim_migratetype_name(t), o);
+			if (n != list->nr || n != rc->pcp_heads[o][t])
+				FAIL("per-cpu %s order-%u list: %" PRIu64 " linked, %" PRIu64
+				     " counted, %" PRIu64 " blocks", cmasim_migratetype_name(t), o, n,
+				     list->nr, rc->pcp_heads[o][t]);
+		}
+	}
+	if (rc->pcp_pages != z->pcp.count)
+		FAIL("zone %s: %u pages on per-cpu lists (recount %" PRIu64 ")",
+		     cmasim_zone_type_name(z->type), z->pcp.count, rc->pcp_pages);
 	if (rc->nr_free != z->nr_free || rc->nr_free_cma != z->nr_free_cma)
 		FAIL("zone %s: NR_FREE_PAGES %" PRIu64 " (recount %" PRIu64 "), NR_FREE_CMA_PAGES %"
 		     PRIu64 " (recount %" PRIu64 ")", cmasim_zone_type_name(z->type), z->nr_free,

@@ -1116,6 +1116,7 @@ enum {
 	TOP_MMU,
 	TOP_ATOMIC_POOL,
 	TOP_POLICY,
+	TOP_CPUS,
 	NR_TOP_FIELDS,
 };
 
@@ -1131,6 +1132,7 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_MMU] = { "mmu", false },
 	[TOP_ATOMIC_POOL] = { "atomic_pool", false },
 	[TOP_POLICY] = { "policy", false },
+	[TOP_CPUS] = { "cpus", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -1172,6 +1174,8 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	    !conf_get_size(ld, f[TOP_ATOMIC_POOL].value, "atomic_pool", &cfg->atomic_pool_size))
 		return false;
 	if (f[TOP_POLICY].value && !load_policy(ld, f[TOP_POLICY].value, cfg))
+		return false;
+	if (f[TOP_CPUS].value && !conf_get_uint(ld, f[TOP_CPUS].value, "cpus", 1, 4096, &cfg->cpus))
 		return false;
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }

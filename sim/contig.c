@@ -93,6 +93,7 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 		return ret;
 	}
 	/* lru_add_drain_all() and drain_all_pages(): IPIs to every CPU */
+	buddy_drain_pcp(mem, s);
 	stats->cost_ns += mem->cfg->costs.lru_drain_ns;
 	ret = cmasim_migrate_range(mem, start, end, &st);
 	/*

@@ -48,12 +48,16 @@ static const struct cmasim_kernel profiles[] = {
 			   "long-term pins moved to UNMOVABLE pages, out of ZONE_MOVABLE too",
 		SINCE_5_10,
 		.longterm_pin_unmovable = true,
+		.pcp_high_order = true,
+		.pcp_high_from_low = true,
 	},
 	{
 		.name = "6.10",
 		.summary = "as 6.1, with large folios compacted (skip_isolation_on_order())",
 		SINCE_5_10,
 		.longterm_pin_unmovable = true,
+		.pcp_high_order = true,
+		.pcp_high_from_low = true,
 		.compaction_folios = true,
 	},
 };

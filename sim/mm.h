@@ -33,6 +33,7 @@ enum frame_state {
 	FRAME_ALLOC,	/* head of an allocated block */
 	FRAME_HOLE,	/* no RAM here (PageReserved of a hole) */
 	FRAME_RESERVED,	/* present RAM the allocator never got (PageReserved) */
+	FRAME_PCP,	/* head of a block on a per-cpu list: mt is its pcp migratetype */
 };
 
 /*
@@ -65,6 +66,19 @@ struct free_list {
 	uint64_t nr;		/* blocks on the list */
 };
 
+/* PAGE_ALLOC_COSTLY_ORDER: the largest order per-cpu lists hold (6.1) */
+#define PCP_MAX_ORDER 3
+
+/* struct per_cpu_pages of the one CPU the trace runs on */
+struct per_cpu_pages {
+	uint32_t count;		/* pages on the lists */
+	uint32_t high;		/* more than this and a batch goes back */
+	uint32_t batch;		/* pages a refill takes and a drain gives back */
+	unsigned int free_factor; /* frees since the last allocation double the drain */
+	unsigned int last;	/* the list freed to last (pindex) */
+	struct free_list lists[PCP_MAX_ORDER + 1][CMASIM_NR_ALLOC_TYPES];
+};
+
 struct zone {
 	enum cmasim_zone_type type;
 	uint32_t start, end;		/* frame indices spanned, end exclusive */
@@ -78,6 +92,7 @@ struct zone {
 	uint64_t nr_cma_movable;	/* pages allocated MOVABLE in CMA pageblocks: borrowed */
 	uint64_t nr_pageblocks[CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
+	struct per_cpu_pages pcp;	/* empty and unused unless the machine has cpus: */
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
 	/* compaction's zone state: compact_cached_*_pfn and the deferral */
 	uint32_t compact_cached_migrate[2];	/* frame index: async [0], sync [1] */
@@ -97,6 +112,8 @@ struct cmasim_mem {
 	unsigned int pb_order;
 	unsigned int nr_zones;
 	bool kswapd;			/* kswapd runs: watermarks may be boosted */
+	bool pcp;			/* per-cpu lists are modelled (the config has cpus:) */
+	unsigned int pcp_max_order;	/* the largest order they hold */
 	bool kswapd_wanted;		/* an allocation fell below low, or a boost was set */
 	struct frame *frames;
 	struct pageblock *pageblocks;
@@ -166,6 +183,11 @@ uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start,
 
 /* compact.c: the compaction state of @z at boot: scanners at the zone's edges. */
 void mm_compact_init_zone(const struct cmasim_mem *mem, struct zone *z);
+
+/* buddy.c: sizes the per-cpu lists of every zone (zone_pcp_init()), after the watermarks. */
+void buddy_pcp_init(struct cmasim_mem *mem);
+/* buddy.c: drain_all_pages() of the zone holding @idx: its per-cpu pages back to the buddy lists. */
+void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx);
 
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);

@@ -1631,3 +1631,78 @@ Test(buddy, fragmentation_indices_without_cma)
 	cr_assert(frag.unusable_index_no_cma == 1000 && frag.extfrag_index_no_cma == 375,
 		  "%d %d", frag.unusable_index_no_cma, frag.extfrag_index_no_cma);
 }
+
+/*
+ * Per-cpu page lists (mm/page_alloc.c, 6.1), with cpus: 1. 64 MiB, one
+ * zone of 16384 managed pages: zone_batchsize() = min(16384 >> 10, 256) /
+ * 4 = 4, rounddown_pow_of_two(4 + 2) - 1 = 3; min 1, low 1 + 16 = 17, so
+ * zone_highsize() = max(17 / 1, 4 x 3) = 17. A CMA area at [15360, 16384).
+ * Free: 32 Movable pages (15328-15359) and 33 CMA ones (16319 and
+ * 16352-16383): NR_FREE 65, NR_FREE_CMA 33 > 65 / 2.
+ *
+ * Without the lists each MOVABLE page asks __rmqueue()'s half rule anew:
+ * CMA 16319 (33 > 32), then 32 > 64 / 2 fails: M 15328, then 32 > 63 / 2:
+ * CMA 16352. With them the first request refills a batch of 3 through
+ * rmqueue_bulk(), which lowers NR_FREE_PAGES only after the batch: CMA
+ * 16319 (33 > 32), then 32 > 65 / 2 fails twice: 15328, 15329; the three
+ * requests take them from the list's head. The frees go back on the list
+ * (3 < high 17) and count as allocated until a drain.
+ */
+static void pcp_layout(const char *cpus)
+{
+	GError *err = NULL;
+
+	g_autofree char *yaml = g_strconcat("memory: { size: 64MiB, max_page_order: 10, "
+					    "pageblock_order: 9, min_free_kbytes: 4 }\n", cpus, NULL);
+	boot(yaml);
+	struct cmasim_cma *area = cmasim_cma_new(mem, "c", 15360, 1024, 0, &err);
+	cr_assert_not_null(area);
+	for (uint64_t p = 0; p < 14336; p += 1024)
+		AT(p, 10, T_M);
+	AT(14336, 9, T_M);
+	AT(14848, 8, T_M);
+	AT(15104, 7, T_M);
+	AT(15232, 6, T_M);
+	AT(15296, 5, T_M);
+	AT(15360, 9, T_M);
+	AT(15872, 8, T_M);
+	AT(16128, 7, T_M);
+	AT(16256, 5, T_M);
+	AT(16288, 4, T_M);
+	AT(16304, 3, T_M);
+	AT(16312, 2, T_M);
+	AT(16316, 1, T_M);
+	AT(16318, 0, T_M);
+	AT(16320, 5, T_M);
+	ZONE(0, "M5:15328 C0:16319 C5:16352");
+	cmasim_cma_free(area);
+}
+
+Test(buddy, per_cpu_lists_refill_in_batches)
+{
+	static const uint64_t without[] = { 16319, 15328, 16352 };
+	static const uint64_t with[] = { 16319, 15328, 15329 };
+	struct cmasim_zone_info zi;
+
+	pcp_layout("");
+	for (unsigned int i = 0; i < 3; i++)
+		cr_assert_eq(ALLOC_Z(0, T_M, CMASIM_ZONE_NORMAL), without[i], "request %u", i);
+	machine_teardown();
+
+	pcp_layout("cpus: 1\n");
+	for (unsigned int i = 0; i < 3; i++) {
+		cr_assert_eq(ALLOC_Z(0, T_M, CMASIM_ZONE_NORMAL), with[i], "request %u", i);
+		cmasim_mem_zone_info(mem, 0, &zi);
+		cr_assert_eq(zi.nr_free, 62, "the batch left NR_FREE_PAGES at once");
+	}
+	for (unsigned int i = 0; i < 3; i++)
+		FREE(with[i]);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, 62);
+	cr_assert(!cmasim_range_free(mem, 15328, 15330));
+	/* a page placed where a trace says drains the lists first: all 65 free, then one taken */
+	AT(16319, 0, T_M);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, 64);
+	ZONE(0, "M5:15328 C5:16352");
+}

@@ -925,7 +925,7 @@ struct bad {
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
 #define TOP_FIELDS "name, description, kernel, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
-		   "policy"
+		   "policy, cpus"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
@@ -973,6 +973,8 @@ static const struct bad bad_rows[] = {
 	  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
 	  0, CMASIM_ERROR_SYNTAX, 1, 38, "nested more than 32 levels deep" },
 
+	{ "cpus zero", MEM "cpus: 0\n", 0, CMASIM_ERROR_VALUE, 2, 7,
+	  "expected an integer from 1 to 4096, got \"0\"" },
 	/* VALUE of kernel:, read before memory: */
 	{ "unknown kernel", "kernel: 4.19\nmemory: {size: 0}\n", 0, CMASIM_ERROR_VALUE, 1, 9,
 	  "unknown kernel \"4.19\" (expected one of 3.5, 5.10, 6.1, 6.10)" },

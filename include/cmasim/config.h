@@ -140,6 +140,7 @@ struct cmasim_config {
 	bool thp;			/* transparent hugepages: raises a derived min_free_kbytes; user */
 	uint64_t struct_page;		/* bytes of memmap per page; user, 0: memmap not modelled */
 	uint64_t atomic_pool_size;	/* bytes of the atomic pool (coherent_pool=); user, 256 KiB */
+	uint64_t cpus;			/* CPUs sharing the per-cpu lists' high; user, 0: no per-cpu lists */
 
 	unsigned int nr_zones;		/* derived */
 	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES]; /* ascending, contiguous; derived */

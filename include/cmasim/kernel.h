@@ -61,6 +61,11 @@ struct cmasim_kernel {
 	bool watermark_managed;
 	uint64_t min_free_kbytes_max;	/* the derived value's clamp: 65536, later 262144 */
 
+	/* per-cpu page lists hold orders up to PAGE_ALLOC_COSTLY_ORDER (5.13); before, order 0 */
+	bool pcp_high_order;
+	/* a per-cpu list's high is the low watermark shared by the CPUs (5.14); before, 6 batches */
+	bool pcp_high_from_low;
+
 	/* mm/page_isolation.c */
 	/*
 	 * alloc_contig_range() isolates whole max(MAX_ORDER_NR_PAGES,
