@@ -100,7 +100,8 @@ static bool compact_and_retry(struct cmasim_sim *sim, unsigned int order, int hi
 	for (unsigned int z = cfg->nr_zones; z-- > 0;) {
 		if ((int)cfg->zones[z].type > highest)
 			continue;
-		if (cmasim_sim_compact(sim, z, (int)order) == CMASIM_COMPACT_SUCCESS)
+		if (cmasim_sim_compact_direct(sim, z, order, CMASIM_MT_UNMOVABLE,
+					      (enum cmasim_zone_type)highest) == CMASIM_COMPACT_SUCCESS)
 			break;
 	}
 	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);

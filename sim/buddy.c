@@ -23,19 +23,14 @@ static void account_free(struct zone *z, unsigned int order, unsigned int mt, in
 		z->nr_free_cma += (uint64_t)pages;
 }
 
-/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
-static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-			     unsigned int order, unsigned int mt, bool tail)
+/* Links the head @idx into @list, at the tail if @tail. */
+static void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx, bool tail)
 {
-	struct free_list *list = &z->free_area[order][mt];
 	struct frame *f = &mem->frames[idx];
 
-	mm_touch(mem, idx, order);
+	mm_touch(mem, idx, f->order);
 	if (list->first != NIL)
 		mm_touch(mem, tail ? list->last : list->first, 0);
-	f->state = FRAME_FREE;
-	f->order = (uint8_t)order;
-	f->mt = (uint8_t)mt;
 	if (tail) {
 		f->next = NIL;
 		f->prev = list->last;
@@ -54,14 +49,12 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 		list->first = idx;
 	}
 	list->nr++;
-	account_free(z, order, mt, 1);
 }
 
-/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
-static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+/* Unlinks the head @idx from @list. */
+static void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
 {
-	struct frame *f = &mem->frames[idx];
-	struct free_list *list = &z->free_area[f->order][f->mt];
+	const struct frame *f = &mem->frames[idx];
 
 	mm_touch(mem, idx, f->order);
 	if (f->prev != NIL)
@@ -77,6 +70,27 @@ static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t 
 	else
 		list->last = f->prev;
 	list->nr--;
+}
+
+/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
+static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			     unsigned int order, unsigned int mt, bool tail)
+{
+	struct frame *f = &mem->frames[idx];
+
+	f->state = FRAME_FREE;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	list_link(mem, &z->free_area[order][mt], idx, tail);
+	account_free(z, order, mt, 1);
+}
+
+/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
+static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+{
+	struct frame *f = &mem->frames[idx];
+
+	list_unlink(mem, &z->free_area[f->order][f->mt], idx);
 	account_free(z, f->order, f->mt, -1);
 	f->state = FRAME_TAIL;
 }
@@ -156,6 +170,17 @@ static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigne
 	}
 }
 
+/* Takes the free block at @idx off its list for a request of @order, as @mt's pages. */
+static uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+				unsigned int order, unsigned int mt)
+{
+	unsigned int o = mem->frames[idx].order;
+
+	del_from_free_list(mem, z, idx);
+	expand(mem, z, idx, order, o, mt);
+	return idx;
+}
+
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
 static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
 				 unsigned int mt)
@@ -163,20 +188,24 @@ static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigne
 	for (unsigned int o = order; o <= mem->max_order; o++) {
 		uint32_t idx = z->free_area[o][mt].first;
 
-		if (idx == NIL)
-			continue;
-		del_from_free_list(mem, z, idx);
-		expand(mem, z, idx, order, o, mt);
-		return idx;
+		if (idx != NIL)
+			return take_free_block(mem, z, idx, order, mt);
 	}
 	return NIL;
 }
 
-/* The fallbacks[] table of mm/page_alloc.c: CMA and isolated blocks are never in it. */
-static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][2] = {
-	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE },
-	[CMASIM_MT_MOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE },
-	[CMASIM_MT_RECLAIMABLE] = { CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE },
+/*
+ * The fallbacks[] table of mm/page_alloc.c, ending at CMASIM_NR_MIGRATETYPES.
+ * Since 4.1 CMA is not in it (a movable request tries CMA after its own
+ * lists); in 3.5 MOVABLE's row began with CMA. Isolated blocks never are.
+ */
+static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][3] = {
+	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE, CMASIM_NR_MIGRATETYPES },
+	[CMASIM_MT_MOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE, CMASIM_NR_MIGRATETYPES },
+	[CMASIM_MT_RECLAIMABLE] = { CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE, CMASIM_NR_MIGRATETYPES },
+};
+static const uint8_t fallbacks_movable_3_5[] = {
+	CMASIM_MT_CMA, CMASIM_MT_RECLAIMABLE, CMASIM_MT_UNMOVABLE, CMASIM_NR_MIGRATETYPES,
 };
 
 /* can_steal_fallback(): may a fallback at @order take its whole pageblock? */
@@ -184,19 +213,23 @@ static bool can_steal_fallback(const struct cmasim_mem *mem, unsigned int order,
 			       unsigned int start_mt)
 {
 	return order >= mem->pb_order || order >= mem->pb_order / 2 ||
-	       start_mt == CMASIM_MT_RECLAIMABLE || start_mt == CMASIM_MT_UNMOVABLE;
+	       start_mt == CMASIM_MT_RECLAIMABLE ||
+	       (start_mt == CMASIM_MT_UNMOVABLE && mem->cfg->kernel->unmovable_claims_block);
 }
 
 /* find_suitable_fallback(): the first type in @start_mt's row with a block of @order, or -1. */
 static int find_suitable_fallback(const struct cmasim_mem *mem, const struct zone *z,
 				  unsigned int order, unsigned int start_mt, bool *can_steal)
 {
-	for (unsigned int i = 0; i < G_N_ELEMENTS(fallbacks[0]); i++) {
-		unsigned int mt = fallbacks[start_mt][i];
+	const uint8_t *row = fallbacks[start_mt];
 
-		if (z->free_area[order][mt].nr) {
-			*can_steal = can_steal_fallback(mem, order, start_mt);
-			return (int)mt;
+	if (start_mt == CMASIM_MT_MOVABLE && mem->cfg->kernel->cma_in_fallbacks)
+		row = fallbacks_movable_3_5;
+	for (; *row != CMASIM_NR_MIGRATETYPES; row++) {
+		if (z->free_area[order][*row].nr) {
+			/* 3.5: "never change migration type of MIGRATE_CMA pageblocks" */
+			*can_steal = *row != CMASIM_MT_CMA && can_steal_fallback(mem, order, start_mt);
+			return (int)*row;
 		}
 	}
 	return -1;
@@ -281,11 +314,26 @@ uint64_t cmasim_move_freepages_block(struct cmasim_mem *mem, uint64_t pfn,
 	return moved;
 }
 
-void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt)
+void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx)
 {
 	uint32_t start = idx & ~(pageblock_nr_pages(mem) - 1);
 	struct zone *z = zone_of(mem, start);
 	const struct frame *f = &mem->frames[start];
+
+	if (f->state != FRAME_FREE || f->order < mem->pb_order || f->order >= mem->max_order)
+		return;
+	uint32_t buddy = start ^ (UINT32_C(1) << f->order);
+	unsigned int order = f->order;
+
+	if (!is_free_head(mem, z, buddy, order))
+		return;
+	del_from_free_list(mem, z, start);
+	free_one(mem, z, start, order, pageblock_of(mem, start)->mt, false);
+}
+
+void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt)
+{
+	uint32_t start = idx & ~(pageblock_nr_pages(mem) - 1);
 
 	cmasim_set_pageblock_migratetype(mem, mem->base_pfn + start, mt);
 	cmasim_move_freepages_block(mem, mem->base_pfn + start, mt, NULL);
@@ -293,16 +341,7 @@ void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt
 	 * While isolated, the block could not merge with its free buddy (the
 	 * types differ); __putback_isolated_page() frees it again so it does.
 	 */
-	if (f->state != FRAME_FREE || f->order < mem->pb_order || f->order >= mem->max_order)
-		return;
-	uint32_t buddy = start ^ (UINT32_C(1) << f->order);
-	unsigned int order = f->order;
-
-	if (!is_free_head(mem, z, buddy, order) ||
-	    pageblock_of(mem, buddy)->mt == CMASIM_MT_ISOLATE)
-		return;
-	del_from_free_list(mem, z, start);
-	free_one(mem, z, start, order, mt, false);
+	buddy_merge_block(mem, start);
 }
 
 /* change_pageblock_range(): every pageblock of a block >= pageblock_order. */
@@ -312,6 +351,25 @@ static void change_pageblock_range(struct cmasim_mem *mem, uint32_t idx, unsigne
 	for (uint32_t n = 0; n < UINT32_C(1) << (order - mem->pb_order); n++)
 		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + idx +
 					       ((uint64_t)n << mem->pb_order), mt);
+}
+
+/*
+ * boost_watermark(): a fallback into another type's pageblock raises the
+ * zone's watermarks by a pageblock, up to high x watermark_boost_factor /
+ * 10000, and wakes kswapd to reclaim it (5.0). Only where kswapd runs, and
+ * not in zones of fewer than four pageblocks.
+ */
+static void boost_watermark(struct cmasim_mem *mem, struct zone *z)
+{
+	uint64_t factor = mem->cfg->kernel->watermark_boost_factor;
+	uint64_t max_boost = z->wmark[CMASIM_WMARK_HIGH] * factor / 10000;
+
+	if (!mem->kswapd || !factor || pageblock_nr_pages(mem) * UINT64_C(4) > z->managed ||
+	    !max_boost)
+		return;
+	max_boost = MAX(pageblock_nr_pages(mem), max_boost);
+	z->watermark_boost = MIN(z->watermark_boost + pageblock_nr_pages(mem), max_boost);
+	mem->kswapd_wanted = true;
 }
 
 /*
@@ -331,7 +389,7 @@ static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint
 		change_pageblock_range(mem, idx, order, start_mt);
 		goto single_page;
 	}
-	/* Watermark boosting is not modelled: no reclaim runs to use it. */
+	boost_watermark(mem, z);
 	if (!whole_block)
 		goto single_page;
 
@@ -344,7 +402,9 @@ static void steal_suitable_fallback(struct cmasim_mem *mem, struct zone *z, uint
 	 * movable and free ones; between unmovable and reclaimable the kernel
 	 * cannot tell, so counts none.
 	 */
-	if (start_mt == CMASIM_MT_MOVABLE)
+	if (!mem->cfg->kernel->claim_counts_alike)
+		alike_pages = 0;
+	else if (start_mt == CMASIM_MT_MOVABLE)
 		alike_pages = movable_pages;
 	else if (old_mt == CMASIM_MT_MOVABLE)
 		alike_pages = pageblock_nr_pages(mem) - free_pages - movable_pages;
@@ -358,10 +418,17 @@ single_page:
 	move_to_free_list(mem, z, idx, start_mt);
 }
 
-/* __rmqueue_fallback(): steals a block from another type's lists; false if none has one. */
+/*
+ * __rmqueue_fallback(): steals a block from another type's lists; false if
+ * none has one. A CMA block (3.5) is taken at once into *@taken, its
+ * remainder staying on the CMA lists. With ALLOC_NOFRAGMENT only whole
+ * pageblocks may be taken: "do not steal pages from freelists belonging
+ * to other pageblocks".
+ */
 static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			     unsigned int start_mt)
+			     unsigned int start_mt, bool nofragment, uint32_t *taken)
 {
+	unsigned int min_order = nofragment && order < mem->pb_order ? mem->pb_order : order;
 	bool can_steal = false;
 	int fallback_mt = -1;
 	unsigned int o;
@@ -370,7 +437,7 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 	 * The largest block roughly approximates the pageblock with the most
 	 * free pages, which is the best one to claim.
 	 */
-	for (o = mem->max_order + 1; o-- > order;) {
+	for (o = mem->max_order + 1; o-- > min_order;) {
 		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 		if (fallback_mt >= 0)
 			break;
@@ -381,39 +448,225 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 	 * A movable request that cannot claim the whole block splits the
 	 * smallest one instead: it then fragments the least.
 	 */
-	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order) {
+	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order &&
+	    mem->cfg->kernel->fallback_smallest) {
 		for (o = order; o <= mem->max_order; o++) {
 			fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 			if (fallback_mt >= 0)
 				break;
 		}
 	}
-	steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt, can_steal);
+	if (fallback_mt == CMASIM_MT_CMA)
+		*taken = take_free_block(mem, z, z->free_area[o][fallback_mt].first, order,
+					 CMASIM_MT_CMA);
+	else
+		steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt,
+					can_steal);
 	return true;
 }
 
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
 static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			unsigned int mt, bool alloc_cma)
+			unsigned int mt, bool alloc_cma, bool nofragment)
 {
-	uint32_t idx;
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+	uint32_t idx = NIL;
 
 	/*
 	 * Balance movable allocations between regular and CMA areas by
 	 * allocating from CMA when over half of the zone's free memory is
 	 * in the CMA area (commit 16867664936e, Linux 5.7).
 	 */
-	if (alloc_cma && z->nr_free_cma > z->nr_free / 2) {
+	if (alloc_cma && k->cma_half_rule && z->nr_free_cma > z->nr_free / 2) {
 		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
 		if (idx != NIL)
 			return idx;
 	}
 	do {
 		idx = rmqueue_smallest(mem, z, order, mt);
-		if (idx == NIL && alloc_cma)
+		/* __rmqueue_cma_fallback() (4.1); 3.5 met CMA in fallbacks[] */
+		if (idx == NIL && alloc_cma && !k->cma_in_fallbacks)
 			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
-	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt));
+	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, nofragment, &idx) &&
+		 idx == NIL);
 	return idx;
+}
+
+/*
+ * Per-cpu page lists (mm/page_alloc.c, 6.1), of the one CPU the trace runs
+ * on: a list per order up to PAGE_ALLOC_COSTLY_ORDER (order 0 before 5.13)
+ * and migratetype, refilled a batch at a time through __rmqueue(), so the
+ * half rule is asked once a page of the batch, and drained back in batches
+ * once they hold more than high.
+ */
+#define NR_PCP_LISTS ((PCP_MAX_ORDER + 1) * CMASIM_NR_ALLOC_TYPES)
+
+/* the list of order_to_pindex() @pindex */
+static struct free_list *pcp_list(struct zone *z, unsigned int pindex)
+{
+	return &z->pcp.lists[pindex / CMASIM_NR_ALLOC_TYPES][pindex % CMASIM_NR_ALLOC_TYPES];
+}
+
+/*
+ * free_pcppages_bulk(): gives @count pages back from the lists' tails,
+ * round-robin from the list freed to last, each to its pcp migratetype's
+ * buddy list, or its pageblock's while the zone has isolated pageblocks.
+ */
+static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t count)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned int pindex = pcp->last + NR_PCP_LISTS - 1;
+	bool isolated = z->nr_pageblocks[CMASIM_MT_ISOLATE];
+	int64_t left = MIN(count, pcp->count);
+
+	while (left > 0) {
+		struct free_list *list;
+
+		do {
+			pindex = (pindex + 1) % NR_PCP_LISTS;
+			list = pcp_list(z, pindex);
+		} while (!list->nr);
+		unsigned int order = pindex / CMASIM_NR_ALLOC_TYPES;
+
+		do {
+			uint32_t idx = list->last;
+			unsigned int mt = isolated ? pageblock_of(mem, idx)->mt : mem->frames[idx].mt;
+
+			list_unlink(mem, list, idx);
+			left -= INT64_C(1) << order;
+			pcp->count -= UINT32_C(1) << order;
+			free_one(mem, z, idx, order, mt, false);
+		} while (left > 0 && list->nr);
+	}
+}
+
+/* nr_pcp_free(): how many pages a drain past high gives back */
+static uint32_t nr_pcp_free(struct per_cpu_pages *pcp, uint32_t high, bool free_high)
+{
+	uint32_t batch = pcp->batch;
+
+	if (free_high)
+		return pcp->count;
+	if (high < batch)
+		return 1;
+	/* double it each time pages are freed with no allocation between */
+	batch <<= pcp->free_factor;
+	if (batch < high - pcp->batch)
+		pcp->free_factor++;
+	return CLAMP(batch, pcp->batch, high - pcp->batch);
+}
+
+/*
+ * free_unref_page(): puts the block at @idx, just freed, on a per-cpu list
+ * instead: a CMA page on the MOVABLE list, with CMA as its pcp type; an
+ * isolated one goes straight back. Returns false when it did not.
+ */
+static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			    unsigned int order)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	unsigned int mt = pageblock_of(mem, idx)->mt;
+	unsigned int list_mt = mt < CMASIM_NR_ALLOC_TYPES ? mt : CMASIM_MT_MOVABLE;
+	struct frame *f = &mem->frames[idx];
+
+	if (!mem->pcp || order > mem->pcp_max_order || mt == CMASIM_MT_ISOLATE)
+		return false;
+	f->state = FRAME_PCP;
+	f->order = (uint8_t)order;
+	f->mt = (uint8_t)mt;
+	list_link(mem, &pcp->lists[order][list_mt], idx, false);
+	pcp->count += UINT32_C(1) << order;
+	pcp->last = order * CMASIM_NR_ALLOC_TYPES + list_mt;
+	/* free_unref_page_commit(): high-order frees with no allocation between drain all */
+	bool free_high = pcp->free_factor && order;
+	uint32_t high = free_high ? 0 : pcp->high;
+
+	if (pcp->count >= high)
+		free_pcppages_bulk(mem, z, nr_pcp_free(pcp, high, free_high));
+	return true;
+}
+
+/*
+ * rmqueue_pcplist(): the head of @mt's order-@order per-cpu list, refilled
+ * when empty with a batch (smaller for higher orders) by rmqueue_bulk(),
+ * which takes every page through __rmqueue() and lowers NR_FREE_PAGES only
+ * after the batch, NR_FREE_CMA_PAGES page by page. NIL when none is had.
+ */
+static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+				unsigned int mt, bool alloc_cma, bool nofragment)
+{
+	struct per_cpu_pages *pcp = &z->pcp;
+	struct free_list *list = &pcp->lists[order][mt];
+
+	pcp->free_factor >>= 1;
+	if (!list->nr) {
+		uint32_t batch = order ? MAX(pcp->batch >> order, 2) : pcp->batch;
+		uint64_t taken = 0;
+
+		for (uint32_t i = 0; i < batch; i++) {
+			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma, nofragment);
+
+			if (idx == NIL)
+				break;
+			/* the page keeps the type of the list it came from: its pcp migratetype */
+			mem->frames[idx].state = FRAME_PCP;
+			mem->frames[idx].order = (uint8_t)order;
+			list_link(mem, list, idx, true);
+			pcp->count += UINT32_C(1) << order;
+			taken += UINT64_C(1) << order;
+			z->nr_free += UINT64_C(1) << order;
+		}
+		z->nr_free -= taken;
+	}
+	if (!list->nr)
+		return NIL;
+	uint32_t idx = list->first;
+
+	list_unlink(mem, list, idx);
+	pcp->count -= UINT32_C(1) << order;
+	return idx;
+}
+
+void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx)
+{
+	struct zone *z = zone_of(mem, idx);
+
+	free_pcppages_bulk(mem, z, z->pcp.count);
+}
+
+/* zone_batchsize(): about 0.1% of the zone, at most 1 MiB, as 2^n - 1 pages */
+static uint32_t zone_batchsize(const struct cmasim_mem *mem, const struct zone *z)
+{
+	uint64_t batch = MIN(z->managed >> 10, (UINT64_C(1) << 20) >> mem->cfg->page_shift) / 4;
+
+	batch = MAX(batch, 1);
+	/* rounddown_pow_of_two(batch + batch / 2) - 1 */
+	batch = (UINT64_C(1) << (63 - __builtin_clzll(batch + batch / 2))) - 1;
+	return (uint32_t)MAX(batch, 1);
+}
+
+void buddy_pcp_init(struct cmasim_mem *mem)
+{
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+
+	mem->pcp = mem->cfg->cpus;
+	mem->pcp_max_order = k->pcp_high_order ? PCP_MAX_ORDER : 0;
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		struct per_cpu_pages *pcp = &z->pcp;
+
+		for (unsigned int o = 0; o <= PCP_MAX_ORDER; o++)
+			for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+				pcp->lists[o][t].first = pcp->lists[o][t].last = NIL;
+		if (!mem->pcp)
+			continue;
+		pcp->batch = zone_batchsize(mem, z);
+		/* zone_highsize(): the low watermark shared by the CPUs, at least 4 batches */
+		pcp->high = k->pcp_high_from_low ?
+			    (uint32_t)MAX(z->wmark[CMASIM_WMARK_LOW] / mem->cfg->cpus,
+					  (uint64_t)pcp->batch << 2) :
+			    6 * pcp->batch;
+	}
 }
 
 /* Makes [idx, idx + 2^order) an allocated block of type @mt. */
@@ -451,9 +704,10 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
 
-	if (!alloc_cma)
+	/* since 3.7: free CMA pages are of no use to a request that may not take them */
+	if (!alloc_cma && mem->cfg->kernel->watermark_cma_unusable)
 		free_pages -= (int64_t)z->nr_free_cma;
-	if (free_pages <= (int64_t)(z->wmark[mark] + z->lowmem_reserve[highest_zone]))
+	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
 	return !order || buddy_free_block_ok(mem, z, order, alloc_cma);
 }
@@ -468,19 +722,61 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 			    mt == CMASIM_MT_MOVABLE);
 }
 
+/*
+ * alloc_flags_nofragment(): on a machine with DMA32, a request whose
+ * preferred zone (the highest it may use) is Normal first tries every
+ * zone without stealing below pageblock order (5.0).
+ */
+static bool nofragment(const struct cmasim_mem *mem, enum cmasim_zone_type highest_zone)
+{
+	bool dma32 = false;
+	int preferred = -1;
+
+	if (!mem->cfg->kernel->nofragment)
+		return false;
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		dma32 |= mem->zones[i].type == CMASIM_ZONE_DMA32;
+		if (mem->zones[i].type <= highest_zone && mem->zones[i].present)
+			preferred = (int)mem->zones[i].type;
+	}
+	return dma32 && preferred == CMASIM_ZONE_NORMAL;
+}
+
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
 {
-	static const enum cmasim_wmark passes[] = { CMASIM_WMARK_LOW, CMASIM_WMARK_MIN };
+	/*
+	 * get_page_from_freelist() at the low watermark, with ALLOC_NOFRAGMENT
+	 * and, when every zone failed so, again without; then the slow path
+	 * at min.
+	 */
+	static const struct {
+		enum cmasim_wmark mark;
+		bool nofragment;
+	} passes[] = {
+		{ CMASIM_WMARK_LOW, true }, { CMASIM_WMARK_LOW, false }, { CMASIM_WMARK_MIN, false },
+	};
+	bool nofrag = nofragment(mem, highest_zone);
 
 	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
+		if (passes[p].nofragment && !nofrag)
+			continue;
+		/* __alloc_pages_slow(): wake_all_kswapds() before the min pass */
+		mem->kswapd_wanted |= passes[p].mark == CMASIM_WMARK_MIN;
 		for (unsigned int i = mem->nr_zones; i-- > 0;) {
 			struct zone *z = &mem->zones[i];
 
 			if (z->type > highest_zone ||
-			    !watermark_ok(mem, z, order, passes[p], highest_zone, alloc_cma))
+			    !watermark_ok(mem, z, order, passes[p].mark, highest_zone, alloc_cma))
 				continue;
-			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma);
+			/* rmqueue(): a movable request without ALLOC_CMA skips the lists */
+			uint32_t idx = mem->pcp && order <= mem->pcp_max_order &&
+				       (alloc_cma || mt != CMASIM_MT_MOVABLE) ?
+				       rmqueue_pcplist(mem, z, order, mt, alloc_cma,
+						       passes[p].nofragment) : NIL;
+
+			if (idx == NIL)
+				idx = rmqueue(mem, z, order, mt, alloc_cma, passes[p].nofragment);
 			if (idx == NIL)
 				continue;
 			mark_allocated(mem, idx, order, mt);
@@ -501,22 +797,13 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 	return buddy_alloc(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
 }
 
-int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
-			  enum cmasim_migratetype mt)
+/* Takes exactly [@idx, @idx + 2^@order) of @z off the free lists; 0 or -EBUSY. */
+static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigned int order,
+		      unsigned int mt)
 {
-	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
-	if (order > mem->max_order || pfn < mem->base_pfn ||
-	    pfn - mem->base_pfn + (UINT64_C(1) << order) > mem->nr_frames ||
-	    (pfn & ((UINT64_C(1) << order) - 1)))
-		return -EINVAL;
-	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
 	uint32_t end = idx + (UINT32_C(1) << order);
-	struct zone *z = zone_of(mem, idx);
-
-	if (end > z->end)
-		return -EINVAL;
-
 	uint32_t head = find_free_head(mem, idx);
+
 	if (head == NIL)
 		return -EBUSY;
 	if (mem->frames[head].order >= order) {
@@ -541,6 +828,30 @@ int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int ord
 	return 0;
 }
 
+int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int order,
+			  enum cmasim_migratetype mt)
+{
+	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	if (order > mem->max_order || pfn < mem->base_pfn ||
+	    pfn - mem->base_pfn + (UINT64_C(1) << order) > mem->nr_frames ||
+	    (pfn & ((UINT64_C(1) << order) - 1)))
+		return -EINVAL;
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	uint32_t end = idx + (UINT32_C(1) << order);
+	struct zone *z = zone_of(mem, idx);
+
+	if (end > z->end)
+		return -EINVAL;
+	int ret = take_range(mem, z, idx, order, mt);
+
+	/* pages a trace says the kernel gave out may sit on the per-cpu lists here */
+	if (ret == -EBUSY && z->pcp.count) {
+		buddy_drain_pcp(mem, idx);
+		ret = take_range(mem, z, idx, order, mt);
+	}
+	return ret;
+}
+
 void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 {
 	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
@@ -559,7 +870,8 @@ void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 	 * types differ (split_large_buddy(), Linux 6.10).
 	 */
 	if (order <= mem->pb_order) {
-		free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
+		if (!free_unref_page(mem, z, idx, order))
+			free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
 		return;
 	}
 	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))
@@ -603,19 +915,16 @@ size_t cmasim_zone_free_list(const struct cmasim_mem *mem, unsigned int zone,
 	return list->nr;
 }
 
-void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,
-		      struct cmasim_frag *frag)
+/* fill_contig_page_info(), and CMA's lists left out unless @cma */
+static void contig_page_info(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
+			     bool cma, struct cmasim_frag *frag)
 {
-	g_return_if_fail(zone < mem->nr_zones && order <= mem->max_order);
-	const struct zone *z = &mem->zones[zone];
-
-	*frag = (struct cmasim_frag){ .largest_order = -1 };
-	/* fill_contig_page_info() */
 	for (unsigned int o = 0; o <= mem->max_order; o++) {
 		uint64_t blocks = 0;
 
 		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-			blocks += z->free_area[o][t].nr;
+			if (cma || t != CMASIM_MT_CMA)
+				blocks += z->free_area[o][t].nr;
 		if (blocks)
 			frag->largest_order = (int)o;
 		frag->free_blocks_total += blocks;
@@ -635,4 +944,18 @@ void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned 
 	else
 		frag->extfrag_index = 1000 - (int)((1000 + (frag->free_pages * 1000 >> order)) /
 						   frag->free_blocks_total);
+}
+
+void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,
+		      struct cmasim_frag *frag)
+{
+	g_return_if_fail(zone < mem->nr_zones && order <= mem->max_order);
+	const struct zone *z = &mem->zones[zone];
+	struct cmasim_frag no_cma = { .largest_order = -1 };
+
+	*frag = (struct cmasim_frag){ .largest_order = -1 };
+	contig_page_info(mem, z, order, true, frag);
+	contig_page_info(mem, z, order, false, &no_cma);
+	frag->unusable_index_no_cma = no_cma.unusable_index;
+	frag->extfrag_index_no_cma = no_cma.extfrag_index;
 }

@@ -18,6 +18,8 @@
 struct recount {
 	uint64_t heads[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_free, nr_free_cma;
+	uint64_t pcp_heads[PCP_MAX_ORDER + 1][CMASIM_NR_ALLOC_TYPES];
+	uint64_t pcp_pages;
 };
 
 /*
@@ -71,15 +73,24 @@ static uint32_t check_block(const struct cmasim_mem *mem, const struct zone *z, 
 					       cmasim_migratetype_name(f->mt));
 		return NIL;
 	}
+	if (f->state == FRAME_PCP && (f->order > PCP_MAX_ORDER || f->mt == CMASIM_MT_ISOLATE)) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": on a per-cpu list as order %u %s",
+					       pfn, f->order, cmasim_migratetype_name(f->mt));
+		return NIL;
+	}
 	/*
-	 * Below pageblock order nothing splits a free block without allocating
-	 * part of it, so free buddies have always merged.
+	 * Free buddies have merged, unless __free_one_page() keeps them apart:
+	 * pageblocks of different types of which one has no fallbacks (CMA,
+	 * isolated), or whose types moving their free pages made differ.
 	 */
 	uint32_t buddy = idx ^ (UINT32_C(1) << f->order);
 
-	if (f->state == FRAME_FREE && f->order < mem->pb_order && buddy >= z->start &&
+	if (f->state == FRAME_FREE && f->order < mem->max_order && buddy >= z->start &&
 	    buddy < z->end && mem->frames[buddy].state == FRAME_FREE &&
-	    mem->frames[buddy].order == f->order) {
+	    mem->frames[buddy].order == f->order &&
+	    (f->order < mem->pb_order ||
+	     pageblock_of(mem, idx)->mt == pageblock_of(mem, buddy)->mt)) {
 		if (why)
 			g_string_append_printf(why, "free buddies at pfn %" PRIu64 " and %" PRIu64
 					       " of order %u did not merge", pfn,
@@ -99,6 +110,12 @@ static void count_alloc(const struct cmasim_mem *mem, uint32_t idx, uint32_t end
 		nr_alloc[p >> mem->pb_order][mt] += (uint16_t)MIN(end - p, pageblock_nr_pages(mem));
 }
 
+/* The per-cpu list a block of pcp migratetype @mt sits on: CMA pages on MOVABLE's. */
+static unsigned int pcp_list_mt(unsigned int mt)
+{
+	return mt < CMASIM_NR_ALLOC_TYPES ? mt : CMASIM_MT_MOVABLE;
+}
+
 /* Walks @z's blocks from its first frame: each must be a well-formed head. */
 static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 			 struct recount *rc, uint16_t (*nr_alloc)[CMASIM_NR_ALLOC_TYPES],
@@ -108,14 +125,17 @@ static bool check_blocks(const struct cmasim_mem *mem, const struct zone *z,
 		const struct frame *f = &mem->frames[idx];
 		uint32_t end;
 
-		if (f->state == FRAME_HOLE) {
+		if (frame_reserved(mem, idx)) {
 			idx++;
 			continue;
 		}
 		end = check_block(mem, z, idx, idx, UINT32_MAX, why);
 		if (end == NIL)
 			return false;
-		if (f->state == FRAME_FREE) {
+		if (f->state == FRAME_PCP) {
+			rc->pcp_heads[f->order][pcp_list_mt(f->mt)]++;
+			rc->pcp_pages += end - idx;
+		} else if (f->state == FRAME_FREE) {
 			rc->heads[f->order][f->mt]++;
 			if (f->mt != CMASIM_MT_ISOLATE)
 				rc->nr_free += end - idx;
@@ -157,6 +177,27 @@ static bool check_lists(const struct cmasim_mem *mem, const struct zone *z,
 				     list->nr, rc->heads[o][t]);
 		}
 	}
+	for (unsigned int o = 0; o <= PCP_MAX_ORDER; o++) {
+		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++) {
+			const struct free_list *list = &z->pcp.lists[o][t];
+			uint64_t n = 0;
+
+			for (uint32_t idx = list->first; idx != NIL && n <= rc->pcp_heads[o][t];
+			     idx = mem->frames[idx].next, n++)
+				if (mem->frames[idx].state != FRAME_PCP || mem->frames[idx].order != o ||
+				    pcp_list_mt(mem->frames[idx].mt) != t)
+					FAIL("pfn %" PRIu64 " on the per-cpu %s order-%u list is not "
+					     "a block of it", mem->base_pfn + idx,
+					     cmasim_migratetype_name(t), o);
+			if (n != list->nr || n != rc->pcp_heads[o][t])
+				FAIL("per-cpu %s order-%u list: %" PRIu64 " linked, %" PRIu64
+				     " counted, %" PRIu64 " blocks", cmasim_migratetype_name(t), o, n,
+				     list->nr, rc->pcp_heads[o][t]);
+		}
+	}
+	if (rc->pcp_pages != z->pcp.count)
+		FAIL("zone %s: %u pages on per-cpu lists (recount %" PRIu64 ")",
+		     cmasim_zone_type_name(z->type), z->pcp.count, rc->pcp_pages);
 	if (rc->nr_free != z->nr_free || rc->nr_free_cma != z->nr_free_cma)
 		FAIL("zone %s: NR_FREE_PAGES %" PRIu64 " (recount %" PRIu64 "), NR_FREE_CMA_PAGES %"
 		     PRIu64 " (recount %" PRIu64 ")", cmasim_zone_type_name(z->type), z->nr_free,
@@ -184,7 +225,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			FAIL("pageblock at pfn %" PRIu64 ": allocated pages by type %u/%u/%u, "
 			     "recount %u/%u/%u", mem->base_pfn + idx, pb->nr_alloc[0],
 			     pb->nr_alloc[1], pb->nr_alloc[2], recount[0], recount[1], recount[2]);
-		if (in_hole(mem, idx))
+		if (pageblock_absent(mem, idx))
 			continue;
 		types[pb->mt]++;
 		if (pb->mt == CMASIM_MT_CMA)
@@ -362,7 +403,7 @@ static bool check_chunk(struct cmasim_mem *mem, uint32_t chunk, GString *why)
 		const struct frame *f = &mem->frames[idx];
 		uint32_t block_end, from = MAX(idx, start), pages;
 
-		if (f->state == FRAME_HOLE) {
+		if (frame_reserved(mem, idx)) {
 			idx++;
 			continue;
 		}
@@ -374,7 +415,7 @@ static bool check_chunk(struct cmasim_mem *mem, uint32_t chunk, GString *why)
 		pages = MIN(block_end, end) - from;
 		if (f->state == FRAME_ALLOC) {
 			now.nr_alloc[f->mt] += (uint16_t)pages;
-		} else {
+		} else if (f->state == FRAME_FREE) {
 			if (!check_links(mem, z, idx, why))
 				return false;
 			now.free += f->mt == CMASIM_MT_ISOLATE ? 0 : (uint16_t)pages;
@@ -424,7 +465,7 @@ static bool check_pageblock(struct cmasim_mem *mem, uint32_t pb, GString *why)
 	s->mt = CMASIM_NR_MIGRATETYPES;
 	s->mixed = false;
 	s->cma_movable = 0;
-	if (!in_hole(mem, pb << mem->pb_order)) {
+	if (!pageblock_absent(mem, pb << mem->pb_order)) {
 		s->mt = b->mt;
 		s->cma_movable = b->mt == CMASIM_MT_CMA ? sum[CMASIM_MT_MOVABLE] : 0;
 		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)

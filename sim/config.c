@@ -95,6 +95,9 @@ enum {
 	MEM_DMA_ZONE,
 	MEM_ZONES,
 	MEM_HOLES,
+	MEM_RESERVED,
+	MEM_THP,
+	MEM_STRUCT_PAGE,
 	NR_MEM_FIELDS,
 };
 
@@ -109,6 +112,9 @@ static const struct conf_field_spec memory_specs[NR_MEM_FIELDS] = {
 	[MEM_DMA_ZONE] = { "dma_zone", false },
 	[MEM_ZONES] = { "zones", false },
 	[MEM_HOLES] = { "holes", false },
+	[MEM_RESERVED] = { "reserved", false },
+	[MEM_THP] = { "transparent_hugepage", false },
+	[MEM_STRUCT_PAGE] = { "struct_page", false },
 };
 
 enum { ZONE_TYPE, ZONE_SIZE, NR_ZONE_FIELDS };
@@ -147,6 +153,8 @@ struct memory_input {
 	size_t nr_zones;
 	struct hole_entry *holes;
 	size_t nr_holes;
+	struct hole_entry *reserved;
+	size_t nr_reserved;
 };
 
 /* conf_entry_reader for zones: items. */
@@ -240,6 +248,24 @@ static bool read_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 				    read_hole, in->holes))
 			return false;
 	}
+	if (f[MEM_RESERVED].value) {
+		if (!conf_expect_kind(ld, f[MEM_RESERVED].value, YAML_SEQUENCE_NODE,
+				      "memory.reserved"))
+			return false;
+		in->nr_reserved = conf_seq_len(f[MEM_RESERVED].value);
+		in->reserved = g_new0(struct hole_entry, in->nr_reserved);
+		if (!conf_read_list(ld, f[MEM_RESERVED].value, "memory.reserved", hole_specs,
+				    NR_HOLE_FIELDS, read_hole, in->reserved))
+			return false;
+	}
+	if (f[MEM_THP].value &&
+	    !conf_get_bool(ld, f[MEM_THP].value, "memory.transparent_hugepage", &cfg->thp))
+		return false;
+	/* sizeof(struct page): 64 on 64-bit kernels, 32 on 32-bit ARM */
+	if (f[MEM_STRUCT_PAGE].value &&
+	    !conf_get_uint(ld, f[MEM_STRUCT_PAGE].value, "memory.struct_page", 1, 256,
+			   &cfg->struct_page))
+		return false;
 	return true;
 }
 
@@ -357,40 +383,60 @@ static bool check_zone_list(struct conf_loader *ld, const struct memory_input *i
 	return true;
 }
 
-/* holes:, if given; false with a LAYOUT error. */
-static bool check_holes(struct conf_loader *ld, const struct memory_input *in,
-			const struct cmasim_config *cfg)
+/*
+ * holes: or reserved: (@what, "hole" or "reserved range"), if given: whole
+ * pages inside RAM, ascending, not overlapping; false with a LAYOUT error.
+ */
+static bool check_ranges(struct conf_loader *ld, const struct hole_entry *ranges, size_t n,
+			 const char *what, const struct cmasim_config *cfg)
 {
-	uint64_t pageblock = cmasim_config_pageblock_bytes(cfg);
 	uint64_t ram_end = cfg->mem_base + cfg->mem_size;
-	g_autofree char *pb = conf_format_size(pageblock);
+	g_autofree char *page = conf_format_size(cfg->page_size);
 	uint64_t prev_end = cfg->mem_base;
-	size_t i;
 
-	for (i = 0; i < in->nr_holes; i++) {
-		const struct hole_entry *h = &in->holes[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct hole_entry *h = &ranges[i];
 		g_autofree char *hsize = conf_format_size(h->hole.size);
 
-		if (h->hole.size == 0 || h->hole.size % pageblock)
+		if (h->hole.size == 0 || h->hole.size % cfg->page_size)
 			return conf_fail_at(ld, h->size_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole size %s is not a positive multiple of the pageblock "
-					    "size %s", hsize, pb);
-		if (h->hole.start % pageblock)
+					    "%s size %s is not a positive multiple of the page size %s",
+					    what, hsize, page);
+		if (h->hole.start % cfg->page_size)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole start 0x%" PRIx64 " is not aligned to the pageblock "
-					    "size %s", h->hole.start, pb);
+					    "%s start 0x%" PRIx64 " is not aligned to the page size %s",
+					    what, h->hole.start, page);
 		if (h->hole.start < cfg->mem_base || h->hole.start > ram_end ||
 		    h->hole.size > ram_end - h->hole.start)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
-					    ", 0x%" PRIx64 ")", hsize, h->hole.start, cfg->mem_base,
+					    "%s of %s at 0x%" PRIx64 " is not inside RAM [0x%" PRIx64
+					    ", 0x%" PRIx64 ")", what, hsize, h->hole.start, cfg->mem_base,
 					    ram_end);
 		if (h->hole.start < prev_end)
 			return conf_fail_at(ld, h->start_node->start_mark, CMASIM_ERROR_LAYOUT,
-					    "hole at 0x%" PRIx64 " starts before the previous one ends "
-					    "at 0x%" PRIx64 " (expected ascending holes that do not "
-					    "overlap)", h->hole.start, prev_end);
+					    "%s at 0x%" PRIx64 " starts before the previous one ends "
+					    "at 0x%" PRIx64 " (expected ascending ranges that do not "
+					    "overlap)", what, h->hole.start, prev_end);
 		prev_end = h->hole.start + h->hole.size;
+	}
+	return true;
+}
+
+/* reserved: ranges lie in RAM, clear of holes; false with a LAYOUT error. */
+static bool check_reserved_vs_holes(struct conf_loader *ld, const struct memory_input *in)
+{
+	for (size_t r = 0; r < in->nr_reserved; r++) {
+		const struct cmasim_hole *a = &in->reserved[r].hole;
+
+		for (size_t h = 0; h < in->nr_holes; h++) {
+			const struct cmasim_hole *b = &in->holes[h].hole;
+
+			if (a->start < b->start + b->size && b->start < a->start + a->size)
+				return conf_fail_at(ld, in->reserved[r].start_node->start_mark,
+						    CMASIM_ERROR_LAYOUT, "reserved range at 0x%" PRIx64
+						    " overlaps the hole at 0x%" PRIx64 " (reserved "
+						    "memory is present RAM)", a->start, b->start);
+		}
 	}
 	return true;
 }
@@ -456,6 +502,11 @@ static void derive_layout(const struct memory_input *in, struct cmasim_config *c
 	cfg->holes = g_new0(struct cmasim_hole, in->nr_holes);
 	for (i = 0; i < in->nr_holes; i++)
 		cfg->holes[i] = in->holes[i].hole;
+	/* one more for the memmap, which is placed after cma: */
+	cfg->nr_reserved = (unsigned int)in->nr_reserved;
+	cfg->reserved = g_new0(struct cmasim_hole, in->nr_reserved + 1);
+	for (i = 0; i < in->nr_reserved; i++)
+		cfg->reserved[i] = in->reserved[i].hole;
 	cfg->lowmem_size = cmasim_config_ram_bytes(cfg, base, cmasim_config_lowmem_end(cfg));
 }
 
@@ -467,13 +518,16 @@ static bool load_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 
 	ok = read_memory(ld, node, &in, cfg) && check_geometry(ld, &in, cfg) &&
 	     check_lowmem(ld, &in, cfg) && check_zone_list(ld, &in, cfg) &&
-	     check_holes(ld, &in, cfg);
+	     check_ranges(ld, in.holes, in.nr_holes, "hole", cfg) &&
+	     check_ranges(ld, in.reserved, in.nr_reserved, "reserved range", cfg) &&
+	     check_reserved_vs_holes(ld, &in);
 	if (ok) {
 		cfg->page_shift = (unsigned int)g_bit_nth_lsf(cfg->page_size, -1);
 		derive_layout(&in, cfg);
 	}
 	g_free(in.zones);
 	g_free(in.holes);
+	g_free(in.reserved);
 	return ok;
 }
 
@@ -608,15 +662,23 @@ enum cmasim_zone_type cmasim_config_zone_of(const struct cmasim_config *cfg, uin
 	return CMASIM_NR_ZONE_TYPES;
 }
 
-/* Whether a hole or taken range overlaps [@base, @base + @size); *@start gets the first's start. */
+/* Whether a hole, reserved or taken range overlaps [@base, @base + @size); *@hit gets the first. */
 static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t size,
-		    const struct cmasim_range *taken, unsigned int nr_taken, uint64_t *start)
+		    const struct cmasim_range *taken, unsigned int nr_taken, struct cmasim_range *hit)
 {
 	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
 		const struct cmasim_hole *h = &cfg->holes[i];
 
 		if (h->start < base + size && base < h->start + h->size) {
-			*start = h->start;
+			*hit = (struct cmasim_range){ h->start, h->size };
+			return true;
+		}
+	}
+	for (unsigned int i = 0; i < cfg->nr_reserved; i++) {
+		const struct cmasim_hole *r = &cfg->reserved[i];
+
+		if (r->start < base + size && base < r->start + r->size) {
+			*hit = (struct cmasim_range){ r->start, r->size };
 			return true;
 		}
 	}
@@ -624,7 +686,7 @@ static bool overlap(const struct cmasim_config *cfg, uint64_t base, uint64_t siz
 		const struct cmasim_range *t = &taken[i];
 
 		if (t->size && t->base < base + size && base < t->base + t->size) {
-			*start = t->base;
+			*hit = *t;
 			return true;
 		}
 	}
@@ -637,7 +699,8 @@ bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone
 {
 	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
 		const struct cmasim_zone_config *zc = &cfg->zones[z];
-		uint64_t end = zc->end, start;
+		uint64_t end = zc->end;
+		struct cmasim_range hit;
 
 		if (zc->type != zone)
 			continue;
@@ -647,11 +710,11 @@ bool cmasim_config_place_clear(const struct cmasim_config *cfg, enum cmasim_zone
 
 			if (at < zc->start)
 				break;
-			if (!overlap(cfg, at, size, taken, nr_taken, &start)) {
+			if (!overlap(cfg, at, size, taken, nr_taken, &hit)) {
 				*base = at;
 				return true;
 			}
-			end = start;
+			end = hit.base;
 		}
 		return false;
 	}
@@ -669,12 +732,60 @@ static struct cmasim_range *areas_but(const struct cmasim_config *cfg, int skip)
 	return taken;
 }
 
+/*
+ * memblock bottom-up: the lowest @size bytes aligned to @alignment at or
+ * above @from in the first zone of type @zone, clear of holes and @taken.
+ */
+static bool place_bottom_up(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
+			    uint64_t size, uint64_t alignment, const struct cmasim_range *taken,
+			    unsigned int nr_taken, uint64_t from, uint64_t *base)
+{
+	for (unsigned int z = 0; z < cfg->nr_zones; z++) {
+		const struct cmasim_zone_config *zc = &cfg->zones[z];
+		uint64_t at = MAX(zc->start, from);
+		struct cmasim_range hit;
+
+		if (zc->type != zone)
+			continue;
+		for (;;) {
+			at = (at + alignment - 1) & ~(alignment - 1);
+			if (at >= zc->end || size > zc->end - at)
+				return false;
+			if (!overlap(cfg, at, size, taken, nr_taken, &hit)) {
+				*base = at;
+				return true;
+			}
+			at = hit.base + hit.size;
+		}
+	}
+	return false;
+}
+
+/* Where cma_declare_contiguous_nid() puts an area that is not fixed, by @cfg's kernel. */
+static bool place_area(const struct cmasim_config *cfg, enum cmasim_zone_type zone, uint64_t size,
+		       uint64_t alignment, const struct cmasim_range *taken, unsigned int nr_taken,
+		       uint64_t *base)
+{
+	const uint64_t four_gib = UINT64_C(1) << 32;
+
+	/*
+	 * cma_declare_contiguous_nid() (5.10 era): "try a bottom-up
+	 * allocation first" from 4 GiB, clear of DMA and DMA32, where RAM
+	 * ends at least @size above it, so that compaction moves pages out
+	 * of the area and not into it.
+	 */
+	if (cfg->kernel->cma_bottom_up && cfg->mem_base + cfg->mem_size >= four_gib + size &&
+	    place_bottom_up(cfg, zone, size, alignment, taken, nr_taken, four_gib, base))
+		return true;
+	return cmasim_config_place_clear(cfg, zone, size, alignment, taken, nr_taken, base);
+}
+
 bool cmasim_config_place_cma(const struct cmasim_config *cfg, enum cmasim_zone_type zone,
 			     uint64_t size, uint64_t alignment, int skip, uint64_t *base)
 {
 	g_autofree struct cmasim_range *taken = areas_but(cfg, skip);
 
-	return cmasim_config_place_clear(cfg, zone, size, alignment, taken, cfg->nr_cma, base);
+	return place_area(cfg, zone, size, alignment, taken, cfg->nr_cma, base);
 }
 
 /* cma: as it is read. */
@@ -720,7 +831,7 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 	g_autofree char *size = conf_format_size(a->size);
 	g_autofree char *align = conf_format_size(a->alignment);
 	g_autofree struct cmasim_range *taken = areas_but(cfg, (int)i);
-	uint64_t start;
+	struct cmasim_range hit;
 
 	if (a->base & (a->alignment - 1))
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
@@ -730,10 +841,10 @@ static bool check_cma_base(struct conf_loader *ld, const yaml_node_t *node,
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " is not inside one zone", size,
 				    a->base);
-	if (overlap(cfg, a->base, a->size, taken, cfg->nr_cma, &start))
+	if (overlap(cfg, a->base, a->size, taken, cfg->nr_cma, &hit))
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_LAYOUT,
 				    "an area of %s at 0x%" PRIx64 " overlaps a hole or an earlier "
-				    "area at 0x%" PRIx64, size, a->base, start);
+				    "area at 0x%" PRIx64, size, a->base, hit.base);
 	return true;
 }
 
@@ -750,6 +861,7 @@ static bool place_cma(struct conf_loader *ld, const struct conf_field *f, const 
 	if (f[CMA_BASE].value && f[CMA_ZONE].value)
 		return conf_fail_at(ld, f[CMA_ZONE].key->start_mark, CMASIM_ERROR_KEY,
 				    "base and zone both place the area; give only one of them");
+	a->fixed = f[CMA_BASE].value;
 	if (f[CMA_BASE].value)
 		return conf_get_size(ld, f[CMA_BASE].value, base_path, &a->base) &&
 		       check_cma_base(ld, f[CMA_BASE].value, cfg, i);
@@ -868,6 +980,8 @@ static const struct {
 	{ { "section_split", false }, offsetof(struct cmasim_costs, section_split_ns), 10000 },
 	{ { "kmap", false }, offsetof(struct cmasim_costs, kmap_ns), 300 },
 	{ { "iommu_map_page", false }, offsetof(struct cmasim_costs, iommu_map_page_ns), 250 },
+	/* an estimate: a few loads of struct page and a branch per page */
+	{ { "compact_scan_page", false }, offsetof(struct cmasim_costs, compact_scan_page_ns), 10 },
 };
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)
@@ -956,9 +1070,53 @@ static bool load_policy(struct conf_loader *ld, const yaml_node_t *map, struct c
 	return true;
 }
 
+/*
+ * The memmap: struct_page bytes for every present page, reserved top-down
+ * at the top of lowmem clear of holes, reserved ranges and the CMA areas,
+ * which the kernel reserves before it (arm_memblock_init() and x86's
+ * setup_arch() call dma_contiguous_reserve() before sparse_init()).
+ */
+static bool place_memmap(struct conf_loader *ld, const yaml_node_t *memory,
+			 struct cmasim_config *cfg)
+{
+	uint64_t present = cmasim_config_ram_bytes(cfg, cfg->mem_base,
+						   cfg->mem_base + cfg->mem_size) / cfg->page_size;
+	uint64_t bytes = (present * cfg->struct_page + cfg->page_size - 1) &
+			 ~((uint64_t)cfg->page_size - 1);
+	g_autofree char *size = conf_format_size(bytes);
+	g_autofree struct cmasim_range *taken = areas_but(cfg, -1);
+	uint64_t base;
+
+	if (!cmasim_config_place_clear(cfg, cmasim_config_lowmem_zone(cfg), bytes, cfg->page_size,
+				       taken, cfg->nr_cma, &base))
+		return conf_fail_at(ld, memory->start_mark, CMASIM_ERROR_LAYOUT,
+				    "no room for the memmap (%s) in lowmem", size);
+	cfg->reserved[cfg->nr_reserved++] = (struct cmasim_hole){ base, bytes };
+	return true;
+}
+
+/* kernel: the name of a profile (include/cmasim/kernel.h). */
+static bool load_kernel(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	g_autofree char *name = NULL;
+	g_autoptr(GString) names = g_string_new(NULL);
+	const struct cmasim_kernel *k;
+
+	if (!conf_get_string(ld, node, "kernel", true, &name))
+		return false;
+	cfg->kernel = cmasim_kernel_find(name);
+	if (cfg->kernel)
+		return true;
+	for (unsigned int i = 0; (k = cmasim_kernel_nth(i)); i++)
+		g_string_append_printf(names, "%s%s", i ? ", " : "", k->name);
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "unknown kernel \"%s\" (expected one of %s)", name, names->str);
+}
+
 enum {
 	TOP_NAME,
 	TOP_DESCRIPTION,
+	TOP_KERNEL,
 	TOP_MEMORY,
 	TOP_DEVICES,
 	TOP_CMA,
@@ -967,12 +1125,14 @@ enum {
 	TOP_MMU,
 	TOP_ATOMIC_POOL,
 	TOP_POLICY,
+	TOP_CPUS,
 	NR_TOP_FIELDS,
 };
 
 static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_NAME] = { "name", false },
 	[TOP_DESCRIPTION] = { "description", false },
+	[TOP_KERNEL] = { "kernel", false },
 	[TOP_MEMORY] = { "memory", true },
 	[TOP_DEVICES] = { "devices", false },
 	[TOP_CMA] = { "cma", false },
@@ -981,6 +1141,7 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_MMU] = { "mmu", false },
 	[TOP_ATOMIC_POOL] = { "atomic_pool", false },
 	[TOP_POLICY] = { "policy", false },
+	[TOP_CPUS] = { "cpus", false },
 };
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
@@ -1002,12 +1163,17 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	if (f[TOP_DESCRIPTION].value &&
 	    !conf_get_string(ld, f[TOP_DESCRIPTION].value, "description", false, &cfg->description))
 		return false;
+	/* before cma:, whose placement is one of the profile's rules */
+	if (f[TOP_KERNEL].value && !load_kernel(ld, f[TOP_KERNEL].value, cfg))
+		return false;
 	/* memory: is checked whole, layout included, before devices: and costs: are read */
 	if (!load_memory(ld, f[TOP_MEMORY].value, cfg))
 		return false;
 	if (f[TOP_DEVICES].value && !load_devices(ld, f[TOP_DEVICES].value, cfg))
 		return false;
 	if (f[TOP_CMA].value && !load_cma(ld, f[TOP_CMA].value, cfg))
+		return false;
+	if (cfg->struct_page && !place_memmap(ld, f[TOP_MEMORY].value, cfg))
 		return false;
 	if (f[TOP_COSTS].value && !load_costs(ld, f[TOP_COSTS].value, cfg))
 		return false;
@@ -1017,6 +1183,8 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	    !conf_get_size(ld, f[TOP_ATOMIC_POOL].value, "atomic_pool", &cfg->atomic_pool_size))
 		return false;
 	if (f[TOP_POLICY].value && !load_policy(ld, f[TOP_POLICY].value, cfg))
+		return false;
+	if (f[TOP_CPUS].value && !conf_get_uint(ld, f[TOP_CPUS].value, "cpus", 1, 4096, &cfg->cpus))
 		return false;
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
@@ -1042,6 +1210,7 @@ struct cmasim_config *cmasim_config_load_data(const char *source, const char *da
 	cfg = g_new0(struct cmasim_config, 1);
 	cfg->source = g_strdup(source);
 	cfg->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
+	cfg->kernel = cmasim_kernel_default();
 	cfg->page_size = DEFAULT_PAGE_SIZE;
 	cfg->max_page_order = DEFAULT_MAX_PAGE_ORDER;
 	cfg->atomic_pool_size = DEFAULT_ATOMIC_POOL_SIZE;
@@ -1111,6 +1280,7 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->description);
 	g_free(cfg->sha256);
 	g_free(cfg->holes);
+	g_free(cfg->reserved);
 	for (i = 0; i < cfg->nr_policy_settings; i++) {
 		g_free(cfg->policy_settings[i].key);
 		g_free(cfg->policy_settings[i].value);
@@ -1128,6 +1298,7 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->description = g_strdup(cfg->description);
 	copy->sha256 = g_strdup(cfg->sha256);
 	copy->holes = g_memdup2(cfg->holes, cfg->nr_holes * sizeof(*cfg->holes));
+	copy->reserved = g_memdup2(cfg->reserved, cfg->nr_reserved * sizeof(*cfg->reserved));
 	copy->devices = g_memdup2(cfg->devices, cfg->nr_devices * sizeof(*cfg->devices));
 	for (unsigned int i = 0; i < cfg->nr_devices; i++)
 		copy->devices[i].name = g_strdup(cfg->devices[i].name);
@@ -1141,6 +1312,32 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 		copy->policy_settings[i].value = g_strdup(cfg->policy_settings[i].value);
 	}
 	return copy;
+}
+
+bool cmasim_config_set_kernel(struct cmasim_config *cfg, const struct cmasim_kernel *kernel,
+			      GError **error)
+{
+	g_autofree struct cmasim_range *taken = g_new0(struct cmasim_range, cfg->nr_cma);
+
+	cfg->kernel = kernel;
+	/* in file order, each clear of the fixed ones and of those placed before it */
+	for (unsigned int i = 0; i < cfg->nr_cma; i++)
+		if (cfg->cma[i].fixed)
+			taken[i] = (struct cmasim_range){ cfg->cma[i].base, cfg->cma[i].size };
+	for (unsigned int i = 0; i < cfg->nr_cma; i++) {
+		struct cmasim_cma_config *a = &cfg->cma[i];
+
+		if (a->fixed)
+			continue;
+		if (!place_area(cfg, a->zone, a->size, a->alignment, taken, cfg->nr_cma, &a->base)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
+				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s under kernel %s",
+				    a->name, a->size >> 20, zone_names[a->zone], kernel->name);
+			return false;
+		}
+		taken[i] = (struct cmasim_range){ a->base, a->size };
+	}
+	return true;
 }
 
 bool cmasim_config_64bit(const struct cmasim_config *cfg)

@@ -9,10 +9,14 @@
 #include "cmasim/error.h"
 #include "mm.h"
 
-/* Takes one free block of the cleared range as a DMA buffer's. */
+/*
+ * Takes one free block of the cleared range as a DMA buffer's, recorded as
+ * allocated MOVABLE: split_map_pages() runs post_alloc_hook() with
+ * __GFP_MOVABLE, so page_owner sees no mixed pageblock.
+ */
 static void take_block(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
-	int ret = cmasim_alloc_pages_at(mem, mem->base_pfn + idx, order, CMASIM_MT_UNMOVABLE);
+	int ret = cmasim_alloc_pages_at(mem, mem->base_pfn + idx, order, CMASIM_MT_MOVABLE);
 
 	g_return_if_fail(ret == 0);
 	cmasim_set_owner(mem, mem->base_pfn + idx, CMASIM_OWNER_DMA, NIL, NIL);
@@ -35,19 +39,61 @@ static void add_migrate_stats(struct cmasim_migrate_stats *sum,
 	sum->cost_ns += st->cost_ns;
 }
 
+/*
+ * The frame indices alloc_contig_range() isolates for [@start, @end): the
+ * range, whose pageblocks are checked only where they overlap it (5.19),
+ * or before 5.19 whole max(MAX_ORDER_NR_PAGES, pageblock) blocks
+ * (pfn_max_align_down() and pfn_max_align_up()), kept inside the zone and
+ * clear of holes, which aligned areas never meet.
+ */
+static void isolation_bounds(const struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			     uint32_t *s, uint32_t *e)
+{
+	uint32_t pb = pageblock_nr_pages(mem);
+	uint32_t align = UINT32_C(1) << MAX(mem->max_order, mem->pb_order);
+	const struct zone *z = &mem->zones[pageblock_of(mem, (uint32_t)(start - mem->base_pfn))->zone];
+
+	*s = (uint32_t)(start - mem->base_pfn);
+	*e = (uint32_t)(end - mem->base_pfn);
+	if (!mem->cfg->kernel->isolate_max_order)
+		return;
+	uint32_t lo = MAX(*s & ~(align - 1), z->start);
+	uint32_t hi = MIN((*e + align - 1) & ~(align - 1), z->end);
+
+	*s &= ~(pb - 1);
+	*e = (*e + pb - 1) & ~(pb - 1);
+
+	for (uint32_t b = lo; b < *s; b += pb)
+		if (pageblock_absent(mem, b))
+			lo = b + pb;
+	for (uint32_t b = *e; b < hi; b += pb)
+		if (pageblock_absent(mem, b))
+			hi = b;
+	*s = lo;
+	*e = hi;
+}
+
 int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			      enum cmasim_migratetype mt, struct cmasim_contig_stats *stats)
 {
 	struct cmasim_migrate_stats st = { 0 };
+	uint32_t pb = pageblock_nr_pages(mem), s, e, first;
 	int ret;
 
 	stats->attempts++;
-	ret = cmasim_isolate_range(mem, start, end);
+	isolation_bounds(mem, start, end, &s, &e);
+	/* the pageblocks around the range get their own types back, not @mt */
+	first = s & ~(pb - 1);
+	g_autofree uint8_t *types = g_new(uint8_t, ((e - first + pb - 1) >> mem->pb_order) + 1);
+	for (uint32_t b = first; b < e; b += pb)
+		types[(b - first) >> mem->pb_order] = pageblock_of(mem, b)->mt;
+	ret = cmasim_isolate_range(mem, mem->base_pfn + s, mem->base_pfn + e, mt);
 	if (ret) {
 		stats->busy++;
 		return ret;
 	}
 	/* lru_add_drain_all() and drain_all_pages(): IPIs to every CPU */
+	buddy_drain_pcp(mem, s);
 	stats->cost_ns += mem->cfg->costs.lru_drain_ns;
 	ret = cmasim_migrate_range(mem, start, end, &st);
 	/*
@@ -59,7 +105,12 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	if (!ret)
 		mm_for_each_aligned_block(mem, (uint32_t)(start - mem->base_pfn),
 					  (uint32_t)(end - mem->base_pfn), take_block);
-	cmasim_undo_isolate_range(mem, start, end, mt);
+	for (uint32_t b = first; b < e; b += pb) {
+		bool inside = mem->base_pfn + b + pb > start && mem->base_pfn + b < end;
+
+		cmasim_undo_isolate_range(mem, mem->base_pfn + b, mem->base_pfn + b + pb,
+					  inside ? mt : types[(b - first) >> mem->pb_order]);
+	}
 	add_migrate_stats(&stats->migrate, &st);
 	stats->cost_ns += st.cost_ns;
 	if (ret == -EBUSY)
@@ -74,19 +125,16 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 }
 
 /*
- * pfn_range_valid_contig(): every page present (holes are whole
- * pageblocks) and no CMA or isolated pageblock, which the MOVABLE type
- * given back afterwards would silently turn into an ordinary one. The
- * caller keeps the range inside one zone.
+ * pfn_range_valid_contig(): every page of [@s, @e) exists in the zone and
+ * is not PageReserved. CMA and isolated pageblocks pass here and fail
+ * isolation, counted as busy attempts. The caller keeps the range inside
+ * one zone.
  */
 static bool range_valid(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
-	for (uint32_t b = s & ~(pageblock_nr_pages(mem) - 1); b < e; b += pageblock_nr_pages(mem)) {
-		unsigned int mt = pageblock_of(mem, b)->mt;
-
-		if (mt == CMASIM_MT_CMA || mt == CMASIM_MT_ISOLATE || in_hole(mem, b))
+	for (uint32_t idx = s; idx < e; idx++)
+		if (frame_reserved(mem, idx))
 			return false;
-	}
 	return true;
 }
 
@@ -95,21 +143,22 @@ int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
 			      struct cmasim_contig_stats *stats)
 {
 	g_return_val_if_fail(count > 0 && count <= mem->nr_frames, -EINVAL);
-	uint64_t step = UINT64_C(1) << (count > 1 ? 64 - __builtin_clzll(count - 1) : 0);
 
 	for (unsigned int i = mem->nr_zones; i-- > 0;) {
 		const struct zone *z = &mem->zones[i];
+		uint64_t end = mem->base_pfn + z->end;
 
 		if (z->type > highest_zone)
 			continue;
-		for (uint64_t p = (z->start + step - 1) & ~(step - 1); p + count <= z->end;
-		     p += step) {
-			if (!range_valid(mem, (uint32_t)p, (uint32_t)(p + count)))
+		/* ALIGN(zone_start_pfn, nr_pages), the kernel's macro even for other counts */
+		for (uint64_t p = (mem->base_pfn + z->start + count - 1) & ~(count - 1);
+		     p >= mem->base_pfn + z->start && p + count <= end; p += count) {
+			uint32_t idx = (uint32_t)(p - mem->base_pfn);
+
+			if (!range_valid(mem, idx, idx + (uint32_t)count))
 				continue;
-			if (!cmasim_alloc_contig_range(mem, mem->base_pfn + p,
-						       mem->base_pfn + p + count,
-						       CMASIM_MT_MOVABLE, stats)) {
-				*pfn = mem->base_pfn + p;
+			if (!cmasim_alloc_contig_range(mem, p, p + count, CMASIM_MT_MOVABLE, stats)) {
+				*pfn = p;
 				return 0;
 			}
 		}
@@ -153,10 +202,14 @@ struct cmasim_cma *cmasim_cma_new(struct cmasim_mem *mem, const char *name, uint
 	cma->order_per_bit = order_per_bit;
 	cma->nr_bits = count >> order_per_bit;
 	cma->bitmap = g_new0(uint8_t, cma->nr_bits);
-	/* init_cma_reserved_pageblock(): the area's pages go to the CMA lists */
+	/*
+	 * init_cma_reserved_pageblock(): the area's pages go to the CMA
+	 * lists, freed a pageblock at a time, so they merge with each other
+	 */
 	for (uint64_t p = base_pfn; p < base_pfn + count; p += pb) {
 		cmasim_set_pageblock_migratetype(mem, p, CMASIM_MT_CMA);
 		cmasim_move_freepages_block(mem, p, CMASIM_MT_CMA, NULL);
+		buddy_merge_block(mem, (uint32_t)(p - mem->base_pfn));
 	}
 	return cma;
 }

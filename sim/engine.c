@@ -50,6 +50,7 @@ struct dma_wait {
 /* The blocks of an alloc of more than one. */
 struct blocks {
 	uint32_t count;			/* blocks held */
+	uint32_t lru_next;		/* the next block reclaim tries, if page cache */
 	uint64_t pfn[];			/* as many as were tried: at most what the machine holds */
 };
 
@@ -85,6 +86,10 @@ struct cmasim_sim {
 	GArray *slots;			/* of struct slot, by trace id */
 	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
 	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
+	GArray *gens;			/* uint32_t by trace id: when a page-cache slot was allocated */
+	GArray *file_lru;		/* uint64_t id << 32 | gen of page-cache slots, oldest first */
+	guint lru_head;			/* file_lru's first entry still queued */
+	uint32_t gen;			/* page-cache allocations so far */
 	GArray *waits;			/* of struct dma_wait, by the index the mutex is given */
 	GArray *free_waits;		/* indices of waits that are done, for reuse */
 	uint64_t charged;		/* ns charged since the current request began */
@@ -171,17 +176,35 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->contig_retries += st->busy;
 }
 
+/* Charges and counts what one compaction did. */
+static enum cmasim_compact_result compacted(struct cmasim_sim *sim,
+					    enum cmasim_compact_result result,
+					    const struct cmasim_compact_stats *st)
+{
+	cmasim_charge(sim, CMASIM_COST_COMPACTION, st->cost_ns);
+	sim->r->compact_runs += result != CMASIM_COMPACT_DEFERRED;
+	sim->r->compact_deferred += result == CMASIM_COMPACT_DEFERRED;
+	sim->r->compact_scanned_pages += st->migrate_scanned + st->free_scanned;
+	sim->r->compact_migrated_pages += st->migrated;
+	return result;
+}
+
 enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
 					      int order)
 {
 	struct cmasim_compact_stats st = { 0 };
-	enum cmasim_compact_result result = cmasim_compact_zone(sim->mem, zone, order, &st);
 
-	cmasim_charge(sim, CMASIM_COST_COMPACTION, st.cost_ns);
-	sim->r->compact_runs++;
-	sim->r->compact_scanned_pages += st.migrate_scanned + st.free_scanned;
-	sim->r->compact_migrated_pages += st.migrated;
-	return result;
+	return compacted(sim, cmasim_compact_zone(sim->mem, zone, order, &st), &st);
+}
+
+enum cmasim_compact_result cmasim_sim_compact_direct(struct cmasim_sim *sim, unsigned int zone,
+						     unsigned int order, enum cmasim_migratetype mt,
+						     enum cmasim_zone_type highest_zone)
+{
+	struct cmasim_compact_stats st = { 0 };
+
+	return compacted(sim, cmasim_compact_zone_direct(sim->mem, zone, order, mt, highest_zone,
+							 &st), &st);
 }
 
 /* Adds the idle reserved page-time since idle_since up to @now, exactly. */
@@ -398,10 +421,122 @@ static void slot_clear(struct slot *s)
 }
 
 /*
+ * __gup_longterm_locked(): a long-term pin (FOLL_LONGTERM) first moves the
+ * slot's blocks out of CMA (and ZONE_MOVABLE) where the profile says so
+ * (check_and_migrate_movable_pages()), then pins them. Returns false when
+ * a block found no target: the pin fails, and what moved stays moved.
+ */
+static bool pin_longterm(struct cmasim_sim *sim, struct slot *s)
+{
+	struct cmasim_migrate_stats st = { 0 };
+	uint32_t count;
+	uint64_t *pfns = slot_pfns(s, &count);
+	bool ok = true;
+
+	for (uint32_t i = 0; ok && i < count; i++)
+		ok = pfns[i] == GONE || !cmasim_migrate_for_longterm_pin(sim->mem, pfns[i], &st);
+	cmasim_charge(sim, CMASIM_COST_MIGRATION, st.cost_ns);
+	sim->r->pin_migrated_pages += st.migrated;
+	if (!ok) {
+		sim->r->pin_failed_pages += (uint64_t)count << s->order;
+		return false;
+	}
+	for (uint32_t i = 0; i < count; i++)
+		if (pfns[i] != GONE)
+			cmasim_set_pinned(sim->mem, pfns[i], true);
+	return true;
+}
+
+/*
+ * The page-cache LRU: FILE slots in the order they were allocated. An
+ * entry whose slot has been freed or reused since is stale and skipped:
+ * its generation, kept beside the slots so that they stay small, differs.
+ */
+static uint32_t *slot_gen(struct cmasim_sim *sim, uint32_t id)
+{
+	if (id >= sim->gens->len)
+		g_array_set_size(sim->gens, MAX(id + 1, sim->gens->len * 2));
+	return &g_array_index(sim->gens, uint32_t, id);
+}
+
+static void lru_add(struct cmasim_sim *sim, uint32_t id, uint32_t gen)
+{
+	uint64_t entry = (uint64_t)id << 32 | gen;
+
+	g_array_append_val(sim->file_lru, entry);
+}
+
+/* SWAP_CLUSTER_MAX: the pages one reclaim pass aims for */
+#define SWAP_CLUSTER_MAX 32
+
+/*
+ * shrink_inactive_list() of clean page cache, oldest first: drops the
+ * next blocks of the oldest unpinned FILE slot, SWAP_CLUSTER_MAX pages'
+ * worth or what it has left (a pinned one goes back to the tail, as
+ * putback_lru_page() does with what it could not reclaim). Returns the
+ * pages dropped; 0 when nothing on the LRU can be.
+ */
+static uint64_t lru_reclaim_one(struct cmasim_sim *sim)
+{
+	for (guint tries = sim->file_lru->len - sim->lru_head; tries; tries--) {
+		uint64_t entry = g_array_index(sim->file_lru, uint64_t, sim->lru_head);
+		uint32_t id = (uint32_t)(entry >> 32), gen = (uint32_t)entry, count;
+		struct slot *s = slot_get(sim, id);
+		uint64_t *pfns = slot_pfns(s, &count), pages = 0;
+		bool live = count && s->owner == CMASIM_OWNER_FILE && *slot_gen(sim, id) == gen;
+		/* a single block has no place to keep how far reclaim went: it goes whole */
+		uint32_t *next = s->kind == SLOT_BLOCKS ? &s->blocks->lru_next : &(uint32_t){ 0 };
+
+		if (live && !s->pins) {
+			for (; *next < count && pages < SWAP_CLUSTER_MAX; ++*next) {
+				if (pfns[*next] == GONE)
+					continue;
+				cmasim_free_pages(sim->mem, pfns[*next]);
+				pfns[*next] = GONE;
+				pages += UINT64_C(1) << s->order;
+			}
+			if (*next < count)
+				return pages;
+		}
+		sim->lru_head++;
+		if (live && s->pins)
+			lru_add(sim, id, gen);
+		/* the queue's consumed half goes at once, so popping costs O(1) amortized */
+		if (sim->lru_head > 4096 && sim->lru_head * 2 > sim->file_lru->len) {
+			g_array_remove_range(sim->file_lru, 0, sim->lru_head);
+			sim->lru_head = 0;
+		}
+		if (pages)
+			return pages;
+	}
+	return 0;
+}
+
+/*
+ * kswapd (balance_pgdat()): woken by an allocation below the low watermark
+ * or a boost, it drops clean page cache until the node is balanced and, when
+ * watermarks were boosted, at least the boost; anonymous memory has no swap
+ * to go to. It runs at once, outside any request's time.
+ */
+static void kswapd(struct cmasim_sim *sim)
+{
+	uint64_t boost = cmasim_mem_boost(sim->mem), reclaimed = 0, pages = 1;
+
+	sim->r->kswapd_runs++;
+	while (pages && (reclaimed < boost || !cmasim_mem_balanced(sim->mem))) {
+		pages = lru_reclaim_one(sim);
+		reclaimed += pages;
+	}
+	sim->r->kswapd_reclaimed_pages += reclaimed;
+	cmasim_mem_kswapd_done(sim->mem);
+}
+
+/*
  * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
  * otherwise. However many blocks are asked for, no more than the machine
- * holds are tried, and none after the first that fails: nothing frees
- * memory in between, so each would fail as that one did.
+ * holds are tried, and none after the first that fails even after direct
+ * reclaim: nothing else frees memory in between, so each would fail as
+ * that one did.
  */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -415,6 +550,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
 	if (nr > 1) {
 		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
+		s->blocks->lru_next = 0;
 		pfns = s->blocks->pfn;
 	}
 	if (rec->c & CMASIM_REC_AT_PFN) {
@@ -428,9 +564,17 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		}
 		pfns[count++] = rec->x;
 	} else {
-		while (count < nr &&
-		       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[count]))
+		/* __alloc_pages_direct_reclaim(): drop page cache and try again */
+		while (count < nr) {
+			uint64_t dropped = 1;
+
+			while (cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[count]) &&
+			       (dropped = lru_reclaim_one(sim)))
+				sim->r->direct_reclaimed_pages += dropped;
+			if (!dropped)
+				break;
 			count++;
+		}
 	}
 	if (nr > 1)
 		s->blocks->count = count;
@@ -439,6 +583,11 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
 	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
+	if (s->owner == CMASIM_OWNER_FILE) {
+		*slot_gen(sim, rec->id) = ++sim->gen;
+		lru_add(sim, rec->id, sim->gen);
+	}
+	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
 	for (uint32_t i = 0; i < count; i++) {
 		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
 		if (rec->c & CMASIM_REC_PIN)
@@ -453,7 +602,11 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		fail(sim, "bg_alloc_failed_pages passes 2^64 - 1 (expected fewer pages asked for)");
 }
 
-/* Long-term pins (FOLL_LONGTERM): a pinned block cannot be migrated. */
+/*
+ * Pins: a pinned block cannot be migrated. A long-term pin moves its
+ * blocks first (pin_longterm()); a short-term one (longterm: false, as
+ * O_DIRECT pins) leaves them where they are.
+ */
 static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool pin)
 {
 	struct slot *s = slot_get(sim, rec->id);
@@ -462,13 +615,21 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 
 	if ((s->kind != SLOT_PAGE && s->kind != SLOT_BLOCKS) || (!pin && !s->pins))
 		return;
-	s->pins += pin ? 1 : (uint32_t)-1;
 	/* only the first pin and the last unpin change the pages */
-	if (s->pins != (pin ? 1u : 0u))
-		return;
-	for (uint32_t i = 0; i < count; i++)
-		if (pfns[i] != GONE)
-			cmasim_set_pinned(sim->mem, pfns[i], pin);
+	if (pin && !s->pins) {
+		if (rec->c & CMASIM_REC_SHORTTERM) {
+			for (uint32_t i = 0; i < count; i++)
+				if (pfns[i] != GONE)
+					cmasim_set_pinned(sim->mem, pfns[i], true);
+		} else if (!pin_longterm(sim, s)) {
+			return;
+		}
+	}
+	s->pins += pin ? 1 : (uint32_t)-1;
+	if (!pin && !s->pins)
+		for (uint32_t i = 0; i < count; i++)
+			if (pfns[i] != GONE)
+				cmasim_set_pinned(sim->mem, pfns[i], false);
 }
 
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -848,6 +1009,8 @@ static void collect_zones(struct cmasim_sim *sim)
 			cmasim_zone_frag(sim->mem, z, o, &frag);
 			zs->unusable_index[o] = frag.unusable_index;
 			zs->extfrag_index[o] = frag.extfrag_index;
+			zs->unusable_index_no_cma[o] = frag.unusable_index_no_cma;
+			zs->extfrag_index_no_cma[o] = frag.extfrag_index_no_cma;
 			/* the same at every order */
 			zs->largest_free_order = frag.largest_order;
 		}
@@ -867,6 +1030,7 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	r->machine_sha256 = g_strdup(cfg->sha256);
 	r->workload = g_strdup(cmasim_trace_info(trace)->name);
 	r->settings = g_strjoinv(" ", (char **)settings);
+	r->kernel = cfg->kernel->name;
 	r->seed = opts->seed;
 	r->max_order = cfg->max_page_order;
 	r->nr_devices = cfg->nr_devices;
@@ -967,6 +1131,8 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_e
 		apply(sim, &sim->rec);
 		if (sim->error)
 			break;
+		if (cmasim_mem_kswapd_wanted(sim->mem))
+			kswapd(sim);
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
@@ -1027,8 +1193,16 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	    !cmasim_policy_params(opts->policy, (const char *const *)settings, &params, error) ||
 	    !cmasim_trace_start(trace, cfg, opts->seed, error))
 		return NULL;
-	if (opts->policy->boot_params) {
+	if (opts->kernel && opts->kernel != cfg->kernel) {
 		own = cmasim_config_dup(cfg);
+		if (!cmasim_config_set_kernel(own, opts->kernel, error)) {
+			cmasim_config_free(own);
+			return NULL;
+		}
+		sim.cfg = cfg = own;
+	}
+	if (opts->policy->boot_params) {
+		own = own ? own : cmasim_config_dup(cfg);
 		if (opts->policy->boot_params(own, &params, &sim.error)) {
 			cmasim_config_free(own);
 			return policy_refused(&sim, error);
@@ -1059,6 +1233,9 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
 	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	sim.gens = g_array_new(FALSE, TRUE, sizeof(uint32_t));
+	sim.file_lru = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	cmasim_mem_set_kswapd(sim.mem, true);
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts, (const char *const *)settings);
@@ -1089,6 +1266,8 @@ out:
 	g_array_free(sim.slots, TRUE);
 	g_array_free(sim.bufs, TRUE);
 	g_array_free(sim.free_bufs, TRUE);
+	g_array_free(sim.gens, TRUE);
+	g_array_free(sim.file_lru, TRUE);
 	g_array_free(sim.waits, TRUE);
 	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);

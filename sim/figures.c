@@ -30,6 +30,7 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "policy", T, NO, "the placement policy" },
 	{ "cmasim_version", T, NO, "the cmasim that ran it" },
 	{ "settings", T, NO, "the policy's parameters as set (machine policy: section, then --set)" },
+	{ "kernel", T, NO, "the kernel whose mm rules ran: the machine's kernel:, or --kernel" },
 	{ "machine", T, NO, "the machine config's name" },
 	{ "machine_sha256", T, NO, "SHA-256 of the machine config's text" },
 	{ "workload", T, NO, "the workload's name" },
@@ -68,6 +69,9 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "bg_alloc_pages", C, NO, "pages the background workload allocated" },
 	{ "bg_alloc_failed_pages", C, LO, "pages it asked for and did not get" },
 	{ "bg_free_pages", C, NO, "pages it freed" },
+	{ "direct_reclaimed_pages", C, LO, "clean page cache its allocations dropped to succeed" },
+	{ "kswapd_runs", C, NO, "times kswapd woke, below the low watermark or boosted" },
+	{ "kswapd_reclaimed_pages", C, NO, "clean page cache kswapd dropped" },
 	{ "migrated_pages", C, LO, "pages contiguous allocations moved out of the way" },
 	{ "reclaimed_pages", C, LO, "clean page-cache pages they dropped instead" },
 	{ "migrate_failed_pinned_pages", C, LO, "pages they could not move: pinned" },
@@ -75,7 +79,10 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "migrate_failed_no_memory_pages", C, LO, "pages they could not move: no free page to go to" },
 	{ "contig_attempts", C, LO, "ranges alloc_contig_range() tried" },
 	{ "contig_retries", C, LO, "busy ranges met, as trace_cma_alloc_busy_retry counts them" },
+	{ "pin_migrated_pages", C, LO, "pages long-term pins moved out of CMA or Movable first" },
+	{ "pin_failed_pages", C, LO, "pages of long-term pins that failed: no page to move to" },
 	{ "compact_runs", C, NO, "zones compacted" },
+	{ "compact_deferred", C, NO, "compactions skipped while deferred after failures" },
 	{ "compact_scanned_pages", C, LO, "pages compaction's two scanners looked at" },
 	{ "compact_migrated_pages", C, LO, "pages compaction moved" },
 	{ "alias_demand_lines", C, LO, "cache lines filled by demand for a frame mapped uncached" },
@@ -132,6 +139,11 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "zone_<zone>_extfrag_index_order<N>", IX, LO,
 	  "Gorman's index at order N: towards 1 fragmentation, towards 0 lack of memory, "
 	  "-1 a block exists" },
+	{ "zone_<zone>_unusable_index_no_cma_order<N>", IX, LO,
+	  "the unusable index with free CMA left out: what an unmovable request sees (zones "
+	  "with CMA)" },
+	{ "zone_<zone>_extfrag_index_no_cma_order<N>", IX, LO,
+	  "the same of Gorman's index" },
 	{ NULL },
 };
 
@@ -417,6 +429,12 @@ static void add_zone_figures(struct list *l, const struct cmasim_results *r,
 				  zs->unusable_index[o]);
 			add_index(l, fmt_key(k, "zone_%s_extfrag_index_order%u", name, o),
 				  zs->extfrag_index[o]);
+			if (!zs->cma_pages)
+				continue;
+			add_index(l, fmt_key(k, "zone_%s_unusable_index_no_cma_order%u", name, o),
+				  zs->unusable_index_no_cma[o]);
+			add_index(l, fmt_key(k, "zone_%s_extfrag_index_no_cma_order%u", name, o),
+				  zs->extfrag_index_no_cma[o]);
 		}
 	}
 }
@@ -448,6 +466,7 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_label(&l, "policy", r->policy);
 	add_text(&l, "cmasim_version", cmasim_version());
 	add_text(&l, "settings", r->settings ? r->settings : "");
+	add_text(&l, "kernel", r->kernel);
 	add_text(&l, "machine", r->machine);
 	add_text(&l, "machine_sha256", r->machine_sha256);
 	add_text(&l, "workload", r->workload);
@@ -487,6 +506,9 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "bg_alloc_pages", r->bg_alloc_pages);
 	add_u64(&l, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
 	add_u64(&l, "bg_free_pages", r->bg_free_pages);
+	add_u64(&l, "direct_reclaimed_pages", r->direct_reclaimed_pages);
+	add_u64(&l, "kswapd_runs", r->kswapd_runs);
+	add_u64(&l, "kswapd_reclaimed_pages", r->kswapd_reclaimed_pages);
 	add_u64(&l, "migrated_pages", r->migrated_pages);
 	add_u64(&l, "reclaimed_pages", r->reclaimed_pages);
 	add_u64(&l, "migrate_failed_pinned_pages", r->migrate_busy_pinned_pages);
@@ -494,7 +516,10 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "migrate_failed_no_memory_pages", r->migrate_no_memory_pages);
 	add_u64(&l, "contig_attempts", r->contig_attempts);
 	add_u64(&l, "contig_retries", r->contig_retries);
+	add_u64(&l, "pin_migrated_pages", r->pin_migrated_pages);
+	add_u64(&l, "pin_failed_pages", r->pin_failed_pages);
 	add_u64(&l, "compact_runs", r->compact_runs);
+	add_u64(&l, "compact_deferred", r->compact_deferred);
 	add_u64(&l, "compact_scanned_pages", r->compact_scanned_pages);
 	add_u64(&l, "compact_migrated_pages", r->compact_migrated_pages);
 	add_u64(&l, "alias_demand_lines", r->alias_demand);

@@ -99,25 +99,52 @@ static void move_block(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
 }
 
 /*
- * migrate_pages() for one block: a destination of the same order by the
- * buddy rules, outside CMA (ALLOC_CMA unset) and isolated pageblocks, in
- * a zone the page could have come from. Returns 0 or -ENOMEM.
+ * migrate_pages() for one block into a destination that
+ * alloc_migration_target() allocates by the buddy rules as type @mt, with
+ * CMA pageblocks allowed when @alloc_cma (isolated pageblocks are never
+ * on a list a request may use), in a zone the page could have come from.
+ * Returns 0 or -ENOMEM.
  */
-static int migrate_block(struct cmasim_mem *mem, uint32_t idx, struct cmasim_migrate_stats *st)
+static int migrate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt, bool alloc_cma,
+			 struct cmasim_migrate_stats *st)
 {
 	const struct frame src = mem->frames[idx];
 	enum cmasim_zone_type zone = zone_of(mem, idx)->type;
-	/* alloc_migration_target(): __GFP_HIGHMEM only for a page that was in HighMem */
-	enum cmasim_zone_type highest = zone >= CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_MOVABLE
-								    : CMASIM_ZONE_NORMAL;
+	/*
+	 * alloc_migration_target(): __GFP_HIGHMEM only for a page that was in
+	 * HighMem or Movable; gfp_zone() reaches Movable with __GFP_MOVABLE
+	 */
+	enum cmasim_zone_type highest = zone < CMASIM_ZONE_HIGHMEM ? CMASIM_ZONE_NORMAL :
+					mt == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE :
+					CMASIM_ZONE_HIGHMEM;
 	uint64_t pages = UINT64_C(1) << src.order, dest;
 
-	if (buddy_alloc(mem, src.order, src.mt, highest, false, &dest)) {
+	if (buddy_alloc(mem, src.order, mt, highest, alloc_cma, &dest)) {
 		st->no_memory += pages;
 		return -ENOMEM;
 	}
 	move_block(mem, idx, (uint32_t)(dest - mem->base_pfn), st);
 	return 0;
+}
+
+int cmasim_migrate_for_longterm_pin(struct cmasim_mem *mem, uint64_t pfn,
+				    struct cmasim_migrate_stats *st)
+{
+	const struct cmasim_kernel *k = mem->cfg->kernel;
+	struct frame *f = alloc_head(mem, pfn);
+
+	if (!f || !k->longterm_pin_migrates || (f->owner & OWNER_PINNED) || !owner_is_lru(f->owner))
+		return 0;
+	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	bool in_cma = pageblock_of(mem, idx)->mt == CMASIM_MT_CMA;
+	bool in_movable = zone_of(mem, idx)->type == CMASIM_ZONE_MOVABLE;
+
+	/* folio_is_longterm_pinnable() */
+	if (!in_cma && !(in_movable && k->longterm_pin_unmovable))
+		return 0;
+	/* memalloc_pin_save(): no ALLOC_CMA, and no __GFP_MOVABLE since 5.13 */
+	return migrate_block(mem, idx, k->longterm_pin_unmovable ? CMASIM_MT_UNMOVABLE
+								 : CMASIM_MT_MOVABLE, false, st);
 }
 
 int mm_migrate_block_to(struct cmasim_mem *mem, uint32_t idx, uint32_t dest,
@@ -176,14 +203,29 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 		if (f->state != FRAME_ALLOC)
 			continue;
 		if (f->owner & OWNER_PINNED) {
-			/* an elevated refcount: isolate_migratepages_block() skips it */
+			/*
+			 * An elevated refcount. isolate_migratepages_block()
+			 * skips a pinned anon page at once, but isolates a
+			 * page-cache one, which reclaim cannot drop and
+			 * migrate_pages() tries for 10 passes, and
+			 * __alloc_contig_migrate_range() 5 times (6.1), each
+			 * an unmap and remap that fail.
+			 */
+			if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE)
+				st->cost_ns += 5 * 10 * pages * mem->cfg->costs.migrate_page_ns;
 			st->busy_pinned += pages;
 			ret = ret ? ret : -EBUSY;
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
 			reclaim_block(mem, idx, st);
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_ANON) {
-			/* migrate_pages() bails out at once on -ENOMEM */
-			if (migrate_block(mem, idx, st))
+			/*
+			 * __alloc_contig_migrate_range() (6.1) asks for GFP_USER |
+			 * __GFP_MOVABLE targets: MOVABLE, and gfp_to_alloc_flags_cma()
+			 * sets ALLOC_CMA, so a target may land in another part of a
+			 * CMA area (taken first under __rmqueue()'s half rule).
+			 * migrate_pages() bails out at once on -ENOMEM.
+			 */
+			if (migrate_block(mem, idx, CMASIM_MT_MOVABLE, true, st))
 				return -ENOMEM;
 		} else {
 			st->busy_unmovable += pages;
@@ -195,36 +237,47 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 
 /*
  * has_unmovable_pages() for [s, e) inside one pageblock: a block that is
- * allocated and neither anon nor page cache. Pinned pages are LRU pages
- * and pass here.
+ * allocated and neither anon nor page cache, or a PageReserved page.
+ * Pinned pages are LRU pages and pass here.
  */
 static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		const struct frame *f = &mem->frames[idx];
 
-		if (f->state == FRAME_ALLOC && !owner_is_lru(f->owner))
+		if ((f->state == FRAME_ALLOC && !owner_is_lru(f->owner)) || frame_reserved(mem, idx))
 			return true;
 		idx += UINT32_C(1) << f->order;		/* a hole frame has order 0 */
 	}
 	return false;
 }
 
-int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end)
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 enum cmasim_migratetype mt)
 {
 	uint32_t s, e, pb = pageblock_nr_pages(mem);
 
 	if (!range_idx(mem, start, end, &s, &e))
 		return -EINVAL;
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
-		/* CMA pageblocks are taken as movable whatever they hold */
-		if (pageblock_of(mem, b)->mt != CMASIM_MT_CMA &&
-		    has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
+		unsigned int block_mt = pageblock_of(mem, b)->mt;
+
+		/* set_migratetype_isolate(): someone else isolated it */
+		if (block_mt == CMASIM_MT_ISOLATE)
+			return -EBUSY;
+		/*
+		 * has_unmovable_pages(): CMA pageblocks are taken as movable
+		 * whatever they hold, for a CMA allocation only
+		 */
+		if (block_mt == CMASIM_MT_CMA ? mt != CMASIM_MT_CMA
+					      : has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
 			return -EBUSY;
 	}
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
 		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE);
 		cmasim_move_freepages_block(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE, NULL);
+		/* isolated neighbours' free pages stay one block, as 6.1 never split it */
+		buddy_merge_block(mem, b);
 	}
 	return 0;
 }

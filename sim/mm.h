@@ -32,6 +32,8 @@ enum frame_state {
 	FRAME_FREE,	/* head of a free block on a free list */
 	FRAME_ALLOC,	/* head of an allocated block */
 	FRAME_HOLE,	/* no RAM here (PageReserved of a hole) */
+	FRAME_RESERVED,	/* present RAM the allocator never got (PageReserved) */
+	FRAME_PCP,	/* head of a block on a per-cpu list: mt is its pcp migratetype */
 };
 
 /*
@@ -51,10 +53,11 @@ struct frame {
 #define OWNER_PINNED 0x80
 #define OWNER_KIND(o) ((o) & 0x7f)
 
-/* One pageblock, 8 bytes: its type and who holds its allocated pages. */
+/* One pageblock, 10 bytes: its type and who holds its allocated pages. */
 struct pageblock {
 	uint8_t mt;				/* enum cmasim_migratetype */
 	uint8_t zone;				/* index into mem->zones */
+	uint8_t absent;				/* wholly in a hole: no page of it exists */
 	uint16_t nr_alloc[CMASIM_NR_ALLOC_TYPES]; /* allocated pages by type asked for */
 };
 
@@ -63,18 +66,40 @@ struct free_list {
 	uint64_t nr;		/* blocks on the list */
 };
 
+/* PAGE_ALLOC_COSTLY_ORDER: the largest order per-cpu lists hold (6.1) */
+#define PCP_MAX_ORDER 3
+
+/* struct per_cpu_pages of the one CPU the trace runs on */
+struct per_cpu_pages {
+	uint32_t count;		/* pages on the lists */
+	uint32_t high;		/* more than this and a batch goes back */
+	uint32_t batch;		/* pages a refill takes and a drain gives back */
+	unsigned int free_factor; /* frees since the last allocation double the drain */
+	unsigned int last;	/* the list freed to last (pindex) */
+	struct free_list lists[PCP_MAX_ORDER + 1][CMASIM_NR_ALLOC_TYPES];
+};
+
 struct zone {
 	enum cmasim_zone_type type;
 	uint32_t start, end;		/* frame indices spanned, end exclusive */
-	uint64_t present;		/* pages not in holes, all given to the buddy allocator: managed */
+	uint64_t present;		/* pages not in holes */
+	uint64_t managed;		/* of which the buddy allocator got at boot (not reserved) */
 	uint64_t wmark[3];		/* pages, by enum cmasim_wmark */
+	uint64_t watermark_boost;	/* pages added to each while kswapd has reclaiming to do */
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES];
 	uint64_t nr_free;		/* NR_FREE_PAGES: free pages not isolated */
 	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
 	uint64_t nr_cma_movable;	/* pages allocated MOVABLE in CMA pageblocks: borrowed */
 	uint64_t nr_pageblocks[CMASIM_NR_MIGRATETYPES];
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
+	struct per_cpu_pages pcp;	/* empty and unused unless the machine has cpus: */
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
+	/* compaction's zone state: compact_cached_*_pfn and the deferral */
+	uint32_t compact_cached_migrate[2];	/* frame index: async [0], sync [1] */
+	uint32_t compact_cached_free;		/* frame index of a pageblock */
+	uint64_t compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
 };
 
 struct cmasim_mem {
@@ -86,6 +111,10 @@ struct cmasim_mem {
 	unsigned int max_order;		/* inclusive */
 	unsigned int pb_order;
 	unsigned int nr_zones;
+	bool kswapd;			/* kswapd runs: watermarks may be boosted */
+	bool pcp;			/* per-cpu lists are modelled (the config has cpus:) */
+	unsigned int pcp_max_order;	/* the largest order they hold */
+	bool kswapd_wanted;		/* an allocation fell below low, or a boost was set */
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
@@ -125,16 +154,34 @@ static inline void mm_prefetch_frame(const struct cmasim_mem *mem, uint64_t pfn)
 		__builtin_prefetch(&mem->frames[pfn - mem->base_pfn]);
 }
 
-/* Whether frame @idx is no RAM; holes are whole pageblocks, so a pageblock's first frame tells. */
+/* Whether frame @idx is no RAM. */
 static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
 {
 	return mem->frames[idx].state == FRAME_HOLE;
+}
+
+/* Whether frame @idx is PageReserved: a hole or present RAM the allocator never got. */
+static inline bool frame_reserved(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return mem->frames[idx].state == FRAME_HOLE || mem->frames[idx].state == FRAME_RESERVED;
+}
+
+/* Whether the pageblock holding @idx lies wholly in a hole (!pfn_valid() of it all). */
+static inline bool pageblock_absent(const struct cmasim_mem *mem, uint32_t idx)
+{
+	return pageblock_of(mem, idx)->absent;
 }
 
 /* Whether an allocated block of @owner sits on the LRU: anon or page cache, which may move. */
 static inline bool owner_is_lru(uint8_t owner)
 {
 	return OWNER_KIND(owner) == CMASIM_OWNER_ANON || OWNER_KIND(owner) == CMASIM_OWNER_FILE;
+}
+
+/* wmark_pages(): a watermark with the zone's boost */
+static inline uint64_t wmark_pages(const struct zone *z, enum cmasim_wmark mark)
+{
+	return z->wmark[mark] + z->watermark_boost;
 }
 
 static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
@@ -158,8 +205,23 @@ void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t 
 uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start, uint64_t nr,
 			   uint64_t mask, uint64_t offset);
 
+/* compact.c: the compaction state of @z at boot: scanners at the zone's edges. */
+void mm_compact_init_zone(const struct cmasim_mem *mem, struct zone *z);
+
+/* buddy.c: sizes the per-cpu lists of every zone (zone_pcp_init()), after the watermarks. */
+void buddy_pcp_init(struct cmasim_mem *mem);
+/* buddy.c: drain_all_pages() of the zone holding @idx: its per-cpu pages back to the buddy lists. */
+void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx);
+
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
+/*
+ * buddy.c: frees the free block of at least a pageblock that starts the
+ * pageblock at @idx again, so that it merges with its free buddy where
+ * __free_one_page() allows: what __putback_isolated_page() and
+ * init_cma_reserved_pageblock()'s __free_pages() do.
+ */
+void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx);
 /*
  * buddy.c: unset_migratetype_isolate(): gives the isolated pageblock at
  * @idx type @mt back with its free pages, merging a free block of at least
@@ -179,7 +241,7 @@ uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);
 
 /*
  * buddy.c: cmasim_alloc_pages() with CMA pageblocks allowed or not, as
- * ALLOC_CMA is set or not; migration targets leave CMA out.
+ * ALLOC_CMA is set or not (a long-term pin's migration target leaves CMA out).
  */
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn);

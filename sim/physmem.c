@@ -77,7 +77,7 @@ void cmasim_set_pageblock_migratetype(struct cmasim_mem *mem, uint64_t pfn,
 	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
 	g_return_if_fail(mt < CMASIM_NR_MIGRATETYPES);
 	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
-	g_return_if_fail(!in_hole(mem, idx));
+	g_return_if_fail(!pageblock_absent(mem, idx));
 
 	struct pageblock *pb = pageblock_of(mem, idx);
 	struct zone *z = &mem->zones[pb->zone];
@@ -129,45 +129,92 @@ static bool zone_is_highmem(const struct zone *z)
 	return z->type == CMASIM_ZONE_HIGHMEM || z->type == CMASIM_ZONE_MOVABLE;
 }
 
+/* The pages a zone's watermarks and reserves are shares of: managed, or present before 3.8. */
+static uint64_t share_pages(const struct cmasim_mem *mem, const struct zone *z)
+{
+	return mem->cfg->kernel->watermark_managed ? z->managed : z->present;
+}
+
 /*
- * Watermarks as __setup_per_zone_wmarks() sets them, from min_free_kbytes
- * as init_per_zone_wmark_min() derives it (mm/page_alloc.c), with
- * watermark_scale_factor at its default of 10.
+ * __setup_per_zone_wmarks() from min_free_kbytes, with
+ * watermark_scale_factor at its default of 10 where the profile has it
+ * (4.6); before, low and high were min + min / 4 and min + min / 2 (3.5).
+ */
+static void setup_per_zone_wmarks(struct cmasim_mem *mem, uint64_t min_free_kbytes)
+{
+	const struct cmasim_config *cfg = mem->cfg;
+	uint64_t lowmem_pages = 0;
+	uint64_t pages_min = min_free_kbytes >> (cfg->page_shift - 10);
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		if (!zone_is_highmem(&mem->zones[i]))
+			lowmem_pages += share_pages(mem, &mem->zones[i]);
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		uint64_t pages = share_pages(mem, z);
+		uint64_t tmp = lowmem_pages ? pages_min * pages / lowmem_pages : 0;
+
+		if (zone_is_highmem(z))
+			z->wmark[CMASIM_WMARK_MIN] = CLAMP(pages / 1024, 32, 128);
+		else
+			z->wmark[CMASIM_WMARK_MIN] = tmp;
+		if (!cfg->kernel->watermark_scale_factor) {
+			z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + (tmp >> 2);
+			z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_MIN] + (tmp >> 1);
+			continue;
+		}
+		tmp = MAX(tmp >> 2, pages * 10 / 10000);
+		z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + tmp;
+		z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_LOW] + tmp;
+	}
+}
+
+/* nr_free_buffer_pages(): what GFP_USER zones hold above their high watermark. */
+static uint64_t nr_free_buffer_pages(const struct cmasim_mem *mem)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		const struct zone *z = &mem->zones[i];
+
+		if (z->type <= CMASIM_ZONE_NORMAL && z->managed > z->wmark[CMASIM_WMARK_HIGH])
+			pages += z->managed - z->wmark[CMASIM_WMARK_HIGH];
+	}
+	return pages;
+}
+
+/*
+ * Watermarks from min_free_kbytes as the config gives it, or as
+ * init_per_zone_wmark_min() derives it: int_sqrt(lowmem KiB x 16) of
+ * nr_free_buffer_pages() (no watermarks yet at that point), clamped; with
+ * transparent hugepages, set_recommended_min_free_kbytes()
+ * (mm/khugepaged.c) then raises it to pageblock_nr_pages x zones x (2 +
+ * MIGRATE_PCPTYPES^2), at most 5% of nr_free_buffer_pages(), counting the
+ * populated zones a GFP_USER request may use.
  */
 static void setup_watermarks(struct cmasim_mem *mem)
 {
 	const struct cmasim_config *cfg = mem->cfg;
-	uint64_t lowmem_pages = 0, buffer_pages = 0;
-
-	for (unsigned int i = 0; i < mem->nr_zones; i++) {
-		struct zone *z = &mem->zones[i];
-
-		if (!zone_is_highmem(z))
-			lowmem_pages += z->present;
-		/* nr_free_buffer_pages(): zones a GFP_USER request may use */
-		if (z->type <= CMASIM_ZONE_NORMAL)
-			buffer_pages += z->present;
-	}
-
 	uint64_t min_free_kbytes = cfg->min_free_kbytes;
-	if (!min_free_kbytes) {
-		min_free_kbytes = int_sqrt(buffer_pages * (cfg->page_size >> 10) * 16);
-		min_free_kbytes = CLAMP(min_free_kbytes, 128, 262144);
-	}
-	uint64_t pages_min = min_free_kbytes >> (cfg->page_shift - 10);
+	unsigned int zones = 0;
 
-	for (unsigned int i = 0; i < mem->nr_zones; i++) {
-		struct zone *z = &mem->zones[i];
-		uint64_t tmp = lowmem_pages ? pages_min * z->present / lowmem_pages : 0;
-
-		if (zone_is_highmem(z))
-			z->wmark[CMASIM_WMARK_MIN] = CLAMP(z->present / 1024, 32, 128);
-		else
-			z->wmark[CMASIM_WMARK_MIN] = tmp;
-		tmp = MAX(tmp >> 2, z->present * 10 / 10000);
-		z->wmark[CMASIM_WMARK_LOW] = z->wmark[CMASIM_WMARK_MIN] + tmp;
-		z->wmark[CMASIM_WMARK_HIGH] = z->wmark[CMASIM_WMARK_LOW] + tmp;
+	if (min_free_kbytes) {
+		setup_per_zone_wmarks(mem, min_free_kbytes);
+		return;
 	}
+	min_free_kbytes = int_sqrt(nr_free_buffer_pages(mem) * (cfg->page_size >> 10) * 16);
+	min_free_kbytes = CLAMP(min_free_kbytes, 128, cfg->kernel->min_free_kbytes_max);
+	setup_per_zone_wmarks(mem, min_free_kbytes);
+	if (!cfg->thp)
+		return;
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		zones += mem->zones[i].type <= CMASIM_ZONE_NORMAL && mem->zones[i].present;
+	uint64_t recommended = MIN(pageblock_nr_pages(mem) * zones * (2 + CMASIM_NR_ALLOC_TYPES *
+								       CMASIM_NR_ALLOC_TYPES),
+				   nr_free_buffer_pages(mem) / 20) << (cfg->page_shift - 10);
+
+	if (recommended > min_free_kbytes)
+		setup_per_zone_wmarks(mem, recommended);
 }
 
 /* setup_per_zone_lowmem_reserve() with the default sysctl_lowmem_reserve_ratio. */
@@ -188,29 +235,76 @@ static void setup_lowmem_reserve(struct cmasim_mem *mem)
 			continue;
 		for (unsigned int t = z->type + 1; t < CMASIM_NR_ZONE_TYPES; t++) {
 			if (j < mem->nr_zones && mem->zones[j].type == t)
-				upper += mem->zones[j++].present;
+				upper += share_pages(mem, &mem->zones[j++]);
 			z->lowmem_reserve[t] = upper / ratio[z->type];
 		}
 	}
 }
 
-/* Marks the frames of @cfg's holes and takes their pageblocks out of the counts. */
-static void mark_holes(struct cmasim_mem *mem)
+/* Marks the frames of [@start, @end) @state, counting them out of their zones. */
+static void mark_range(struct cmasim_mem *mem, uint64_t start, uint64_t size, uint8_t state)
 {
 	const struct cmasim_config *cfg = mem->cfg;
+	uint32_t s = (uint32_t)((start - cfg->mem_base) >> cfg->page_shift);
+	uint32_t e = s + (uint32_t)(size >> cfg->page_shift);
 
-	for (unsigned int h = 0; h < cfg->nr_holes; h++) {
-		uint32_t start = (uint32_t)((cfg->holes[h].start - cfg->mem_base) >> cfg->page_shift);
-		uint32_t end = start + (uint32_t)(cfg->holes[h].size >> cfg->page_shift);
+	for (uint32_t idx = s; idx < e; idx++) {
+		struct zone *z = zone_of(mem, idx);
 
-		for (uint32_t idx = start; idx < end; idx++)
-			mem->frames[idx].state = FRAME_HOLE;
-		for (uint32_t idx = start; idx < end; idx += pageblock_nr_pages(mem)) {
-			struct zone *z = zone_of(mem, idx);
+		mem->frames[idx].state = state;
+		z->managed--;
+		z->present -= state == FRAME_HOLE;
+	}
+	if (state != FRAME_HOLE)
+		return;
+	/* a pageblock wholly in the hole does not exist */
+	for (uint32_t b = (s + pageblock_nr_pages(mem) - 1) & ~(pageblock_nr_pages(mem) - 1);
+	     b + pageblock_nr_pages(mem) <= e; b += pageblock_nr_pages(mem)) {
+		pageblock_of(mem, b)->absent = 1;
+		zone_of(mem, b)->nr_pageblocks[CMASIM_MT_MOVABLE]--;
+	}
+}
 
-			z->nr_pageblocks[CMASIM_MT_MOVABLE]--;
-			z->present -= pageblock_nr_pages(mem);
+static int cmp_hole(const void *a, const void *b)
+{
+	const struct cmasim_hole *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * Frees every page of RAM that is neither a hole nor reserved, in
+ * naturally aligned blocks, as __free_pages_memory() frees memblock's
+ * free ranges.
+ */
+static void free_boot_memory(struct cmasim_mem *mem)
+{
+	const struct cmasim_config *cfg = mem->cfg;
+	unsigned int n = 0;
+	g_autofree struct cmasim_hole *gone =
+		g_new(struct cmasim_hole, cfg->nr_holes + cfg->nr_reserved + 1);
+
+	for (unsigned int h = 0; h < cfg->nr_holes; h++)
+		gone[n++] = cfg->holes[h];
+	for (unsigned int r = 0; r < cfg->nr_reserved; r++)
+		gone[n++] = cfg->reserved[r];
+	qsort(gone, n, sizeof(*gone), cmp_hole);
+	for (unsigned int i = 0, g = 0; i < mem->nr_zones; i++) {
+		const struct zone *z = &mem->zones[i];
+		uint32_t run = z->start;
+
+		for (; g < n; g++) {
+			uint32_t s = (uint32_t)((gone[g].start - cfg->mem_base) >> cfg->page_shift);
+			uint32_t e = s + (uint32_t)(gone[g].size >> cfg->page_shift);
+
+			if (s >= z->end)
+				break;
+			mm_for_each_aligned_block(mem, run, MAX(run, s), buddy_free_boot);
+			run = MAX(run, MIN(e, z->end));
+			if (e > z->end)
+				break;
 		}
+		mm_for_each_aligned_block(mem, run, z->end, buddy_free_boot);
 	}
 }
 
@@ -276,7 +370,7 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 		z->type = cfg->zones[i].type;
 		z->start = (uint32_t)((cfg->zones[i].start - cfg->mem_base) >> cfg->page_shift);
 		z->end = (uint32_t)((cfg->zones[i].end - cfg->mem_base) >> cfg->page_shift);
-		z->present = z->end - z->start;
+		z->present = z->managed = z->end - z->start;
 		for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++)
 			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
 				z->free_area[o][t].first = z->free_area[o][t].last = NIL;
@@ -289,22 +383,16 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 			z->nr_pageblocks[CMASIM_MT_MOVABLE]++;
 		}
 	}
-	mark_holes(mem);
-
-	for (unsigned int i = 0; i < mem->nr_zones; i++) {
-		struct zone *z = &mem->zones[i];
-		uint32_t run = z->start;
-
-		for (uint32_t idx = z->start; idx <= z->end; idx += pageblock_nr_pages(mem)) {
-			if (idx < z->end && !in_hole(mem, idx))
-				continue;
-			/* as __free_pages_memory() frees memblock's ranges */
-			mm_for_each_aligned_block(mem, run, idx, buddy_free_boot);
-			run = idx + pageblock_nr_pages(mem);
-		}
-	}
+	for (unsigned int h = 0; h < cfg->nr_holes; h++)
+		mark_range(mem, cfg->holes[h].start, cfg->holes[h].size, FRAME_HOLE);
+	for (unsigned int r = 0; r < cfg->nr_reserved; r++)
+		mark_range(mem, cfg->reserved[r].start, cfg->reserved[r].size, FRAME_RESERVED);
+	free_boot_memory(mem);
 	setup_watermarks(mem);
 	setup_lowmem_reserve(mem);
+	buddy_pcp_init(mem);
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		mm_compact_init_zone(mem, &mem->zones[i]);
 	return mem;
 }
 
@@ -339,16 +427,54 @@ void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 		.start_pfn = mem->base_pfn + z->start,
 		.end_pfn = mem->base_pfn + z->end,
 		.present = z->present,
-		.managed = z->present,
+		.managed = z->managed,
 		.wmark_min = z->wmark[CMASIM_WMARK_MIN],
 		.wmark_low = z->wmark[CMASIM_WMARK_LOW],
 		.wmark_high = z->wmark[CMASIM_WMARK_HIGH],
+		.watermark_boost = z->watermark_boost,
 		.nr_free = z->nr_free,
 		.nr_free_cma = z->nr_free_cma,
 		.nr_cma = z->nr_pageblocks[CMASIM_MT_CMA] << mem->pb_order,
 		.nr_cma_movable = z->nr_cma_movable,
 	};
 	memcpy(info->lowmem_reserve, z->lowmem_reserve, sizeof(info->lowmem_reserve));
+}
+
+void cmasim_mem_set_kswapd(struct cmasim_mem *mem, bool on)
+{
+	mem->kswapd = on;
+}
+
+bool cmasim_mem_kswapd_wanted(const struct cmasim_mem *mem)
+{
+	return mem->kswapd && mem->kswapd_wanted;
+}
+
+bool cmasim_mem_balanced(const struct cmasim_mem *mem)
+{
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		if (mem->zones[i].managed &&
+		    cmasim_zone_watermark_ok(mem, i, 0, CMASIM_WMARK_HIGH, mem->zones[i].type,
+					     CMASIM_MT_MOVABLE))
+			return true;
+	return false;
+}
+
+uint64_t cmasim_mem_boost(const struct cmasim_mem *mem)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		pages += mem->zones[i].watermark_boost;
+	return pages;
+}
+
+void cmasim_mem_kswapd_done(struct cmasim_mem *mem)
+{
+	/* balance_pgdat(): boosts are reclaimed, or reclaim gave up on them */
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		mem->zones[i].watermark_boost = 0;
+	mem->kswapd_wanted = false;
 }
 
 uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem)

@@ -134,8 +134,9 @@ static bool in_heading(const char *key)
 
 /*
  * The rows of @n runs: the names of their figures, the first run's in
- * order, then those only later runs have, in the order met. The names
- * are borrowed from the runs' figures.
+ * order, and each that only later runs have after the one it follows
+ * there, so that a zone's rows stay together. The names are borrowed
+ * from the runs' figures.
  */
 static GPtrArray *row_names(const struct run *runs, unsigned int n)
 {
@@ -143,13 +144,20 @@ static GPtrArray *row_names(const struct run *runs, unsigned int n)
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (unsigned int i = 0; i < n; i++) {
+		guint at = 0;	/* where the run's next new name goes */
+
 		for (guint f = 0; f < runs[i].figs->len; f++) {
 			struct cmasim_figure *fig = &g_array_index(runs[i].figs,
 								   struct cmasim_figure, f);
 
-			if (fig->label || !g_hash_table_add(seen, fig->key))
+			if (fig->label)
 				continue;
-			g_ptr_array_add(names, fig->key);
+			if (g_hash_table_add(seen, fig->key)) {
+				g_ptr_array_insert(names, (gint)at++, fig->key);
+				continue;
+			}
+			g_ptr_array_find_with_equal_func(names, fig->key, g_str_equal, &at);
+			at++;
 		}
 	}
 	return names;

@@ -576,6 +576,8 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
+		if (r->c & CMASIM_REC_SHORTTERM)
+			fputs(", longterm: false", out);
 		fputs(", id: ", out);
 		put_scalar(out, cmasim_trace_slot_name(t, r->id));
 		break;

@@ -16,6 +16,7 @@
 /* Flag bits each op may carry in field c; cpu's c is its pattern, checked apart. */
 static const uint8_t op_flags[CMASIM_NR_OPS] = {
 	[CMASIM_OP_ALLOC] = CMASIM_REC_PIN | CMASIM_REC_AT_PFN | CMASIM_REC_OWNER_MASK,
+	[CMASIM_OP_PIN] = CMASIM_REC_SHORTTERM,
 	[CMASIM_OP_DMA_ALLOC] = CMASIM_REC_ATOMIC,
 };
 

@@ -31,7 +31,7 @@ const char *const cmasim__key_names[NR_KEYS] = {
 	"device", "size", "align", "atomic", "buffer", "direction", "bytes",
 	"region", "access", "pattern", "stride", "zone",
 	"duration", "rate", "orders", "migratetypes", "lifetime", "events", "period",
-	"owner",
+	"owner", "longterm",
 };
 
 static const char *const op_names[NR_TRACE_OPS] = {
@@ -55,7 +55,7 @@ static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER) | B(K_COUNT) |
 			    B(K_PIN) | B(K_PFN) | B(K_ID) | B(K_OWNER),
 	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID),
-	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID),
+	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID) | B(K_LONGTERM),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_ID) |
 				B(K_ALIGN) | B(K_ATOMIC),
@@ -187,7 +187,7 @@ static int key_lookup(const char *s, size_t len)
 	case 'z':
 		return STR_IS("zone") ? K_ZONE : -1;
 	case 'l':
-		return STR_IS("lifetime") ? K_LIFETIME : -1;
+		return STR_IS("lifetime") ? K_LIFETIME : STR_IS("longterm") ? K_LONGTERM : -1;
 	case 'e':
 		return STR_IS("events") ? K_EVENTS : -1;
 	default:
@@ -743,6 +743,19 @@ static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cma
 	return true;
 }
 
+/* Compiles a pin event of @f into @p: long-term (FOLL_LONGTERM) unless longterm: false. */
+static bool compile_pin(struct cmasim_trace *t, const struct fields *f, int depth,
+			struct proto *p, GError **error)
+{
+	bool longterm = true;
+
+	if (f->present & B(K_LONGTERM) && !get_bool(t, f, K_LONGTERM, &longterm, error))
+		return false;
+	if (!longterm)
+		p->rec.c |= CMASIM_REC_SHORTTERM;
+	return get_id(t, f, K_ID, depth, p, error);
+}
+
 /* Compiles an alloc event of @f into @p. */
 static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
 			  struct proto *p, GError **error)
@@ -1108,8 +1121,10 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 	case CMASIM_OP_ALLOC:
 		ok = compile_alloc(t, f, depth, p, error);
 		break;
-	case CMASIM_OP_FREE:
 	case CMASIM_OP_PIN:
+		ok = compile_pin(t, f, depth, p, error);
+		break;
+	case CMASIM_OP_FREE:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
 		ok = get_id(t, f, K_ID, depth, p, error);

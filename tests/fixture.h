@@ -31,7 +31,7 @@ static void machine_teardown(void)
 	} while (0)
 #define PBS(pfn, types) expect_pageblocks_at(mem, (pfn), (types), __FILE__, __LINE__)
 
-static void boot(const char *yaml)
+static inline void boot(const char *yaml)
 {
 	cfg = load_config(yaml);
 	mem = cmasim_mem_new(cfg);

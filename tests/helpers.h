@@ -84,28 +84,40 @@ static inline struct cmasim_results *try_replay(const char *machine_yaml,
 }
 
 /*
- * Replays @workload_yaml on @machine_yaml under @policy with @set (seed 5),
- * checking the invariants after every event; the run must succeed. The
- * config is handed back in *@cfg_out as try_replay() does.
+ * Replays @workload_yaml on @machine_yaml under @policy with @set (seed 5)
+ * and the kernel profile @kernel (NULL: the machine's), checking the
+ * invariants after every event; the run must succeed. The config is
+ * handed back in *@cfg_out as try_replay() does.
  */
-static inline struct cmasim_results *replay_on(const char *machine_yaml,
-					       const char *workload_yaml, const char *policy,
-					       const char *const *set,
-					       struct cmasim_config **cfg_out)
+static inline struct cmasim_results *replay_kernel(const char *machine_yaml,
+						   const char *workload_yaml, const char *policy,
+						   const char *const *set, const char *kernel,
+						   struct cmasim_config **cfg_out)
 {
 	struct cmasim_run_options opts = {
 		.policy = cmasim_policy_find(policy),
 		.set = set,
 		.seed = 5,
 		.check_invariants = true,
+		.kernel = kernel ? cmasim_kernel_find(kernel) : NULL,
 	};
 	GError *error = NULL;
 	struct cmasim_results *r;
 
 	cr_assert_not_null(opts.policy, "no policy %s", policy);
+	cr_assert(!kernel || opts.kernel, "no kernel %s", kernel);
 	r = try_replay(machine_yaml, workload_yaml, &opts, cfg_out, &error);
 	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
 	return r;
+}
+
+/* replay_kernel() with the machine's own kernel. */
+static inline struct cmasim_results *replay_on(const char *machine_yaml,
+					       const char *workload_yaml, const char *policy,
+					       const char *const *set,
+					       struct cmasim_config **cfg_out)
+{
+	return replay_kernel(machine_yaml, workload_yaml, policy, set, NULL, cfg_out);
 }
 
 /* The letter a zone description uses for @mt. */

@@ -1507,3 +1507,202 @@ Test(buddy, mixed_pageblocks_and_counts)
 	FREE(4);
 	expect_mixed("000000", __LINE__);
 }
+
+/*
+ * managed is not present: a page of a hole (pfn 0, as on x86), reserved
+ * pages (9-10) and the memmap (63 pages x 64 B = 1 page, at the top of
+ * lowmem below the CMA area: memblock reserves CMA first) are present or
+ * not but never free. Boot frees the rest in aligned blocks, tail first:
+ * [1, 9) as 1, 2-3, 4-7, 8; [11, 55) as 11, 12-15, 16..47 in order-3
+ * blocks, 48-51, 52-53, 54, and the area's [56, 64) (a policy makes it CMA).
+ * managed 64 - 1 - 2 - 1 = 60; has_unmovable_pages() takes the reserved
+ * pages as unmovable (PageReserved), so their pageblock cannot be isolated.
+ */
+Test(buddy, reserved_pages_and_sub_pageblock_holes)
+{
+	struct cmasim_zone_info zi;
+
+	boot("memory:\n"
+	     "  size: 256KiB\n"
+	     "  max_page_order: 3\n"
+	     "  pageblock_order: 3\n"
+	     "  min_free_kbytes: 4\n"
+	     "  struct_page: 64\n"
+	     "  holes: [ { start: 0, size: 4KiB } ]\n"
+	     "  reserved: [ { start: 0x9000, size: 8KiB } ]\n"
+	     "cma: [ { size: 32KiB } ]\n");
+	cr_assert_eq(cfg->nr_reserved, 2);
+	cr_assert(cfg->reserved[1].start == 55 * 4096 && cfg->reserved[1].size == 4096,
+		  "memmap at %#" PRIx64, cfg->reserved[1].start);
+	ZONE(0, "M0:1,8,11,54 M1:2,52 M2:4,12,48 M3:16,24,32,40,56");
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.present, 63);
+	cr_assert_eq(zi.managed, 60);
+	cr_assert_eq(cmasim_isolate_range(mem, 8, 16, T_M), -EBUSY);
+	cr_assert_eq(cmasim_isolate_range(mem, 0, 8, T_M), -EBUSY, "pfn 0 is PageReserved");
+	cr_assert_eq(cmasim_isolate_range(mem, 16, 24, T_M), 0);
+	cmasim_undo_isolate_range(mem, 16, 24, T_M);
+	INV();
+	/* pageblock 0 still exists: only a whole pageblock in a hole does not */
+	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, T_M), 8);
+}
+
+/*
+ * The golden case: a real x86-64 6.18 machine's /proc/zoneinfo. Its
+ * managed pages (DMA 3840, DMA32 772848, Normal 3309568) come here from
+ * holes (pfn 0, pfns 0x9f-0xff, the PCI window 3-4 GiB) and reserved
+ * ranges (158 pages in DMA, 9488 in DMA32). min_free_kbytes derives as
+ * int_sqrt(4086256 x 4 x 16) = 16171 (init_per_zone_wmark_min()); THP
+ * raises it to 512 x 3 x (2 + 3 x 3) = 16896 pages = 67584 KiB
+ * (set_recommended_min_free_kbytes(), mm/khugepaged.c), below 5% of
+ * lowmem. __setup_per_zone_wmarks(): pages_min 16896 shared by managed
+ * pages: DMA 15, DMA32 3195, Normal 13684; steps max(min / 4, managed x
+ * 10 / 10000): 3, 798, 3421. setup_per_zone_lowmem_reserve() with ratios
+ * 256: DMA (3018, 15946), DMA32 12928. zoneinfo shows exactly these.
+ */
+Test(buddy, watermarks_of_a_real_x86_machine)
+{
+	static const char yaml[] =
+		"memory:\n"
+		"  size: 17024MiB\n"
+		"  pageblock_order: 9\n"
+		"  zones: [ { type: DMA, size: 16MiB }, { type: DMA32, size: 4080MiB },\n"
+		"           { type: Normal, size: 12928MiB } ]\n"
+		"  holes: [ { start: 0, size: 4KiB }, { start: 0x9f000, size: 388KiB },\n"
+		"           { start: 0xC0000000, size: 1GiB } ]\n"
+		"  reserved: [ { start: 0x100000, size: 632KiB }, { start: 0x1000000, size: 37952KiB } ]\n";
+	static const uint64_t managed[] = { 3840, 772848, 3309568 };
+	static const uint64_t present[] = { 3998, 782336, 3309568 };
+	static const uint64_t wmarks[][3] = {
+		{ 15, 18, 21 }, { 3195, 3993, 4791 }, { 13684, 17105, 20526 },
+	};
+	/* without THP: 16171 KiB, pages_min 4042: 3, 764, 3273 */
+	static const uint64_t mins_no_thp[] = { 3, 764, 3273 };
+	struct cmasim_zone_info zi;
+
+	g_autofree char *thp = g_strconcat(yaml, "  transparent_hugepage: true\n", NULL);
+	boot(thp);
+	for (unsigned int z = 0; z < 3; z++) {
+		cmasim_mem_zone_info(mem, z, &zi);
+		cr_assert(zi.present == present[z] && zi.managed == managed[z],
+			  "zone %u: present %" PRIu64 ", managed %" PRIu64, z, zi.present, zi.managed);
+		cr_assert(zi.wmark_min == wmarks[z][0] && zi.wmark_low == wmarks[z][1] &&
+			  zi.wmark_high == wmarks[z][2], "zone %u: %" PRIu64 "/%" PRIu64 "/%" PRIu64,
+			  z, zi.wmark_min, zi.wmark_low, zi.wmark_high);
+	}
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert(zi.lowmem_reserve[CMASIM_ZONE_DMA32] == 3018 &&
+		  zi.lowmem_reserve[CMASIM_ZONE_NORMAL] == 15946);
+	cmasim_mem_zone_info(mem, 1, &zi);
+	cr_assert(zi.lowmem_reserve[CMASIM_ZONE_DMA32] == 0 &&
+		  zi.lowmem_reserve[CMASIM_ZONE_NORMAL] == 12928);
+	machine_teardown();
+
+	boot(yaml);
+	for (unsigned int z = 0; z < 3; z++) {
+		cmasim_mem_zone_info(mem, z, &zi);
+		cr_assert_eq(zi.wmark_min, mins_no_thp[z], "zone %u", z);
+	}
+}
+
+/*
+ * mm/vmstat.c's indices count every free list, CMA's too, so a zone whose
+ * free memory is all CMA looks unfragmented even to an unmovable request.
+ * Beside them, cmasim gives the same indices with CMA left out. 64 pages,
+ * pageblocks of 8: [0,32) allocated but 1 and 3, [32,64) CMA and free.
+ * Order 3, the kernel's: 34 free in 6 blocks, 4 suitable: unusable (34 -
+ * 32) x 1000 / 34 = 58, extfrag -1000. Without CMA: 2 free in 2 blocks,
+ * none suitable: unusable 1000, extfrag 1000 - (1000 + 2000 / 8) / 2 = 375.
+ */
+Test(buddy, fragmentation_indices_without_cma)
+{
+	struct cmasim_frag frag;
+
+	boot("memory: { size: 256KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 4 }\n");
+	for (uint64_t p = 32; p < 64; p += 8)
+		RETYPE(p, T_C, 8);
+	for (uint64_t p = 0; p < 32; p++)
+		if (p != 1 && p != 3)
+			AT(p, 0, T_M);
+	ZONE(0, "M0~1,3 C3:32,40,48,56");
+	cmasim_zone_frag(mem, 0, 3, &frag);
+	cr_assert(frag.unusable_index == 58 && frag.extfrag_index == -1000,
+		  "%d %d", frag.unusable_index, frag.extfrag_index);
+	cr_assert(frag.unusable_index_no_cma == 1000 && frag.extfrag_index_no_cma == 375,
+		  "%d %d", frag.unusable_index_no_cma, frag.extfrag_index_no_cma);
+}
+
+/*
+ * Per-cpu page lists (mm/page_alloc.c, 6.1), with cpus: 1. 64 MiB, one
+ * zone of 16384 managed pages: zone_batchsize() = min(16384 >> 10, 256) /
+ * 4 = 4, rounddown_pow_of_two(4 + 2) - 1 = 3; min 1, low 1 + 16 = 17, so
+ * zone_highsize() = max(17 / 1, 4 x 3) = 17. A CMA area at [15360, 16384).
+ * Free: 32 Movable pages (15328-15359) and 33 CMA ones (16319 and
+ * 16352-16383): NR_FREE 65, NR_FREE_CMA 33 > 65 / 2.
+ *
+ * Without the lists each MOVABLE page asks __rmqueue()'s half rule anew:
+ * CMA 16319 (33 > 32), then 32 > 64 / 2 fails: M 15328, then 32 > 63 / 2:
+ * CMA 16352. With them the first request refills a batch of 3 through
+ * rmqueue_bulk(), which lowers NR_FREE_PAGES only after the batch: CMA
+ * 16319 (33 > 32), then 32 > 65 / 2 fails twice: 15328, 15329; the three
+ * requests take them from the list's head. The frees go back on the list
+ * (3 < high 17) and count as allocated until a drain.
+ */
+static void pcp_layout(const char *cpus)
+{
+	GError *err = NULL;
+
+	g_autofree char *yaml = g_strconcat("memory: { size: 64MiB, max_page_order: 10, "
+					    "pageblock_order: 9, min_free_kbytes: 4 }\n", cpus, NULL);
+	boot(yaml);
+	struct cmasim_cma *area = cmasim_cma_new(mem, "c", 15360, 1024, 0, &err);
+	cr_assert_not_null(area);
+	for (uint64_t p = 0; p < 14336; p += 1024)
+		AT(p, 10, T_M);
+	AT(14336, 9, T_M);
+	AT(14848, 8, T_M);
+	AT(15104, 7, T_M);
+	AT(15232, 6, T_M);
+	AT(15296, 5, T_M);
+	AT(15360, 9, T_M);
+	AT(15872, 8, T_M);
+	AT(16128, 7, T_M);
+	AT(16256, 5, T_M);
+	AT(16288, 4, T_M);
+	AT(16304, 3, T_M);
+	AT(16312, 2, T_M);
+	AT(16316, 1, T_M);
+	AT(16318, 0, T_M);
+	AT(16320, 5, T_M);
+	ZONE(0, "M5:15328 C0:16319 C5:16352");
+	cmasim_cma_free(area);
+}
+
+Test(buddy, per_cpu_lists_refill_in_batches)
+{
+	static const uint64_t without[] = { 16319, 15328, 16352 };
+	static const uint64_t with[] = { 16319, 15328, 15329 };
+	struct cmasim_zone_info zi;
+
+	pcp_layout("");
+	for (unsigned int i = 0; i < 3; i++)
+		cr_assert_eq(ALLOC_Z(0, T_M, CMASIM_ZONE_NORMAL), without[i], "request %u", i);
+	machine_teardown();
+
+	pcp_layout("cpus: 1\n");
+	for (unsigned int i = 0; i < 3; i++) {
+		cr_assert_eq(ALLOC_Z(0, T_M, CMASIM_ZONE_NORMAL), with[i], "request %u", i);
+		cmasim_mem_zone_info(mem, 0, &zi);
+		cr_assert_eq(zi.nr_free, 62, "the batch left NR_FREE_PAGES at once");
+	}
+	for (unsigned int i = 0; i < 3; i++)
+		FREE(with[i]);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, 62);
+	cr_assert(!cmasim_range_free(mem, 15328, 15330));
+	/* a page placed where a trace says drains the lists first: all 65 free, then one taken */
+	AT(16319, 0, T_M);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, 64);
+	ZONE(0, "M5:15328 C5:16352");
+}

@@ -23,6 +23,7 @@ TestSuite(compact, .fini = machine_teardown);
 
 #define NOT_MOVED UINT64_C(0xdeadbeef)
 #define COST_PER_PAGE UINT64_C(12000)
+#define SCAN_NS UINT64_C(1)
 
 /* Where each tagged block went, by the cookie it was tagged with (its first pfn). */
 static uint64_t moved_to[256];
@@ -45,18 +46,25 @@ static void boot_tracked(const char *yaml)
 }
 
 /* 64 pages, one Normal zone; pageblocks = largest blocks = 8 pages; min = low = 1. */
-static const char CFG_64[] =
-	"memory:\n"
-	"  size: 256KiB\n"
-	"  max_page_order: 3\n"
-	"  pageblock_order: 3\n"
-	"  min_free_kbytes: 4\n"
-	"costs:\n"
-	"  page_copy: 2us\n"
-	"  migrate_page: 10us\n";
+#define MACHINE_64                  \
+	"memory:\n"                 \
+	"  size: 256KiB\n"          \
+	"  max_page_order: 3\n"     \
+	"  pageblock_order: 3\n"    \
+	"  min_free_kbytes: 4\n"    \
+	"costs:\n"                  \
+	"  page_copy: 2us\n"        \
+	"  migrate_page: 10us\n"    \
+	"  compact_scan_page: 1ns\n"
+
+/* under 6.10, whose compaction rules the tests below were worked out for */
+static const char CFG_64[] = "kernel: \"6.10\"\n" MACHINE_64;
+/* under 6.1: single pages move into single free pages */
+static const char CFG_64_61[] = MACHINE_64;
 
 /* 128 pages, one Normal zone; pageblocks = largest blocks = 16 pages; min = low = 1. */
 static const char CFG_128[] =
+	"kernel: \"6.10\"\n"
 	"memory:\n"
 	"  size: 512KiB\n"
 	"  max_page_order: 4\n"
@@ -64,10 +72,12 @@ static const char CFG_128[] =
 	"  min_free_kbytes: 4\n"
 	"costs:\n"
 	"  page_copy: 2us\n"
-	"  migrate_page: 10us\n";
+	"  migrate_page: 10us\n"
+	"  compact_scan_page: 1ns\n";
 
 /* 64 pages: Normal 0..31, HighMem 32..63; pageblocks of 8. */
 static const char CFG_2Z[] =
+	"kernel: \"6.10\"\n"
 	"memory:\n"
 	"  size: 256KiB\n"
 	"  max_page_order: 3\n"
@@ -76,7 +86,8 @@ static const char CFG_2Z[] =
 	"  lowmem: 128KiB\n"
 	"costs:\n"
 	"  page_copy: 2us\n"
-	"  migrate_page: 10us\n";
+	"  migrate_page: 10us\n"
+	"  compact_scan_page: 1ns\n";
 
 /* Allocates every page of [start, end) as a MOVABLE order-0 block tagged with its pfn. */
 static void fill(uint64_t start, uint64_t end)
@@ -120,8 +131,8 @@ static void compact_at(unsigned int zone, int order, enum cmasim_compact_result 
 		     ", expected %" PRIu64, line, st.free_scanned, free_scanned);
 	cr_assert_eq(st.migrated, migrated, "line %d: migrated %" PRIu64 ", expected %" PRIu64,
 		     line, st.migrated, migrated);
-	cr_assert_eq(st.cost_ns, migrated * COST_PER_PAGE, "line %d: cost %" PRIu64, line,
-		     st.cost_ns);
+	cr_assert_eq(st.cost_ns, migrated * COST_PER_PAGE + (migrate_scanned + free_scanned) *
+		     SCAN_NS, "line %d: cost %" PRIu64, line, st.cost_ns);
 	check_invariants_at(mem, __FILE__, line);
 }
 
@@ -143,6 +154,9 @@ Test(compact, result_names)
 	cr_assert_str_eq(cmasim_compact_result_name(CMASIM_COMPACT_SUCCESS), "success");
 	cr_assert_str_eq(cmasim_compact_result_name(CMASIM_COMPACT_COMPLETE), "complete");
 	cr_assert_str_eq(cmasim_compact_result_name(CMASIM_COMPACT_SKIPPED), "skipped");
+	cr_assert_str_eq(cmasim_compact_result_name(CMASIM_COMPACT_PARTIAL_SKIPPED),
+			 "partial_skipped");
+	cr_assert_str_eq(cmasim_compact_result_name(CMASIM_COMPACT_DEFERRED), "deferred");
 }
 
 /*
@@ -258,9 +272,10 @@ Test(compact, free_pages_below_the_migrate_scanner_are_never_used)
 	ZONE(0, "M0~1,3,5,7");
 }
 
-Test(compact, unmovable_pageblocks_are_neither_source_nor_target)
+/* Pageblock 0 Unmovable, 6 CMA, 7 Unmovable; every even page taken, the odd free but in 2..5. */
+static void typed_layout(const char *yaml)
 {
-	boot_tracked(CFG_64);
+	boot_tracked(yaml);
 	fill(0, 64);
 	/* every page is allocated: no free page to move */
 	RETYPE(0, T_U, 0);
@@ -269,23 +284,54 @@ Test(compact, unmovable_pageblocks_are_neither_source_nor_target)
 	free_odd(0, 16);
 	free_odd(48, 64);
 	ZONE(0, "U0~1,3,5,7,57,59,61,63 M0~9,11,13,15 C0~49,51,53,55");
-	/*
-	 * Pageblock 0 is Unmovable: skipped, its anon pages stay. Pageblock 1:
-	 * 8 needs a page; pageblock 7 is Unmovable and skipped, pageblock 6
-	 * is CMA and taken: 8->55, 10->53, 12->51, 14->49; pageblock 1 is
-	 * free. Pageblock 2: 16 needs a page, pageblocks 5, 4, 3 have none,
-	 * then the scanners meet. Scanned: migrate 16, free 8 + 24.
-	 */
+}
+
+/*
+ * The case worked from mm/compaction.c (6.1): compact_memory runs
+ * compact_node(), MIGRATE_SYNC, so suitable_migration_source() takes every
+ * pageblock, Unmovable ones too. Pageblock 0: 0, 2, 4, 6 are isolated
+ * (list_add(): 6 first). The free scanner skips pageblock 7 (Unmovable: no
+ * target) and walks 6 (CMA), which gives the 4 pages wanted; split_map_pages()
+ * leaves them 55, 53, 51, 49 from the head: 6->55, 4->53, 2->51, 0->49.
+ * Pageblock 1: 8..14 are isolated, migrate_pfn 16; the free scanner may
+ * walk down to pageblock_end_pfn(16) = 24: 5, 4, 3 have nothing free, the
+ * scanners meet: COMPLETE, 4 migrated, 8..14 stay. Scanned: migrate
+ * 8 + 8, free 8 (6) + 24 (5, 4, 3).
+ */
+Test(compact, compact_memory_takes_unmovable_pageblocks)
+{
+	typed_layout(CFG_64_61);
 	COMPACT(0, -1, COMPLETE, 16, 32, 4);
-	STAYED(0);
-	STAYED(6);
-	MOVED(8, 55);
-	MOVED(10, 53);
-	MOVED(12, 51);
-	MOVED(14, 49);
-	STAYED(16);
-	ZONE(0, "U0~1,3,5,7,57,59,61,63 M3:8");
+	MOVED(0, 49);
+	MOVED(2, 51);
+	MOVED(4, 53);
+	MOVED(6, 55);
+	STAYED(8);
+	STAYED(14);
+	ZONE(0, "U3:0 U0~57,59,61,63 M0~9,11,13,15");
 	PBS(0, "UMMMMMCU");
+}
+
+/*
+ * An allocation's direct compaction is async: suitable_migration_source()
+ * takes only MOVABLE and CMA pageblocks for a movable request. Order 2,
+ * nr_free 16 > min 1 + compact_gap 8. Pageblock 0 (Unmovable) is skipped
+ * uncounted; pageblock 1: 8..14, and the free scanner walks 7 (skipped),
+ * 6: 14->55, 12->53, 10->51, 8->49, pageblock 1 is free: SUCCESS.
+ */
+Test(compact, direct_async_takes_only_its_own_kind_of_pageblock)
+{
+	struct cmasim_compact_stats st = { 0 };
+
+	typed_layout(CFG_64_61);
+	cr_assert_eq(cmasim_compact_zone_direct(mem, 0, 2, T_M, CMASIM_ZONE_NORMAL, &st),
+		     CMASIM_COMPACT_SUCCESS);
+	cr_assert(st.migrate_scanned == 8 && st.free_scanned == 8 && st.migrated == 4);
+	cr_assert_eq(st.cost_ns, 4 * COST_PER_PAGE + 16 * SCAN_NS);
+	STAYED(0);
+	MOVED(8, 49);
+	MOVED(14, 55);
+	ZONE(0, "U0~1,3,5,7,57,59,61,63 M3:8");
 }
 
 Test(compact, owners_and_orders_decide_what_moves)
@@ -452,6 +498,7 @@ Test(compact, wholly_free_pageblocks_are_not_filled)
 
 /* 64 pages; pageblocks of 4, blocks up to 8: a block may span two pageblocks. */
 static const char CFG_PB4[] =
+	"kernel: \"6.10\"\n"
 	"memory:\n"
 	"  size: 256KiB\n"
 	"  max_page_order: 3\n"
@@ -459,7 +506,8 @@ static const char CFG_PB4[] =
 	"  min_free_kbytes: 4\n"
 	"costs:\n"
 	"  page_copy: 2us\n"
-	"  migrate_page: 10us\n";
+	"  migrate_page: 10us\n"
+	"  compact_scan_page: 1ns\n";
 
 Test(compact, blocks_larger_than_a_pageblock_are_walked_over)
 {
@@ -483,4 +531,63 @@ Test(compact, blocks_larger_than_a_pageblock_are_walked_over)
 	STAYED(4);
 	STAYED(56);
 	ZONE(0, "M2:0");
+}
+
+/*
+ * mm/compaction.c (6.1): kcompactd_do_work() runs sync compaction for an
+ * order and defers the zone when it fails (defer_compaction()):
+ * compaction_deferred() then skips 2^shift - 1 requests of that order or
+ * above, the shift growing by one a failure. Pageblocks 0 and 1 have their
+ * odd pages free: 8 free > min 1 + compact_gap(1) 4, no order-1 block.
+ * Pageblock 0's pages find no target above pageblock_end_pfn(8) = 16
+ * (7..2 have nothing free): COMPLETE, and compact_order_failed is 0.
+ */
+Test(compact, failures_defer_the_zone)
+{
+	boot_tracked(CFG_64_61);
+	fill(0, 64);
+	free_odd(0, 16);
+	COMPACT(0, 1, COMPLETE, 8, 48, 0);
+	/* shift 1: one request skipped, the second runs */
+	COMPACT(0, 1, DEFERRED, 0, 0, 0);
+	COMPACT(0, 1, COMPLETE, 8, 48, 0);
+	/* shift 2: three skipped, any order (compact_order_failed 0) */
+	COMPACT(0, 1, DEFERRED, 0, 0, 0);
+	COMPACT(0, 3, DEFERRED, 0, 0, 0);
+	COMPACT(0, 1, DEFERRED, 0, 0, 0);
+	COMPACT(0, 1, COMPLETE, 8, 48, 0);
+	/* compact_memory is never deferred */
+	COMPACT(0, -1, COMPLETE, 8, 48, 0);
+}
+
+/*
+ * Direct compaction starts where the last one left the cached positions
+ * (compact_cached_migrate_pfn, compact_cached_free_pfn). The first run,
+ * as in direct_async_takes_only_its_own_kind_of_pageblock, skipped the
+ * Unmovable pageblock 0 (update_cached_migrate(): migrate position 8) and
+ * walked pageblock 6 (free position 48). With pageblock 1 taken again and
+ * pageblock 2's odd pages freed (12 free > 1 + 8), the second run starts
+ * at 8: pageblock 1 holds one order-3 block (compound: not isolated),
+ * pageblock 2 gives 16..22; the free scanner walks 6, 5, 4 (above
+ * pageblock_end_pfn(24) = 32) and finds nothing: the scanners met on a
+ * run that did not start at the zone's first pageblock: PARTIAL_SKIPPED.
+ * The positions go back to the edges, so a third run is whole_zone.
+ */
+Test(compact, direct_compaction_resumes_at_the_cached_positions)
+{
+	struct cmasim_compact_stats st = { 0 };
+
+	typed_layout(CFG_64_61);
+	cr_assert_eq(cmasim_compact_zone_direct(mem, 0, 2, T_M, CMASIM_ZONE_NORMAL, &st),
+		     CMASIM_COMPACT_SUCCESS);
+	AT(8, 3, T_M);
+	free_odd(16, 24);
+	st = (struct cmasim_compact_stats){ 0 };
+	cr_assert_eq(cmasim_compact_zone_direct(mem, 0, 2, T_M, CMASIM_ZONE_NORMAL, &st),
+		     CMASIM_COMPACT_PARTIAL_SKIPPED);
+	cr_assert(st.migrate_scanned == 16 && st.free_scanned == 24 && st.migrated == 0,
+		  "scanned %" PRIu64 " + %" PRIu64, st.migrate_scanned, st.free_scanned);
+	st = (struct cmasim_compact_stats){ 0 };
+	cr_assert_eq(cmasim_compact_zone_direct(mem, 0, 2, T_M, CMASIM_ZONE_NORMAL, &st),
+		     CMASIM_COMPACT_COMPLETE);
 }

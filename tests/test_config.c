@@ -299,6 +299,7 @@ Test(config, defaults)
 	cr_assert_eq(cmasim_config_device(cfg, "gpu"), -1);
 	cr_assert_eq(cfg->costs.buddy_op_ns, 200);
 	cr_assert_eq(cfg->costs.page_zero_ns, 1000);
+	cr_assert_eq(cfg->kernel, cmasim_kernel_default());
 	cmasim_config_free(cfg);
 }
 
@@ -929,13 +930,14 @@ struct bad {
 };
 
 #define MEMORY_FIELDS "base, size, page_size, max_page_order, pageblock_order, " \
-		      "min_free_kbytes, lowmem, dma_zone, zones, holes"
+		      "min_free_kbytes, lowmem, dma_zone, zones, holes, reserved, " \
+		      "transparent_hugepage, struct_page"
 #define ZONE_ORDER "(expected each type at most once, in the order DMA, DMA32, Normal, " \
 		   "HighMem, Movable)"
 #define SIZE_MSG(text) "expected a size such as 64MiB, got \"" text "\""
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
-#define TOP_FIELDS "name, description, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
-		   "policy"
+#define TOP_FIELDS "name, description, kernel, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
+		   "policy, cpus"
 #define DEVICE_FIELDS "name, dma_bits, coherent"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
@@ -950,7 +952,7 @@ struct bad {
 /* A time on line 2, at column 19 for buddy_op and 20 for page_zero. */
 #define BUDDY_OP(text) MEM "costs: {buddy_op: " text "}\n"
 #define PAGE_ZERO(text) MEM "costs: {page_zero: " text "}\n"
-#define NOT_INSIDE "expected ascending holes that do not overlap"
+#define NOT_INSIDE "expected ascending ranges that do not overlap"
 
 /* A config with RAM at 0x80000000 for the hole rows: holes start on line 5, column 15. */
 #define HOLES_AT_2G(size, ...) \
@@ -982,6 +984,12 @@ static const struct bad bad_rows[] = {
 	  "name: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
 	  "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
 	  0, CMASIM_ERROR_SYNTAX, 1, 38, "nested more than 32 levels deep" },
+
+	{ "cpus zero", MEM "cpus: 0\n", 0, CMASIM_ERROR_VALUE, 2, 7,
+	  "expected an integer from 1 to 4096, got \"0\"" },
+	/* VALUE of kernel:, read before memory: */
+	{ "unknown kernel", "kernel: 4.19\nmemory: {size: 0}\n", 0, CMASIM_ERROR_VALUE, 1, 9,
+	  "unknown kernel \"4.19\" (expected one of 3.5, 5.10, 6.1, 6.10)" },
 
 	/* TYPE */
 	{ "empty input", "", 0, CMASIM_ERROR_TYPE, 1, 1,
@@ -1095,12 +1103,14 @@ static const struct bad bad_rows[] = {
 	  CMASIM_ERROR_KEY, 2, 24,
 	  "unknown key \"page_move\" in costs (expected one of: buddy_op, page_zero, page_copy, "
 	  "migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, "
-	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
+	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
+	  "compact_scan_page)" },
 	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
 	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero, "
 	  "page_copy, migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, "
 	  "cache_barrier, "
-	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page)" },
+	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
+	  "compact_scan_page)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
 	/*
@@ -1368,15 +1378,28 @@ static const struct bad bad_rows[] = {
 	  "ends at 0x80c00000 (" NOT_INSIDE ")" },
 	{ "hole size 0", HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 0}\n"), 0,
 	  CMASIM_ERROR_LAYOUT, 5, 33,
-	  "hole size 0B is not a positive multiple of the pageblock size 4MiB" },
-	{ "hole size not pageblock-aligned",
-	  HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 1MiB}\n"), 0,
+	  "hole size 0B is not a positive multiple of the page size 4KiB" },
+	/* holes may be smaller than a pageblock (x86's pfn 0), but whole pages */
+	{ "hole size not whole pages",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 1K}\n"), 0,
 	  CMASIM_ERROR_LAYOUT, 5, 33,
-	  "hole size 1MiB is not a positive multiple of the pageblock size 4MiB" },
-	{ "hole start not pageblock-aligned",
-	  HOLES_AT_2G("8MiB", "    - {start: 0x80100000, size: 4MiB}\n"), 0,
+	  "hole size 1KiB is not a positive multiple of the page size 4KiB" },
+	{ "hole start not page-aligned",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80000800, size: 4KiB}\n"), 0,
 	  CMASIM_ERROR_LAYOUT, 5, 15,
-	  "hole start 0x80100000 is not aligned to the pageblock size 4MiB" },
+	  "hole start 0x80000800 is not aligned to the page size 4KiB" },
+	{ "reserved range in a hole",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 4KiB}\n"
+		      "  reserved: [{start: 0x80000000, size: 8KiB}]\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 6, 22, "reserved range at 0x80000000 overlaps the hole at "
+	  "0x80000000 (reserved memory is present RAM)" },
+	{ "reserved range past RAM",
+	  HOLES_AT_2G("8MiB", "    - {start: 0x80000000, size: 4KiB}\n"
+		      "  reserved: [{start: 0x80800000, size: 4KiB}]\n"), 0,
+	  CMASIM_ERROR_LAYOUT, 6, 22, "reserved range of 4KiB at 0x80800000 is not inside "
+	  "RAM [0x80000000, 0x80800000)" },
+	{ "struct_page zero", "memory: {size: 4MiB, struct_page: 0}\n", 0, CMASIM_ERROR_VALUE,
+	  1, 35, "expected an integer from 1 to 256, got \"0\"" },
 
 	/* cma: */
 	{ "two shared areas", PHONE "cma:\n  - {size: 8MiB}\n  - {size: 4MiB}\n", 0,

@@ -276,6 +276,47 @@ Test(engine, cma_by_hand)
 }
 
 /*
+ * A long-term pin (FOLL_LONGTERM) of a page in CMA moves it out first
+ * (mm/gup.c: check_and_migrate_movable_pages(), 6.1): the target is
+ * GFP_USER without __GFP_MOVABLE (PF_MEMALLOC_PIN) and without ALLOC_CMA,
+ * so an UNMOVABLE request: its lists are empty, it falls back to the
+ * Movable order-4 block at 0 (order 4 >= pageblock order: claimed whole)
+ * and p goes 241 -> 0: copy and remap 12 us. The request then finds
+ * 240-243 free: drain 50 us, 4 pages 0.4 us, zeroed 4 us = 54.4 us.
+ * Under 3.5 the pin stays: 240-243 is busy (50 us), 244-247 is free
+ * (54.4 us): 104.4 us.
+ */
+static const char longterm_pin_workload[] =
+	"name: longterm-pin\n"
+	"events:\n"
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p }\n"
+	"  - { t: 0, op: pin, id: p }\n"
+	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 16KiB, id: x }\n";
+
+Test(engine, longterm_pin_moves_out_of_cma)
+{
+	const char *set[] = { "size=64KiB", NULL };
+	struct cmasim_results *r = replay_on(cma_machine, longterm_pin_workload, "cma", set, NULL);
+
+	cr_expect_eq(r->pin_migrated_pages, 1);
+	cr_expect_eq(r->pin_failed_pages, 0);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_MIGRATION], 12000);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->latency.sum, 54400);
+	cr_expect_eq(r->contig_attempts, 1);
+	cr_expect_eq(r->migrate_busy_pinned_pages, 0);
+	cmasim_results_free(r);
+
+	r = replay_kernel(cma_machine, longterm_pin_workload, "cma", set, "3.5", NULL);
+	cr_expect_eq(r->pin_migrated_pages, 0);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->latency.sum, 50000 + 54400);
+	cr_expect_eq(r->contig_attempts, 2);
+	cr_expect_eq(r->migrate_busy_pinned_pages, 1);
+	cmasim_results_free(r);
+}
+
+/*
  * y is cancelled while it waits for the CMA mutex, and the trace gives its
  * id to the background allocation z before the mutex comes. x takes 66.4
  * us as in cma_by_hand; y, asked at 1.01 ms, waits 56.4 us, then takes the
@@ -517,6 +558,21 @@ Test(engine, movable_pages_fill_cma_by_the_half_rule)
 	/* CMA blocks holding movable pages count as mixed (page_owner's Movable column) */
 	cr_expect_eq(r->zones[0].mixed_pageblocks, 41);
 	cmasim_results_free(r);
+
+	/*
+	 * With per-cpu lists (4 CPUs: batch 63, high 252) the rule is asked
+	 * a page at a time against NR_FREE_PAGES as it was when the batch
+	 * began, and up to a batch sits on the list: the CMA share moves by
+	 * less than a batch at each of the 2 allocations, and stays within
+	 * 15% of the measured 81 MiB.
+	 */
+	g_autofree char *pcp_machine = g_strconcat(machine_yaml, "cpus: 4\n", NULL);
+	r = replay_on(pcp_machine, workload_yaml, "cma", NULL, NULL);
+	uint64_t lent = r->zones[0].cma_movable_pages;
+
+	cr_expect(lent + 2 * 63 >= 20736 && lent <= 20736 + 2 * 63, "%" PRIu64 " pages", lent);
+	cr_expect(lent * 100 >= 20736 * 85 && lent * 100 <= 20736 * 115);
+	cmasim_results_free(r);
 }
 
 static const char file_workload[] =
@@ -552,47 +608,141 @@ Test(engine, page_cache_is_dropped_not_migrated)
 	cmasim_config_free(cfg);
 }
 
+/* a movable page in the middle of every order-4 block, DMA's too */
+#define STRAY_PAGES \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 8, id: p0 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p16 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p32 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p48 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 72, id: p64 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p80 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p96 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p112 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p128 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p144 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p160 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p176 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p192 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p208 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p224 }\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p240 }\n"
+
 static const char compact_workload[] =
 	"name: compaction\n"
 	"events:\n"
-	/* a movable page in the middle of every order-4 block, DMA's too */
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 8, id: p0 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 24, id: p16 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 40, id: p32 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 56, id: p48 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 72, id: p64 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 88, id: p80 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 104, id: p96 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 120, id: p112 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 136, id: p128 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 152, id: p144 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 168, id: p160 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 184, id: p176 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, id: p192 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 216, id: p208 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 232, id: p224 }\n"
-	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 248, id: p240 }\n"
+	STRAY_PAGES
 	/*
-	 * Order 4 fails (100 ns). Compaction of Normal first: 180 free pages
-	 * above low 30 + 2 << 4; in 48 blocks (0-7, 9, 10-11, 12-15 of each
-	 * pageblock), extfrag index 1000 - (1000 + 180000 / 16) / 48 = 745 >
-	 * 500. The migrate scanner's first block, the page at 72, goes to the
-	 * top of the highest free run the free scanner holds (252-255): 255;
-	 * pageblock 64 is free and whole, so success: 1 page at 2 + 55 us =
-	 * 57 us. The retry (100 ns) claims it; 16 pages zeroed, 16 us.
+	 * Order 4 fails (100 ns). Direct compaction is async, and for this
+	 * UNMOVABLE request suitable_migration_source() takes only Unmovable
+	 * pageblocks (mm/compaction.c, 6.1): every pageblock is Movable, so
+	 * Normal's and DMA's scanners meet without scanning a page (180 free
+	 * pages above low 30 + 2 << 4 and an extfrag index of 1000 - (1000 +
+	 * 180000 / 16) / 48 = 745 > 500 let both run). The retry (100 ns)
+	 * fails: fragmented.
 	 */
 	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 64KiB, id: d }\n";
+
+/*
+ * The same with kcompactd's sync compaction of Normal for order 4 first
+ * (op: compact), which takes every pageblock: the migrate scanner isolates
+ * 72; the free scanner walks pageblock 240 (its 15 free pages, split to
+ * single pages) and compaction_alloc() takes the list's head, 255: 72 ->
+ * 255 at 2 + 55 us, and 2 x 16 pages scanned at 10 ns: 57.32 us.
+ * Pageblock 64 is free and whole: SUCCESS. The request then claims it at
+ * once: 100 ns, 16 pages zeroed, 16 us.
+ */
+static const char kcompactd_workload[] =
+	"name: kcompactd\n"
+	"events:\n"
+	STRAY_PAGES
+	"  - { t: 1ms, op: compact, zone: Normal, order: 4 }\n"
+	"  - { t: 2ms, op: dma_alloc, device: dev32, size: 64KiB, id: d }\n";
 
 Test(engine, buddy_compacts_on_failure)
 {
 	struct cmasim_config *cfg;
 	struct cmasim_results *r = replay_on(machine, compact_workload, "buddy", NULL, &cfg);
 
-	cr_expect_eq(r->dma_ok, 1);
-	cr_expect_eq(r->compact_runs, 1);
-	cr_expect_eq(r->compact_migrated_pages, 1);
-	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57000);
-	cr_expect_eq(r->latency.sum, 100 + 57000 + 100 + 16000);
+	cr_expect_eq(r->dma_ok, 0);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_FRAGMENTED], 1);
+	cr_expect_eq(r->compact_runs, 2);
+	cr_expect_eq(r->compact_scanned_pages, 0);
+	cr_expect_eq(r->compact_migrated_pages, 0);
+	cr_expect_eq(r->fail_latency.sum, 100 + 100);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
+
+	r = replay_on(machine, kcompactd_workload, "buddy", NULL, &cfg);
+	cr_expect_eq(r->dma_ok, 1);
+	cr_expect_eq(r->compact_runs, 1);
+	cr_expect_eq(r->compact_scanned_pages, 32);
+	cr_expect_eq(r->compact_migrated_pages, 1);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57320);
+	cr_expect_eq(r->latency.sum, 100 + 16000);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+/*
+ * Background reclaim (mm/vmscan.c, 6.1). 256 pages, min_free_kbytes 128:
+ * min 32, low 32 + max(32 / 4, 0) = 40, high 48. 200 pages of clean page
+ * cache (f1, then f2) leave 56 free. a's 20 pages: the 17th finds 40 <=
+ * low and takes the min pass, which wakes kswapd (wake_all_kswapds());
+ * after the event it reclaims from the oldest page cache, f1, a
+ * SWAP_CLUSTER_MAX of 32 pages at a time, until a zone is above high:
+ * 36 + 32 = 68 > 48. b's 40 pages: the 37th finds 32 <= min: direct
+ * reclaim drops f1's next 32 and the allocation goes on; kswapd, woken
+ * again, finds the node balanced (60 > 48) and reclaims nothing.
+ */
+Test(engine, kswapd_and_direct_reclaim_drop_page_cache)
+{
+	static const char machine_yaml[] =
+		"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 4, min_free_kbytes: 128 }\n";
+	static const char workload_yaml[] =
+		"name: reclaim\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 100, owner: file, id: f1 }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 100, owner: file, id: f2 }\n"
+		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, count: 20, id: a }\n"
+		"  - { t: 2ms, op: alloc, migratetype: movable, order: 0, count: 40, id: b }\n";
+	struct cmasim_results *r = replay_on(machine_yaml, workload_yaml, "buddy", NULL, NULL);
+
+	cr_expect_eq(r->bg_alloc_pages, 260);
+	cr_expect_eq(r->bg_alloc_failed_pages, 0);
+	cr_expect_eq(r->kswapd_runs, 2);
+	cr_expect_eq(r->kswapd_reclaimed_pages, 32);
+	cr_expect_eq(r->direct_reclaimed_pages, 32);
+	cr_expect_eq(r->zones[0].free_pages, 60);
+	cmasim_results_free(r);
+}
+
+/*
+ * Watermark boost (mm/page_alloc.c: boost_watermark(), 5.0). 256 pages,
+ * min = low = high = 1; page cache holds 0..249. An UNMOVABLE page falls
+ * back to the Movable pageblock 240 (order 2 < pageblock order): the zone's
+ * watermarks go up by a pageblock, max(16, high x 15000 / 10000) = 16,
+ * and kswapd is woken. It reclaims at least the boost: 32 pages (0..31),
+ * after which 5 + 32 = 37 > high 1 + boost 16; the boost is then cleared.
+ * 3.5 has no boost: nothing wakes kswapd.
+ */
+Test(engine, watermark_boost_wakes_kswapd)
+{
+	static const char machine_yaml[] =
+		"memory: { size: 1MiB, max_page_order: 4, pageblock_order: 4, min_free_kbytes: 4 }\n";
+	static const char workload_yaml[] =
+		"name: boost\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 250, owner: file, id: f }\n"
+		"  - { t: 1ms, op: alloc, migratetype: unmovable, order: 0, id: u }\n";
+	struct cmasim_results *r = replay_on(machine_yaml, workload_yaml, "buddy", NULL, NULL);
+
+	cr_expect_eq(r->kswapd_runs, 1);
+	cr_expect_eq(r->kswapd_reclaimed_pages, 32);
+	cr_expect_eq(r->zones[0].free_pages, 37);
+	cmasim_results_free(r);
+
+	r = replay_kernel(machine_yaml, workload_yaml, "buddy", NULL, "3.5", NULL);
+	cr_expect_eq(r->kswapd_runs, 0);
+	cr_expect_eq(r->zones[0].free_pages, 5);
+	cmasim_results_free(r);
 }

@@ -162,6 +162,8 @@ Test(trace, every_op_and_field)
 		"pfn: 0x80004, id: b }\n"
 		"  - { t: 2us, op: pin, id: a }\n"
 		"  - { t: 3ms, op: unpin, id: a }\n"
+		"  - { t: 3ms, op: pin, id: a, longterm: false }\n"
+		"  - { t: 3ms, op: pin, id: a, longterm: true }\n"
 		"  - { t: 4s, op: free, id: a }\n"
 		"  - { t: 4s, op: dma_alloc, device: display, size: 8MiB, align: 4, atomic: true, "
 		"id: cam0 }\n"
@@ -189,24 +191,26 @@ Test(trace, every_op_and_field)
 		    0x80004, 1, 8),
 		REC(2000, PIN, 0, 0, 0, 0, 0, 0, 9),
 		REC(3 * MS, UNPIN, 0, 0, 0, 0, 0, 0, 10),
-		REC(4000 * MS, FREE, 0, 0, 0, 0, 0, 0, 11),
+		REC(3 * MS, PIN, 0, 0, CMASIM_REC_SHORTTERM, 0, 0, 0, 11),
+		REC(3 * MS, PIN, 0, 0, 0, 0, 0, 0, 12),
+		REC(4000 * MS, FREE, 0, 0, 0, 0, 0, 0, 13),
 		/* cam0 takes the oldest free slot, a's */
-		REC(4000 * MS, DMA_ALLOC, 1, 4, CMASIM_REC_ATOMIC, 0, 8 * MiB, 0, 12),
-		REC(4500 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 0, MiB, 0, 13),
-		REC(5000 * MS, CPU, CMASIM_CPU_BUFFER, 1, CMASIM_PATTERN_STRIDE, 0, 4096, 64, 14),
-		REC(5000 * MS, CPU, CMASIM_CPU_USER, 0, CMASIM_PATTERN_RANDOM, 0, 4096, 0, 15),
-		REC(5000 * MS, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_SEQUENTIAL, 0, 100, 0, 16),
-		REC(6000 * MS, COMPACT, 1, 9, 0, 0, 0, 0, 17),
-		REC(6000 * MS, COMPACT, ANY, ANY, 0, 0, 0, 0, 18),
-		REC(7000 * MS, DROP_CACHES, 0, 0, 0, 0, 0, 0, 19),
-		REC(8000 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 20),
-		REC(9000 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 21),
-		REC(9000 * MS, DMA_ALLOC, 0, ANY, 0, 0, 4096, 0, 22),
-		REC(10000 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 23),
+		REC(4000 * MS, DMA_ALLOC, 1, 4, CMASIM_REC_ATOMIC, 0, 8 * MiB, 0, 14),
+		REC(4500 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 0, MiB, 0, 15),
+		REC(5000 * MS, CPU, CMASIM_CPU_BUFFER, 1, CMASIM_PATTERN_STRIDE, 0, 4096, 64, 16),
+		REC(5000 * MS, CPU, CMASIM_CPU_USER, 0, CMASIM_PATTERN_RANDOM, 0, 4096, 0, 17),
+		REC(5000 * MS, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_SEQUENTIAL, 0, 100, 0, 18),
+		REC(6000 * MS, COMPACT, 1, 9, 0, 0, 0, 0, 19),
+		REC(6000 * MS, COMPACT, ANY, ANY, 0, 0, 0, 0, 20),
+		REC(7000 * MS, DROP_CACHES, 0, 0, 0, 0, 0, 0, 21),
+		REC(8000 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 22),
+		REC(9000 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 23),
+		REC(9000 * MS, DMA_ALLOC, 0, ANY, 0, 0, 4096, 0, 24),
+		REC(10000 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 25),
 	};
 	static const char *const names[] = {
-		"a", "b", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "", "cam0",
-		"17", "a b",
+		"a", "b", "a", "a", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "",
+		"cam0", "17", "a b",
 	};
 	struct run r;
 
@@ -581,7 +585,7 @@ static const char mixed[] =
 	"        stride: 128 },\n"
 	"      { t: 1ms, op: dma_free, id: buf } ] }\n"
 	"  - { t: 3ms, op: cpu, region: lowmem, access: write, bytes: 64 }\n"
-	"  - { t: 4ms, op: pin, id: \"odd id, {x}\" }\n"
+	"  - { t: 4ms, op: pin, id: \"odd id, {x}\", longterm: false }\n"
 	"  - { t: 5ms, op: unpin, id: \"odd id, {x}\" }\n"
 	"  - { t: 6ms, op: compact, zone: Normal }\n"
 	"  - { t: 7ms, op: compact, order: 4 }\n"
@@ -626,6 +630,8 @@ Test(trace, yaml_round_trip)
 	cr_expect(strstr(text, "  - { t: 1ms, op: alloc, migratetype: unmovable, order: 3, "
 			 "count: 4, id: \"odd id, {x}\" }\n"), "%s", text);
 	cr_expect(strstr(text, "id: churn0.0 }\n"), "%s", text);
+	cr_expect(strstr(text, "  - { t: 4ms, op: pin, longterm: false, id: \"odd id, {x}\" }\n"),
+		  "%s", text);
 
 	run_yaml(text, 0, &b);
 	cr_assert_null(b.error, "%s\n%s", b.error->message, text);

@@ -22,7 +22,9 @@ enum cmasim_wmark {
  * Allocates 2^@order pages of migratetype @mt (UNMOVABLE, MOVABLE or
  * RECLAIMABLE) from the zones up to @highest_zone, highest first, as
  * get_page_from_freelist() walks its zonelist: first against the low
- * watermark, then against min as the slow path does once kswapd is woken.
+ * watermark (with ALLOC_NOFRAGMENT where the profile and the zones call for
+ * it, then without), then against min as the slow path does once kswapd is
+ * woken.
  * Reclaim and compaction are not tried here.
  * Returns 0 and the first pfn in *@pfn, or -ENOMEM.
  */
@@ -87,6 +89,12 @@ struct cmasim_frag {
 	int unusable_index;		/* x1000: share of free pages in blocks too small */
 	int extfrag_index;		/* x1000: Gorman's index; -1000 if a block exists, 0 if none free */
 	int largest_order;		/* order of the largest free block, -1 if none */
+	/*
+	 * the same two with free CMA pages left out: what an unmovable
+	 * request sees (the kernel's count them, so CMA looks unfragmented)
+	 */
+	int unusable_index_no_cma;
+	int extfrag_index_no_cma;
 };
 
 void cmasim_zone_frag(const struct cmasim_mem *mem, unsigned int zone, unsigned int order,

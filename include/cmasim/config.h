@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "cmasim/kernel.h"
+
 /* Largest max_page_order a config may ask for; sizes the free-list arrays. */
 #define CMASIM_ORDER_LIMIT 15
 
@@ -57,6 +59,7 @@ struct cmasim_cma_config {
 	uint64_t alignment;		/* bytes, of base: a power of two, at least a pageblock; user */
 	unsigned int order_per_bit;	/* pages per bitmap bit, log2; user, default 0 */
 	enum cmasim_zone_type zone;	/* where it lies; user (placement) or derived from base */
+	bool fixed;			/* base: was given; user */
 	bool shared;			/* serves every device without an area of its own; derived */
 };
 
@@ -77,6 +80,7 @@ struct cmasim_costs {
 	uint64_t section_split_ns;	/* rewriting a section as a table of page entries, default 10000 */
 	uint64_t kmap_ns;		/* mapping and unmapping one HighMem page, default 300 */
 	uint64_t iommu_map_page_ns;	/* one IOMMU page-table entry and its TLB invalidate, default 250 */
+	uint64_t compact_scan_page_ns;	/* a compaction scanner looking at one page, default 10 */
 };
 
 /* How a cache finds a line's set and tag (virtual or physical address). */
@@ -124,6 +128,7 @@ struct cmasim_config {
 	char *name;			/* user; defaults to the file's base name */
 	char *description;		/* user; may be NULL */
 	char *sha256;			/* of the text it was loaded from, hex; set by the loader */
+	const struct cmasim_kernel *kernel; /* whose mm rules; user (kernel:), default today's */
 
 	uint64_t mem_base;		/* bytes, physical address of RAM's first byte; user, default 0 */
 	uint64_t mem_size;		/* bytes of RAM, holes included; user */
@@ -133,12 +138,22 @@ struct cmasim_config {
 	unsigned int pageblock_order;	/* user, default 10 */
 	uint64_t lowmem_size;		/* bytes of RAM in the linear map (lowmem less holes); derived */
 	uint64_t min_free_kbytes;	/* KiB; user, or 0 to derive as the kernel does */
+	bool thp;			/* transparent hugepages: raises a derived min_free_kbytes; user */
+	uint64_t struct_page;		/* bytes of memmap per page; user, 0: memmap not modelled */
 	uint64_t atomic_pool_size;	/* bytes of the atomic pool (coherent_pool=); user, 256 KiB */
+	uint64_t cpus;			/* CPUs sharing the per-cpu lists' high; user, 0: no per-cpu lists */
 
 	unsigned int nr_zones;		/* derived */
 	struct cmasim_zone_config zones[CMASIM_NR_ZONE_TYPES]; /* ascending, contiguous; derived */
 	unsigned int nr_holes;		/* user */
-	struct cmasim_hole *holes;	/* ascending, inside RAM; user */
+	struct cmasim_hole *holes;	/* ascending, inside RAM, whole pages; user */
+	/*
+	 * present RAM the page allocator never gets (PageReserved): the kernel
+	 * image, firmware, reserved-memory nodes (user, reserved:), and the
+	 * memmap (derived from struct_page), last
+	 */
+	unsigned int nr_reserved;
+	struct cmasim_hole *reserved;
 
 	unsigned int nr_devices;	/* user */
 	struct cmasim_device *devices;	/* user */
@@ -212,6 +227,14 @@ void cmasim_config_free(struct cmasim_config *cfg);
 
 /* A deep copy of @cfg, freed with cmasim_config_free(). */
 struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg);
+
+/*
+ * Makes @cfg follow @kernel's rules, placing again, in file order, the CMA
+ * areas whose base the config did not fix (placement is one of the rules).
+ * Returns false with @error when one finds no room.
+ */
+bool cmasim_config_set_kernel(struct cmasim_config *cfg, const struct cmasim_kernel *kernel,
+			      GError **error);
 
 /*
  * Whether @cfg describes a 64-bit kernel: no HighMem, and more RAM than a

@@ -34,10 +34,11 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t count);
 
 /*
- * alloc_contig_pages(): the first naturally aligned range of @count pages
- * (rounded up to a power of two for the alignment) in a zone up to
- * @highest_zone, highest zone first, whose pages could all be migrated,
- * and allocates it. Returns 0 with *@pfn, or -ENOMEM.
+ * alloc_contig_pages(): the first range of @count pages, stepping by
+ * @count from ALIGN(zone start, @count), in a zone up to @highest_zone,
+ * highest zone first, that holds no reserved page and that
+ * alloc_contig_range() can clear, and allocates it. Returns 0 with *@pfn,
+ * or -ENOMEM.
  */
 int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
 			      enum cmasim_zone_type highest_zone, uint64_t *pfn,

@@ -44,6 +44,7 @@ struct cmasim_run_options {
 	 * that many as if the trace did, with what they set in motion.
 	 */
 	uint64_t max_events;
+	const struct cmasim_kernel *kernel; /* whose mm rules, over the machine's kernel:; or NULL */
 };
 
 /*

@@ -86,6 +86,8 @@ struct cmasim_zone_stats {
 	uint64_t cma_movable_pages;			/* lent to movable users */
 	int unusable_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
 	int extfrag_index[CMASIM_ORDER_LIMIT + 1];	/* x1000, at each order */
+	int unusable_index_no_cma[CMASIM_ORDER_LIMIT + 1]; /* the same, free CMA left out */
+	int extfrag_index_no_cma[CMASIM_ORDER_LIMIT + 1];
 };
 
 struct cmasim_results {
@@ -95,6 +97,7 @@ struct cmasim_results {
 	char *machine_sha256;		/* of the machine config's text, hex; NULL if not loaded from one */
 	char *workload;
 	char *workload_sha256;		/* of the trace's bytes, hex */
+	const char *kernel;		/* the profile's name (static) */
 	uint64_t seed;
 	unsigned int max_order;		/* of the machine: bounds the per-order arrays */
 	uint64_t end_ns;		/* simulated time of the last event */
@@ -116,6 +119,9 @@ struct cmasim_results {
 	uint64_t bg_alloc_pages;
 	uint64_t bg_alloc_failed_pages;
 	uint64_t bg_free_pages;
+	uint64_t kswapd_runs;			/* times kswapd was woken and ran */
+	uint64_t kswapd_reclaimed_pages;	/* clean page cache kswapd dropped */
+	uint64_t direct_reclaimed_pages;	/* the same by background allocations that failed */
 
 	uint64_t cost_ns[CMASIM_NR_COSTS];
 
@@ -127,7 +133,10 @@ struct cmasim_results {
 	uint64_t migrate_no_memory_pages;
 	uint64_t contig_attempts;	/* ranges tried */
 	uint64_t contig_retries;	/* busy ranges met (trace_cma_alloc_busy_retry) */
+	uint64_t pin_migrated_pages;	/* moved out of CMA or Movable before a long-term pin */
+	uint64_t pin_failed_pages;	/* of long-term pins whose migration found no target */
 	uint64_t compact_runs;		/* zones compacted */
+	uint64_t compact_deferred;	/* compactions skipped while deferred */
 	uint64_t compact_scanned_pages;	/* by both scanners */
 	uint64_t compact_migrated_pages;
 

@@ -35,7 +35,7 @@ enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt);
  */
 void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
 		      uint32_t cookie, uint32_t index);
-/* Pins or unpins the block allocated at @pfn (a long-term GUP pin: it cannot move). */
+/* Pins or unpins the block allocated at @pfn (a GUP pin: it cannot move while pinned). */
 void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned);
 
 /*
@@ -58,8 +58,8 @@ struct cmasim_migrate_stats {
 /*
  * Empties [@start, @end) of allocated pages: every block touching the range
  * is migrated (ANON), reclaimed (FILE) or left (anything else, or pinned).
- * Destinations are allocated by the buddy rules outside CMA and isolated
- * pageblocks, so isolate the range first. Returns 0 when nothing allocated
+ * Destinations are allocated by the buddy rules as a MOVABLE request that
+ * may use CMA, outside isolated pageblocks, so isolate the range first. Returns 0 when nothing allocated
  * is left, -EBUSY when pinned or unmovable pages stay, or -ENOMEM as soon
  * as a destination cannot be had (migrate_pages() stops there).
  */
@@ -67,13 +67,27 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			 struct cmasim_migrate_stats *stats);
 
 /*
- * Marks the pageblocks covering [@start, @end) ISOLATE, taking their free
- * pages off the allocator (start_isolate_page_range()). Outside CMA
- * pageblocks, a range holding unmovable pages fails at once with -EBUSY and
- * nothing isolated (has_unmovable_pages()); pinned pages are not seen
- * here, they fail migration later. Returns 0 or -EBUSY.
+ * check_and_migrate_movable_pages() before a long-term pin (FOLL_LONGTERM)
+ * of the block allocated at @pfn: where the profile has the rule, an
+ * unpinned anon or page-cache block in a CMA pageblock (or ZONE_MOVABLE,
+ * since 5.13) moves first to a target allocated without ALLOC_CMA, and the
+ * moved hook says where. Returns 0 (moved or nothing to do) or -ENOMEM
+ * (no target: the pin fails).
  */
-int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end);
+int cmasim_migrate_for_longterm_pin(struct cmasim_mem *mem, uint64_t pfn,
+				    struct cmasim_migrate_stats *stats);
+
+/*
+ * Marks the pageblocks covering [@start, @end) ISOLATE, taking their free
+ * pages off the allocator (start_isolate_page_range()), for an allocation
+ * that gives them type @mt back. A range that holds an isolated pageblock,
+ * a CMA pageblock when @mt is not CMA, or unmovable or reserved pages in a
+ * pageblock that is not CMA fails at once with -EBUSY and nothing isolated
+ * (set_migratetype_isolate(), has_unmovable_pages()); pinned pages are not
+ * seen here, they fail migration later. Returns 0 or -EBUSY.
+ */
+int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
+			 enum cmasim_migratetype mt);
 /* Gives the pageblocks covering [@start, @end) type @mt again, with their free pages. */
 void cmasim_undo_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			       enum cmasim_migratetype mt);

@@ -42,7 +42,8 @@ struct cmasim_zone_info {
 	uint64_t end_pfn;		/* one past the last */
 	uint64_t present;		/* spanned pages less holes */
 	uint64_t managed;		/* pages handed to the buddy allocator at boot */
-	uint64_t wmark_min, wmark_low, wmark_high;
+	uint64_t wmark_min, wmark_low, wmark_high;	/* without the boost */
+	uint64_t watermark_boost;	/* added to each while kswapd has work */
 	uint64_t lowmem_reserve[CMASIM_NR_ZONE_TYPES]; /* by highest zone of the request */
 	uint64_t nr_free;		/* NR_FREE_PAGES */
 	uint64_t nr_free_cma;		/* NR_FREE_CMA_PAGES */
@@ -81,6 +82,21 @@ const struct cmasim_config *cmasim_mem_config(const struct cmasim_mem *mem);
 unsigned int cmasim_mem_nr_zones(const struct cmasim_mem *mem);
 void cmasim_mem_zone_info(const struct cmasim_mem *mem, unsigned int zone,
 			  struct cmasim_zone_info *info);
+/*
+ * Background reclaim: with kswapd on (the replay engine runs it), fallbacks
+ * into another type's pageblock boost the watermarks. kswapd is wanted once
+ * an allocation fell below the low watermark or a boost was set; it then
+ * reclaims until the node is balanced (pgdat_balanced(): some zone above its
+ * high watermark, boost included) and the boosts are reclaimed, and says
+ * it is done, which clears them.
+ */
+void cmasim_mem_set_kswapd(struct cmasim_mem *mem, bool on);
+bool cmasim_mem_kswapd_wanted(const struct cmasim_mem *mem);
+bool cmasim_mem_balanced(const struct cmasim_mem *mem);
+/* The pages the boosts add up to: what boosted reclaim frees at least. */
+uint64_t cmasim_mem_boost(const struct cmasim_mem *mem);
+void cmasim_mem_kswapd_done(struct cmasim_mem *mem);
+
 /* NR_FREE_PAGES summed over the zones. */
 uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem);
 /* Index of the zone holding @pfn, or -1 outside RAM. */

@@ -56,6 +56,10 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
  */
 enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned int zone,
 					      int order);
+/* The same as an allocation of @mt up to @highest_zone compacts, directly. */
+enum cmasim_compact_result cmasim_sim_compact_direct(struct cmasim_sim *sim, unsigned int zone,
+						     unsigned int order, enum cmasim_migratetype mt,
+						     enum cmasim_zone_type highest_zone);
 
 enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */

@@ -51,9 +51,10 @@ enum cmasim_cpu_pattern {
 };
 
 /* Record flags (field c). */
-#define CMASIM_REC_PIN		0x01	/* alloc: pin the pages long-term at once */
+#define CMASIM_REC_PIN		0x01	/* alloc: pin the pages at once, where they are */
 #define CMASIM_REC_AT_PFN	0x02	/* alloc: place at exactly pfn x */
 #define CMASIM_REC_ATOMIC	0x04	/* dma_alloc: from atomic context */
+#define CMASIM_REC_SHORTTERM	0x08	/* pin: without FOLL_LONGTERM (O_DIRECT): pages stay put */
 /* alloc: enum cmasim_owner + 1 in these bits; 0 means the migratetype's usual owner */
 #define CMASIM_REC_OWNER_SHIFT	4
 #define CMASIM_REC_OWNER_MASK	0x70
