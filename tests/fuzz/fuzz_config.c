@@ -40,11 +40,24 @@ static void check_config(const struct cmasim_config *cfg)
 	for (unsigned int i = 0; i < cfg->nr_holes; i++) {
 		const struct cmasim_hole *h = &cfg->holes[i];
 
+		/* holes are whole pages, not pageblocks (x86's pfn 0) */
 		if (h->size == 0 || h->start < prev_end || h->size > end - h->start ||
-		    h->start % pageblock || h->size % pageblock)
+		    h->start % cfg->page_size || h->size % cfg->page_size)
 			abort();
 		prev_end = h->start + h->size;
 		hole_bytes += h->size;
+	}
+	/* reserved ranges: whole pages of RAM, clear of holes (the memmap, last, too) */
+	for (unsigned int i = 0; i < cfg->nr_reserved; i++) {
+		const struct cmasim_hole *r = &cfg->reserved[i];
+
+		if (r->size == 0 || r->start < cfg->mem_base || r->size > end - r->start ||
+		    r->start % cfg->page_size || r->size % cfg->page_size)
+			abort();
+		for (unsigned int h = 0; h < cfg->nr_holes; h++)
+			if (r->start < cfg->holes[h].start + cfg->holes[h].size &&
+			    cfg->holes[h].start < r->start + r->size)
+				abort();
 	}
 	/* lowmem counts only RAM that is there */
 	if (cfg->lowmem_size > cfg->mem_size - hole_bytes)
