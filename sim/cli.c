@@ -13,6 +13,7 @@
 #include "cmasim/error.h"
 #include "cmasim/figures.h"
 #include "cmasim/units.h"
+#include "cmasim/kernel.h"
 #include "cli.h"
 
 #define RESOURCE_ROOT "/org/cmasim"
@@ -265,6 +266,34 @@ bool cli_parse_figures(const char *cmd, const char *s, char ***figures)
 	return true;
 }
 
+bool cli_parse_replay_args(const char *cmd, const char *kernel, const char *host,
+			   struct cmasim_run_options *opts)
+{
+	if (kernel && !(opts->kernel = cmasim_kernel_find(kernel))) {
+		g_autoptr(GString) what = g_string_new(NULL);
+		const struct cmasim_kernel *k;
+
+		g_string_append_printf(what, "--kernel: no profile '%s' (expected ", kernel);
+		for (unsigned int i = 0; (k = cmasim_kernel_nth(i)); i++)
+			g_string_append_printf(what, "%s%s", i ? ", " : "", k->name);
+		g_string_append_c(what, ')');
+		cli_usage_error(cmd, what->str);
+		return false;
+	}
+	if (!host)
+		return true;
+	if (!strcmp(host, "unlimited")) {
+		opts->host_memory_limit = UINT64_MAX;
+		return true;
+	}
+	if (!cmasim_parse_size(host, strlen(host),
+			       &opts->host_memory_limit) || !opts->host_memory_limit) {
+		cli_usage_error(cmd, "--host-memory expects a size such as 4GiB, or unlimited");
+		return false;
+	}
+	return true;
+}
+
 unsigned int cli_policy_colour(const char *policy)
 {
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++)
@@ -277,6 +306,12 @@ unsigned int cli_table_width(void)
 {
 	struct winsize ws;
 
+	const char *columns = g_getenv("COLUMNS");
+	guint64 n;
+
+	/* COLUMNS, as less and ls take it, then the terminal's */
+	if (columns && g_ascii_string_to_unsigned(columns, 10, 40, 1000, &n, NULL))
+		return (unsigned int)n;
 	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col >= 40)
 		return ws.ws_col;
 	/* a file or a pipe gets the same table wherever it is written */

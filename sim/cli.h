@@ -76,13 +76,30 @@ bool cli_parse_jobs(const char *cmd, const char *s, unsigned int *jobs);
 bool cli_parse_figures(const char *cmd, const char *s, char ***figures);
 /* The colour of @policy in figures: its place in the registry. */
 unsigned int cli_policy_colour(const char *policy);
-/* The width a table should fit: the terminal's when standard output is one, else 120. */
+/* The width a table should fit: $COLUMNS, else the terminal's when standard output is one, else 120. */
 unsigned int cli_table_width(void);
 
 /* The names of the built-in @kind ("configs", "workloads"), sorted; g_strfreev() them. */
 char **cli_builtin_names(const char *kind);
 /* The text of built-in @kind @name, or NULL; *@source names it in messages. */
 GBytes *cli_builtin(const char *kind, const char *name, char **source);
+
+/*
+ * --kernel and --host-memory, which the commands that replay take into
+ * strings @kernel and @host: the kernel profile whose rules run, and the
+ * host memory a machine may take.
+ */
+#define CLI_REPLAY_ENTRIES(kernel, host)                                                   \
+	{ "kernel", 0, 0, G_OPTION_ARG_STRING, &(kernel),                                  \
+	  "The kernel whose mm rules run (default: the machine's kernel:; see cmasim list)", \
+	  "VERSION" },                                                                     \
+	{ "host-memory", 0, 0, G_OPTION_ARG_STRING, &(host),                               \
+	  "Host memory a machine may take to boot (default: what the host has available; " \
+	  "unlimited for no check)", "SIZE" }
+
+/* Sets @opts's kernel and host memory limit from @kernel and @host; false after a usage error. */
+bool cli_parse_replay_args(const char *cmd, const char *kernel, const char *host,
+			   struct cmasim_run_options *opts);
 
 /* The machine config file or built-in machine @name, if the policies accept its settings. */
 struct cmasim_config *cli_load_machine(const char *name, GError **error);

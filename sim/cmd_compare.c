@@ -33,6 +33,8 @@ static bool write_timelines(const struct cli_grid *g, const char *dir, GError **
 
 int cmd_compare(int argc, char **argv)
 {
+	g_autofree char *kernel = NULL, *host_memory = NULL;
+	struct cmasim_run_options replay = { 0 };
 	g_autofree char *machines_arg = NULL, *policies_arg = NULL, *format = NULL;
 	g_autofree char *output = NULL, *seed = NULL, *jobs_arg = NULL, *workloads_arg = NULL;
 	g_autofree char *figures_arg = NULL, *timeline = NULL, *interval_arg = NULL;
@@ -68,6 +70,7 @@ int cmd_compare(int argc, char **argv)
 		  "TIME" },
 		{ "timings", 0, 0, G_OPTION_ARG_NONE, &show_timings,
 		  "Print the host time each run took to standard error", NULL },
+		CLI_REPLAY_ENTRIES(kernel, host_memory),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -105,7 +108,8 @@ int cmd_compare(int argc, char **argv)
 	if (!cli_parse_format("compare", format, &ropts.format) ||
 	    !cli_parse_seed("compare", seed, &seed_value) ||
 	    !cli_parse_jobs("compare", jobs_arg, &workers) ||
-	    !cli_parse_figures("compare", figures_arg, &figures))
+	    !cli_parse_figures("compare", figures_arg, &figures) ||
+	    !cli_parse_replay_args("compare", kernel, host_memory, &replay))
 		return 2;
 	if (interval_arg && cmasim_parse_time(interval_arg, strlen(interval_arg), &interval) !=
 	    CMASIM_PARSE_OK)
@@ -133,9 +137,11 @@ int cmd_compare(int argc, char **argv)
 			    &error) ||
 	    !cli_outfile_open(&out, output, &error))
 		goto out;
-	for (unsigned int i = 0; timeline && i < grid.nr_jobs; i++) {
-		grid.jobs[i].capture_timeline = true;
+	for (unsigned int i = 0; i < grid.nr_jobs; i++) {
+		grid.jobs[i].capture_timeline = timeline;
 		grid.jobs[i].opts.timeline_interval_ns = interval;
+		grid.jobs[i].opts.kernel = replay.kernel;
+		grid.jobs[i].opts.host_memory_limit = replay.host_memory_limit;
 	}
 	start = g_get_monotonic_time();
 	failed = cli_jobs_run(grid.jobs, grid.nr_jobs, workers, !policies_arg);

@@ -9,12 +9,15 @@
 
 int cmd_info(int argc, char **argv)
 {
+	g_autofree char *kernel = NULL, *host_memory = NULL;
 	gboolean pagetypeinfo = FALSE;
 	const GOptionEntry entries[] = {
 		{ "pagetypeinfo", 'p', 0, G_OPTION_ARG_NONE, &pagetypeinfo,
 		  "Also print /proc/pagetypeinfo", NULL },
+		CLI_REPLAY_ENTRIES(kernel, host_memory),
 		{ NULL },
 	};
+	struct cmasim_run_options opts = { 0 };
 	g_autoptr(GError) error = NULL;
 	struct cmasim_config *cfg;
 	struct cmasim_mem *mem;
@@ -23,23 +26,28 @@ int cmd_info(int argc, char **argv)
 			   "Print a machine's zones, watermarks and free lists after boot.",
 			   "MACHINE is a config file or a built-in name (default " DEFAULT_MACHINE ").\n\n"
 			   "Examples:\n  cmasim info\n  cmasim info x86-64-8g --pagetypeinfo\n"
-			   "  cmasim info my-board.yaml\n",
+			   "  cmasim info my-board.yaml --kernel 3.5\n",
 			   entries, &argc, &argv))
 		return 2;
 	if (argc > 2)
 		return cli_usage_error("info", "expected one machine");
+	if (!cli_parse_replay_args("info", kernel, host_memory, &opts))
+		return 2;
 	cfg = cli_load_machine(argc == 2 ? argv[1] : DEFAULT_MACHINE, &error);
-	if (!cfg) {
+	if (!cfg || (opts.kernel && !cmasim_config_set_kernel(cfg, opts.kernel, &error)) ||
+	    !cmasim_machine_check_host(cfg, opts.host_memory_limit, &error)) {
 		cli_error("info", error);
+		cmasim_config_free(cfg);
 		return 1;
 	}
 	mem = cmasim_mem_new(cfg);
 
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_string_append_printf(out, "machine %s: %" PRIu64 " MiB at %#" PRIx64 ", %u-byte pages, "
-			       "max order %u, pageblock order %u, lowmem %" PRIu64 " MiB\n",
+			       "max order %u, pageblock order %u, lowmem %" PRIu64 " MiB, kernel %s\n",
 			       cfg->name, cfg->mem_size >> 20, cfg->mem_base, cfg->page_size,
-			       cfg->max_page_order, cfg->pageblock_order, cfg->lowmem_size >> 20);
+			       cfg->max_page_order, cfg->pageblock_order, cfg->lowmem_size >> 20,
+			       cfg->kernel->name);
 	g_string_append_printf(out, "%-8s %12s %12s %10s %8s %8s %8s\n", "zone", "start_pfn",
 			       "end_pfn", "present", "min", "low", "high");
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {

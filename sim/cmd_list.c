@@ -6,18 +6,49 @@
 #include <string.h>
 
 #include "cmasim/figures.h"
+#include "cmasim/kernel.h"
 #include "cli.h"
 
-/* "name  text" with later lines under the text, as list prints each entry. */
+/*
+ * Appends @first, then @text's words wrapped to @width columns, each
+ * later line indented by @indent spaces, so that entries read at any
+ * terminal width.
+ */
+static void wrapped(GString *out, const char *first, const char *text, size_t indent,
+		    size_t width)
+{
+	g_auto(GStrv) words = g_strsplit(text, " ", -1);
+	size_t col = strlen(first);
+
+	g_string_append(out, first);
+	for (char **w = words; *w; w++) {
+		if (!**w)
+			continue;
+		if (col > indent && col + 1 + strlen(*w) > width) {
+			g_string_append_printf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else {
+			g_string_append_c(out, ' ');
+			col++;
+		}
+		g_string_append(out, *w);
+		col += strlen(*w);
+	}
+	g_string_append_c(out, '\n');
+}
+
+/* "  name  text" with later lines under the text, as list prints each entry. */
 static void entry(GString *out, const char *name, const char *text)
 {
-	g_string_append_printf(out, "  %-20s %s\n", name, text);
+	g_autofree char *first = g_strdup_printf("  %-20s", name);
+
+	wrapped(out, first, text, 23, cli_table_width());
 }
 
 /* Appends "label: a, b, c" of @names (NULL-terminated) as a continuation line. */
 static void names_line(GString *out, const char *label, char *const *names, unsigned int nr)
 {
-	g_autofree char *list = NULL;
+	g_autofree char *list = NULL, *text = NULL;
 	GPtrArray *all = g_ptr_array_new();
 
 	for (unsigned int i = 0; i < nr; i++)
@@ -25,7 +56,8 @@ static void names_line(GString *out, const char *label, char *const *names, unsi
 	g_ptr_array_add(all, NULL);
 	list = g_strjoinv(", ", (char **)all->pdata);
 	g_ptr_array_free(all, TRUE);
-	g_string_append_printf(out, "  %-20s %s: %s\n", "", label, nr ? list : "none");
+	text = g_strdup_printf("%s: %s", label, nr ? list : "none");
+	entry(out, "", text);
 }
 
 static void list_machines(GString *out)
@@ -77,24 +109,30 @@ static void list_workloads(GString *out)
 /* The figures a run reports: name, unit, which way is better, and what each means. */
 static void list_figures(GString *out)
 {
-	g_string_append_printf(out, "%-37s %-6s %-7s %s\n", "figure", "unit", "better", "meaning");
-	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++) {
-		/* the meaning wrapped under itself, so that a line fits 120 columns */
-		g_auto(GStrv) words = g_strsplit(d->meaning, " ", -1);
-		size_t col = 0;
+	int name_width = (int)strlen("figure");
 
-		g_string_append_printf(out, "%-37s %-6s %-7s", d->pattern,
-				       cmasim_unit_name(d->unit), cmasim_better_name(d->better));
-		for (char **w = words; *w; w++) {
-			if (col && col + 1 + strlen(*w) > 120 - 53) {
-				g_string_append_printf(out, "\n%52s", "");
-				col = 0;
-			}
-			g_string_append_printf(out, " %s", *w);
-			col += 1 + strlen(*w);
-		}
-		g_string_append_c(out, '\n');
+	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++)
+		name_width = MAX(name_width, (int)strlen(d->pattern));
+	g_string_append_printf(out, "%-*s %-6s %-7s %s\n", name_width, "figure", "unit", "better",
+			       "meaning");
+	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++) {
+		g_autofree char *first = g_strdup_printf("%-*s %-6s %-7s", name_width, d->pattern,
+							 cmasim_unit_name(d->unit),
+							 cmasim_better_name(d->better));
+
+		wrapped(out, first, d->meaning, (size_t)name_width + 16, cli_table_width());
 	}
+}
+
+/* The kernel profiles, for --kernel and a machine's kernel:. */
+static void list_kernels(GString *out)
+{
+	const struct cmasim_kernel *k;
+
+	g_string_append_printf(out, "\nkernel profiles (--kernel NAME, or kernel: in a machine; "
+			       "default %s):\n", cmasim_kernel_default()->name);
+	for (unsigned int i = 0; (k = cmasim_kernel_nth(i)); i++)
+		entry(out, k->name, k->summary);
 }
 
 int cmd_list(int argc, char **argv)
@@ -124,11 +162,17 @@ int cmd_list(int argc, char **argv)
 	for (unsigned int i = 0; i < cmasim_nr_policies; i++) {
 		const struct cmasim_policy_ops *ops = cmasim_policies[i];
 
-		g_string_append_printf(out, "  %-12s %s\n", ops->name, ops->summary);
-		for (const struct cmasim_param *p = ops->params; p && p->name; p++)
-			g_string_append_printf(out, "  %12s --set %s=... (default %s): %s\n", "",
-					       p->name, p->default_value, p->help);
+		entry(out, ops->name, ops->summary);
+		for (const struct cmasim_param *p = ops->params; p && p->name; p++) {
+			g_autofree char *text = g_strdup_printf("--set %s=... (default %s): %s",
+								p->name, p->default_value,
+								p->help);
+			g_autofree char *first = g_strdup_printf("%22s", "");
+
+			wrapped(out, first, text, 25, cli_table_width());
+		}
 	}
+	list_kernels(out);
 	list_machines(out);
 	list_workloads(out);
 	fputs(out->str, stdout);

@@ -118,11 +118,14 @@ static void page_from_figures(struct source *src)
 	src->page.version = cmasim_version();
 }
 
-/* Runs the comparison: the grid of one workload and machine, timelines kept. */
+/*
+ * Runs the comparison: the grid of one workload and machine, timelines
+ * kept, every run with @base's timeline interval, kernel and host limit.
+ */
 static bool source_run(struct source *src, const char *workload, const char *machine,
 		       const struct cmasim_policy_ops *const *policies, const GArray *settings,
-		       const uint64_t *seed, uint64_t interval, unsigned int workers,
-		       bool all_policies, GError **error)
+		       const uint64_t *seed, const struct cmasim_run_options *base,
+		       unsigned int workers, bool all_policies, GError **error)
 {
 	g_auto(GStrv) workloads = g_strdupv((char *[]){ (char *)workload, NULL });
 	g_auto(GStrv) machines = machine ? g_strdupv((char *[]){ (char *)machine, NULL })
@@ -137,7 +140,9 @@ static bool source_run(struct source *src, const char *workload, const char *mac
 		goto out;
 	for (unsigned int i = 0; i < grid.nr_jobs; i++) {
 		grid.jobs[i].capture_timeline = true;
-		grid.jobs[i].opts.timeline_interval_ns = interval;
+		grid.jobs[i].opts.timeline_interval_ns = base->timeline_interval_ns;
+		grid.jobs[i].opts.kernel = base->kernel;
+		grid.jobs[i].opts.host_memory_limit = base->host_memory_limit;
 	}
 	failed = cli_jobs_run(grid.jobs, grid.nr_jobs, workers, all_policies);
 	if (failed < grid.nr_jobs) {
@@ -305,6 +310,7 @@ int cmd_report(int argc, char **argv)
 	g_autofree char *machine = NULL, *policies_arg = NULL, *output = NULL, *seed_arg = NULL;
 	g_autofree char *jobs_arg = NULL, *from = NULL, *timelines = NULL, *heatmap_arg = NULL;
 	g_autofree char *interval_arg = NULL, *command = command_line(argc, argv);
+	g_autofree char *kernel = NULL, *host_memory = NULL;
 	g_auto(GStrv) set = NULL;
 	const GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -328,13 +334,15 @@ int cmd_report(int argc, char **argv)
 		  "Draw an earlier comparison: the JSON cmasim compare -f json wrote", "FILE" },
 		{ "timelines", 0, 0, G_OPTION_ARG_FILENAME, &timelines,
 		  "With --from: the folder cmasim compare --timeline wrote", "DIR" },
+		CLI_REPLAY_ENTRIES(kernel, host_memory),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GArray) settings = NULL;
 	g_autofree const struct cmasim_policy_ops **policies = NULL;
 	struct source src = { .strings = g_ptr_array_new_with_free_func(g_free) };
-	uint64_t seed = 0, interval = 10000000;
+	struct cmasim_run_options base = { .timeline_interval_ns = 10000000 };
+	uint64_t seed = 0;
 	unsigned int workers, heatmap = 0;
 	int ret = 1;
 
@@ -356,19 +364,22 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	if (!output || argc > 2 || (from && (argc == 2 || machine || policies_arg || set ||
-					     seed_arg)) || (timelines && !from)) {
+					     seed_arg || kernel || host_memory)) ||
+	    (timelines && !from)) {
 		source_clear(&src);
 		return cli_usage_error("report", !output ? "-o DIR is required"
 					: from ? "--from draws a comparison that ran: it takes no "
-						 "workload, -m, -p, --set or --seed"
+						 "workload, -m, -p, --set, --seed, --kernel or "
+						 "--host-memory"
 					: timelines ? "--timelines goes with --from"
 						    : "expected at most one workload");
 	}
 	if (!cli_parse_seed("report", seed_arg, &seed) || !cli_parse_jobs("report", jobs_arg,
 									   &workers) ||
-	    (interval_arg && cmasim_parse_time(interval_arg, strlen(interval_arg), &interval) !=
-	     CMASIM_PARSE_OK && cli_usage_error("report", "--timeline-interval expects a time "
-						"such as 10ms"))) {
+	    !cli_parse_replay_args("report", kernel, host_memory, &base) ||
+	    (interval_arg && cmasim_parse_time(interval_arg, strlen(interval_arg),
+					       &base.timeline_interval_ns) != CMASIM_PARSE_OK &&
+	     cli_usage_error("report", "--timeline-interval expects a time such as 10ms"))) {
 		source_clear(&src);
 		return 2;
 	}
@@ -388,7 +399,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	if (from ? !source_load(&src, from, timelines, &error)
 		 : !source_run(&src, argc == 2 ? argv[1] : DEFAULT_WORKLOAD, machine, policies,
-			       settings, seed_arg ? &seed : NULL, interval, workers, !policies_arg,
+			       settings, seed_arg ? &seed : NULL, &base, workers, !policies_arg,
 			       &error))
 		goto out;
 	for (unsigned int i = 0; i < src.n; i++)

@@ -22,6 +22,7 @@ static bool same_file(const char *a, const char *b)
 
 int cmd_run(int argc, char **argv)
 {
+	g_autofree char *kernel = NULL, *host_memory = NULL;
 	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
 	g_autofree char *timeline = NULL, *interval = NULL, *seed = NULL, *figures_arg = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, own_set = NULL;
@@ -51,6 +52,7 @@ int cmd_run(int argc, char **argv)
 		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check,
 		  "Recount the allocator after every event and stop at the first mismatch (slow)",
 		  NULL },
+		CLI_REPLAY_ENTRIES(kernel, host_memory),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -85,7 +87,8 @@ int cmd_run(int argc, char **argv)
 	if (interval && cmasim_parse_time(interval, strlen(interval),
 					  &opts.timeline_interval_ns) != CMASIM_PARSE_OK)
 		return cli_usage_error("run", "--timeline-interval expects a time such as 10ms");
-	if (!cli_parse_seed("run", seed, &opts.seed))
+	if (!cli_parse_seed("run", seed, &opts.seed) ||
+	    !cli_parse_replay_args("run", kernel, host_memory, &opts))
 		return 2;
 	if (output && timeline && strcmp(output, "-") && same_file(output, timeline))
 		return cli_usage_error("run", "-o and --timeline name the same file; the one would "

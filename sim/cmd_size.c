@@ -94,6 +94,7 @@ struct sizing {
 	GArray *seeds;			/* uint64_t */
 	struct target target;
 	GArray *points;			/* struct point, in the order tried */
+	struct cmasim_run_options base;	/* the kernel and host limit every run gets */
 };
 
 /*
@@ -114,6 +115,7 @@ static bool try_batch(struct sizing *sz, const GArray *batch, unsigned int worke
 
 		jobs[i].cfg = sz->cfg;
 		jobs[i].workload = &sz->w;
+		jobs[i].opts = sz->base;
 		jobs[i].opts.policy = sz->ops;
 		jobs[i].opts.seed = g_array_index(sz->seeds, uint64_t, i % nr_seeds);
 		jobs[i].set = g_new0(char *, n + 2);
@@ -324,7 +326,7 @@ int cmd_size(int argc, char **argv)
 	g_autofree char *machine = NULL, *policy = NULL, *param = NULL, *target = NULL;
 	g_autofree char *from_arg = NULL, *to_arg = NULL, *step_arg = NULL, *points_arg = NULL;
 	g_autofree char *seeds_arg = NULL, *jobs_arg = NULL, *format = NULL, *output = NULL;
-	g_autofree char *plot_dir = NULL;
+	g_autofree char *plot_dir = NULL, *kernel = NULL, *host_memory = NULL;
 	g_auto(GStrv) set = NULL;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
@@ -357,6 +359,7 @@ int cmd_size(int argc, char **argv)
 		  "Write to FILE instead of standard output", "FILE" },
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
 		  "Also draw the figure against the size into folder DIR (gnuplot)", "DIR" },
+		CLI_REPLAY_ENTRIES(kernel, host_memory),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -402,7 +405,8 @@ int cmd_size(int argc, char **argv)
 		goto out;
 	}
 	if (!parse_target(target, &sz.target) || !cli_parse_jobs("size", jobs_arg, &workers) ||
-	    !cli_parse_format("size", format, &fmt))
+	    !cli_parse_format("size", format, &fmt) ||
+	    !cli_parse_replay_args("size", kernel, host_memory, &sz.base))
 		goto out;
 	if (fmt == CMASIM_FORMAT_CSV) {
 		cli_usage_error("size", "--format expects table or json");

@@ -48,7 +48,7 @@ bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, 
 	/* the need in whole MiB, rounded up: an estimate, not a count */
 	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
 		    "%s: machine \"%s\" of %s needs about %s of host memory to boot, more than "
-		    "the %s it may take (expected a smaller machine)",
+		    "the %s it may take (expected a smaller machine, or --host-memory to allow more)",
 		    cfg->source ? cfg->source : "", cfg->name ? cfg->name : "",
 		    cmasim_format_size(cfg->mem_size, size),
 		    cmasim_format_size(((need >> 20) + 1) << 20, need_text),

@@ -871,3 +871,51 @@ Test(cli, run_settings_are_compare_s)
 	result_free(&other);
 	result_free(&cmp);
 }
+
+/*
+ * --kernel picks the rules: 3.5's watermarks are min x 5/4 and x 3/2
+ * (__setup_per_zone_wmarks() of 3.5), HighMem's min its own (present /
+ * 1024, clamped to 32..128) and low and high from its share of min_free
+ * pages: armv7-1g's 882 pages of min over 196608 lowmem pages give
+ * HighMem's 65536 a share of 294, so 64 + 73 and 64 + 147.
+ */
+Test(cli, kernel_profile_option)
+{
+	struct result info = run((const char *[]){ "info", "armv7-1g", "--kernel", "3.5", NULL });
+	struct result one = run((const char *[]){ "run", "idle-device", "--kernel", "5.10", "-F",
+						  "kernel", "-f", "csv", NULL });
+	struct result bad = run((const char *[]){ "run", "--kernel", "4.0", NULL });
+
+	cr_assert_eq(info.status, 0, "%s", info.err);
+	cr_expect(strstr(info.out, ", kernel 3.5\n"), "%s", info.out);
+	cr_expect(strstr(info.out, "\nNormal        0x80000      0xb0000     196608      882     1102"
+				   "     1323\n"
+				   "HighMem       0xb0000      0xc0000      65536       64      137"
+				   "      211\n"), "%s", info.out);
+	cr_assert_eq(one.status, 0, "%s", one.err);
+	cr_expect_str_eq(one.out, "figure,value\nschema,cmasim-run/2\npolicy,buddy\nkernel,5.10\n");
+	cr_expect_eq(bad.status, 2);
+	cr_expect_str_eq(bad.err, "cmasim run: --kernel: no profile '4.0' (expected 3.5, 5.10, "
+				  "6.1, 6.10) (see cmasim run --help)\n");
+	result_free(&info);
+	result_free(&one);
+	result_free(&bad);
+}
+
+/* A machine larger than the host may give is refused before it boots; the limit can be raised. */
+Test(cli, host_memory_option)
+{
+	struct result small = run((const char *[]){ "run", "idle-device", "-m", "x86-64-8g",
+						    "--host-memory", "1MiB", NULL });
+	struct result bad = run((const char *[]){ "info", "--host-memory", "lots", NULL });
+
+	cr_expect_eq(small.status, 1);
+	cr_expect(strstr(small.err, "needs about ") && strstr(small.err, "more than the 1MiB it "
+								    "may take"), "%s", small.err);
+	cr_expect_str_eq(small.out, "");
+	cr_expect_eq(bad.status, 2);
+	cr_expect_str_eq(bad.err, "cmasim info: --host-memory expects a size such as 4GiB, or "
+				  "unlimited (see cmasim info --help)\n");
+	result_free(&small);
+	result_free(&bad);
+}

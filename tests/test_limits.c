@@ -410,7 +410,7 @@ Test(limits, machine_larger_than_the_host_is_refused)
 	cr_expect_eq(error->code, CMASIM_ERROR_LAYOUT);
 	cr_expect_str_eq(error->message, "m.yaml: machine \"tiny\" of 1MiB needs about 1MiB of host "
 			 "memory to boot, more than the 1KiB it may take (expected a smaller "
-			 "machine)");
+			 "machine, or --host-memory to allow more)");
 	g_clear_error(&error);
 }
 

@@ -298,7 +298,7 @@ Test(report_cli, bad_command_lines)
 		  "--help)\n" },
 		{ { "report", "--from", "c.json", "idle-device", "-o", "r", NULL }, 2,
 		  "cmasim report: --from draws a comparison that ran: it takes no workload, -m, -p, "
-		  "--set or --seed (see cmasim report --help)\n" },
+		  "--set, --seed, --kernel or --host-memory (see cmasim report --help)\n" },
 		{ { "report", "--timelines", "tl", "-o", "r", NULL }, 2,
 		  "cmasim report: --timelines goes with --from (see cmasim report --help)\n" },
 		{ { "report", "-p", "buddy,nope", "-o", "r", NULL }, 2,
