@@ -204,6 +204,9 @@ struct cli_job {
 	bool capture_timeline;			/* keep its timeline, in timeline_text */
 	char *timeline_text;			/* the timeline CSV, when captured */
 	size_t timeline_len;
+	bool capture_requests;			/* keep its request log, in requests_text */
+	char *requests_text;			/* the log as opts.requests_json says */
+	size_t requests_len;
 	struct cmasim_results *r;		/* on success */
 	GError *error;				/* on failure */
 	gint64 wall_us;				/* host time it took */

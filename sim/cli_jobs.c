@@ -132,11 +132,15 @@ static void job_run(struct cli_job *job)
 	job->opts.set = (const char *const *)job->set;
 	if (job->capture_timeline)
 		job->opts.timeline = open_memstream(&job->timeline_text, &job->timeline_len);
+	if (job->capture_requests)
+		job->opts.requests = open_memstream(&job->requests_text, &job->requests_len);
 	if (trace)
 		job->r = cmasim_run(job->cfg, trace, &job->opts, &job->error);
 	if (job->opts.timeline)
 		fclose(job->opts.timeline);
-	job->opts.timeline = NULL;
+	if (job->opts.requests)
+		fclose(job->opts.requests);
+	job->opts.timeline = job->opts.requests = NULL;
 	cmasim_trace_close(trace);
 	job->wall_us = g_get_monotonic_time() - start;
 }
@@ -187,6 +191,7 @@ void cli_jobs_free(struct cli_job *jobs, unsigned int nr)
 	for (unsigned int i = 0; jobs && i < nr; i++) {
 		g_strfreev(jobs[i].set);
 		free(jobs[i].timeline_text);
+		free(jobs[i].requests_text);
 		cmasim_results_free(jobs[i].r);
 		g_clear_error(&jobs[i].error);
 	}

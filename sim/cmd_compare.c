@@ -8,8 +8,12 @@
 #include "cmasim/units.h"
 #include "cli.h"
 
-/* Writes each run's timeline into folder @dir, whole or not at all. */
-static bool write_timelines(const struct cli_grid *g, const char *dir, GError **error)
+/*
+ * Writes each run's timeline, or with @requests its request log, into
+ * folder @dir, whole or not at all.
+ */
+static bool write_captures(const struct cli_grid *g, const char *dir, bool requests,
+			   GError **error)
 {
 	char *tmp = cli_folder_open(dir, error);
 	bool ok = tmp != NULL;
@@ -20,13 +24,18 @@ static bool write_timelines(const struct cli_grid *g, const char *dir, GError **
 
 		if (!job->r)
 			continue;
+		const char *ext = requests && job->opts.requests_json ? "jsonl" : "csv";
+
 		name = g->nr_jobs > g->nr_policies
-			? g_strdup_printf("%s--%s--%s.csv", job->cfg->name, job->r->workload,
-					  job->r->policy)
-			: g_strdup_printf("%s.csv", job->r->policy);
+			? g_strdup_printf("%s--%s--%s.%s", job->cfg->name, job->r->workload,
+					  job->r->policy, ext)
+			: g_strdup_printf("%s.%s", job->r->policy, ext);
 		/* a name from a file's contents never reaches outside the folder */
 		g_strdelimit(name, "/", '_');
-		ok = cli_folder_put(tmp, name, job->timeline_text, (gssize)job->timeline_len, error);
+		ok = requests ? cli_folder_put(tmp, name, job->requests_text,
+					       (gssize)job->requests_len, error)
+			      : cli_folder_put(tmp, name, job->timeline_text,
+					       (gssize)job->timeline_len, error);
 	}
 	return tmp ? cli_folder_close(tmp, dir, ok, error) : false;
 }
@@ -34,6 +43,7 @@ static bool write_timelines(const struct cli_grid *g, const char *dir, GError **
 int cmd_compare(int argc, char **argv)
 {
 	g_autofree char *kernel = NULL, *host_memory = NULL;
+	g_autofree char *requests = NULL, *requests_format = NULL;
 	struct cmasim_run_options replay = { 0 };
 	g_autofree char *machines_arg = NULL, *policies_arg = NULL, *format = NULL;
 	g_autofree char *output = NULL, *seed = NULL, *jobs_arg = NULL, *workloads_arg = NULL;
@@ -68,6 +78,11 @@ int cmd_compare(int argc, char **argv)
 		{ "timeline-interval", 0, 0, G_OPTION_ARG_STRING, &interval_arg,
 		  "Simulated time between timeline rows (default 10ms; 0 for sample events only)",
 		  "TIME" },
+		{ "requests", 'r', 0, G_OPTION_ARG_FILENAME, &requests,
+		  "Write each run's request log (as run --requests) into folder DIR, named as "
+		  "--timeline's", "DIR" },
+		{ "requests-format", 0, 0, G_OPTION_ARG_STRING, &requests_format,
+		  "csv (default) or jsonl", "FORMAT" },
 		{ "timings", 0, 0, G_OPTION_ARG_NONE, &show_timings,
 		  "Print the host time each run took to standard error", NULL },
 		CLI_REPLAY_ENTRIES(kernel, host_memory),
@@ -114,6 +129,10 @@ int cmd_compare(int argc, char **argv)
 	if (interval_arg && cmasim_parse_time(interval_arg, strlen(interval_arg), &interval) !=
 	    CMASIM_PARSE_OK)
 		return cli_usage_error("compare", "--timeline-interval expects a time such as 10ms");
+	if (requests_format && strcmp(requests_format, "csv") && strcmp(requests_format, "jsonl"))
+		return cli_usage_error("compare", "--requests-format expects csv or jsonl");
+	if (timeline && requests && !strcmp(timeline, requests))
+		return cli_usage_error("compare", "--timeline and --requests name the same folder");
 	ropts.figures = (const char *const *)figures;
 	ropts.width = cli_table_width();
 	workloads = workloads_arg ? g_strsplit(workloads_arg, ",", -1) : g_new0(char *, 2);
@@ -133,6 +152,7 @@ int cmd_compare(int argc, char **argv)
 	}
 
 	if ((timeline && !cli_folder_replaceable(timeline, &error)) ||
+	    (requests && !cli_folder_replaceable(requests, &error)) ||
 	    !cli_grid_build(&grid, workloads, machines, policies, settings, seed ? &seed_value : NULL,
 			    &error) ||
 	    !cli_outfile_open(&out, output, &error))
@@ -142,6 +162,8 @@ int cmd_compare(int argc, char **argv)
 		grid.jobs[i].opts.timeline_interval_ns = interval;
 		grid.jobs[i].opts.kernel = replay.kernel;
 		grid.jobs[i].opts.host_memory_limit = replay.host_memory_limit;
+		grid.jobs[i].capture_requests = requests;
+		grid.jobs[i].opts.requests_json = requests_format && !strcmp(requests_format, "jsonl");
 	}
 	start = g_get_monotonic_time();
 	failed = cli_jobs_run(grid.jobs, grid.nr_jobs, workers, !policies_arg);
@@ -154,7 +176,8 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	text = g_string_new(NULL);
 	cmasim_report_compare(groups, nr_groups, &ropts, text);
-	if ((!timeline || write_timelines(&grid, timeline, &error)) &&
+	if ((!timeline || write_captures(&grid, timeline, false, &error)) &&
+	    (!requests || write_captures(&grid, requests, true, &error)) &&
 	    cli_outfile_write(&out, text, &error))
 		ret = 0;
 	if (show_timings)

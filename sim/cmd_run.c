@@ -25,6 +25,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *kernel = NULL, *host_memory = NULL;
 	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
 	g_autofree char *timeline = NULL, *interval = NULL, *seed = NULL, *figures_arg = NULL;
+	g_autofree char *requests = NULL, *requests_format = NULL, *kernel_log = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, own_set = NULL;
 	gboolean check = FALSE;
 	const GOptionEntry entries[] = {
@@ -49,6 +50,14 @@ int cmd_run(int argc, char **argv)
 		  "TIME" },
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
 		  "Seed for the workload's generators (default: the workload's)", "N" },
+		{ "requests", 'r', 0, G_OPTION_ARG_FILENAME, &requests,
+		  "Write a line per device request to FILE: outcome, where it landed, its latency "
+		  "by component, busy ranges and the pages that blocked them", "FILE" },
+		{ "requests-format", 0, 0, G_OPTION_ARG_STRING, &requests_format,
+		  "csv or jsonl (default: jsonl for a FILE ending in .jsonl, else csv)", "FORMAT" },
+		{ "kernel-log", 0, 0, G_OPTION_ARG_FILENAME, &kernel_log,
+		  "Write the kernel's own messages to FILE where the kernel would print them, "
+		  "to diff against a real dmesg", "FILE" },
 		{ "check-invariants", 0, 0, G_OPTION_ARG_NONE, &check,
 		  "Recount the allocator after every event and stop at the first mismatch (slow)",
 		  NULL },
@@ -60,7 +69,7 @@ int cmd_run(int argc, char **argv)
 	struct cmasim_config *cfg = NULL;
 	struct cmasim_results *r = NULL;
 	struct cli_workload w = { 0 };
-	struct cli_outfile out = { 0 }, tl = { 0 };
+	struct cli_outfile out = { 0 }, tl = { 0 }, req = { 0 }, klog = { 0 };
 	struct cmasim_report_options ropts = { .format = CMASIM_FORMAT_TABLE };
 	struct cmasim_run_options opts = { .timeline_interval_ns = 10000000 };
 	g_autoptr(GString) text = NULL;
@@ -75,7 +84,8 @@ int cmd_run(int argc, char **argv)
 			       "  cmasim run\n"
 			       "  cmasim run fragmenting-churn -m armv6-512m --format json -o out.json\n"
 			       "  cmasim run my-trace.yaml -p cma --set cma.size=32MiB --timeline tl.csv\n"
-			       "  cmasim run -p cma --figures 'dma_*'\n",
+			       "  cmasim run -p cma --figures 'dma_*'\n"
+			       "  cmasim run gpu-pinning -p cma --requests req.csv --kernel-log dmesg.txt\n",
 			       entries, &argc, &argv))
 		return 2;
 	if (argc > 2)
@@ -90,9 +100,19 @@ int cmd_run(int argc, char **argv)
 	if (!cli_parse_seed("run", seed, &opts.seed) ||
 	    !cli_parse_replay_args("run", kernel, host_memory, &opts))
 		return 2;
-	if (output && timeline && strcmp(output, "-") && same_file(output, timeline))
-		return cli_usage_error("run", "-o and --timeline name the same file; the one would "
-				       "replace the other");
+	const char *files[] = { output, timeline, requests, kernel_log };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(files); i++)
+		for (unsigned int j = i + 1; j < G_N_ELEMENTS(files); j++)
+			if (files[i] && files[j] && strcmp(files[i], "-") &&
+			    same_file(files[i], files[j]))
+				return cli_usage_error("run", "-o, --timeline, --requests and "
+						       "--kernel-log name the same file; the one "
+						       "would replace the other");
+	if (requests_format && strcmp(requests_format, "csv") && strcmp(requests_format, "jsonl"))
+		return cli_usage_error("run", "--requests-format expects csv or jsonl");
+	opts.requests_json = requests_format ? !strcmp(requests_format, "jsonl")
+					     : requests && g_str_has_suffix(requests, ".jsonl");
 	opts.policy = cmasim_policy_find(policy ? policy : "buddy");
 	if (!opts.policy) {
 		fprintf(stderr, "cmasim run: no policy named '%s' (see cmasim list)\n", policy);
@@ -116,9 +136,13 @@ int cmd_run(int argc, char **argv)
 		opts.seed = cmasim_trace_info(w.trace)->seed;
 	cfg = cli_load_machine(cli_workload_machine(&w, machine), &error);
 	if (!cfg || !cli_outfile_open(&out, output, &error) ||
-	    (timeline && !cli_outfile_open(&tl, timeline, &error)))
+	    (timeline && !cli_outfile_open(&tl, timeline, &error)) ||
+	    (requests && !cli_outfile_open(&req, requests, &error)) ||
+	    (kernel_log && !cli_outfile_open(&klog, kernel_log, &error)))
 		goto out;
 	opts.timeline = tl.f;
+	opts.requests = req.f;
+	opts.kernel_log = klog.f;
 	r = cmasim_run(cfg, w.trace, &opts, &error);
 	if (!r)
 		goto out;
@@ -126,12 +150,16 @@ int cmd_run(int argc, char **argv)
 	text = g_string_new(NULL);
 	cmasim_report_results(r, cfg, &ropts, text);
 	if ((!timeline || cli_outfile_close(&tl, true, &error)) &&
+	    (!requests || cli_outfile_close(&req, true, &error)) &&
+	    (!kernel_log || cli_outfile_close(&klog, true, &error)) &&
 	    cli_outfile_write(&out, text, &error))
 		ret = 0;
 out:
 	if (error)
 		cli_error("run", error);
 	cli_outfile_close(&tl, false, NULL);
+	cli_outfile_close(&req, false, NULL);
+	cli_outfile_close(&klog, false, NULL);
 	cli_outfile_close(&out, false, NULL);
 	cmasim_results_free(r);
 	cli_workload_close(&w);

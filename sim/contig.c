@@ -73,6 +73,13 @@ static void isolation_bounds(const struct cmasim_mem *mem, uint64_t start, uint6
 	*e = hi;
 }
 
+/* Tells the observer, if any, that [@start, @end) failed busy. */
+static void busy(struct cmasim_mem *mem, uint64_t start, uint64_t end, bool migrated)
+{
+	if (mem->contig_obs && mem->contig_obs->busy)
+		mem->contig_obs->busy(mem->contig_obs->arg, start, end, migrated);
+}
+
 int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			      enum cmasim_migratetype mt, struct cmasim_contig_stats *stats)
 {
@@ -90,6 +97,7 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	ret = cmasim_isolate_range(mem, mem->base_pfn + s, mem->base_pfn + e, mt);
 	if (ret) {
 		stats->busy++;
+		busy(mem, start, end, false);
 		return ret;
 	}
 	/* lru_add_drain_all() and drain_all_pages(): IPIs to every CPU */
@@ -113,8 +121,10 @@ int cmasim_alloc_contig_range(struct cmasim_mem *mem, uint64_t start, uint64_t e
 	}
 	add_migrate_stats(&stats->migrate, &st);
 	stats->cost_ns += st.cost_ns;
-	if (ret == -EBUSY)
+	if (ret == -EBUSY) {
 		stats->busy++;
+		busy(mem, start, end, true);
+	}
 	return ret;
 }
 
@@ -280,6 +290,8 @@ int cmasim_cma_alloc(struct cmasim_cma *cma, uint64_t count, unsigned int align,
 		/* try again with a bit different memory target */
 		start = bit + mask + 1;
 	}
+	if (mem->contig_obs && mem->contig_obs->cma_failed)
+		mem->contig_obs->cma_failed(mem->contig_obs->arg, cma->name, count, ret);
 	return ret;
 }
 

@@ -22,6 +22,7 @@
 #include "cmasim/migrate.h"
 #include "cmasim/units.h"
 #include "machine.h"
+#include "reqlog.h"
 #include "mm.h"
 
 enum slot_kind {
@@ -41,6 +42,7 @@ struct dma_wait {
 	uint32_t id;			/* the slot the buffer goes to */
 	bool cancelled;			/* a dma_free came meanwhile */
 	uint64_t asked_ns;		/* when the request came */
+	char *name;			/* the trace's name of it, when the request log needs it */
 	struct cmasim_dma_request req;
 };
 
@@ -83,6 +85,7 @@ struct cmasim_sim {
 	const struct cmasim_policy_ops *policy;
 	void *priv;
 	struct cmasim_results *r;
+	struct reqlog *log;		/* what blocked requests; a line per request on request */
 	GArray *slots;			/* of struct slot, by trace id */
 	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
 	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
@@ -786,10 +789,15 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 	if (pool)
 		atomic_pool(sim);
 	sim->charged = 0;
+	reqlog_begin(sim->log, cmasim_eventq_now(sim->q), w->asked_ns,
+		     w->name ? w->name : reqlog_lines(sim->log)
+		     ? cmasim_trace_slot_name(sim->trace, w->id) : NULL);
 	if (waited)
 		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
 	enum cmasim_dma_status status = pool ? atomic_alloc(sim, req, &buf)
 					     : sim->policy->dma_alloc(sim, sim->priv, req, &buf);
+
+	reqlog_end(sim->log, req, status, &buf, sim->charged);
 
 	/* a failure's time is kept apart, so that failing fast never looks like serving fast */
 	cmasim_hist_add(status == CMASIM_DMA_OK ? &r->latency : &r->fail_latency, sim->charged);
@@ -836,11 +844,12 @@ static void mutex_granted(struct cmasim_eventq *q, void *arg, uint64_t i)
 	uint64_t now = cmasim_eventq_now(q);
 	struct dma_wait w = g_array_index(sim->waits, struct dma_wait, i);
 	uint32_t done = (uint32_t)i;
-
 	uint64_t waited = now - w.asked_ns, until;
 
+	g_array_index(sim->waits, struct dma_wait, i).name = NULL;	/* w owns it now */
 	g_array_append_val(sim->free_waits, done);
 	serve_dma_alloc(sim, &w, waited);
+	g_free(w.name);
 	/* the charges past the wait are the time the request held the mutex */
 	if (__builtin_add_overflow(now, sim->charged - MIN(waited, sim->charged), &until)) {
 		fail(sim, "the CMA mutex would be released after the largest time "
@@ -866,6 +875,9 @@ static void do_dma_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		serve_dma_alloc(sim, &w, 0);
 		return;
 	}
+	/* the trace moves on while it waits, and may give its id another name */
+	if (reqlog_lines(sim->log))
+		w.name = g_strdup(cmasim_trace_slot_name(sim->trace, rec->id));
 	i = store(sim->waits, sim->free_waits, &w);
 	*s = (struct slot){ .kind = SLOT_DMA_WAITING, .wait = i };
 	cmasim_resource_acquire(sim->cma_mutex, mutex_granted, sim, i);
@@ -1239,6 +1251,9 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts, (const char *const *)settings);
+	sim.log = reqlog_new(cfg, trace, sim.r, opts->requests, opts->requests_json,
+			     opts->kernel_log);
+	cmasim_mem_set_contig_observer(sim.mem, reqlog_observer(sim.log));
 	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
 	sim.r->free_bytes_min = sim.r->managed_bytes;
 	if (opts->policy->init(&sim, &params, &sim.priv, &sim.error)) {
@@ -1256,6 +1271,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		timeline_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
 	machine_collect(&sim.machine, sim.r);
+	if (!reqlog_finish(sim.log, sim.r) && ok) {
+		g_set_error(&sim.error, CMASIM_ERROR, CMASIM_ERROR_IO, "writing the request or "
+			    "kernel log: %s", g_strerror(errno));
+		ok = false;
+	}
 	if (opts->policy->teardown)
 		opts->policy->teardown(&sim, sim.priv);
 	else
@@ -1268,7 +1288,10 @@ out:
 	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.gens, TRUE);
 	g_array_free(sim.file_lru, TRUE);
+	for (guint i = 0; i < sim.waits->len; i++)
+		g_free(g_array_index(sim.waits, struct dma_wait, i).name);
 	g_array_free(sim.waits, TRUE);
+	reqlog_free(sim.log);
 	g_array_free(sim.free_waits, TRUE);
 	cmasim_pagepool_free(sim.atomic);
 	cmasim_resource_free(sim.cma_mutex);

@@ -79,6 +79,11 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "migrate_failed_no_memory_pages", C, LO, "pages they could not move: no free page to go to" },
 	{ "contig_attempts", C, LO, "ranges alloc_contig_range() tried" },
 	{ "contig_retries", C, LO, "busy ranges met, as trace_cma_alloc_busy_retry counts them" },
+	{ "blocking_pages", C, LO, "pages that kept busy ranges from clearing, counted a range at "
+	  "a time (PFNs busy)" },
+	{ "blocking_pinned_pages", C, LO, "of those, pinned pages" },
+	{ "blocking_owners", T, NO, "those pages by what they hold, reserved or isolated" },
+	{ "top_blockers", T, NO, "the trace allocations in most busy ranges, with how many" },
 	{ "pin_migrated_pages", C, LO, "pages long-term pins moved out of CMA or Movable first" },
 	{ "pin_failed_pages", C, LO, "pages of long-term pins that failed: no page to move to" },
 	{ "compact_runs", C, NO, "zones compacted" },
@@ -516,6 +521,10 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "migrate_failed_no_memory_pages", r->migrate_no_memory_pages);
 	add_u64(&l, "contig_attempts", r->contig_attempts);
 	add_u64(&l, "contig_retries", r->contig_retries);
+	add_u64(&l, "blocking_pages", r->blocking_pages);
+	add_u64(&l, "blocking_pinned_pages", r->blocking_pinned_pages);
+	add_text(&l, "blocking_owners", r->blocking_owners ? r->blocking_owners : "");
+	add_text(&l, "top_blockers", r->top_blockers ? r->top_blockers : "");
 	add_u64(&l, "pin_migrated_pages", r->pin_migrated_pages);
 	add_u64(&l, "pin_failed_pages", r->pin_failed_pages);
 	add_u64(&l, "compact_runs", r->compact_runs);

@@ -22,7 +22,8 @@
 	.watermark_managed = true,            \
 	.min_free_kbytes_max = 262144,        \
 	.longterm_pin_migrates = true,        \
-	.cma_bottom_up = true
+	.cma_bottom_up = true,                \
+	.log_cma_alloc_failed = true
 
 static const struct cmasim_kernel profiles[] = {
 	{
@@ -41,6 +42,7 @@ static const struct cmasim_kernel profiles[] = {
 			   "MAX_ORDER isolation",
 		SINCE_5_10,
 		.isolate_max_order = true,
+		.log_pfns_busy = true,
 	},
 	{
 		.name = "6.1",

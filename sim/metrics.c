@@ -106,6 +106,8 @@ void cmasim_results_free(struct cmasim_results *r)
 	g_free(r->machine_sha256);
 	g_free(r->workload);
 	g_free(r->workload_sha256);
+	g_free(r->blocking_owners);
+	g_free(r->top_blockers);
 	g_free(r->devices);
 	g_free(r->zones);
 	g_free(r);

@@ -67,6 +67,45 @@ void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned)
 		f->owner = (uint8_t)(pinned ? f->owner | OWNER_PINNED : OWNER_KIND(f->owner));
 }
 
+const char *cmasim_block_why_name(enum cmasim_block_why why)
+{
+	static const char *const names[CMASIM_NR_BLOCK_WHYS] = {
+		[CMASIM_BLOCK_PINNED] = "pinned",
+		[CMASIM_BLOCK_UNMOVABLE] = "unmovable",
+		[CMASIM_BLOCK_RESERVED] = "reserved",
+		[CMASIM_BLOCK_ISOLATED] = "isolated",
+	};
+
+	g_return_val_if_fail(why < CMASIM_NR_BLOCK_WHYS, "?");
+	return names[why];
+}
+
+void cmasim_mem_set_contig_observer(struct cmasim_mem *mem,
+				    const struct cmasim_contig_observer *obs)
+{
+	mem->contig_obs = obs;
+}
+
+void mm_blocked(struct cmasim_mem *mem, uint32_t idx, enum cmasim_block_why why)
+{
+	const struct cmasim_contig_observer *obs = mem->contig_obs;
+	const struct frame *f = &mem->frames[idx];
+	struct cmasim_blocker b = { .pfn = mem->base_pfn + idx, .pages = 1, .why = why };
+
+	if (!obs || !obs->blocked)
+		return;
+	if (why == CMASIM_BLOCK_ISOLATED) {
+		b.pfn = mem->base_pfn + (idx & ~(pageblock_nr_pages(mem) - 1));
+		b.pages = pageblock_nr_pages(mem);
+	} else if (f->state == FRAME_ALLOC) {
+		b.pages = UINT64_C(1) << f->order;
+		b.owner = OWNER_KIND(f->owner);
+		b.tagged = f->next != NIL;
+		b.cookie = f->next;
+	}
+	obs->blocked(obs->arg, &b);
+}
+
 void cmasim_mem_set_moved_hook(struct cmasim_mem *mem, cmasim_moved_fn fn, void *arg)
 {
 	mem->moved = fn;
@@ -214,6 +253,7 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE)
 				st->cost_ns += 5 * 10 * pages * mem->cfg->costs.migrate_page_ns;
 			st->busy_pinned += pages;
+			mm_blocked(mem, idx, CMASIM_BLOCK_PINNED);
 			ret = ret ? ret : -EBUSY;
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
 			reclaim_block(mem, idx, st);
@@ -229,6 +269,7 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 				return -ENOMEM;
 		} else {
 			st->busy_unmovable += pages;
+			mm_blocked(mem, idx, CMASIM_BLOCK_UNMOVABLE);
 			ret = ret ? ret : -EBUSY;
 		}
 	}
@@ -236,20 +277,20 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 }
 
 /*
- * has_unmovable_pages() for [s, e) inside one pageblock: a block that is
- * allocated and neither anon nor page cache, or a PageReserved page.
- * Pinned pages are LRU pages and pass here.
+ * has_unmovable_pages() for [s, e) inside one pageblock: the first block
+ * that is allocated and neither anon nor page cache, or PageReserved page;
+ * NIL if none. Pinned pages are LRU pages and pass here.
  */
-static bool has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
+static uint32_t has_unmovable(const struct cmasim_mem *mem, uint32_t s, uint32_t e)
 {
 	for (uint32_t idx = buddy_block_head(mem, s); idx < e;) {
 		const struct frame *f = &mem->frames[idx];
 
 		if ((f->state == FRAME_ALLOC && !owner_is_lru(f->owner)) || frame_reserved(mem, idx))
-			return true;
+			return idx;
 		idx += UINT32_C(1) << f->order;		/* a hole frame has order 0 */
 	}
-	return false;
+	return NIL;
 }
 
 int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
@@ -262,16 +303,25 @@ int cmasim_isolate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
 		unsigned int block_mt = pageblock_of(mem, b)->mt;
 
+		uint32_t unmovable;
+
 		/* set_migratetype_isolate(): someone else isolated it */
-		if (block_mt == CMASIM_MT_ISOLATE)
+		if (block_mt == CMASIM_MT_ISOLATE) {
+			mm_blocked(mem, b, CMASIM_BLOCK_ISOLATED);
 			return -EBUSY;
+		}
 		/*
 		 * has_unmovable_pages(): CMA pageblocks are taken as movable
 		 * whatever they hold, for a CMA allocation only
 		 */
-		if (block_mt == CMASIM_MT_CMA ? mt != CMASIM_MT_CMA
-					      : has_unmovable(mem, MAX(b, s), MIN(b + pb, e)))
+		if (block_mt == CMASIM_MT_CMA) {
+			if (mt != CMASIM_MT_CMA)
+				return -EBUSY;
+		} else if ((unmovable = has_unmovable(mem, MAX(b, s), MIN(b + pb, e))) != NIL) {
+			mm_blocked(mem, unmovable, frame_reserved(mem, unmovable)
+						   ? CMASIM_BLOCK_RESERVED : CMASIM_BLOCK_UNMOVABLE);
 			return -EBUSY;
+		}
 	}
 	for (uint32_t b = s & ~(pb - 1); b < e; b += pb) {
 		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + b, CMASIM_MT_ISOLATE);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "cmasim/buddy.h"
+#include "cmasim/contig.h"
 #include "cmasim/migrate.h"
 #include "cmasim/physmem.h"
 
@@ -106,6 +107,7 @@ struct cmasim_mem {
 	const struct cmasim_config *cfg;
 	cmasim_moved_fn moved;		/* told when migration moves or drops a tagged block */
 	void *moved_arg;
+	const struct cmasim_contig_observer *contig_obs; /* told why ranges stay busy, or NULL */
 	uint64_t base_pfn;
 	uint32_t nr_frames;
 	unsigned int max_order;		/* inclusive */
@@ -120,6 +122,13 @@ struct cmasim_mem {
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
 	struct mm_changes *changes;	/* what changed since the last check (check.c), or NULL */
 };
+
+/*
+ * migrate.c: tells @mem's contiguous-allocation observer, if any, that the
+ * block at @idx kept a range busy for @why (a hole or reserved frame:
+ * that frame; ISOLATED: its pageblock).
+ */
+void mm_blocked(struct cmasim_mem *mem, uint32_t idx, enum cmasim_block_why why);
 
 /* check.c: notes that the block of 2^@order frames at @idx changed, for cmasim_mem_check_changes(). */
 void mm_changed(struct cmasim_mem *mem, uint32_t idx, unsigned int order);

@@ -586,7 +586,8 @@ static struct table *table_new(struct cmasim_mmu *mmu, uint8_t attr)
 	/* GFP_KERNEL: pte_alloc_one_kernel() takes an unmovable lowmem page */
 	if (cmasim_alloc_pages(mmu->mem, 0, CMASIM_MT_UNMOVABLE, CMASIM_ZONE_NORMAL, &pfn))
 		return NULL;
-	cmasim_set_owner(mmu->mem, pfn, CMASIM_OWNER_PAGETABLE, 0, 0);
+	/* no trace allocation holds it: untagged, so that no one is told it moved */
+	cmasim_set_owner(mmu->mem, pfn, CMASIM_OWNER_PAGETABLE, NIL, NIL);
 	t = g_malloc0(sizeof(*t) + mmu->pps);
 	t->pfn = pfn;
 	t->nr[attr] = mmu->pps;

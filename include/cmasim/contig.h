@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "cmasim/migrate.h"
+#include "cmasim/physmem.h"
 
 /* One contiguous allocation's work and outcome; ns of simulated time. */
 struct cmasim_contig_stats {
@@ -43,6 +44,48 @@ void cmasim_free_contig_range(struct cmasim_mem *mem, uint64_t pfn, uint64_t cou
 int cmasim_alloc_contig_pages(struct cmasim_mem *mem, uint64_t count,
 			      enum cmasim_zone_type highest_zone, uint64_t *pfn,
 			      struct cmasim_contig_stats *stats);
+
+/* Why pages kept a range from being cleared. */
+enum cmasim_block_why {
+	CMASIM_BLOCK_PINNED,	/* movable, but pinned: migration cannot take it */
+	CMASIM_BLOCK_UNMOVABLE,	/* neither anon nor page cache: nothing moves it */
+	CMASIM_BLOCK_RESERVED,	/* PageReserved: a hole, or RAM the allocator never had */
+	CMASIM_BLOCK_ISOLATED,	/* its pageblock was isolated by another allocation */
+	CMASIM_NR_BLOCK_WHYS,
+};
+
+const char *cmasim_block_why_name(enum cmasim_block_why why);
+
+/*
+ * The pages that kept one busy range from being cleared, as page_owner
+ * and "PFNs busy" tell a kernel engineer.
+ */
+struct cmasim_blocker {
+	uint64_t pfn;		/* the block's first page */
+	uint64_t pages;
+	enum cmasim_block_why why;
+	enum cmasim_owner owner;	/* PINNED and UNMOVABLE: what the pages hold */
+	bool tagged;		/* the block carries the cookie of cmasim_set_owner() */
+	uint32_t cookie;
+};
+
+/*
+ * What contiguous allocations tell an observer, when one is set: each
+ * block that kept a range busy, each range that failed busy (@migrated:
+ * after its isolation succeeded and migration left pages), and each
+ * cma_alloc() that failed. Every call is on a failure's path: an observer
+ * costs nothing while ranges clear.
+ */
+struct cmasim_contig_observer {
+	void (*blocked)(void *arg, const struct cmasim_blocker *b);
+	void (*busy)(void *arg, uint64_t start, uint64_t end, bool migrated);
+	void (*cma_failed)(void *arg, const char *area, uint64_t count, int ret);
+	void *arg;
+};
+
+/* Sets @obs (not copied; NULL for none) as @mem's observer. */
+void cmasim_mem_set_contig_observer(struct cmasim_mem *mem,
+				    const struct cmasim_contig_observer *obs);
 
 struct cmasim_cma;
 

@@ -44,6 +44,11 @@ struct cmasim_run_options {
 	 * that many as if the trace did, with what they set in motion.
 	 */
 	uint64_t max_events;
+	/* a line per device request, CSV or with @requests_json JSON lines; or NULL */
+	FILE *requests;
+	bool requests_json;
+	/* the kernel's messages where it would print them, per the kernel profile; or NULL */
+	FILE *kernel_log;
 	const struct cmasim_kernel *kernel; /* whose mm rules, over the machine's kernel:; or NULL */
 };
 

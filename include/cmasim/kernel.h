@@ -101,6 +101,9 @@ struct cmasim_kernel {
 	 * it (cma_declare_contiguous_nid(), 5.10 era); before, top-down only
 	 */
 	bool cma_bottom_up;
+	/* printk: alloc_contig_range()'s "PFNs busy" (4.x to 5.11), cma_alloc()'s failure (4.11 on) */
+	bool log_pfns_busy;
+	bool log_cma_alloc_failed;
 };
 
 /* The profile named @name, or NULL. */

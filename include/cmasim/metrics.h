@@ -133,6 +133,10 @@ struct cmasim_results {
 	uint64_t migrate_no_memory_pages;
 	uint64_t contig_attempts;	/* ranges tried */
 	uint64_t contig_retries;	/* busy ranges met (trace_cma_alloc_busy_retry) */
+	uint64_t blocking_pages;	/* pages that kept busy ranges from clearing, a range at a time */
+	uint64_t blocking_pinned_pages;	/* of which pinned */
+	char *blocking_owners;		/* those pages by what they hold: "anon 12, kernel 3" */
+	char *top_blockers;		/* the trace allocations in most busy ranges: "gpu3 4x" */
 	uint64_t pin_migrated_pages;	/* moved out of CMA or Movable before a long-term pin */
 	uint64_t pin_failed_pages;	/* of long-term pins whose migration found no target */
 	uint64_t compact_runs;		/* zones compacted */

@@ -30,8 +30,9 @@ enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt);
 
 /*
  * Tags the block allocated at @pfn with its owner and the caller's @cookie
- * and @index, which cmasim_moved_fn gets back when the block moves. A block
- * starts as cmasim_default_owner() of the migratetype it was allocated as.
+ * and @index, which cmasim_moved_fn gets back when the block moves
+ * (@cookie UINT32_MAX: no one's to tell). A block starts as
+ * cmasim_default_owner() of the migratetype it was allocated as.
  */
 void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner owner,
 		      uint32_t cookie, uint32_t index);
