@@ -54,7 +54,7 @@ int policy_reserve_range(struct cmasim_sim *sim, const char *what, uint64_t base
 		}
 		p += UINT64_C(1) << order;
 	}
-	cmasim_sim_reserve(sim, end - start);
+	cmasim_sim_reserve(sim, start, end - start);
 	*pfn = start;
 	*pages = end - start;
 	return 0;

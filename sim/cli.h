@@ -20,6 +20,8 @@
 #include "cmasim/trace.h"
 
 #define DEFAULT_MACHINE "armv7-1g"
+/* Simulated ns between pageblock map rows unless told: a row is a byte per pageblock. */
+#define CLI_MAP_INTERVAL UINT64_C(100000000)
 #define DEFAULT_WORKLOAD "camera-stream"
 
 /* A subcommand: returns the exit status (0 success, 1 bad input or a failed gate, 2 usage). */
@@ -195,18 +197,27 @@ GArray *cli_settings_parse(const char *const *set, const struct cmasim_policy_op
 /* The "name=value" settings of @settings for @ops, NULL-terminated; g_strfreev() them. */
 char **cli_settings_for(const GArray *settings, const struct cmasim_policy_ops *ops);
 
+/* What a job may keep of its run's streams, in memory. */
+enum cli_capture {
+	CLI_TIMELINE,	/* the timeline CSV */
+	CLI_REQUESTS,	/* the request log, as opts.requests_json says */
+	CLI_MAP,	/* the pageblock map */
+	CLI_NR_CAPTURES,
+};
+
+struct cli_captured {
+	bool on;
+	char *text;
+	size_t len;
+};
+
 /* One replay of a workload on a machine under a policy. */
 struct cli_job {
 	const struct cmasim_config *cfg;	/* shared, read-only */
 	const struct cli_workload *workload;	/* shared; each job opens its own trace */
 	struct cmasim_run_options opts;
 	char **set;				/* owns opts.set */
-	bool capture_timeline;			/* keep its timeline, in timeline_text */
-	char *timeline_text;			/* the timeline CSV, when captured */
-	size_t timeline_len;
-	bool capture_requests;			/* keep its request log, in requests_text */
-	char *requests_text;			/* the log as opts.requests_json says */
-	size_t requests_len;
+	struct cli_captured captured[CLI_NR_CAPTURES];	/* what to keep, and what was */
 	struct cmasim_results *r;		/* on success */
 	GError *error;				/* on failure */
 	gint64 wall_us;				/* host time it took */

@@ -130,17 +130,19 @@ static void job_run(struct cli_job *job)
 	struct cmasim_trace *trace = cli_workload_trace(job->workload, &job->error);
 
 	job->opts.set = (const char *const *)job->set;
-	if (job->capture_timeline)
-		job->opts.timeline = open_memstream(&job->timeline_text, &job->timeline_len);
-	if (job->capture_requests)
-		job->opts.requests = open_memstream(&job->requests_text, &job->requests_len);
+	FILE **streams[CLI_NR_CAPTURES] = { &job->opts.timeline, &job->opts.requests,
+					    &job->opts.map };
+
+	for (unsigned int c = 0; c < CLI_NR_CAPTURES; c++)
+		if (job->captured[c].on)
+			*streams[c] = open_memstream(&job->captured[c].text, &job->captured[c].len);
 	if (trace)
 		job->r = cmasim_run(job->cfg, trace, &job->opts, &job->error);
-	if (job->opts.timeline)
-		fclose(job->opts.timeline);
-	if (job->opts.requests)
-		fclose(job->opts.requests);
-	job->opts.timeline = job->opts.requests = NULL;
+	for (unsigned int c = 0; c < CLI_NR_CAPTURES; c++) {
+		if (*streams[c])
+			fclose(*streams[c]);
+		*streams[c] = NULL;
+	}
 	cmasim_trace_close(trace);
 	job->wall_us = g_get_monotonic_time() - start;
 }
@@ -190,8 +192,8 @@ void cli_jobs_free(struct cli_job *jobs, unsigned int nr)
 {
 	for (unsigned int i = 0; jobs && i < nr; i++) {
 		g_strfreev(jobs[i].set);
-		free(jobs[i].timeline_text);
-		free(jobs[i].requests_text);
+		for (unsigned int c = 0; c < CLI_NR_CAPTURES; c++)
+			free(jobs[i].captured[c].text);
 		cmasim_results_free(jobs[i].r);
 		g_clear_error(&jobs[i].error);
 	}

@@ -9,8 +9,8 @@
 #include "cli.h"
 
 /*
- * Writes each run's timeline, or with @requests its request log, into
- * folder @dir, whole or not at all.
+ * Writes each run's timeline and map, or with @requests its request log,
+ * into folder @dir, whole or not at all: POLICY.csv and POLICY-map.csv.
  */
 static bool write_captures(const struct cli_grid *g, const char *dir, bool requests,
 			   GError **error)
@@ -20,22 +20,24 @@ static bool write_captures(const struct cli_grid *g, const char *dir, bool reque
 
 	for (unsigned int i = 0; ok && i < g->nr_jobs; i++) {
 		const struct cli_job *job = &g->jobs[i];
-		g_autofree char *name = NULL;
+		const struct cli_captured *c = &job->captured[requests ? CLI_REQUESTS
+								       : CLI_TIMELINE];
+		const struct cli_captured *map = &job->captured[CLI_MAP];
+		g_autofree char *name = NULL, *file = NULL, *map_file = NULL;
 
 		if (!job->r)
 			continue;
-		const char *ext = requests && job->opts.requests_json ? "jsonl" : "csv";
-
 		name = g->nr_jobs > g->nr_policies
-			? g_strdup_printf("%s--%s--%s.%s", job->cfg->name, job->r->workload,
-					  job->r->policy, ext)
-			: g_strdup_printf("%s.%s", job->r->policy, ext);
+			? g_strdup_printf("%s--%s--%s", job->cfg->name, job->r->workload,
+					  job->r->policy)
+			: g_strdup(job->r->policy);
 		/* a name from a file's contents never reaches outside the folder */
 		g_strdelimit(name, "/", '_');
-		ok = requests ? cli_folder_put(tmp, name, job->requests_text,
-					       (gssize)job->requests_len, error)
-			      : cli_folder_put(tmp, name, job->timeline_text,
-					       (gssize)job->timeline_len, error);
+		file = g_strconcat(name, requests && job->opts.requests_json ? ".jsonl" : ".csv",
+				   NULL);
+		map_file = g_strconcat(name, "-map.csv", NULL);
+		ok = cli_folder_put(tmp, file, c->text, (gssize)c->len, error) &&
+		     (requests || cli_folder_put(tmp, map_file, map->text, (gssize)map->len, error));
 	}
 	return tmp ? cli_folder_close(tmp, dir, ok, error) : false;
 }
@@ -158,11 +160,13 @@ int cmd_compare(int argc, char **argv)
 	    !cli_outfile_open(&out, output, &error))
 		goto out;
 	for (unsigned int i = 0; i < grid.nr_jobs; i++) {
-		grid.jobs[i].capture_timeline = timeline;
+		grid.jobs[i].captured[CLI_TIMELINE].on = timeline;
+		grid.jobs[i].captured[CLI_MAP].on = timeline;
+		grid.jobs[i].opts.map_interval_ns = CLI_MAP_INTERVAL;
 		grid.jobs[i].opts.timeline_interval_ns = interval;
 		grid.jobs[i].opts.kernel = replay.kernel;
 		grid.jobs[i].opts.host_memory_limit = replay.host_memory_limit;
-		grid.jobs[i].capture_requests = requests;
+		grid.jobs[i].captured[CLI_REQUESTS].on = requests;
 		grid.jobs[i].opts.requests_json = requests_format && !strcmp(requests_format, "jsonl");
 	}
 	start = g_get_monotonic_time();

@@ -139,7 +139,9 @@ static bool source_run(struct source *src, const char *workload, const char *mac
 	if (!cli_grid_build(&grid, workloads, machines, policies, settings, seed, error))
 		goto out;
 	for (unsigned int i = 0; i < grid.nr_jobs; i++) {
-		grid.jobs[i].capture_timeline = true;
+		grid.jobs[i].captured[CLI_TIMELINE].on = true;
+		grid.jobs[i].captured[CLI_MAP].on = true;
+		grid.jobs[i].opts.map_interval_ns = CLI_MAP_INTERVAL;
 		grid.jobs[i].opts.timeline_interval_ns = base->timeline_interval_ns;
 		grid.jobs[i].opts.kernel = base->kernel;
 		grid.jobs[i].opts.host_memory_limit = base->host_memory_limit;
@@ -165,7 +167,10 @@ static bool source_run(struct source *src, const char *workload, const char *mac
 			.policy = keep(src, g_strdup(job->r->policy)),
 			.figs = src->figs[r],
 			.latency = buckets_of(&job->r->latency),
-			.timeline = keep(src, g_strndup(job->timeline_text, job->timeline_len)),
+			.timeline = keep(src, g_strndup(job->captured[CLI_TIMELINE].text,
+							job->captured[CLI_TIMELINE].len)),
+			.map = keep(src, g_strndup(job->captured[CLI_MAP].text,
+						   job->captured[CLI_MAP].len)),
 			.colour = cli_policy_colour(job->r->policy),
 		};
 		r++;
@@ -183,9 +188,24 @@ out:
 	return ok;
 }
 
+/* Reads @dir/@policy@suffix into *@text if it exists (else NULL); false with @error. */
+static bool read_capture(const char *dir, const char *policy, const char *suffix, char **text,
+			 GError **error)
+{
+	g_autofree char *path = dir ? g_strconcat(dir, "/", policy, suffix, NULL) : NULL;
+
+	*text = NULL;
+	if (!path || !g_file_test(path, G_FILE_TEST_EXISTS) ||
+	    g_file_get_contents(path, text, NULL, NULL))
+		return true;
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));
+	return false;
+}
+
 /*
- * Reads the comparison at @path back, with each policy's timeline from
- * @timelines/POLICY.csv where there is one. False with @error.
+ * Reads the comparison at @path back, with each policy's timeline and map
+ * from @timelines/POLICY.csv and POLICY-map.csv where there are. False
+ * with @error.
  */
 static bool source_load(struct source *src, const char *path, const char *timelines,
 			GError **error)
@@ -201,9 +221,7 @@ static bool source_load(struct source *src, const char *path, const char *timeli
 	src->figs = g_new0(GArray *, src->n);
 	for (unsigned int i = 0; i < src->n; i++) {
 		struct cmasim_loaded_run *run = src->loaded->pdata[i];
-		g_autofree char *tl = timelines ? g_strdup_printf("%s/%s.csv", timelines,
-								  run->policy) : NULL;
-		char *text = NULL;
+		char *text, *map;
 
 		src->figs[i] = g_array_ref(run->figs);
 		if (g_strcmp0(text_of(run->figs, "machine"), text_of(src->figs[0], "machine")) ||
@@ -213,12 +231,8 @@ static bool source_load(struct source *src, const char *path, const char *timeli
 				    "holds more (compare them without -w or -m lists)", path);
 			return false;
 		}
-		if (tl && g_file_test(tl, G_FILE_TEST_EXISTS) &&
-		    !g_file_get_contents(tl, &text, NULL, NULL)) {
-			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", tl,
-				    g_strerror(errno));
+		if (!read_capture(timelines, run->policy, ".csv", &text, error))
 			return false;
-		}
 		src->runs[i] = (struct cmasim_plot_run){
 			.policy = run->policy,
 			.figs = run->figs,
@@ -226,6 +240,9 @@ static bool source_load(struct source *src, const char *path, const char *timeli
 			.timeline = text ? keep(src, text) : NULL,
 			.colour = cli_policy_colour(run->policy),
 		};
+		if (!read_capture(timelines, run->policy, "-map.csv", &map, error))
+			return false;
+		src->runs[i].map = map ? keep(src, map) : NULL;
 	}
 	if (!g_file_get_contents(path, &json, &len, NULL)) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, g_strerror(errno));

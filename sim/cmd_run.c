@@ -26,6 +26,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *machine = NULL, *policy = NULL, *format = NULL, *output = NULL;
 	g_autofree char *timeline = NULL, *interval = NULL, *seed = NULL, *figures_arg = NULL;
 	g_autofree char *requests = NULL, *requests_format = NULL, *kernel_log = NULL;
+	g_autofree char *map = NULL, *map_interval = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, own_set = NULL;
 	gboolean check = FALSE;
 	const GOptionEntry entries[] = {
@@ -48,6 +49,12 @@ int cmd_run(int argc, char **argv)
 		{ "timeline-interval", 0, 0, G_OPTION_ARG_STRING, &interval,
 		  "Simulated time between timeline rows (default 10ms; 0 for sample events only)",
 		  "TIME" },
+		{ "map", 0, 0, G_OPTION_ARG_FILENAME, &map,
+		  "Write each pageblock's state over time to FILE (hole, device buffer, pinned, "
+		  "reserved, unmovable, movable, free): the memory-map figure's data", "FILE" },
+		{ "map-interval", 0, 0, G_OPTION_ARG_STRING, &map_interval,
+		  "Simulated time between map rows (default 100ms; 0 for sample events only)",
+		  "TIME" },
 		{ "seed", 0, 0, G_OPTION_ARG_STRING, &seed,
 		  "Seed for the workload's generators (default: the workload's)", "N" },
 		{ "requests", 'r', 0, G_OPTION_ARG_FILENAME, &requests,
@@ -69,9 +76,10 @@ int cmd_run(int argc, char **argv)
 	struct cmasim_config *cfg = NULL;
 	struct cmasim_results *r = NULL;
 	struct cli_workload w = { 0 };
-	struct cli_outfile out = { 0 }, tl = { 0 }, req = { 0 }, klog = { 0 };
+	struct cli_outfile out = { 0 }, tl = { 0 }, req = { 0 }, klog = { 0 }, mapf = { 0 };
 	struct cmasim_report_options ropts = { .format = CMASIM_FORMAT_TABLE };
-	struct cmasim_run_options opts = { .timeline_interval_ns = 10000000 };
+	struct cmasim_run_options opts = { .timeline_interval_ns = 10000000,
+					   .map_interval_ns = CLI_MAP_INTERVAL };
 	g_autoptr(GString) text = NULL;
 	int ret = 1;
 
@@ -97,18 +105,21 @@ int cmd_run(int argc, char **argv)
 	if (interval && cmasim_parse_time(interval, strlen(interval),
 					  &opts.timeline_interval_ns) != CMASIM_PARSE_OK)
 		return cli_usage_error("run", "--timeline-interval expects a time such as 10ms");
+	if (map_interval && cmasim_parse_time(map_interval, strlen(map_interval),
+					      &opts.map_interval_ns) != CMASIM_PARSE_OK)
+		return cli_usage_error("run", "--map-interval expects a time such as 100ms");
 	if (!cli_parse_seed("run", seed, &opts.seed) ||
 	    !cli_parse_replay_args("run", kernel, host_memory, &opts))
 		return 2;
-	const char *files[] = { output, timeline, requests, kernel_log };
+	const char *files[] = { output, timeline, requests, kernel_log, map };
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(files); i++)
 		for (unsigned int j = i + 1; j < G_N_ELEMENTS(files); j++)
 			if (files[i] && files[j] && strcmp(files[i], "-") &&
 			    same_file(files[i], files[j]))
-				return cli_usage_error("run", "-o, --timeline, --requests and "
-						       "--kernel-log name the same file; the one "
-						       "would replace the other");
+				return cli_usage_error("run", "-o, --timeline, --map, --requests "
+						       "and --kernel-log name the same file; the "
+						       "one would replace the other");
 	if (requests_format && strcmp(requests_format, "csv") && strcmp(requests_format, "jsonl"))
 		return cli_usage_error("run", "--requests-format expects csv or jsonl");
 	opts.requests_json = requests_format ? !strcmp(requests_format, "jsonl")
@@ -138,8 +149,10 @@ int cmd_run(int argc, char **argv)
 	if (!cfg || !cli_outfile_open(&out, output, &error) ||
 	    (timeline && !cli_outfile_open(&tl, timeline, &error)) ||
 	    (requests && !cli_outfile_open(&req, requests, &error)) ||
-	    (kernel_log && !cli_outfile_open(&klog, kernel_log, &error)))
+	    (kernel_log && !cli_outfile_open(&klog, kernel_log, &error)) ||
+	    (map && !cli_outfile_open(&mapf, map, &error)))
 		goto out;
+	opts.map = mapf.f;
 	opts.timeline = tl.f;
 	opts.requests = req.f;
 	opts.kernel_log = klog.f;
@@ -152,6 +165,7 @@ int cmd_run(int argc, char **argv)
 	if ((!timeline || cli_outfile_close(&tl, true, &error)) &&
 	    (!requests || cli_outfile_close(&req, true, &error)) &&
 	    (!kernel_log || cli_outfile_close(&klog, true, &error)) &&
+	    (!map || cli_outfile_close(&mapf, true, &error)) &&
 	    cli_outfile_write(&out, text, &error))
 		ret = 0;
 out:
@@ -160,6 +174,7 @@ out:
 	cli_outfile_close(&tl, false, NULL);
 	cli_outfile_close(&req, false, NULL);
 	cli_outfile_close(&klog, false, NULL);
+	cli_outfile_close(&mapf, false, NULL);
 	cli_outfile_close(&out, false, NULL);
 	cmasim_results_free(r);
 	cli_workload_close(&w);

@@ -76,6 +76,26 @@ struct slot {
 };
 G_STATIC_ASSERT(sizeof(struct slot) == 16);
 
+struct cmasim_sim;
+
+/* Frames [pfn, pfn + pages). */
+struct pfn_range {
+	uint64_t pfn, pages;
+};
+
+/* Rows written every so often of simulated time and at sample events: the timeline's and the map's. */
+struct sampler {
+	FILE *out;			/* NULL: none */
+	const char *what;		/* for messages */
+	void (*row)(struct cmasim_sim *sim, uint64_t time_ns);
+	uint64_t interval;		/* ns between rows; 0 for none */
+	uint64_t next;			/* time of the next row */
+	bool done;			/* the next tick would pass the largest time */
+	uint64_t rows_left;		/* rows it may still write at ticks */
+};
+
+enum { TIMELINE, MAP, NR_SAMPLERS };
+
 struct cmasim_sim {
 	const struct cmasim_config *cfg;
 	struct cmasim_mem *mem;
@@ -99,11 +119,8 @@ struct cmasim_sim {
 	uint64_t dma_bytes;		/* held by devices now */
 	uint64_t dma_waste;		/* of which beyond what was asked */
 	struct cmasim_resource *cma_mutex; /* for serialized policies */
-	FILE *timeline;
-	uint64_t interval;		/* ns between timeline rows; 0 for none */
-	uint64_t next_tick;		/* time of the next timeline row */
-	bool ticks_done;		/* the next tick would pass the largest time */
-	uint64_t rows_left;		/* timeline rows the run may still write at ticks */
+	struct sampler samplers[NR_SAMPLERS];
+	GArray *reserved;		/* struct pfn_range: what policies took at boot */
 	struct cmasim_record rec;	/* the record being applied or, between, the next: where errors point */
 	uint64_t rec_nr;		/* its number in the trace, from 1 */
 	uint64_t total_charged;		/* ns charged to every cost: bounds each figure of time */
@@ -225,8 +242,11 @@ static void idle_settle(struct cmasim_sim *sim, uint64_t now)
 	sim->idle_since = now;
 }
 
-void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pages)
+void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pfn, uint64_t pages)
 {
+	struct pfn_range range = { pfn, pages };
+
+	g_array_append_val(sim->reserved, range);
 	sim->r->reserved_bytes += pages << sim->cfg->page_shift;
 	sim->r->managed_bytes -= pages << sim->cfg->page_shift;
 }
@@ -298,18 +318,20 @@ static uint32_t store(GArray *items, GArray *free, const void *item)
 
 static void timeline_header(struct cmasim_sim *sim)
 {
-	fputs("time_ns,dma_requests,dma_ok,dma_bytes,free_pages", sim->timeline);
+	FILE *f = sim->samplers[TIMELINE].out;
+
+	fputs("time_ns,dma_requests,dma_ok,dma_bytes,free_pages", f);
 	for (unsigned int z = 0; z < sim->cfg->nr_zones; z++) {
 		const char *name = cmasim_zone_type_name(sim->cfg->zones[z].type);
 
 		/* the scale and the order run and compare give the index at */
-		fprintf(sim->timeline, ",%s_free_pages,%s_largest_order,%s_unusable_index_order%u,"
+		fprintf(f, ",%s_free_pages,%s_largest_order,%s_unusable_index_order%u,"
 			"%s_mixed_pageblocks", name, name, name, sim->cfg->pageblock_order, name);
 		/* /proc/buddyinfo's row, from which an index at any order follows */
 		for (unsigned int o = 0; o <= sim->cfg->max_page_order; o++)
-			fprintf(sim->timeline, ",%s_free_blocks_order%u", name, o);
+			fprintf(f, ",%s_free_blocks_order%u", name, o);
 	}
-	fputc('\n', sim->timeline);
+	fputc('\n', f);
 }
 
 /* The pageblocks of zone @z that hold pages of another type than theirs. */
@@ -325,14 +347,16 @@ static uint64_t zone_mixed(const struct cmasim_sim *sim, unsigned int z)
 /* One timeline row of the state now; the unusable index is at pageblock order. */
 static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 {
-	fprintf(sim->timeline, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+	FILE *f = sim->samplers[TIMELINE].out;
+
+	fprintf(f, "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
 		time_ns, sim->r->dma_requests, sim->r->dma_ok, sim->dma_bytes, cmasim_mem_nr_free(sim->mem));
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(sim->mem); z++) {
 		struct cmasim_frag frag;
 		char index[16];
 
 		cmasim_zone_frag(sim->mem, z, sim->cfg->pageblock_order, &frag);
-		fprintf(sim->timeline, ",%" PRIu64 ",%d,%s,%" PRIu64, frag.free_pages,
+		fprintf(f, ",%" PRIu64 ",%d,%s,%" PRIu64, frag.free_pages,
 			frag.largest_order, cmasim_index_text(frag.unusable_index, index),
 			zone_mixed(sim, z));
 		for (unsigned int o = 0; o <= sim->cfg->max_page_order; o++) {
@@ -340,42 +364,53 @@ static void timeline_row(struct cmasim_sim *sim, uint64_t time_ns)
 
 			for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
 				blocks += cmasim_zone_nr_free_blocks(sim->mem, z, o, t);
-			fprintf(sim->timeline, ",%" PRIu64, blocks);
+			fprintf(f, ",%" PRIu64, blocks);
 		}
 	}
-	fputc('\n', sim->timeline);
+	fputc('\n', f);
 }
 
 /*
- * Timeline rows for every tick up to and including @t, before anything at
- * @t happens: a row at T shows the state after everything before T. The
- * rows are counted before any is written, and refused past the budget.
+ * Rows of every sampler for every tick up to and including @t, before
+ * anything at @t happens: a row at T shows the state after everything
+ * before T. The rows are counted before any is written, and refused past
+ * the budget.
  */
-static void timeline_until(struct cmasim_sim *sim, uint64_t t)
+static void samplers_until(struct cmasim_sim *sim, uint64_t t)
 {
 	char b1[32], b2[32];
 
-	if (!sim->timeline || !sim->interval || sim->ticks_done || sim->next_tick > t)
-		return;
-	uint64_t rows = (t - sim->next_tick) / sim->interval + 1;
+	for (struct sampler *s = sim->samplers; s < sim->samplers + NR_SAMPLERS; s++) {
+		if (!s->out || !s->interval || s->done || s->next > t)
+			continue;
+		uint64_t rows = (t - s->next) / s->interval + 1;
 
-	if (rows > sim->rows_left) {
-		fail(sim, "a timeline row every %s up to %s makes %" PRIu64 " more rows "
-		     "(expected at most %" PRIu64 ": a longer timeline interval)",
-		     cmasim_format_time(sim->interval, b1), cmasim_format_time(t, b2), rows,
-		     sim->rows_left);
-		sim->ticks_done = true;
-		return;
-	}
-	sim->rows_left -= rows;
-	while (rows--) {
-		timeline_row(sim, sim->next_tick);
-		/* the tick after the largest time never comes */
-		if (__builtin_add_overflow(sim->next_tick, sim->interval, &sim->next_tick)) {
-			sim->ticks_done = true;
+		if (rows > s->rows_left) {
+			fail(sim, "a %s row every %s up to %s makes %" PRIu64 " more rows "
+			     "(expected at most %" PRIu64 ": a longer %s interval)", s->what,
+			     cmasim_format_time(s->interval, b1), cmasim_format_time(t, b2), rows,
+			     s->rows_left, s->what);
+			s->done = true;
 			return;
 		}
+		s->rows_left -= rows;
+		while (rows--) {
+			s->row(sim, s->next);
+			/* the tick after the largest time never comes */
+			if (__builtin_add_overflow(s->next, s->interval, &s->next)) {
+				s->done = true;
+				break;
+			}
+		}
 	}
+}
+
+/* A row of every sampler at @t, for a sample event or the end of the run. */
+static void samplers_row(struct cmasim_sim *sim, uint64_t t)
+{
+	for (struct sampler *s = sim->samplers; s < sim->samplers + NR_SAMPLERS; s++)
+		if (s->out)
+			s->row(sim, t);
 }
 
 /* Runs the queued events due by @t, with the timeline rows between them. */
@@ -386,7 +421,7 @@ static void advance(struct cmasim_sim *sim, uint64_t t)
 	for (;;) {
 		bool pending = cmasim_eventq_peek(sim->q, &next);
 
-		timeline_until(sim, pending ? MIN(next, t) : t);
+		samplers_until(sim, pending ? MIN(next, t) : t);
 		if (!pending || next > t || sim->error)
 			return;
 		cmasim_eventq_pop(sim->q);
@@ -972,8 +1007,7 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		do_dma(sim, rec);
 		break;
 	case CMASIM_OP_SAMPLE:
-		if (sim->timeline)
-			timeline_row(sim, rec->time_ns);
+		samplers_row(sim, rec->time_ns);
 		break;
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
@@ -994,6 +1028,75 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	case CMASIM_NR_OPS:
 		break;
 	}
+}
+
+/* Marks the pageblocks of [@pfn, @pfn + @pages) in @map as @state. */
+static void map_mark(const struct cmasim_sim *sim, char *map, uint64_t pfn, uint64_t pages,
+		     char state)
+{
+	const struct cmasim_mem *mem = sim->mem;
+
+	if (!pages)
+		return;
+	for (uint64_t b = (pfn - mem->base_pfn) >> mem->pb_order;
+	     b <= (pfn + pages - 1 - mem->base_pfn) >> mem->pb_order; b++)
+		map[b] = state;
+}
+
+/*
+ * A map row: each pageblock's state at @time_ns, from its counters, then
+ * the RAM the kernel reserved, what the policies reserved, pinned blocks
+ * and device buffers over them, the later the stronger; O(pageblocks +
+ * reservations + slots), no frame walked.
+ */
+static void map_row(struct cmasim_sim *sim, uint64_t time_ns)
+{
+	const struct cmasim_mem *mem = sim->mem;
+	uint32_t nr = mem->nr_frames >> mem->pb_order;
+	g_autofree char *map = g_malloc(nr + 1);
+
+	for (uint32_t b = 0; b < nr; b++) {
+		const struct pageblock *pb = &mem->pageblocks[b];
+
+		map[b] = pb->absent ? 'H'
+			 : pb->nr_alloc[CMASIM_MT_UNMOVABLE] || pb->nr_alloc[CMASIM_MT_RECLAIMABLE] ? 'U'
+			 : pb->nr_alloc[CMASIM_MT_MOVABLE] ? 'M' : 'F';
+	}
+	/* PageReserved RAM (kernel image, firmware, the memmap) is the kernel's, for good */
+	for (unsigned int i = 0; i < sim->cfg->nr_reserved; i++)
+		map_mark(sim, map, sim->cfg->reserved[i].start >> sim->cfg->page_shift,
+			 sim->cfg->reserved[i].size >> sim->cfg->page_shift, 'U');
+	for (guint i = 0; i < sim->reserved->len; i++) {
+		const struct pfn_range *r = &g_array_index(sim->reserved, struct pfn_range, i);
+
+		map_mark(sim, map, r->pfn, r->pages, 'R');
+	}
+	if (sim->atomic)
+		map_mark(sim, map, sim->atomic_map.pfn, sim->atomic_map.nr_pages, 'R');
+	for (guint id = 0; id < sim->slots->len; id++) {
+		struct slot *s = &g_array_index(sim->slots, struct slot, id);
+		uint32_t count;
+		uint64_t *pfns = slot_pfns(s, &count);
+
+		for (uint32_t i = 0; s->pins && i < count; i++)
+			if (pfns[i] != GONE)
+				map_mark(sim, map, pfns[i], UINT64_C(1) << s->order, 'P');
+		if (s->kind == SLOT_DMA) {
+			const struct cmasim_dma_buffer *buf = buf_at(sim, s->buf);
+			uint64_t n;
+
+			for (uint64_t i = 0; i < buf->nr_pages; i += n) {
+				uint64_t pfn = buffer_run(buf, i, &n);
+
+				map_mark(sim, map, pfn, n, 'D');
+			}
+		}
+	}
+	for (uint32_t b = 0; b < nr; b++)
+		if (mem->pageblocks[b].absent)
+			map[b] = 'H';
+	map[nr] = 0;
+	fprintf(sim->samplers[MAP].out, "%" PRIu64 ",%s\n", time_ns, map);
 }
 
 /* Fills the end-of-run fragmentation figures of every zone. */
@@ -1191,10 +1294,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		.cfg = cfg,
 		.trace = trace,
 		.policy = opts->policy,
-		.timeline = opts->timeline,
-		.interval = opts->timeline_interval_ns,
-		.rows_left = opts->timeline_max_rows ? opts->timeline_max_rows
-						     : CMASIM_TIMELINE_MAX_ROWS,
+		.samplers = {
+			[TIMELINE] = { opts->timeline, "timeline", timeline_row,
+				       opts->timeline_interval_ns },
+			[MAP] = { opts->map, "map", map_row, opts->map_interval_ns },
+		},
 	};
 	struct cmasim_config *own = NULL;
 	bool ok = false;
@@ -1243,6 +1347,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.q = cmasim_eventq_new();
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
+	sim.reserved = g_array_new(FALSE, FALSE, sizeof(struct pfn_range));
 	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
 	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.gens = g_array_new(FALSE, TRUE, sizeof(uint32_t));
@@ -1260,15 +1365,20 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		policy_refused(&sim, NULL);
 		goto out;
 	}
-	if (sim.timeline)
+	for (unsigned int i = 0; i < NR_SAMPLERS; i++)
+		sim.samplers[i].rows_left = opts->timeline_max_rows ? opts->timeline_max_rows
+								    : CMASIM_TIMELINE_MAX_ROWS;
+	if (opts->timeline)
 		timeline_header(&sim);
+	if (opts->map)
+		fputs("time_ns,map\n", opts->map);
 	ok = replay(&sim, opts->check_invariants, opts->max_events);
 	if (ok)
 		sim.r->workload_sha256 = g_strdup(cmasim_trace_sha256(trace));
 	idle_settle(&sim, sim.r->end_ns);
 	ok = ok && !sim.error;
-	if (ok && sim.timeline)
-		timeline_row(&sim, sim.r->end_ns);
+	if (ok)
+		samplers_row(&sim, sim.r->end_ns);
 	collect_zones(&sim);
 	machine_collect(&sim.machine, sim.r);
 	if (!reqlog_finish(sim.log, sim.r) && ok) {
@@ -1284,6 +1394,7 @@ out:
 	for (guint i = 0; i < sim.slots->len; i++)
 		slot_clear(&g_array_index(sim.slots, struct slot, i));
 	g_array_free(sim.slots, TRUE);
+	g_array_free(sim.reserved, TRUE);
 	g_array_free(sim.bufs, TRUE);
 	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.gens, TRUE);

@@ -543,9 +543,11 @@ static int state_of(char letter)
 /*
  * Appends @run's pageblock map as boxes to @data: one block for the run, a
  * box per run of pageblocks in one state at one sample, at most MAX_ROWS /
- * 5 samples. False with @error on a malformed line.
+ * 5 samples; *@nr_pageblocks is the map's width. False with @error on a
+ * malformed line.
  */
-static bool map_boxes(const struct cmasim_plot_run *run, GString *data, GError **error)
+static bool map_boxes(const struct cmasim_plot_run *run, GString *data, size_t *nr_pageblocks,
+		      GError **error)
 {
 	g_auto(GStrv) lines = g_strsplit(run->map, "\n", -1);
 	g_autoptr(GPtrArray) rows = g_ptr_array_new();
@@ -572,18 +574,31 @@ static bool map_boxes(const struct cmasim_plot_run *run, GString *data, GError *
 		}
 		g_ptr_array_add(rows, lines[l]);
 	}
+	*nr_pageblocks = 0;
 	if (!rows->len)
 		return true;
 	span = g_ascii_strtod(rows->pdata[rows->len - 1], NULL);
-	for (guint r = 0; r < rows->len; r++) {
-		const char *line = rows->pdata[r], *map = strchr(line, ',') + 1;
-		double t = g_ascii_strtod(line, NULL) / 1e9;
-		double t_next = r + 1 < rows->len ? g_ascii_strtod(rows->pdata[r + 1], NULL) / 1e9
-						  : t + MAX(span / 1e9 / (MAX_ROWS / 5), 1e-9);
+	/* the samples drawn: no closer than a fifth of MAX_ROWS of the span, the last always */
+	g_autoptr(GArray) kept = g_array_new(FALSE, FALSE, sizeof(guint));
 
-		if (t * 1e9 < next && r + 1 < rows->len)
+	for (guint r = 0; r < rows->len; r++) {
+		double t = g_ascii_strtod(rows->pdata[r], NULL);
+
+		if (t < next && r + 1 < rows->len)
 			continue;
-		next = t * 1e9 + span / (MAX_ROWS / 5);
+		next = t + span / (MAX_ROWS / 5);
+		g_array_append_val(kept, r);
+	}
+	for (guint k = 0; k < kept->len; k++) {
+		const char *line = rows->pdata[g_array_index(kept, guint, k)];
+		const char *map = strchr(line, ',') + 1;
+		double t = g_ascii_strtod(line, NULL) / 1e9;
+		/* each sample's boxes reach the next sample drawn */
+		double t_next = k + 1 < kept->len
+				? g_ascii_strtod(rows->pdata[g_array_index(kept, guint, k + 1)], NULL) / 1e9
+				: t + MAX(span / 1e9 / (MAX_ROWS / 5), 1e-9);
+
+		*nr_pageblocks = MAX(*nr_pageblocks, strlen(map));
 		for (size_t pb = 0, len = strlen(map); pb < len;) {
 			size_t end = pb;
 
@@ -628,13 +643,17 @@ static struct cmasim_plot *map_plot(const struct cmasim_plot_run *runs, unsigned
 				     num(&runs[i], "cma_area_bytes") <= 0))
 			continue;
 		g_string_append_printf(p->data, "%s# %s\n", nr ? "\n\n" : "", runs[i].policy);
-		if (!map_boxes(&runs[i], p->data, error)) {
+		size_t width = 0;
+
+		if (!map_boxes(&runs[i], p->data, &width, error)) {
 			g_string_free(panels, TRUE);
 			cmasim_plot_free(p);
 			return NULL;
 		}
 		g_string_append(panels, "set title ");
 		put_quoted(panels, runs[i].policy);
+		/* pageblock 0, the lowest address, at the top */
+		g_string_append_printf(panels, "\nset yrange [%zu.5:-0.5]", width ? width - 1 : 0);
 		g_string_append_printf(panels, "\nplot 'memory-map.dat' index %u using "
 				       "1:2:3:4:5:6:7 with boxxyerror fs solid 1.0 noborder "
 				       "lc palette notitle\n", nr);
@@ -647,10 +666,10 @@ static struct cmasim_plot *map_plot(const struct cmasim_plot_run *runs, unsigned
 			"set multiplot layout %u,1 title '%s'\n"
 			"set xlabel 'simulated time (s)'\n"
 			"set ylabel 'pageblock'\n"
-			"set yrange [*:*] reverse\n"
+			"set autoscale xfix\n"
 			"%s"
 			"unset multiplot\n"
-			"set yrange [*:*] noreverse\n", nr, p->title, panels->str);
+			"set yrange [*:*]\nset autoscale x\n", nr, p->title, panels->str);
 	}
 	g_string_free(panels, TRUE);
 	plot_end(p);

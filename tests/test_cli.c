@@ -301,9 +301,9 @@ Test(cli, output_and_timeline_on_one_file_are_refused)
 						other, NULL });
 
 	cr_expect_eq(r.status, 2);
-	cr_expect_str_eq(r.err, "cmasim run: -o, --timeline, --requests and --kernel-log name the "
-				"same file; the one would replace the other (see cmasim run "
-				"--help)\n");
+	cr_expect_str_eq(r.err, "cmasim run: -o, --timeline, --map, --requests and --kernel-log "
+				"name the same file; the one would replace the other (see cmasim "
+				"run --help)\n");
 	cr_assert(g_file_get_contents(out, &text, NULL, NULL));
 	cr_expect_str_eq(text, "keep me\n");
 	expect_only((const char *[]){ "both.csv", NULL });

@@ -203,7 +203,7 @@ Test(plot, memory_map_boxes)
 	GArray *figs = figures_b();
 	const char *map = "time_ns,map\n0,RRFF\n1000000000,DRFF\n";
 	struct cmasim_plot_run run = { "cma", figs, NULL, NULL, map, 2 };
-	g_autoptr(GPtrArray) plots = cmasim_plots(&run, 1, 0, NULL);
+	GPtrArray *plots = cmasim_plots(&run, 1, 0, NULL);
 
 	/*
 	 * t, middle pageblock, t_low, t_high, pb_low, pb_high, state: R is
@@ -217,6 +217,25 @@ Test(plot, memory_map_boxes)
 				   " 1 1.5 1 1.01 0.5 1.5 5\n"
 				   " 1 3 1 1.01 1.5 3.5 0\n"), "%s",
 		  plot_named(plots, "memory-map")->data->str);
+	/* pageblock 0 at the top: the y axis runs from the last down to the first */
+	cr_expect(strstr(plot_named(plots, "memory-map")->script->str,
+			 "set yrange [3.5:-0.5]\n"));
+
+	/*
+	 * Samples closer than 1/100 of the run are left out, and the boxes of
+	 * the one before reach the next one drawn: 1 ns is skipped, 0 lasts 1 s.
+	 */
+	run.map = "time_ns,map\n0,RRFF\n1,DRFF\n1000000000,DDFF\n";
+	g_ptr_array_unref(plots);
+	plots = cmasim_plots(&run, 1, 0, NULL);
+	cr_expect(g_str_has_suffix(plot_named(plots, "memory-map")->data->str,
+				   "# cma\n"
+				   " 0 1 0 1 -0.5 1.5 5\n"
+				   " 0 3 0 1 1.5 3.5 0\n"
+				   " 1 1 1 1.01 -0.5 1.5 4\n"
+				   " 1 3 1 1.01 1.5 3.5 0\n"), "%s",
+		  plot_named(plots, "memory-map")->data->str);
+	g_ptr_array_unref(plots);
 	g_array_unref(figs);
 }
 

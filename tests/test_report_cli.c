@@ -20,9 +20,9 @@ static void setup(void)
 
 TestSuite(report_cli, .init = setup, .fini = scratch_leave);
 
-/* The figures of a report with timelines and no map, in page order. */
+/* The figures of a report with timelines and maps, in page order. */
 static const char *const figures[] = { "success", "latency-cdf", "fragmentation",
-				       "free-by-order", "cost-success", "overhead",
+				       "free-by-order", "memory-map", "cost-success", "overhead",
 				       "coherence" };
 
 /* Runs cmasim in the scratch directory. */

@@ -39,6 +39,7 @@ static const char workload[] =
 	"events:\n"
 	"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 200, pin: true, id: gup }\n"
 	"  - { t: 1ms, op: dma_alloc, device: dev32, size: 64KiB, align: 2, id: a }\n"
+	"  - { t: 1500us, op: sample }\n"
 	"  - { t: 2ms, op: dma_alloc, device: dev32, size: 64KiB, id: b }\n"
 	"  - { t: 3ms, op: dma_alloc, device: dev32, size: 128KiB, id: c }\n";
 
@@ -205,9 +206,9 @@ Test(requests_cli, bad_command_lines)
 							 "xml", NULL });
 
 	cr_expect_eq(same.status, 2);
-	cr_expect_str_eq(same.err, "cmasim run: -o, --timeline, --requests and --kernel-log name "
-				   "the same file; the one would replace the other (see cmasim run "
-				   "--help)\n");
+	cr_expect_str_eq(same.err, "cmasim run: -o, --timeline, --map, --requests and --kernel-log "
+				   "name the same file; the one would replace the other (see cmasim "
+				   "run --help)\n");
 	cr_expect_eq(format.status, 2);
 	cr_expect_str_eq(format.err, "cmasim run: --requests-format expects csv or jsonl (see "
 				     "cmasim run --help)\n");
@@ -242,4 +243,30 @@ Test(requests_cli, compare_writes_what_run_writes)
 	result_free(&cmp);
 	result_free(&cma);
 	result_free(&buddy);
+}
+
+/*
+ * The pageblock map (16 pageblocks of 16 pages) under carveout, whose pool
+ * is pfns 128-159 (pageblocks 8 and 9): before anything, the pool is
+ * reserved (R), and the section of the linear map it leaves was split at
+ * boot, its page table an unmovable page that the fallback took from
+ * Normal's first block, pageblock 4 (U); at the sample, a (16 pages, first
+ * fit) holds pageblock 8 (D), 9 is idle, and the pinned page makes
+ * pageblock 12 P; at the end b holds 9 too and c (32 pages) found no room.
+ */
+Test(requests_cli, pageblock_map)
+{
+	struct result r = run_in(tmpdir, (const char *[]){ "run", "w.yaml", "-p", "carveout",
+							   "--set", "size=128KiB", "--set",
+							   "base=0x80000", "-o", "r.txt", "--map",
+							   "map.csv", NULL });
+	g_autofree char *map = NULL;
+
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	map = slurp("map.csv");
+	cr_expect_str_eq(map, "time_ns,map\n"
+			 "0,FFFFUFFFRRFFFFFF\n"
+			 "1500000,FFFFUFFFDRFFPFFF\n"
+			 "3000000,FFFFUFFFDDFFPFFF\n");
+	result_free(&r);
 }

@@ -15,7 +15,7 @@
 #include "cmasim/policy.h"
 #include "cmasim/trace.h"
 
-/* Timeline rows a run writes at its interval unless told otherwise (about 100 MB). */
+/* Timeline (and map) rows a run writes at its interval unless told otherwise (about 100 MB). */
 #define CMASIM_TIMELINE_MAX_ROWS UINT64_C(1000000)
 
 struct cmasim_run_options {
@@ -29,6 +29,15 @@ struct cmasim_run_options {
 	 */
 	uint64_t timeline_max_rows;
 	FILE *timeline;			/* where the timeline CSV goes, header first; or NULL */
+	/*
+	 * Where the pageblock map goes, or NULL: a row every @map_interval_ns
+	 * (0: at sample events only) and at sample events, "time_ns,map" then
+	 * "T,LETTERS", a letter per pageblock: H hole, D device buffer, P
+	 * pinned, R reserved, U unmovable, M movable, F free, the first that
+	 * holds for any of its pages. Bounded as the timeline's rows are.
+	 */
+	FILE *map;
+	uint64_t map_interval_ns;
 	/*
 	 * Host bytes the machine may take when it boots: 0 for what the host
 	 * has available, UINT64_MAX for no check (cmasim_machine_check_host()).

@@ -159,10 +159,10 @@ void cmasim_sim_cache_flush_all(struct cmasim_sim *sim);
 
 /*
  * A boot-time reservation the page allocator never manages (memblock_remove()
- * of a no-map carve-out): @pages leave managed_bytes and count in
- * reserved_bytes.
+ * of a no-map carve-out): the @pages at @pfn leave managed_bytes, count in
+ * reserved_bytes and show as reserved in the run's map.
  */
-void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pages);
+void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pfn, uint64_t pages);
 /*
  * From now on @idle reserved pages hold nothing; the simulator integrates
  * them over simulated time up to the next call or the end of the run
