@@ -133,6 +133,13 @@ static void empty_plot(struct cmasim_plot *p, const char *why)
 			"unset label\nset border\nset tics\n");
 }
 
+/* gnuplot's style of the bar charts: a bar per policy, its parts stacked. */
+#define STACKED_BARS                                          \
+	"set style data histograms\n"                         \
+	"set style histogram rowstacked\n"                    \
+	"set style fill solid 0.9 border rgb '#ffffff'\n"     \
+	"set boxwidth 0.7\n"
+
 /* Figure 1: requests by outcome, failures stacked by cause. */
 static struct cmasim_plot *success_plot(const struct cmasim_plot_run *runs, unsigned int n)
 {
@@ -170,10 +177,7 @@ static struct cmasim_plot *success_plot(const struct cmasim_plot_run *runs, unsi
 		return p;
 	}
 	g_string_append(p->script,
-		"set style data histograms\n"
-		"set style histogram rowstacked\n"
-		"set style fill solid 0.9 border rgb '#ffffff'\n"
-		"set boxwidth 0.7\n"
+		STACKED_BARS
 		"set yrange [0:100]\n"
 		"set ylabel 'share of requests (%)'\n"
 		"set xtics rotate by -30 nomirror\n"
@@ -776,10 +780,7 @@ static struct cmasim_plot *overhead_plot(const struct cmasim_plot_run *runs, uns
 		return p;
 	}
 	g_string_append(p->script,
-		"set style data histograms\n"
-		"set style histogram rowstacked\n"
-		"set style fill solid 0.9 border rgb '#ffffff'\n"
-		"set boxwidth 0.7\n"
+		STACKED_BARS
 		"set ylabel 'simulated CPU time (ms)'\n"
 		"set xtics rotate by -30 nomirror\n"
 		"plot ");

@@ -74,6 +74,16 @@ static inline char *in_tmp(const char *name)
 	return g_build_filename(tmpdir, name, NULL);
 }
 
+/* The text of @name in tmpdir; fails the test without it. */
+static inline char *slurp(const char *name)
+{
+	g_autofree char *path = in_tmp(name);
+	char *text = NULL;
+
+	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", name);
+	return text;
+}
+
 /* Writes @len bytes at @data to @name in tmpdir; its path. */
 static inline char *write_tmp_data(const char *name, const void *data, size_t len)
 {

@@ -31,16 +31,6 @@ static struct result report(const char *const *argv)
 	return run_in(tmpdir, argv);
 }
 
-/* The text of @name in the scratch directory; fails the test without it. */
-static char *slurp(const char *name)
-{
-	g_autofree char *path = in_tmp(name);
-	char *text = NULL;
-
-	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", name);
-	return text;
-}
-
 /* The report every test here draws: a light workload, three policies. */
 #define REPORT_ARGS "report", "idle-device", "-p", "buddy,cma,carveout"
 

@@ -64,15 +64,6 @@ static struct result run_cma(const char *const *extra)
 	return run_in(tmpdir, argv);
 }
 
-static char *slurp(const char *name)
-{
-	g_autofree char *path = in_tmp(name);
-	char *text = NULL;
-
-	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", name);
-	return text;
-}
-
 /* Field @i (from 0) of CSV line @line, which has no quoted field. */
 static char *field(const char *line, unsigned int i)
 {

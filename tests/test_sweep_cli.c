@@ -33,15 +33,6 @@ static struct result sweep(const char *const *argv)
 	return run_in(tmpdir, argv);
 }
 
-static char *slurp(const char *name)
-{
-	g_autofree char *path = in_tmp(name);
-	char *text = NULL;
-
-	cr_assert(g_file_get_contents(path, &text, NULL, NULL), "no %s", name);
-	return text;
-}
-
 /* The jobs are cmasim runs, one a line, as a shell reads them; nothing runs on a dry run. */
 Test(sweep_cli, dry_run_writes_the_jobs)
 {
