@@ -9,8 +9,8 @@
  * maintenance included; the physical address drops bit 12 of the virtual
  * one, so aliases happen. A gzip stream can inflate without end, so each
  * reading stops after a bounded number of calls. A text trace that reads
- * without error is converted to the binary format, which must read back
- * as the same records and instruction fetches.
+ * without error in the format told from it is converted to the binary
+ * format, which must read back as the same records and instruction fetches.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -115,7 +115,9 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 						    ref.op != CMASIM_ADDR_READ);
 		}
 	}
-	if (clean && whole && cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
+	/* once an input, for the format the reader tells from it */
+	if (clean && whole && format == CMASIM_ADDRTRACE_AUTO &&
+	    cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
 		check_conversion(data, size, format, (const struct cmasim_addr_ref *)(void *)refs->data,
 				 refs->len, cmasim_addrtrace_nr_ifetches(t));
 	cmasim_addrtrace_close(t);
