@@ -207,7 +207,10 @@ static int next_line(struct cmasim_addrtrace *t, const char **start, const char 
 
 /* Parsing */
 
-/* Sets a VALUE error at @at on the current line: "file:line:column: message". */
+/*
+ * Sets a VALUE error at @at: "file:line:column: message" on the current
+ * line, or for the binary record being read "file: record N (byte B): message".
+ */
 static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrace *t,
 						     GError **error, const char *at,
 						     const char *fmt, ...)
@@ -218,8 +221,13 @@ static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad(const struct cmasim_addrtrac
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%" PRIu64 ":%zu: %s", t->source,
-		    t->line, (size_t)(at - t->line_start) + 1, msg);
+	if (t->format == CMASIM_ADDRTRACE_BINARY)
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: record %" PRIu64
+			    " (byte %" PRIu64 "): %s", t->source, t->line,
+			    t->pos + (uint64_t)(at - t->p), msg);
+	else
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%" PRIu64 ":%zu: %s",
+			    t->source, t->line, (size_t)(at - t->line_start) + 1, msg);
 	return -1;
 }
 
@@ -548,22 +556,6 @@ static bool detect_format(struct cmasim_addrtrace *t, GError **error)
 	return r == 0;
 }
 
-/* Sets a VALUE error about the binary record being read, at byte @at of the buffer; -1. */
-static G_GNUC_PRINTF(4, 5) G_GNUC_NO_INLINE int bad_record(const struct cmasim_addrtrace *t,
-							    GError **error, const char *at,
-							    const char *fmt, ...)
-{
-	va_list ap;
-	g_autofree char *msg = NULL;
-
-	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: record %" PRIu64 " (byte %"
-		    PRIu64 "): %s", t->source, t->line, t->pos + (uint64_t)(at - t->p), msg);
-	return -1;
-}
-
 /* Reads a LEB128 varint at *@s, before @e, advancing *@s; false if it is cut short or too long. */
 static inline bool get_varint(const char **s, const char *e, uint64_t *v)
 {
@@ -611,14 +603,14 @@ static int next_binary(struct cmasim_addrtrace *t, struct cmasim_addr_ref *ref, 
 			continue;
 		}
 		if (op > CMASIM_ADDR_INVALIDATE) {
-			bad_record(t, error, t->p, "op %u (expected 0 read to 4 invalidate, or 7 "
+			bad(t, error, t->p, "op %u (expected 0 read to 4 invalidate, or 7 "
 				   "instruction fetches)", op);
 			goto stop;
 		}
 		if (!size && !get_varint(&s, t->end, &size))
 			goto cut;
 		if (size < 1 || size > CMASIM_ADDR_SIZE_MAX) {
-			bad_record(t, error, t->p, "size %" PRIu64 " (expected 1 to %u bytes)", size,
+			bad(t, error, t->p, "size %" PRIu64 " (expected 1 to %u bytes)", size,
 				   CMASIM_ADDR_SIZE_MAX);
 			goto stop;
 		}
@@ -627,7 +619,7 @@ static int next_binary(struct cmasim_addrtrace *t, struct cmasim_addr_ref *ref, 
 		/* zigzag: the low bit is the sign */
 		addr = t->prev_addr + ((delta >> 1) ^ -(delta & 1));
 		if (addr + (size - 1) < addr) {
-			bad_record(t, error, t->p, "%" PRIu64 " bytes at %#" PRIx64 " pass the top of "
+			bad(t, error, t->p, "%" PRIu64 " bytes at %#" PRIx64 " pass the top of "
 				   "the address space (expected an access below 2^64)", size, addr);
 			goto stop;
 		}
@@ -638,7 +630,7 @@ static int next_binary(struct cmasim_addrtrace *t, struct cmasim_addr_ref *ref, 
 		return 1;
 	}
 cut:
-	bad_record(t, error, t->p, "cut short (expected a whole record)");
+	bad(t, error, t->p, "cut short (expected a whole record)");
 stop:
 	t->p = t->end;
 	t->done = true;

@@ -3,6 +3,7 @@
  * Versions of tracked lines, and the corruption they reveal: see
  * include/cmasim/coherence.h.
  */
+#include <string.h>
 #include <glib.h>
 
 #include "cmasim/coherence.h"
@@ -26,6 +27,7 @@ struct line {
  * up to date.
  */
 struct tracked {
+	uint64_t pfn;		/* the frame, its key in the table */
 	uint32_t bulk;		/* version of a whole-frame write not yet in the lines, or 0 */
 	uint32_t nr_dirty;	/* lines with a dirty copy (dirty != 0) */
 	bool bulk_by_device;	/* that write was a device's */
@@ -37,6 +39,7 @@ struct cmasim_coherence {
 	uint32_t lines_per_page;
 	uint32_t version;		/* the last version handed out */
 	GHashTable *frames;		/* pfn -> struct tracked */
+	GPtrArray *spare;		/* struct tracked no longer in use, for the next frames tracked */
 	/* frames looked up lately, direct-mapped by pfn: pfn UINT64_MAX is none */
 	struct {
 		uint64_t pfn;
@@ -66,7 +69,8 @@ struct cmasim_coherence *cmasim_coherence_new(unsigned int page_shift, unsigned 
 	coh->page_shift = page_shift;
 	coh->line_shift = (unsigned int)g_bit_nth_lsf(line_size, -1);
 	coh->lines_per_page = UINT32_C(1) << (page_shift - coh->line_shift);
-	coh->frames = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	coh->frames = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+	coh->spare = g_ptr_array_new_with_free_func(g_free);
 	forget(coh);
 	coh->noncacheable = noncacheable;
 	coh->ctx = ctx;
@@ -78,6 +82,7 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 	if (!coh)
 		return;
 	g_hash_table_destroy(coh->frames);
+	g_ptr_array_free(coh->spare, TRUE);
 	g_free(coh);
 }
 
@@ -271,10 +276,21 @@ void cmasim_coherence_hooks(struct cmasim_coherence *coh, cmasim_translate_fn tr
 
 void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
-	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct tracked *f = g_malloc0(sizeof(*f) + coh->lines_per_page * sizeof(f->lines[0]));
-		uint64_t *key = g_new(uint64_t, 1);
+	size_t lines = coh->lines_per_page * sizeof(struct line);
 
+	for (uint64_t p = pfn; p < pfn + nr; p++) {
+		struct tracked *f = frame_kept(coh, p);
+
+		/* a buffer's frames come and go by the thousand: their records are kept for reuse */
+		if (!f) {
+			f = coh->spare->len ? g_ptr_array_steal_index_fast(coh->spare,
+									    coh->spare->len - 1)
+					    : g_malloc(sizeof(*f) + lines);
+			f->pfn = p;
+			g_hash_table_insert(coh->frames, &f->pfn, f);
+		}
+		memset(f->lines, 0, lines);
+		f->nr_dirty = 0;
 		/*
 		 * Memory holds a new version of every line: copies cached
 		 * before tracking hold version 0, older. (A line's base is
@@ -282,16 +298,19 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 		 * write sets it first.)
 		 */
 		f->bulk = next_version(coh);
-		*key = p;
-		g_hash_table_replace(coh->frames, key, f);
+		f->bulk_by_device = false;
 	}
 	forget(coh);
 }
 
 void cmasim_coherence_untrack(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
-	for (uint64_t p = pfn; p < pfn + nr; p++)
-		g_hash_table_remove(coh->frames, &p);
+	for (uint64_t p = pfn; p < pfn + nr; p++) {
+		struct tracked *f = frame_kept(coh, p);
+
+		if (f && g_hash_table_steal(coh->frames, &p))
+			g_ptr_array_add(coh->spare, f);
+	}
 	forget(coh);
 }
 

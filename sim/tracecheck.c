@@ -191,11 +191,6 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 		break;
 	case CMASIM_OP_DROP_CACHES:
 	case CMASIM_OP_SAMPLE:
-		if (r->a || r->b)
-			return bad(what, key, K_OP, "fields a and b of %s are %u and %u (expected 0)",
-				   cmasim_op_name(r->op), r->a, r->b);
-		uses_id = false;
-		break;
 	case CMASIM_OP_FREE:
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
@@ -203,6 +198,7 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 		if (r->a || r->b)
 			return bad(what, key, K_OP, "fields a and b of %s are %u and %u (expected 0)",
 				   cmasim_op_name(r->op), r->a, r->b);
+		uses_id = r->op != CMASIM_OP_DROP_CACHES && r->op != CMASIM_OP_SAMPLE;
 		break;
 	case CMASIM_NR_OPS:
 		break;

@@ -30,6 +30,24 @@ static const char tiny[] = TINY("1us");
 
 #define MAX_NS "18446744073709551615ns"
 
+/* The YAML trace @text compiled on @cfg into a binary stream, opened as "w.bin". */
+static struct cmasim_trace *compiled(const struct cmasim_config *cfg, const char *text,
+				     char **bin)
+{
+	struct cmasim_trace *t = cmasim_trace_open_data("w.yaml", text, strlen(text), NULL);
+	GError *error = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(bin, &len);
+
+	cr_assert(cmasim_trace_start(t, cfg, 0, NULL));
+	cr_assert(cmasim_trace_write(t, true, out, NULL));
+	fclose(out);
+	cmasim_trace_close(t);
+	t = cmasim_trace_open_data("w.bin", *bin, len, &error);
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	return t;
+}
+
 /* Runs @workload on @machine under @policy with @opts' timeline options; NULL with @error. */
 static struct cmasim_results *run_with(const char *machine, const char *workload,
 				       const char *policy, const char *const *set,
@@ -79,22 +97,12 @@ Test(limits, event_at_the_largest_time_ends)
 /* The same trace compiled to the binary stream, whose reader takes any time. */
 Test(limits, binary_event_at_the_largest_time_ends)
 {
-	static const char text[] = "name: w\nevents:\n  - { t: " MAX_NS ", op: sample }\n";
 	struct cmasim_config *cfg = load_config(tiny);
 	struct cmasim_run_options opts = { .policy = cmasim_policy_find("buddy") };
-	struct cmasim_trace *t = cmasim_trace_open_data("w.yaml", text, strlen(text), NULL);
-	GError *error = NULL;
 	char *bin = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&bin, &len);
-
-	cr_assert(cmasim_trace_start(t, cfg, 0, NULL));
-	cr_assert(cmasim_trace_write(t, true, out, NULL));
-	fclose(out);
-	cmasim_trace_close(t);
-	t = cmasim_trace_open_data("w.bin", bin, len, &error);
-	cr_assert_not_null(t, "%s", error ? error->message : "");
-
+	struct cmasim_trace *t = compiled(cfg, "name: w\nevents:\n  - { t: " MAX_NS ", op: sample }\n",
+					  &bin);
+	GError *error = NULL;
 	struct cmasim_results *r = cmasim_run(cfg, t, &opts, &error);
 
 	cr_assert_not_null(r, "%s", error ? error->message : "");
@@ -422,23 +430,14 @@ Test(limits, machine_larger_than_the_host_is_refused)
  */
 Test(limits, binary_runtime_error_names_record_and_byte)
 {
-	static const char text[] =
-		"name: w\nevents:\n"
-		"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 0, id: a }\n"
-		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, pfn: 0, id: b }\n";
 	struct cmasim_config *cfg = load_config(tiny);
 	struct cmasim_run_options opts = { .policy = cmasim_policy_find("buddy") };
-	struct cmasim_trace *t = cmasim_trace_open_data("w.yaml", text, strlen(text), NULL);
-	GError *error = NULL;
 	char *bin = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&bin, &len);
+	struct cmasim_trace *t = compiled(cfg, "name: w\nevents:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 0, id: a }\n"
+		"  - { t: 1ms, op: alloc, migratetype: movable, order: 0, pfn: 0, id: b }\n", &bin);
+	GError *error = NULL;
 
-	cr_assert(cmasim_trace_start(t, cfg, 0, NULL));
-	cr_assert(cmasim_trace_write(t, true, out, NULL));
-	fclose(out);
-	cmasim_trace_close(t);
-	t = cmasim_trace_open_data("w.bin", bin, len, NULL);
 	cr_expect_null(cmasim_run(cfg, t, &opts, &error));
 	cr_assert_not_null(error);
 	cr_expect_str_eq(error->message, "w.bin: record 2 (byte 112): alloc of order 0 at pfn 0 "

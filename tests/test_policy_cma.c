@@ -452,38 +452,35 @@ Test(policy_cma, fallback_carveout_serves_what_the_area_fails)
 	cmasim_results_free(plain);
 }
 
-/* A carve-out that does not fit beside the areas refuses the machine, saying so. */
+/*
+ * A carve-out that does not fit beside the areas refuses the machine,
+ * saying how large it was asked to be. A size near 2^64 rounds up to the
+ * largest whole number of 1 MiB pageblocks below 2^64, 2^64 - 2^20 bytes
+ * = 2^44 - 1 MiB, not the 0 that a wrapped rounding gave.
+ */
 Test(policy_cma, fallback_carveout_that_does_not_fit_is_refused)
 {
-	const char *set[] = { "fallback=24MiB", NULL };
-	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
-	GError *error = NULL;
+	static const struct {
+		const char *set, *size;
+	} cases[] = {
+		{ "fallback=24MiB", "24MiB" },
+		{ "fallback=0xffffffffffffffff", "17592186044415MiB" },
+	};
 
-	cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
-	cr_assert_not_null(error);
-	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
-	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for 24MiB in "
-			 "zone Normal clear of the CMA areas");
-	g_clear_error(&error);
-}
+	for (unsigned int i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const char *set[] = { cases[i].set, NULL };
+		struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
+		g_autofree char *want = g_strdup_printf("policy cma: fallback carve-out: no room for "
+							"%s in zone Normal clear of the CMA areas",
+							cases[i].size);
+		GError *error = NULL;
 
-/*
- * A size near 2^64 rounds up to the largest whole number of 1 MiB
- * pageblocks below 2^64, 2^64 - 2^20 bytes = 2^44 - 1 MiB: the message
- * says so, not the 0 that a wrapped rounding gave.
- */
-Test(policy_cma, fallback_carveout_of_2_to_the_64_is_refused_as_it_is)
-{
-	const char *set[] = { "fallback=0xffffffffffffffff", NULL };
-	struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
-	GError *error = NULL;
-
-	cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
-	cr_assert_not_null(error);
-	cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
-	cr_expect_str_eq(error->message, "policy cma: fallback carve-out: no room for "
-			 "17592186044415MiB in zone Normal clear of the CMA areas");
-	g_clear_error(&error);
+		cr_expect_null(try_replay(pipt_free, overflow, &opts, NULL, &error));
+		cr_assert_not_null(error);
+		cr_expect_eq(error->code, CMASIM_ERROR_POLICY);
+		cr_expect_str_eq(error->message, want);
+		g_clear_error(&error);
+	}
 }
 
 /*

@@ -12,6 +12,7 @@
 
 #include "cmasim/buddy.h"
 #include "cmasim/contig.h"
+#include "bench.h"
 
 static const char machine[] =
 	"name: bench-cma\n"
@@ -67,18 +68,18 @@ int main(int argc, char **argv)
 	static const uint64_t sizes_mib[] = { 16, 4, 64 };
 	for (size_t k = 0; k < G_N_ELEMENTS(sizes_mib); k++) {
 		uint64_t want = (sizes_mib[k] << 20) >> cfg->page_shift, migrated = 0;
-		int64_t spent = 0;
+		double spent = 0;
 
 		for (uint64_t i = 0; i < nr_allocs; i++) {
 			struct cmasim_contig_stats st = { 0 };
 			uint64_t pfn;
-			int64_t t0 = g_get_monotonic_time();
+			double t0 = now();
 
 			if (cmasim_cma_alloc(cma, want, 8, &pfn, &st)) {
 				fprintf(stderr, "allocation %" PRIu64 " failed\n", i);
 				return 1;
 			}
-			spent += g_get_monotonic_time() - t0;
+			spent += now() - t0;
 			migrated += st.migrate.migrated;
 			cmasim_cma_release(cma, pfn, want);
 			/* the pages that moved out go back to where they came from */
@@ -86,11 +87,13 @@ int main(int argc, char **argv)
 				cmasim_free_pages(mem, where[p - area_base]);
 			fill(mem, pfn, want);
 		}
-		double secs = (double)spent / 1e6;
+		double secs = spent;
 
 		printf("cma: %" PRIu64 " allocations of %" PRIu64 " MiB from a full 256 MiB area in "
 		       "%.3f s: %.0f per second, %.1f M pages migrated per second\n", nr_allocs,
 		       sizes_mib[k], secs, (double)nr_allocs / secs, (double)migrated / secs / 1e6);
+		printf("result cma_alloc_%" PRIu64 "MiB %.0f allocs/s -\n", sizes_mib[k],
+		       (double)nr_allocs / secs);
 	}
 	g_free(where);
 	cmasim_cma_free(cma);

@@ -109,7 +109,7 @@ static bool request_log(const char *dir)
 	}
 	printf("request log: gpu-pinning under cma, best of %d runs: %.3f s without, %.3f s with "
 	       "(a line per request, to /dev/null)\n", RUNS, best[0], best[1]);
-	printf("result request_log_overhead %.1f%% <=10\n", (best[1] / best[0] - 1) * 100);
+	printf("result request_log_overhead %.1f %% <=10\n", (best[1] / best[0] - 1) * 100);
 	return true;
 }
 

@@ -9,8 +9,8 @@
  * maintenance included; the physical address drops bit 12 of the virtual
  * one, so aliases happen. A gzip stream can inflate without end, so each
  * reading stops after a bounded number of calls. A text trace that reads
- * without error is converted to the binary format, which must read back
- * as the same records and instruction fetches.
+ * without error in the format told from it is converted to the binary
+ * format, which must read back as the same records and instruction fetches.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -76,10 +76,10 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 	GError *error = NULL;
 	struct cmasim_addrtrace *t = cmasim_addrtrace_open_data("fuzz.txt", data, size, format,
 								 &error);
-	g_autofree struct cmasim_addr_ref *refs = g_new(struct cmasim_addr_ref, MAX_RECORDS);
+	/* as many as were read: a large array made for every input would cost more than the run */
+	g_autoptr(GArray) refs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_addr_ref));
 	struct cmasim_addr_ref ref;
 	bool clean = true, whole = false;
-	unsigned int nr = 0;
 
 	if (!t) {
 		check_error(error);
@@ -99,7 +99,7 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 			clean = false;
 			continue;	/* a bad line: the next one; an IO error: the end */
 		}
-		refs[nr++] = ref;
+		g_array_append_val(refs, ref);
 		if (ref.size < 1 || ref.size > CMASIM_ADDR_SIZE_MAX ||
 		    ref.addr + (ref.size - 1) < ref.addr || ref.op > CMASIM_ADDR_INVALIDATE)
 			abort();
@@ -115,8 +115,11 @@ static void read_all(const uint8_t *data, size_t size, enum cmasim_addrtrace_for
 						    ref.op != CMASIM_ADDR_READ);
 		}
 	}
-	if (clean && whole && cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
-		check_conversion(data, size, format, refs, nr, cmasim_addrtrace_nr_ifetches(t));
+	/* once an input, for the format the reader tells from it */
+	if (clean && whole && format == CMASIM_ADDRTRACE_AUTO &&
+	    cmasim_addrtrace_format(t) != CMASIM_ADDRTRACE_BINARY)
+		check_conversion(data, size, format, (const struct cmasim_addr_ref *)(void *)refs->data,
+				 refs->len, cmasim_addrtrace_nr_ifetches(t));
 	cmasim_addrtrace_close(t);
 }
 
