@@ -175,6 +175,8 @@ Test(report_cli, compare_timelines_are_run_s)
  */
 Test(report_cli, renders_in_a_browser, .timeout = 120)
 {
+	if (g_getenv("CMASIM_SKIP_BROWSER"))
+		cr_skip_test("CMASIM_SKIP_BROWSER is set");
 	struct result r = report((const char *[]){ REPORT_ARGS, "-o", "rep", NULL });
 	g_autofree char *url = g_strdup_printf("file://%s/rep/report.html", tmpdir);
 	g_autofree char *profile = in_tmp("chromium-profile");
