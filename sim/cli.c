@@ -266,6 +266,67 @@ bool cli_parse_figures(const char *cmd, const char *s, char ***figures)
 	return true;
 }
 
+/* The progress line: one a process, as one command runs in it. */
+static struct {
+	GMutex lock;
+	const char *cmd;
+	bool on;		/* standard error is a terminal, and no --quiet */
+	bool shown;		/* a line is on the screen */
+	gint64 start, last;	/* monotonic us: the command's start, the last line */
+} progress;
+
+void cli_progress_start(const char *cmd, bool quiet)
+{
+	progress.cmd = cmd;
+	progress.on = !quiet && isatty(STDERR_FILENO);
+	progress.start = progress.last = g_get_monotonic_time();
+}
+
+/* Shows @text as the line, at most four times a second, after the first second. */
+static void progress_show(const char *text)
+{
+	gint64 now = g_get_monotonic_time();
+
+	if (!progress.on || now - progress.start < G_USEC_PER_SEC ||
+	    now - progress.last < G_USEC_PER_SEC / 4)
+		return;
+	progress.last = now;
+	progress.shown = true;
+	/* the line is rewritten in place, and cleared to its end */
+	fprintf(stderr, "\rcmasim %s: %s\033[K", progress.cmd, text);
+	fflush(stderr);
+}
+
+void cli_progress_events(void *arg, uint64_t events, uint64_t time_ns, double fraction)
+{
+	double elapsed = (double)(g_get_monotonic_time() - progress.start) / G_USEC_PER_SEC;
+	g_autofree char *sim = cmasim_human((double)time_ns, CMASIM_UNIT_NS), *text = NULL;
+	char left[64] = "";
+
+	(void)arg;
+	if (fraction > 0.01 && fraction < 1)
+		snprintf(left, sizeof(left), ", %.0f%% read, about %.0f s left", fraction * 100,
+			 elapsed * (1 - fraction) / fraction);
+	text = g_strdup_printf("%.1f M events, %s simulated%s", (double)events / 1e6, sim, left);
+	progress_show(text);
+}
+
+void cli_progress_runs(unsigned int done, unsigned int nr)
+{
+	g_autofree char *text = g_strdup_printf("%u of %u runs done", done, nr);
+
+	g_mutex_lock(&progress.lock);
+	progress_show(text);
+	g_mutex_unlock(&progress.lock);
+}
+
+void cli_progress_end(void)
+{
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	progress.shown = false;
+}
+
 bool cli_parse_replay_args(const char *cmd, const char *kernel, const char *host,
 			   struct cmasim_run_options *opts)
 {

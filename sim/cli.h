@@ -55,6 +55,22 @@ void cli_undoom(const char *path);
  */
 void cli_doom_child(pid_t pid, bool forward);
 
+/*
+ * A progress line on standard error while a command works, once it has
+ * taken a second, when standard error is a terminal and not @quiet: the
+ * events and simulated time of one run, or the runs done of many.
+ */
+void cli_progress_start(const char *cmd, bool quiet);
+/* cmasim_run_options.progress, for a single run. */
+void cli_progress_events(void *arg, uint64_t events, uint64_t time_ns, double fraction);
+/* @done of @nr runs are done; from any thread. */
+void cli_progress_runs(unsigned int done, unsigned int nr);
+/* Takes the line away, if one was shown. */
+void cli_progress_end(void);
+
+#define CLI_QUIET_ENTRY(quiet) \
+	{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &(quiet), "No progress line on standard error", NULL }
+
 /* Prints "cmasim @cmd: message" for @error. */
 void cli_error(const char *cmd, const GError *error);
 /* Reports a bad command line; returns the exit status for it, 2. */

@@ -118,6 +118,7 @@ bool cli_job_refused(const struct cli_job *job)
 struct queue {
 	struct cli_job *jobs;
 	int nr;
+	int done;		/* jobs finished; atomic */
 	int next;		/* index of the next job to take; atomic */
 	int first_failed;	/* lowest index of a job that failed, nr if none; atomic */
 	bool skip_refusals;
@@ -160,6 +161,8 @@ static void *worker(void *arg)
 		if (g_atomic_int_get(&q->first_failed) < i)
 			continue;
 		job_run(&q->jobs[i]);
+		cli_progress_runs((unsigned int)g_atomic_int_add(&q->done, 1) + 1,
+				  (unsigned int)q->nr);
 		if (q->skip_refusals && cli_job_refused(&q->jobs[i]))
 			continue;
 		for (int old; !q->jobs[i].r && (old = g_atomic_int_get(&q->first_failed)) > i;)
@@ -185,6 +188,7 @@ unsigned int cli_jobs_run(struct cli_job *jobs, unsigned int nr, unsigned int wo
 	worker(&q);
 	for (unsigned int t = 1; t < workers; t++)
 		g_thread_join(threads[t]);
+	cli_progress_end();
 	return (unsigned int)q.first_failed;
 }
 

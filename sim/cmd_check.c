@@ -355,6 +355,7 @@ int cmd_check(int argc, char **argv)
 {
 	g_autofree char *baseline_arg = NULL, *update = NULL, *junit = NULL, *jobs_arg = NULL;
 	g_auto(GStrv) set = NULL;
+	gboolean quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "baseline", 'b', 0, G_OPTION_ARG_FILENAME, &baseline_arg,
 		  "Compare with the figures recorded in FILE (default: the gate file's "
@@ -368,6 +369,7 @@ int cmd_check(int argc, char **argv)
 		  "against the baseline); repeatable", "[POLICY.]NAME=VALUE" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_STRING, &jobs_arg,
 		  "Run N cases at once (default: the available cores)", "N" },
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -432,6 +434,7 @@ int cmd_check(int argc, char **argv)
 		if (!check_prepare(&ck, i, extra, policies, &error))
 			goto out;
 
+	cli_progress_start("check", quiet);
 	first_failed = cli_jobs_run(ck.jobs, ck.nr, workers, true);
 	for (unsigned int i = 0; i < ck.nr && first_failed == ck.nr; i++)
 		if (skipped(&ck, i) && !ck.gate->cases[i].optional)

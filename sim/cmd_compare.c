@@ -51,7 +51,7 @@ int cmd_compare(int argc, char **argv)
 	g_autofree char *output = NULL, *seed = NULL, *jobs_arg = NULL, *workloads_arg = NULL;
 	g_autofree char *figures_arg = NULL, *timeline = NULL, *interval_arg = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, workloads = NULL, machines = NULL;
-	gboolean show_timings = FALSE;
+	gboolean show_timings = FALSE, quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machines_arg,
 		  "Machine configs: files or built-in names, comma-separated for a grid (default: "
@@ -88,6 +88,7 @@ int cmd_compare(int argc, char **argv)
 		{ "timings", 0, 0, G_OPTION_ARG_NONE, &show_timings,
 		  "Print the host time each run took to standard error", NULL },
 		CLI_REPLAY_ENTRIES(kernel, host_memory),
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -170,6 +171,7 @@ int cmd_compare(int argc, char **argv)
 		grid.jobs[i].opts.requests_json = requests_format && !strcmp(requests_format, "jsonl");
 	}
 	start = g_get_monotonic_time();
+	cli_progress_start("compare", quiet);
 	failed = cli_jobs_run(grid.jobs, grid.nr_jobs, workers, !policies_arg);
 	if (failed < grid.nr_jobs) {
 		cli_job_error("compare", &grid.jobs[failed]);

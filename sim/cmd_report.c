@@ -329,6 +329,7 @@ int cmd_report(int argc, char **argv)
 	g_autofree char *interval_arg = NULL, *command = command_line(argc, argv);
 	g_autofree char *kernel = NULL, *host_memory = NULL;
 	g_auto(GStrv) set = NULL;
+	gboolean quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
 		  "The folder to write the report into (required)", "DIR" },
@@ -352,6 +353,7 @@ int cmd_report(int argc, char **argv)
 		{ "timelines", 0, 0, G_OPTION_ARG_FILENAME, &timelines,
 		  "With --from: the folder cmasim compare --timeline wrote", "DIR" },
 		CLI_REPLAY_ENTRIES(kernel, host_memory),
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -412,6 +414,7 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	src.page.command = command;
+	cli_progress_start("report", quiet);
 	if (!cli_folder_replaceable(output, &error))
 		goto out;
 	if (from ? !source_load(&src, from, timelines, &error)

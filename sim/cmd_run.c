@@ -28,7 +28,7 @@ int cmd_run(int argc, char **argv)
 	g_autofree char *requests = NULL, *requests_format = NULL, *kernel_log = NULL;
 	g_autofree char *map = NULL, *map_interval = NULL;
 	g_auto(GStrv) set = NULL, figures = NULL, own_set = NULL;
-	gboolean check = FALSE;
+	gboolean check = FALSE, quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
 		  "Machine config: a file or a built-in name (default: the workload's, "
@@ -69,6 +69,7 @@ int cmd_run(int argc, char **argv)
 		  "Recount the allocator after every event and stop at the first mismatch (slow)",
 		  NULL },
 		CLI_REPLAY_ENTRIES(kernel, host_memory),
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -156,7 +157,10 @@ int cmd_run(int argc, char **argv)
 	opts.timeline = tl.f;
 	opts.requests = req.f;
 	opts.kernel_log = klog.f;
+	opts.progress = cli_progress_events;
+	cli_progress_start("run", quiet);
 	r = cmasim_run(cfg, w.trace, &opts, &error);
+	cli_progress_end();
 	if (!r)
 		goto out;
 

@@ -328,6 +328,7 @@ int cmd_size(int argc, char **argv)
 	g_autofree char *seeds_arg = NULL, *jobs_arg = NULL, *format = NULL, *output = NULL;
 	g_autofree char *plot_dir = NULL, *kernel = NULL, *host_memory = NULL;
 	g_auto(GStrv) set = NULL;
+	gboolean quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
 		  "Machine config: a file or a built-in name (default: the workload's)", "MACHINE" },
@@ -360,6 +361,7 @@ int cmd_size(int argc, char **argv)
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &plot_dir,
 		  "Also draw the figure against the size into folder DIR (gnuplot)", "DIR" },
 		CLI_REPLAY_ENTRIES(kernel, host_memory),
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -452,6 +454,7 @@ int cmd_size(int argc, char **argv)
 	if (!sz.seeds->len)
 		g_array_append_val(sz.seeds, cmasim_trace_info(sz.w.trace)->seed);
 	step = step ? step : cmasim_config_pageblock_bytes(sz.cfg);
+	cli_progress_start("size", quiet);
 	search = cmasim_search_new(from ? from : step, to ? to : sz.cfg->lowmem_size / 2, step,
 				   (unsigned int)points);
 	for (;;) {

@@ -106,6 +106,8 @@ struct cmasim_sim {
 	void *priv;
 	struct cmasim_results *r;
 	struct reqlog *log;		/* what blocked requests; a line per request on request */
+	void (*progress)(void *arg, uint64_t events, uint64_t time_ns, double fraction);
+	void *progress_arg;
 	GArray *slots;			/* of struct slot, by trace id */
 	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
 	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
@@ -1248,6 +1250,9 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_e
 			break;
 		if (cmasim_mem_kswapd_wanted(sim->mem))
 			kswapd(sim);
+		if (sim->progress && !(sim->r->events % CMASIM_PROGRESS_EVENTS))
+			sim->progress(sim->progress_arg, sim->r->events, sim->rec.time_ns,
+				      cmasim_trace_fraction_read(sim->trace));
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
 					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
@@ -1294,6 +1299,8 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		.cfg = cfg,
 		.trace = trace,
 		.policy = opts->policy,
+		.progress = opts->progress,
+		.progress_arg = opts->progress_arg,
 		.samplers = {
 			[TIMELINE] = { opts->timeline, "timeline", timeline_row,
 				       opts->timeline_interval_ns },

@@ -26,6 +26,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "trace_private.h"
 
@@ -364,6 +365,7 @@ fail:
 struct cmasim_trace *cmasim_trace_open(const char *path, GError **error)
 {
 	struct cmasim_trace *t;
+	struct stat st;
 	FILE *fp;
 
 	g_return_val_if_fail(path, NULL);
@@ -375,6 +377,8 @@ struct cmasim_trace *cmasim_trace_open(const char *path, GError **error)
 	}
 	t = g_new0(struct cmasim_trace, 1);
 	t->fp = fp;
+	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
+		t->fp_size = (uint64_t)st.st_size;
 	t->sha256 = g_checksum_new(G_CHECKSUM_SHA256);
 	t->info.source = g_strdup(path);
 	return trace_open(t, error);
@@ -450,6 +454,17 @@ const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id)
 		return buf;
 	}
 	return slot_str(sl);
+}
+
+double cmasim_trace_fraction_read(const struct cmasim_trace *trace)
+{
+	off_t at;
+
+	g_return_val_if_fail(trace, -1);
+	if (!trace->fp)
+		return trace->data_len ? (double)trace->data_pos / (double)trace->data_len : -1;
+	at = ftello(trace->fp);
+	return trace->fp_size && at >= 0 ? MIN((double)at / (double)trace->fp_size, 1.0) : -1;
 }
 
 const char *cmasim_trace_sha256(struct cmasim_trace *trace)

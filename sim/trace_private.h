@@ -141,6 +141,7 @@ struct cmasim_trace {
 	char name_buf[48];			/* slot names built on demand */
 
 	FILE *fp;				/* NULL when reading from memory */
+	uint64_t fp_size;			/* its bytes, 0 when unknown (a pipe) */
 	const char *data;			/* memory input */
 	size_t data_len, data_pos;
 	char peek[8];				/* bytes read to look for the binary magic */

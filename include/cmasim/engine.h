@@ -18,6 +18,9 @@
 /* Timeline (and map) rows a run writes at its interval unless told otherwise (about 100 MB). */
 #define CMASIM_TIMELINE_MAX_ROWS UINT64_C(1000000)
 
+/* Records between calls of a run's progress callback: cheap next to replaying them. */
+#define CMASIM_PROGRESS_EVENTS 65536
+
 struct cmasim_run_options {
 	const struct cmasim_policy_ops *policy;
 	const char *const *set;		/* "name=value" policy parameters; NULL-terminated or NULL */
@@ -58,6 +61,13 @@ struct cmasim_run_options {
 	bool requests_json;
 	/* the kernel's messages where it would print them, per the kernel profile; or NULL */
 	FILE *kernel_log;
+	/*
+	 * Called every CMASIM_PROGRESS_EVENTS records with the records
+	 * replayed, the simulated time and cmasim_trace_fraction_read(); or
+	 * NULL. For a progress line: it must not touch the run.
+	 */
+	void (*progress)(void *arg, uint64_t events, uint64_t time_ns, double fraction);
+	void *progress_arg;
 	const struct cmasim_kernel *kernel; /* whose mm rules, over the machine's kernel:; or NULL */
 };
 

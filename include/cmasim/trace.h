@@ -137,6 +137,13 @@ int cmasim_trace_next(struct cmasim_trace *trace, struct cmasim_record *rec, GEr
 const char *cmasim_trace_slot_name(struct cmasim_trace *trace, uint32_t id);
 
 /*
+ * The share of the trace's source read so far, 0 to 1, for a progress
+ * line; -1 when its size is unknown (a pipe). A generator's records come
+ * after its definition is read, so this runs ahead of the records.
+ */
+double cmasim_trace_fraction_read(const struct cmasim_trace *trace);
+
+/*
  * The SHA-256 of the trace's source bytes, hex, for telling inputs apart in
  * reports and baselines. Reads the rest of a file source, so call it only
  * after the last record. NULL if reading failed.
