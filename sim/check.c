@@ -503,7 +503,8 @@ static bool check_totals(const struct cmasim_mem *mem, unsigned int i, GString *
 	const struct zone_totals *t = &mem->changes->totals[i];
 	uint64_t listed = 0, listed_cma = 0;
 
-	for (unsigned int o = 0; o <= mem->max_order; o++) {
+	/* every order the lists have room for: those above max_order stay empty */
+	for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++) {
 		for (unsigned int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++)
 			listed += mt == CMASIM_MT_ISOLATE ? 0 : z->free_area[o][mt].nr << o;
 		listed_cma += z->free_area[o][CMASIM_MT_CMA].nr << o;
