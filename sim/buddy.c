@@ -195,9 +195,11 @@ static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigne
 }
 
 /*
- * The fallbacks[] table of mm/page_alloc.c, ending at CMASIM_NR_MIGRATETYPES.
- * Since 4.1 CMA is not in it (a movable request tries CMA after its own
- * lists); in 3.5 MOVABLE's row began with CMA. Isolated blocks never are.
+ * The fallbacks[] table of mm/page_alloc.c, ending at CMASIM_NR_MIGRATETYPES
+ * where 3.5's rows ended at MIGRATE_RESERVE ("handled later if necessary":
+ * no fallback takes or claims a reserve block). Since 4.1 CMA is not in it
+ * (a movable request tries CMA after its own lists); in 3.5 MOVABLE's row
+ * began with CMA. Isolated blocks never are.
  */
 static const uint8_t fallbacks[CMASIM_NR_ALLOC_TYPES][3] = {
 	[CMASIM_MT_UNMOVABLE] = { CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE, CMASIM_NR_MIGRATETYPES },
@@ -342,6 +344,56 @@ void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt
 	 * types differ); __putback_isolated_page() frees it again so it does.
 	 */
 	buddy_merge_block(mem, start);
+}
+
+/* pageblock_is_reserved(): a hole or a PageReserved page in the pageblock at @idx. */
+static bool pageblock_is_reserved(const struct cmasim_mem *mem, uint32_t idx)
+{
+	for (uint32_t i = idx; i < idx + pageblock_nr_pages(mem); i++)
+		if (frame_reserved(mem, i))
+			return true;
+	return false;
+}
+
+uint64_t buddy_reserve_blocks(const struct cmasim_mem *mem, const struct zone *z)
+{
+	if (!mem->cfg->kernel->migrate_reserve)
+		return 0;
+	/* roundup(min_wmark_pages(zone), pageblock_nr_pages) >> pageblock_order, at most 2 */
+	return MIN(2, (z->wmark[CMASIM_WMARK_MIN] + pageblock_nr_pages(mem) - 1) >> mem->pb_order);
+}
+
+/*
+ * setup_zone_migrate_reserve() (3.5): from the zone's start, RESERVE
+ * pageblocks count towards the reserve and MOVABLE ones join it, their
+ * free pages moved, until it is met; pageblocks with holes or reserved
+ * pages never do. The kernel also hands RESERVE blocks beyond the count
+ * back when min_free_kbytes shrinks; the watermarks are set once here, so
+ * blocks only ever join.
+ */
+void buddy_setup_reserve(struct cmasim_mem *mem)
+{
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		struct zone *z = &mem->zones[i];
+		uint64_t reserve = buddy_reserve_blocks(mem, z);
+
+		for (uint32_t idx = z->start; reserve && idx < z->end;
+		     idx += pageblock_nr_pages(mem)) {
+			unsigned int mt = pageblock_of(mem, idx)->mt;
+			uint64_t pfn = mem->base_pfn + idx;
+
+			if ((mt != CMASIM_MT_RESERVE && mt != CMASIM_MT_MOVABLE) ||
+			    pageblock_absent(mem, idx) || pageblock_is_reserved(mem, idx))
+				continue;
+			reserve--;
+			if (mt == CMASIM_MT_RESERVE)
+				continue;
+			cmasim_set_pageblock_migratetype(mem, pfn, CMASIM_MT_RESERVE);
+			cmasim_move_freepages_block(mem, pfn, CMASIM_MT_RESERVE, NULL);
+			/* two reserve blocks that are buddies merge, as the kernel's moved whole */
+			buddy_merge_block(mem, idx);
+		}
+	}
 }
 
 /* change_pageblock_range(): every pageblock of a block >= pageblock_order. */
@@ -489,6 +541,9 @@ static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int ord
 			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
 	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, nofragment, &idx) &&
 		 idx == NIL);
+	/* retry_reserve (3.5): "Use MIGRATE_RESERVE rather than fail an allocation" */
+	if (idx == NIL && k->migrate_reserve)
+		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_RESERVE);
 	return idx;
 }
 
@@ -517,6 +572,7 @@ static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t 
 	struct per_cpu_pages *pcp = &z->pcp;
 	unsigned int pindex = pcp->last + NR_PCP_LISTS - 1;
 	bool isolated = z->nr_pageblocks[CMASIM_MT_ISOLATE];
+	bool reserve = mem->cfg->kernel->migrate_reserve;
 	int64_t left = MIN(count, pcp->count);
 
 	while (left > 0) {
@@ -530,7 +586,18 @@ static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t 
 
 		do {
 			uint32_t idx = list->last;
-			unsigned int mt = isolated ? pageblock_of(mem, idx)->mt : mem->frames[idx].mt;
+			const struct pageblock *pb = pageblock_of(mem, idx);
+			unsigned int mt = mem->frames[idx].mt;
+
+			/*
+			 * A reserve pageblock's pages go back to the reserve, and
+			 * those freed to it go where their block is now. 3.5 sent
+			 * one that rmqueue_bulk() took from it to the request's
+			 * list, where a fallback could claim its block.
+			 */
+			if (isolated ||
+			    (reserve && (mt == CMASIM_MT_RESERVE || pb->mt == CMASIM_MT_RESERVE)))
+				mt = pb->mt;
 
 			list_unlink(mem, list, idx);
 			left -= INT64_C(1) << order;
@@ -608,7 +675,13 @@ static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned
 
 			if (idx == NIL)
 				break;
-			/* the page keeps the type of the list it came from: its pcp migratetype */
+			/*
+			 * the page keeps the type of the list it came from: its
+			 * pcp migratetype; one from the reserve the request's, as
+			 * rmqueue_bulk() (3.5) gave every page but CMA's
+			 */
+			if (mem->frames[idx].mt == CMASIM_MT_RESERVE)
+				mem->frames[idx].mt = (uint8_t)mt;
 			mem->frames[idx].state = FRAME_PCP;
 			mem->frames[idx].order = (uint8_t)order;
 			list_link(mem, list, idx, true);
@@ -692,6 +765,9 @@ bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 			if (z->free_area[o][t].nr)
 				return true;
 		if (alloc_cma && z->free_area[o][CMASIM_MT_CMA].nr)
+			return true;
+		/* any request ends at the reserve (3.5) */
+		if (z->free_area[o][CMASIM_MT_RESERVE].nr)
 			return true;
 	}
 	return false;

@@ -73,6 +73,15 @@ static uint32_t check_block(const struct cmasim_mem *mem, const struct zone *z, 
 					       cmasim_migratetype_name(f->mt));
 		return NIL;
 	}
+	/* a reserve pageblock's free pages are on the reserve's lists, and only they */
+	if (f->state == FRAME_FREE &&
+	    (f->mt == CMASIM_MT_RESERVE) != (pageblock_of(mem, idx)->mt == CMASIM_MT_RESERVE)) {
+		if (why)
+			g_string_append_printf(why, "pfn %" PRIu64 ": free on the %s list in a %s "
+					       "pageblock", pfn, cmasim_migratetype_name(f->mt),
+					       cmasim_migratetype_name(pageblock_of(mem, idx)->mt));
+		return NIL;
+	}
 	if (f->state == FRAME_PCP && (f->order > PCP_MAX_ORDER || f->mt == CMASIM_MT_ISOLATE)) {
 		if (why)
 			g_string_append_printf(why, "pfn %" PRIu64 ": on a per-cpu list as order %u %s",
@@ -205,6 +214,18 @@ static bool check_lists(const struct cmasim_mem *mem, const struct zone *z,
 	return true;
 }
 
+/* Whether @z has no more RESERVE pageblocks than setup_zone_migrate_reserve() gives it. */
+static bool reserve_ok(const struct cmasim_mem *mem, const struct zone *z, GString *why)
+{
+	uint64_t max = buddy_reserve_blocks(mem, z);
+
+	if (z->nr_pageblocks[CMASIM_MT_RESERVE] > max)
+		FAIL("zone %s: %" PRIu64 " Reserve pageblocks, more than the %" PRIu64 " kernel "
+		     "%s sets aside", cmasim_zone_type_name(z->type),
+		     z->nr_pageblocks[CMASIM_MT_RESERVE], max, mem->cfg->kernel->name);
+	return true;
+}
+
 /* Compares each pageblock's counters and the zone's type and mixed counts. */
 static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			     uint16_t (*nr_alloc)[CMASIM_NR_ALLOC_TYPES], GString *why)
@@ -243,7 +264,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 	if (cma_movable != z->nr_cma_movable)
 		FAIL("zone %s: %" PRIu64 " movable pages in CMA pageblocks (recount %" PRIu64 ")",
 		     cmasim_zone_type_name(z->type), z->nr_cma_movable, cma_movable);
-	return true;
+	return reserve_ok(mem, z, why);
 }
 
 bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why)
@@ -482,8 +503,8 @@ static bool check_totals(const struct cmasim_mem *mem, unsigned int i, GString *
 	const struct zone_totals *t = &mem->changes->totals[i];
 	uint64_t listed = 0, listed_cma = 0;
 
-	/* max_order never passes the limit; saying so lets the compiler see the bound */
-	for (unsigned int o = 0; o <= MIN(mem->max_order, CMASIM_ORDER_LIMIT); o++) {
+	/* every order the lists have room for: those above max_order stay empty */
+	for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++) {
 		for (unsigned int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++)
 			listed += mt == CMASIM_MT_ISOLATE ? 0 : z->free_area[o][mt].nr << o;
 		listed_cma += z->free_area[o][CMASIM_MT_CMA].nr << o;
@@ -503,7 +524,7 @@ static bool check_totals(const struct cmasim_mem *mem, unsigned int i, GString *
 			     " mixed (recount %" PRIu64 ")", cmasim_zone_type_name(z->type),
 			     z->nr_pageblocks[mt], cmasim_migratetype_name(mt), t->pageblocks[mt],
 			     z->nr_mixed[mt], t->mixed[mt]);
-	return true;
+	return reserve_ok(mem, z, why);
 }
 
 bool cmasim_mem_check_changes(struct cmasim_mem *mem, GString *why)

@@ -221,6 +221,12 @@ struct cmasim_cma *cmasim_cma_new(struct cmasim_mem *mem, const char *name, uint
 		cmasim_move_freepages_block(mem, p, CMASIM_MT_CMA, NULL);
 		buddy_merge_block(mem, (uint32_t)(p - mem->base_pfn));
 	}
+	/*
+	 * 3.5 set up MIGRATE_RESERVE after its areas (init_per_zone_wmark_min()
+	 * is a module_init, cma_init_reserved_areas() a core_initcall), so a
+	 * reserve block the area took is found again past it
+	 */
+	buddy_setup_reserve(mem);
 	return cma;
 }
 

@@ -28,9 +28,11 @@
 static const struct cmasim_kernel profiles[] = {
 	{
 		.name = "3.5",
-		.summary = "CMA merged (2012): CMA in MOVABLE's fallbacks, watermarks min x 5/4 "
-			   "and x 3/2 of present pages, free CMA counted for every request, "
-			   "MAX_ORDER isolation, long-term pins stay",
+		.summary = "CMA merged (2012): CMA in MOVABLE's fallbacks, MIGRATE_RESERVE "
+			   "pageblocks at each zone's start, watermarks min x 5/4 and x 3/2 of "
+			   "present pages, free CMA counted for every request, MAX_ORDER "
+			   "isolation, long-term pins stay",
+		.migrate_reserve = true,
 		.cma_in_fallbacks = true,
 		.min_free_kbytes_max = 65536,
 		.isolate_max_order = true,

@@ -222,6 +222,15 @@ void buddy_pcp_init(struct cmasim_mem *mem);
 /* buddy.c: drain_all_pages() of the zone holding @idx: its per-cpu pages back to the buddy lists. */
 void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx);
 
+/*
+ * buddy.c: setup_zone_migrate_reserve() (3.5) of every zone, where the
+ * profile has MIGRATE_RESERVE: after the watermarks, and again once CMA
+ * areas have taken their pageblocks.
+ */
+void buddy_setup_reserve(struct cmasim_mem *mem);
+/* buddy.c: the RESERVE pageblocks @z is to have: none without MIGRATE_RESERVE. */
+uint64_t buddy_reserve_blocks(const struct cmasim_mem *mem, const struct zone *z);
+
 /* buddy.c: frees [idx, idx + 2^order) at boot, tail-first like memblock_free_all(). */
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
 /*

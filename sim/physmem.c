@@ -17,6 +17,7 @@ static const char *const migratetype_names[CMASIM_NR_MIGRATETYPES] = {
 	[CMASIM_MT_HIGHATOMIC] = "HighAtomic",
 	[CMASIM_MT_CMA] = "CMA",
 	[CMASIM_MT_ISOLATE] = "Isolate",
+	[CMASIM_MT_RESERVE] = "Reserve",
 };
 
 const char *cmasim_migratetype_name(enum cmasim_migratetype mt)
@@ -389,6 +390,7 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 		mark_range(mem, cfg->reserved[r].start, cfg->reserved[r].size, FRAME_RESERVED);
 	free_boot_memory(mem);
 	setup_watermarks(mem);
+	buddy_setup_reserve(mem);
 	setup_lowmem_reserve(mem);
 	buddy_pcp_init(mem);
 	for (unsigned int i = 0; i < mem->nr_zones; i++)

@@ -53,12 +53,34 @@ void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out)
 	}
 }
 
+/* The types a dump lists: the kernel's MIGRATE_TYPES, six of cmasim's seven. */
+#define NR_PAGETYPES (CMASIM_NR_MIGRATETYPES - 1)
+
+/*
+ * The types in the order of the kernel's migratetype_names[], which the
+ * dump follows: today's, or where the profile has MIGRATE_RESERVE, before
+ * 4.4, RECLAIMABLE before MOVABLE and Reserve where HighAtomic is now.
+ */
+static const uint8_t *pagetypes(const struct cmasim_mem *mem)
+{
+	static const uint8_t today[NR_PAGETYPES] = {
+		CMASIM_MT_UNMOVABLE, CMASIM_MT_MOVABLE, CMASIM_MT_RECLAIMABLE,
+		CMASIM_MT_HIGHATOMIC, CMASIM_MT_CMA, CMASIM_MT_ISOLATE,
+	};
+	static const uint8_t with_reserve[NR_PAGETYPES] = {
+		CMASIM_MT_UNMOVABLE, CMASIM_MT_RECLAIMABLE, CMASIM_MT_MOVABLE,
+		CMASIM_MT_RESERVE, CMASIM_MT_CMA, CMASIM_MT_ISOLATE,
+	};
+
+	return cmasim_mem_config(mem)->kernel->migrate_reserve ? with_reserve : today;
+}
+
 /* The header row of the block-count tables. */
-static void type_header(GString *out, const char *title)
+static void type_header(const struct cmasim_mem *mem, GString *out, const char *title)
 {
 	g_string_append_printf(out, "\n%-23s", title);
-	for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-		g_string_append_printf(out, "%12s ", cmasim_migratetype_name(t));
+	for (unsigned int i = 0; i < NR_PAGETYPES; i++)
+		g_string_append_printf(out, "%12s ", cmasim_migratetype_name(pagetypes(mem)[i]));
 	g_string_append_c(out, '\n');
 }
 
@@ -71,8 +93,8 @@ static void type_rows(const struct cmasim_mem *mem, GString *out,
 		if (!zone_populated(mem, z))
 			continue;
 		g_string_append_printf(out, "Node %d, zone %8s ", 0, zone_name(mem, z));
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
-			g_string_append_printf(out, "%12" PRIu64 " ", count(mem, z, t));
+		for (unsigned int i = 0; i < NR_PAGETYPES; i++)
+			g_string_append_printf(out, "%12" PRIu64 " ", count(mem, z, pagetypes(mem)[i]));
 		g_string_append_c(out, '\n');
 	}
 }
@@ -92,7 +114,9 @@ void cmasim_dump_pagetypeinfo(const struct cmasim_mem *mem, bool page_owner, GSt
 	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++) {
 		if (!zone_populated(mem, z))
 			continue;
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++) {
+		for (unsigned int i = 0; i < NR_PAGETYPES; i++) {
+			unsigned int t = pagetypes(mem)[i];
+
 			g_string_append_printf(out, "Node %4d, zone %8s, type %12s ", 0,
 					       zone_name(mem, z), cmasim_migratetype_name(t));
 			/* The kernel stops counting a list at 100000 and prints ">". */
@@ -106,10 +130,10 @@ void cmasim_dump_pagetypeinfo(const struct cmasim_mem *mem, bool page_owner, GSt
 		}
 	}
 
-	type_header(out, "Number of blocks type ");
+	type_header(mem, out, "Number of blocks type ");
 	type_rows(mem, out, cmasim_zone_nr_pageblocks);
 	if (page_owner) {
-		type_header(out, "Number of mixed blocks ");
+		type_header(mem, out, "Number of mixed blocks ");
 		type_rows(mem, out, cmasim_zone_nr_mixed_pageblocks);
 	}
 }

@@ -4,8 +4,8 @@
  * YAML string, and compare a zone's free lists with a compact description.
  *
  * A zone description is a space-separated list of tokens "<T><order>:<pfns>"
- * where T is one of U M R H C I (Unmovable, Movable, Reclaimable,
- * HighAtomic, CMA, Isolate) and <pfns> a comma-separated list in list order
+ * where T is one of U M R H C I S (Unmovable, Movable, Reclaimable,
+ * HighAtomic, CMA, Isolate, and 3.5's Reserve) and <pfns> a comma-separated list in list order
  * (the next allocation takes the first). "<T><order>~<pfns>" compares as a
  * set, for lists whose order the rules leave open. Every list that is not
  * named must be empty.
@@ -123,15 +123,15 @@ static inline struct cmasim_results *replay_on(const char *machine_yaml,
 /* The letter a zone description uses for @mt. */
 static inline char mt_letter(enum cmasim_migratetype mt)
 {
-	return "UMRHCI"[mt];
+	return "UMRHCIS"[mt];
 }
 
 /* Inverse of mt_letter(); -1 if @c is none of them. */
 static inline int mt_of_letter(char c)
 {
-	const char *p = strchr("UMRHCI", c);
+	const char *p = strchr("UMRHCIS", c);
 
-	return (p && c) ? (int)(p - "UMRHCI") : -1;
+	return (p && c) ? (int)(p - "UMRHCIS") : -1;
 }
 
 /* Appends the actual free lists of @zone in the zone description notation. */

@@ -1442,7 +1442,7 @@ Test(buddy, fragmentation_indices)
 
 static void expect_mixed(const char *want, int line)
 {
-	/* One digit per column: Unmovable Movable Reclaimable HighAtomic CMA Isolate. */
+	/* One digit per column: Unmovable Movable Reclaimable HighAtomic CMA Isolate Reserve. */
 	char got[CMASIM_NR_MIGRATETYPES + 1];
 
 	for (int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++) {
@@ -1460,7 +1460,7 @@ Test(buddy, mixed_pageblocks_and_counts)
 	uint64_t movable = 99;
 
 	boot(CFG_K);
-	expect_mixed("000000", __LINE__);
+	expect_mixed("0000000", __LINE__);
 	/* pageblock 0 MOVABLE with an UNMOVABLE page: Movable column. */
 	AT(0, 0, T_U);
 	/* pageblock 4 UNMOVABLE with a MOVABLE page (and an UNMOVABLE one). */
@@ -1493,19 +1493,19 @@ Test(buddy, mixed_pageblocks_and_counts)
 	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, T_H), 0);
 	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, T_C), 2);
 	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, T_I), 1);
-	expect_mixed("121001", __LINE__);
+	expect_mixed("1210010", __LINE__);
 	FREE(0);
-	expect_mixed("111001", __LINE__);
+	expect_mixed("1110010", __LINE__);
 	FREE(60);
-	expect_mixed("101001", __LINE__);
+	expect_mixed("1010010", __LINE__);
 	FREE(10);
-	expect_mixed("101001", __LINE__);
+	expect_mixed("1010010", __LINE__);
 	FREE(8);
-	expect_mixed("100001", __LINE__);
+	expect_mixed("1000010", __LINE__);
 	FREE(52);
-	expect_mixed("100000", __LINE__);
+	expect_mixed("1000000", __LINE__);
 	FREE(4);
-	expect_mixed("000000", __LINE__);
+	expect_mixed("0000000", __LINE__);
 }
 
 /*

@@ -122,3 +122,24 @@ Test(check, unnoted_change_is_left_to_the_full_check)
 	cr_assert(cmasim_mem_check_changes(mem, NULL));
 	expect_full_fail("pfn 3 inside the order-8 block at pfn 0 is not a tail");
 }
+
+/*
+ * A pageblock made Reserve without its free pages moved: its order-8
+ * block is still on the Movable list, where a fallback could take it.
+ */
+Test(check, reserve_pageblock_with_free_pages_elsewhere)
+{
+	cmasim_set_pageblock_migratetype(mem, 256, CMASIM_MT_RESERVE);
+	expect_changes_fail("pfn 256: free on the Movable list in a Reserve pageblock");
+	expect_full_fail("pfn 256: free on the Movable list in a Reserve pageblock");
+}
+
+/* A Reserve pageblock under 6.1, which has no MIGRATE_RESERVE (its min sets aside none). */
+Test(check, reserve_pageblock_the_profile_has_not)
+{
+	cmasim_set_pageblock_migratetype(mem, 256, CMASIM_MT_RESERVE);
+	cr_assert_eq(cmasim_move_freepages_block(mem, 256, CMASIM_MT_RESERVE, NULL), 256);
+	expect_changes_fail("zone Normal: 1 Reserve pageblocks, more than the 0 kernel 6.1 sets "
+			    "aside");
+	expect_full_fail("zone Normal: 1 Reserve pageblocks, more than the 0 kernel 6.1 sets aside");
+}

@@ -874,6 +874,52 @@ Test(cli, run_settings_are_compare_s)
 }
 
 /*
+ * /proc/pagetypeinfo as 3.5's mm/vmstat.c printed it: migratetype_names[]
+ * were Unmovable, Reclaimable, Movable, Reserve, CMA, Isolate. armv7-1g
+ * under 3.5 has min 882 in Normal and 64 in HighMem (as below): each
+ * rounds up to one pageblock of 1024 pages (setup_zone_migrate_reserve()),
+ * the first of each zone, which the memmap at the top of lowmem leaves
+ * alone. Normal frees 190 order-10 blocks (two pageblocks hold the
+ * memmap), HighMem 64; one of each is the reserve's.
+ */
+Test(cli, pagetypeinfo_of_3_5)
+{
+	struct result info = run((const char *[]){ "info", "armv7-1g", "--kernel", "3.5",
+						   "--pagetypeinfo", NULL });
+	static const char zeros[] = "      0      0      0      0      0      0      0      0      0"
+				    "      0";
+
+	cr_assert_eq(info.status, 0, "%s", info.err);
+	g_autofree char *normal = g_strdup_printf(
+		"Node    0, zone   Normal, type    Unmovable%s      0 \n"
+		"Node    0, zone   Normal, type  Reclaimable%s      0 \n"
+		"Node    0, zone   Normal, type      Movable%s    189 \n"
+		"Node    0, zone   Normal, type      Reserve%s      1 \n"
+		"Node    0, zone   Normal, type          CMA%s      0 \n"
+		"Node    0, zone   Normal, type      Isolate%s      0 \n", zeros, zeros, zeros,
+		zeros, zeros, zeros);
+	g_autofree char *highmem = g_strdup_printf(
+		"Node    0, zone  HighMem, type      Movable%s     63 \n"
+		"Node    0, zone  HighMem, type      Reserve%s      1 \n", zeros, zeros);
+
+	cr_expect(strstr(info.out, normal), "%s", info.out);
+	cr_expect(strstr(info.out, highmem), "%s", info.out);
+	cr_expect(strstr(info.out,
+			 "\nNumber of blocks type     Unmovable  Reclaimable      Movable      Reserve"
+			 "          CMA      Isolate \n"
+			 "Node 0, zone   Normal            0            0          191            1"
+			 "            0            0 \n"
+			 "Node 0, zone  HighMem            0            0           63            1"
+			 "            0            0 \n"), "%s", info.out);
+	/* /proc/buddyinfo counts the reserve's free blocks with the others' */
+	g_autofree char *buddyinfo = g_strdup_printf("\nNode 0, zone   Normal%s    190 \n"
+						     "Node 0, zone  HighMem%s     64 \n", zeros,
+						     zeros);
+	cr_expect(strstr(info.out, buddyinfo), "%s", info.out);
+	result_free(&info);
+}
+
+/*
  * --kernel picks the rules: 3.5's watermarks are min x 5/4 and x 3/2
  * (__setup_per_zone_wmarks() of 3.5), HighMem's min its own (present /
  * 1024, clamped to 32..128) and low and high from its share of min_free

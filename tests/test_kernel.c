@@ -45,6 +45,17 @@ static const char CFG_64[] =
 static const char CFG_128[] =
 	"memory: { size: 512KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 4 }\n";
 
+/*
+ * Hands 3.5's MIGRATE_RESERVE back: with min 1 page, pageblock 0 of
+ * CFG_64 and CFG_128 is its one reserve block (setup_zone_migrate_reserve(),
+ * 3.5), which a case about fallbacks wants MOVABLE like the others.
+ */
+static void no_reserve(void)
+{
+	if (cfg->kernel->migrate_reserve)
+		RETYPE(0, T_M, 8);
+}
+
 /* Allocates [@from, @to) as MOVABLE blocks of order 3. */
 static void fill_o3(uint64_t from, uint64_t to)
 {
@@ -161,8 +172,9 @@ Test(kernel, min_free_kbytes_clamp)
  * __zone_watermark_ok(): since 3.7 a request without ALLOC_CMA leaves free
  * CMA out. [0,64) allocated but pfn 0, CMA [64,128) free: 65 free, 64 of
  * them CMA. An UNMOVABLE order-0 request at low 1: 6.1 counts 65 - 64 =
- * 1 <= 1 and fails; 3.5 counts 65 > 1, then steals the Movable page at 0
- * (fallbacks[UNMOVABLE] = RECLAIMABLE, MOVABLE).
+ * 1 <= 1 and fails; 3.5 counts 65 > 1, finds nothing on its own list nor
+ * in fallbacks[UNMOVABLE] = RECLAIMABLE, MOVABLE, and takes 0 from
+ * pageblock 0, its MIGRATE_RESERVE (__rmqueue()'s retry_reserve).
  */
 Test(kernel, watermark_leaves_free_cma_out)
 {
@@ -279,6 +291,7 @@ Test(kernel, unmovable_claims_the_block)
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
 		boot_as(CFG_64, names[i]);
+		no_reserve();
 		for (uint64_t p = 0; p < 8; p++)
 			AT(p, 0, T_M);
 		fill_o3(8, 64);
@@ -312,6 +325,7 @@ Test(kernel, claim_counts_alike_pages)
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
 		boot_as(CFG_64, names[i]);
+		no_reserve();
 		AT(0, 1, T_U);
 		AT(2, 0, T_U);
 		AT(3, 0, T_M);
@@ -459,12 +473,13 @@ Test(kernel, longterm_pin_leaves_zone_movable)
 /*
  * The same for a page in CMA, which 5.10 moves too: to a MOVABLE target
  * outside CMA (PF_MEMALLOC_NOCMA), so Normal's M3:0 is split, not
- * claimed. A page pinned already is not moved again.
+ * claimed. A page pinned already is not moved again. Under 3.5 pageblock
+ * 0 is the reserve (min 1 page: one block, setup_zone_migrate_reserve()).
  */
 Test(kernel, longterm_pin_leaves_cma)
 {
 	static const char *const names[] = { "6.1", "5.10", "3.5" };
-	static const char *const pb0[] = { "U", "M", "M" };
+	static const char *const pb0[] = { "U", "M", "S" };
 
 	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
 		struct cmasim_migrate_stats st = { 0 };
@@ -581,4 +596,191 @@ Test(kernel, watermark_boost)
 		cr_assert_eq(zi.watermark_boost, 0);
 		machine_teardown();
 	}
+}
+
+/*
+ * MIGRATE_RESERVE, mm/page_alloc.c of 3.5: setup_zone_migrate_reserve()
+ * from __setup_per_zone_wmarks() reserves roundup(min_wmark_pages(zone),
+ * pageblock_nr_pages) >> pageblock_order pageblocks, at most 2, the first
+ * MOVABLE ones from the zone's start that pageblock_is_reserved() passes
+ * (no hole, no PageReserved page), and moves their free pages to the
+ * RESERVE lists.
+ *
+ * 128 pages, pageblocks and largest blocks of 8. min_free_kbytes 40: min
+ * 40 / 4 = 10 pages, roundup(10, 8) >> 3 = 2 blocks. With pfn 1 reserved,
+ * pageblock 0 is skipped: 8 and 16 join; boot freed pageblock 0 as 0, 2-3
+ * and 4-7 around the reserved page. min_free_kbytes 400: min 100, 13
+ * blocks, capped at 2: pageblocks 0 and 1.
+ */
+Test(kernel, reserve_placement_and_size)
+{
+	static const char yaml[] =
+		"memory: { size: 512KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 40,\n"
+		"          reserved: [ { start: 0x1000, size: 4KiB } ] }\n";
+	static const char capped[] =
+		"memory: { size: 512KiB, max_page_order: 3, pageblock_order: 3, min_free_kbytes: 400 }\n";
+
+	boot_as(yaml, "3.5");
+	/* the order a list gets is the model's (moved to the tail, 5.10), not asserted */
+	ZONE(0, "M0:0 M1:2 M2:4 S3~8,16 M3:24,32,40,48,56,64,72,80,88,96,104,112,120");
+	PBS(0, "MSSMMMMMMMMMMMMM");
+	cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, CMASIM_MT_RESERVE), 2);
+	machine_teardown();
+
+	boot_as(capped, "3.5");
+	PBS(0, "SSMMMMMMMMMMMMMM");
+	ZONE(0, "S3~0,8 M3:16,24,32,40,48,56,64,72,80,88,96,104,112,120");
+}
+
+/*
+ * Two reserve blocks that are buddies make one free block: 3.5's
+ * move_freepages_block() of pageblock 0 moved the whole order-4 block at
+ * 0, pageblock 1's pages with it. Blocks of 16 pages here, pageblocks of
+ * 8; min 10 as above.
+ */
+Test(kernel, reserve_blocks_merge)
+{
+	boot_as("memory: { size: 512KiB, max_page_order: 4, pageblock_order: 3, "
+		"min_free_kbytes: 40 }\n", "3.5");
+	ZONE(0, "S4:0 M4~16,32,48,64,80,96,112");
+	PBS(0, "SSMM");
+}
+
+/*
+ * __rmqueue() (3.5): __rmqueue_smallest() on the request's type, then
+ * __rmqueue_fallback(), whose fallbacks[] rows end at MIGRATE_RESERVE
+ * ("handled later if necessary"), and only then retry_reserve. CFG_64:
+ * min 1 page, one reserve block, pageblock 0 (S3:0); [8,64) taken, 9
+ * given back.
+ *
+ * UNMOVABLE order 0 finds M0:9 in its fallbacks and takes it without
+ * claiming pageblock 1 (3.5: order 0 < pageblock_order / 2). Then only
+ * the reserve is free: 8 pages, 7 after the next request. A MOVABLE order-2
+ * request passes __zone_watermark_ok() (3.5 counts every list's free
+ * blocks: 8 - 3 > low 1) and retry_reserve splits S3:0: 0, S2:4 left.
+ * UNMOVABLE order 0 then splits S2:4: 4, S0:5 and S1:6 left. Pageblock 0
+ * stays Reserve: no fallback claims it.
+ *
+ * Frees into a reserve pageblock go to the reserve's lists
+ * (__free_one_page() with get_pageblock_migratetype()): 4 merges with 5
+ * and 6-7 into S2:4; 0-3 then with it into S3:0.
+ */
+Test(kernel, reserve_is_the_last_resort)
+{
+	struct cmasim_zone_info zi;
+
+	boot_as(CFG_64, "3.5");
+	ZONE(0, "S3:0 M3:8,16,24,32,40,48,56");
+	fill_o3(8, 64);
+	cmasim_split_page(mem, 8);
+	FREE(9);
+	ZONE(0, "S3:0 M0:9");
+	cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 9);
+	PBS(0, "SM");
+	ZONE(0, "S3:0");
+	cr_assert(cmasim_zone_watermark_ok(mem, 0, 2, CMASIM_WMARK_LOW, CMASIM_ZONE_NORMAL, T_M));
+	cr_assert_eq(ALLOC_Z(2, T_M, CMASIM_ZONE_NORMAL), 0);
+	ZONE(0, "S2:4");
+	cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 4);
+	ZONE(0, "S0:5 S1:6");
+	PBS(0, "S");
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, 3, "the reserve's pages are free pages");
+
+	FREE(4);
+	ZONE(0, "S2:4");
+	FREE(0);
+	ZONE(0, "S3:0");
+	PBS(0, "S");
+}
+
+/*
+ * The same machine under 5.10, 6.1 and 6.10: no reserve. Pageblock 0 is
+ * Movable, and the UNMOVABLE request that 3.5 served from its reserve
+ * claims it instead (steal_suitable_fallback(): order 3 >= pageblock_order)
+ * and takes 0, leaving U0:1 U1:2 U2:4.
+ */
+Test(kernel, no_reserve_after_3_5)
+{
+	static const char *const names[] = { "5.10", "6.1", "6.10" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(names); i++) {
+		boot_as(CFG_64, names[i]);
+		cr_assert_eq(cmasim_zone_nr_pageblocks(mem, 0, CMASIM_MT_RESERVE), 0, "kernel %s",
+			     names[i]);
+		PBS(0, "MMMMMMMM");
+		fill_o3(8, 64);
+		cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 0, "kernel %s", names[i]);
+		ZONE(0, "U0:1 U1:2 U2:4");
+		PBS(0, "U");
+		machine_teardown();
+	}
+}
+
+/*
+ * 3.5 set up its reserve after the CMA areas (cma_init_reserved_areas()
+ * is a core_initcall, init_per_zone_wmark_min() a module_init), and a CMA
+ * pageblock is neither MOVABLE nor RESERVE: an area over CFG_128's first
+ * two pageblocks puts the one reserve block at 16.
+ */
+Test(kernel, reserve_after_cma_areas)
+{
+	GError *err = NULL;
+
+	boot_as(CFG_128, "3.5");
+	PBS(0, "SMM");
+	cma = cmasim_cma_new(mem, "r", 0, 16, 0, &err);
+	cr_assert_not_null(cma, "%s", err ? err->message : "");
+	INV();
+	PBS(0, "CCSM");
+	ZONE(0, "C3~0,8 S3:16 M3~24,32,40,48,56,64,72,80,88,96,104,112,120");
+}
+
+/*
+ * mm/vmstat.c: fill_contig_page_info() (3.5) sums free_area[order].nr_free,
+ * the reserve's blocks with the others: with only S3:0 free in CFG_64, at
+ * order 3 one free block of 8 pages is suitable: unusable index 0,
+ * fragmentation index -1000, largest order 3, with or without CMA.
+ */
+Test(kernel, reserve_counts_in_fragmentation)
+{
+	struct cmasim_frag frag;
+
+	boot_as(CFG_64, "3.5");
+	fill_o3(8, 64);
+	cmasim_zone_frag(mem, 0, 3, &frag);
+	cr_assert(frag.free_pages == 8 && frag.free_blocks_total == 1 &&
+		  frag.free_blocks_suitable == 1 && frag.largest_order == 3);
+	cr_assert(frag.unusable_index == 0 && frag.extfrag_index == -1000 &&
+		  frag.unusable_index_no_cma == 0 && frag.extfrag_index_no_cma == -1000,
+		  "%d %d %d %d", frag.unusable_index, frag.extfrag_index,
+		  frag.unusable_index_no_cma, frag.extfrag_index_no_cma);
+}
+
+/*
+ * Per-cpu lists (cpus: 1) under 3.5: 64 MiB, pageblocks of 512, blocks of
+ * 1024; min 1 page, so pageblock 0 is the reserve (its order-10 block
+ * split, S9:0). zone_batchsize(): min(16384 >> 10, 256) / 4 = 4,
+ * rounddown_pow_of_two(4 + 2) - 1 = 3. Everything else taken, UNMOVABLE
+ * order 0 refills three pages through __rmqueue(), all from the reserve
+ * (rmqueue_bulk(), 3.5): 0 (S9:0 split down to S0:1), 1, then 2 (S1:2
+ * split, S0:3 left), and takes 0. Placing a page at 1 drains 1 and 2:
+ * back to the reserve (2 merging with 3 into S1:2), where 3.5 gave them
+ * the request's type and so the Unmovable lists; then 1 is taken.
+ */
+Test(kernel, reserve_pages_leave_per_cpu_lists_for_the_reserve)
+{
+	boot_as("memory: { size: 64MiB, max_page_order: 10, pageblock_order: 9, "
+		"min_free_kbytes: 4 }\n" "cpus: 1\n", "3.5");
+	ZONE(0, "S9:0 M9:512 M10~1024,2048,3072,4096,5120,6144,7168,8192,9216,10240,11264,"
+		"12288,13312,14336,15360");
+	AT(512, 9, T_M);
+	for (uint64_t p = 1024; p < 16384; p += 1024)
+		AT(p, 10, T_M);
+	cr_assert_eq(ALLOC_Z(0, T_U, CMASIM_ZONE_NORMAL), 0);
+	ZONE(0, "S0:3 S2:4 S3:8 S4:16 S5:32 S6:64 S7:128 S8:256");
+	cr_assert(!cmasim_range_free(mem, 1, 3), "1 and 2 wait on the per-cpu list");
+	AT(1, 0, T_M);
+	ZONE(0, "S1:2 S2:4 S3:8 S4:16 S5:32 S6:64 S7:128 S8:256");
+	PBS(0, "SM");
 }

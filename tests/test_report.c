@@ -101,6 +101,7 @@ Test(report, names)
 	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_MOVABLE), "Movable");
 	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_RECLAIMABLE), "Reclaimable");
 	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_HIGHATOMIC), "HighAtomic");
+	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_RESERVE), "Reserve");
 	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_CMA), "CMA");
 	cr_assert_str_eq(cmasim_migratetype_name(CMASIM_MT_ISOLATE), "Isolate");
 }

@@ -18,6 +18,15 @@ struct cmasim_kernel {
 
 	/* mm/page_alloc.c */
 	/*
+	 * MIGRATE_RESERVE (until 4.4, which put MIGRATE_HIGHATOMIC in its
+	 * place and listed MOVABLE before RECLAIMABLE):
+	 * setup_zone_migrate_reserve() makes the first MOVABLE pageblocks of
+	 * each zone, as many as its min watermark fills and at most two,
+	 * RESERVE, which only requests that every other list failed take
+	 * (__rmqueue()'s retry_reserve) and no fallback claims
+	 */
+	bool migrate_reserve;
+	/*
 	 * fallbacks[MOVABLE] starts with CMA, searched from the largest order
 	 * down with the other types, and a CMA block is taken whole without
 	 * changing its type (__rmqueue_fallback(), 3.5); since 4.1 a movable

@@ -24,6 +24,12 @@ enum cmasim_migratetype {
 	CMASIM_MT_HIGHATOMIC,
 	CMASIM_MT_CMA,
 	CMASIM_MT_ISOLATE,
+	/*
+	 * MIGRATE_RESERVE, of the profiles that have it (migrate_reserve in
+	 * include/cmasim/kernel.h); last, so that today's types keep their
+	 * numbers. Never a type pages are allocated as.
+	 */
+	CMASIM_MT_RESERVE,
 	CMASIM_NR_MIGRATETYPES,
 };
 
