@@ -27,18 +27,35 @@ struct line {
  * up to date.
  */
 struct tracked {
-	uint64_t pfn;		/* the frame, its key in the table */
 	uint32_t bulk;		/* version of a whole-frame write not yet in the lines, or 0 */
 	uint32_t nr_dirty;	/* lines with a dirty copy (dirty != 0) */
 	bool bulk_by_device;	/* that write was a device's */
 	struct line lines[] __attribute__((aligned(16)));	/* lines_per_page */
 };
 
+/* Frames in a chunk of the table of tracked frames. */
+#define CHUNK_FRAMES 512
+
+/* The records of frames nr * CHUNK_FRAMES on, NULL where a frame is not tracked. */
+struct chunk {
+	uint64_t nr;
+	struct tracked *frames[CHUNK_FRAMES];
+};
+
 struct cmasim_coherence {
 	unsigned int page_shift, line_shift;
 	uint32_t lines_per_page;
 	uint32_t version;		/* the last version handed out */
-	GHashTable *frames;		/* pfn -> struct tracked */
+	/*
+	 * Tracked frames by pfn, in chunks of CHUNK_FRAMES frames found by
+	 * open addressing with linear probing on the chunk's number; a chunk,
+	 * once made, stays (8 bytes a frame of the memory buffers ever held,
+	 * where a tracked frame's record takes a kilobyte or more). At most
+	 * half the slots are used.
+	 */
+	struct chunk **chunks;
+	uint64_t mask;			/* slots - 1, a power of two less one */
+	uint64_t nr_chunks;		/* slots used */
 	GPtrArray *spare;		/* struct tracked no longer in use, for the next frames tracked */
 	/* frames looked up lately, direct-mapped by pfn: pfn UINT64_MAX is none */
 	struct {
@@ -69,7 +86,8 @@ struct cmasim_coherence *cmasim_coherence_new(unsigned int page_shift, unsigned 
 	coh->page_shift = page_shift;
 	coh->line_shift = (unsigned int)g_bit_nth_lsf(line_size, -1);
 	coh->lines_per_page = UINT32_C(1) << (page_shift - coh->line_shift);
-	coh->frames = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+	coh->mask = 15;
+	coh->chunks = g_new0(struct chunk *, coh->mask + 1);
 	coh->spare = g_ptr_array_new_with_free_func(g_free);
 	forget(coh);
 	coh->noncacheable = noncacheable;
@@ -81,15 +99,66 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 {
 	if (!coh)
 		return;
-	g_hash_table_destroy(coh->frames);
+	for (uint64_t i = 0; i <= coh->mask; i++) {
+		if (!coh->chunks[i])
+			continue;
+		for (unsigned int f = 0; f < CHUNK_FRAMES; f++)
+			g_free(coh->chunks[i]->frames[f]);
+		g_free(coh->chunks[i]);
+	}
+	g_free(coh->chunks);
 	g_ptr_array_free(coh->spare, TRUE);
 	g_free(coh);
+}
+
+/* The slot where chunk @nr's run starts. */
+static uint64_t home(const struct cmasim_coherence *coh, uint64_t nr)
+{
+	return (nr * UINT64_C(0x9e3779b97f4a7c15)) >> 32 & coh->mask;
+}
+
+/* The slot holding chunk @nr, or the empty one ending its run. */
+static uint64_t find(const struct cmasim_coherence *coh, uint64_t nr)
+{
+	uint64_t i = home(coh, nr);
+
+	while (coh->chunks[i] && coh->chunks[i]->nr != nr)
+		i = (i + 1) & coh->mask;
+	return i;
 }
 
 /* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
 static struct tracked *frame_kept(struct cmasim_coherence *coh, uint64_t pfn)
 {
-	return g_hash_table_lookup(coh->frames, &pfn);
+	struct chunk *c = coh->chunks[find(coh, pfn / CHUNK_FRAMES)];
+
+	return c ? c->frames[pfn % CHUNK_FRAMES] : NULL;
+}
+
+/* Where frame @pfn's record is kept, its chunk made if need be. */
+static struct tracked **frame_place(struct cmasim_coherence *coh, uint64_t pfn)
+{
+	uint64_t nr = pfn / CHUNK_FRAMES, i = find(coh, nr);
+
+	if (!coh->chunks[i]) {
+		/* doubles the table when it would be more than half full */
+		if (coh->nr_chunks + 1 > (coh->mask + 1) / 2) {
+			struct chunk **old = coh->chunks;
+			uint64_t old_slots = coh->mask + 1;
+
+			coh->mask = old_slots * 2 - 1;
+			coh->chunks = g_new0(struct chunk *, coh->mask + 1);
+			for (uint64_t j = 0; j < old_slots; j++)
+				if (old[j])
+					coh->chunks[find(coh, old[j]->nr)] = old[j];
+			g_free(old);
+			i = find(coh, nr);
+		}
+		coh->chunks[i] = g_new0(struct chunk, 1);
+		coh->chunks[i]->nr = nr;
+		coh->nr_chunks++;
+	}
+	return &coh->chunks[i]->frames[pfn % CHUNK_FRAMES];
 }
 
 /* Applies @f's whole-frame write, if one waits, to each of its lines. */
@@ -279,24 +348,27 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 	size_t lines = coh->lines_per_page * sizeof(struct line);
 
 	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct tracked *f = frame_kept(coh, p);
+		struct tracked **place = frame_place(coh, p), *f = *place;
 
 		/* a buffer's frames come and go by the thousand: their records are kept for reuse */
 		if (!f) {
 			f = coh->spare->len ? g_ptr_array_steal_index_fast(coh->spare,
 									    coh->spare->len - 1)
-					    : g_malloc(sizeof(*f) + lines);
-			f->pfn = p;
-			g_hash_table_insert(coh->frames, &f->pfn, f);
+					    : g_malloc0(sizeof(*f) + lines);
+			*place = f;
 		}
-		memset(f->lines, 0, lines);
-		f->nr_dirty = 0;
 		/*
 		 * Memory holds a new version of every line: copies cached
-		 * before tracking hold version 0, older. (A line's base is
-		 * only read once a device wrote it, and the fill or that
-		 * write sets it first.)
+		 * before tracking hold version 0, older. The whole-frame
+		 * write gives every line's mem and by_device when the frame
+		 * is next looked up, so a record used before needs only its
+		 * dirty versions cleared. (A line's base is only read once a
+		 * device wrote it, and then only compared with mem: one left
+		 * from before, or 0, is older all the same.)
 		 */
+		if (f->nr_dirty)
+			memset(f->lines, 0, lines);
+		f->nr_dirty = 0;
 		f->bulk = next_version(coh);
 		f->bulk_by_device = false;
 	}
@@ -306,10 +378,12 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 void cmasim_coherence_untrack(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct tracked *f = frame_kept(coh, p);
+		struct chunk *c = coh->chunks[find(coh, p / CHUNK_FRAMES)];
 
-		if (f && g_hash_table_steal(coh->frames, &p))
-			g_ptr_array_add(coh->spare, f);
+		if (c && c->frames[p % CHUNK_FRAMES]) {
+			g_ptr_array_add(coh->spare, c->frames[p % CHUNK_FRAMES]);
+			c->frames[p % CHUNK_FRAMES] = NULL;
+		}
 	}
 	forget(coh);
 }

@@ -8,6 +8,8 @@
  * equal virtual ones (PIPT, so indexing does not matter here). Frame 1
  * (0x1000) is "mapped uncached" elsewhere; frame 2 (0x2000) is not.
  */
+#include <inttypes.h>
+
 #include <criterion/criterion.h>
 #include <glib.h>
 
@@ -192,4 +194,56 @@ Test(coherence, speculative_fills_only_through_cacheable_mappings)
 		rd(0x2000 + (uint64_t)(i % 16) * 64);
 	cr_expect_gt(counts()->alias_speculative, 0);
 	cr_expect_eq(counts()->alias_demand, 0, "no demand access touched frame 1");
+}
+
+/*
+ * Frames are kept in chunks of consecutive frames, found by a table that
+ * grows: frames on either side of a chunk's edge, frames far apart (more
+ * chunks than the table first holds) and the last pfns are each tracked
+ * on their own, and untracking one leaves its neighbours.
+ */
+Test(coherence, frames_far_apart_are_tracked_apart)
+{
+	uint64_t pfns[200];
+	unsigned int n = 0;
+
+	setup(0);
+	cmasim_coherence_untrack(fx.coh, 1, 2);
+	for (uint64_t i = 0; i < 96; i++)
+		pfns[n++] = i * 100003 + (i & 1 ? 511 : 512);
+	pfns[n++] = UINT64_C(1) << 40;
+	pfns[n++] = UINT64_MAX - 1;
+	for (unsigned int i = 0; i < n; i++)
+		cmasim_coherence_track(fx.coh, pfns[i], 1);
+	for (unsigned int i = 0; i < n; i++) {
+		cr_expect(cmasim_coherence_tracked(fx.coh, pfns[i]), "pfn %#" PRIx64, pfns[i]);
+		cr_expect_not(cmasim_coherence_tracked(fx.coh, pfns[i] + 1), "pfn %#" PRIx64,
+			      pfns[i] + 1);
+		cr_expect_not(cmasim_coherence_tracked(fx.coh, pfns[i] - 1), "pfn %#" PRIx64,
+			      pfns[i] - 1);
+	}
+	for (unsigned int i = 0; i < n; i += 2)
+		cmasim_coherence_untrack(fx.coh, pfns[i], 1);
+	for (unsigned int i = 0; i < n; i++)
+		cr_expect_eq(cmasim_coherence_tracked(fx.coh, pfns[i]), i % 2 == 1,
+			     "pfn %#" PRIx64, pfns[i]);
+}
+
+/*
+ * A frame's record is used again for the next frame tracked: a line left
+ * dirty in the first is no dirty line of the second, which a device reads
+ * as memory holds it until the CPU writes one.
+ */
+Test(coherence, a_frame_tracked_anew_has_no_dirty_lines)
+{
+	setup(0);
+	wr(0x2040);
+	cmasim_coherence_untrack(fx.coh, 2, 1);
+	cmasim_coherence_track(fx.coh, 3, 1);
+	rd(0x3000);
+	cmasim_coherence_device_read(fx.coh, 0x3000, 4096);
+	cr_expect_eq(counts()->stale_device_reads, 0);
+	wr(0x3080);
+	cmasim_coherence_device_read(fx.coh, 0x3000, 4096);
+	cr_expect_eq(counts()->stale_device_reads, 1, "only line 0x3080 is dirty");
 }
