@@ -10,6 +10,7 @@
 
 #include "cmasim/buddy.h"
 #include "cmasim/error.h"
+#include "cmasim/ftrace.h"
 #include "cmasim/snapshot.h"
 #include "cmasim/state.h"
 #include "cmasim/units.h"
@@ -280,6 +281,85 @@ static int import_snapshot_cmd(int argc, char **argv)
 	return 0;
 }
 
+/* Writes workload @output (NULL: standard output) from trace @path; false with @error. */
+static bool import_ftrace(const char *path, const char *output,
+			  const struct cmasim_ftrace_options *opts, GError **error)
+{
+	g_autoptr(GMappedFile) m = g_mapped_file_new(path, FALSE, error);
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct cmasim_ftrace_stats st;
+	struct cli_outfile o;
+
+	if (!m) {
+		g_prefix_error(error, "%s: ", path);
+		return false;
+	}
+	bytes = g_mapped_file_get_bytes(m);
+	if (!cmasim_ftrace_import(path, bytes, opts, out, &st, error) ||
+	    !cli_outfile_open(&o, output, error) || !cli_outfile_write(&o, out, error))
+		return false;
+	fprintf(output && strcmp(output, "-") ? stdout : stderr,
+		"%s: %" PRIu64 " lines, %" PRIu64 " events (%s); wrote %" PRIu64 " allocs, %" PRIu64
+		" frees, %" PRIu64 " dma_allocs and %" PRIu64 " dma_frees over %.3f s; left out %"
+		PRIu64 " page events a snapshot held, %" PRIu64 " unknown events\n", path, st.lines,
+		st.events, st.buddy_view ? "the buddy allocator's view, per-cpu lists traced"
+					 : "allocations only, no per-cpu list events",
+		st.allocs, st.frees, st.dma_allocs, st.dma_frees,
+		(double)(st.last_ns - st.first_ns) / 1e9, st.clipped, st.unknown);
+	return true;
+}
+
+int cmd_import_ftrace(int argc, char **argv)
+{
+	g_autofree char *output = NULL, *name = NULL, *machine = NULL, *page_size = NULL;
+	const GOptionEntry entries[] = {
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+		  "Write the workload to FILE instead of standard output", "FILE" },
+		{ "name", 'n', 0, G_OPTION_ARG_STRING, &name,
+		  "The workload's name (default: FILE's, less .yaml)", "NAME" },
+		{ "machine", 'm', 0, G_OPTION_ARG_STRING, &machine,
+		  "The machine the workload names as its own (a file, folder or built-in name)",
+		  "MACHINE" },
+		{ "page-size", 0, 0, G_OPTION_ARG_STRING, &page_size,
+		  "The traced machine's page size, for CMA requests' sizes (default 4KiB)", "SIZE" },
+		{ NULL },
+	};
+	struct cmasim_ftrace_options opts = { .page_size = 4096 };
+	g_autofree char *base = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (!cli_parse_options("import ftrace", "FILE",
+			   "Turn a trace of the kernel's page allocator into a workload.",
+			   "FILE is tracefs's trace or trace_pipe text, or trace-cmd report's, gzipped "
+			   "or not, with the kmem events mm_page_alloc, mm_page_free, "
+			   "mm_page_alloc_zone_locked and mm_page_pcpu_drain, and the cma events; "
+			   "scripts/capture-trace records one between two snapshots. Other events "
+			   "are counted and skipped.\n\n"
+			   "Examples:\n"
+			   "  sudo scripts/capture-trace cap -- make -j2 && cmasim import snapshot "
+			   "cap/before -o vm\n"
+			   "  cmasim import ftrace cap/trace.txt.gz -m vm -o build.yaml\n"
+			   "  cmasim run build.yaml -m vm\n",
+			   entries, &argc, &argv))
+		return 2;
+	if (argc != 2)
+		return cli_usage_error("import ftrace", "expected one trace file");
+	if (page_size && (!cmasim_parse_size(page_size, strlen(page_size), &opts.page_size) ||
+			  !opts.page_size))
+		return cli_usage_error("import ftrace", "--page-size expects a size such as 4KiB");
+	base = output && strcmp(output, "-") ? g_path_get_basename(output) : g_strdup("ftrace");
+	if (g_str_has_suffix(base, ".yaml"))
+		base[strlen(base) - 5] = '\0';
+	opts.name = name ? name : base;
+	opts.machine = machine;
+	if (!import_ftrace(argv[1], output, &opts, &error)) {
+		cli_error("import ftrace", error);
+		return 1;
+	}
+	return 0;
+}
+
 int cmd_import(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "snapshot"))
@@ -294,11 +374,4 @@ int cmd_import(int argc, char **argv)
 		return 0;
 	}
 	return cli_usage_error("import", "expected snapshot or ftrace");
-}
-
-int cmd_import_ftrace(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	return 2;
 }

@@ -86,36 +86,42 @@ GInputStream *text_stream(GBytes *bytes)
 	return in;
 }
 
+GBytes *text_inflate(GBytes *raw, const char *source, size_t max, GError **error)
+{
+	g_autoptr(GInputStream) in = text_stream(raw);
+	g_autoptr(GByteArray) out = g_byte_array_new();
+	g_autoptr(GError) err = NULL;
+	char buf[1 << 16];
+	gsize got;
+
+	do {
+		if (!g_input_stream_read_all(in, buf, sizeof(buf), &got, NULL, &err)) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: byte %u: %s "
+				    "(expected text, or gzipped text)", source, out->len, err->message);
+			return NULL;
+		}
+		if (out->len + got > max) {
+			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: more than %zu bytes",
+				    source, max);
+			return NULL;
+		}
+		g_byte_array_append(out, (const guint8 *)buf, (guint)got);
+	} while (got);
+	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+}
+
 GBytes *text_read_file(const char *path, size_t max, GError **error)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GMappedFile) m = g_mapped_file_new(path, FALSE, &err);
 	g_autoptr(GBytes) raw = NULL;
-	g_autoptr(GInputStream) in = NULL;
-	g_autoptr(GByteArray) out = g_byte_array_new();
-	char buf[1 << 16];
-	gsize got;
 
 	if (!m) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, err->message);
 		return NULL;
 	}
 	raw = g_mapped_file_get_bytes(m);
-	in = text_stream(raw);
-	do {
-		if (!g_input_stream_read_all(in, buf, sizeof(buf), &got, NULL, &err)) {
-			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: byte %u: %s "
-				    "(expected text, or gzipped text)", path, out->len, err->message);
-			return NULL;
-		}
-		if (out->len + got > max) {
-			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: more than %zu bytes",
-				    path, max);
-			return NULL;
-		}
-		g_byte_array_append(out, (const guint8 *)buf, (guint)got);
-	} while (got);
-	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
+	return text_inflate(raw, path, max, error);
 }
 
 bool word_is(const struct word *w, const char *s)

@@ -42,6 +42,8 @@ bool textscan_fail(const struct textscan *ts, GError **error, const char *at, co
 
 /* A stream of @bytes, gunzipped when they start with gzip's magic. */
 GInputStream *text_stream(GBytes *bytes);
+/* @raw gunzipped if it is gzip, at most @max bytes; NULL with an error naming @source. */
+GBytes *text_inflate(GBytes *raw, const char *source, size_t max, GError **error);
 /*
  * The whole of file @path, gunzipped when it is gzip, at most @max bytes
  * of it; NULL with a CMASIM_ERROR_IO or _VALUE error naming the file.
