@@ -87,6 +87,22 @@ static bool G_GNUC_PRINTF(4, 5) file_fail(GError **error, const char *dir, const
 	return false;
 }
 
+/* Sets an error about zone @z, at its line of zoneinfo; always false. */
+static bool G_GNUC_PRINTF(4, 5) zone_fail(GError **error, const struct cmasim_snapshot *s,
+					  const struct cmasim_snapshot_zone *z, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s/zoneinfo:%u:1: zone %s: %s", s->dir,
+		    z->zoneinfo_line, cmasim_zone_type_name(z->type), msg);
+	g_free(msg);
+	return false;
+}
+
 /* Starts @ts on file @name of the capture; false with an error if the capture lacks it. */
 static bool open_text(GHashTable *files, const char *dir, const char *name, char **source,
 		      struct textscan *ts, GError **error)
@@ -273,16 +289,12 @@ static uint64_t *zone_field(struct cmasim_snapshot_zone *z, const struct word *w
 static bool add_zone(struct cmasim_snapshot *s, const struct cmasim_snapshot_zone *zone,
 		     bool have_start, unsigned int cpus, GError **error)
 {
-	const char *name = cmasim_zone_type_name(zone->type);
-
 	if (!zone->present)
 		return true;
 	if (!have_start)
-		return file_fail(error, s->dir, "zoneinfo", "zone %s has no start_pfn (expected a "
-				 "kernel of 4.12 or later)", name);
+		return zone_fail(error, s, zone, "no start_pfn (expected a kernel of 4.12 or later)");
 	if (s->nr_zones && zone->type <= s->zones[s->nr_zones - 1].type)
-		return file_fail(error, s->dir, "zoneinfo", "zone %s after %s (expected zones in the "
-				 "kernel's order)", name,
+		return zone_fail(error, s, zone, "after zone %s (expected zones in the kernel's order)",
 				 cmasim_zone_type_name(s->zones[s->nr_zones - 1].type));
 	if (!s->nr_zones)
 		s->cpus = cpus;
@@ -641,15 +653,17 @@ static bool read_kpageflags(struct cmasim_snapshot *s, GHashTable *files, uint64
 	for (;;) {
 		if (!g_input_stream_read_all(in, buf, sizeof(uint64_t) << 16, &got, NULL, &err))
 			return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": %s (expected "
-					 "gzip data)", total, err->message);
+					 "gzip data or raw words)", total, err->message);
 		if (!got)
 			break;
 		if ((total + got) / 8 > MAX_PFNS)
-			return file_fail(error, s->dir, "kpageflags.gz", "more than %" PRIu64
-					 " pfns (cmasim indexes frames in 32 bits)", MAX_PFNS);
+			return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": more than "
+					 "%" PRIu64 " pfns (cmasim indexes frames in 32 bits)", total,
+					 MAX_PFNS);
 		if (got % 8)
-			return file_fail(error, s->dir, "kpageflags.gz", "truncated: %" PRIu64 " bytes, "
-					 "not whole 8-byte words", total + got);
+			return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": the file "
+					 "ends inside a word (expected whole 8-byte words)",
+					 (total + got) & ~(uint64_t)7);
 		while ((total + got) / 8 > cap) {
 			cap *= 2;
 			s->pfn = g_realloc(s->pfn, cap);
@@ -660,8 +674,9 @@ static bool read_kpageflags(struct cmasim_snapshot *s, GHashTable *files, uint64
 		total += got;
 	}
 	if (expect_bytes != UINT64_MAX && total != expect_bytes)
-		return file_fail(error, s->dir, "kpageflags.gz", "truncated: %" PRIu64 " bytes, but "
-				 "the capture read %" PRIu64, total, expect_bytes);
+		return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": the file ends, "
+				 "but the capture read %" PRIu64 " bytes (expected the whole file)",
+				 total, expect_bytes);
 	s->nr_pfns = total / 8;
 	return true;
 }
@@ -672,9 +687,10 @@ static bool make_hole(struct cmasim_snapshot *s, uint64_t pfn, const char *why, 
 	enum cmasim_page_kind k = CMASIM_PFN_KIND(s->pfn[pfn]);
 
 	if (k != CMASIM_PAGE_HOLE && k != CMASIM_PAGE_RESERVED && !(s->pfn[pfn] & CMASIM_PFN_NOFLAGS))
-		return file_fail(error, s->dir, "kpageflags.gz", "pfn %#" PRIx64 " is %s, but %s "
-				 "(expected a capture of one moment of one machine)", pfn,
-				 kind_names[k], why);
+		return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": pfn %#" PRIx64
+				 " is %s, but %s (expected a capture of one moment of one machine)",
+				 pfn * 8, pfn, kind_names[k], why);
+	s->counts[CMASIM_SNAP_ZERO_FLAGS] -= !!(s->pfn[pfn] & CMASIM_PFN_NOFLAGS);
 	s->pfn[pfn] = CMASIM_PAGE_HOLE;
 	return true;
 }
@@ -726,18 +742,17 @@ static bool check_zone(struct cmasim_snapshot *s, struct cmasim_snapshot_zone *z
 	uint64_t present = 0, reserved = 0, tail;
 
 	if (zone_end(z) > s->nr_pfns)
-		return file_fail(error, s->dir, "kpageflags.gz", "ends at pfn %#" PRIx64 ", but zone "
-				 "%s spans to %#" PRIx64 " (expected a whole capture)", s->nr_pfns, name,
-				 zone_end(z));
+		return file_fail(error, s->dir, "kpageflags.gz", "byte %" PRIu64 ": the file ends at "
+				 "pfn %#" PRIx64 ", but zone %s spans to %#" PRIx64 " (expected a whole "
+				 "capture)", s->nr_pfns * 8, s->nr_pfns, name, zone_end(z));
 	for (uint64_t pfn = z->start_pfn; pfn < zone_end(z); pfn++) {
 		present += CMASIM_PFN_KIND(s->pfn[pfn]) != CMASIM_PAGE_HOLE;
 		reserved += CMASIM_PFN_KIND(s->pfn[pfn]) == CMASIM_PAGE_RESERVED;
 	}
 	if (present != z->present)
-		return file_fail(error, s->dir, "zoneinfo", "zone %s (line %u) has %" PRIu64 " pages "
-				 "present, but iomem and kpageflags give %" PRIu64 " pages of RAM in "
-				 "its span (expected a capture of one machine, in its page size)", name,
-				 z->zoneinfo_line, z->present, present);
+		return zone_fail(error, s, z, "%" PRIu64 " pages present, but iomem and kpageflags "
+				 "give %" PRIu64 " pages of RAM in its span (expected a capture of one "
+				 "machine, in its page size)", z->present, present);
 	if (present - reserved <= z->managed)
 		return true;
 	tail = present - reserved - z->managed;
@@ -747,12 +762,11 @@ static bool check_zone(struct cmasim_snapshot *s, struct cmasim_snapshot_zone *z
 		if (CMASIM_PFN_KIND(b) == CMASIM_PAGE_HOLE)
 			continue;
 		if (!(b & CMASIM_PFN_NOFLAGS))
-			return file_fail(error, s->dir, "zoneinfo", "zone %s (line %u) manages %" PRIu64
-					 " pages, but kpageflags shows %" PRIu64 " present pages not "
-					 "reserved, and pfn %#" PRIx64 " is %s (expected %" PRIu64
-					 " unmanaged pages without flags at the top of the zone)", name,
-					 z->zoneinfo_line, z->managed, present - reserved, pfn - 1,
-					 kind_names[CMASIM_PFN_KIND(b)], tail);
+			return zone_fail(error, s, z, "%" PRIu64 " pages managed, but kpageflags shows "
+					 "%" PRIu64 " present pages not reserved, and pfn %#" PRIx64
+					 " is %s (expected %" PRIu64 " unmanaged pages without flags at "
+					 "the top of the zone)", z->managed, present - reserved,
+					 pfn - 1, kind_names[CMASIM_PFN_KIND(b)], tail);
 		s->pfn[pfn - 1] = CMASIM_PAGE_RESERVED;
 		left--;
 	}
@@ -883,13 +897,11 @@ static bool read_all(struct cmasim_snapshot *s, GHashTable *files, GError **erro
 		if (!check_zone(s, &s->zones[z], error))
 			return false;
 		if (z && (s->zones[z].start_pfn & ((UINT64_C(1) << s->pageblock_order) - 1)))
-			return file_fail(error, s->dir, "zoneinfo", "zone %s starts at pfn %#" PRIx64
-					 ", not on a pageblock boundary (cmasim's zones are whole "
-					 "pageblocks)", cmasim_zone_type_name(s->zones[z].type),
+			return zone_fail(error, s, &s->zones[z], "starts at pfn %#" PRIx64 ", not on "
+					 "a pageblock boundary (cmasim's zones are whole pageblocks)",
 					 s->zones[z].start_pfn);
 		if (z && s->zones[z].start_pfn < zone_end(&s->zones[z - 1]))
-			return file_fail(error, s->dir, "zoneinfo", "zone %s overlaps zone %s "
-					 "(expected one node)", cmasim_zone_type_name(s->zones[z].type),
+			return zone_fail(error, s, &s->zones[z], "overlaps zone %s (expected one node)",
 					 cmasim_zone_type_name(s->zones[z - 1].type));
 	}
 	for (unsigned int z = 0; z < s->nr_zones; z++)
