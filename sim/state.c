@@ -14,7 +14,7 @@
 #include "textscan.h"
 
 /* A state file may be large, but not larger than a few bytes a frame could make it. */
-#define MAX_STATE_BYTES (UINT64_C(1) << 32)
+#define MAX_STATE_BYTES (UINT64_C(1) << 30)
 
 /* A block's place on the state's LRUs, in its frame's index field: inactive, or this bit. */
 #define LRU_ACTIVE 0x80000000u
@@ -88,9 +88,10 @@ static bool read_pageblock(struct line_reader *r, GError **error)
 	if (!get_number(r, "the pfn", true, &pfn, &at, error) ||
 	    !get_number(r, "the pageblocks", false, &count, &count_at, error))
 		return false;
-	if (!textscan_word(&r->ts, &w) || !(word_is(&w, "unmovable") || word_is(&w, "reclaimable")))
-		return textscan_fail(&r->ts, error, r->ts.cur, "expected a type, unmovable or "
-				     "reclaimable");
+	if (!textscan_word(&r->ts, &w))
+		w = (struct word){ r->ts.cur, 0 };
+	if (!word_is(&w, "unmovable") && !word_is(&w, "reclaimable"))
+		return textscan_fail(&r->ts, error, w.s, "expected a type, unmovable or reclaimable");
 	mt = word_is(&w, "unmovable") ? CMASIM_MT_UNMOVABLE : CMASIM_MT_RECLAIMABLE;
 	if ((pfn & (pageblock_nr_pages(mem) - 1)) || !count || count >> 32 ||
 	    !in_frames(mem, pfn, count << mem->pb_order))
@@ -171,9 +172,11 @@ static bool read_alloc(struct line_reader *r, GError **error)
 	if (pfn < r->next_pfn)
 		return textscan_fail(&r->ts, error, at, "pfn %#" PRIx64 " is not past the previous "
 				     "line's blocks (expected ascending pfns)", pfn);
-	if (!textscan_word(&r->ts, &w) || !kind_of(&w, mem, pfn, &owner, &mt, &active))
-		return textscan_fail(&r->ts, error, r->ts.cur, "expected a kind: anon, file, "
-				     "file-active, slab, pagetable or kernel");
+	if (!textscan_word(&r->ts, &w))
+		w = (struct word){ r->ts.cur, 0 };
+	if (!kind_of(&w, mem, pfn, &owner, &mt, &active))
+		return textscan_fail(&r->ts, error, w.s, "expected a kind: anon, file, file-active, "
+				     "slab, pagetable or kernel");
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t p = pfn + (i << order);
 		int ret = cmasim_alloc_pages_at(mem, p, (unsigned int)order, mt);
@@ -229,8 +232,8 @@ static bool read_lines(struct line_reader *r, GError **error)
 			return textscan_fail(&r->ts, error, w.s, "unknown record \"%.*s\" (expected "
 					     "pageblock or alloc)", (int)w.len, w.s);
 		}
-		if (!textscan_at_end(&r->ts))
-			return textscan_fail(&r->ts, error, r->ts.cur, "more than the record takes");
+		if (textscan_word(&r->ts, &w))
+			return textscan_fail(&r->ts, error, w.s, "more than the record takes");
 	}
 	if (!frames)
 		return textscan_fail(&r->ts, error, NULL, "expected \"cmasim-state 1\" and a frames "
