@@ -604,8 +604,8 @@ static void header(struct reader *r, const struct windows *win, GString *out)
 			       st->events);
 	g_string_append_printf(out, "# %s\n", st->buddy_view ?
 			       "the buddy allocator's view: per-cpu lists traced, their pages "
-			       "allocated" : "no per-cpu list events: every page allocated and "
-			       "freed at once");
+			       "allocated" : "per-cpu lists not traced: every page allocated "
+			       "and freed at once");
 	g_string_append_printf(out, "# skipped: %" PRIu64 " events a snapshot held, %" PRIu64
 			       " mm_page_free_batched (each repeats an mm_page_free), %" PRIu64
 			       " failed allocations; %" PRIu64 " mm_page_alloc_extfrag, %" PRIu64
