@@ -140,14 +140,21 @@ static bool summarize(const struct cmasim_snapshot *s, const struct cmasim_mem *
 		for (unsigned int o = 0; o <= s->max_order; o++)
 			imported[o] = free_blocks(mem, z, o);
 		if (memcmp(imported, sz->free_blocks, sizeof(imported))) {
+			g_autoptr(GString) got = g_string_new(NULL), want = g_string_new(NULL);
+
+			for (unsigned int o = 0; o <= s->max_order; o++) {
+				g_string_append_printf(got, " %" PRIu64, imported[o]);
+				g_string_append_printf(want, " %" PRIu64, sz->free_blocks[o]);
+			}
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT, "%s: zone %s booted with "
-				    "free blocks other than the capture's (a bug of cmasim import)",
-				    s->dir, name);
+				    "free blocks%s by order, not the capture's%s (a bug of cmasim "
+				    "import)", s->dir, name, got->str, want->str);
 			return false;
 		}
 		row(out, name, "imported", imported, s->max_order);
 		row(out, "", "buddyinfo before", sz->buddyinfo, s->max_order);
-		row(out, "", "buddyinfo after", sz->buddyinfo_after, s->max_order);
+		if (s->buddyinfo_after)
+			row(out, "", "buddyinfo after", sz->buddyinfo_after, s->max_order);
 	}
 	g_string_append(out, "(kpageflags shows pages on per-cpu lists as allocated, buddyinfo does "
 			"not count them: the two differ by up to what the lists hold, and by what "

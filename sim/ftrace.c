@@ -192,6 +192,12 @@ static bool cma_event(struct reader *r, const char *body, const char *event, str
 	if (!number(r, body, event, e->kind == EV_CMA_START && field(&r->ts, body, "request_count", &v)
 			     ? "request_count" : "count", false, &e->count, error))
 		return false;
+	if (e->count > UINT64_MAX / r->opts->page_size) {
+		field(&r->ts, body, e->kind == EV_CMA_START && field(&r->ts, body, "request_count", &v)
+			  ? "request_count" : "count", &v);
+		return textscan_fail(&r->ts, error, v.s, "%.*s pages is more than any machine has",
+				     (int)v.len, v.s);
+	}
 	if (e->kind != EV_CMA_RELEASE && !small(r, body, event, "align", 63, &e->order, error))
 		return false;
 	if (e->kind == EV_CMA_FINISH || e->kind == EV_CMA_ALLOC) {
@@ -599,9 +605,10 @@ static void header(struct reader *r, const struct windows *win, GString *out)
 	const struct cmasim_ftrace_stats *st = r->st;
 	g_autofree gpointer *names = g_hash_table_get_keys_as_array(r->unknown, NULL);
 
-	g_string_append_printf(out, "# Imported by cmasim import ftrace from %s: %" PRIu64 " lines, "
-			       "%" PRIu64 " events of kmem and cma\n", r->ts.source, st->lines,
-			       st->events);
+	g_string_append(out, "# Imported by cmasim import ftrace from ");
+	text_append_quoted(out, r->ts.source);
+	g_string_append_printf(out, ": %" PRIu64 " lines, %" PRIu64 " events of kmem and cma\n",
+			       st->lines, st->events);
 	g_string_append_printf(out, "# %s\n", st->buddy_view ?
 			       "the buddy allocator's view: per-cpu lists traced, their pages "
 			       "allocated" : "per-cpu lists not traced: every page allocated "
@@ -618,20 +625,24 @@ static void header(struct reader *r, const struct windows *win, GString *out)
 				       (double)win->begin[0] / 1e9, (double)win->end[0] / 1e9,
 				       win->last ? " and again later" : "");
 	qsort(names, g_hash_table_size(r->unknown), sizeof(*names), cmp_name);
-	for (guint i = 0; i < g_hash_table_size(r->unknown); i++)
-		g_string_append_printf(out, "# unknown event %s: %zu, skipped\n", (char *)names[i],
+	for (guint i = 0; i < g_hash_table_size(r->unknown); i++) {
+		g_string_append(out, "# unknown event ");
+		/* a name as the trace spelt it, printable in a YAML comment */
+		for (const char *c = names[i]; *c; c++)
+			g_string_append_c(out, g_ascii_isgraph(*c) ? *c : '?');
+		g_string_append_printf(out, ": %zu, skipped\n",
 				       GPOINTER_TO_SIZE(g_hash_table_lookup(r->unknown, names[i])));
-	g_string_append(out, "name: \"");
-	for (const char *c = r->opts->name; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			g_string_append_c(out, '\\');
-		g_string_append_c(out, *c);
 	}
-	g_string_append_printf(out, "\"\ndescription: \"the kernel's page allocations and CMA requests "
+	g_string_append(out, "name: ");
+	text_append_quoted(out, r->opts->name);
+	g_string_append_printf(out, "\ndescription: \"the kernel's page allocations and CMA requests "
 			       "of an ftrace capture, %.3f s\"\nseed: 1\n",
 			       (double)(st->last_ns - st->first_ns) / 1e9);
-	if (r->opts->machine)
-		g_string_append_printf(out, "machine: %s\n", r->opts->machine);
+	if (r->opts->machine) {
+		g_string_append(out, "machine: ");
+		text_append_quoted(out, r->opts->machine);
+		g_string_append_c(out, '\n');
+	}
 	if (r->areas->len) {
 		g_string_append(out, "devices: [");
 		for (guint i = 0; i < r->areas->len; i++)

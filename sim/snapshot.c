@@ -167,10 +167,13 @@ static bool parse_capture(struct cmasim_snapshot *s, GHashTable *files, uint64_t
 				return textscan_fail(&ts, error, v.s, "unknown format (expected "
 						     "\"cmasim-snapshot 1\")");
 			format = true;
-		} else if (word_is(&key, "kernel")) {
-			s->kernel = g_strndup(v.s, v.len);
-		} else if (word_is(&key, "machine")) {
-			s->arch = g_strndup(v.s, v.len);
+		} else if (word_is(&key, "kernel") || word_is(&key, "machine")) {
+			char **value = word_is(&key, "kernel") ? &s->kernel : &s->arch;
+
+			if (*value)
+				return textscan_fail(&ts, error, key.s, "\"%.*s\" is given twice",
+						     (int)key.len, key.s);
+			*value = g_strndup(v.s, v.len);
 		} else if (word_is(&key, "page_size")) {
 			if (!word_uint(&v, &n) || n < 4096 || n > 65536 || (n & (n - 1)))
 				return textscan_fail(&ts, error, v.s, "page size \"%.*s\" (expected a "
@@ -188,6 +191,10 @@ static bool parse_capture(struct cmasim_snapshot *s, GHashTable *files, uint64_t
 			if (!word_uint(&v, &n))
 				return textscan_fail(&ts, error, v.s, "\"%.*s\" is not a number",
 						     (int)v.len, v.s);
+			/* the kernel's sysctls are ints */
+			if (!word_is(&key, "kpageflags_bytes") && n > INT32_MAX)
+				return textscan_fail(&ts, error, v.s, "%.*s is out of range (expected "
+						     "at most %d)", (int)v.len, v.s, INT32_MAX);
 			*(word_is(&key, "min_free_kbytes") ? &s->min_free_kbytes :
 			  word_is(&key, "kpageflags_bytes") ? kpf_bytes :
 			  &s->watermark_scale_factor) = n;
@@ -291,13 +298,16 @@ static bool add_zone(struct cmasim_snapshot *s, const struct cmasim_snapshot_zon
 {
 	if (!zone->present)
 		return true;
+	if (zone->spanned > UINT64_MAX - zone->start_pfn)
+		return zone_fail(error, s, zone, "spans past the end of the pfns");
 	if (!have_start)
 		return zone_fail(error, s, zone, "no start_pfn (expected a kernel of 4.12 or later)");
 	if (s->nr_zones && zone->type <= s->zones[s->nr_zones - 1].type)
 		return zone_fail(error, s, zone, "after zone %s (expected zones in the kernel's order)",
 				 cmasim_zone_type_name(s->zones[s->nr_zones - 1].type));
+	/* NR_CPUS is at most 8192; cmasim shares per-cpu lists' high among 4096 */
 	if (!s->nr_zones)
-		s->cpus = cpus;
+		s->cpus = MIN(cpus, 4096);
 	s->zones[s->nr_zones++] = *zone;
 	return true;
 }
@@ -558,11 +568,12 @@ static bool parse_iomem(struct cmasim_snapshot *s, GHashTable *files, GArray *ra
 		if (!name)
 			return textscan_fail(&ts, error, ts.cur, "expected \" : NAME\"");
 		name++;
-		while (*name == ' ' && name < ts.line + ts.line_len)
+		while (name < ts.line + ts.line_len && *name == ' ')
 			name++;
 		if ((size_t)(ts.line + ts.line_len - name) != 10 || memcmp(name, "System RAM", 10))
 			continue;
-		struct pfn_range r = { (start + s->page_size - 1) >> s->page_shift,
+		/* whole pages only: partial ones at either end are not RAM to the allocator */
+		struct pfn_range r = { (start >> s->page_shift) + !!(start & (s->page_size - 1)),
 				       end == UINT64_MAX ? UINT64_MAX >> s->page_shift
 							 : (end + 1) >> s->page_shift };
 
@@ -823,13 +834,25 @@ static bool is_free_tail(uint8_t b)
 
 /*
  * Rebuilds zone @z's free blocks by order: the maximal aligned runs of
- * free pages (every page flagged), or each flagged head reaching over
- * the flagless pages after it, which become free (head-only).
+ * free pages, as __free_one_page() leaves them. Head-only, each flagged
+ * head first reaches over the flagless pages after it, which become free
+ * (and heads a kernel could not have left side by side merge).
  */
 static void rebuild_free(struct cmasim_snapshot *s, struct cmasim_snapshot_zone *z)
 {
 	uint64_t end = zone_end(z);
 
+	for (uint64_t pfn = z->start_pfn; s->buddy_head_only && pfn < end; pfn++) {
+		unsigned int order;
+
+		if (!is_free(s->pfn[pfn]))
+			continue;
+		order = largest_block(s, pfn, end, is_free_tail);
+		for (uint64_t p = pfn + 1; p < pfn + (UINT64_C(1) << order); p++)
+			s->pfn[p] = CMASIM_PAGE_FREE;
+		s->counts[CMASIM_SNAP_ZERO_FLAGS] -= (UINT64_C(1) << order) - 1;
+		pfn += (UINT64_C(1) << order) - 1;
+	}
 	for (uint64_t pfn = z->start_pfn; pfn < end;) {
 		unsigned int order;
 
@@ -837,12 +860,7 @@ static void rebuild_free(struct cmasim_snapshot *s, struct cmasim_snapshot_zone 
 			pfn++;
 			continue;
 		}
-		order = largest_block(s, pfn, end, s->buddy_head_only ? is_free_tail : is_free);
-		if (s->buddy_head_only) {
-			for (uint64_t p = pfn + 1; p < pfn + (UINT64_C(1) << order); p++)
-				s->pfn[p] = CMASIM_PAGE_FREE;
-			s->counts[CMASIM_SNAP_ZERO_FLAGS] -= (UINT64_C(1) << order) - 1;
-		}
+		order = largest_block(s, pfn, end, is_free);
 		z->free_blocks[order]++;
 		pfn += UINT64_C(1) << order;
 	}
@@ -888,7 +906,7 @@ static bool read_all(struct cmasim_snapshot *s, GHashTable *files, GError **erro
 
 	if (!parse_capture(s, files, &kpf_bytes, &swap, error) || !parse_zoneinfo(s, files, error) ||
 	    !parse_buddyinfo(s, files, "buddyinfo", false, error) ||
-	    (g_hash_table_contains(files, "buddyinfo.after") &&
+	    ((s->buddyinfo_after = g_hash_table_contains(files, "buddyinfo.after")) &&
 	     !parse_buddyinfo(s, files, "buddyinfo.after", true, error)) ||
 	    !parse_pagetypeinfo(s, files, error) || !parse_iomem(s, files, ram, error) ||
 	    !read_kpageflags(s, files, kpf_bytes, swap, error) || !mark_holes(s, ram, error))

@@ -24,6 +24,7 @@
 
 #include "cmasim/snapshot.h"
 #include "cmasim/units.h"
+#include "textscan.h"
 
 /* Pages of a pageblock by what says its type: movable, unmovable, slab. */
 struct block_score {
@@ -109,7 +110,9 @@ static void write_config(const struct cmasim_snapshot *s, const struct layout *l
 {
 	char size[32];
 
-	g_string_append_printf(out, "# Imported by cmasim import snapshot from %s\n", s->dir);
+	g_string_append(out, "# Imported by cmasim import snapshot from ");
+	text_append_quoted(out, s->dir);
+	g_string_append_c(out, '\n');
 	for (unsigned int z = 0; z < s->nr_zones; z++) {
 		const struct cmasim_snapshot_zone *zi = &s->zones[z];
 
@@ -118,9 +121,13 @@ static void write_config(const struct cmasim_snapshot *s, const struct layout *l
 				       cmasim_zone_type_name(zi->type), zi->start_pfn, zi->spanned,
 				       zi->present, zi->managed);
 	}
-	g_string_append_printf(out, "name: \"%s\"\n", name);
-	g_string_append_printf(out, "description: \"snapshot of Linux %s (%s)\"\n", s->kernel,
-			       s->arch);
+	g_autofree char *what = g_strdup_printf("snapshot of Linux %s (%s)", s->kernel, s->arch);
+
+	g_string_append(out, "name: ");
+	text_append_quoted(out, name);
+	g_string_append(out, "\ndescription: ");
+	text_append_quoted(out, what);
+	g_string_append_c(out, '\n');
 	g_string_append_printf(out, "kernel: \"%s\"\n", kernel_profile(s->kernel));
 	if (s->cpus)
 		g_string_append_printf(out, "cpus: %u\n", s->cpus);
@@ -143,13 +150,17 @@ static void write_config(const struct cmasim_snapshot *s, const struct layout *l
 	write_runs(s, l, CMASIM_PAGE_RESERVED, "reserved", out);
 	if (s->nr_cma)
 		g_string_append(out, "cma:\n");
-	for (unsigned int i = 0; i < s->nr_cma; i++)
-		g_string_append_printf(out, "  - { name: \"%s\", base: %#" PRIx64 ", size: %s, "
-				       "order_per_bit: %u }\n", s->cma[i].name,
+	for (unsigned int i = 0; i < s->nr_cma; i++) {
+		g_string_append(out, "  - { name: ");
+		text_append_quoted(out, s->cma[i].name);
+		g_string_append_printf(out, ", base: %#" PRIx64 ", size: %s, order_per_bit: %u }\n",
 				       s->cma[i].base_pfn << s->page_shift,
 				       cmasim_format_size(s->cma[i].count << s->page_shift, size),
 				       s->cma[i].order_per_bit);
-	g_string_append_printf(out, "initial: \"%s\"\n", state_file);
+	}
+	g_string_append(out, "initial: ");
+	text_append_quoted(out, state_file);
+	g_string_append_c(out, '\n');
 }
 
 /* Pageblocks with more pages that never move first, then the lower pfn. */
@@ -289,8 +300,9 @@ void cmasim_snapshot_write(const struct cmasim_snapshot *s, const char *name,
 	for (unsigned int z = 0; z < s->nr_zones; z++)
 		guess_types(s, &l, z, types);
 	g_string_append(state, "cmasim-state 1\n");
-	g_string_append_printf(state, "# imported from %s: Linux %s (%s)\n", s->dir, s->kernel,
-			       s->arch);
+	g_string_append(state, "# imported from ");
+	text_append_quoted(state, s->dir);
+	g_string_append_c(state, '\n');
 	g_string_append_printf(state, "frames %#" PRIx64 " %" PRIu64 "\n", l.base, l.end - l.base);
 	write_pageblocks(&l, types, nr_blocks, state);
 	write_blocks(s, &l, state);

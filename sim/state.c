@@ -109,6 +109,8 @@ static bool read_pageblock(struct line_reader *r, GError **error)
 					     "hole", mem->base_pfn + idx);
 		cmasim_set_pageblock_migratetype(mem, mem->base_pfn + idx, mt);
 		cmasim_move_freepages_block(mem, mem->base_pfn + idx, mt, NULL);
+		/* moving split a larger free block at the pageblock's edge: let it merge again */
+		buddy_merge_block(mem, idx);
 	}
 	r->next_block = block + count;
 	return true;
@@ -241,28 +243,45 @@ static bool read_lines(struct line_reader *r, GError **error)
 	return true;
 }
 
-struct cmasim_state *cmasim_state_load(struct cmasim_mem *mem, GError **error)
+struct cmasim_state *cmasim_state_load_data(struct cmasim_mem *mem, const char *source,
+					    GBytes *bytes, GError **error)
 {
-	g_return_val_if_fail(mem && mem->cfg->initial, NULL);
-	const char *path = mem->cfg->initial;
-	g_autoptr(GBytes) bytes = text_read_file(path, MAX_STATE_BYTES, error);
+	g_return_val_if_fail(mem && source && bytes, NULL);
+	g_autoptr(GBytes) text = text_inflate(bytes, source, MAX_STATE_BYTES, error);
 	struct cmasim_state *st;
 	struct line_reader r = { .mem = mem };
 	gsize len;
 	const char *data;
 
-	if (!bytes)
+	if (!text)
 		return NULL;
 	st = g_new0(struct cmasim_state, 1);
 	st->lru[0] = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	st->lru[1] = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	r.st = st;
-	data = g_bytes_get_data(bytes, &len);
-	textscan_init(&r.ts, path, data, len);
+	data = g_bytes_get_data(text, &len);
+	textscan_init(&r.ts, source, data, len);
 	if (read_lines(&r, error))
 		return st;
 	cmasim_state_free(st);
 	return NULL;
+}
+
+struct cmasim_state *cmasim_state_load(struct cmasim_mem *mem, GError **error)
+{
+	g_return_val_if_fail(mem && mem->cfg->initial, NULL);
+	g_autoptr(GMappedFile) m = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(GError) err = NULL;
+
+	m = g_mapped_file_new(mem->cfg->initial, FALSE, &err);
+	if (!m) {
+		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", mem->cfg->initial,
+			    err->message);
+		return NULL;
+	}
+	bytes = g_mapped_file_get_bytes(m);
+	return cmasim_state_load_data(mem, mem->cfg->initial, bytes, error);
 }
 
 uint64_t cmasim_state_pages(const struct cmasim_state *st)

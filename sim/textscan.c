@@ -110,18 +110,15 @@ GBytes *text_inflate(GBytes *raw, const char *source, size_t max, GError **error
 	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
 }
 
-GBytes *text_read_file(const char *path, size_t max, GError **error)
+void text_append_quoted(GString *out, const char *s)
 {
-	g_autoptr(GError) err = NULL;
-	g_autoptr(GMappedFile) m = g_mapped_file_new(path, FALSE, &err);
-	g_autoptr(GBytes) raw = NULL;
-
-	if (!m) {
-		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_IO, "%s: %s", path, err->message);
-		return NULL;
+	g_string_append_c(out, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *s == ' ' || g_ascii_isgraph(*s) ? *s : '?');
 	}
-	raw = g_mapped_file_get_bytes(m);
-	return text_inflate(raw, path, max, error);
+	g_string_append_c(out, '"');
 }
 
 bool word_is(const struct word *w, const char *s)

@@ -45,10 +45,10 @@ GInputStream *text_stream(GBytes *bytes);
 /* @raw gunzipped if it is gzip, at most @max bytes; NULL with an error naming @source. */
 GBytes *text_inflate(GBytes *raw, const char *source, size_t max, GError **error);
 /*
- * The whole of file @path, gunzipped when it is gzip, at most @max bytes
- * of it; NULL with a CMASIM_ERROR_IO or _VALUE error naming the file.
+ * Appends @s to @out as a YAML double-quoted scalar of printable ASCII:
+ * '"' and '\\' escaped, any other byte that is not printable as '?'.
  */
-GBytes *text_read_file(const char *path, size_t max, GError **error);
+void text_append_quoted(GString *out, const char *s);
 
 /* Whether @w is exactly @s. */
 bool word_is(const struct word *w, const char *s);

@@ -579,16 +579,15 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 		put_scalar(out, cmasim_trace_slot_name(t, r->id));
 		break;
 	case CMASIM_OP_FREE:
-		if (r->c & CMASIM_REC_AT_PFN) {
+	case CMASIM_OP_PIN:
+	case CMASIM_OP_UNPIN:
+	case CMASIM_OP_DMA_FREE:
+		if (r->op == CMASIM_OP_FREE && (r->c & CMASIM_REC_AT_PFN)) {
 			fprintf(out, ", pfn: 0x%" PRIx64, r->x);
 			if (r->b)
 				fprintf(out, ", order: %u", r->b);
 			break;
 		}
-		/* fall through */
-	case CMASIM_OP_PIN:
-	case CMASIM_OP_UNPIN:
-	case CMASIM_OP_DMA_FREE:
 		if (r->c & CMASIM_REC_SHORTTERM)
 			fputs(", longterm: false", out);
 		fputs(", id: ", out);

@@ -168,6 +168,17 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 	if (r->op != CMASIM_OP_CPU && (r->c & ~op_flags[r->op]))
 		return bad(what, key, K_OP, "unknown flags 0x%02x for %s (expected bits of 0x%02x "
 			   "only)", r->c & ~op_flags[r->op], cmasim_op_name(r->op), op_flags[r->op]);
+	/* a free by pfn: the block's order and pfn, no id */
+	if (r->op == CMASIM_OP_FREE && (r->c & CMASIM_REC_AT_PFN)) {
+		if (r->a)
+			return bad(what, key, K_OP, "field a of a free by pfn is %u (expected 0)",
+				   r->a);
+		if (!check_order(cfg, r->b, false, what, key, K_ORDER) ||
+		    !check_pfn(cfg, r->x, r->b, what, key))
+			return false;
+		uses_x = true;
+		uses_id = false;
+	}
 	switch ((enum cmasim_op)r->op) {
 	case CMASIM_OP_ALLOC:
 		if (!check_alloc(cfg, r, what, key))
@@ -214,22 +225,10 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 		uses_id = false;
 		break;
 	case CMASIM_OP_FREE:
-		if (r->c & CMASIM_REC_AT_PFN) {
-			if (r->a)
-				return bad(what, key, K_OP, "field a of a free by pfn is %u "
-					   "(expected 0)", r->a);
-			if (!check_order(cfg, r->b, false, what, key, K_ORDER) ||
-			    !check_pfn(cfg, r->x, r->b, what, key))
-				return false;
-			uses_x = true;
-			uses_id = false;
-			break;
-		}
-		/* fall through */
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
-		if (r->a || r->b)
+		if (!uses_x && (r->a || r->b))
 			return bad(what, key, K_OP, "fields a and b of %s are %u and %u (expected 0)",
 				   cmasim_op_name(r->op), r->a, r->b);
 		break;

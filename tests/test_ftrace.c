@@ -227,7 +227,7 @@ Test(ftrace, header)
 	cr_expect(strstr(out->str, "# unknown event cpu_idle: 1, skipped\n"
 			 "# unknown event irq_handler_entry: 2, skipped\n"
 			 "name: \"my \\\"w\\\"\"\n"), "%s", out->str);
-	cr_expect(strstr(out->str, "seed: 1\nmachine: vm\ndevices: [a_b]\nevents:\n"), "%s",
+	cr_expect(strstr(out->str, "seed: 1\nmachine: \"vm\"\ndevices: [a_b]\nevents:\n"), "%s",
 		  out->str);
 }
 

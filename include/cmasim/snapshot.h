@@ -88,6 +88,7 @@ struct cmasim_snapshot {
 	uint64_t watermark_scale_factor; /* 0 when not captured */
 	double read_seconds;		/* how long kpageflags took to read; < 0 unknown */
 	bool buddy_head_only;		/* kpageflags marks only a free block's first page */
+	bool buddyinfo_after;		/* buddyinfo was read again after kpageflags */
 
 	unsigned int nr_zones;		/* populated zones, ascending */
 	struct cmasim_snapshot_zone zones[CMASIM_NR_ZONE_TYPES];

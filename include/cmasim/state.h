@@ -53,6 +53,9 @@ struct cmasim_state;
  * the machine.
  */
 struct cmasim_state *cmasim_state_load(struct cmasim_mem *mem, GError **error);
+/* The same from @bytes (gzipped or not), which @source names in messages. */
+struct cmasim_state *cmasim_state_load_data(struct cmasim_mem *mem, const char *source,
+					    GBytes *bytes, GError **error);
 /* The pages the state's blocks took when it loaded. */
 uint64_t cmasim_state_pages(const struct cmasim_state *st);
 /*
