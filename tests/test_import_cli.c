@@ -271,9 +271,12 @@ Test(import_cli, bad_input)
 {
 	g_autofree char *vm = in_tmp("vm");
 	g_autofree char *bad = write_tmp("bad.txt", "hello\n");
-	g_autofree char *mine = write_tmp("mine/file", "x");
-	g_autofree char *mine_dir = g_path_get_dirname(mine);
+	g_autofree char *mine_dir = in_tmp("mine");
+	g_autofree char *mine = NULL;
 	struct result r;
+
+	cr_assert_eq(g_mkdir(mine_dir, 0755), 0);
+	mine = write_tmp("mine/file", "x");
 
 	r = in_root((const char *[]){ "import", "snapshot", "tests/fixtures/none", "-o", vm, NULL });
 	cr_expect_eq(r.status, 1);
