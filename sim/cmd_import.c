@@ -18,7 +18,7 @@
 
 #define STATE_FILE "initial.state.gz"
 
-/* Sizes of the aligned ranges whose clearing the summary counts, as orders over 4 KiB pages. */
+/* Sizes of the aligned ranges whose clearing the summary counts, in MiB. */
 static const unsigned int range_mib[] = { 4, 16, 64 };
 
 /* @text gzipped (deterministic: no name, no time in the header). */

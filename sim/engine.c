@@ -545,13 +545,6 @@ static void kswapd(struct cmasim_sim *sim)
 	cmasim_mem_kswapd_done(sim->mem);
 }
 
-/*
- * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
- * otherwise. However many blocks are asked for, no more than the machine
- * holds are tried, and none after the first that fails even after direct
- * reclaim: nothing else frees memory in between, so each would fail as
- * that one did.
- */
 /* An alloc without an id: a block at a pfn, known by it (state.h). */
 static void do_pfn_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
@@ -569,6 +562,13 @@ static void do_pfn_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 		sim->r->bg_alloc_pages += UINT64_C(1) << rec->b;
 }
 
+/*
+ * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
+ * otherwise. However many blocks are asked for, no more than the machine
+ * holds are tried, and none after the first that fails even after direct
+ * reclaim: nothing else frees memory in between, so each would fail as
+ * that one did.
+ */
 static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	enum cmasim_zone_type highest = rec->a == CMASIM_MT_MOVABLE ? CMASIM_ZONE_MOVABLE
