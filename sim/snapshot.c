@@ -76,14 +76,12 @@ const char *cmasim_page_kind_name(enum cmasim_page_kind kind)
 static bool G_GNUC_PRINTF(4, 5) file_fail(GError **error, const char *dir, const char *file,
 					  const char *fmt, ...)
 {
+	g_autofree char *where = g_strdup_printf("%s/%s", dir, file);
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	text_vfail(error, where, fmt, ap);
 	va_end(ap);
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s/%s: %s", dir, file, msg);
-	g_free(msg);
 	return false;
 }
 
@@ -91,15 +89,13 @@ static bool G_GNUC_PRINTF(4, 5) file_fail(GError **error, const char *dir, const
 static bool G_GNUC_PRINTF(4, 5) zone_fail(GError **error, const struct cmasim_snapshot *s,
 					  const struct cmasim_snapshot_zone *z, const char *fmt, ...)
 {
+	g_autofree char *where = g_strdup_printf("%s/zoneinfo:%u:1: zone %s", s->dir,
+						 z->zoneinfo_line, cmasim_zone_type_name(z->type));
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	text_vfail(error, where, fmt, ap);
 	va_end(ap);
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s/zoneinfo:%u:1: zone %s: %s", s->dir,
-		    z->zoneinfo_line, cmasim_zone_type_name(z->type), msg);
-	g_free(msg);
 	return false;
 }
 

@@ -55,18 +55,23 @@ bool textscan_at_end(const struct textscan *ts)
 	return true;
 }
 
+bool text_vfail(GError **error, const char *where, const char *fmt, va_list ap)
+{
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", where, msg);
+	return false;
+}
+
 bool textscan_fail(const struct textscan *ts, GError **error, const char *at, const char *fmt, ...)
 {
 	size_t col = at && ts->line && at >= ts->line ? (size_t)(at - ts->line) + 1 : 1;
+	g_autofree char *where = g_strdup_printf("%s:%u:%zu", ts->source, MAX(ts->lineno, 1u), col);
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = g_strdup_vprintf(fmt, ap);
+	text_vfail(error, where, fmt, ap);
 	va_end(ap);
-	g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s:%u:%zu: %s", ts->source,
-		    MAX(ts->lineno, 1u), col, msg);
-	g_free(msg);
 	return false;
 }
 

@@ -7,6 +7,7 @@
 #ifndef CMASIM_TEXTSCAN_H
 #define CMASIM_TEXTSCAN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,9 @@ bool textscan_next(struct textscan *ts);
 bool textscan_word(struct textscan *ts, struct word *w);
 /* Whether only blanks are left on the line. */
 bool textscan_at_end(const struct textscan *ts);
+/* Sets a CMASIM_ERROR_VALUE error "@where: message"; always false. */
+bool text_vfail(GError **error, const char *where, const char *fmt, va_list ap)
+	G_GNUC_PRINTF(3, 0);
 /* Sets a CMASIM_ERROR_VALUE "source:line:column: ..." at @at in the current line; false. */
 bool textscan_fail(const struct textscan *ts, GError **error, const char *at, const char *fmt,
 		   ...) G_GNUC_PRINTF(4, 5);

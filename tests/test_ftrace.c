@@ -43,6 +43,16 @@ static char *import(const char *text, struct cmasim_ftrace_stats *st, GError **e
 	return g_strdup(events + 1);
 }
 
+/* The same, for a trace that must import. */
+static char *import_ok(const char *text, struct cmasim_ftrace_stats *st)
+{
+	g_autoptr(GError) error = NULL;
+	char *got = import(text, st, &error);
+
+	cr_assert_not_null(got, "%s", error ? error->message : "");
+	return got;
+}
+
 #define CTX(ts) "            bash-100   [001] .....   " ts ": "
 
 Test(ftrace, buddy_view)
@@ -74,10 +84,8 @@ Test(ftrace, buddy_view)
 		CTX("10.000900") "mm_page_alloc: page=(null) pfn=0x0 order=9 migratetype=1 "
 		"gfp_flags=GFP_TRANSHUGE\n";
 	struct cmasim_ftrace_stats st;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *got = import(trace, &st, &error);
+	g_autofree char *got = import_ok(trace, &st);
 
-	cr_assert_not_null(got, "%s", error ? error->message : "");
 	/*
 	 * 0x1000 and 0x1001 leave for a per-cpu list; 0x1000 is used, freed
 	 * to the list and drained back; 0x2000 leaves (order 4, no list) and
@@ -116,10 +124,8 @@ Test(ftrace, allocation_view)
 		"            bash-100   [000]    10.000300: mm_page_free_batched: "
 		"page=0xffffea0000040000 pfn=4096 order=0\n";
 	struct cmasim_ftrace_stats st;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *got = import(trace, &st, &error);
+	g_autofree char *got = import_ok(trace, &st);
 
-	cr_assert_not_null(got, "%s", error ? error->message : "");
 	cr_expect_str_eq(got,
 			 "events:\n"
 			 "  - { t: 0, op: alloc, migratetype: movable, order: 1, pfn: 0x1000 }\n"
@@ -158,10 +164,8 @@ Test(ftrace, snapshot_marks)
 		MARK("30.100000", "after kpageflags end 8192")
 		CTX("31.000000") "mm_page_pcpu_drain: page=0 pfn=0x300 order=0 migratetype=1\n";
 	struct cmasim_ftrace_stats st;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *got = import(trace, &st, &error);
+	g_autofree char *got = import_ok(trace, &st);
 
-	cr_assert_not_null(got, "%s", error ? error->message : "");
 	cr_expect_str_eq(got,
 			 "events:\n"
 			 "  - { t: 50ms, op: alloc, migratetype: movable, order: 0, pfn: 0x100 }\n"
@@ -192,10 +196,8 @@ Test(ftrace, cma)
 		CTX("3.000000") "cma_alloc: pfn=6000 page=00000000000000ad count=4 align=2\n"
 		CTX("3.100000") "cma_release: pfn=6000 page=00000000000000ad count=4\n";
 	struct cmasim_ftrace_stats st;
-	g_autoptr(GError) error = NULL;
-	g_autofree char *got = import(trace, &st, &error);
+	g_autofree char *got = import_ok(trace, &st);
 
-	cr_assert_not_null(got, "%s", error ? error->message : "");
 	cr_expect_str_eq(got,
 			 "events:\n"
 			 "  - { t: 0, op: dma_alloc, device: reserved, size: 1048576, align: 8, "
@@ -234,7 +236,7 @@ Test(ftrace, header)
 Test(ftrace, empty)
 {
 	struct cmasim_ftrace_stats st;
-	g_autofree char *got = import("# tracer: nop\n", &st, NULL);
+	g_autofree char *got = import_ok("# tracer: nop\n", &st);
 
 	cr_expect_str_eq(got, "events: []\n");
 }

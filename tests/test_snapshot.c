@@ -191,18 +191,27 @@ static void edit(GHashTable *files, const char *name, const char *from, const ch
 	g_hash_table_insert(files, g_strdup(name), g_string_free_to_bytes(s));
 }
 
-static struct cmasim_snapshot *read_base(void)
+/* The capture of kpageflags @f, with @from changed to @to in @file (unless NULL); it must read. */
+static struct cmasim_snapshot *read_with(const uint64_t *f, const char *file, const char *from,
+					 const char *to)
 {
-	uint64_t f[NR_PFNS];
-	g_autoptr(GHashTable) files = NULL;
+	g_autoptr(GHashTable) files = files_with(f, NR_PFNS);
 	g_autoptr(GError) error = NULL;
 	struct cmasim_snapshot *s;
 
-	base_flags(f);
-	files = files_with(f, NR_PFNS);
+	if (file)
+		edit(files, file, from, to);
 	s = cmasim_snapshot_read_files("t", files, &error);
 	cr_assert_not_null(s, "%s", error ? error->message : "");
 	return s;
+}
+
+static struct cmasim_snapshot *read_base(void)
+{
+	uint64_t f[NR_PFNS];
+
+	base_flags(f);
+	return read_with(f, NULL, NULL, NULL);
 }
 
 Test(snapshot, pages_and_free_blocks)
@@ -264,8 +273,6 @@ Test(snapshot, pages_and_free_blocks)
 Test(snapshot, head_only_free_pages)
 {
 	uint64_t f[NR_PFNS];
-	g_autoptr(GHashTable) files = NULL;
-	g_autoptr(GError) error = NULL;
 	struct cmasim_snapshot *s;
 
 	base_flags(f);
@@ -273,9 +280,7 @@ Test(snapshot, head_only_free_pages)
 		if (f[p] == BIT(BUDDY) && p != 2 && p != 4 && p != 12 && p != 14 && p != 16 &&
 		    p != 32 && p != 40 && p != 47)
 			f[p] = 0;
-	files = files_with(f, NR_PFNS);
-	s = cmasim_snapshot_read_files("t", files, &error);
-	cr_assert_not_null(s, "%s", error ? error->message : "");
+	s = read_with(f, NULL, NULL, NULL);
 	cr_expect(s->buddy_head_only);
 	cr_expect_eq(s->zones[0].free_blocks[1], 1);
 	cr_expect_eq(s->zones[0].free_blocks[2], 2);
@@ -289,19 +294,14 @@ Test(snapshot, head_only_free_pages)
 Test(snapshot, other_byte_order)
 {
 	uint64_t f[NR_PFNS];
-	g_autoptr(GHashTable) files = NULL;
-	g_autoptr(GError) error = NULL;
 	struct cmasim_snapshot *s;
 	bool host_little = G_BYTE_ORDER == G_LITTLE_ENDIAN;
 
 	base_flags(f);
 	for (int p = 0; p < NR_PFNS; p++)
 		f[p] = host_little ? GUINT64_TO_BE(f[p]) : GUINT64_TO_LE(f[p]);
-	files = files_with(f, NR_PFNS);
-	edit(files, "capture.txt", "byte_order little", host_little ? "byte_order big"
-								       : "byte_order little");
-	s = cmasim_snapshot_read_files("t", files, &error);
-	cr_assert_not_null(s, "%s", error ? error->message : "");
+	s = read_with(f, "capture.txt", "byte_order little", host_little ? "byte_order big"
+									   : "byte_order little");
 	cr_expect_eq(s->zones[1].free_blocks[3], 2);
 	cr_expect_eq(CMASIM_PFN_KIND(s->pfn[30]), CMASIM_PAGE_SLAB);
 	cmasim_snapshot_free(s);
@@ -314,16 +314,11 @@ Test(snapshot, other_byte_order)
 Test(snapshot, unmanaged_top_of_zone)
 {
 	uint64_t f[NR_PFNS];
-	g_autoptr(GHashTable) files = NULL;
-	g_autoptr(GError) error = NULL;
 	struct cmasim_snapshot *s;
 
 	base_flags(f);
 	f[47] = 0;
-	files = files_with(f, NR_PFNS);
-	edit(files, "zoneinfo", "managed  31", "managed  30");
-	s = cmasim_snapshot_read_files("t", files, &error);
-	cr_assert_not_null(s, "%s", error ? error->message : "");
+	s = read_with(f, "zoneinfo", "managed  31", "managed  30");
 	cr_expect_eq(s->zones[1].unmanaged_tail, 1);
 	cr_expect_eq(CMASIM_PFN_KIND(s->pfn[47]), CMASIM_PAGE_RESERVED);
 	cr_expect_eq(s->zones[1].free_blocks[0], 1);
@@ -445,7 +440,6 @@ static const struct bad_case bad_cases[] = {
 	  "t/capture.txt:4:11: page size \"12288\" (expected a power of two from 4096 to 65536)" },
 	{ "unknown key", "capture.txt", "begin 100.0", "bgein 100.0", .message =
 	  "t/capture.txt:6:1: unknown key \"bgein\"" },
-	/* the same pfns taken as 16 KiB pages: RAM no longer fits the zones */
 	/*
 	 * the same addresses taken as 16 KiB pages: iomem's RAM is pfns 1 and
 	 * 3-11, and pfn 2 is free in kpageflags
