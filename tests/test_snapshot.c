@@ -328,9 +328,10 @@ Test(snapshot, unmanaged_top_of_zone)
 /*
  * Written out: the layout from the table (RAM from pfn 0, a max-order
  * boundary, to 48; DMA [0, 16), Normal [16, 48)); the pageblocks of
- * Normal typed to pagetypeinfo's 1 unmovable and 1 reclaimable: block
- * 28-31 holds the most slab (1), so it is reclaimable; then 40-43 and
- * 44-47 hold 2 pages that never move each, and the lower wins.
+ * Normal typed to pagetypeinfo's 1 unmovable and 1 reclaimable, by the
+ * pages of the kind less the free pages: block 28-31 scores 1 slab page,
+ * the rest 0 or less, so it is reclaimable; then 40-43 and 44-47 score 2
+ * pages that never move less 1 free page each, and the lower wins.
  */
 Test(snapshot, written_machine)
 {
