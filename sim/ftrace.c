@@ -690,8 +690,9 @@ static void write_events(struct reader *r, const struct windows *win, GString *e
 	g_queue_free(w.pending);
 }
 
-bool cmasim_ftrace_import(const char *source, GBytes *data, const struct cmasim_ftrace_options *opts,
-			  GString *out, struct cmasim_ftrace_stats *st, GError **error)
+bool cmasim_ftrace_import(const char *source, GBytes *data,
+			  const struct cmasim_ftrace_options *opts, GString *out,
+			  struct cmasim_ftrace_stats *st, GError **error)
 {
 	g_return_val_if_fail(source && data && opts && opts->name && out && st, false);
 	g_autoptr(GBytes) text = text_inflate(data, source, MAX_TRACE_BYTES, error);

@@ -688,7 +688,7 @@ static bool read_kpageflags(struct cmasim_snapshot *s, GHashTable *files, uint64
 	return true;
 }
 
-/* Makes pfn @pfn a hole, which iomem or zoneinfo says it is; an error if kpageflags has it in use. */
+/* Makes pfn @pfn a hole, as iomem or zoneinfo says; an error if kpageflags has it in use. */
 static bool make_hole(struct cmasim_snapshot *s, uint64_t pfn, const char *why, GError **error)
 {
 	enum cmasim_page_kind k = CMASIM_PFN_KIND(s->pfn[pfn]);

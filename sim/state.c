@@ -13,10 +13,10 @@
 #include "mm.h"
 #include "textscan.h"
 
-/* A state file may be large, but not larger than a few bytes a frame could make it. */
+/* Past this a state file is refused rather than read: a real machine's takes a few MiB. */
 #define MAX_STATE_BYTES (UINT64_C(1) << 30)
 
-/* A block's place on the state's LRUs, in its frame's index field: inactive, or this bit. */
+/* A page-cache block's place on the LRUs, in its frame's index: with this bit, the active's. */
 #define LRU_ACTIVE 0x80000000u
 
 struct cmasim_state {
@@ -25,7 +25,7 @@ struct cmasim_state {
 	uint64_t pages;		/* the blocks' pages when it loaded */
 };
 
-/* A line's words, and where a bad one is. */
+/* A state file being read: where, into what, and the order its lines must keep. */
 struct line_reader {
 	struct textscan ts;
 	struct cmasim_mem *mem;

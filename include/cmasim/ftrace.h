@@ -64,7 +64,8 @@ struct cmasim_ftrace_stats {
  * that is not an event, an event that misses a field, time going
  * backwards, or lost events are errors "source:line:column: ...".
  */
-bool cmasim_ftrace_import(const char *source, GBytes *data, const struct cmasim_ftrace_options *opts,
-			  GString *out, struct cmasim_ftrace_stats *st, GError **error);
+bool cmasim_ftrace_import(const char *source, GBytes *data,
+			  const struct cmasim_ftrace_options *opts, GString *out,
+			  struct cmasim_ftrace_stats *st, GError **error);
 
 #endif
