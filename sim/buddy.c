@@ -931,7 +931,11 @@ int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int ord
 void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 {
 	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
-	uint32_t idx = (uint32_t)(pfn - mem->base_pfn);
+	buddy_free(mem, (uint32_t)(pfn - mem->base_pfn), true);
+}
+
+void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
+{
 	struct frame *f = &mem->frames[idx];
 
 	g_return_if_fail(f->state == FRAME_ALLOC);
@@ -946,7 +950,7 @@ void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 	 * types differ (split_large_buddy(), Linux 6.10).
 	 */
 	if (order <= mem->pb_order) {
-		if (!free_unref_page(mem, z, idx, order))
+		if (!pcp || !free_unref_page(mem, z, idx, order))
 			free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
 		return;
 	}

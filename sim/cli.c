@@ -430,7 +430,12 @@ struct cmasim_config *cli_load_machine(const char *name, GError **error)
 {
 	struct cmasim_config *cfg;
 
-	if (is_file(name)) {
+	/* a folder cmasim import wrote: the config in it names its initial state */
+	if (g_file_test(name, G_FILE_TEST_IS_DIR)) {
+		g_autofree char *path = g_build_filename(name, CLI_MACHINE_FILE, NULL);
+
+		cfg = cmasim_config_load_file(path, error);
+	} else if (is_file(name)) {
 		cfg = cmasim_config_load_file(name, error);
 	} else {
 		g_autofree char *source = NULL;

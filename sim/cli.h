@@ -28,9 +28,17 @@
 typedef int cmd_fn(int argc, char **argv);
 
 cmd_fn cmd_run, cmd_compare, cmd_check, cmd_report, cmd_sweep, cmd_gen, cmd_list, cmd_show,
-	cmd_info, cmd_cache, cmd_size;
+	cmd_info, cmd_cache, cmd_size, cmd_import;
 /* cmasim sweep plot, which cmd_sweep() hands over to. */
 cmd_fn cmd_sweep_plot;
+/* cmasim import ftrace, which cmd_import() hands over to. */
+cmd_fn cmd_import_ftrace;
+
+/*
+ * How many naturally aligned 4, 16 and 64 MiB ranges of each zone of @mem
+ * migration alone could empty, as a table into @out.
+ */
+void cli_clearable_ranges(const struct cmasim_mem *mem, GString *out);
 
 /*
  * The rows of a sweep folder's points.tsv: the header (point, machine,
@@ -119,7 +127,13 @@ GBytes *cli_builtin(const char *kind, const char *name, char **source);
 bool cli_parse_replay_args(const char *cmd, const char *kernel, const char *host,
 			   struct cmasim_run_options *opts);
 
-/* The machine config file or built-in machine @name, if the policies accept its settings. */
+/* The machine config in a machine folder (cmasim import snapshot -o FOLDER). */
+#define CLI_MACHINE_FILE "machine.yaml"
+
+/*
+ * The machine config file, machine folder or built-in machine @name, if
+ * the policies accept its settings.
+ */
 struct cmasim_config *cli_load_machine(const char *name, GError **error);
 
 /*

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cmasim info: a machine's zones, watermarks and free lists after boot.
+ * cmasim info: a machine's zones, watermarks and free lists after boot, in
+ * its initial state when it has one.
  */
 #include <inttypes.h>
 
 #include "cmasim/buddy.h"
+#include "cmasim/state.h"
 #include "cli.h"
 
 int cmd_info(int argc, char **argv)
@@ -21,6 +23,7 @@ int cmd_info(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	struct cmasim_config *cfg;
 	struct cmasim_mem *mem;
+	struct cmasim_state *st = NULL;
 
 	if (!cli_parse_options("info", "[MACHINE]",
 			   "Print a machine's zones, watermarks and free lists after boot.",
@@ -41,6 +44,12 @@ int cmd_info(int argc, char **argv)
 		return 1;
 	}
 	mem = cmasim_mem_new(cfg);
+	if (cfg->initial && !(st = cmasim_state_load(mem, &error))) {
+		cli_error("info", error);
+		cmasim_mem_free(mem);
+		cmasim_config_free(cfg);
+		return 1;
+	}
 
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_string_append_printf(out, "machine %s: %" PRIu64 " MiB at %#" PRIx64 ", %u-byte pages, "
@@ -69,7 +78,10 @@ int cmd_info(int argc, char **argv)
 		g_string_append(out, "\n/proc/pagetypeinfo:\n");
 		cmasim_dump_pagetypeinfo(mem, false, out);
 	}
+	if (st)
+		cli_clearable_ranges(mem, out);
 	fputs(out->str, stdout);
+	cmasim_state_free(st);
 	cmasim_mem_free(mem);
 	cmasim_config_free(cfg);
 	return 0;

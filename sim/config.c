@@ -1126,6 +1126,7 @@ enum {
 	TOP_ATOMIC_POOL,
 	TOP_POLICY,
 	TOP_CPUS,
+	TOP_INITIAL,
 	NR_TOP_FIELDS,
 };
 
@@ -1142,7 +1143,38 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 	[TOP_ATOMIC_POOL] = { "atomic_pool", false },
 	[TOP_POLICY] = { "policy", false },
 	[TOP_CPUS] = { "cpus", false },
+	[TOP_INITIAL] = { "initial", false },
 };
+
+/*
+ * initial: the initial state's file, from the config's folder. Its bytes
+ * go into the config's SHA-256, which names what a run started from.
+ */
+static bool load_initial(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
+{
+	g_autofree char *name = NULL, *dir = NULL, *state = NULL;
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autoptr(GError) err = NULL;
+	gsize len;
+
+	if (!conf_get_string(ld, node, "initial", true, &name))
+		return false;
+	dir = g_path_get_dirname(ld->source);
+	cfg->initial = g_path_is_absolute(name) ? g_strdup(name) : g_build_filename(dir, name, NULL);
+	/* a device or a FIFO could be read for ever */
+	if (!g_file_test(cfg->initial, G_FILE_TEST_IS_REGULAR))
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_IO, "initial state %s is not "
+				    "a file (expected a file cmasim import wrote)", cfg->initial);
+	if (!g_file_get_contents(cfg->initial, &state, &len, &err))
+		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_IO,
+				    "initial state: %s (expected a file cmasim import wrote)",
+				    err->message);
+	g_checksum_update(sum, (const guchar *)cfg->sha256, -1);
+	g_checksum_update(sum, (const guchar *)state, (gssize)len);
+	g_free(cfg->sha256);
+	cfg->sha256 = g_strdup(g_checksum_get_string(sum));
+	return true;
+}
 
 /* Reads the document's top-level mapping @root (NULL for an empty document) into @cfg. */
 static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cmasim_config *cfg)
@@ -1185,6 +1217,8 @@ static bool load_top(struct conf_loader *ld, const yaml_node_t *root, struct cma
 	if (f[TOP_POLICY].value && !load_policy(ld, f[TOP_POLICY].value, cfg))
 		return false;
 	if (f[TOP_CPUS].value && !conf_get_uint(ld, f[TOP_CPUS].value, "cpus", 1, 4096, &cfg->cpus))
+		return false;
+	if (f[TOP_INITIAL].value && !load_initial(ld, f[TOP_INITIAL].value, cfg))
 		return false;
 	return !f[TOP_MMU].value || conf_load_mmu(ld, f[TOP_MMU].value, cfg);
 }
@@ -1279,6 +1313,7 @@ void cmasim_config_free(struct cmasim_config *cfg)
 	g_free(cfg->name);
 	g_free(cfg->description);
 	g_free(cfg->sha256);
+	g_free(cfg->initial);
 	g_free(cfg->holes);
 	g_free(cfg->reserved);
 	for (i = 0; i < cfg->nr_policy_settings; i++) {
@@ -1297,6 +1332,7 @@ struct cmasim_config *cmasim_config_dup(const struct cmasim_config *cfg)
 	copy->name = g_strdup(cfg->name);
 	copy->description = g_strdup(cfg->description);
 	copy->sha256 = g_strdup(cfg->sha256);
+	copy->initial = g_strdup(cfg->initial);
 	copy->holes = g_memdup2(cfg->holes, cfg->nr_holes * sizeof(*cfg->holes));
 	copy->reserved = g_memdup2(cfg->reserved, cfg->nr_reserved * sizeof(*cfg->reserved));
 	copy->devices = g_memdup2(cfg->devices, cfg->nr_devices * sizeof(*cfg->devices));

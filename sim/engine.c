@@ -20,6 +20,7 @@
 #include "cmasim/event.h"
 #include "cmasim/figures.h"
 #include "cmasim/migrate.h"
+#include "cmasim/state.h"
 #include "cmasim/units.h"
 #include "machine.h"
 #include "reqlog.h"
@@ -133,6 +134,7 @@ struct cmasim_sim {
 	bool atomic_tried;		/* the atomic pool was set up, or failed to be */
 	struct cmasim_pagepool *atomic;	/* the atomic pool, or NULL */
 	struct cmasim_dma_buffer atomic_map; /* its frames and uncached mapping */
+	struct cmasim_state *initial;	/* the machine's initial state, or NULL */
 };
 
 struct cmasim_mem *cmasim_sim_mem(struct cmasim_sim *sim)
@@ -446,6 +448,12 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 {
 	struct cmasim_sim *sim = arg;
 	uint32_t count;
+
+	if (cookie == CMASIM_COOKIE_PFN) {
+		if (sim->initial)
+			cmasim_state_moved(sim->initial, index, new_pfn);
+		return;
+	}
 	uint64_t *pfns = slot_pfns(slot_get(sim, cookie), &count);
 
 	g_return_if_fail(index < count);
@@ -518,6 +526,12 @@ static void lru_add(struct cmasim_sim *sim, uint32_t id, uint32_t gen)
  */
 static uint64_t lru_reclaim_one(struct cmasim_sim *sim)
 {
+	/* the initial state's page cache is older than anything the trace allocates */
+	uint64_t dropped = sim->initial ? cmasim_state_reclaim(sim->initial, sim->mem,
+								 SWAP_CLUSTER_MAX) : 0;
+
+	if (dropped)
+		return dropped;
 	for (guint tries = sim->file_lru->len - sim->lru_head; tries; tries--) {
 		uint64_t entry = g_array_index(sim->file_lru, uint64_t, sim->lru_head);
 		uint32_t id = (uint32_t)(entry >> 32), gen = (uint32_t)entry, count;
@@ -569,6 +583,23 @@ static void kswapd(struct cmasim_sim *sim)
 	}
 	sim->r->kswapd_reclaimed_pages += reclaimed;
 	cmasim_mem_kswapd_done(sim->mem);
+}
+
+/* An alloc without an id: a block at a pfn, known by it (state.h). */
+static void do_pfn_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
+{
+	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
+	int ret = cmasim_pfn_alloc(sim->mem, rec->x, rec->b, rec->a,
+				   owner ? owner - 1 : cmasim_default_owner(rec->a),
+				   &sim->r->pfn_mismatched_pages);
+
+	if (ret == -EINVAL)
+		fail(sim, "alloc of order %u at pfn %#" PRIx64 " failed: it is not inside one zone",
+		     rec->b, rec->x);
+	else if (ret)
+		sim->r->pfn_mismatched_pages += UINT64_C(1) << rec->b;
+	else
+		sim->r->bg_alloc_pages += UINT64_C(1) << rec->b;
 }
 
 /*
@@ -674,6 +705,11 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 
 static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
+	if (rec->c & CMASIM_REC_AT_PFN) {
+		sim->r->bg_free_pages += cmasim_pfn_free(sim->mem, rec->x, rec->b,
+							 &sim->r->pfn_mismatched_pages);
+		return;
+	}
 	struct slot *s = slot_get(sim, rec->id);
 	uint32_t count;
 	uint64_t *pfns = slot_pfns(s, &count);
@@ -693,6 +729,8 @@ static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
  */
 static void do_drop_caches(struct cmasim_sim *sim)
 {
+	if (sim->initial)
+		sim->r->reclaimed_pages += cmasim_state_reclaim(sim->initial, sim->mem, UINT64_MAX);
 	for (guint id = 0; id < sim->slots->len; id++) {
 		struct slot *s = &g_array_index(sim->slots, struct slot, id);
 		uint32_t count;
@@ -994,7 +1032,10 @@ static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	switch ((enum cmasim_op)rec->op) {
 	case CMASIM_OP_ALLOC:
-		do_alloc(sim, rec);
+		if (rec->c & CMASIM_REC_NO_ID)
+			do_pfn_alloc(sim, rec);
+		else
+			do_alloc(sim, rec);
 		break;
 	case CMASIM_OP_FREE:
 		do_free(sim, rec);
@@ -1347,8 +1388,12 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
 	if (opts->check_invariants)
 		cmasim_mem_track_changes(sim.mem);
-	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
+	/* before the mappings, whose page tables the booted machine allocates after it */
+	if ((cfg->initial && !(sim.initial = cmasim_state_load(sim.mem, error))) ||
+	    !machine_init(&sim.machine, sim.mem, opts->seed, error)) {
+		cmasim_state_free(sim.initial);
 		cmasim_mem_free(sim.mem);
+		cmasim_config_free(own);
 		return NULL;
 	}
 	sim.q = cmasim_eventq_new();
@@ -1366,8 +1411,9 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.log = reqlog_new(cfg, trace, sim.r, opts->requests, opts->requests_json,
 			     opts->kernel_log);
 	cmasim_mem_set_contig_observer(sim.mem, reqlog_observer(sim.log));
-	sim.r->managed_bytes = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
-	sim.r->free_bytes_min = sim.r->managed_bytes;
+	sim.r->free_bytes_min = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
+	sim.r->managed_bytes = sim.r->free_bytes_min +
+			       (sim.initial ? cmasim_state_pages(sim.initial) << cfg->page_shift : 0);
 	if (opts->policy->init(&sim, &params, &sim.priv, &sim.error)) {
 		policy_refused(&sim, NULL);
 		goto out;
@@ -1415,6 +1461,7 @@ out:
 	cmasim_resource_free(sim.cma_mutex);
 	cmasim_eventq_free(sim.q);
 	machine_destroy(&sim.machine);
+	cmasim_state_free(sim.initial);
 	cmasim_mem_free(sim.mem);
 	cmasim_config_free(own);
 	if (!ok) {

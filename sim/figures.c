@@ -32,7 +32,7 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "settings", T, NO, "the policy's parameters as set (machine policy: section, then --set)" },
 	{ "kernel", T, NO, "the kernel whose mm rules ran: the machine's kernel:, or --kernel" },
 	{ "machine", T, NO, "the machine config's name" },
-	{ "machine_sha256", T, NO, "SHA-256 of the machine config's text" },
+	{ "machine_sha256", T, NO, "SHA-256 of the machine config's text (and initial state)" },
 	{ "workload", T, NO, "the workload's name" },
 	{ "workload_sha256", T, NO, "SHA-256 of the workload file's bytes" },
 	{ "seed", C, NO, "seed of the workload's generators" },
@@ -69,6 +69,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "bg_alloc_pages", C, NO, "pages the background workload allocated" },
 	{ "bg_alloc_failed_pages", C, LO, "pages it asked for and did not get" },
 	{ "bg_free_pages", C, NO, "pages it freed" },
+	{ "pfn_mismatched_pages", C, LO, "pages its allocs and frees by pfn found in another state "
+					   "(a replayed trace departing from its start)" },
 	{ "direct_reclaimed_pages", C, LO, "clean page cache its allocations dropped to succeed" },
 	{ "kswapd_runs", C, NO, "times kswapd woke, below the low watermark or boosted" },
 	{ "kswapd_reclaimed_pages", C, NO, "clean page cache kswapd dropped" },
@@ -511,6 +513,7 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "bg_alloc_pages", r->bg_alloc_pages);
 	add_u64(&l, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
 	add_u64(&l, "bg_free_pages", r->bg_free_pages);
+	add_u64(&l, "pfn_mismatched_pages", r->pfn_mismatched_pages);
 	add_u64(&l, "direct_reclaimed_pages", r->direct_reclaimed_pages);
 	add_u64(&l, "kswapd_runs", r->kswapd_runs);
 	add_u64(&l, "kswapd_reclaimed_pages", r->kswapd_reclaimed_pages);

@@ -23,6 +23,8 @@ static const struct subcommand {
 	{ "list", "list policies, built-in machines and workloads", cmd_list },
 	{ "show", "print a built-in machine or workload, to copy and edit", cmd_show },
 	{ "info", "print a machine's zones, watermarks and free lists", cmd_info },
+	{ "import", "turn a real machine's snapshot or ftrace capture into a machine or workload",
+	  cmd_import },
 	{ "cache", "run an address trace through a data cache and print its misses", cmd_cache },
 };
 

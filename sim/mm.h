@@ -254,6 +254,13 @@ void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt
 bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
 			 bool alloc_cma);
 
+/*
+ * buddy.c: frees the block allocated at @idx, through the per-cpu lists
+ * when @pcp and they take it (cmasim_free_pages()), else straight to the
+ * free lists (free_one_page()).
+ */
+void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp);
+
 /* buddy.c: the head of the block or hole holding @idx (page_head() of the buddy world). */
 uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx);
 

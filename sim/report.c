@@ -35,6 +35,27 @@ static const char *zone_name(const struct cmasim_mem *mem, unsigned int zone)
 	return cmasim_zone_type_name(info.type);
 }
 
+/*
+ * Whether @mem's kernel was built with CMA: migratetype_names[] has a
+ * "CMA" entry only with CONFIG_CMA. A machine has it when its config
+ * declares an area or a policy set one up.
+ */
+static bool has_cma(const struct cmasim_mem *mem)
+{
+	if (cmasim_mem_config(mem)->nr_cma)
+		return true;
+	for (unsigned int z = 0; z < cmasim_mem_nr_zones(mem); z++)
+		if (cmasim_zone_nr_pageblocks(mem, z, CMASIM_MT_CMA))
+			return true;
+	return false;
+}
+
+/* Whether the /proc dumps have a row or column for @mt. */
+static bool shown(const struct cmasim_mem *mem, enum cmasim_migratetype mt)
+{
+	return mt != CMASIM_MT_CMA || has_cma(mem);
+}
+
 /* frag_show_print() */
 void cmasim_dump_buddyinfo(const struct cmasim_mem *mem, GString *out)
 {
@@ -80,7 +101,8 @@ static void type_header(const struct cmasim_mem *mem, GString *out, const char *
 {
 	g_string_append_printf(out, "\n%-23s", title);
 	for (unsigned int i = 0; i < NR_PAGETYPES; i++)
-		g_string_append_printf(out, "%12s ", cmasim_migratetype_name(pagetypes(mem)[i]));
+		if (shown(mem, pagetypes(mem)[i]))
+			g_string_append_printf(out, "%12s ", cmasim_migratetype_name(pagetypes(mem)[i]));
 	g_string_append_c(out, '\n');
 }
 
@@ -94,7 +116,9 @@ static void type_rows(const struct cmasim_mem *mem, GString *out,
 			continue;
 		g_string_append_printf(out, "Node %d, zone %8s ", 0, zone_name(mem, z));
 		for (unsigned int i = 0; i < NR_PAGETYPES; i++)
-			g_string_append_printf(out, "%12" PRIu64 " ", count(mem, z, pagetypes(mem)[i]));
+			if (shown(mem, pagetypes(mem)[i]))
+				g_string_append_printf(out, "%12" PRIu64 " ",
+						       count(mem, z, pagetypes(mem)[i]));
 		g_string_append_c(out, '\n');
 	}
 }
@@ -117,6 +141,8 @@ void cmasim_dump_pagetypeinfo(const struct cmasim_mem *mem, bool page_owner, GSt
 		for (unsigned int i = 0; i < NR_PAGETYPES; i++) {
 			unsigned int t = pagetypes(mem)[i];
 
+			if (!shown(mem, t))
+				continue;
 			g_string_append_printf(out, "Node %4d, zone %8s, type %12s ", 0,
 					       zone_name(mem, z), cmasim_migratetype_name(t));
 			/* The kernel stops counting a list at 100000 and prints ">". */

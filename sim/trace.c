@@ -311,6 +311,10 @@ bool cmasim__commit(struct cmasim_trace *t, const struct proto *p, uint64_t time
 {
 	*rec = p->rec;
 	rec->time_ns = time;
+	/* a block known by its pfn has no id to resolve */
+	if ((rec->op == CMASIM_OP_ALLOC && (rec->c & CMASIM_REC_NO_ID)) ||
+	    (rec->op == CMASIM_OP_FREE && (rec->c & CMASIM_REC_AT_PFN)))
+		return true;
 	switch (rec->op) {
 	case CMASIM_OP_ALLOC:
 	case CMASIM_OP_DMA_ALLOC:

@@ -376,6 +376,10 @@ static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **
 		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "%s", what->str);
 		return false;
 	}
+	/* a block known by its pfn has no slot */
+	if ((r->op == CMASIM_OP_ALLOC && (r->c & CMASIM_REC_NO_ID)) ||
+	    (r->op == CMASIM_OP_FREE && (r->c & CMASIM_REC_AT_PFN)))
+		return true;
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:
 		if (!bin_slot(t, r->id, SLOT_FREE, false, error))
@@ -569,6 +573,8 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 				((r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT) - 1));
 		if (r->c & CMASIM_REC_AT_PFN)
 			fprintf(out, ", pfn: 0x%" PRIx64, r->x);
+		if (r->c & CMASIM_REC_NO_ID)
+			break;
 		fputs(", id: ", out);
 		put_scalar(out, cmasim_trace_slot_name(t, r->id));
 		break;
@@ -576,6 +582,12 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
+		if (r->op == CMASIM_OP_FREE && (r->c & CMASIM_REC_AT_PFN)) {
+			fprintf(out, ", pfn: 0x%" PRIx64, r->x);
+			if (r->b)
+				fprintf(out, ", order: %u", r->b);
+			break;
+		}
 		if (r->c & CMASIM_REC_SHORTTERM)
 			fputs(", longterm: false", out);
 		fputs(", id: ", out);

@@ -15,7 +15,9 @@
 
 /* Flag bits each op may carry in field c; cpu's c is its pattern, checked apart. */
 static const uint8_t op_flags[CMASIM_NR_OPS] = {
-	[CMASIM_OP_ALLOC] = CMASIM_REC_PIN | CMASIM_REC_AT_PFN | CMASIM_REC_OWNER_MASK,
+	[CMASIM_OP_ALLOC] = CMASIM_REC_PIN | CMASIM_REC_AT_PFN | CMASIM_REC_OWNER_MASK |
+			    CMASIM_REC_NO_ID,
+	[CMASIM_OP_FREE] = CMASIM_REC_AT_PFN,
 	[CMASIM_OP_PIN] = CMASIM_REC_SHORTTERM,
 	[CMASIM_OP_DMA_ALLOC] = CMASIM_REC_ATOMIC,
 };
@@ -77,14 +79,28 @@ static bool check_bytes(const struct cmasim_config *cfg, uint64_t v, GString *wh
 		   "(expected at most %s)", v, mem);
 }
 
+/* A block of order @order at @pfn: aligned, in RAM. */
+static bool check_pfn(const struct cmasim_config *cfg, uint64_t pfn, unsigned int order,
+		      GString *what, int *key)
+{
+	uint64_t first = cfg->mem_base >> cfg->page_shift;
+	uint64_t end = (cfg->mem_base + cfg->mem_size) >> cfg->page_shift;
+	uint64_t pages = UINT64_C(1) << MIN(order, 63);
+
+	if (pfn & (pages - 1))
+		return bad(what, key, K_PFN, "pfn 0x%" PRIx64 " is not aligned to order %u "
+			   "(expected a multiple of %" PRIu64 ")", pfn, order, pages);
+	if (pfn < first || pfn >= end || end - pfn < pages)
+		return bad(what, key, K_PFN, "pfn 0x%" PRIx64 " is outside RAM (expected 0x%" PRIx64
+			   "..0x%" PRIx64 ")", pfn, first, end - pages);
+	return true;
+}
+
 /* An alloc's migratetype, order, count, owner and pfn. */
 static bool check_alloc(const struct cmasim_config *cfg, const struct cmasim_record *r,
 			GString *what, int *key)
 {
 	unsigned int owner = (r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
-	uint64_t first = cfg->mem_base >> cfg->page_shift;
-	uint64_t end = (cfg->mem_base + cfg->mem_size) >> cfg->page_shift;
-	uint64_t pages = UINT64_C(1) << MIN(r->b, 63);
 
 	if (r->a >= CMASIM_NR_ALLOC_TYPES)
 		return bad(what, key, K_MIGRATETYPE, "migratetype %u is out of range (expected 0..%u)",
@@ -102,18 +118,18 @@ static bool check_alloc(const struct cmasim_config *cfg, const struct cmasim_rec
 		return bad(what, key, K_OWNER, "owner %s with migratetype %s (expected migratetype "
 			   "%s)", cmasim_owner_name(owner - 1), cmasim__mt_names[r->a],
 			   cmasim__mt_names[owner_mt[owner - 1]]);
+	if ((r->c & CMASIM_REC_NO_ID) && !(r->c & CMASIM_REC_AT_PFN))
+		return bad(what, key, K_ID, "an alloc without an id and without a pfn (expected one "
+			   "of them)");
+	if ((r->c & CMASIM_REC_NO_ID) && (r->c & CMASIM_REC_PIN))
+		return bad(what, key, K_PIN, "pin: true on an alloc without an id (expected an id "
+			   "to unpin it by)");
 	if (!(r->c & CMASIM_REC_AT_PFN))
 		return true;
 	if (r->y != 1)
 		return bad(what, key, K_COUNT, "count %" PRIu32 " with a pfn (expected count 1)",
 			   r->y);
-	if (r->x & (pages - 1))
-		return bad(what, key, K_PFN, "pfn 0x%" PRIx64 " is not aligned to order %u "
-			   "(expected a multiple of %" PRIu64 ")", r->x, r->b, pages);
-	if (r->x < first || r->x >= end || end - r->x < pages)
-		return bad(what, key, K_PFN, "pfn 0x%" PRIx64 " is outside RAM (expected 0x%" PRIx64
-			   "..0x%" PRIx64 ")", r->x, first, end - pages);
-	return true;
+	return check_pfn(cfg, r->x, r->b, what, key);
 }
 
 /* A cpu event's target, access, pattern, stride and bytes. */
@@ -152,11 +168,23 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 	if (r->op != CMASIM_OP_CPU && (r->c & ~op_flags[r->op]))
 		return bad(what, key, K_OP, "unknown flags 0x%02x for %s (expected bits of 0x%02x "
 			   "only)", r->c & ~op_flags[r->op], cmasim_op_name(r->op), op_flags[r->op]);
+	/* a free by pfn: the block's order and pfn, no id */
+	if (r->op == CMASIM_OP_FREE && (r->c & CMASIM_REC_AT_PFN)) {
+		if (r->a)
+			return bad(what, key, K_OP, "field a of a free by pfn is %u (expected 0)",
+				   r->a);
+		if (!check_order(cfg, r->b, false, what, key, K_ORDER) ||
+		    !check_pfn(cfg, r->x, r->b, what, key))
+			return false;
+		uses_x = true;
+		uses_id = false;
+	}
 	switch ((enum cmasim_op)r->op) {
 	case CMASIM_OP_ALLOC:
 		if (!check_alloc(cfg, r, what, key))
 			return false;
 		uses_x = uses_y = true;
+		uses_id = !(r->c & CMASIM_REC_NO_ID);
 		break;
 	case CMASIM_OP_DMA_ALLOC:
 		if (!check_device(cfg, r->a, what, key) ||
@@ -195,7 +223,7 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
-		if (r->a || r->b)
+		if (!uses_x && (r->a || r->b))
 			return bad(what, key, K_OP, "fields a and b of %s are %u and %u (expected 0)",
 				   cmasim_op_name(r->op), r->a, r->b);
 		uses_id = r->op != CMASIM_OP_DROP_CACHES && r->op != CMASIM_OP_SAMPLE;

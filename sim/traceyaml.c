@@ -54,7 +54,7 @@ static const char *const op_names[NR_TRACE_OPS] = {
 static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER) | B(K_COUNT) |
 			    B(K_PIN) | B(K_PFN) | B(K_ID) | B(K_OWNER),
-	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID),
+	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID) | B(K_PFN) | B(K_ORDER),
 	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID) | B(K_LONGTERM),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_ID) |
@@ -72,10 +72,13 @@ static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[OP_REPEAT] = B(K_T) | B(K_OP) | B(K_COUNT) | B(K_PERIOD) | B(K_EVENTS),
 };
 
-/* Keys each op requires (cpu's buffer/region and stride are checked apart). */
+/*
+ * Keys each op requires (cpu's buffer/region and stride are checked apart;
+ * alloc and free need an id unless they have a pfn).
+ */
 static const uint32_t op_required[NR_TRACE_OPS] = {
-	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER) | B(K_ID),
-	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID),
+	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER),
+	[CMASIM_OP_FREE] = B(K_T) | B(K_OP),
 	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_ID),
@@ -743,6 +746,21 @@ static bool get_owner(struct cmasim_trace *t, const struct fields *f, struct cma
 	return true;
 }
 
+/* Key pfn of @f into @r's x, with the AT_PFN flag. */
+static bool get_pfn(struct cmasim_trace *t, const struct fields *f, struct cmasim_record *r,
+		    GError **error)
+{
+	size_t len;
+	const char *s = fval(f, K_PFN, &len);
+
+	if (!cmasim_parse_uint(s, len, &r->x)) {
+		expected_error(t, f, K_PFN, "a pfn such as 0x80000", error);
+		return false;
+	}
+	r->c |= CMASIM_REC_AT_PFN;
+	return true;
+}
+
 /* Compiles a pin event of @f into @p: long-term (FOLL_LONGTERM) unless longterm: false. */
 static bool compile_pin(struct cmasim_trace *t, const struct fields *f, int depth,
 			struct proto *p, GError **error)
@@ -774,17 +792,28 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 		r->c |= CMASIM_REC_PIN;
 	if (f->present & B(K_OWNER) && !get_owner(t, f, r, error))
 		return false;
-	if (f->present & B(K_PFN)) {
-		size_t len;
-		const char *s = fval(f, K_PFN, &len);
-
-		if (!cmasim_parse_uint(s, len, &r->x)) {
-			expected_error(t, f, K_PFN, "a pfn such as 0x80000", error);
-			return false;
-		}
-		r->c |= CMASIM_REC_AT_PFN;
+	if (f->present & B(K_PFN) && !get_pfn(t, f, r, error))
+		return false;
+	if (!(f->present & B(K_ID))) {
+		r->c |= CMASIM_REC_NO_ID;
+		return true;
 	}
 	return get_id(t, f, K_ID, depth, p, error);
+}
+
+/* Compiles a free event of @f into @p: of an id, or of the blocks at a pfn. */
+static bool compile_free(struct cmasim_trace *t, const struct fields *f, int depth,
+			 struct proto *p, GError **error)
+{
+	if (!(f->present & B(K_PFN)))
+		return get_id(t, f, K_ID, depth, p, error);
+	if (f->present & B(K_ID)) {
+		trace_error(t, error, CMASIM_ERROR_KEY, f->key_pos[K_ID],
+			    "a free by pfn with an id (expected one of them)");
+		return false;
+	}
+	return get_pfn(t, f, &p->rec, error) &&
+	       (!(f->present & B(K_ORDER)) || get_order(t, f, K_ORDER, &p->rec.b, error));
 }
 
 /* Compiles a dma_alloc event of @f into @p. */
@@ -1034,7 +1063,10 @@ static bool check_record(struct cmasim_trace *t, const struct fields *f,
 /* Rejects keys @op does not take, the earliest first. */
 static bool check_keys(struct cmasim_trace *t, const struct fields *f, int op, GError **error)
 {
-	uint32_t bad = f->present & ~op_allowed[op], missing = op_required[op] & ~f->present;
+	/* alloc and free name their block by id, or by its pfn alone */
+	uint32_t id = (op == CMASIM_OP_ALLOC || op == CMASIM_OP_FREE) && !(f->present & B(K_PFN)) ?
+		      B(K_ID) : 0;
+	uint32_t bad = f->present & ~op_allowed[op], missing = (op_required[op] | id) & ~f->present;
 	int k = first_key(f, bad);
 	const char *names[NR_KEYS];
 	unsigned int n = 0;
@@ -1125,6 +1157,8 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		ok = compile_pin(t, f, depth, p, error);
 		break;
 	case CMASIM_OP_FREE:
+		ok = compile_free(t, f, depth, p, error);
+		break;
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_FREE:
 		ok = get_id(t, f, K_ID, depth, p, error);

@@ -225,6 +225,30 @@ bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value)
 	return true;
 }
 
+bool cmasim_parse_hex(const char *s, size_t len, uint64_t *value)
+{
+	char buf[2 + 16];
+	uint64_t v;
+
+	/* the kernel prints pfns and addresses with or without 0x, often zero-padded */
+	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		len -= 2;
+	}
+	while (len > 1 && s[0] == '0') {
+		s++;
+		len--;
+	}
+	if (!len || len > 16)
+		return false;
+	memcpy(buf, "0x", 2);
+	memcpy(buf + 2, s, len);
+	if (scan_integer(buf, len + 2, &v) != len + 2)
+		return false;
+	*value = v;
+	return true;
+}
+
 bool cmasim_parse_rate_ppm(const char *s, size_t len, uint32_t *ppm)
 {
 	uint64_t num;

@@ -54,4 +54,18 @@ static inline void result_free(struct result *r)
 	g_free(r->err);
 }
 
+/* Compares @actual with tests/golden/@name, or rewrites it when CMASIM_REGENERATE_GOLDEN is set. */
+static inline void expect_golden(const char *name, const char *actual)
+{
+	g_autofree char *path = g_build_filename(CMASIM_SOURCE_ROOT, "tests", "golden", name, NULL);
+	g_autofree char *expected = NULL;
+
+	if (g_getenv("CMASIM_REGENERATE_GOLDEN")) {
+		cr_assert(g_file_set_contents(path, actual, -1, NULL));
+		return;
+	}
+	cr_assert(g_file_get_contents(path, &expected, NULL, NULL), "no golden file %s", path);
+	cr_expect_str_eq(actual, expected, "output differs from %s", path);
+}
+
 #endif

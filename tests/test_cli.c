@@ -420,20 +420,6 @@ Test(cli, gen_expands_to_a_trace_that_replays_identically)
 	result_free(&r2);
 }
 
-/* Compares @actual with tests/golden/@name, or rewrites it when asked to. */
-static void expect_golden(const char *name, const char *actual)
-{
-	g_autofree char *path = g_build_filename(CMASIM_SOURCE_ROOT, "tests", "golden", name, NULL);
-	g_autofree char *expected = NULL;
-
-	if (g_getenv("CMASIM_REGENERATE_GOLDEN")) {
-		cr_assert(g_file_set_contents(path, actual, -1, NULL));
-		return;
-	}
-	cr_assert(g_file_get_contents(path, &expected, NULL, NULL), "no golden file %s", path);
-	cr_expect_str_eq(actual, expected, "output differs from %s", path);
-}
-
 Test(cli, golden_outputs)
 {
 	static const struct {

@@ -54,12 +54,14 @@ struct run {
 	GError *error;
 };
 
-/* Whether record @r's op carries an id. */
+/* Whether record @r's op carries an id: not an alloc or free of a block known by its pfn. */
 static bool has_id(const struct cmasim_record *r)
 {
 	switch (r->op) {
 	case CMASIM_OP_ALLOC:
+		return !(r->c & CMASIM_REC_NO_ID);
 	case CMASIM_OP_FREE:
+		return !(r->c & CMASIM_REC_AT_PFN);
 	case CMASIM_OP_PIN:
 	case CMASIM_OP_UNPIN:
 	case CMASIM_OP_DMA_ALLOC:
@@ -180,6 +182,9 @@ Test(trace, every_op_and_field)
 		"  - { t: 8s, op: sample }\n"
 		"  - { t: 9s, op: dma_free, id: cam0 }\n"
 		"  - { t: 9s, op: dma_alloc, device: camera, size: 4096, id: 17 }\n"
+		"  - { t: 9s, op: alloc, migratetype: movable, order: 1, owner: file, pfn: 0x80006 }\n"
+		"  - { t: 9s, op: free, pfn: 0x80006, order: 1 }\n"
+		"  - { t: 9s, op: free, pfn: 0x80007 }\n"
 		"  - t: 10s\n"
 		"    op: alloc\n"
 		"    migratetype: movable\n"
@@ -206,11 +211,17 @@ Test(trace, every_op_and_field)
 		REC(8000 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 22),
 		REC(9000 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 23),
 		REC(9000 * MS, DMA_ALLOC, 0, ANY, 0, 0, 4096, 0, 24),
-		REC(10000 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 25),
+		/* blocks known by their pfn: no id, so no slot */
+		REC(9000 * MS, ALLOC, CMASIM_MT_MOVABLE, 1,
+		    CMASIM_REC_AT_PFN | CMASIM_REC_NO_ID | (CMASIM_OWNER_FILE + 1) << 4, 0,
+		    0x80006, 1, 25),
+		REC(9000 * MS, FREE, 0, 1, CMASIM_REC_AT_PFN, 0, 0x80006, 0, 26),
+		REC(9000 * MS, FREE, 0, 0, CMASIM_REC_AT_PFN, 0, 0x80007, 0, 27),
+		REC(10000 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 28),
 	};
 	static const char *const names[] = {
 		"a", "b", "a", "a", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "",
-		"cam0", "17", "a b",
+		"cam0", "17", "", "", "", "a b",
 	};
 	struct run r;
 
@@ -593,6 +604,9 @@ static const char mixed[] =
 	"  - { t: 9ms, op: dma, device: camera, buffer: 5, direction: to_device, bytes: 1 }\n"
 	"  - { t: 9ms, op: dma_free, id: 5 }\n"
 	"  - { t: 10ms, op: drop_caches }\n"
+	"  - { t: 11ms, op: alloc, migratetype: reclaimable, order: 2, pfn: 0x80010 }\n"
+	"  - { t: 12ms, op: free, pfn: 0x80010, order: 2 }\n"
+	"  - { t: 12ms, op: free, pfn: 0x80011 }\n"
 	"  - { t: 30ms, op: sample }\n";
 
 /* Writes the started trace @t into a string; the caller frees it. */
@@ -632,6 +646,10 @@ Test(trace, yaml_round_trip)
 	cr_expect(strstr(text, "id: churn0.0 }\n"), "%s", text);
 	cr_expect(strstr(text, "  - { t: 4ms, op: pin, longterm: false, id: \"odd id, {x}\" }\n"),
 		  "%s", text);
+	cr_expect(strstr(text, "  - { t: 11ms, op: alloc, migratetype: reclaimable, order: 2, "
+			 "pfn: 0x80010 }\n"), "%s", text);
+	cr_expect(strstr(text, "  - { t: 12ms, op: free, pfn: 0x80010, order: 2 }\n"), "%s", text);
+	cr_expect(strstr(text, "  - { t: 12ms, op: free, pfn: 0x80011 }\n"), "%s", text);
 
 	run_yaml(text, 0, &b);
 	cr_assert_null(b.error, "%s\n%s", b.error->message, text);
@@ -875,7 +893,18 @@ Test(trace, binary_records_keep_the_yaml_rules)
 		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, CMASIM_REC_AT_PFN, 0, 0x80000, 2, 0),
 		  "count 2 with a pfn (expected count 1)" },
 		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, 0x08, 0, 0, 1, 0),
-		  "unknown flags 0x08 for alloc (expected bits of 0x73 only)" },
+		  "unknown flags 0x08 for alloc (expected bits of 0xf3 only)" },
+		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, CMASIM_REC_NO_ID, 0, 0, 1, 0),
+		  "an alloc without an id and without a pfn (expected one of them)" },
+		{ REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, CMASIM_REC_NO_ID | CMASIM_REC_AT_PFN, 3,
+		      0x80000, 1, 0),
+		  "alloc carries a value in a field it does not use (expected 0)" },
+		{ REC(0, FREE, 0, 1, CMASIM_REC_AT_PFN, 0, 0x80001, 0, 0),
+		  "pfn 0x80001 is not aligned to order 1 (expected a multiple of 2)" },
+		{ REC(0, FREE, 0, 11, CMASIM_REC_AT_PFN, 0, 0x80000, 0, 0),
+		  "order 11 is out of range (expected 0..10)" },
+		{ REC(0, FREE, 0, 0, CMASIM_REC_AT_PFN, 4, 0x80000, 0, 0),
+		  "free carries a value in a field it does not use (expected 0)" },
 		{ REC(0, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_STRIDE, 0, 64, 0, 0),
 		  "stride 0 with pattern stride (expected a stride greater than 0)" },
 		{ REC(0, CPU, CMASIM_CPU_LOWMEM, 0, CMASIM_PATTERN_SEQUENTIAL, 0, 64, 64, 0),
@@ -1018,7 +1047,7 @@ static const struct bad {
 	{ "missing_order", P "  - { t: 0, op: alloc, migratetype: movable, id: a }\n",
 	  CMASIM_ERROR_KEY, 3, 5, "alloc event has no \"order\"" },
 	{ "unknown_key", P "  - { t: 0, op: free, id: a, colour: red }\n", CMASIM_ERROR_KEY, 3, 30,
-	  "unknown key \"colour\" in free event (expected one of: t, op, id)" },
+	  "unknown key \"colour\" in free event (expected one of: t, op, id, order, pfn)" },
 	{ "unknown_key_before_op", P "  - { t: 0, colour: red, op: sample }\n", CMASIM_ERROR_KEY,
 	  3, 13, "unknown key \"colour\" in sample event (expected one of: t, op)" },
 	{ "key_of_other_op", P "  - { t: 0, op: sample, size: 4 }\n", CMASIM_ERROR_KEY, 3, 25,
@@ -1078,6 +1107,22 @@ static const struct bad {
 	  P "  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 0x1000, "
 	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 61,
 	  "pfn 0x1000 is outside RAM (expected 0x80000..0xbffff)" },
+	{ "alloc_no_id_no_pfn", P "  - { t: 0, op: alloc, migratetype: movable, order: 0 }\n",
+	  CMASIM_ERROR_KEY, 3, 5, "alloc event has no \"id\"" },
+	{ "free_no_id_no_pfn", P "  - { t: 0, op: free, order: 1 }\n", CMASIM_ERROR_KEY, 3, 5,
+	  "free event has no \"id\"" },
+	{ "free_id_and_pfn", P "  - { t: 0, op: free, pfn: 0x80000, id: a }\n", CMASIM_ERROR_KEY,
+	  3, 37, "a free by pfn with an id (expected one of them)" },
+	{ "free_pfn_misaligned", P "  - { t: 0, op: free, pfn: 0x80001, order: 1 }\n",
+	  CMASIM_ERROR_VALUE, 3, 28, "pfn 0x80001 is not aligned to order 1 (expected a multiple "
+	  "of 2)" },
+	{ "free_pfn_outside_ram", P "  - { t: 0, op: free, pfn: 0x1000 }\n", CMASIM_ERROR_VALUE,
+	  3, 28, "pfn 0x1000 is outside RAM (expected 0x80000..0xbffff)" },
+	{ "free_bad_pfn", P "  - { t: 0, op: free, pfn: x80000 }\n", CMASIM_ERROR_VALUE, 3, 28,
+	  "expected a pfn such as 0x80000, got \"x80000\"" },
+	{ "alloc_no_id_pinned", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, pin: true, "
+	  "pfn: 0x80000 }\n", CMASIM_ERROR_VALUE, 3, 61, "pin: true on an alloc without an id "
+	  "(expected an id to unpin it by)" },
 	{ "pfn_with_count", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, count: 2, "
 	  "pfn: 0x80000, id: a }\n", CMASIM_ERROR_VALUE, 3, 63,
 	  "count 2 with a pfn (expected count 1)" },

@@ -127,7 +127,16 @@ struct cmasim_config {
 	char *source;			/* file name used in messages; set by the loader */
 	char *name;			/* user; defaults to the file's base name */
 	char *description;		/* user; may be NULL */
-	char *sha256;			/* of the text it was loaded from, hex; set by the loader */
+	/*
+	 * of the text it was loaded from, hex; with initial:, of that digest
+	 * (hex) and the state file's bytes; set by the loader
+	 */
+	char *sha256;
+	/*
+	 * the initial state's file (state.h), resolved from the config's
+	 * folder; user (initial:), NULL: a machine as it boots
+	 */
+	char *initial;
 	const struct cmasim_kernel *kernel; /* whose mm rules; user (kernel:), default today's */
 
 	uint64_t mem_base;		/* bytes, physical address of RAM's first byte; user, default 0 */

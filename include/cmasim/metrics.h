@@ -119,6 +119,8 @@ struct cmasim_results {
 	uint64_t bg_alloc_pages;
 	uint64_t bg_alloc_failed_pages;
 	uint64_t bg_free_pages;
+	/* pages allocs and frees by pfn found not free, or not allocated by pfn */
+	uint64_t pfn_mismatched_pages;
 	uint64_t kswapd_runs;			/* times kswapd was woken and ran */
 	uint64_t kswapd_reclaimed_pages;	/* clean page cache kswapd dropped */
 	uint64_t direct_reclaimed_pages;	/* the same by background allocations that failed */

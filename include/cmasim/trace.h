@@ -52,20 +52,23 @@ enum cmasim_cpu_pattern {
 
 /* Record flags (field c). */
 #define CMASIM_REC_PIN		0x01	/* alloc: pin the pages at once, where they are */
-#define CMASIM_REC_AT_PFN	0x02	/* alloc: place at exactly pfn x */
+#define CMASIM_REC_AT_PFN	0x02	/* alloc: place at exactly pfn x; free: the block(s) at pfn x */
 #define CMASIM_REC_ATOMIC	0x04	/* dma_alloc: from atomic context */
 #define CMASIM_REC_SHORTTERM	0x08	/* pin: without FOLL_LONGTERM (O_DIRECT): pages stay put */
 /* alloc: enum cmasim_owner + 1 in these bits; 0 means the migratetype's usual owner */
 #define CMASIM_REC_OWNER_SHIFT	4
 #define CMASIM_REC_OWNER_MASK	0x70
+/* alloc at a pfn: no id, a block known by its pfn (include/cmasim/state.h) */
+#define CMASIM_REC_NO_ID	0x80
 
 #define CMASIM_REC_ANY		0xff	/* a, b: "not given" (all zones, default order) */
 
 /*
  * One compiled event, 40 bytes. Fields by op:
  *   ALLOC       a migratetype, b order, c flags and owner, id, y count of blocks,
- *               x pfn (AT_PFN)
- *   FREE, PIN, UNPIN, DMA_FREE   id
+ *               x pfn (AT_PFN); no id with NO_ID
+ *   FREE        id, or with c AT_PFN: b order, x pfn (no id)
+ *   PIN, UNPIN, DMA_FREE   id
  *   DMA_ALLOC   a device, b align order or ANY, c flags, id, x size in bytes
  *   DMA         a device, b enum cmasim_dma_dir, id buffer, x bytes
  *   CPU         a enum cmasim_cpu_target, b 0 read / 1 write, c enum cmasim_cpu_pattern,

@@ -64,5 +64,7 @@ bool cmasim_parse_bool(const char *s, size_t len, bool *value);
 
 /* A decimal or 0x-hex integer with nothing before or after it: no sign, no unit. */
 bool cmasim_parse_uint(const char *s, size_t len, uint64_t *value);
+/* Hex digits, with or without 0x, leading zeros allowed, as the kernel prints pfns and addresses. */
+bool cmasim_parse_hex(const char *s, size_t len, uint64_t *value);
 
 #endif
