@@ -72,6 +72,9 @@ static bool summarize(const struct cmasim_snapshot *s, const struct cmasim_mem *
 		      GError **error)
 {
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);
+	/* MIGRATE_RESERVE is last and only kernels before 4.4 have it */
+	unsigned int nr_types = cfg->kernel->migrate_reserve ? CMASIM_NR_MIGRATETYPES
+							     : CMASIM_MT_RESERVE;
 	char size[32];
 
 	g_string_append_printf(out, "capture %s: Linux %s (%s), %u-byte pages, %u cpus, kpageflags "
@@ -161,16 +164,16 @@ static bool summarize(const struct cmasim_snapshot *s, const struct cmasim_mem *
 			"changed while kpageflags was read)\n");
 
 	g_string_append_printf(out, "\n%-8s %-12s", "pageblocks", "");
-	for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+	for (unsigned int t = 0; t < nr_types; t++)
 		g_string_append_printf(out, " %11s", cmasim_migratetype_name(t));
 	g_string_append_c(out, '\n');
 	for (unsigned int z = 0; z < s->nr_zones; z++) {
 		g_string_append_printf(out, "%-8s %-12s", cmasim_zone_type_name(s->zones[z].type),
 				       "imported");
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+		for (unsigned int t = 0; t < nr_types; t++)
 			g_string_append_printf(out, " %11" PRIu64, cmasim_zone_nr_pageblocks(mem, z, t));
 		g_string_append_printf(out, "\n%-8s %-12s", "", "pagetypeinfo");
-		for (unsigned int t = 0; t < CMASIM_NR_MIGRATETYPES; t++)
+		for (unsigned int t = 0; t < nr_types; t++)
 			g_string_append_printf(out, " %11" PRIu64, s->zones[z].pageblocks[t]);
 		g_string_append_c(out, '\n');
 	}

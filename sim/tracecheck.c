@@ -226,7 +226,8 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 		if (!uses_x && (r->a || r->b))
 			return bad(what, key, K_OP, "fields a and b of %s are %u and %u (expected 0)",
 				   cmasim_op_name(r->op), r->a, r->b);
-		uses_id = r->op != CMASIM_OP_DROP_CACHES && r->op != CMASIM_OP_SAMPLE;
+		if (r->op == CMASIM_OP_DROP_CACHES || r->op == CMASIM_OP_SAMPLE)
+			uses_id = false;
 		break;
 	case CMASIM_NR_OPS:
 		break;
