@@ -938,7 +938,7 @@ struct bad {
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
 #define TOP_FIELDS "name, description, kernel, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
 		   "policy, cpus"
-#define DEVICE_FIELDS "name, dma_bits, coherent"
+#define DEVICE_FIELDS "name, dma_bits, coherent, roles"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
 #define BOOL_MSG(text) "expected true or false, got \"" text "\""

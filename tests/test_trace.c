@@ -939,10 +939,10 @@ Test(trace, device_list_in_a_message_is_cut_short)
 	m.nr_devices = G_N_ELEMENTS(many);
 	memset(&r, 0, sizeof(r));
 	static const char text[] = "name: bad\nevents:\n"
-				   "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n";
+				   "  - { t: 0, op: dma_alloc, device: dsp, size: 1, id: d }\n";
 	drain(cmasim_trace_open_data("t.yaml", text, strlen(text), &r.error), &m, 0, &r);
 	cr_assert_not_null(r.error);
-	cr_expect_str_eq(r.error->message, "t.yaml:3:36: device \"gpu\" is not in machine "
+	cr_expect_str_eq(r.error->message, "t.yaml:3:36: device \"dsp\" is not in machine "
 			 "\"test-1g\" (expected one of: device-with-a-long-name-00, "
 			 "device-with-a-long-name-01, device-with-a-long-name-02, "
 			 "device-with-a-long-name-03, device-with-a-long-name-04, "
@@ -1010,7 +1010,7 @@ static const struct bad {
 } bad_traces[] = {
 	{ "unknown_op", P "  - { t: 0, op: alloc2 }\n", CMASIM_ERROR_VALUE, 3, 17,
 	  "unknown op \"alloc2\" (expected one of: alloc, free, pin, unpin, dma_alloc, dma_free, "
-	  "dma, cpu, compact, drop_caches, sample, churn, repeat)" },
+	  "dma, cpu, compact, drop_caches, sample, churn, repeat, stream)" },
 	{ "missing_op", P "  - { t: 0, id: a }\n", CMASIM_ERROR_KEY, 3, 5,
 	  "event has no \"op\"" },
 	{ "missing_t", P "  - { op: sample }\n", CMASIM_ERROR_KEY, 3, 5,
@@ -1059,12 +1059,19 @@ static const struct bad {
 	{ "already_allocated", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
 	  "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: a }\n", CMASIM_ERROR_VALUE, 4,
 	  57, "id \"a\" is already allocated (at 3:60)" },
-	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
+	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: dsp, size: 1, id: d }\n",
 	  CMASIM_ERROR_VALUE, 3, 36,
-	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
-	{ "header_device_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
+	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "header_device_not_in_machine", "devices: [camera, dsp]\nevents: []\n",
 	  CMASIM_ERROR_VALUE, 1, 19,
-	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	/* gpu is a role: test-1g's devices have no roles, so none serves it */
+	{ "role_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
+	  CMASIM_ERROR_VALUE, 3, 36,
+	  "no device of machine \"test-1g\" has the role \"gpu\" (its devices: camera, display)" },
+	{ "header_role_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
+	  CMASIM_ERROR_VALUE, 1, 19,
+	  "no device of machine \"test-1g\" has the role \"gpu\" (its devices: camera, display)" },
 	{ "order_out_of_range",
 	  P "  - { t: 0, op: alloc, migratetype: movable, order: 11, id: a }\n",
 	  CMASIM_ERROR_VALUE, 3, 53, "order 11 is out of range (expected 0..10)" },
