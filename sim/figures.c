@@ -68,6 +68,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "dma_waste_bytes_peak", B, LO, "of that, memory beyond what was asked for" },
 	{ "bg_alloc_pages", C, NO, "pages the background workload allocated" },
 	{ "bg_alloc_failed_pages", C, LO, "pages it asked for and did not get" },
+	{ "bg_order<N>_requests", C, NO, "background blocks of order N > 3 asked for (huge pages)" },
+	{ "bg_order<N>_ok", C, HI, "of those, how many it got" },
 	{ "bg_free_pages", C, NO, "pages it freed" },
 	{ "direct_reclaimed_pages", C, LO, "clean page cache its allocations dropped to succeed" },
 	{ "kswapd_runs", C, NO, "times kswapd woke, below the low watermark or boosted" },
@@ -505,6 +507,12 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 
 	add_u64(&l, "bg_alloc_pages", r->bg_alloc_pages);
 	add_u64(&l, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
+	for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++) {
+		if (!r->bg_order[o].requests)
+			continue;
+		add_u64(&l, fmt_key(k, "bg_order%u_requests", o), r->bg_order[o].requests);
+		add_u64(&l, fmt_key(k, "bg_order%u_ok", o), r->bg_order[o].ok);
+	}
 	add_u64(&l, "bg_free_pages", r->bg_free_pages);
 	add_u64(&l, "direct_reclaimed_pages", r->direct_reclaimed_pages);
 	add_u64(&l, "kswapd_runs", r->kswapd_runs);
