@@ -546,16 +546,15 @@ static void kswapd(struct cmasim_sim *sim)
 
 /*
  * One try of a background allocation of @rec's order and type: the free
- * lists, then, for an order above PAGE_ALLOC_COSTLY_ORDER, direct
- * compaction and the free lists again, as __alloc_pages_slowpath() compacts
- * a costly order before it reclaims (6.1). False when it got nothing.
+ * lists, then, if @compact, direct compaction and the free lists again.
+ * False when it got nothing.
  */
 static bool bg_try(struct cmasim_sim *sim, const struct cmasim_record *rec,
-		   enum cmasim_zone_type highest, uint64_t *pfn)
+		   enum cmasim_zone_type highest, bool compact, uint64_t *pfn)
 {
 	if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, pfn))
 		return true;
-	return rec->b > PCP_MAX_ORDER && cmasim_sim_compact_for(sim, rec->b, rec->a, highest) &&
+	return compact && cmasim_sim_compact_for(sim, rec->b, rec->a, highest) &&
 	       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, pfn);
 }
 
@@ -592,13 +591,22 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		}
 		pfns[count++] = rec->x;
 	} else {
-		/* __alloc_pages_direct_reclaim(): drop page cache and try again */
+		/*
+		 * __alloc_pages_slowpath(): a block of an order above
+		 * PAGE_ALLOC_COSTLY_ORDER compacts once before it reclaims
+		 * (6.1); then __alloc_pages_direct_reclaim() drops page cache
+		 * and tries again. The compaction that follows reclaim in the
+		 * kernel is not modelled: one run a block bounds the cost.
+		 */
 		while (count < nr) {
+			bool compact = rec->b > PCP_MAX_ORDER;
 			uint64_t dropped = 1;
 
-			while (!bg_try(sim, rec, highest, &pfns[count]) &&
-			       (dropped = lru_reclaim_one(sim)))
+			while (!bg_try(sim, rec, highest, compact, &pfns[count]) &&
+			       (dropped = lru_reclaim_one(sim))) {
 				sim->r->direct_reclaimed_pages += dropped;
+				compact = false;
+			}
 			if (!dropped)
 				break;
 			count++;

@@ -56,6 +56,7 @@ struct proto {
 	char *id;			/* NUL-terminated user id, or NULL if the op takes none */
 	uint32_t id_len;		/* bytes in id */
 	struct pos id_pos;		/* where the id was written */
+	bool numbered;			/* a repeat block's id ending in '#': the '#' is the iteration */
 };
 
 enum slot_state {

@@ -26,7 +26,8 @@
  *
  * repeat. Iteration i of block event j falls at t + i * period + t_j. The
  * block's events are a heap on (time, iteration, j): at most one entry per
- * block event, however many iterations overlap.
+ * block event, however many iterations overlap. A block id ending in '#'
+ * names iteration i's own: the '#' becomes i, counted from 0.
  *
  * stream. Its count buffers' dma_allocs at t, buffer order; frame k >= 1
  * (churn's schedule, from k = 1) into buffer (k - 1) % count while it falls
@@ -85,7 +86,7 @@ struct gen {
 	uint8_t phase;		/* enum stream_phase */
 	uint32_t buf;		/* next buffer to allocate or free */
 	uint64_t frame;		/* next frame k, from 1 */
-	char *id;		/* "NAME.i" of the record being made */
+	char *id;		/* stream's "NAME.i" or repeat's numbered id being made */
 };
 
 /* Whether generator @a's next record goes before @b's. */
@@ -276,6 +277,7 @@ void cmasim__churn_start(struct cmasim_trace *t, const struct churn_params *cp, 
 void cmasim__repeat_start(struct cmasim_trace *t, struct repeat_params *rp, struct pos p)
 {
 	struct gen *g = g_new0(struct gen, 1);
+	uint32_t longest = 0;
 
 	g->index = t->nr_gens++;
 	g->kind = GEN_REPEAT;
@@ -285,8 +287,14 @@ void cmasim__repeat_start(struct cmasim_trace *t, struct repeat_params *rp, stru
 	rp->nr_ev = 0;
 	/* Block times never go backwards, so iteration 0 in block order is already a heap. */
 	g->items = g_new(struct rep_next, g->rp.nr_ev);
-	for (uint32_t j = 0; j < g->rp.nr_ev; j++)
+	for (uint32_t j = 0; j < g->rp.nr_ev; j++) {
 		g->items[j] = (struct rep_next){ g->rp.start + g->rp.ev[j].rec.time_ns, 0, j };
+		/* room for the longest numbered id: its name and an iteration's digits */
+		if (g->rp.ev[j].numbered)
+			longest = MAX(longest, g->rp.ev[j].id_len + 11);
+	}
+	if (longest)
+		g->id = g_malloc(longest);
 	g->nr_items = g->rp.nr_ev;
 	gen_update(g);
 	gen_push(t, g);
@@ -372,8 +380,18 @@ static bool repeat_step(struct cmasim_trace *t, struct gen *g, struct cmasim_rec
 			GError **error)
 {
 	struct rep_next *top = &g->items[0];
+	const struct proto *p = &g->rp.ev[top->j];
+	struct proto numbered;
 
-	if (!cmasim__commit(t, &g->rp.ev[top->j], top->time, top->iter, g->rp.count, rec, error))
+	if (p->numbered) {
+		numbered = *p;
+		memcpy(g->id, p->id, p->id_len - 1);
+		numbered.id = g->id;
+		numbered.id_len = p->id_len - 1 +
+				  (uint32_t)sprintf(g->id + p->id_len - 1, "%" PRIu32, top->iter);
+		p = &numbered;
+	}
+	if (!cmasim__commit(t, p, top->time, top->iter, g->rp.count, rec, error))
 		return false;
 	if (top->iter + 1 < g->rp.count) {
 		top->time += g->rp.period;

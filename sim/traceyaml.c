@@ -746,6 +746,7 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 	}
 	if (depth) {
 		p->id = g_strndup(s, len);
+		p->numbered = s[len - 1] == '#';
 	} else {
 		if (t->ahead_id_cap < len + 1) {
 			t->ahead_id_cap = (uint32_t)MAX(len + 1, 64);
