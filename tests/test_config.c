@@ -55,6 +55,16 @@ static void assert_zone(const struct cmasim_config *cfg, unsigned int i,
 /* A role's bit in struct cmasim_device's roles. */
 #define R(role) (UINT32_C(1) << CMASIM_ROLE_##role)
 
+/* The Raspberry Pi 4's masters, whose PCIe window is @pcie (bcm2711.dtsi). */
+#define RPI4_DEVICES(pcie) \
+	{ "legacy", MASK_30, false, R(LEGACY_DMA) }, \
+	{ "pcie", pcie, false, R(USB) }, \
+	{ "unicam", MASK_30, false, R(CAMERA) }, \
+	{ "hvs", MASK_30, false, R(DISPLAY) }, \
+	{ "v3d", MASK_32, false, R(GPU) }, \
+	{ "hevc", MASK_32, false, R(CODEC) }, \
+	{ "genet", MASK_32, false, R(NIC) }
+
 /* What a shipped config must derive to. */
 struct shipped {
 	const char *file;
@@ -191,15 +201,7 @@ static const struct shipped shipped[] = {
 		.nr_holes = 1,
 		.hole = { 0x3B400000, 76 * MiB },
 		.nr_devices = 7,
-		.devices = {
-			{ "legacy", MASK_30, false, R(LEGACY_DMA) },
-			{ "pcie", MASK_32, false, R(USB) },
-			{ "unicam", MASK_30, false, R(CAMERA) },
-			{ "hvs", MASK_30, false, R(DISPLAY) },
-			{ "v3d", MASK_32, false, R(GPU) },
-			{ "hevc", MASK_32, false, R(CODEC) },
-			{ "genet", MASK_32, false, R(NIC) },
-		},
+		.devices = { RPI4_DEVICES(MASK_32) },
 		.check_cma = true, .nr_cma = 1, .cma = { { 0x20000000, 256 * MiB } },
 		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},
@@ -221,15 +223,7 @@ static const struct shipped shipped[] = {
 		.nr_holes = 1,
 		.hole = { 0x3B400000, 76 * MiB },
 		.nr_devices = 7,
-		.devices = {
-			{ "legacy", MASK_30, false, R(LEGACY_DMA) },
-			{ "pcie", MASK_31, false, R(USB) },
-			{ "unicam", MASK_30, false, R(CAMERA) },
-			{ "hvs", MASK_30, false, R(DISPLAY) },
-			{ "v3d", MASK_32, false, R(GPU) },
-			{ "hevc", MASK_32, false, R(CODEC) },
-			{ "genet", MASK_32, false, R(NIC) },
-		},
+		.devices = { RPI4_DEVICES(MASK_31) },
 		.check_cma = true, .nr_cma = 1, .cma = { { 0x37400000, 64 * MiB } },
 		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},
@@ -246,15 +240,7 @@ static const struct shipped shipped[] = {
 		.nr_holes = 1,
 		.hole = { 0x3B400000, 76 * MiB },
 		.nr_devices = 7,
-		.devices = {
-			{ "legacy", MASK_30, false, R(LEGACY_DMA) },
-			{ "pcie", MASK_31, false, R(USB) },
-			{ "unicam", MASK_30, false, R(CAMERA) },
-			{ "hvs", MASK_30, false, R(DISPLAY) },
-			{ "v3d", MASK_32, false, R(GPU) },
-			{ "hevc", MASK_32, false, R(CODEC) },
-			{ "genet", MASK_32, false, R(NIC) },
-		},
+		.devices = { RPI4_DEVICES(MASK_31) },
 		.check_cma = true, .nr_cma = 1, .cma = { { 0x10000000, 512 * MiB } },
 		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},

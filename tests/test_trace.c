@@ -143,6 +143,23 @@ static void expect_same(const struct run *a, const struct run *b, bool line)
 	}
 }
 
+/* Reads YAML @text and asserts its @n records are @want, lines too, and their names @names (if any). */
+static void expect_records(const char *text, const struct cmasim_record *want, unsigned int n,
+			   const char *const *names)
+{
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, n, "%u records, expected %u", r.recs->len, n);
+	for (unsigned int i = 0; i < n; i++) {
+		expect_rec(rec_at(&r, i), &want[i], true, i);
+		if (names)
+			cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
+	}
+	run_free(&r);
+}
+
 #define REC(t_, op_, a_, b_, c_, id_, x_, y_, line_) \
 	{ .time_ns = (t_), .op = CMASIM_OP_##op_, .a = (a_), .b = (b_), .c = (c_), \
 	  .id = (id_), .x = (x_), .y = (y_), .line = (line_) }
@@ -212,16 +229,9 @@ Test(trace, every_op_and_field)
 		"a", "b", "a", "a", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "",
 		"cam0", "17", "a b",
 	};
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-		cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
-	}
-	run_free(&r);
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
 }
 
 Test(trace, header)
@@ -347,14 +357,8 @@ Test(trace, repeat_by_hand)
 		REC(26 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 10),
 		REC(30 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 12),
 	};
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++)
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-	run_free(&r);
+	expect_records(text, want, G_N_ELEMENTS(want), NULL);
 }
 
 /*
@@ -378,16 +382,9 @@ Test(trace, repeat_numbers_ids)
 		REC(5 * MS + 2000, FREE, 0, 0, 0, 2, 0, 0, 5),
 	};
 	static const char *const names[] = { "x0", "x1", "x2", "x0", "x1", "x2" };
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-		cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
-	}
-	run_free(&r);
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
 }
 
 /*
@@ -429,14 +426,8 @@ Test(trace, frame_sizes)
 		REC(1 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 4, 17, 0, 8),
 		REC(1 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 4, 4, 0, 9),
 	};
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++)
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-	run_free(&r);
+	expect_records(text, want, G_N_ELEMENTS(want), NULL);
 }
 
 /*
@@ -472,16 +463,9 @@ Test(trace, streams_by_hand)
 	static const char *const names[] = {
 		"s.0", "s.1", "s.0", "s.1", "s.0", "s.1", "s.0", "s.0", "s.0", "s.0",
 	};
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-		cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
-	}
-	run_free(&r);
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
 }
 
 /*
