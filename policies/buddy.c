@@ -97,13 +97,7 @@ static bool compact_and_retry(struct cmasim_sim *sim, unsigned int order, int hi
 	const struct cmasim_config *cfg = cmasim_sim_config(sim);
 	struct cmasim_mem *mem = cmasim_sim_mem(sim);
 
-	for (unsigned int z = cfg->nr_zones; z-- > 0;) {
-		if ((int)cfg->zones[z].type > highest)
-			continue;
-		if (cmasim_sim_compact_direct(sim, z, order, CMASIM_MT_UNMOVABLE,
-					      (enum cmasim_zone_type)highest) == CMASIM_COMPACT_SUCCESS)
-			break;
-	}
+	cmasim_sim_compact_for(sim, order, CMASIM_MT_UNMOVABLE, (enum cmasim_zone_type)highest);
 	cmasim_charge(sim, CMASIM_COST_BUDDY, cfg->costs.buddy_op_ns);
 	return !cmasim_alloc_pages(mem, order, CMASIM_MT_UNMOVABLE, highest, pfn);
 }

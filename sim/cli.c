@@ -229,6 +229,22 @@ static char *example_name(const char *pattern)
 	return g_string_free(s, FALSE);
 }
 
+char *cli_device_text(const struct cmasim_device *dev)
+{
+	GString *s = g_string_new(dev->name);
+	int own = cmasim_role_lookup(dev->name, strlen(dev->name));
+
+	/* a device named after its one role needs no parentheses */
+	if (own >= 0 && dev->roles == UINT32_C(1) << own)
+		return g_string_free(s, FALSE);
+	for (int r = 0, n = 0; r < CMASIM_NR_ROLES; r++)
+		if (dev->roles & (UINT32_C(1) << r))
+			g_string_append_printf(s, "%s%s", n++ ? ", " : " (", cmasim_role_name(r));
+	if (dev->roles)
+		g_string_append_c(s, ')');
+	return g_string_free(s, FALSE);
+}
+
 /* Whether glob @pattern matches some run figure. */
 static bool matches_a_figure(const char *pattern)
 {

@@ -105,6 +105,12 @@ unsigned int cli_policy_colour(const char *policy);
 /* The width a table should fit: $COLUMNS, else the terminal's when standard output is one, else 120. */
 unsigned int cli_table_width(void);
 
+/*
+ * "name (role, role)" of device @dev, as list and info print it, the name
+ * alone for a device named after its one role; g_free() it.
+ */
+char *cli_device_text(const struct cmasim_device *dev);
+
 /* The names of the built-in @kind ("configs", "workloads"), sorted; g_strfreev() them. */
 char **cli_builtin_names(const char *kind);
 /* The text of built-in @kind @name, or NULL; *@source names it in messages. */

@@ -68,10 +68,13 @@ int cmd_info(int argc, char **argv)
 				       cmasim_zone_type_name(zi.type), zi.start_pfn, zi.end_pfn,
 				       zi.present, zi.wmark_min, zi.wmark_low, zi.wmark_high);
 	}
-	for (unsigned int d = 0; d < cfg->nr_devices; d++)
-		g_string_append_printf(out, "device %s: dma mask %#" PRIx64 ", %s\n",
-				       cfg->devices[d].name, cfg->devices[d].dma_mask,
+	for (unsigned int d = 0; d < cfg->nr_devices; d++) {
+		g_autofree char *dev = cli_device_text(&cfg->devices[d]);
+
+		g_string_append_printf(out, "device %s: dma mask %#" PRIx64 ", %s\n", dev,
+				       cfg->devices[d].dma_mask,
 				       cfg->devices[d].coherent ? "coherent" : "not coherent");
+	}
 	g_string_append(out, "\n/proc/buddyinfo:\n");
 	cmasim_dump_buddyinfo(mem, out);
 	if (pagetypeinfo) {

@@ -60,34 +60,40 @@ static void names_line(GString *out, const char *label, char *const *names, unsi
 	entry(out, "", text);
 }
 
-static void list_machines(GString *out)
+static void list_machines(GString *out, struct cmasim_config **cfgs, char **names)
 {
-	g_auto(GStrv) names = cli_builtin_names("configs");
+	g_string_append(out, "\nbuilt-in machines (cmasim show NAME prints one; devices with their "
+			"roles):\n");
+	for (unsigned int m = 0; names[m]; m++) {
+		const struct cmasim_config *cfg = cfgs[m];
+		g_auto(GStrv) devices = g_new0(char *, cfg->nr_devices + 1);
 
-	g_string_append(out, "\nbuilt-in machines (cmasim show NAME prints one):\n");
-	for (char **n = names; n && *n; n++) {
-		g_autoptr(GError) error = NULL;
-		struct cmasim_config *cfg = cli_load_machine(*n, &error);
-		g_autofree char **devices = NULL;
-
-		/* the tests load every built-in: one that fails is a bug, not input */
-		g_return_if_fail(cfg);
-		entry(out, *n, cfg->description ? cfg->description : "");
-		devices = g_new0(char *, cfg->nr_devices + 1);
+		entry(out, names[m], cfg->description ? cfg->description : "");
 		for (unsigned int d = 0; d < cfg->nr_devices; d++)
-			devices[d] = cfg->devices[d].name;
+			devices[d] = cli_device_text(&cfg->devices[d]);
 		names_line(out, "devices", devices, cfg->nr_devices);
-		cmasim_config_free(cfg);
 	}
 }
 
-static void list_workloads(GString *out)
+/* Whether every device or role @info names resolves on @cfg: the workload runs there. */
+static bool runs_on(const struct cmasim_trace_info *info, const struct cmasim_config *cfg)
+{
+	for (unsigned int d = 0; d < info->nr_devices; d++)
+		if (cmasim_config_resolve_device(cfg, info->devices[d],
+						 strlen(info->devices[d])) < 0)
+			return false;
+	return true;
+}
+
+static void list_workloads(GString *out, struct cmasim_config **cfgs, char **machines)
 {
 	g_auto(GStrv) names = cli_builtin_names("workloads");
 
-	g_string_append(out, "\nbuilt-in workloads (cmasim show NAME prints one):\n");
+	g_string_append(out, "\nbuilt-in workloads (cmasim show NAME prints one; the devices or "
+			"roles each needs, and the machines that have them):\n");
 	for (char **n = names; n && *n; n++) {
 		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) runs = g_ptr_array_new();
 		struct cli_workload w;
 
 		if (!cli_workload_open(*n, false, &w, &error)) {
@@ -99,9 +105,13 @@ static void list_workloads(GString *out)
 		g_autofree char *machine = g_strdup_printf("machine: %s",
 							   cli_workload_machine(&w, NULL));
 
+		for (unsigned int m = 0; machines[m]; m++)
+			if (runs_on(info, cfgs[m]))
+				g_ptr_array_add(runs, machines[m]);
 		entry(out, *n, info->description ? info->description : "");
 		names_line(out, "needs", info->devices, info->nr_devices);
 		entry(out, "", machine);
+		names_line(out, "runs on", (char **)runs->pdata, runs->len);
 		cli_workload_close(&w);
 	}
 }
@@ -144,10 +154,13 @@ int cmd_list(int argc, char **argv)
 		{ NULL },
 	};
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_auto(GStrv) machines = NULL;
+	g_autofree struct cmasim_config **cfgs = NULL;
 
 	if (!cli_parse_options("list", "",
-			       "List the policies with their parameters, and the built-in machines and "
-			       "workloads with the devices each has or needs.",
+			       "List the policies with their parameters, the built-in machines with their "
+			       "devices and roles, and the workloads with the devices or roles each "
+			       "needs and the machines it runs on.",
 			       "Examples:\n  cmasim list\n  cmasim list --figures\n", entries, &argc,
 			       &argv))
 		return 2;
@@ -173,8 +186,19 @@ int cmd_list(int argc, char **argv)
 		}
 	}
 	list_kernels(out);
-	list_machines(out);
-	list_workloads(out);
+	machines = cli_builtin_names("configs");
+	cfgs = g_new0(struct cmasim_config *, g_strv_length(machines) + 1);
+	for (unsigned int m = 0; machines[m]; m++) {
+		g_autoptr(GError) error = NULL;
+
+		cfgs[m] = cli_load_machine(machines[m], &error);
+		/* the tests load every built-in: one that fails is a bug, not input */
+		g_return_val_if_fail(cfgs[m], 1);
+	}
+	list_machines(out, cfgs, machines);
+	list_workloads(out, cfgs, machines);
+	for (unsigned int m = 0; machines[m]; m++)
+		cmasim_config_free(cfgs[m]);
 	fputs(out->str, stdout);
 	return 0;
 }

@@ -231,6 +231,17 @@ static bool scanners_met(const struct compact_control *cc)
 	return cc->free_pb >> cc->mem->pb_order <= cc->migrate_pfn >> cc->mem->pb_order;
 }
 
+/* Pages of pageblock @pb that are not allocated (free, on per-cpu lists, or holes). */
+static uint32_t pageblock_free_pages(const struct cmasim_mem *mem, uint32_t pb)
+{
+	const struct pageblock *b = pageblock_of(mem, pb);
+	uint32_t alloc = 0;
+
+	for (unsigned int mt = 0; mt < CMASIM_NR_ALLOC_TYPES; mt++)
+		alloc += b->nr_alloc[mt];
+	return pageblock_nr_pages(mem) - alloc;
+}
+
 /* isolate_freepages_block(): captures every free block of the pageblock at @pb. */
 static void isolate_freepages_block(struct compact_control *cc, uint32_t pb)
 {
@@ -276,7 +287,9 @@ static bool isolate_freepages(struct compact_control *cc, uint32_t want)
 			continue;
 		cc->st->free_scanned += nr;
 		walked = true;
-		isolate_freepages_block(cc, pb);
+		/* every page allocated: the walk would find no free page, so skip it */
+		if (pageblock_free_pages(cc->mem, pb))
+			isolate_freepages_block(cc, pb);
 		/* update_pageblock_skip(): where the next run's free scanner starts */
 		cc->z->compact_cached_free = MIN(cc->z->compact_cached_free, pb);
 		if (cc->folios || cc->freepages->len >= want)

@@ -531,13 +531,76 @@ static bool load_memory(struct conf_loader *ld, const yaml_node_t *node, struct 
 	return ok;
 }
 
-enum { DEV_NAME, DEV_DMA_BITS, DEV_COHERENT, NR_DEVICE_FIELDS };
+enum { DEV_NAME, DEV_DMA_BITS, DEV_COHERENT, DEV_ROLES, NR_DEVICE_FIELDS };
 
 static const struct conf_field_spec device_specs[NR_DEVICE_FIELDS] = {
 	[DEV_NAME] = { "name", true },
 	[DEV_DMA_BITS] = { "dma_bits", true },
 	[DEV_COHERENT] = { "coherent", false },
+	[DEV_ROLES] = { "roles", false },
 };
+
+static const char *const role_names[CMASIM_NR_ROLES] = {
+	[CMASIM_ROLE_CAMERA] = "camera",
+	[CMASIM_ROLE_DISPLAY] = "display",
+	[CMASIM_ROLE_CODEC] = "codec",
+	[CMASIM_ROLE_GPU] = "gpu",
+	[CMASIM_ROLE_NIC] = "nic",
+	[CMASIM_ROLE_LEGACY_DMA] = "legacy-dma",
+	[CMASIM_ROLE_USB] = "usb",
+};
+
+const char *cmasim_role_name(enum cmasim_role role)
+{
+	g_return_val_if_fail((unsigned int)role < CMASIM_NR_ROLES, NULL);
+	return role_names[role];
+}
+
+int cmasim_role_lookup(const char *name, size_t len)
+{
+	for (int r = 0; r < CMASIM_NR_ROLES; r++)
+		if (strlen(role_names[r]) == len && !memcmp(role_names[r], name, len))
+			return r;
+	return -1;
+}
+
+/* Reads devices[].roles, sequence @seq named @path, into @dev; false with an error. */
+static bool read_roles(struct conf_loader *ld, const yaml_node_t *seq, const char *path,
+		       struct cmasim_device *dev)
+{
+	const yaml_node_t *first[CMASIM_NR_ROLES] = { NULL };
+
+	if (!conf_expect_kind(ld, seq, YAML_SEQUENCE_NODE, path))
+		return false;
+	for (size_t i = 0; i < conf_seq_len(seq); i++) {
+		yaml_node_t *item = yaml_document_get_node(ld->doc, seq->data.sequence.items.start[i]);
+		g_autofree char *where = g_strdup_printf("%s[%zu]", path, i);
+		g_autofree char *text = NULL;
+		int r;
+
+		if (!conf_expect_kind(ld, item, YAML_SCALAR_NODE, where))
+			return false;
+		r = cmasim_role_lookup(CONF_SCALAR_TEXT(item));
+		text = conf_quote(item);
+		if (r < 0) {
+			g_autoptr(GString) list = g_string_new(NULL);
+
+			for (int k = 0; k < CMASIM_NR_ROLES; k++)
+				g_string_append_printf(list, "%s%s", k ? ", " : "", role_names[k]);
+			return conf_fail_at(ld, item->start_mark, CMASIM_ERROR_VALUE,
+					    "unknown role \"%s\" (expected one of: %s)", text,
+					    list->str);
+		}
+		if (first[r])
+			return conf_fail_at(ld, item->start_mark, CMASIM_ERROR_VALUE,
+					    "role \"%s\" listed twice (first given at %zu:%zu)", text,
+					    first[r]->start_mark.line + 1,
+					    first[r]->start_mark.column + 1);
+		first[r] = item;
+		dev->roles |= UINT32_C(1) << r;
+	}
+	return true;
+}
 
 /* devices: as it is read. */
 struct device_input {
@@ -567,6 +630,7 @@ static bool read_device(struct conf_loader *ld, const struct conf_field *f, cons
 	g_autofree char *name_path = g_strconcat(where, ".name", NULL);
 	g_autofree char *bits_path = g_strconcat(where, ".dma_bits", NULL);
 	g_autofree char *coherent_path = g_strconcat(where, ".coherent", NULL);
+	g_autofree char *roles_path = g_strconcat(where, ".roles", NULL);
 	const yaml_node_t *first;
 	uint64_t bits;
 
@@ -592,8 +656,9 @@ static bool read_device(struct conf_loader *ld, const struct conf_field *f, cons
 		return false;
 	/* the DMA API's DMA_BIT_MASK(n), which avoids shifting a 64-bit 1 by 64 */
 	dev->dma_mask = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
-	return !f[DEV_COHERENT].value ||
-	       conf_get_bool(ld, f[DEV_COHERENT].value, coherent_path, &dev->coherent);
+	return (!f[DEV_COHERENT].value ||
+		conf_get_bool(ld, f[DEV_COHERENT].value, coherent_path, &dev->coherent)) &&
+	       (!f[DEV_ROLES].value || read_roles(ld, f[DEV_ROLES].value, roles_path, dev));
 }
 
 /* Reads devices: into @cfg; false with an error. */
@@ -1294,6 +1359,22 @@ int cmasim_config_device(const struct cmasim_config *cfg, const char *name)
 		if (!strcmp(cfg->devices[i].name, name))
 			return (int)i;
 	}
+	return -1;
+}
+
+int cmasim_config_resolve_device(const struct cmasim_config *cfg, const char *name, size_t len)
+{
+	int role;
+
+	g_return_val_if_fail(cfg != NULL && name != NULL, -1);
+
+	for (unsigned int i = 0; i < cfg->nr_devices; i++)
+		if (strlen(cfg->devices[i].name) == len && !memcmp(cfg->devices[i].name, name, len))
+			return (int)i;
+	role = cmasim_role_lookup(name, len);
+	for (unsigned int i = 0; role >= 0 && i < cfg->nr_devices; i++)
+		if (cfg->devices[i].roles & (UINT32_C(1) << role))
+			return (int)i;
 	return -1;
 }
 

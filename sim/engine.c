@@ -231,6 +231,19 @@ enum cmasim_compact_result cmasim_sim_compact_direct(struct cmasim_sim *sim, uns
 							 &st), &st);
 }
 
+bool cmasim_sim_compact_for(struct cmasim_sim *sim, unsigned int order,
+			    enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone)
+{
+	const struct cmasim_config *cfg = sim->cfg;
+
+	for (unsigned int z = cfg->nr_zones; z-- > 0;)
+		if (cfg->zones[z].type <= highest_zone &&
+		    cmasim_sim_compact_direct(sim, z, order, mt, highest_zone) ==
+		    CMASIM_COMPACT_SUCCESS)
+			return true;
+	return false;
+}
+
 /* Adds the idle reserved page-time since idle_since up to @now, exactly. */
 static void idle_settle(struct cmasim_sim *sim, uint64_t now)
 {
@@ -603,6 +616,20 @@ static void do_pfn_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec
 }
 
 /*
+ * One try of a background allocation of @rec's order and type: the free
+ * lists, then, if @compact, direct compaction and the free lists again.
+ * False when it got nothing.
+ */
+static bool bg_try(struct cmasim_sim *sim, const struct cmasim_record *rec,
+		   enum cmasim_zone_type highest, bool compact, uint64_t *pfn)
+{
+	if (!cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, pfn))
+		return true;
+	return compact && cmasim_sim_compact_for(sim, rec->b, rec->a, highest) &&
+	       !cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, pfn);
+}
+
+/*
  * Background page allocations: GFP_HIGHUSER_MOVABLE for movable, GFP_KERNEL
  * otherwise. However many blocks are asked for, no more than the machine
  * holds are tried, and none after the first that fails even after direct
@@ -635,13 +662,22 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		}
 		pfns[count++] = rec->x;
 	} else {
-		/* __alloc_pages_direct_reclaim(): drop page cache and try again */
+		/*
+		 * __alloc_pages_slowpath(): a block of an order above
+		 * PAGE_ALLOC_COSTLY_ORDER compacts once before it reclaims
+		 * (6.1); then __alloc_pages_direct_reclaim() drops page cache
+		 * and tries again. The compaction that follows reclaim in the
+		 * kernel is not modelled: one run a block bounds the cost.
+		 */
 		while (count < nr) {
+			bool compact = rec->b > PCP_MAX_ORDER;
 			uint64_t dropped = 1;
 
-			while (cmasim_alloc_pages(sim->mem, rec->b, rec->a, highest, &pfns[count]) &&
-			       (dropped = lru_reclaim_one(sim)))
+			while (!bg_try(sim, rec, highest, compact, &pfns[count]) &&
+			       (dropped = lru_reclaim_one(sim))) {
 				sim->r->direct_reclaimed_pages += dropped;
+				compact = false;
+			}
 			if (!dropped)
 				break;
 			count++;
@@ -666,6 +702,10 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	}
 	s->pins = rec->c & CMASIM_REC_PIN ? 1 : 0;
 	sim->r->bg_alloc_pages += (uint64_t)count << rec->b;
+	if (rec->b > PCP_MAX_ORDER) {
+		sim->r->bg_order[rec->b].requests += rec->y;
+		sim->r->bg_order[rec->b].ok += count;
+	}
 	/* the one figure an event can raise by more than the machine holds */
 	if (__builtin_add_overflow(sim->r->bg_alloc_failed_pages,
 				   (uint64_t)(rec->y - count) << rec->b,

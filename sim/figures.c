@@ -68,6 +68,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "dma_waste_bytes_peak", B, LO, "of that, memory beyond what was asked for" },
 	{ "bg_alloc_pages", C, NO, "pages the background workload allocated" },
 	{ "bg_alloc_failed_pages", C, LO, "pages it asked for and did not get" },
+	{ "bg_order<N>_requests", C, NO, "background blocks of order N > 3 asked for (huge pages)" },
+	{ "bg_order<N>_ok", C, HI, "of those, how many it got" },
 	{ "bg_free_pages", C, NO, "pages it freed" },
 	{ "pfn_mismatched_pages", C, LO, "pages its allocs and frees by pfn found in another state "
 					   "(a replayed trace departing from its start)" },
@@ -512,6 +514,12 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 
 	add_u64(&l, "bg_alloc_pages", r->bg_alloc_pages);
 	add_u64(&l, "bg_alloc_failed_pages", r->bg_alloc_failed_pages);
+	for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++) {
+		if (!r->bg_order[o].requests)
+			continue;
+		add_u64(&l, fmt_key(k, "bg_order%u_requests", o), r->bg_order[o].requests);
+		add_u64(&l, fmt_key(k, "bg_order%u_ok", o), r->bg_order[o].ok);
+	}
 	add_u64(&l, "bg_free_pages", r->bg_free_pages);
 	add_u64(&l, "pfn_mismatched_pages", r->pfn_mismatched_pages);
 	add_u64(&l, "direct_reclaimed_pages", r->direct_reclaimed_pages);

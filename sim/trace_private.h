@@ -26,6 +26,7 @@
 enum {
 	OP_CHURN = CMASIM_NR_OPS,
 	OP_REPEAT,
+	OP_STREAM,
 	NR_TRACE_OPS,
 };
 
@@ -35,7 +36,7 @@ enum key {
 	K_DEVICE, K_SIZE, K_ALIGN, K_ATOMIC, K_BUFFER, K_DIRECTION, K_BYTES,
 	K_REGION, K_ACCESS, K_PATTERN, K_STRIDE, K_ZONE,
 	K_DURATION, K_RATE, K_ORDERS, K_MIGRATETYPES, K_LIFETIME, K_EVENTS, K_PERIOD,
-	K_OWNER, K_LONGTERM,
+	K_OWNER, K_LONGTERM, K_FRAME,
 	NR_KEYS,
 };
 G_STATIC_ASSERT(NR_KEYS <= 32);
@@ -55,6 +56,7 @@ struct proto {
 	char *id;			/* NUL-terminated user id, or NULL if the op takes none */
 	uint32_t id_len;		/* bytes in id */
 	struct pos id_pos;		/* where the id was written */
+	bool numbered;			/* a repeat block's id ending in '#': the '#' is the iteration */
 };
 
 enum slot_state {
@@ -118,6 +120,23 @@ struct churn_params {
 	uint64_t pin_threshold;	/* pinned iff a 53-bit draw is below this */
 	struct weights orders;
 	struct weights mts;
+};
+
+/*
+ * What a stream definition says, validated: @count buffers allocated at
+ * @start, a frame into buffer (k - 1) % @count at start + floor(k * 10^9 *
+ * rate_den / rate_num) ns for every k >= 1 before @duration, and the
+ * buffers freed at start + @duration. Buffer i is the id "NAME.i".
+ */
+struct stream_params {
+	uint64_t start;		/* ns, the definition's t */
+	uint64_t duration;	/* ns, > 0 */
+	uint64_t rate_num;	/* frames per second = rate_num / rate_den */
+	uint64_t rate_den;	/* a power of ten, at most 10^9 */
+	uint32_t count;		/* buffers, >= 1 */
+	struct proto alloc;	/* the dma_alloc, dma and dma_free records, their id the */
+	struct proto frame;	/* stream's name; the generator takes ownership of */
+	struct proto free;	/* alloc.id and shares it */
 };
 
 /* What a repeat definition says, validated. */
@@ -208,6 +227,8 @@ void cmasim__slot_release(struct cmasim_trace *t, uint32_t s, struct pos p);
 void cmasim__churn_start(struct cmasim_trace *t, const struct churn_params *cp, struct pos p);
 /* Same for a repeat; takes ownership of rp->ev. */
 void cmasim__repeat_start(struct cmasim_trace *t, struct repeat_params *rp, struct pos p);
+/* Same for a stream; takes ownership of sp->alloc.id. */
+void cmasim__stream_start(struct cmasim_trace *t, struct stream_params *sp, struct pos p);
 /* Time of the earliest pending generator record; false if none is active. */
 bool cmasim__gen_peek(const struct cmasim_trace *t, uint64_t *time);
 /* Produces the earliest generator record (a generator must be active). */

@@ -241,7 +241,8 @@ bool cmasim__bin_start(struct cmasim_trace *t, GError **error)
 	const struct cmasim_config *cfg = t->cfg;
 
 	for (uint32_t i = 0; i < t->info.nr_devices; i++) {
-		if (cmasim_config_device(cfg, t->info.devices[i]) >= 0)
+		if (cmasim_config_resolve_device(cfg, t->info.devices[i],
+						 strlen(t->info.devices[i])) >= 0)
 			continue;
 		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "device \"%s\" is not in machine \"%s\"",
 			  t->info.devices[i], cfg->name ? cfg->name : "");
@@ -249,7 +250,8 @@ bool cmasim__bin_start(struct cmasim_trace *t, GError **error)
 	}
 	t->dev_map = g_new(uint8_t, t->nr_bin_devices + 1);
 	for (uint32_t i = 0; i < t->nr_bin_devices; i++) {
-		int d = cmasim_config_device(cfg, t->bin_devices[i]);
+		int d = cmasim_config_resolve_device(cfg, t->bin_devices[i],
+						     strlen(t->bin_devices[i]));
 
 		t->dev_map[i] = d < 0 ? CMASIM_REC_ANY : (uint8_t)d;
 	}

@@ -26,9 +26,17 @@
  *
  * repeat. Iteration i of block event j falls at t + i * period + t_j. The
  * block's events are a heap on (time, iteration, j): at most one entry per
- * block event, however many iterations overlap.
+ * block event, however many iterations overlap. A block id ending in '#'
+ * names iteration i's own: the '#' becomes i, counted from 0.
+ *
+ * stream. Its count buffers' dma_allocs at t, buffer order; frame k >= 1
+ * (churn's schedule, from k = 1) into buffer (k - 1) % count while it falls
+ * before the duration; the dma_frees at t + duration, buffer order. It
+ * holds no more than the next record's place.
  */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "random.h"
@@ -48,9 +56,14 @@ struct rep_next {
 	uint32_t j;		/* index in the block */
 };
 
+enum gen_kind { GEN_CHURN, GEN_REPEAT, GEN_STREAM };
+
+/* Where a stream is: allocating, streaming frames, or freeing. */
+enum stream_phase { STREAM_ALLOC, STREAM_FRAMES, STREAM_FREE };
+
 struct gen {
-	uint32_t index;		/* in file order, among churn and repeat */
-	bool churn;
+	uint32_t index;		/* in file order, among churn, repeat and stream */
+	uint8_t kind;		/* enum gen_kind */
 	struct pos pos;		/* the definition's mapping */
 	uint64_t next_time;	/* ns, of the next record */
 
@@ -67,6 +80,13 @@ struct gen {
 	struct repeat_params rp;
 	struct rep_next *items;	/* min-heap on (time, iter, j) */
 	uint32_t nr_items;
+
+	/* stream */
+	struct stream_params sp;
+	uint8_t phase;		/* enum stream_phase */
+	uint32_t buf;		/* next buffer to allocate or free */
+	uint64_t frame;		/* next frame k, from 1 */
+	char *id;		/* stream's "NAME.i" or repeat's numbered id being made */
 };
 
 /* Whether generator @a's next record goes before @b's. */
@@ -116,6 +136,8 @@ static void gen_free(struct gen *g)
 	g_free(g->frees);
 	g_free(g->items);
 	cmasim__protos_free(g->rp.ev, g->rp.nr_ev);
+	g_free(g->sp.alloc.id);
+	g_free(g->id);
 	g_free(g);
 }
 
@@ -191,10 +213,38 @@ static inline bool free_due(const struct gen *g)
 	return g->nr_frees && (g->allocs_done || g->frees[0].time <= g->alloc_time);
 }
 
+/* Time of stream @g's next record, moving on a phase when one is done; false at the end. */
+static bool stream_update(struct gen *g)
+{
+	const struct stream_params *sp = &g->sp;
+
+	if (g->phase == STREAM_ALLOC && g->buf == sp->count) {
+		g->phase = STREAM_FRAMES;
+		g->frame = 1;
+	}
+	if (g->phase == STREAM_FRAMES) {
+		unsigned __int128 off = (unsigned __int128)g->frame * 1000000000u * sp->rate_den /
+					sp->rate_num;
+
+		if (off < sp->duration) {
+			g->next_time = sp->start + (uint64_t)off;
+			return true;
+		}
+		g->phase = STREAM_FREE;
+		g->buf = 0;
+	}
+	if (g->phase == STREAM_FREE && g->buf == sp->count)
+		return false;
+	g->next_time = g->phase == STREAM_ALLOC ? sp->start : sp->start + sp->duration;
+	return true;
+}
+
 /* Time of @g's next record, or false when it has none left. */
 static bool gen_update(struct gen *g)
 {
-	if (!g->churn) {
+	if (g->kind == GEN_STREAM)
+		return stream_update(g);
+	if (g->kind == GEN_REPEAT) {
 		if (!g->nr_items)
 			return false;
 		g->next_time = g->items[0].time;
@@ -215,7 +265,7 @@ void cmasim__churn_start(struct cmasim_trace *t, const struct churn_params *cp, 
 	struct gen *g = g_new0(struct gen, 1);
 
 	g->index = t->nr_gens++;
-	g->churn = true;
+	g->kind = GEN_CHURN;
 	g->pos = p;
 	g->cp = *cp;
 	g->rng = t->seed ^ (UINT64_C(0x9e3779b97f4a7c15) * (g->index + UINT64_C(1)));
@@ -227,18 +277,42 @@ void cmasim__churn_start(struct cmasim_trace *t, const struct churn_params *cp, 
 void cmasim__repeat_start(struct cmasim_trace *t, struct repeat_params *rp, struct pos p)
 {
 	struct gen *g = g_new0(struct gen, 1);
+	uint32_t longest = 0;
 
 	g->index = t->nr_gens++;
+	g->kind = GEN_REPEAT;
 	g->pos = p;
 	g->rp = *rp;
 	rp->ev = NULL;
 	rp->nr_ev = 0;
 	/* Block times never go backwards, so iteration 0 in block order is already a heap. */
 	g->items = g_new(struct rep_next, g->rp.nr_ev);
-	for (uint32_t j = 0; j < g->rp.nr_ev; j++)
+	for (uint32_t j = 0; j < g->rp.nr_ev; j++) {
 		g->items[j] = (struct rep_next){ g->rp.start + g->rp.ev[j].rec.time_ns, 0, j };
+		/* room for the longest numbered id: its name and an iteration's digits */
+		if (g->rp.ev[j].numbered)
+			longest = MAX(longest, g->rp.ev[j].id_len + 11);
+	}
+	if (longest)
+		g->id = g_malloc(longest);
 	g->nr_items = g->rp.nr_ev;
 	gen_update(g);
+	gen_push(t, g);
+}
+
+void cmasim__stream_start(struct cmasim_trace *t, struct stream_params *sp, struct pos p)
+{
+	struct gen *g = g_new0(struct gen, 1);
+
+	g->index = t->nr_gens++;
+	g->kind = GEN_STREAM;
+	g->pos = p;
+	g->sp = *sp;
+	sp->alloc.id = NULL;
+	/* the name, then "." and a buffer number below STREAM_MAX_BUFFERS */
+	g->id = g_malloc(g->sp.alloc.id_len + 12);
+	memcpy(g->id, g->sp.alloc.id, g->sp.alloc.id_len);
+	stream_update(g);
 	gen_push(t, g);
 }
 
@@ -306,8 +380,18 @@ static bool repeat_step(struct cmasim_trace *t, struct gen *g, struct cmasim_rec
 			GError **error)
 {
 	struct rep_next *top = &g->items[0];
+	const struct proto *p = &g->rp.ev[top->j];
+	struct proto numbered;
 
-	if (!cmasim__commit(t, &g->rp.ev[top->j], top->time, top->iter, g->rp.count, rec, error))
+	if (p->numbered) {
+		numbered = *p;
+		memcpy(g->id, p->id, p->id_len - 1);
+		numbered.id = g->id;
+		numbered.id_len = p->id_len - 1 +
+				  (uint32_t)sprintf(g->id + p->id_len - 1, "%" PRIu32, top->iter);
+		p = &numbered;
+	}
+	if (!cmasim__commit(t, p, top->time, top->iter, g->rp.count, rec, error))
 		return false;
 	if (top->iter + 1 < g->rp.count) {
 		top->time += g->rp.period;
@@ -337,13 +421,34 @@ static bool repeat_step(struct cmasim_trace *t, struct gen *g, struct cmasim_rec
 	return true;
 }
 
+/* Emits stream @g's next record: an allocation, a frame or a free of buffer "NAME.i". */
+static bool stream_step(struct cmasim_trace *t, struct gen *g, struct cmasim_record *rec,
+			GError **error)
+{
+	const struct stream_params *sp = &g->sp;
+	struct proto p = g->phase == STREAM_ALLOC ? sp->alloc :
+			 g->phase == STREAM_FRAMES ? sp->frame : sp->free;
+	uint32_t buf = g->phase == STREAM_FRAMES ? (uint32_t)((g->frame - 1) % sp->count) : g->buf;
+
+	p.id = g->id;
+	p.id_len = sp->alloc.id_len + (uint32_t)sprintf(g->id + sp->alloc.id_len, ".%" PRIu32, buf);
+	if (!cmasim__commit(t, &p, g->next_time, 0, 0, rec, error))
+		return false;
+	if (g->phase == STREAM_FRAMES)
+		g->frame++;
+	else
+		g->buf++;
+	return true;
+}
+
 bool cmasim__gen_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error)
 {
 	struct gen *g = t->heap[0];
 
-	if (g->churn)
+	if (g->kind == GEN_CHURN)
 		churn_step(t, g, rec);
-	else if (!repeat_step(t, g, rec, error))
+	else if (g->kind == GEN_REPEAT ? !repeat_step(t, g, rec, error) :
+		 !stream_step(t, g, rec, error))
 		return false;
 	if (!gen_update(g)) {
 		t->heap[0] = t->heap[--t->nr_heap];

@@ -20,6 +20,7 @@
 #include "cmasim/physmem.h"
 #include "cmasim/units.h"
 #include "confyaml.h"
+#include "frame.h"
 #include "trace_private.h"
 
 #define B(k) (UINT32_C(1) << (k))
@@ -31,7 +32,7 @@ const char *const cmasim__key_names[NR_KEYS] = {
 	"device", "size", "align", "atomic", "buffer", "direction", "bytes",
 	"region", "access", "pattern", "stride", "zone",
 	"duration", "rate", "orders", "migratetypes", "lifetime", "events", "period",
-	"owner", "longterm",
+	"owner", "longterm", "frame",
 };
 
 static const char *const op_names[NR_TRACE_OPS] = {
@@ -48,6 +49,7 @@ static const char *const op_names[NR_TRACE_OPS] = {
 	[CMASIM_OP_SAMPLE] = "sample",
 	[OP_CHURN] = "churn",
 	[OP_REPEAT] = "repeat",
+	[OP_STREAM] = "stream",
 };
 
 /* Keys each op accepts, in the order messages list them. */
@@ -57,11 +59,11 @@ static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID) | B(K_PFN) | B(K_ORDER),
 	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID) | B(K_LONGTERM),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
-	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_ID) |
-				B(K_ALIGN) | B(K_ATOMIC),
+	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_FRAME) |
+				B(K_ID) | B(K_ALIGN) | B(K_ATOMIC),
 	[CMASIM_OP_DMA_FREE] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_DMA] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_BUFFER) | B(K_DIRECTION) |
-			  B(K_BYTES),
+			  B(K_BYTES) | B(K_FRAME),
 	[CMASIM_OP_CPU] = B(K_T) | B(K_OP) | B(K_BUFFER) | B(K_REGION) | B(K_ACCESS) |
 			  B(K_BYTES) | B(K_PATTERN) | B(K_STRIDE),
 	[CMASIM_OP_COMPACT] = B(K_T) | B(K_OP) | B(K_ZONE) | B(K_ORDER),
@@ -70,27 +72,31 @@ static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[OP_CHURN] = B(K_T) | B(K_OP) | B(K_DURATION) | B(K_RATE) | B(K_ORDERS) |
 		     B(K_MIGRATETYPES) | B(K_LIFETIME) | B(K_PIN),
 	[OP_REPEAT] = B(K_T) | B(K_OP) | B(K_COUNT) | B(K_PERIOD) | B(K_EVENTS),
+	[OP_STREAM] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_FRAME) | B(K_COUNT) | B(K_RATE) |
+		      B(K_DURATION) | B(K_ID) | B(K_ALIGN) | B(K_DIRECTION),
 };
 
 /*
- * Keys each op requires (cpu's buffer/region and stride are checked apart;
- * alloc and free need an id unless they have a pfn).
+ * Keys each op requires (cpu's buffer/region, dma_alloc's size/frame,
+ * dma's bytes/frame and stride are checked apart; alloc and free need an
+ * id unless they have a pfn).
  */
 static const uint32_t op_required[NR_TRACE_OPS] = {
 	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER),
 	[CMASIM_OP_FREE] = B(K_T) | B(K_OP),
 	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
-	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_ID),
+	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_ID),
 	[CMASIM_OP_DMA_FREE] = B(K_T) | B(K_OP) | B(K_ID),
-	[CMASIM_OP_DMA] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_BUFFER) | B(K_DIRECTION) |
-			  B(K_BYTES),
+	[CMASIM_OP_DMA] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_BUFFER) | B(K_DIRECTION),
 	[CMASIM_OP_CPU] = B(K_T) | B(K_OP) | B(K_ACCESS) | B(K_BYTES),
 	[CMASIM_OP_COMPACT] = B(K_T) | B(K_OP),
 	[CMASIM_OP_DROP_CACHES] = B(K_T) | B(K_OP),
 	[CMASIM_OP_SAMPLE] = B(K_T) | B(K_OP),
 	[OP_CHURN] = B(K_T) | B(K_OP) | B(K_DURATION) | B(K_RATE) | B(K_LIFETIME),
 	[OP_REPEAT] = B(K_T) | B(K_OP) | B(K_COUNT) | B(K_PERIOD) | B(K_EVENTS),
+	[OP_STREAM] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_FRAME) | B(K_COUNT) | B(K_RATE) |
+		      B(K_DURATION) | B(K_ID),
 };
 
 const char *const cmasim__mt_names[CMASIM_NR_ALLOC_TYPES] = {
@@ -193,6 +199,8 @@ static int key_lookup(const char *s, size_t len)
 		return STR_IS("lifetime") ? K_LIFETIME : STR_IS("longterm") ? K_LONGTERM : -1;
 	case 'e':
 		return STR_IS("events") ? K_EVENTS : -1;
+	case 'f':
+		return STR_IS("frame") ? K_FRAME : -1;
 	default:
 		return -1;
 	}
@@ -220,7 +228,7 @@ static int op_lookup(const char *s, size_t len)
 		return STR_IS("cpu") ? CMASIM_OP_CPU : STR_IS("compact") ? CMASIM_OP_COMPACT :
 		       STR_IS("churn") ? OP_CHURN : -1;
 	case 's':
-		return STR_IS("sample") ? CMASIM_OP_SAMPLE : -1;
+		return STR_IS("sample") ? CMASIM_OP_SAMPLE : STR_IS("stream") ? OP_STREAM : -1;
 	case 'r':
 		return STR_IS("repeat") ? OP_REPEAT : -1;
 	default:
@@ -374,7 +382,7 @@ static inline const char *fval(const struct fields *f, int k, size_t *len)
 /* Keys whose values are text; the others are numbers, sizes, times or booleans. */
 #define TEXT_KEYS (B(K_OP) | B(K_ID) | B(K_MIGRATETYPE) | B(K_DEVICE) | B(K_BUFFER) | \
 		   B(K_DIRECTION) | B(K_REGION) | B(K_ACCESS) | B(K_PATTERN) | B(K_ZONE) | \
-		   B(K_OWNER))
+		   B(K_OWNER) | B(K_FRAME))
 
 /* A VALUE error: scalar @ev of @what is tagged !!str, and @what is not text. */
 static void not_text_error(struct cmasim_trace *t, const yaml_event_t *ev, const char *what,
@@ -397,6 +405,8 @@ static void type_error(struct cmasim_trace *t, const yaml_event_t *ev, const cha
 }
 
 static bool read_block(struct cmasim_trace *t, GError **error);
+static bool check_record(struct cmasim_trace *t, const struct fields *f,
+			 const struct cmasim_record *r, GError **error);
 static bool read_weights(struct cmasim_trace *t, int k, struct pos at, GError **error);
 
 /*
@@ -626,45 +636,67 @@ static bool get_enum(struct cmasim_trace *t, const struct fields *f, int k,
 /* Characters of the machine's device names a message lists before it says how many more. */
 #define DEVICE_LIST_CHARS 200
 
-/* "not in machine" for device @s with the machine's device list, cut short. */
+/* Appends @cfg's devices, cut short, each with its roles in parentheses if @roles. */
+static void append_devices(GString *list, const struct cmasim_config *cfg, bool roles)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_devices && list->len < DEVICE_LIST_CHARS; i++) {
+		const struct cmasim_device *dev = &cfg->devices[i];
+		g_autofree char *name = conf_quote_text(dev->name, strlen(dev->name));
+
+		g_string_append_printf(list, "%s%s", i ? ", " : "", name);
+		for (int r = 0, n = 0; roles && r < CMASIM_NR_ROLES; r++)
+			if (dev->roles & (UINT32_C(1) << r))
+				g_string_append_printf(list, "%s%s", n++ ? ", " : " (",
+						       cmasim_role_name(r));
+		if (roles && dev->roles)
+			g_string_append_c(list, ')');
+	}
+	if (i < cfg->nr_devices)
+		g_string_append_printf(list, " and %u more", cfg->nr_devices - i);
+}
+
+/*
+ * "not in machine" for device or role @s: a role names the devices and
+ * the roles they have, a device name the devices and the roles to use
+ * instead.
+ */
 static void no_device_error(struct cmasim_trace *t, struct pos p, const char *s, size_t len,
 			    GError **error)
 {
 	const struct cmasim_config *cfg = t->cfg;
 	g_autofree char *name = conf_quote_text(s, len);
 	g_autoptr(GString) list = g_string_new(NULL);
-	unsigned int i;
+	const char *machine = cfg->name ? cfg->name : "";
+	uint32_t roles = 0;
 
-	for (i = 0; i < cfg->nr_devices && list->len < DEVICE_LIST_CHARS; i++) {
-		g_autofree char *dev = conf_quote_text(cfg->devices[i].name,
-						       strlen(cfg->devices[i].name));
-
-		g_string_append_printf(list, "%s%s", i ? ", " : "", dev);
-	}
-	if (i < cfg->nr_devices)
-		g_string_append_printf(list, " and %u more", cfg->nr_devices - i);
-	trace_error(t, error, CMASIM_ERROR_VALUE, p,
-		    "device \"%s\" is not in machine \"%s\" (%s%s)", name,
-		    cfg->name ? cfg->name : "", cfg->nr_devices ? "expected one of: " :
-		    "it has no devices", list->str);
-}
-
-/* Index in the machine's devices of the device @s names, or -1. */
-static int find_device(const struct cmasim_config *cfg, const char *s, size_t len)
-{
 	for (unsigned int i = 0; i < cfg->nr_devices; i++)
-		if (strlen(cfg->devices[i].name) == len && !memcmp(cfg->devices[i].name, s, len))
-			return (int)i;
-	return -1;
+		roles |= cfg->devices[i].roles;
+	if (cmasim_role_lookup(s, len) >= 0) {
+		append_devices(list, cfg, true);
+		trace_error(t, error, CMASIM_ERROR_VALUE, p,
+			    "no device of machine \"%s\" has the role \"%s\" (%s%s)", machine, name,
+			    cfg->nr_devices ? "its devices: " : "it has no devices", list->str);
+		return;
+	}
+	append_devices(list, cfg, false);
+	for (int r = 0, n = 0; r < CMASIM_NR_ROLES; r++)
+		if (roles & (UINT32_C(1) << r))
+			g_string_append_printf(list, "%s%s", n++ ? ", " : ", or a role: ",
+					       cmasim_role_name(r));
+	trace_error(t, error, CMASIM_ERROR_VALUE, p,
+		    "device \"%s\" is not in machine \"%s\" (%s%s)", name, machine,
+		    cfg->nr_devices ? "expected one of: " : "it has no devices", list->str);
 }
 
-/* Key @k of @f as a device of the machine, its index. */
+/* Key @k of @f as a device of the machine, or a role one has: the device's index. */
 static bool get_device(struct cmasim_trace *t, const struct fields *f, int k, uint8_t *v,
 		       GError **error)
 {
 	size_t len;
 	const char *s = fval(f, k, &len);
-	int i = find_device(t->cfg, s, len);
+	int i = cmasim_config_resolve_device(t->cfg, s, len);
 
 	if (i < 0) {
 		no_device_error(t, f->val_pos[k], s, len, error);
@@ -715,6 +747,7 @@ static bool get_id(struct cmasim_trace *t, const struct fields *f, int k, int de
 	}
 	if (depth) {
 		p->id = g_strndup(s, len);
+		p->numbered = s[len - 1] == '#';
 	} else {
 		if (t->ahead_id_cap < len + 1) {
 			t->ahead_id_cap = (uint32_t)MAX(len + 1, 64);
@@ -816,24 +849,6 @@ static bool compile_free(struct cmasim_trace *t, const struct fields *f, int dep
 	       (!(f->present & B(K_ORDER)) || get_order(t, f, K_ORDER, &p->rec.b, error));
 }
 
-/* Compiles a dma_alloc event of @f into @p. */
-static bool compile_dma_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
-			      struct proto *p, GError **error)
-{
-	struct cmasim_record *r = &p->rec;
-	bool atomic = false;
-
-	r->b = CMASIM_REC_ANY;
-	if (!get_device(t, f, K_DEVICE, &r->a, error) ||
-	    !get_size(t, f, K_SIZE, true, &r->x, error) ||
-	    (f->present & B(K_ALIGN) && !get_order(t, f, K_ALIGN, &r->b, error)) ||
-	    (f->present & B(K_ATOMIC) && !get_bool(t, f, K_ATOMIC, &atomic, error)))
-		return false;
-	if (atomic)
-		r->c |= CMASIM_REC_ATOMIC;
-	return get_id(t, f, K_ID, depth, p, error);
-}
-
 /* The key in @mask written first, by position. */
 static int first_key(const struct fields *f, uint32_t mask)
 {
@@ -850,28 +865,105 @@ static int first_key(const struct fields *f, uint32_t mask)
 	return best;
 }
 
+/*
+ * Checks that @f has exactly one of keys @a and @b, which op @op takes
+ * instead of each other; *@which is the one it has.
+ */
+static bool exactly_one(struct cmasim_trace *t, const struct fields *f, int op, int a, int b,
+			int *which, GError **error)
+{
+	bool has_a = f->present & B(a), has_b = f->present & B(b);
+
+	if (has_a && has_b) {
+		int later = first_key(f, B(a) | B(b)) == a ? b : a;
+
+		trace_error(t, error, CMASIM_ERROR_KEY, f->key_pos[later],
+			    "%s event has both \"%s\" and \"%s\" (expected exactly one)",
+			    op_names[op], key_names[a], key_names[b]);
+		return false;
+	}
+	if (!has_a && !has_b) {
+		trace_error(t, error, CMASIM_ERROR_KEY, f->start,
+			    "%s event has no \"%s\" or \"%s\" (expected exactly one)",
+			    op_names[op], key_names[a], key_names[b]);
+		return false;
+	}
+	*which = has_a ? a : b;
+	return true;
+}
+
+/*
+ * Key frame of @f as the bytes of one frame, rounded up to whole pages if
+ * @pages: what a buffer for it takes, as videobuf2's __vb2_buf_mem_alloc()
+ * (PAGE_ALIGN) and drm_gem_dma_create() (round_up to PAGE_SIZE) allocate
+ * (6.1).
+ */
+static bool get_frame(struct cmasim_trace *t, const struct fields *f, bool pages,
+		      uint64_t *bytes, GError **error)
+{
+	uint64_t page = t->cfg->page_size;
+	size_t len;
+	const char *s = fval(f, K_FRAME, &len);
+
+	if (!cmasim__frame_bytes(s, len, bytes, NULL)) {
+		g_autoptr(GString) what = g_string_new(NULL);
+
+		cmasim__frame_bytes(s, len, bytes, what);
+		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_FRAME], "%s", what->str);
+		return false;
+	}
+	if (pages)
+		*bytes = (*bytes + page - 1) & ~(page - 1);
+	return true;
+}
+
+/* Compiles a dma_alloc event of @f into @p: a size, or a frame's whole pages. */
+static bool compile_dma_alloc(struct cmasim_trace *t, const struct fields *f, int depth,
+			      struct proto *p, GError **error)
+{
+	struct cmasim_record *r = &p->rec;
+	bool atomic = false;
+	int k;
+
+	r->b = CMASIM_REC_ANY;
+	if (!get_device(t, f, K_DEVICE, &r->a, error) ||
+	    !exactly_one(t, f, CMASIM_OP_DMA_ALLOC, K_SIZE, K_FRAME, &k, error) ||
+	    !(k == K_SIZE ? get_size(t, f, K_SIZE, true, &r->x, error) :
+			    get_frame(t, f, true, &r->x, error)) ||
+	    (f->present & B(K_ALIGN) && !get_order(t, f, K_ALIGN, &r->b, error)) ||
+	    (f->present & B(K_ATOMIC) && !get_bool(t, f, K_ATOMIC, &atomic, error)))
+		return false;
+	if (atomic)
+		r->c |= CMASIM_REC_ATOMIC;
+	return get_id(t, f, K_ID, depth, p, error);
+}
+
+/* Compiles a dma event of @f into @p: bytes, or the frame's own (unrounded). */
+static bool compile_dma(struct cmasim_trace *t, const struct fields *f, int depth,
+			struct proto *p, GError **error)
+{
+	int k;
+
+	return get_device(t, f, K_DEVICE, &p->rec.a, error) &&
+	       get_enum(t, f, K_DIRECTION, cmasim__dir_names, G_N_ELEMENTS(cmasim__dir_names),
+			&p->rec.b, error) &&
+	       exactly_one(t, f, CMASIM_OP_DMA, K_BYTES, K_FRAME, &k, error) &&
+	       (k == K_BYTES ? get_size(t, f, K_BYTES, false, &p->rec.x, error) :
+			       get_frame(t, f, false, &p->rec.x, error)) &&
+	       get_id(t, f, K_BUFFER, depth, p, error);
+}
+
 /* Compiles a cpu event of @f into @p. */
 static bool compile_cpu(struct cmasim_trace *t, const struct fields *f, int depth,
 			struct proto *p, GError **error)
 {
 	struct cmasim_record *r = &p->rec;
-	bool has_buffer = f->present & B(K_BUFFER), has_region = f->present & B(K_REGION);
 	uint64_t stride;
+	int k;
 
-	if (has_buffer && has_region) {
-		int later = first_key(f, B(K_BUFFER) | B(K_REGION)) == K_BUFFER ?
-			    K_REGION : K_BUFFER;
-
-		trace_error(t, error, CMASIM_ERROR_KEY, f->key_pos[later],
-			    "cpu event has both \"buffer\" and \"region\" (expected exactly one)");
+	if (!exactly_one(t, f, CMASIM_OP_CPU, K_BUFFER, K_REGION, &k, error))
 		return false;
-	}
-	if (!has_buffer && !has_region) {
-		trace_error(t, error, CMASIM_ERROR_KEY, f->start,
-			    "cpu event has no \"buffer\" or \"region\" (expected exactly one)");
-		return false;
-	}
-	if (has_region) {
+	if (k == K_REGION) {
 		if (!get_enum(t, f, K_REGION, cmasim__region_names,
 			      G_N_ELEMENTS(cmasim__region_names), &r->a, error))
 			return false;
@@ -908,7 +1000,7 @@ static bool compile_cpu(struct cmasim_trace *t, const struct fields *f, int dept
 		}
 		r->y = (uint32_t)stride;
 	}
-	return has_buffer ? get_id(t, f, K_BUFFER, depth, p, error) : true;
+	return k == K_BUFFER ? get_id(t, f, K_BUFFER, depth, p, error) : true;
 }
 
 /* 10^@n, for n up to 19. */
@@ -936,48 +1028,74 @@ static bool get_decimal(struct cmasim_trace *t, const struct fields *f, int k,
 	return true;
 }
 
+/* Key duration of @f for generator @op defined at @start: it must end by the largest time. */
+static bool get_duration(struct cmasim_trace *t, const struct fields *f, int op, uint64_t start,
+			 uint64_t *duration, GError **error)
+{
+	if (!get_time(t, f, K_DURATION, false, duration, error))
+		return false;
+	if (*duration <= UINT64_MAX - start)
+		return true;
+	trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_DURATION],
+		    "%s runs past the largest time (expected t + duration <= " MAX_TIME_S ")",
+		    op_names[op]);
+	return false;
+}
+
+/*
+ * Key rate of @f, events a second, as @num / @den (@den a power of ten),
+ * at most one a ns. Event k of generator @op falls at floor(k * 10^9 *
+ * den / num) ns; those before @duration, of which there must be at most
+ * GEN_MAX_RECORDS (one @noun in messages), number *@n.
+ */
+static bool get_rate(struct cmasim_trace *t, const struct fields *f, int op, const char *noun,
+		     uint64_t duration, uint64_t *num, uint64_t *den, uint64_t *n,
+		     GError **error)
+{
+	unsigned int frac;
+
+	if (!get_decimal(t, f, K_RATE, 9, "a rate such as 2000", num, &frac, error))
+		return false;
+	if (!*num) {
+		expected_error(t, f, K_RATE, "a rate greater than 0", error);
+		return false;
+	}
+	*den = pow10(frac);
+	if (*num > NS_PER_S * *den) {
+		g_autofree char *most = g_strdup_printf("a rate of at most 1000000000, one %s per ns",
+							noun);
+
+		expected_error(t, f, K_RATE, most, error);
+		return false;
+	}
+	unsigned __int128 step = (unsigned __int128)NS_PER_S * *den;
+	unsigned __int128 events = ((unsigned __int128)duration * *num + step - 1) / step;
+
+	if (events > GEN_MAX_RECORDS) {
+		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_DURATION],
+			    "%s makes more than %" PRIu64 " %ss (expected at most that many from "
+			    "one generator: a shorter duration or a lower rate)", op_names[op],
+			    GEN_MAX_RECORDS, noun);
+		return false;
+	}
+	*n = (uint64_t)events;
+	return true;
+}
+
 /* Compiles a churn definition of @f and starts the generator. */
 static bool compile_churn(struct cmasim_trace *t, const struct fields *f, uint64_t start,
 			  GError **error)
 {
 	struct churn_params cp = { .start = start };
 	unsigned int frac;
-	uint64_t num;
+	uint64_t num, allocs;
 	size_t len;
 	const char *s;
 
-	if (!get_time(t, f, K_DURATION, false, &cp.duration, error))
+	if (!get_duration(t, f, OP_CHURN, start, &cp.duration, error) ||
+	    !get_rate(t, f, OP_CHURN, "allocation", cp.duration, &cp.rate_num, &cp.rate_den,
+		      &allocs, error))
 		return false;
-	if (cp.duration > UINT64_MAX - start) {
-		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_DURATION],
-			    "churn runs past the largest time (expected t + duration <= "
-			    MAX_TIME_S ")");
-		return false;
-	}
-	if (!get_decimal(t, f, K_RATE, 9, "a rate such as 2000", &num, &frac, error))
-		return false;
-	if (!num) {
-		expected_error(t, f, K_RATE, "a rate greater than 0", error);
-		return false;
-	}
-	cp.rate_num = num;
-	cp.rate_den = pow10(frac);
-	if (cp.rate_num > NS_PER_S * cp.rate_den) {
-		expected_error(t, f, K_RATE, "a rate of at most 1000000000, one allocation per ns",
-			       error);
-		return false;
-	}
-	/* allocation k falls at k * 10^9 * den / num ns: those before the duration */
-	unsigned __int128 step = (unsigned __int128)NS_PER_S * cp.rate_den;
-	unsigned __int128 allocs = ((unsigned __int128)cp.duration * cp.rate_num + step - 1) / step;
-
-	if (allocs > GEN_MAX_RECORDS) {
-		trace_error(t, error, CMASIM_ERROR_VALUE, f->val_pos[K_DURATION],
-			    "churn makes more than %" PRIu64 " allocations (expected at most that "
-			    "many from one generator: a shorter duration or a lower rate)",
-			    GEN_MAX_RECORDS);
-		return false;
-	}
 	s = fval(f, K_LIFETIME, &len);
 	if (!STR_IS("forever") && !get_time(t, f, K_LIFETIME, false, &cp.lifetime, error))
 		return false;
@@ -1006,6 +1124,52 @@ static bool compile_churn(struct cmasim_trace *t, const struct fields *f, uint64
 		cp.mts.cum[0] = 1;
 	}
 	cmasim__churn_start(t, &cp, f->start);
+	return true;
+}
+
+/*
+ * Buffers one stream may allocate: VIDEO_MAX_FRAME, the most a V4L2 queue
+ * has (include/uapi/linux/videodev2.h).
+ */
+#define STREAM_MAX_BUFFERS 32
+
+/*
+ * Compiles a stream definition of @f and starts the generator: a camera,
+ * decoder or display queue's buffers allocated at once, a frame into each
+ * in turn at the rate, all freed at the end (see struct stream_params).
+ */
+static bool compile_stream(struct cmasim_trace *t, const struct fields *f, uint64_t start,
+			   GError **error)
+{
+	struct stream_params sp = { .start = start };
+	struct cmasim_record *a = &sp.alloc.rec, *fr = &sp.frame.rec;
+	uint64_t count, frames;
+
+	*a = (struct cmasim_record){ .op = CMASIM_OP_DMA_ALLOC, .b = CMASIM_REC_ANY,
+				     .line = f->start.line };
+	*fr = (struct cmasim_record){ .op = CMASIM_OP_DMA, .b = CMASIM_DMA_FROM_DEVICE,
+				      .line = f->start.line };
+	sp.free.rec = (struct cmasim_record){ .op = CMASIM_OP_DMA_FREE, .line = f->start.line };
+	if (!get_duration(t, f, OP_STREAM, start, &sp.duration, error) ||
+	    !get_rate(t, f, OP_STREAM, "frame", sp.duration, &sp.rate_num, &sp.rate_den, &frames,
+		      error) ||
+	    !get_uint(t, f, K_COUNT, 1, STREAM_MAX_BUFFERS, &count, error) ||
+	    !get_device(t, f, K_DEVICE, &a->a, error) ||
+	    !get_frame(t, f, true, &a->x, error) || !get_frame(t, f, false, &fr->x, error) ||
+	    (f->present & B(K_ALIGN) && !get_order(t, f, K_ALIGN, &a->b, error)) ||
+	    (f->present & B(K_DIRECTION) &&
+	     !get_enum(t, f, K_DIRECTION, cmasim__dir_names, G_N_ELEMENTS(cmasim__dir_names),
+		       &fr->b, error)))
+		return false;
+	fr->a = a->a;
+	sp.count = (uint32_t)count;
+	if (!check_record(t, f, a, error) || !check_record(t, f, fr, error) ||
+	    !get_id(t, f, K_ID, 1, &sp.alloc, error))
+		return false;
+	sp.frame.id = sp.free.id = sp.alloc.id;
+	sp.frame.id_len = sp.free.id_len = sp.alloc.id_len;
+	sp.frame.id_pos = sp.free.id_pos = sp.alloc.id_pos;
+	cmasim__stream_start(t, &sp, f->start);
 	return true;
 }
 
@@ -1055,6 +1219,9 @@ static bool check_record(struct cmasim_trace *t, const struct fields *f,
 
 	if (cmasim__record_check(t->cfg, r, what, &k))
 		return true;
+	/* a frame stands for the size or bytes its rule is about */
+	if ((k == K_SIZE || k == K_BYTES) && !(f->present & B(k)))
+		k = K_FRAME;
 	trace_error(t, error, CMASIM_ERROR_VALUE, f->present & B(k) ? f->val_pos[k] : f->start,
 		    "%s", what->str);
 	return false;
@@ -1167,11 +1334,7 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		ok = compile_dma_alloc(t, f, depth, p, error);
 		break;
 	case CMASIM_OP_DMA:
-		ok = get_device(t, f, K_DEVICE, &p->rec.a, error) &&
-		     get_enum(t, f, K_DIRECTION, cmasim__dir_names,
-			      G_N_ELEMENTS(cmasim__dir_names), &p->rec.b, error) &&
-		     get_size(t, f, K_BYTES, false, &p->rec.x, error) &&
-		     get_id(t, f, K_BUFFER, depth, p, error);
+		ok = compile_dma(t, f, depth, p, error);
 		break;
 	case CMASIM_OP_CPU:
 		ok = compile_cpu(t, f, depth, p, error);
@@ -1186,6 +1349,9 @@ static bool compile_event(struct cmasim_trace *t, int depth, struct pos start, u
 		break;
 	case OP_REPEAT:
 		ok = compile_repeat(t, f, time, error);
+		break;
+	case OP_STREAM:
+		ok = compile_stream(t, f, time, error);
 		break;
 	default:
 		ok = true;
@@ -1630,7 +1796,7 @@ bool cmasim__yaml_start(struct cmasim_trace *t, GError **error)
 	for (unsigned int i = 0; i < t->info.nr_devices; i++) {
 		const char *name = t->info.devices[i];
 
-		if (cmasim_config_device(t->cfg, name) < 0) {
+		if (cmasim_config_resolve_device(t->cfg, name, strlen(name)) < 0) {
 			no_device_error(t, t->dev_pos[i], name, strlen(name), error);
 			return false;
 		}

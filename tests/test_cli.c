@@ -97,14 +97,22 @@ Test(cli, list_shows_policies_and_every_shipped_file)
 	cr_expect(strstr(r.out, "--set trim=... (default true)"));
 	expect_all_built_in(r.out, "configs");
 	expect_all_built_in(r.out, "workloads");
-	/* each machine's devices and each workload's needs, as their files declare them */
+	/*
+	 * each machine's devices with their roles (none for a device named
+	 * after its one role), and each workload's needs and the built-in
+	 * machines that have them, as their files declare them: legacy-dma30
+	 * needs the legacy-dma and usb roles, which the Raspberry Pi 4s and
+	 * the x86-64 machines have
+	 */
 	cr_expect(strstr(r.out, "\n  armv7-1g             ARMv7 Cortex-A15-like phone, 1 GiB at "
 				"0x80000000, 768 MiB lowmem\n                       devices: camera, "
-				"display, decoder, gpu, legacy\n"), "%s", r.out);
+				"display, decoder (codec), gpu, legacy (legacy-dma)\n"), "%s", r.out);
 	cr_expect(strstr(r.out, "\n  legacy-dma30         a 30-bit legacy DMA master and a PCIe "
 				"controller on a Raspberry Pi 4 with a full page cache\n"
-				"                       needs: legacy, pcie\n"
-				"                       machine: rpi4-2g\n"), "%s", r.out);
+				"                       needs: legacy-dma, usb\n"
+				"                       machine: rpi4-2g\n"
+				"                       runs on: rpi4-2g, rpi4-4g, rpi4-4g-kms, x86-64-32g, "
+				"x86-64-8g\n"), "%s", r.out);
 	result_free(&r);
 }
 

@@ -45,9 +45,25 @@ static void assert_zone(const struct cmasim_config *cfg, unsigned int i,
 
 /* DMA_BIT_MASK(n) for the shipped configs' masks, spelled out by hand. */
 #define MASK_30 UINT64_C(0x3FFFFFFF)
+#define MASK_31 UINT64_C(0x7FFFFFFF)
 #define MASK_32 UINT64_C(0xFFFFFFFF)
+#define MASK_34 UINT64_C(0x3FFFFFFFF)
+#define MASK_36 UINT64_C(0xFFFFFFFFF)
 #define MASK_40 UINT64_C(0xFFFFFFFFFF)
 #define MASK_64 UINT64_C(0xFFFFFFFFFFFFFFFF)
+
+/* A role's bit in struct cmasim_device's roles. */
+#define R(role) (UINT32_C(1) << CMASIM_ROLE_##role)
+
+/* The Raspberry Pi 4's masters, whose PCIe window is @pcie (bcm2711.dtsi). */
+#define RPI4_DEVICES(pcie) \
+	{ "legacy", MASK_30, false, R(LEGACY_DMA) }, \
+	{ "pcie", pcie, false, R(USB) }, \
+	{ "unicam", MASK_30, false, R(CAMERA) }, \
+	{ "hvs", MASK_30, false, R(DISPLAY) }, \
+	{ "v3d", MASK_32, false, R(GPU) }, \
+	{ "hevc", MASK_32, false, R(CODEC) }, \
+	{ "genet", MASK_32, false, R(NIC) }
 
 /* What a shipped config must derive to. */
 struct shipped {
@@ -58,9 +74,17 @@ struct shipped {
 	unsigned int nr_zones;
 	struct cmasim_zone_config zones[3];
 	unsigned int nr_holes;
-	struct cmasim_hole hole;
+	struct cmasim_hole hole;	/* the first */
 	unsigned int nr_devices;
-	struct { const char *name; uint64_t dma_mask; bool coherent; } devices[5];
+	struct {
+		const char *name;
+		uint64_t dma_mask;
+		bool coherent;
+		uint32_t roles;
+	} devices[7];
+	bool check_cma;			/* the areas below are all it has, placed there */
+	unsigned int nr_cma;
+	struct cmasim_range cma[3];
 	uint64_t buddy_op_ns, page_zero_ns;
 };
 
@@ -77,11 +101,11 @@ static const struct shipped shipped[] = {
 		},
 		.nr_devices = 5,
 		.devices = {
-			{ "camera", MASK_32, false },
-			{ "display", MASK_32, false },
-			{ "decoder", MASK_32, false },
-			{ "gpu", MASK_32, false },
-			{ "legacy", MASK_30, false },
+			{ "camera", MASK_32, false, R(CAMERA) },
+			{ "display", MASK_32, false, R(DISPLAY) },
+			{ "decoder", MASK_32, false, R(CODEC) },
+			{ "gpu", MASK_32, false, R(GPU) },
+			{ "legacy", MASK_30, false, R(LEGACY_DMA) },
 		},
 		/* 1 us = 1000 ns */
 		.buddy_op_ns = 200, .page_zero_ns = 1000,
@@ -94,7 +118,10 @@ static const struct shipped shipped[] = {
 		.nr_zones = 1,
 		.zones = { { CMASIM_ZONE_NORMAL, 0, 0x20000000 } },
 		.nr_devices = 2,
-		.devices = { { "camera", MASK_32, false }, { "display", MASK_32, false } },
+		.devices = {
+			{ "camera", MASK_32, false, R(CAMERA) },
+			{ "display", MASK_32, false, R(DISPLAY) },
+		},
 		.buddy_op_ns = 200, .page_zero_ns = 4000,
 	},
 	{
@@ -105,7 +132,10 @@ static const struct shipped shipped[] = {
 		.nr_zones = 1,
 		.zones = { { CMASIM_ZONE_NORMAL, 0xA0000000, 0xA8000000 } },
 		.nr_devices = 2,
-		.devices = { { "camera", MASK_32, false }, { "display", MASK_32, false } },
+		.devices = {
+			{ "camera", MASK_32, false, R(CAMERA) },
+			{ "display", MASK_32, false, R(DISPLAY) },
+		},
 		.buddy_op_ns = 200, .page_zero_ns = 4000,
 	},
 	{
@@ -120,9 +150,9 @@ static const struct shipped shipped[] = {
 		},
 		.nr_devices = 3,
 		.devices = {
-			{ "camera", MASK_32, false },
-			{ "display", MASK_32, false },
-			{ "gpu", MASK_40, false },
+			{ "camera", MASK_32, false, R(CAMERA) },
+			{ "display", MASK_32, false, R(DISPLAY) },
+			{ "gpu", MASK_40, false, R(GPU) },
 		},
 		.buddy_op_ns = 200, .page_zero_ns = 1000,
 	},
@@ -143,12 +173,184 @@ static const struct shipped shipped[] = {
 		},
 		.nr_holes = 1,
 		.hole = { 0xC0000000, 0x40000000 },
-		.nr_devices = 3,
+		.nr_devices = 5,
 		.devices = {
-			{ "nic", MASK_64, true },
-			{ "gpu", MASK_64, true },
-			{ "legacy", MASK_32, true },
+			{ "nic", MASK_64, true, R(NIC) },
+			{ "gpu", MASK_64, true, R(GPU) | R(DISPLAY) | R(CODEC) },
+			{ "legacy", MASK_32, true, R(LEGACY_DMA) },
+			{ "capture", MASK_64, true, R(CAMERA) },
+			{ "xhci", MASK_64, true, R(USB) },
 		},
+		.check_cma = true,
+		.buddy_op_ns = 200, .page_zero_ns = 250,
+	},
+	{
+		/*
+		 * 768 MiB of lowmem; the 76 MiB hole at 0x3B400000 is in
+		 * HighMem. CMA: 256 MiB at the top of lowmem, 0x30000000 -
+		 * 0x10000000.
+		 */
+		.file = "rpi4-2g.yaml", .name = "rpi4-2g",
+		.base = 0, .size = 2 * GiB, .lowmem_size = 768 * MiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_NORMAL, 0, 0x30000000 },
+			{ CMASIM_ZONE_HIGHMEM, 0x30000000, 0x80000000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0x3B400000, 76 * MiB },
+		.nr_devices = 7,
+		.devices = { RPI4_DEVICES(MASK_32) },
+		.check_cma = true, .nr_cma = 1, .cma = { { 0x20000000, 256 * MiB } },
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
+	},
+	{
+		/*
+		 * RAM to 0xFC000000 less 76 MiB: 4032 - 76 = 3956 MiB, all
+		 * lowmem. DMA is the first GiB, DMA32 the rest. The upstream
+		 * 64 MiB area goes top-down in DMA below the hole at
+		 * 0x3B400000: 0x3B400000 - 0x4000000 = 0x37400000.
+		 */
+		.file = "rpi4-4g.yaml", .name = "rpi4-4g",
+		.base = 0, .size = 0xFC000000, .lowmem_size = 3956 * MiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0, 0x40000000 },
+			{ CMASIM_ZONE_DMA32, 0x40000000, 0xFC000000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0x3B400000, 76 * MiB },
+		.nr_devices = 7,
+		.devices = { RPI4_DEVICES(MASK_31) },
+		.check_cma = true, .nr_cma = 1, .cma = { { 0x37400000, 64 * MiB } },
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
+	},
+	{
+		/* the same board; the overlay's 512 MiB below 768 MiB: 0x30000000 - 0x20000000 */
+		.file = "rpi4-4g-kms.yaml", .name = "rpi4-4g-kms",
+		.base = 0, .size = 0xFC000000, .lowmem_size = 3956 * MiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0, 0x40000000 },
+			{ CMASIM_ZONE_DMA32, 0x40000000, 0xFC000000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0x3B400000, 76 * MiB },
+		.nr_devices = 7,
+		.devices = { RPI4_DEVICES(MASK_31) },
+		.check_cma = true, .nr_cma = 1, .cma = { { 0x10000000, 512 * MiB } },
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
+	},
+	{
+		/*
+		 * 6 GiB from 0x40000000 ends at 0x1C0000000; DMA is the 3 GiB
+		 * below 4 GiB. 960 MiB = 0x3C000000 at the top of DMA:
+		 * 0x100000000 - 0x3C000000 = 0xC4000000.
+		 */
+		.file = "imx8mp-evk.yaml", .name = "imx8mp-evk",
+		.base = 0x40000000, .size = 6 * GiB, .lowmem_size = 6 * GiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0x40000000, 0x100000000 },
+			{ CMASIM_ZONE_NORMAL, 0x100000000, 0x1C0000000 },
+		},
+		.nr_devices = 6,
+		.devices = {
+			{ "isi", MASK_32, false, R(CAMERA) },
+			{ "lcdif", MASK_32, false, R(DISPLAY) },
+			{ "vpu", MASK_32, false, R(CODEC) },
+			{ "gpu", MASK_32, false, R(GPU) },
+			{ "eqos", MASK_32, false, R(NIC) },
+			{ "dwc3", MASK_32, false, R(USB) },
+		},
+		.check_cma = true, .nr_cma = 1, .cma = { { 0xC4000000, 960 * MiB } },
+		.buddy_op_ns = 250, .page_zero_ns = 2000,
+	},
+	{
+		/*
+		 * 0x80000000 + 0xFF200000 = 0x17F200000; 4082 - 18 = 4064 MiB
+		 * of RAM. The default area where L4T's dmesg put it: below the
+		 * 18 MiB hole, 0xFEE00000 - 64 MiB = 0xFAE00000, down to 4 MiB:
+		 * 0xFAC00000. The VPR is fixed at 0xD7000000.
+		 */
+		.file = "jetson-nano.yaml", .name = "jetson-nano",
+		.base = 0x80000000, .size = 0xFF200000, .lowmem_size = 4064 * MiB,
+		.pageblock_order = 9,
+		.nr_zones = 2,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0x80000000, 0x100000000 },
+			{ CMASIM_ZONE_NORMAL, 0x100000000, 0x17F200000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0xFEE00000, 18 * MiB },
+		.nr_devices = 6,
+		.devices = {
+			{ "vi", MASK_34, false, R(CAMERA) },
+			{ "dc", MASK_34, false, R(DISPLAY) },
+			{ "nvdec", MASK_34, false, R(CODEC) },
+			{ "gpu", MASK_34, false, R(GPU) },
+			{ "rtl8111", MASK_32, false, R(NIC) },
+			{ "xusb", MASK_34, false, R(USB) },
+		},
+		.check_cma = true, .nr_cma = 2,
+		.cma = { { 0xFAC00000, 64 * MiB }, { 0xD7000000, 400 * MiB } },
+		.buddy_op_ns = 200, .page_zero_ns = 1000,
+	},
+	{
+		/*
+		 * 4 GiB from 0x80000000, one Normal zone; holes of 32, 2 and
+		 * 8 MiB leave 4054 MiB. The 28 MiB default area goes
+		 * bottom-up from 4 GiB under the 5.10 rules (RAM reaches
+		 * 0x180000000, past 4 GiB + 28 MiB): 0x100000000. The codec's
+		 * and camera's areas are fixed.
+		 */
+		.file = "exynos9810-4g.yaml", .name = "exynos9810-4g",
+		.base = 0x80000000, .size = 4 * GiB, .lowmem_size = 4054 * MiB,
+		.pageblock_order = 10,
+		.nr_zones = 1,
+		.zones = { { CMASIM_ZONE_NORMAL, 0x80000000, 0x180000000 } },
+		.nr_holes = 3,
+		.hole = { 0xAF800000, 32 * MiB },
+		.nr_devices = 6,
+		.devices = {
+			{ "isp", MASK_36, false, R(CAMERA) },
+			{ "decon", MASK_36, false, R(DISPLAY) },
+			{ "mfc", MASK_36, false, R(CODEC) },
+			{ "mali", MASK_36, false, R(GPU) },
+			{ "dwc3", MASK_36, false, R(USB) },
+			{ "wifi", MASK_36, false, R(NIC) },
+		},
+		.check_cma = true, .nr_cma = 3,
+		.cma = { { 0x100000000, 28 * MiB }, { 0xE9400000, 108 * MiB },
+			 { 0xD3400000, 228 * MiB } },
+		.buddy_op_ns = 250, .page_zero_ns = 1000,
+	},
+	{
+		/* 32 GiB and the 1 GiB hole span 33 GiB = 0x8_4000_0000; no CMA */
+		.file = "x86-64-32g.yaml", .name = "x86-64-32g",
+		.base = 0, .size = 33 * GiB, .lowmem_size = 32 * GiB,
+		.pageblock_order = 9,
+		.nr_zones = 3,
+		.zones = {
+			{ CMASIM_ZONE_DMA, 0, 0x1000000 },
+			{ CMASIM_ZONE_DMA32, 0x1000000, 0x100000000 },
+			{ CMASIM_ZONE_NORMAL, 0x100000000, 0x840000000 },
+		},
+		.nr_holes = 1,
+		.hole = { 0xC0000000, 0x40000000 },
+		.nr_devices = 5,
+		.devices = {
+			{ "nic", MASK_64, true, R(NIC) },
+			{ "gpu", MASK_64, true, R(GPU) | R(DISPLAY) | R(CODEC) },
+			{ "capture", MASK_64, true, R(CAMERA) },
+			{ "xhci", MASK_64, true, R(USB) },
+			{ "legacy", MASK_32, true, R(LEGACY_DMA) },
+		},
+		.check_cma = true,
 		.buddy_op_ns = 200, .page_zero_ns = 250,
 	},
 };
@@ -192,7 +394,18 @@ Test(config, shipped_configs_load)
 				     cfg->devices[d].dma_mask);
 			cr_assert_eq(cfg->devices[d].coherent, s->devices[d].coherent, "%s: %s",
 				     s->file, s->devices[d].name);
+			cr_assert_eq(cfg->devices[d].roles, s->devices[d].roles, "%s: %s: roles %#x",
+				     s->file, s->devices[d].name, cfg->devices[d].roles);
 			cr_assert_eq(cmasim_config_device(cfg, s->devices[d].name), (int)d);
+		}
+		if (s->check_cma) {
+			cr_assert_eq(cfg->nr_cma, s->nr_cma, "%s: nr_cma", s->file);
+			for (unsigned int a = 0; a < s->nr_cma; a++) {
+				cr_assert_eq(cfg->cma[a].base, s->cma[a].base,
+					     "%s: area %u at %#" PRIx64, s->file, a, cfg->cma[a].base);
+				cr_assert_eq(cfg->cma[a].size, s->cma[a].size, "%s: area %u size",
+					     s->file, a);
+			}
 		}
 		cr_assert_eq(cfg->costs.buddy_op_ns, s->buddy_op_ns, "%s: buddy_op", s->file);
 		cr_assert_eq(cfg->costs.page_zero_ns, s->page_zero_ns, "%s: page_zero", s->file);
@@ -632,6 +845,62 @@ Test(config, devices)
 	cmasim_config_free(cfg);
 }
 
+/*
+ * Roles: a device may have several, two devices the same one. A name
+ * resolves to the device of that name first, else to the first device,
+ * in the order written, that has the role.
+ */
+Test(config, roles)
+{
+	struct cmasim_config *cfg = load_config(
+		"memory: {size: 4MiB}\n"
+		"devices:\n"
+		"  - { name: isp, dma_bits: 32, roles: [camera] }\n"
+		"  - { name: gpu0, dma_bits: 32, roles: [gpu, display, codec] }\n"
+		"  - { name: camera, dma_bits: 32 }\n"
+		"  - { name: usb2, dma_bits: 32, roles: [usb, legacy-dma, nic] }\n"
+		"  - { name: cam2, dma_bits: 32, roles: [camera] }\n"
+		"  - { name: none, dma_bits: 32, roles: [] }\n");
+
+	cr_assert_eq(cfg->devices[0].roles, R(CAMERA));
+	cr_assert_eq(cfg->devices[1].roles, R(GPU) | R(DISPLAY) | R(CODEC));
+	cr_assert_eq(cfg->devices[2].roles, 0, "no roles: key, no role");
+	cr_assert_eq(cfg->devices[3].roles, R(USB) | R(LEGACY_DMA) | R(NIC));
+	cr_assert_eq(cfg->devices[5].roles, 0);
+	/* a device name wins over a role: "camera" is device 2, not isp */
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "camera", 6), 2);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "display", 7), 1);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "codec", 5), 1);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "legacy-dma", 10), 3);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "usb2", 4), 3);
+	/* the length counts: "cam2" cut to "cam" is nothing */
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "cam2", 3), -1);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "Camera", 6), -1, "roles are case-sensitive");
+	cr_assert_eq(cmasim_config_device(cfg, "codec"), -1, "cmasim_config_device takes names only");
+	cmasim_config_free(cfg);
+
+	/* nobody has the camera role here, and no device is named so */
+	cfg = load_config("memory: {size: 4MiB}\ndevices: [{name: gpu, dma_bits: 32}]\n");
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "camera", 6), -1);
+	cr_assert_eq(cmasim_config_resolve_device(cfg, "gpu", 3), 0);
+	cmasim_config_free(cfg);
+}
+
+Test(config, role_names)
+{
+	static const char *const names[] = {
+		"camera", "display", "codec", "gpu", "nic", "legacy-dma", "usb",
+	};
+
+	cr_assert_eq(G_N_ELEMENTS(names), CMASIM_NR_ROLES);
+	for (int r = 0; r < CMASIM_NR_ROLES; r++) {
+		cr_assert_str_eq(cmasim_role_name(r), names[r]);
+		cr_assert_eq(cmasim_role_lookup(names[r], strlen(names[r])), r);
+	}
+	cr_assert_eq(cmasim_role_lookup("legacy", 6), -1);
+	cr_assert_eq(cmasim_role_lookup("", 0), -1);
+}
+
 /* 1 GiB at 2 GiB, 768 MiB of lowmem (Normal ends at 0xB0000000), four devices. */
 #define PHONE "memory: {base: 0x80000000, size: 1GiB, lowmem: 768MiB}\n" \
 	      "devices:\n  - {name: camera, dma_bits: 32}\n  - {name: gpu, dma_bits: 32}\n" \
@@ -938,7 +1207,7 @@ struct bad {
 #define TIME_MSG(text) "expected a time such as 200ns, got \"" text "\""
 #define TOP_FIELDS "name, description, kernel, memory, devices, cma, costs, cache, mmu, atomic_pool, " \
 		   "policy, cpus, initial"
-#define DEVICE_FIELDS "name, dma_bits, coherent"
+#define DEVICE_FIELDS "name, dma_bits, coherent, roles"
 #define NAME_MSG(text) "expected a device name of letters, digits, '_' and '-', got \"" text "\""
 #define BITS_MSG(text) "expected an integer from 1 to 64, got \"" text "\""
 #define BOOL_MSG(text) "expected true or false, got \"" text "\""
@@ -1468,6 +1737,17 @@ static const struct bad bad_rows[] = {
 	  "devices: [{name: 'a b', dma_bits: 0}]\nmemory: {size: 6MiB}\n", 0,
 	  CMASIM_ERROR_LAYOUT, 2, 16,
 	  "size 6MiB is not a positive multiple of the pageblock size 4MiB" },
+	/* roles: the fields start at 3:6, so roles: is at 3:29 and its list at 3:36 */
+	{ "unknown role", DEVICE("name: a, dma_bits: 32, roles: [camera, dsp]"), 0,
+	  CMASIM_ERROR_VALUE, 3, 45, "unknown role \"dsp\" (expected one of: camera, display, "
+	  "codec, gpu, nic, legacy-dma, usb)" },
+	{ "role listed twice", DEVICE("name: a, dma_bits: 32, roles: [gpu, nic, gpu]"), 0,
+	  CMASIM_ERROR_VALUE, 3, 47, "role \"gpu\" listed twice (first given at 3:37)" },
+	{ "roles not a list", DEVICE("name: a, dma_bits: 32, roles: camera"), 0,
+	  CMASIM_ERROR_TYPE, 3, 36, "expected a sequence for \"devices[0].roles\", got a scalar" },
+	{ "role not a scalar", DEVICE("name: a, dma_bits: 32, roles: [[gpu]]"), 0,
+	  CMASIM_ERROR_TYPE, 3, 37,
+	  "expected a scalar for \"devices[0].roles[0]\", got a sequence" },
 	{ "a bad device before a bad cost",
 	  "costs: {buddy_op: x}\n" MEM "devices: [{name: a, dma_bits: 0}]\n", 0,
 	  CMASIM_ERROR_VALUE, 3, 31, BITS_MSG("0") },

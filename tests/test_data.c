@@ -61,6 +61,13 @@ static GPtrArray *shipped(const char *dir)
 
 /* ------------------------------------------------------------ machines */
 
+/* One CMA area as its config's comments work it out. */
+struct area_facts {
+	uint64_t size, base;
+	enum cmasim_zone_type zone;
+	bool shared;			/* serves every device without an area of its own */
+};
+
 /* The figures every config states, by machine. */
 static const struct machine_facts {
 	const char *name;
@@ -70,29 +77,80 @@ static const struct machine_facts {
 	bool write_allocate;
 	enum cmasim_prefetcher prefetcher;
 	uint64_t section;
+	uint64_t pageblock;
 	unsigned int tlb;		/* page and section entries alike */
-	uint64_t cma_size;		/* the one shared area, or 0 for none */
-	uint64_t cma_base;
 	bool coherent;			/* every device */
+	unsigned int nr_cma;
+	struct area_facts cma[3];	/* in the config's order */
 } machines[] = {
-	/* Cortex-A15 TRM: 32 KiB 2-way 64-byte PIPT; 512-entry L2 TLB; SMP: write-allocate */
+	/*
+	 * Cortex-A15 TRM: 32 KiB 2-way 64-byte PIPT; 512-entry L2 TLB; SMP:
+	 * write-allocate. The area at the top of lowmem (768 MiB above 2 GiB),
+	 * as dma_contiguous_reserve() puts it.
+	 */
 	{ "armv7-1g", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
-	  1 * MiB, 512, 128 * MiB, 0xB0000000 - 128 * MiB, false },
+	  1 * MiB, 4 * MiB, 512, false,
+	  1, { { 128 * MiB, 0xB0000000 - 128 * MiB, CMASIM_ZONE_NORMAL, true } } },
 	/* the same core with LPAE: 2 MiB blocks, a 256 MiB area at the top of lowmem */
 	{ "arm-lpae-4g", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
-	  2 * MiB, 512, 256 * MiB, 0xB0000000 - 256 * MiB, false },
+	  2 * MiB, 2 * MiB, 512, false,
+	  1, { { 256 * MiB, 0xB0000000 - 256 * MiB, CMASIM_ZONE_NORMAL, true } } },
 	/* ARM1176 TRM: 16 KiB 4-way 32-byte VIPT, 64-entry main TLB; UP: read-allocate */
 	{ "armv6-512m", 16 * KiB, 4, 32, CMASIM_CACHE_VIPT, false, CMASIM_PREFETCH_NONE,
-	  1 * MiB, 64, 64 * MiB, 512 * MiB - 64 * MiB, false },
+	  1 * MiB, 4 * MiB, 64, false,
+	  1, { { 64 * MiB, 512 * MiB - 64 * MiB, CMASIM_ZONE_NORMAL, true } } },
 	/* XScale developer's manual: 32 KiB 32-way 32-byte VIVT, 32-entry data TLB */
 	{ "xscale-vivt", 32 * KiB, 32, 32, CMASIM_CACHE_VIVT, false, CMASIM_PREFETCH_NONE,
-	  1 * MiB, 32, 24 * MiB, 0xA8000000 - 24 * MiB, false },
+	  1 * MiB, 4 * MiB, 32, false,
+	  1, { { 24 * MiB, 0xA8000000 - 24 * MiB, CMASIM_ZONE_NORMAL, true } } },
 	/* Skylake-class: 32 KiB 8-way 64-byte, stride prefetch, 1536-entry STLB; no CMA */
 	{ "x86-64-8g", 32 * KiB, 8, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_STRIDE,
-	  2 * MiB, 1536, 0, 0, true },
+	  2 * MiB, 2 * MiB, 1536, true, 0, { { 0 } } },
+	/* the same server class with 32 GiB */
+	{ "x86-64-32g", 32 * KiB, 8, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_STRIDE,
+	  2 * MiB, 2 * MiB, 1536, true, 0, { { 0 } } },
 	/* Cortex-A72 TRM: 32 KiB 2-way 64-byte PIPT, 1024-entry L2 TLB; LPAE kernel */
 	{ "rpi4-2g", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
-	  2 * MiB, 1024, 256 * MiB, 768 * MiB - 256 * MiB, false },
+	  2 * MiB, 2 * MiB, 1024, false,
+	  1, { { 256 * MiB, 768 * MiB - 256 * MiB, CMASIM_ZONE_NORMAL, true } } },
+	/*
+	 * The same cores under arm64: 64 MiB at the top of ZONE_DMA (the first
+	 * GiB) below the VideoCore's 76 MiB at 0x3B400000: 0x3B400000 - 64 MiB.
+	 */
+	{ "rpi4-4g", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
+	  2 * MiB, 2 * MiB, 1024, false,
+	  1, { { 64 * MiB, 0x3B400000 - 64 * MiB, CMASIM_ZONE_DMA, true } } },
+	/* vc4-kms-v3d's cma-512 at the overlay's fixed 256 MiB */
+	{ "rpi4-4g-kms", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
+	  2 * MiB, 2 * MiB, 1024, false,
+	  1, { { 512 * MiB, 256 * MiB, CMASIM_ZONE_DMA, true } } },
+	/*
+	 * Cortex-A53 TRM: 32 KiB 4-way 64-byte PIPT, 512-entry L2 TLB. 960 MiB
+	 * top-down in ZONE_DMA, which ends at 4 GiB: 0x100000000 - 0x3C000000.
+	 */
+	{ "imx8mp-evk", 32 * KiB, 4, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_STRIDE,
+	  2 * MiB, 2 * MiB, 512, false,
+	  1, { { 960 * MiB, 0xC4000000, CMASIM_ZONE_DMA, true } } },
+	/*
+	 * Cortex-A57 TRM: 32 KiB 2-way 64-byte PIPT, 1024-entry L2 TLB. The
+	 * default 64 MiB top-down below the 18 MiB hole at 0xFEE00000, 4 MiB
+	 * aligned: 0xFAE00000 rounds down to 0xFAC00000; VPR at its fixed base.
+	 */
+	{ "jetson-nano", 32 * KiB, 2, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_SPECULATIVE,
+	  2 * MiB, 2 * MiB, 1024, false,
+	  2, { { 64 * MiB, 0xFAC00000, CMASIM_ZONE_DMA, true },
+	       { 400 * MiB, 0xD7000000, CMASIM_ZONE_DMA, false } } },
+	/*
+	 * Cortex-A55 TRM: 32 KiB 4-way 64-byte PIPT, 1024-entry L2 TLB; no
+	 * HUGETLB_PAGE, so pageblocks of MAX_ORDER - 1 (4 MiB). The default
+	 * area bottom-up from 4 GiB (the 5.10 rules), video_stream and camera
+	 * below the modem and the secure camera heap, as the config works out.
+	 */
+	{ "exynos9810-4g", 32 * KiB, 4, 64, CMASIM_CACHE_PIPT, true, CMASIM_PREFETCH_STRIDE,
+	  2 * MiB, 4 * MiB, 1024, false,
+	  3, { { 28 * MiB, 0x100000000, CMASIM_ZONE_NORMAL, true },
+	       { 108 * MiB, 0xE9400000, CMASIM_ZONE_NORMAL, false },
+	       { 228 * MiB, 0xD3400000, CMASIM_ZONE_NORMAL, false } } },
 };
 
 static const struct machine_facts *facts_of(const char *name)
@@ -141,26 +199,24 @@ Test(data, machines_state_their_sources)
 		cr_expect_eq(cfg->mmu.section_size, f->section, "%s section", f->name);
 		cr_expect_eq(cfg->mmu.tlb_page_entries, f->tlb, "%s page TLB", f->name);
 		cr_expect_eq(cfg->mmu.tlb_section_entries, f->tlb, "%s section TLB", f->name);
-		/* LPAE and x86-64 (2 MiB blocks) have 2 MiB pageblocks, classic ARM 4 MiB */
-		cr_expect_eq((uint64_t)cfg->page_size << cfg->pageblock_order,
-			     f->section == 2 * MiB ? 2 * MiB : 4 * MiB, "%s pageblock", f->name);
+		cr_expect_eq(cmasim_config_pageblock_bytes(cfg), f->pageblock, "%s pageblock",
+			     f->name);
 
-		if (f->cma_size) {
-			cr_expect_eq(cfg->nr_cma, 1, "%s areas", f->name);
-			cr_expect(cfg->cma[0].shared, "%s: the area serves every device", f->name);
-			cr_expect_eq(cfg->cma[0].size, f->cma_size, "%s area size", f->name);
-			cr_expect_eq(cfg->cma[0].base, f->cma_base, "%s area base", f->name);
-			/* at the top of lowmem, as dma_contiguous_reserve() puts it */
-			cr_expect_eq(cfg->cma[0].zone, cmasim_config_lowmem_zone(cfg), "%s zone",
-				     f->name);
-		} else {
-			cr_expect_eq(cfg->nr_cma, 0, "%s has areas", f->name);
+		cr_expect_eq(cfg->nr_cma, f->nr_cma, "%s areas", f->name);
+		for (unsigned int a = 0; a < f->nr_cma && a < cfg->nr_cma; a++) {
+			const struct area_facts *want = &f->cma[a];
+
+			cr_expect_eq(cfg->cma[a].size, want->size, "%s area %u size", f->name, a);
+			cr_expect_eq(cfg->cma[a].base, want->base, "%s area %u base", f->name, a);
+			cr_expect_eq(cfg->cma[a].zone, want->zone, "%s area %u zone", f->name, a);
+			cr_expect_eq(cfg->cma[a].shared, want->shared, "%s area %u shared", f->name,
+				     a);
 		}
 		for (unsigned int d = 0; d < cfg->nr_devices; d++)
 			cr_expect_eq(cfg->devices[d].coherent, f->coherent, "%s device %s coherent",
 				     f->name, cfg->devices[d].name);
 
-		/* every cost the CPU side uses is set, kmap only where there is HighMem to map */
+		/* every cost the CPU side uses is set; kmap only under 32-bit kernels (32-byte struct page) */
 		cr_expect_gt(cfg->costs.cache_line_op_ns, 0, "%s", f->name);
 		cr_expect_gt(cfg->costs.cache_flush_all_ns, cfg->costs.cache_line_op_ns, "%s", f->name);
 		cr_expect_gt(cfg->costs.cache_barrier_ns, 0, "%s", f->name);
@@ -169,8 +225,7 @@ Test(data, machines_state_their_sources)
 		cr_expect_gt(cfg->costs.tlb_shootdown_ns, cfg->costs.tlb_flush_page_ns, "%s", f->name);
 		cr_expect_gt(cfg->costs.section_split_ns, 0, "%s", f->name);
 		cr_expect_gt(cfg->costs.iommu_map_page_ns, 0, "%s", f->name);
-		cr_expect_eq(cfg->costs.kmap_ns == 0, !strcmp(f->name, "x86-64-8g"), "%s kmap",
-			     f->name);
+		cr_expect_eq(cfg->costs.kmap_ns == 0, cfg->struct_page == 64, "%s kmap", f->name);
 		cmasim_config_free(cfg);
 	}
 }
@@ -234,6 +289,28 @@ Test(data, machine_details)
 	cr_expect_eq(cfg->holes[0].start + cfg->holes[0].size, GiB);
 	cr_expect_eq(cfg->holes[0].size, 76 * MiB);
 	cmasim_config_free(cfg);
+
+	cfg = load_machine("rpi4-4g");
+	/* arm64: the 30-bit masters' first GiB is ZONE_DMA; PCIe's inbound window is 31-bit */
+	cr_expect_eq(device(cfg, "legacy")->dma_mask, GiB - 1);
+	cr_expect_eq(cfg->zones[0].type, CMASIM_ZONE_DMA);
+	cr_expect_eq(cfg->zones[0].end, GiB);
+	cr_expect_eq(device(cfg, "pcie")->dma_mask, 2 * GiB - 1);
+	cmasim_config_free(cfg);
+
+	cfg = load_machine("jetson-nano");
+	/* the VPR heap is the decoder's alone; the PCIe NIC is a 32-bit master */
+	cr_expect_eq(device(cfg, "nvdec")->cma_area, 1);
+	cr_expect_eq(device(cfg, "gpu")->cma_area, -1);
+	cr_expect_eq(device(cfg, "rtl8111")->dma_mask, 0xFFFFFFFF);
+	cmasim_config_free(cfg);
+
+	cfg = load_machine("exynos9810-4g");
+	/* the ISP and the codec have their areas, the display shares the default one */
+	cr_expect_eq(device(cfg, "isp")->cma_area, 2);
+	cr_expect_eq(device(cfg, "mfc")->cma_area, 1);
+	cr_expect_eq(device(cfg, "decon")->cma_area, -1);
+	cmasim_config_free(cfg);
 }
 
 /*
@@ -270,13 +347,15 @@ Test(data, areas_are_reachable)
 /*
  * What each shipped workload asks for, counted by hand from its events and
  * generators. orders[o] is the number of dma_alloc requests needing page
- * order o (pages = ceil(size / 4 KiB), rounded up to a power of two).
+ * order o (pages = ceil(size / 4 KiB), rounded up to a power of two);
+ * huge is the number of order-9 background blocks asked for.
  */
 static const struct workload_facts {
 	const char *name;
 	const char *machine;
 	uint64_t requests;
 	uint64_t orders[CMASIM_NR_SIZE_CLASSES];
+	uint64_t huge;
 } workloads[] = {
 	/* 4 NV12 frames of 760 pages: order 10 */
 	{ "camera-stream", "armv7-1g", 4, { [10] = 4 } },
@@ -309,6 +388,19 @@ static const struct workload_facts {
 	 * decoder buffers of 4 MiB (order 10) = 7 + 40.
 	 */
 	{ "kernel-accesses", "armv7-1g", 47, { [10] = 44, [11] = 2, [12] = 1 } },
+	/*
+	 * Frame sizes, pages = ceil(bytes / 4096): XRGB8888 1080x2220 = 4 x
+	 * 1080 x 2220 = 9590400 B, 2342 pages, order 12; NV12 1920x1080 =
+	 * 1920 x 1080 x 3 / 2 = 3110400 B, 760 pages, order 10; RAW10
+	 * 4032x3024 = 4032 x 10 / 8 x 3024 = 15240960 B, 3721 pages, order 12;
+	 * NV12 3840x2160 = 12441600 B, 3038 pages, order 12. 2 scanouts, 6
+	 * previews x 4, 5 bursts x 3 stills, 4 recording buffers = 45.
+	 */
+	{ "camera-modes", "exynos9810-4g", 45, { [10] = 24, [12] = 2 + 15 + 4 } },
+	/* no dma_alloc: 2 passes x 3891 order-9 attempts (95% of 8 GiB in 2 MiB) */
+	{ "stress-highalloc", "x86-64-8g", 0, { 0 }, 2 * 3891 },
+	/* the pass at rest alone */
+	{ "stress-highalloc-rest", "x86-64-8g", 0, { 0 }, 3891 },
 };
 
 static const struct workload_facts *workload_of(const char *name)
@@ -364,9 +456,10 @@ Test(data, every_shipped_workload_is_described)
 }
 
 /*
- * Each workload's header names a shipped machine that has every device it
- * lists, and its expanded stream holds the dma_alloc requests counted
- * above, in time order.
+ * Each workload's header names a shipped machine that has every device or
+ * role it lists (none for the ones without dma_alloc), and its expanded
+ * stream holds the dma_alloc requests and order-9 blocks counted above, in
+ * time order.
  */
 Test(data, workloads_parse_on_their_machines, .timeout = 60)
 {
@@ -377,17 +470,18 @@ Test(data, workloads_parse_on_their_machines, .timeout = 60)
 		struct cmasim_config *cfg;
 		struct cmasim_record rec;
 		GError *error = NULL;
-		uint64_t allocs = 0, frees = 0, last = 0;
+		uint64_t allocs = 0, frees = 0, huge = 0, last = 0;
 		int ret;
 
 		cr_expect_str_eq(info->name, f->name);
 		cr_assert_not_null(info->machine, "%s names no machine", f->name);
 		cr_expect_str_eq(info->machine, f->machine, "%s machine", f->name);
 		cr_expect_not_null(info->description, "%s has no description", f->name);
-		cr_expect_gt(info->nr_devices, 0, "%s lists no devices", f->name);
+		cr_expect_eq(info->nr_devices > 0, f->requests > 0, "%s lists devices", f->name);
 		cfg = load_machine(info->machine);
 		for (unsigned int d = 0; d < info->nr_devices; d++)
-			cr_expect_geq(cmasim_config_device(cfg, info->devices[d]), 0,
+			cr_expect_geq(cmasim_config_resolve_device(cfg, info->devices[d],
+								   strlen(info->devices[d])), 0,
 				      "%s: machine %s has no device %s", f->name, cfg->name,
 				      info->devices[d]);
 		cr_assert(cmasim_trace_start(trace, cfg, info->seed, &error), "%s: %s", f->name,
@@ -397,11 +491,14 @@ Test(data, workloads_parse_on_their_machines, .timeout = 60)
 			last = rec.time_ns;
 			allocs += rec.op == CMASIM_OP_DMA_ALLOC;
 			frees += rec.op == CMASIM_OP_DMA_FREE;
+			if (rec.op == CMASIM_OP_ALLOC && rec.b == 9)
+				huge += rec.y;
 		}
 		cr_assert_eq(ret, 0, "%s: %s", f->name, error ? error->message : "");
 		cr_expect_eq(allocs, f->requests, "%s dma_alloc requests", f->name);
 		/* every buffer is given back by the end: the runs' idle figures end at zero */
 		cr_expect_eq(frees, allocs, "%s: dma_free for every dma_alloc", f->name);
+		cr_expect_eq(huge, f->huge, "%s order-9 blocks", f->name);
 		cmasim_trace_close(trace);
 		cmasim_config_free(cfg);
 	}
@@ -410,9 +507,11 @@ Test(data, workloads_parse_on_their_machines, .timeout = 60)
 /*
  * Under buddy and cma every workload replays; each request counts in its
  * size class; buddy fails exactly the requests above the largest buddy
- * block (order 10), as too large, and nothing else as too large.
+ * block (order 10), as too large, and nothing else as too large; the
+ * order-9 blocks count as background huge pages. About 10 s of CPU, most
+ * of it the two stress-highalloc workloads.
  */
-Test(data, workloads_run_under_buddy_and_cma, .timeout = 120)
+Test(data, workloads_run_under_buddy_and_cma, .timeout = 300)
 {
 	static const char *const policies[] = { "buddy", "cma" };
 
@@ -435,6 +534,8 @@ Test(data, workloads_run_under_buddy_and_cma, .timeout = 120)
 			for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
 				outcomes += r->dma_failed[s];
 			cr_expect_eq(outcomes, r->dma_requests, "%s/%s: each request once",
+				     f->name, policies[p]);
+			cr_expect_eq(r->bg_order[9].requests, f->huge, "%s/%s order-9 blocks",
 				     f->name, policies[p]);
 			if (!strcmp(policies[p], "buddy"))
 				cr_expect_eq(r->dma_failed[CMASIM_DMA_TOO_LARGE], above,

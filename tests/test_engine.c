@@ -746,3 +746,45 @@ Test(engine, watermark_boost_wakes_kswapd)
 	cr_expect_eq(r->zones[0].free_pages, 5);
 	cmasim_results_free(r);
 }
+
+/*
+ * A background block above PAGE_ALLOC_COSTLY_ORDER (3) compacts before it
+ * reclaims (__alloc_pages_slowpath(), mm/page_alloc.c, 6.1). Order 4 on
+ * the stray pages: no free block of 16. Compaction of Normal first, as
+ * kcompactd_workload works out (a movable request takes the Movable
+ * pageblocks in async mode too, suitable_migration_source()): 72 -> 255,
+ * 32 pages scanned, 57.32 us, and block 64 is whole. With the strays
+ * unmovable nothing can move: a run in Normal, one in DMA, both fail, and
+ * with no page cache to drop the 16 pages are not given.
+ */
+Test(engine, background_huge_block_compacts)
+{
+	static const char huge[] =
+		"  - { t: 1ms, op: alloc, migratetype: movable, order: 4, id: huge }\n";
+	g_autofree char *movable = g_strconcat("name: huge\nevents:\n", STRAY_PAGES, huge, NULL);
+	g_auto(GStrv) parts = g_strsplit(movable, "migratetype: movable, order: 0",
+					 -1);
+	g_autofree char *unmovable = g_strjoinv("migratetype: unmovable, order: 0", parts);
+	struct cmasim_results *r = replay_on(machine, movable, "buddy", NULL, NULL);
+
+	cr_expect_eq(r->bg_order[4].requests, 1);
+	cr_expect_eq(r->bg_order[4].ok, 1);
+	cr_expect_eq(r->compact_runs, 1);
+	cr_expect_eq(r->compact_scanned_pages, 32);
+	cr_expect_eq(r->compact_migrated_pages, 1);
+	cr_expect_eq(r->cost_ns[CMASIM_COST_COMPACTION], 57320);
+	cr_expect_eq(r->bg_alloc_pages, 16 + 16);
+	cr_expect_eq(r->bg_alloc_failed_pages, 0);
+	/* order 0 is no huge page */
+	cr_expect_eq(r->bg_order[0].requests, 0);
+	cmasim_results_free(r);
+
+	r = replay_on(machine, unmovable, "buddy", NULL, NULL);
+	cr_expect_eq(r->bg_order[4].requests, 1);
+	cr_expect_eq(r->bg_order[4].ok, 0);
+	cr_expect_eq(r->compact_runs, 2);
+	cr_expect_eq(r->compact_migrated_pages, 0);
+	cr_expect_eq(r->direct_reclaimed_pages, 0);
+	cr_expect_eq(r->bg_alloc_failed_pages, 16);
+	cmasim_results_free(r);
+}

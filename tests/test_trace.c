@@ -145,6 +145,23 @@ static void expect_same(const struct run *a, const struct run *b, bool line)
 	}
 }
 
+/* Reads YAML @text and asserts its @n records are @want, lines too, and their names @names (if any). */
+static void expect_records(const char *text, const struct cmasim_record *want, unsigned int n,
+			   const char *const *names)
+{
+	struct run r;
+
+	run_yaml(text, 0, &r);
+	cr_assert_null(r.error, "%s", r.error->message);
+	cr_assert_eq(r.recs->len, n, "%u records, expected %u", r.recs->len, n);
+	for (unsigned int i = 0; i < n; i++) {
+		expect_rec(rec_at(&r, i), &want[i], true, i);
+		if (names)
+			cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
+	}
+	run_free(&r);
+}
+
 #define REC(t_, op_, a_, b_, c_, id_, x_, y_, line_) \
 	{ .time_ns = (t_), .op = CMASIM_OP_##op_, .a = (a_), .b = (b_), .c = (c_), \
 	  .id = (id_), .x = (x_), .y = (y_), .line = (line_) }
@@ -223,16 +240,9 @@ Test(trace, every_op_and_field)
 		"a", "b", "a", "a", "a", "a", "a", "cam0", "cam0", "cam0", "", "", "", "", "", "",
 		"cam0", "17", "", "", "", "a b",
 	};
-	struct run r;
 
-	run_yaml(text, 0, &r);
-	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++) {
-		expect_rec(rec_at(&r, i), &want[i], true, i);
-		cr_expect_str_eq(r.names->pdata[i], names[i], "record %u", i);
-	}
-	run_free(&r);
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
 }
 
 Test(trace, header)
@@ -358,13 +368,147 @@ Test(trace, repeat_by_hand)
 		REC(26 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 10),
 		REC(30 * MS, SAMPLE, 0, 0, 0, 0, 0, 0, 12),
 	};
+
+	expect_records(text, want, G_N_ELEMENTS(want), NULL);
+}
+
+/*
+ * Ids ending in '#' in a repeat block are numbered by iteration: x0, x1,
+ * x2 live at once, and a second repeat frees them by the same numbers.
+ */
+Test(trace, repeat_numbers_ids)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: repeat, count: 3, period: 1ms, events: [\n"
+		"      { t: 0, op: alloc, migratetype: movable, order: 0, id: \"x#\" } ] }\n"
+		"  - { t: 5ms, op: repeat, count: 3, period: 1us, events: [\n"
+		"      { t: 0, op: free, id: \"x#\" } ] }\n";
+	static const struct cmasim_record want[] = {
+		REC(0, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 0, 0, 1, 3),
+		REC(1 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 1, 0, 1, 3),
+		REC(2 * MS, ALLOC, CMASIM_MT_MOVABLE, 0, 0, 2, 0, 1, 3),
+		REC(5 * MS, FREE, 0, 0, 0, 0, 0, 0, 5),
+		REC(5 * MS + 1000, FREE, 0, 0, 0, 1, 0, 0, 5),
+		REC(5 * MS + 2000, FREE, 0, 0, 0, 2, 0, 0, 5),
+	};
+	static const char *const names[] = { "x0", "x1", "x2", "x0", "x1", "x2" };
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
+}
+
+/*
+ * frame: sizes worked by hand from the format definitions (sim/frame.c
+ * cites them); dma_alloc rounds up to whole 4 KiB pages, dma moves the
+ * frame's bytes as they are.
+ *   NV12 1920x1080: Y 1920 x 1080 = 2073600, CbCr 960 x 540 x 2 = 1036800:
+ *     3110400 B, 759.4 pages: 760 x 4096 = 3112960
+ *   RAW10 4056x3040 (a 12.3 MP sensor): 4056 x 10 / 8 = 5070 B a line x
+ *     3040 = 15412800 B, 3762.9 pages: 3763 x 4096 = 15413248
+ *   RAW12 4000x3000: 4000 x 12 / 8 = 6000 x 3000 = 18000000 B, 4394.5
+ *     pages: 4395 x 4096 = 18001920
+ *   XRGB8888 1920x1080: 4 x 1920 x 1080 = 8294400 B, exactly 2025 pages
+ *   YUV420 3x3: Y 9, Cb and Cr ceil(3/2) x ceil(3/2) = 4 each: 17 B
+ *   RAW10 3x1: 30 bits end in a whole byte: 4 B
+ */
+Test(trace, frame_sizes)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: camera, frame: NV12 1920x1080, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: camera, frame: RAW10 4056x3040, id: b }\n"
+		"  - { t: 0, op: dma_alloc, device: camera, frame: RAW12 4000x3000, id: c }\n"
+		"  - { t: 0, op: dma_alloc, device: display, frame: XRGB8888 1920x1080, id: d }\n"
+		"  - { t: 0, op: dma_alloc, device: camera, frame: YUV420 3x3, id: e }\n"
+		"  - { t: 1ms, op: dma, device: camera, buffer: a, direction: from_device, "
+		"frame: NV12 1920x1080 }\n"
+		"  - { t: 1ms, op: dma, device: camera, buffer: e, direction: from_device, "
+		"frame: YUV420 3x3 }\n"
+		"  - { t: 1ms, op: dma, device: camera, buffer: e, direction: from_device, "
+		"frame: RAW10 3x1 }\n";
+	static const struct cmasim_record want[] = {
+		REC(0, DMA_ALLOC, 0, ANY, 0, 0, 3112960, 0, 2),
+		REC(0, DMA_ALLOC, 0, ANY, 0, 1, 15413248, 0, 3),
+		REC(0, DMA_ALLOC, 0, ANY, 0, 2, 18001920, 0, 4),
+		REC(0, DMA_ALLOC, 1, ANY, 0, 3, 8294400, 0, 5),
+		REC(0, DMA_ALLOC, 0, ANY, 0, 4, 4096, 0, 6),
+		REC(1 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 0, 3110400, 0, 7),
+		REC(1 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 4, 17, 0, 8),
+		REC(1 * MS, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 4, 4, 0, 9),
+	};
+
+	expect_records(text, want, G_N_ELEMENTS(want), NULL);
+}
+
+/*
+ * Two streams worked by hand. s: 2 NV12 64x64 buffers (64 x 64 x 3 / 2 =
+ * 6144 B, 2 pages) allocated at 10 ms; frame k lands at 10 ms + floor(k x
+ * 10^9 / 30) ns while that is before the 100 ms duration: k = 1 at
+ * 43333333 into s.0, k = 2 at 76666666 into s.1 (k = 3 would be at 110 ms
+ * exactly, not before it); both freed at 110 ms. At 29.97 frames a second
+ * (rate 2997/100), k x 10^11 / 2997 ns: 33366700 and 66733400, then
+ * 100100100 past the end. The first stream's frees go before the second's
+ * allocation at 110 ms (file order), so the name s is free to take again.
+ */
+Test(trace, streams_by_hand)
+{
+	static const char text[] =
+		"events:\n"
+		"  - { t: 10ms, op: stream, device: camera, frame: NV12 64x64, count: 2, rate: 30, "
+		"duration: 100ms, id: s }\n"
+		"  - { t: 110ms, op: stream, device: display, frame: NV12 64x64, count: 1, "
+		"rate: 29.97, duration: 100ms, id: s, align: 4, direction: to_device }\n";
+	static const struct cmasim_record want[] = {
+		REC(10 * MS, DMA_ALLOC, 0, ANY, 0, 0, 8192, 0, 2),
+		REC(10 * MS, DMA_ALLOC, 0, ANY, 0, 1, 8192, 0, 2),
+		REC(43333333, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 0, 6144, 0, 2),
+		REC(76666666, DMA, 0, CMASIM_DMA_FROM_DEVICE, 0, 1, 6144, 0, 2),
+		REC(110 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 2),
+		REC(110 * MS, DMA_FREE, 0, 0, 0, 1, 0, 0, 2),
+		REC(110 * MS, DMA_ALLOC, 1, 4, 0, 0, 8192, 0, 3),
+		REC(110 * MS + 33366700, DMA, 1, CMASIM_DMA_TO_DEVICE, 0, 0, 6144, 0, 3),
+		REC(110 * MS + 66733400, DMA, 1, CMASIM_DMA_TO_DEVICE, 0, 0, 6144, 0, 3),
+		REC(210 * MS, DMA_FREE, 0, 0, 0, 0, 0, 0, 3),
+	};
+	static const char *const names[] = {
+		"s.0", "s.1", "s.0", "s.1", "s.0", "s.1", "s.0", "s.0", "s.0", "s.0",
+	};
+
+	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
+	expect_records(text, want, G_N_ELEMENTS(want), names);
+}
+
+/*
+ * A workload may name a role where it names a device: a device of that
+ * name wins, else the first device with the role. Here display also has
+ * the camera and gpu roles: "camera" is the device camera, "gpu" is
+ * display, in the header and in events alike.
+ */
+Test(trace, roles_name_devices)
+{
+	struct cmasim_device roled[] = {
+		{ .name = camera, .dma_mask = 0xffffffff },
+		{ .name = display, .dma_mask = 0xffffffff,
+		  .roles = 1u << CMASIM_ROLE_CAMERA | 1u << CMASIM_ROLE_GPU },
+	};
+	struct cmasim_config m = machine;
+	static const char text[] =
+		"devices: [camera, gpu]\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: camera, size: 1, id: a }\n"
+		"  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: b }\n"
+		"  - { t: 0, op: dma, device: gpu, buffer: a, direction: to_device, bytes: 1 }\n";
 	struct run r;
 
-	run_yaml(text, 0, &r);
+	m.devices = roled;
+	memset(&r, 0, sizeof(r));
+	drain(cmasim_trace_open_data("t.yaml", text, strlen(text), &r.error), &m, 0, &r);
 	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, G_N_ELEMENTS(want));
-	for (unsigned int i = 0; i < G_N_ELEMENTS(want); i++)
-		expect_rec(rec_at(&r, i), &want[i], true, i);
+	cr_assert_eq(r.recs->len, 3);
+	cr_expect_eq(rec_at(&r, 0)->a, 0);
+	cr_expect_eq(rec_at(&r, 1)->a, 1);
+	cr_expect_eq(rec_at(&r, 2)->a, 1);
 	run_free(&r);
 }
 
@@ -968,10 +1112,10 @@ Test(trace, device_list_in_a_message_is_cut_short)
 	m.nr_devices = G_N_ELEMENTS(many);
 	memset(&r, 0, sizeof(r));
 	static const char text[] = "name: bad\nevents:\n"
-				   "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n";
+				   "  - { t: 0, op: dma_alloc, device: dsp, size: 1, id: d }\n";
 	drain(cmasim_trace_open_data("t.yaml", text, strlen(text), &r.error), &m, 0, &r);
 	cr_assert_not_null(r.error);
-	cr_expect_str_eq(r.error->message, "t.yaml:3:36: device \"gpu\" is not in machine "
+	cr_expect_str_eq(r.error->message, "t.yaml:3:36: device \"dsp\" is not in machine "
 			 "\"test-1g\" (expected one of: device-with-a-long-name-00, "
 			 "device-with-a-long-name-01, device-with-a-long-name-02, "
 			 "device-with-a-long-name-03, device-with-a-long-name-04, "
@@ -1039,7 +1183,7 @@ static const struct bad {
 } bad_traces[] = {
 	{ "unknown_op", P "  - { t: 0, op: alloc2 }\n", CMASIM_ERROR_VALUE, 3, 17,
 	  "unknown op \"alloc2\" (expected one of: alloc, free, pin, unpin, dma_alloc, dma_free, "
-	  "dma, cpu, compact, drop_caches, sample, churn, repeat)" },
+	  "dma, cpu, compact, drop_caches, sample, churn, repeat, stream)" },
 	{ "missing_op", P "  - { t: 0, id: a }\n", CMASIM_ERROR_KEY, 3, 5,
 	  "event has no \"op\"" },
 	{ "missing_t", P "  - { op: sample }\n", CMASIM_ERROR_KEY, 3, 5,
@@ -1088,12 +1232,64 @@ static const struct bad {
 	{ "already_allocated", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
 	  "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: a }\n", CMASIM_ERROR_VALUE, 4,
 	  57, "id \"a\" is already allocated (at 3:60)" },
-	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
+	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: dsp, size: 1, id: d }\n",
 	  CMASIM_ERROR_VALUE, 3, 36,
-	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
-	{ "header_device_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
+	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "header_device_not_in_machine", "devices: [camera, dsp]\nevents: []\n",
 	  CMASIM_ERROR_VALUE, 1, 19,
-	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	/* gpu is a role: test-1g's devices have no roles, so none serves it */
+	{ "role_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
+	  CMASIM_ERROR_VALUE, 3, 36,
+	  "no device of machine \"test-1g\" has the role \"gpu\" (its devices: camera, display)" },
+	{ "header_role_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
+	  CMASIM_ERROR_VALUE, 1, 19,
+	  "no device of machine \"test-1g\" has the role \"gpu\" (its devices: camera, display)" },
+	/* frame: a known format, then WIDTHxHEIGHT; exactly one of size and frame */
+	{ "frame_format", P "  - { t: 0, op: dma_alloc, device: camera, frame: NV21 64x64, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 51,
+	  "unknown frame format \"NV21\" (expected one of: NV12, YUV420, XRGB8888, RAW10, RAW12)" },
+	{ "frame_no_height", P "  - { t: 0, op: dma_alloc, device: camera, frame: NV12 64, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 51,
+	  "expected a frame such as \"NV12 1920x1080\" (a format, then width x height, each 1 to "
+	  "65536), got \"NV12 64\"" },
+	{ "frame_zero", P "  - { t: 0, op: dma_alloc, device: camera, frame: NV12 0x64, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 51,
+	  "expected a frame such as \"NV12 1920x1080\" (a format, then width x height, each 1 to "
+	  "65536), got \"NV12 0x64\"" },
+	{ "frame_too_wide", P "  - { t: 0, op: dma_alloc, device: camera, frame: NV12 65537x64, "
+	  "id: a }\n", CMASIM_ERROR_VALUE, 3, 51,
+	  "expected a frame such as \"NV12 1920x1080\" (a format, then width x height, each 1 to "
+	  "65536), got \"NV12 65537x64\"" },
+	{ "frame_and_size", P "  - { t: 0, op: dma_alloc, device: camera, frame: NV12 64x64, "
+	  "size: 1, id: a }\n", CMASIM_ERROR_KEY, 3, 63,
+	  "dma_alloc event has both \"size\" and \"frame\" (expected exactly one)" },
+	{ "no_size_or_frame", P "  - { t: 0, op: dma_alloc, device: camera, id: a }\n",
+	  CMASIM_ERROR_KEY, 3, 5, "dma_alloc event has no \"size\" or \"frame\" (expected exactly one)" },
+	{ "dma_bytes_and_frame", P "  - { t: 0, op: dma_alloc, device: camera, size: 1, id: a }\n"
+	  "  - { t: 0, op: dma, device: camera, buffer: a, direction: to_device, bytes: 1, "
+	  "frame: NV12 2x2 }\n", CMASIM_ERROR_KEY, 4, 81,
+	  "dma event has both \"bytes\" and \"frame\" (expected exactly one)" },
+	/* a stream: at most VIDEO_MAX_FRAME buffers, a duration, and not in a repeat */
+	{ "stream_count_zero", P "  - { t: 0, op: stream, device: camera, frame: NV12 64x64, "
+	  "count: 0, rate: 30, duration: 1s, id: s }\n", CMASIM_ERROR_VALUE, 3, 67,
+	  "count 0 is out of range (expected 1..32)" },
+	{ "stream_count_33", P "  - { t: 0, op: stream, device: camera, frame: NV12 64x64, "
+	  "count: 33, rate: 30, duration: 1s, id: s }\n", CMASIM_ERROR_VALUE, 3, 67,
+	  "count 33 is out of range (expected 1..32)" },
+	{ "stream_no_duration", P "  - { t: 0, op: stream, device: camera, frame: NV12 64x64, "
+	  "count: 2, rate: 30, id: s }\n", CMASIM_ERROR_KEY, 3, 5,
+	  "stream event has no \"duration\"" },
+	{ "stream_no_frame", P "  - { t: 0, op: stream, device: camera, count: 2, rate: 30, "
+	  "duration: 1s, id: s }\n", CMASIM_ERROR_KEY, 3, 5, "stream event has no \"frame\"" },
+	{ "stream_in_repeat", P "  - { t: 0, op: repeat, count: 2, period: 1s, events: [ "
+	  "{ t: 0, op: stream, device: camera, frame: NV12 64x64, count: 2, rate: 30, "
+	  "duration: 1s, id: s } ] }\n", CMASIM_ERROR_VALUE, 3, 69,
+	  "a repeat block cannot hold a stream (expected an explicit op)" },
+	{ "stream_role_not_in_machine", P "  - { t: 0, op: stream, device: codec, "
+	  "frame: NV12 64x64, count: 2, rate: 30, duration: 1s, id: s }\n", CMASIM_ERROR_VALUE,
+	  3, 33, "no device of machine \"test-1g\" has the role \"codec\" (its devices: camera, "
+	  "display)" },
 	{ "order_out_of_range",
 	  P "  - { t: 0, op: alloc, migratetype: movable, order: 11, id: a }\n",
 	  CMASIM_ERROR_VALUE, 3, 53, "order 11 is out of range (expected 0..10)" },

@@ -41,11 +41,34 @@ struct cmasim_hole {
 	uint64_t size;			/* bytes; user */
 };
 
+/*
+ * What a device does, so that a workload can name the job instead of one
+ * machine's device: devices[].roles in a config, and a role where a
+ * workload names a device.
+ */
+enum cmasim_role {
+	CMASIM_ROLE_CAMERA,
+	CMASIM_ROLE_DISPLAY,
+	CMASIM_ROLE_CODEC,
+	CMASIM_ROLE_GPU,
+	CMASIM_ROLE_NIC,
+	CMASIM_ROLE_LEGACY_DMA,
+	CMASIM_ROLE_USB,
+	CMASIM_NR_ROLES,
+};
+
+/* The name configs and workloads spell a role with: "legacy-dma". */
+const char *cmasim_role_name(enum cmasim_role role);
+
+/* The role @len bytes of @name spell, or -1. */
+int cmasim_role_lookup(const char *name, size_t len);
+
 struct cmasim_device {
 	char *name;			/* user */
 	uint64_t dma_mask;		/* highest bus address it can reach; from dma_bits (user) */
 	bool coherent;			/* snoops the CPU caches; user, default false */
 	int cma_area;			/* index in cma of its own area, -1: the shared one; derived (cma[].devices) */
+	uint32_t roles;			/* bit per enum cmasim_role; user (roles:), default none */
 };
 
 /*
@@ -224,6 +247,12 @@ enum cmasim_zone_type cmasim_config_lowmem_zone(const struct cmasim_config *cfg)
 
 /* Index of the device named @name in @cfg, or -1. */
 int cmasim_config_device(const struct cmasim_config *cfg, const char *name);
+
+/*
+ * The device a workload means by the @len bytes of @name: the device of
+ * that name, else the first in @cfg's list with that role; -1 if none.
+ */
+int cmasim_config_resolve_device(const struct cmasim_config *cfg, const char *name, size_t len);
 
 /* Loads a machine config from the file at @path, of at most 1 MiB. */
 struct cmasim_config *cmasim_config_load_file(const char *path, GError **error);

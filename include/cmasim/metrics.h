@@ -118,6 +118,8 @@ struct cmasim_results {
 
 	uint64_t bg_alloc_pages;
 	uint64_t bg_alloc_failed_pages;
+	/* blocks of an order above PAGE_ALLOC_COSTLY_ORDER asked for, and got: huge pages */
+	struct cmasim_request_stats bg_order[CMASIM_ORDER_LIMIT + 1];
 	uint64_t bg_free_pages;
 	/* pages allocs and frees by pfn found not free, or not allocated by pfn */
 	uint64_t pfn_mismatched_pages;

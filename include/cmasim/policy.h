@@ -60,6 +60,13 @@ enum cmasim_compact_result cmasim_sim_compact(struct cmasim_sim *sim, unsigned i
 enum cmasim_compact_result cmasim_sim_compact_direct(struct cmasim_sim *sim, unsigned int zone,
 						     unsigned int order, enum cmasim_migratetype mt,
 						     enum cmasim_zone_type highest_zone);
+/*
+ * __alloc_pages_direct_compact(): compacts the zones an allocation of
+ * @order and @mt up to @highest_zone may use, highest first, stopping at
+ * the first that now has the block. True if one has.
+ */
+bool cmasim_sim_compact_for(struct cmasim_sim *sim, unsigned int order,
+			    enum cmasim_migratetype mt, enum cmasim_zone_type highest_zone);
 
 enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */

@@ -38,7 +38,7 @@ static const char machine_yaml[] =
 	"                   { type: HighMem, size: 256KiB } ] }\n"
 	"devices:\n"
 	"  - { name: camera, dma_bits: 32 }\n"
-	"  - { name: gpu, dma_bits: 32, coherent: true }\n"
+	"  - { name: gpu, dma_bits: 32, coherent: true, roles: [gpu, display] }\n"
 	"  - { name: legacy, dma_bits: 18 }\n"
 	"cma: [ { size: 128KiB } ]\n"
 	"cache: { size: 4KiB, ways: 2, line: 32, indexing: vipt, prefetcher: speculative,\n"

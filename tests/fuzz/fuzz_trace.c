@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct cmasim_device devices[] = {
 	{ .name = (char *)"camera", .dma_mask = 0xffffffff },
-	{ .name = (char *)"gpu", .dma_mask = 0xffffffffff },
+	/* a role, so that workloads naming a device by its job reach the resolver */
+	{ .name = (char *)"gpu", .dma_mask = 0xffffffffff, .roles = 1u << CMASIM_ROLE_DISPLAY },
 };
 
 static const struct cmasim_config machine = {
