@@ -46,6 +46,8 @@ struct cmasim_coherence {
 	void *ctx;
 	cmasim_translate_fn translate;
 	void *translate_ctx;
+	cmasim_coherence_event_fn event;
+	void *event_ctx;
 	struct cmasim_coherence_counts counts;
 };
 
@@ -79,6 +81,22 @@ void cmasim_coherence_free(struct cmasim_coherence *coh)
 		return;
 	g_hash_table_destroy(coh->frames);
 	g_free(coh);
+}
+
+void cmasim_coherence_on_event(struct cmasim_coherence *coh, cmasim_coherence_event_fn fn,
+			       void *ctx)
+{
+	coh->event = fn;
+	coh->event_ctx = ctx;
+}
+
+/* Counts a corruption of @kind at the line of @pa in *@count, and tells the listener. */
+static void corrupted(struct cmasim_coherence *coh, enum cmasim_coherence_event kind, uint64_t pa,
+		      uint64_t *count)
+{
+	++*count;
+	if (coh->event)
+		coh->event(coh->event_ctx, kind, pa);
 }
 
 /* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
@@ -201,7 +219,7 @@ static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
 		return;
 	/* the device wrote memory after this copy was filled: its data is lost */
 	if (l->by_device && l->mem != l->base)
-		coh->counts.clobbers++;
+		corrupted(coh, CMASIM_COH_CLOBBER, pa, &coh->counts.clobbers);
 	l->mem = version;
 	l->base = version;
 	l->by_device = false;
@@ -230,7 +248,7 @@ static void hook_read(void *ctx, uint64_t pa, uint32_t version)
 	struct line *l = line_of(coh, pa, &f);
 
 	if (l && version < l->mem)
-		coh->counts.stale_cpu_reads++;
+		corrupted(coh, CMASIM_COH_STALE_CPU_READ, pa, &coh->counts.stale_cpu_reads);
 }
 
 static uint32_t hook_write(void *ctx, uint64_t pa, uint32_t version)
@@ -340,7 +358,11 @@ void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uin
 		if (!f || !f->nr_dirty || f->bulk)
 			continue;
 		for (uint32_t i = first; i < first + n; i++)
-			coh->counts.stale_device_reads += f->lines[i].dirty > f->lines[i].mem;
+			if (f->lines[i].dirty > f->lines[i].mem)
+				corrupted(coh, CMASIM_COH_STALE_DEVICE_READ,
+					  ((a - 1) & ~(((uint64_t)1 << coh->page_shift) - 1)) |
+					  (uint64_t)i << coh->line_shift,
+					  &coh->counts.stale_device_reads);
 	}
 }
 

@@ -937,8 +937,7 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		va = buf_at(sim, s->buf)->va;
 		len = buf_at(sim, s->buf)->size;
 	}
-	cmasim_charge_n(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len),
-			sim->cfg->costs.tlb_miss_ns);
+	machine_cpu(sim, rec, va, len);
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -1229,6 +1228,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		return NULL;
 	}
 	sim.q = cmasim_eventq_new();
+	sim.machine.q = sim.q;
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));

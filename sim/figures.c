@@ -91,6 +91,12 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "stale_cpu_read_lines", C, LO, "CPU reads of a cached copy older than memory" },
 	{ "stale_device_read_lines", C, LO, "device reads of memory older than a dirty cached copy" },
 	{ "clobbered_lines", C, LO, "write-backs over data a device wrote" },
+	{ "uncached_hit_lines", C, LO,
+	  "uncached accesses that used a copy a cacheable alias left (mismatched attributes)" },
+	{ "stray_freed_lines", C, LO,
+	  "lines a freed uncached buffer left cached through its linear alias, for the next owner" },
+	{ "corruption_first", T, NO,
+	  "the first corruptions: time, pfn and line, what, the mapping and the policy step" },
 	{ "cpu_accesses", C, NO, "cache-line accesses of cpu events" },
 	{ "cpu_faults", C, LO, "of those, accesses to a buffer that found no mapping" },
 	{ "cpu_uncached_accesses", C, NO, "of those, accesses that went around the cache" },
@@ -116,6 +122,11 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "overhead_ns_mapping", NS, LO, "time in section splits, TLB flushes and shootdowns, kmaps" },
 	{ "overhead_ns_tlb_miss", NS, LO, "time in page-table walks of CPU accesses" },
 	{ "overhead_ns_iommu", NS, LO, "time writing IOMMU page-table entries" },
+	{ "overhead_ns_cpu_memory", NS, LO,
+	  "time CPU accesses spent on line fills, write-backs and uncached accesses" },
+	{ "overhead_ns_flush_refill", NS, LO, "time the system refilled caches whole flushes emptied" },
+	{ "overhead_ns_refault", NS, LO, "time reading page cache dropped for buffers back from storage" },
+	{ "overhead_ns_cleancache", NS, LO, "time copying evicted page cache into a GCMA area and back" },
 	{ "page_bytes", B, NO, "the machine's page size" },
 	{ "lowmem_bytes", B, HI, "memory in the kernel's linear map" },
 	{ "managed_bytes", B, HI, "memory the page allocator manages after the policy's boot" },
@@ -528,6 +539,9 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "stale_cpu_read_lines", r->stale_cpu_reads);
 	add_u64(&l, "stale_device_read_lines", r->stale_device_reads);
 	add_u64(&l, "clobbered_lines", r->clobbered_lines);
+	add_u64(&l, "uncached_hit_lines", r->uncached_hits);
+	add_u64(&l, "stray_freed_lines", r->stray_freed_lines);
+	add_text(&l, "corruption_first", r->corruption_first ? r->corruption_first : "");
 	add_u64(&l, "cpu_accesses", r->cpu_accesses);
 	add_u64(&l, "cpu_faults", r->cpu_faults);
 	add_u64(&l, "cpu_uncached_accesses", r->cpu_uncached_accesses);

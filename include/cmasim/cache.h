@@ -121,6 +121,20 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
 			 bool write);
 
 /*
+ * An uncached or write-combined access of the line holding @pa, on a core
+ * whose non-cacheable accesses look the cache up (mismatched memory
+ * attributes: the ARM ARM makes the outcome UNPREDICTABLE, and some cores
+ * use the lookup's "unexpected hit"). @va is where a cacheable alias would
+ * have put the line: its address in that alias. Returns false, changing
+ * nothing, when no copy is there; else a read returns the copy (read()),
+ * and a write updates it, marks it dirty and goes to memory too
+ * (write(), then writeback()), as ARM1136's non-cacheable writes that hit
+ * do. LRU order does not change: the access did not allocate.
+ */
+bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				  bool write);
+
+/*
  * Whether the indexing finds a copy of the line holding @va/@pa, and if so
  * whether it is dirty (in *@dirty, unless NULL). Changes nothing, LRU order
  * included.

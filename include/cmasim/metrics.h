@@ -61,6 +61,10 @@ enum cmasim_cost {
 	CMASIM_COST_MAPPING,	/* section splits, TLB flushes and shootdowns, kmaps */
 	CMASIM_COST_TLB_MISS,	/* page-table walks of CPU accesses (in no request's latency) */
 	CMASIM_COST_IOMMU,	/* IOMMU page-table entries */
+	CMASIM_COST_CPU_MEMORY,	/* line fills, write-backs and uncached accesses of CPU accesses */
+	CMASIM_COST_FLUSH_REFILL, /* the rest of the system refilling a cache a flush emptied */
+	CMASIM_COST_REFAULT,	/* reading page cache dropped for buffers back from storage */
+	CMASIM_COST_CLEANCACHE,	/* copying evicted page cache into a GCMA area and back */
 	CMASIM_NR_COSTS,
 };
 
@@ -162,6 +166,9 @@ struct cmasim_results {
 	uint64_t stale_cpu_reads;
 	uint64_t stale_device_reads;
 	uint64_t clobbered_lines;	/* device data overwritten by a write-back */
+	uint64_t uncached_hits;		/* uncached accesses that used a copy a cacheable alias left */
+	uint64_t stray_freed_lines;	/* lines a freed uncached buffer left cached through an alias */
+	char *corruption_first;		/* the first corruptions described; "" when none */
 
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */
