@@ -83,11 +83,12 @@ static bool aliased(struct machine *m, uint64_t pfn)
 	       cmasim_mmu_frame_noncacheable(m->mmu, pfn);
 }
 
-/* Keeps the first few corruptions, of @kind at the line of @pa, with the time and mappings. */
+/* Keeps the first few corruptions of each kind, @kind at the line of @pa, with the time and mappings. */
 static void log_event(struct machine *m, unsigned int kind, uint64_t pa)
 {
-	if (m->nr_log >= MACHINE_LOG_MAX)
+	if (m->nr_logged[kind] >= MACHINE_LOG_EACH)
 		return;
+	m->nr_logged[kind]++;
 	m->log[m->nr_log++] = (struct machine_event){
 		.time_ns = m->q ? cmasim_eventq_now(m->q) : 0,
 		.pa = pa & ~(uint64_t)(m->cfg->cache.line_size - 1),
@@ -314,7 +315,8 @@ void machine_uncached_unmap(struct machine *m, const struct cmasim_dma_buffer *b
 		found = cmasim_cache_count_present(m->cache, linear, pa, n << m->cfg->page_shift);
 		m->stray_freed += found;
 		/* the log names the first line left behind: found page by page, only when logged */
-		for (uint64_t p = 0; found && m->nr_log < MACHINE_LOG_MAX && p < n; p++) {
+		for (uint64_t p = 0; found && m->nr_logged[MACHINE_STRAY_FREED] < MACHINE_LOG_EACH &&
+				     p < n; p++) {
 			uint64_t at = p << m->cfg->page_shift;
 
 			for (uint64_t off = 0; off < m->cfg->page_size; off += m->cfg->cache.line_size) {
@@ -361,10 +363,10 @@ static void describe(const struct machine *m, const struct machine_event *e, con
 			       (e->pa & (m->cfg->page_size - 1)) / m->cfg->cache.line_size,
 			       what[e->kind]);
 	if (e->va)
-		g_string_append_printf(out, " (access at %#" PRIx64 ")", e->va);
+		g_string_append_printf(out, " at %#" PRIx64, e->va);
 	if (e->alias)
-		g_string_append_printf(out, ", the copy from the linear map at %#" PRIx64 ", which "
-				       "%s's dma_alloc left cacheable beside its uncached mapping",
+		g_string_append_printf(out, ", a copy from the linear map (%#" PRIx64 ") that %s's "
+				       "dma_alloc left cacheable beside its uncached mapping",
 				       cmasim_mmu_page_address(m->mmu, pfn) +
 				       (e->pa & (m->cfg->page_size - 1)), policy);
 	else

@@ -34,11 +34,13 @@ static inline uint64_t buffer_run(const struct cmasim_dma_buffer *buf, uint64_t 
 	return buf->pages[i];
 }
 
-/* How many corruptions a run describes: the first few tell where to look. */
-#define MACHINE_LOG_MAX 4
-
 /* What the log describes: the coherence model's corruptions, then this. */
 #define MACHINE_STRAY_FREED CMASIM_NR_COH_EVENTS
+#define MACHINE_NR_EVENTS (MACHINE_STRAY_FREED + 1)
+
+/* How many of each kind a run describes: the first few tell where to look. */
+#define MACHINE_LOG_EACH 2
+#define MACHINE_LOG_MAX (MACHINE_LOG_EACH * MACHINE_NR_EVENTS)
 
 /* One corruption, as it was found. */
 struct machine_event {
@@ -64,6 +66,7 @@ struct machine {
 	uint64_t stray_freed;		/* lines a freed uncached buffer left cached */
 	uint64_t access_va;		/* the line a CPU access is at, for the log; 0 between */
 	unsigned int nr_log;
+	uint8_t nr_logged[MACHINE_NR_EVENTS];	/* of each kind in the log */
 	struct machine_event log[MACHINE_LOG_MAX];
 };
 
