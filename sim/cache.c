@@ -446,12 +446,11 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 			h->read(h->ctx, pa, *version);
 		return true;
 	}
+	/* memory takes the write, and the copy holds what memory does, dirty */
 	if (h->write)
-		*version = h->write(h->ctx, pa, *version);
+		*version = h->write(h->ctx, pa, CMASIM_CACHE_NO_COPY);
 	if (cache->write_back)
 		l->key |= KEY_DIRTY;
-	if (h->writeback)
-		h->writeback(h->ctx, pa, *version);
 	return true;
 }
 

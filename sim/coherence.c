@@ -251,15 +251,25 @@ static void hook_read(void *ctx, uint64_t pa, uint32_t version)
 		corrupted(coh, CMASIM_COH_STALE_CPU_READ, pa, &coh->counts.stale_cpu_reads);
 }
 
+/*
+ * A CPU write of a whole line: into a cached copy, which is dirty then; or,
+ * with CMASIM_CACHE_NO_COPY, to memory itself (around the cache, or an
+ * uncached write that also updates a copy it hit), whose line is the CPU's
+ * now, as new as any copy the write leaves.
+ */
 static uint32_t hook_write(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct cmasim_coherence *coh = ctx;
 	struct tracked *f;
 	struct line *l = line_of(coh, pa, &f);
 
-	(void)version;
 	if (!l)
 		return 0;
+	if (version == CMASIM_CACHE_NO_COPY) {
+		l->mem = l->base = next_version(coh);
+		l->by_device = false;
+		return l->mem;
+	}
 	set_dirty(f, l, next_version(coh));
 	return l->dirty;
 }

@@ -64,7 +64,9 @@ struct cmasim_cache_hooks {
 	 * The CPU writes @pa's copy that held @version; returns the version it
 	 * holds now. A write that misses without write_allocate writes memory
 	 * around the cache: @version is CMASIM_CACHE_NO_COPY, and writeback()
-	 * follows with the version returned.
+	 * follows with the version returned. An uncached write that hits a
+	 * copy writes memory too: @version is CMASIM_CACHE_NO_COPY, and the
+	 * copy, dirty, holds the version returned.
 	 */
 	uint32_t (*write)(void *ctx, uint64_t pa, uint32_t version);
 	/*
@@ -128,8 +130,9 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
  * have put the line: its address in that alias. Returns false, changing
  * nothing, when no copy is there; else a read returns the copy (read()),
  * and a write updates it, marks it dirty and goes to memory too
- * (write(), then writeback()), as ARM1136's non-cacheable writes that hit
- * do. LRU order does not change: the access did not allocate.
+ * (write() with CMASIM_CACHE_NO_COPY), as an early ARM core documents its
+ * forced non-cacheable writes that hit. LRU order does not change: the
+ * access did not allocate.
  */
 bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
 				  bool write);
