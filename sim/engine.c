@@ -174,6 +174,7 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->contig_attempts += st->attempts;
 	/* mm/cma.c: cma_alloc() traces a busy retry for every -EBUSY, the last one included */
 	r->contig_retries += st->busy;
+	cmasim_sim_refault(sim, st->migrate.reclaimed);
 }
 
 /* Charges and counts what one compaction did. */
@@ -234,9 +235,34 @@ void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle)
 	sim->reserved_idle = idle;
 }
 
+/* Charges @n x @unit_ns to @cost but to no request: work done later, or by others. */
+static void charge_aside(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t n,
+			 uint64_t unit_ns)
+{
+	uint64_t charged = sim->charged;
+
+	cmasim_charge_n(sim, cost, n, unit_ns);
+	sim->charged = charged;
+}
+
 void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages)
 {
 	sim->r->refaulted_pages += pages;
+	charge_aside(sim, CMASIM_COST_REFAULT, pages, sim->cfg->costs.refault_page_ns);
+}
+
+void cmasim_sim_cleancache(struct cmasim_sim *sim, uint64_t puts, uint64_t gets)
+{
+	sim->r->cleancache_puts += puts;
+	sim->r->cleancache_gets += gets;
+	charge_aside(sim, CMASIM_COST_CLEANCACHE, puts + gets, sim->cfg->costs.page_copy_ns);
+}
+
+/* @pages of clean page cache left memory: the policy's cleancache may keep them. */
+static void evicted(struct cmasim_sim *sim, uint64_t pages)
+{
+	if (pages && sim->policy->page_cache_evicted)
+		sim->policy->page_cache_evicted(sim, sim->priv, pages);
 }
 
 void cmasim_sim_fallback_served(struct cmasim_sim *sim)
@@ -495,6 +521,7 @@ static uint64_t lru_reclaim_one(struct cmasim_sim *sim)
 				pfns[*next] = GONE;
 				pages += UINT64_C(1) << s->order;
 			}
+			evicted(sim, pages);
 			if (*next < count)
 				return pages;
 		}
@@ -586,6 +613,8 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	if (s->owner == CMASIM_OWNER_FILE) {
 		*slot_gen(sim, rec->id) = ++sim->gen;
 		lru_add(sim, rec->id, sim->gen);
+		if (count && sim->policy->page_cache_read)
+			sim->policy->page_cache_read(sim, sim->priv, (uint64_t)count << rec->b);
 	}
 	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
 	for (uint32_t i = 0; i < count; i++) {
@@ -636,14 +665,18 @@ static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
 	struct slot *s = slot_get(sim, rec->id);
 	uint32_t count;
-	uint64_t *pfns = slot_pfns(s, &count);
+	uint64_t *pfns = slot_pfns(s, &count), freed = 0;
 
 	for (uint32_t i = 0; i < count; i++) {
 		if (pfns[i] == GONE)
 			continue;
 		cmasim_free_pages(sim->mem, pfns[i]);
-		sim->r->bg_free_pages += UINT64_C(1) << s->order;
+		freed += UINT64_C(1) << s->order;
 	}
+	sim->r->bg_free_pages += freed;
+	/* a workload frees page cache as the kernel's reclaim would evict it */
+	if (s->owner == CMASIM_OWNER_FILE)
+		evicted(sim, freed);
 	slot_clear(s);
 }
 
@@ -660,13 +693,17 @@ static void do_drop_caches(struct cmasim_sim *sim)
 
 		if (!count || s->owner != CMASIM_OWNER_FILE || s->pins)
 			continue;
+		uint64_t dropped = 0;
+
 		for (uint32_t i = 0; i < count; i++) {
 			if (pfns[i] == GONE)
 				continue;
 			cmasim_free_pages(sim->mem, pfns[i]);
 			pfns[i] = GONE;
-			sim->r->reclaimed_pages += UINT64_C(1) << s->order;
+			dropped += UINT64_C(1) << s->order;
 		}
+		sim->r->reclaimed_pages += dropped;
+		evicted(sim, dropped);
 	}
 }
 

@@ -138,6 +138,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "reserved_idle_bytes_mean", B, LO,
 	  "memory reserved and holding nothing, averaged over the run; no value for a run of no time" },
 	{ "refaulted_pages", C, LO, "clean page cache dropped for buffers, to be read back" },
+	{ "cleancache_put_pages", C, NO, "evicted page-cache pages a GCMA area kept (cleancache)" },
+	{ "cleancache_get_pages", C, NO, "page-cache reads it served from those copies" },
 	{ "zone_<zone>_free_pages", C, NO, "free pages of the zone at the end" },
 	{ "zone_<zone>_buddyinfo", T, NO, "its free blocks by order, as /proc/buddyinfo" },
 	{ "zone_<zone>_largest_free_order", C, HI, "its largest free block's order, -1 if none" },
@@ -574,6 +576,8 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	else
 		add_taken(&l, "reserved_idle_bytes_mean", NULL);
 	add_u64(&l, "refaulted_pages", r->refaulted_pages);
+	add_u64(&l, "cleancache_put_pages", r->cleancache_puts);
+	add_u64(&l, "cleancache_get_pages", r->cleancache_gets);
 	add_zone_figures(&l, r, cfg);
 	return l.figs;
 }

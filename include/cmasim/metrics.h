@@ -176,6 +176,8 @@ struct cmasim_results {
 	uint64_t reserved_bytes;	/* taken from the page allocator at boot by the policy */
 	uint64_t reserved_idle_page_ms;	/* reserved pages holding nothing, integrated over time */
 	uint64_t refaulted_pages;	/* clean cache dropped for buffers, to be read back */
+	uint64_t cleancache_puts;	/* evicted page-cache pages a cleancache backend kept */
+	uint64_t cleancache_gets;	/* reads it served */
 	unsigned int nr_zones;
 	struct cmasim_zone_stats *zones;
 };
