@@ -87,6 +87,8 @@ struct cmasim_sim {
 	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
 	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
 	GArray *gens;			/* uint32_t by trace id: when a page-cache slot was allocated */
+	GArray *devs;			/* uint8_t by trace id: 1 + the device whose driver owns its pages */
+	uint32_t serving;		/* 1 + the device whose request is being served, 0 between */
 	GArray *file_lru;		/* uint64_t id << 32 | gen of page-cache slots, oldest first */
 	guint lru_head;			/* file_lru's first entry still queued */
 	uint32_t gen;			/* page-cache allocations so far */
@@ -438,6 +440,29 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 	pfns[index] = new_pfn;
 }
 
+/* The device whose driver owns slot @id's pages, plus one; 0 for none. */
+static uint8_t *slot_dev(struct cmasim_sim *sim, uint32_t id)
+{
+	if (id >= sim->devs->len)
+		g_array_set_size(sim->devs, MAX(id + 1, sim->devs->len * 2));
+	return &g_array_index(sim->devs, uint8_t, id);
+}
+
+/* A pinned block of slot @cookie stopped the request being served: whose pin was it? */
+static void block_busy(void *arg, uint32_t cookie, uint64_t pages)
+{
+	struct cmasim_sim *sim = arg;
+	struct cmasim_device_stats *d;
+
+	if (!sim->serving)
+		return;
+	d = &sim->r->devices[sim->serving - 1];
+	if (*slot_dev(sim, cookie) == sim->serving)
+		d->blocked_own_pages += pages;
+	else
+		d->blocked_other_pages += pages;
+}
+
 /* Frees what slot @s holds outside itself; it is empty afterwards. */
 static void slot_clear(struct slot *s)
 {
@@ -575,6 +600,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	uint64_t *pfns = &s->pfn;
 
 	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
+	*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
 	if (nr > 1) {
 		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
 		s->blocks->lru_next = 0;
@@ -644,6 +670,9 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 
 	if ((s->kind != SLOT_PAGE && s->kind != SLOT_BLOCKS) || (!pin && !s->pins))
 		return;
+	/* a driver pinning pages makes them its own: a GPU pinning its buffers' backing pages */
+	if (rec->dev)
+		*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
 	/* only the first pin and the last unpin change the pages */
 	if (pin && !s->pins) {
 		if (rec->c & CMASIM_REC_SHORTTERM) {
@@ -818,6 +847,8 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 				 CMASIM_NR_SIZE_CLASSES - 1);
 	bool pool = from_atomic_pool(sim, req->device, req->atomic);
 	struct cmasim_dma_buffer buf = { .device = req->device, .size = req->size };
+	struct cmasim_device_stats *dev = &r->devices[req->device];
+	uint64_t retries = r->contig_retries;
 
 	/* setting the pool up is boot work, in no request's latency */
 	if (pool)
@@ -825,13 +856,18 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 	sim->charged = 0;
 	if (waited)
 		cmasim_charge(sim, CMASIM_COST_MUTEX_WAIT, waited);
+	sim->serving = req->device + 1;
 	enum cmasim_dma_status status = pool ? atomic_alloc(sim, req, &buf)
 					     : sim->policy->dma_alloc(sim, sim->priv, req, &buf);
 
+	sim->serving = 0;
 	/* a failure's time is kept apart, so that failing fast never looks like serving fast */
 	cmasim_hist_add(status == CMASIM_DMA_OK ? &r->latency : &r->fail_latency, sim->charged);
+	if (status == CMASIM_DMA_OK)
+		cmasim_hist_add(&dev->latency, sim->charged);
+	dev->busy_retries += r->contig_retries - retries;
 	r->dma_requests++;
-	r->devices[req->device].requests++;
+	dev->requests++;
 	r->size_class[class].requests++;
 	if (class <= r->max_order)
 		r->requested_orders |= UINT32_C(1) << class;
@@ -839,12 +875,13 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 		slot_get(sim, w->id)->kind = SLOT_EMPTY;
 	if (status != CMASIM_DMA_OK) {
 		r->dma_failed[status]++;
+		dev->failed[status]++;
 		return;
 	}
 	/* a new buffer's memory holds new data, whatever the cache still holds */
 	track(sim, &buf, true);
 	r->dma_ok++;
-	r->devices[req->device].ok++;
+	dev->ok++;
 	r->size_class[class].ok++;
 	sim->dma_bytes += buf.nr_pages << sim->cfg->page_shift;
 	sim->dma_waste += (buf.nr_pages << sim->cfg->page_shift) - buf.size;
@@ -1070,7 +1107,7 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	r->seed = opts->seed;
 	r->max_order = cfg->max_page_order;
 	r->nr_devices = cfg->nr_devices;
-	r->devices = g_new0(struct cmasim_request_stats, MAX(cfg->nr_devices, 1));
+	r->devices = g_new0(struct cmasim_device_stats, MAX(cfg->nr_devices, 1));
 	r->lowmem_bytes = cfg->lowmem_size;
 	return r;
 }
@@ -1258,6 +1295,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		return NULL;
 	}
 	cmasim_mem_set_moved_hook(sim.mem, block_moved, &sim);
+	cmasim_mem_set_busy_hook(sim.mem, block_busy, &sim);
 	if (opts->check_invariants)
 		cmasim_mem_track_changes(sim.mem);
 	if (!machine_init(&sim.machine, sim.mem, opts->seed, error)) {
@@ -1271,6 +1309,7 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
 	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.gens = g_array_new(FALSE, TRUE, sizeof(uint32_t));
+	sim.devs = g_array_new(FALSE, TRUE, sizeof(uint8_t));
 	sim.file_lru = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	cmasim_mem_set_kswapd(sim.mem, true);
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
@@ -1304,6 +1343,7 @@ out:
 	g_array_free(sim.bufs, TRUE);
 	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.gens, TRUE);
+	g_array_free(sim.devs, TRUE);
 	g_array_free(sim.file_lru, TRUE);
 	g_array_free(sim.waits, TRUE);
 	g_array_free(sim.free_waits, TRUE);

@@ -52,6 +52,15 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "dma_fallback_ok", C, NO, "of dma_ok, requests a CMA policy's fallback carve-out served" },
 	{ "dma_device_<device>_requests", C, NO, "requests of one device the workload used" },
 	{ "dma_device_<device>_ok", C, HI, "of those, how many succeeded" },
+	{ "dma_device_<device>_failed_<reason>", C, LO, "of those, how many failed for each reason" },
+	{ "dma_device_<device>_busy_retries", C, LO, "busy ranges its requests met" },
+	{ "dma_device_<device>_blocked_own_pages", C, NO,
+	  "pinned pages in its requests' way that its own driver pinned (alloc or pin device:)" },
+	{ "dma_device_<device>_blocked_other_pages", C, LO,
+	  "pinned pages in their way of another device's driver, or of none: pins not contained" },
+	{ "dma_device_<device>_latency_ns_p50", NS, LO, "median time to serve its requests that succeeded" },
+	{ "dma_device_<device>_latency_ns_p99", NS, LO, "99th percentile of the same" },
+	{ "dma_device_<device>_latency_ns_max", NS, LO, "the longest of the same" },
 	{ "dma_order<N>_requests", C, NO, "requests whose size needs 2^N pages" },
 	{ "dma_order<N>_ok", C, HI, "of those, how many succeeded" },
 	{ "dma_latency_ns_p50", NS, LO, "median time to serve a request that succeeded" },
@@ -211,8 +220,8 @@ static const struct cmasim_figure_def cache_defs[] = {
 
 /*
  * Whether @name matches @pat: <zone> a zone type, <N> digits, <dir>
- * read, write or total, <device> any non-empty run (devices are named by
- * the machine), the rest literally.
+ * read, write or total, <reason> why a request failed, <device> any
+ * non-empty run (devices are named by the machine), the rest literally.
  */
 static bool match(const char *pat, const char *name)
 {
@@ -220,6 +229,15 @@ static bool match(const char *pat, const char *name)
 	size_t len;
 
 	while (*pat) {
+		if (!strncmp(pat, "<reason>", 8)) {
+			for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++) {
+				const char *reason = cmasim_dma_status_name(s);
+
+				if (g_str_has_prefix(name, reason) && match(pat + 8, name + strlen(reason)))
+					return true;
+			}
+			return false;
+		}
 		if (!strncmp(pat, "<zone>", 6)) {
 			/* zone names are no prefix of one another but for DMA and DMA32 */
 			for (unsigned int z = 0; z < CMASIM_NR_ZONE_TYPES; z++) {
@@ -412,6 +430,34 @@ static void add_latency(struct list *l, const char *prefix, const struct cmasim_
 	}
 }
 
+/* Appends device @name's figures from @ds. */
+static void add_device(struct list *l, const char *name, const struct cmasim_device_stats *ds)
+{
+	static const unsigned int permille[] = { 500, 990 };
+	char k[96];
+
+	add_u64(l, fmt_key(k, "dma_device_%s_requests", name), ds->requests);
+	add_u64(l, fmt_key(k, "dma_device_%s_ok", name), ds->ok);
+	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
+		add_u64(l, fmt_key(k, "dma_device_%s_failed_%s", name, cmasim_dma_status_name(s)),
+			ds->failed[s]);
+	add_u64(l, fmt_key(k, "dma_device_%s_busy_retries", name), ds->busy_retries);
+	add_u64(l, fmt_key(k, "dma_device_%s_blocked_own_pages", name), ds->blocked_own_pages);
+	add_u64(l, fmt_key(k, "dma_device_%s_blocked_other_pages", name), ds->blocked_other_pages);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(permille); i++) {
+		fmt_key(k, "dma_device_%s_latency_ns_p%u", name, permille[i] / 10);
+		if (ds->latency.count)
+			add_u64(l, k, cmasim_hist_percentile(&ds->latency, permille[i]));
+		else
+			add_taken(l, k, NULL);
+	}
+	fmt_key(k, "dma_device_%s_latency_ns_max", name);
+	if (ds->latency.count)
+		add_u64(l, k, ds->latency.max);
+	else
+		add_taken(l, k, NULL);
+}
+
 /* Appends each zone's end-of-run figures, the indices at each requested order. */
 static void add_zone_figures(struct list *l, const struct cmasim_results *r,
 			     const struct cmasim_config *cfg)
@@ -498,13 +544,9 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 			r->dma_failed[s]);
 	add_u64(&l, "dma_fallback_ok", r->dma_fallback_ok);
 	/* the devices the workload used: the same for every policy on one trace */
-	for (unsigned int d = 0; d < r->nr_devices; d++) {
-		if (!r->devices[d].requests)
-			continue;
-		add_u64(&l, fmt_key(k, "dma_device_%s_requests", cfg->devices[d].name),
-			r->devices[d].requests);
-		add_u64(&l, fmt_key(k, "dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);
-	}
+	for (unsigned int d = 0; d < r->nr_devices; d++)
+		if (r->devices[d].requests)
+			add_device(&l, cfg->devices[d].name, &r->devices[d]);
 	for (unsigned int c = 0; c < CMASIM_NR_SIZE_CLASSES; c++) {
 		if (!r->size_class[c].requests)
 			continue;

@@ -73,6 +73,12 @@ void cmasim_mem_set_moved_hook(struct cmasim_mem *mem, cmasim_moved_fn fn, void 
 	mem->moved_arg = arg;
 }
 
+void cmasim_mem_set_busy_hook(struct cmasim_mem *mem, cmasim_busy_fn fn, void *arg)
+{
+	mem->busy = fn;
+	mem->busy_arg = arg;
+}
+
 /* Tells the owner of the block at @idx (tagged by @f) where it went. */
 static void moved(struct cmasim_mem *mem, const struct frame *f, uint64_t new_pfn)
 {
@@ -214,6 +220,8 @@ int cmasim_migrate_range(struct cmasim_mem *mem, uint64_t start, uint64_t end,
 			if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE)
 				st->cost_ns += 5 * 10 * pages * mem->cfg->costs.migrate_page_ns;
 			st->busy_pinned += pages;
+			if (mem->busy && f->next != NIL)
+				mem->busy(mem->busy_arg, f->next, pages);
 			ret = ret ? ret : -EBUSY;
 		} else if (OWNER_KIND(f->owner) == CMASIM_OWNER_FILE) {
 			reclaim_block(mem, idx, st);

@@ -106,6 +106,8 @@ struct cmasim_mem {
 	const struct cmasim_config *cfg;
 	cmasim_moved_fn moved;		/* told when migration moves or drops a tagged block */
 	void *moved_arg;
+	cmasim_busy_fn busy;		/* told when a pinned tagged block stops a migration */
+	void *busy_arg;
 	uint64_t base_pfn;
 	uint32_t nr_frames;
 	unsigned int max_order;		/* inclusive */

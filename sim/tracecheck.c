@@ -207,7 +207,11 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 	case CMASIM_NR_OPS:
 		break;
 	}
-	if ((!uses_x && r->x) || (!uses_y && r->y) || (!uses_id && r->id) || r->reserved)
+	if (r->dev && (r->op == CMASIM_OP_ALLOC || r->op == CMASIM_OP_PIN) &&
+	    !check_device(cfg, r->dev - 1, what, key))
+		return false;
+	if ((!uses_x && r->x) || (!uses_y && r->y) || (!uses_id && r->id) ||
+	    (r->dev && r->op != CMASIM_OP_ALLOC && r->op != CMASIM_OP_PIN))
 		return bad(what, key, K_OP, "%s carries a value in a field it does not use "
 			   "(expected 0)", cmasim_op_name(r->op));
 	return true;

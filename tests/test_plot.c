@@ -41,7 +41,7 @@ static GArray *figures_a(void)
 	r->policy = g_strdup("buddy");
 	r->max_order = 2;
 	r->nr_devices = 1;
-	r->devices = g_new0(struct cmasim_request_stats, 1);
+	r->devices = g_new0(struct cmasim_device_stats, 1);
 	r->dma_requests = 4;
 	r->dma_ok = 3;
 	r->dma_failed[CMASIM_DMA_TOO_LARGE] = 1;
@@ -67,7 +67,7 @@ static GArray *figures_b(void)
 	r->policy = g_strdup("cma");
 	r->max_order = 2;
 	r->nr_devices = 1;
-	r->devices = g_new0(struct cmasim_request_stats, 1);
+	r->devices = g_new0(struct cmasim_device_stats, 1);
 	r->dma_requests = 4;
 	r->dma_ok = 4;
 	r->end_ns = 1000000000;

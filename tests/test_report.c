@@ -289,8 +289,9 @@ static struct cmasim_results *results_of(const char *policy, unsigned int device
 	r->seed = 7;
 	r->max_order = 3;
 	r->nr_devices = 2;
-	r->devices = g_new0(struct cmasim_request_stats, 2);
-	r->devices[device] = (struct cmasim_request_stats){ requests, ok };
+	r->devices = g_new0(struct cmasim_device_stats, 2);
+	r->devices[device].requests = requests;
+	r->devices[device].ok = ok;
 	r->dma_requests = requests;
 	r->dma_ok = ok;
 	cmasim_hist_add(&r->latency, 1000);

@@ -127,7 +127,7 @@ static void expect_rec(const struct cmasim_record *got, const struct cmasim_reco
 	cr_expect_eq(got->id, want->id, "record %u: id %u != %u", i, got->id, want->id);
 	cr_expect_eq(got->x, want->x, "record %u: x %" PRIu64 " != %" PRIu64, i, got->x, want->x);
 	cr_expect_eq(got->y, want->y, "record %u: y %u != %u", i, got->y, want->y);
-	cr_expect_eq(got->reserved, 0, "record %u: reserved not zero", i);
+	cr_expect_eq(got->dev, want->dev, "record %u: dev %u != %u", i, got->dev, want->dev);
 	if (line)
 		cr_expect_eq(got->line, want->line, "record %u: line %u != %u", i, got->line,
 			     want->line);

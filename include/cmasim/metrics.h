@@ -78,6 +78,17 @@ struct cmasim_request_stats {
 	uint64_t ok;
 };
 
+/* One device's requests. */
+struct cmasim_device_stats {
+	uint64_t requests;
+	uint64_t ok;
+	uint64_t failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
+	uint64_t busy_retries;		/* busy ranges its requests met */
+	uint64_t blocked_own_pages;	/* pinned pages they met that its own driver pinned */
+	uint64_t blocked_other_pages;	/* pinned pages they met of another driver, or none */
+	struct cmasim_hist latency;	/* of those that succeeded, ns */
+};
+
 /* Fragmentation of one zone when the run ended. */
 struct cmasim_zone_stats {
 	enum cmasim_zone_type type;
@@ -112,7 +123,7 @@ struct cmasim_results {
 	uint64_t dma_failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
 	uint64_t dma_fallback_ok;			/* of dma_ok, served by a fallback */
 	unsigned int nr_devices;
-	struct cmasim_request_stats *devices;		/* by machine device index */
+	struct cmasim_device_stats *devices;		/* by machine device index */
 	struct cmasim_request_stats size_class[CMASIM_NR_SIZE_CLASSES];
 	uint32_t requested_orders;			/* bit o: some request needed order o */
 	struct cmasim_hist latency;			/* requests that succeeded, ns */

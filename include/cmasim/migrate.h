@@ -44,6 +44,9 @@ void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned);
  */
 typedef void (*cmasim_moved_fn)(void *arg, uint32_t cookie, uint32_t index, uint64_t new_pfn);
 void cmasim_mem_set_moved_hook(struct cmasim_mem *mem, cmasim_moved_fn fn, void *arg);
+/* Called when the pinned block of @pages the caller tagged with @cookie stopped a migration. */
+typedef void (*cmasim_busy_fn)(void *arg, uint32_t cookie, uint64_t pages);
+void cmasim_mem_set_busy_hook(struct cmasim_mem *mem, cmasim_busy_fn fn, void *arg);
 
 /* What clearing a range did and why it stopped; pages, and ns of simulated time. */
 struct cmasim_migrate_stats {
