@@ -65,6 +65,7 @@ enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */
 	CMASIM_PARAM_UINT,	/* a decimal integer */
 	CMASIM_PARAM_SIZE,	/* bytes, with a unit such as 16MiB */
+	CMASIM_PARAM_TEXT,	/* text the policy reads; as a value, 0 for "false" or nothing, else 1 */
 };
 
 /* One tunable of a policy, set by --set name=value. */
@@ -73,6 +74,8 @@ struct cmasim_param {
 	enum cmasim_param_type type;
 	const char *default_value;
 	const char *help;
+	bool (*check)(const char *text);	/* TEXT: whether @text is well formed */
+	const char *expects;			/* TEXT: what check() takes, for messages */
 };
 
 #define CMASIM_MAX_PARAMS 8
@@ -81,6 +84,8 @@ struct cmasim_param {
 struct cmasim_param_values {
 	unsigned int nr;
 	uint64_t value[CMASIM_MAX_PARAMS];	/* bool as 0/1, sizes in bytes */
+	/* TEXT: the text as set, pointing into the settings (or the default), which outlive it */
+	const char *text[CMASIM_MAX_PARAMS];
 };
 
 struct cmasim_dma_request {
