@@ -1068,6 +1068,12 @@ static const struct bad {
 	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: gpu, size: 1, id: d }\n",
 	  CMASIM_ERROR_VALUE, 3, 36,
 	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "pin_device_not_in_machine", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, "
+	  "id: a }\n  - { t: 0, op: pin, id: a, device: gpu }\n", CMASIM_ERROR_VALUE, 4, 37,
+	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "device_on_free", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+	  "  - { t: 0, op: free, id: a, device: camera }\n", CMASIM_ERROR_KEY, 4, 30,
+	  "unknown key \"device\" in free event (expected one of: t, op, id)" },
 	{ "header_device_not_in_machine", "devices: [camera, gpu]\nevents: []\n",
 	  CMASIM_ERROR_VALUE, 1, 19,
 	  "device \"gpu\" is not in machine \"test-1g\" (expected one of: camera, display)" },
