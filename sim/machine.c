@@ -109,7 +109,7 @@ bool machine_init(struct machine *m, struct cmasim_mem *mem, uint64_t seed, GErr
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);
 	struct cmasim_cache_hooks hooks;
 
-	*m = (struct machine){ .cfg = cfg, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
+	*m = (struct machine){ .cfg = cfg, .mem = mem, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
 	m->mmu = cmasim_mmu_new(mem, error);
 	if (!m->mmu)
 		return false;
@@ -158,9 +158,37 @@ struct walker {
 static bool walk_skips(const struct walker *w, uint64_t page_va)
 {
 	struct machine *m = w->m;
+	uint64_t pfn = cmasim_mmu_linear_pfn(m->mmu, page_va);
 
-	return w->target == CMASIM_CPU_LOWMEM &&
-	       cmasim_coherence_tracked(m->coh, cmasim_mmu_linear_pfn(m->mmu, page_va));
+	if (w->target == CMASIM_CPU_CMA &&
+	    cmasim_get_pageblock_migratetype(m->mem, pfn) != CMASIM_MT_CMA)
+		return true;
+	return w->target != CMASIM_CPU_USER && w->target != CMASIM_CPU_BUFFER &&
+	       cmasim_coherence_tracked(m->coh, pfn);
+}
+
+/*
+ * The lowmem pfns from the first CMA pageblock to past the last, found
+ * once: the policy's boot placed its areas before any CPU access, and they
+ * stay. First == end when lowmem has none.
+ */
+static void find_cma(struct machine *m)
+{
+	uint64_t pb = UINT64_C(1) << m->cfg->pageblock_order;
+	uint64_t start = m->cfg->mem_base >> m->cfg->page_shift;
+	uint64_t end = cmasim_config_lowmem_end(m->cfg) >> m->cfg->page_shift;
+
+	m->cma_known = true;
+	m->cma_first = m->cma_end = start;
+	for (uint64_t pfn = start & ~(pb - 1); pfn < end; pfn += pb) {
+		uint64_t at = MAX(pfn, start);
+
+		if (cmasim_mmu_page_address(m->mmu, at) &&
+		    cmasim_get_pageblock_migratetype(m->mem, at) == CMASIM_MT_CMA) {
+			m->cma_first = m->cma_end == start ? at : m->cma_first;
+			m->cma_end = MIN(pfn + pb, end);
+		}
+	}
 }
 
 /*
@@ -265,6 +293,12 @@ void machine_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec, uint64
 	if (target == CMASIM_CPU_LOWMEM) {
 		base = m->layout.page_offset;
 		len = m->layout.linear_end - m->layout.page_offset;
+		pos = *cursor;
+	} else if (target == CMASIM_CPU_CMA) {
+		if (!m->cma_known)
+			find_cma(m);
+		base = cmasim_mmu_page_address(m->mmu, m->cma_first);
+		len = (m->cma_end - m->cma_first) << m->cfg->page_shift;
 		pos = *cursor;
 	} else if (target == CMASIM_CPU_USER) {
 		base = cmasim_mmu_user_va(m->mmu, m->cfg->mem_base >> m->cfg->page_shift);

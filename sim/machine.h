@@ -59,7 +59,10 @@ struct machine {
 	struct cmasim_coherence *coh;
 	struct cmasim_mmu_layout layout;
 	uint64_t rng;			/* random access patterns */
-	uint64_t cursor[CMASIM_CPU_USER + 1];	/* where the next sequential region access starts */
+	uint64_t cursor[CMASIM_CPU_CMA + 1];	/* where the next sequential region access starts */
+	struct cmasim_mem *mem;
+	uint64_t cma_first, cma_end;	/* lowmem pfns from the first CMA pageblock to past the last */
+	bool cma_known;			/* those are found (the policy's boot placed the areas) */
 	uint64_t faults;		/* CPU accesses that found no mapping */
 	uint64_t uncached_accesses;	/* CPU accesses that bypassed the cache */
 	uint64_t uncached_hits;		/* of those, accesses that used a copy an alias left */

@@ -122,9 +122,9 @@ static bool check_cpu(const struct cmasim_config *cfg, const struct cmasim_recor
 {
 	bool stride = r->c == CMASIM_PATTERN_STRIDE;
 
-	if (r->a > CMASIM_CPU_USER)
+	if (r->a > CMASIM_CPU_CMA)
 		return bad(what, key, K_REGION, "cpu target %u is out of range (expected 0..%u)",
-			   r->a, CMASIM_CPU_USER);
+			   r->a, CMASIM_CPU_CMA);
 	if (r->b > 1)
 		return bad(what, key, K_ACCESS, "access %u is out of range (expected 0 or 1)", r->b);
 	if (r->c > CMASIM_PATTERN_STRIDE)

@@ -98,8 +98,8 @@ G_STATIC_ASSERT(CMASIM_MT_UNMOVABLE == 0 && CMASIM_MT_MOVABLE == 1 &&
 const char *const cmasim__dir_names[CMASIM_DMA_BIDIRECTIONAL + 1] = {
 	"to_device", "from_device", "bidirectional",
 };
-const char *const cmasim__region_names[CMASIM_CPU_USER - CMASIM_CPU_LOWMEM + 1] = {
-	"lowmem", "user",
+const char *const cmasim__region_names[CMASIM_CPU_CMA - CMASIM_CPU_LOWMEM + 1] = {
+	"lowmem", "user", "cma",
 };
 const char *const cmasim__access_names[2] = { "read", "write" };
 const char *const cmasim__pattern_names[CMASIM_PATTERN_STRIDE + 1] = {

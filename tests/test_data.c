@@ -309,6 +309,14 @@ static const struct workload_facts {
 	 * decoder buffers of 4 MiB (order 10) = 7 + 40.
 	 */
 	{ "kernel-accesses", "armv7-1g", 47, { [10] = 44, [11] = 2, [12] = 1 } },
+	/* 4 NV12 frames of 760 pages: order 10 */
+	{ "alias-corruption", "armv7-1g", 4, { [10] = 4 } },
+	/* a 16 KiB statistics buffer and a 16 KiB cursor plane: 4 pages, order 2 */
+	{ "cache-flush-cost", "xscale-vivt", 2, { [2] = 2 } },
+	/* 20 jobs x (a 1 MiB GPU buffer, order 8, + 2 NV12 frames, order 10) */
+	{ "per-device-pins", "armv7-1g", 60, { [8] = 20, [10] = 40 } },
+	/* 3 stills of 4395 pages: order 13 */
+	{ "gcma-latency", "armv7-1g", 3, { [13] = 3 } },
 };
 
 static const struct workload_facts *workload_of(const char *name)

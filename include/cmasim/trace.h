@@ -42,6 +42,7 @@ enum cmasim_cpu_target {
 	CMASIM_CPU_BUFFER,	/* a DMA buffer, through the mapping its policy gave the CPU */
 	CMASIM_CPU_LOWMEM,	/* the kernel's linear map */
 	CMASIM_CPU_USER,	/* movable user memory */
+	CMASIM_CPU_CMA,		/* the linear map of CMA pageblocks: pages CMA lends out */
 };
 
 enum cmasim_cpu_pattern {
