@@ -348,16 +348,13 @@ void machine_uncached_unmap(struct machine *m, const struct cmasim_dma_buffer *b
 			continue;
 		found = cmasim_cache_count_present(m->cache, linear, pa, n << m->cfg->page_shift);
 		m->stray_freed += found;
-		/* the log names the first line left behind: found page by page, only when logged */
-		for (uint64_t p = 0; found && m->nr_logged[MACHINE_STRAY_FREED] < MACHINE_LOG_EACH &&
-				     p < n; p++) {
-			uint64_t at = p << m->cfg->page_shift;
-
-			for (uint64_t off = 0; off < m->cfg->page_size; off += m->cfg->cache.line_size) {
-				if (cmasim_cache_probe(m->cache, linear + at + off, pa + at + off, NULL)) {
-					log_event(m, MACHINE_STRAY_FREED, pa + at + off);
-					return;
-				}
+		/* the log names the run's first line left behind, looked for only while it logs */
+		for (uint64_t off = 0; found && off < n << m->cfg->page_shift &&
+				       m->nr_logged[MACHINE_STRAY_FREED] < MACHINE_LOG_EACH;
+		     off += m->cfg->cache.line_size) {
+			if (cmasim_cache_probe(m->cache, linear + off, pa + off, NULL)) {
+				log_event(m, MACHINE_STRAY_FREED, pa + off);
+				found = 0;
 			}
 		}
 	}
