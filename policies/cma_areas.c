@@ -61,13 +61,24 @@ bool cma_areas_place_shared(const struct cmasim_config *cfg, const struct cma_ar
 	return false;
 }
 
+/* Whether some device of @cfg has no area of its own. */
+static bool some_device_shares(const struct cmasim_config *cfg)
+{
+	for (unsigned int d = 0; d < cfg->nr_devices; d++)
+		if (cfg->devices[d].cma_area < 0)
+			return true;
+	return false;
+}
+
 /*
  * The default area exists when the machine declares one, or declares none,
- * or @p sizes it; never when every device has an area of its own.
+ * or @p sizes it; with per_device, while some device is left to share it.
  */
 static bool wants_shared(const struct cmasim_config *cfg, const struct cma_areas_params *p)
 {
-	return !p->per_device && (shared_area(cfg) >= 0 || !cfg->nr_cma || p->size || p->base);
+	if (p->per_device)
+		return some_device_shares(cfg);
+	return shared_area(cfg) >= 0 || !cfg->nr_cma || p->size || p->base;
 }
 
 /* The parameters @values give, for areas placed in @zone (every one of them if @force_zone). */
@@ -83,6 +94,7 @@ static struct cma_areas_params params_of(const struct cmasim_param_values *value
 		.align_max = (unsigned int)MIN(values->value[CMA_PARAM_ALIGN_MAX], 63),
 		.fallback = values->value[CMA_PARAM_FALLBACK],
 		.per_device = values->value[CMA_PARAM_PER_DEVICE],
+		.per_device_text = values->text[CMA_PARAM_PER_DEVICE],
 	};
 }
 
@@ -108,18 +120,25 @@ int cma_areas_boot_params(struct cmasim_config *cfg, const struct cmasim_param_v
 {
 	struct cma_areas_params p = params_of(values, cmasim_config_lowmem_zone(cfg), false);
 	uint64_t pb_bytes = (uint64_t)cfg->page_size << cfg->pageblock_order;
-	uint64_t size = shared_size(cfg, &p);
 	int shared = shared_area(cfg);
+	bool sharing = false;
 
 	if (!p.per_device)
 		return 0;
-	if (p.base) {
+	g_autofree uint64_t *sizes = g_new(uint64_t, MAX(cfg->nr_devices, 1));
+
+	if (!cma_per_device_sizes(cfg, p.per_device_text, shared_size(cfg, &p), sizes, error))
+		return -1;
+	for (unsigned int d = 0; d < cfg->nr_devices; d++)
+		sharing |= cfg->devices[d].cma_area < 0 && !sizes[d];
+	if (p.base && !sharing) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
-			    "base= places the shared CMA area, and per_device=true leaves none");
+			    "base= places the shared CMA area, and per_device=%s leaves none",
+			    p.per_device_text);
 		return -1;
 	}
-	/* the shared area gives way to one reserved-memory node per device */
-	if (shared >= 0) {
+	/* the shared area gives way to reserved-memory nodes when nobody is left to share it */
+	if (shared >= 0 && !sharing) {
 		g_free(cfg->cma[shared].name);
 		memmove(&cfg->cma[shared], &cfg->cma[shared + 1],
 			(cfg->nr_cma - (unsigned int)shared - 1) * sizeof(*cfg->cma));
@@ -131,21 +150,21 @@ int cma_areas_boot_params(struct cmasim_config *cfg, const struct cmasim_param_v
 	for (unsigned int d = 0; d < cfg->nr_devices; d++) {
 		struct cmasim_cma_config *a;
 
-		if (cfg->devices[d].cma_area >= 0)
+		if (!sizes[d])
 			continue;
 		cfg->cma = g_renew(struct cmasim_cma_config, cfg->cma, cfg->nr_cma + 1);
 		a = &cfg->cma[cfg->nr_cma];
-		*a = (struct cmasim_cma_config){ .name = g_strdup(cfg->devices[d].name), .size = size,
-						 .alignment = pb_bytes, .zone = p.zone,
-						 .order_per_bit = p.order_per_bit };
+		*a = (struct cmasim_cma_config){ .name = g_strdup(cfg->devices[d].name),
+						 .size = sizes[d], .alignment = pb_bytes,
+						 .zone = p.zone, .order_per_bit = p.order_per_bit };
 		/* counted before placing, so that the new area frees its name with the config */
 		cfg->nr_cma++;
-		if (!cmasim_config_place_cma(cfg, p.zone, size, pb_bytes, (int)cfg->nr_cma - 1,
+		if (!cmasim_config_place_cma(cfg, p.zone, sizes[d], pb_bytes, (int)cfg->nr_cma - 1,
 					     &a->base)) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_LAYOUT,
 				    "CMA area %s: no room for %" PRIu64 " MiB in zone %s (one per "
-				    "device: shrink them with --set size=)", a->name, size >> 20,
-				    cmasim_zone_type_name(p.zone));
+				    "device: shrink them with --set size= or per_device=)", a->name,
+				    sizes[d] >> 20, cmasim_zone_type_name(p.zone));
 			return -1;
 		}
 		cfg->devices[d].cma_area = (int)cfg->nr_cma - 1;
@@ -370,9 +389,12 @@ const struct cmasim_param cma_areas_param_table[] = {
 	[CMA_PARAM_FALLBACK] = { "fallback", CMASIM_PARAM_SIZE, "0",
 				 "size of a no-map carve-out at the top of lowmem, below the areas, "
 				 "that serves requests they fail; 0: none" },
-	[CMA_PARAM_PER_DEVICE] = { "per_device", CMASIM_PARAM_BOOL, "false",
-				   "every device without an area of its own gets one, of the shared "
-				   "area's size, and nobody shares" },
+	[CMA_PARAM_PER_DEVICE] = { "per_device", CMASIM_PARAM_TEXT, "false",
+				   "devices that get an area of their own: true (each without one, "
+				   "of the shared area's size), camera:32MiB,gpu:64MiB, or a total "
+				   "split by weights, 128MiB/camera:1,gpu:3; the rest share",
+				   cma_per_device_check,
+				   "true, false, device:size,... or total/device:weight,..." },
 	{ NULL },
 };
 

@@ -21,7 +21,8 @@ struct cma_areas_params {
 	unsigned int order_per_bit;	/* of an area built from size */
 	unsigned int align_max;	/* CONFIG_CMA_ALIGNMENT */
 	uint64_t fallback;	/* bytes of the fallback carve-out; 0: none */
-	bool per_device;	/* every device gets an area; none is shared */
+	bool per_device;	/* devices get areas of their own (per_device_text says which) */
+	const char *per_device_text;	/* per_device= as set: see cma_per_device.c */
 };
 
 struct cma_areas {
@@ -55,11 +56,23 @@ enum {
 };
 extern const struct cmasim_param cma_areas_param_table[];
 
+/* Whether per_device= @text is well formed (the parameter's check()). */
+bool cma_per_device_check(const char *text);
 /*
- * A variant's boot_params: with per_device, the machine's shared area
- * becomes one area per device that has none, each of its size, placed
- * top-down in lowmem as reserved-memory nodes are. Returns 0, or -1 with
- * @error when they do not fit.
+ * The size of the area of its own per_device= @text gives each device of
+ * @cfg, in @sizes (by device index, 0: it shares), @shared what "true"
+ * gives each. False with @error for a device the machine lacks, one that
+ * has an area already, or a share below a pageblock.
+ */
+bool cma_per_device_sizes(const struct cmasim_config *cfg, const char *text, uint64_t shared,
+			  uint64_t *sizes, GError **error);
+
+/*
+ * A variant's boot_params: with per_device, the devices it names (every
+ * one that has no area, for true) get areas of their own, placed top-down
+ * in lowmem as reserved-memory nodes are, and the machine's shared area
+ * goes when no device is left to share it. Returns 0, or -1 with @error
+ * when they do not fit or per_device names what the machine lacks.
  */
 int cma_areas_boot_params(struct cmasim_config *cfg, const struct cmasim_param_values *values,
 			  GError **error);

@@ -31,18 +31,24 @@ const struct cmasim_policy_ops *cmasim_policy_find(const char *name)
 	return NULL;
 }
 
-static const char *const type_expects[] = {
-	[CMASIM_PARAM_BOOL] = "true or false",
-	[CMASIM_PARAM_UINT] = "an integer",
-	[CMASIM_PARAM_SIZE] = "a size such as 16MiB",
-};
+/* What a value of @p looks like, for messages. */
+static const char *param_expects(const struct cmasim_param *p)
+{
+	static const char *const type_expects[] = {
+		[CMASIM_PARAM_BOOL] = "true or false",
+		[CMASIM_PARAM_UINT] = "an integer",
+		[CMASIM_PARAM_SIZE] = "a size such as 16MiB",
+	};
 
-/* Parses @text as a value of @type into *@value. */
-static bool parse_value(enum cmasim_param_type type, const char *text, uint64_t *value)
+	return p->type == CMASIM_PARAM_TEXT ? p->expects : type_expects[p->type];
+}
+
+/* Parses @text as a value of @p into *@value. */
+static bool parse_value(const struct cmasim_param *p, const char *text, uint64_t *value)
 {
 	bool b;
 
-	switch (type) {
+	switch (p->type) {
 	case CMASIM_PARAM_BOOL:
 		if (!cmasim_parse_bool(text, strlen(text), &b))
 			return false;
@@ -52,6 +58,9 @@ static bool parse_value(enum cmasim_param_type type, const char *text, uint64_t 
 		return cmasim_parse_uint(text, strlen(text), value);
 	case CMASIM_PARAM_SIZE:
 		return cmasim_parse_size(text, strlen(text), value);
+	case CMASIM_PARAM_TEXT:
+		*value = *text && strcmp(text, "false");
+		return p->check(text);
 	}
 	return false;
 }
@@ -96,7 +105,8 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 	*values = (struct cmasim_param_values){ 0 };
 	for (const struct cmasim_param *p = ops->params; p && p->name; p++) {
 		g_return_val_if_fail(values->nr < CMASIM_MAX_PARAMS, false);
-		if (!parse_value(p->type, p->default_value, &values->value[values->nr++]))
+		values->text[values->nr] = p->default_value;
+		if (!parse_value(p, p->default_value, &values->value[values->nr++]))
 			g_return_val_if_reached(false);
 	}
 	for (; set && *set; set++) {
@@ -113,12 +123,12 @@ bool cmasim_policy_params(const struct cmasim_policy_ops *ops, const char *const
 				    "with one of: %s)", *set, ops->name, names);
 			return false;
 		}
-		if (!parse_value(p->type, eq + 1, &values->value[i])) {
+		if (!parse_value(p, eq + 1, &values->value[i])) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
-				    "--set %s: expected %s for %s", *set, type_expects[p->type],
-				    p->name);
+				    "--set %s: expected %s for %s", *set, param_expects(p), p->name);
 			return false;
 		}
+		values->text[i] = eq + 1;
 	}
 	return true;
 }
@@ -177,9 +187,9 @@ static bool check_setting(const char *key, const char *value, GError **error)
 
 		if (!p)
 			continue;
-		if (!parse_value(p->type, value, &v)) {
+		if (!parse_value(p, value, &v)) {
 			g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE,
-				    "expected %s for %s of policy %s", type_expects[p->type], name,
+				    "expected %s for %s of policy %s", param_expects(p), name,
 				    ops->name);
 			return false;
 		}

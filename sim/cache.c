@@ -429,6 +429,31 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
 	n->misses += miss;
 }
 
+bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				  bool write)
+{
+	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
+	struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline));
+	const struct cmasim_cache_hooks *h = &cache->hooks;
+	uint32_t *version;
+
+	if (!l)
+		return false;
+	version = &cache->versions[line_index(cache, l)];
+	pa = pline << cache->line_shift;
+	if (!write) {
+		if (h->read)
+			h->read(h->ctx, pa, *version);
+		return true;
+	}
+	/* memory takes the write, and the copy holds what memory does, dirty */
+	if (h->write)
+		*version = h->write(h->ctx, pa, CMASIM_CACHE_NO_COPY);
+	if (cache->write_back)
+		l->key |= KEY_DIRTY;
+	return true;
+}
+
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty)
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;

@@ -222,6 +222,8 @@ static char *example_name(const char *pattern)
 			g_string_append(s, "Normal");
 		else if (!strncmp(p, "<N>", 3))
 			g_string_append(s, "10");
+		else if (!strncmp(p, "<reason>", 8))
+			g_string_append(s, "busy");
 		else
 			g_string_append(s, "x");
 		p = end + 1;

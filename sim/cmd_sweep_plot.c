@@ -58,7 +58,8 @@ static double x_of(const struct cmasim_param *param, const char *text)
 		cmasim_parse_size(text, strlen(text), &n);
 		return (double)n / (1 << 20);
 	}
-	if (param->type == CMASIM_PARAM_BOOL)
+	/* a text parameter (per_device=) plots as whether it is on */
+	if (param->type == CMASIM_PARAM_BOOL || param->type == CMASIM_PARAM_TEXT)
 		return !strcmp(text, "true") || !strcmp(text, "1");
 	return g_ascii_strtod(text, NULL);
 }

@@ -66,6 +66,8 @@ struct cmasim_coherence {
 	void *ctx;
 	cmasim_translate_fn translate;
 	void *translate_ctx;
+	cmasim_coherence_event_fn event;
+	void *event_ctx;
 	struct cmasim_coherence_counts counts;
 };
 
@@ -125,6 +127,22 @@ static uint64_t find(const struct cmasim_coherence *coh, uint64_t nr)
 	while (coh->chunks[i] && coh->chunks[i]->nr != nr)
 		i = (i + 1) & coh->mask;
 	return i;
+}
+
+void cmasim_coherence_on_event(struct cmasim_coherence *coh, cmasim_coherence_event_fn fn,
+			       void *ctx)
+{
+	coh->event = fn;
+	coh->event_ctx = ctx;
+}
+
+/* Counts a corruption of @kind at the line of @pa in *@count, and tells the listener. */
+static void corrupted(struct cmasim_coherence *coh, enum cmasim_coherence_event kind, uint64_t pa,
+		      uint64_t *count)
+{
+	++*count;
+	if (coh->event)
+		coh->event(coh->event_ctx, kind, pa);
 }
 
 /* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
@@ -275,7 +293,7 @@ static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
 		return;
 	/* the device wrote memory after this copy was filled: its data is lost */
 	if (l->by_device && l->mem != l->base)
-		coh->counts.clobbers++;
+		corrupted(coh, CMASIM_COH_CLOBBER, pa, &coh->counts.clobbers);
 	l->mem = version;
 	l->base = version;
 	l->by_device = false;
@@ -304,18 +322,28 @@ static void hook_read(void *ctx, uint64_t pa, uint32_t version)
 	struct line *l = line_of(coh, pa, &f);
 
 	if (l && version < l->mem)
-		coh->counts.stale_cpu_reads++;
+		corrupted(coh, CMASIM_COH_STALE_CPU_READ, pa, &coh->counts.stale_cpu_reads);
 }
 
+/*
+ * A CPU write of a whole line: into a cached copy, which is dirty then; or,
+ * with CMASIM_CACHE_NO_COPY, to memory itself (around the cache, or an
+ * uncached write that also updates a copy it hit), whose line is the CPU's
+ * now, as new as any copy the write leaves.
+ */
 static uint32_t hook_write(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct cmasim_coherence *coh = ctx;
 	struct tracked *f;
 	struct line *l = line_of(coh, pa, &f);
 
-	(void)version;
 	if (!l)
 		return 0;
+	if (version == CMASIM_CACHE_NO_COPY) {
+		l->mem = l->base = next_version(coh);
+		l->by_device = false;
+		return l->mem;
+	}
 	set_dirty(f, l, next_version(coh));
 	return l->dirty;
 }
@@ -433,7 +461,11 @@ void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uin
 		if (!f || !f->nr_dirty || f->bulk)
 			continue;
 		for (uint32_t i = first; i < first + n; i++)
-			coh->counts.stale_device_reads += f->lines[i].dirty > f->lines[i].mem;
+			if (f->lines[i].dirty > f->lines[i].mem)
+				corrupted(coh, CMASIM_COH_STALE_DEVICE_READ,
+					  ((a - 1) & ~(((uint64_t)1 << coh->page_shift) - 1)) |
+					  (uint64_t)i << coh->line_shift,
+					  &coh->counts.stale_device_reads);
 	}
 }
 

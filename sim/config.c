@@ -1047,6 +1047,14 @@ static const struct {
 	{ { "iommu_map_page", false }, offsetof(struct cmasim_costs, iommu_map_page_ns), 250 },
 	/* an estimate: a few loads of struct page and a branch per page */
 	{ { "compact_scan_page", false }, offsetof(struct cmasim_costs, compact_scan_page_ns), 10 },
+	/* estimates: a 64-byte line at ~3 GB/s; an uncached line five times that (see README) */
+	{ { "line_fill", false }, offsetof(struct cmasim_costs, line_fill_ns), 20 },
+	{ { "line_writeback", false }, offsetof(struct cmasim_costs, line_writeback_ns), 20 },
+	{ { "uncached_access", false }, offsetof(struct cmasim_costs, uncached_access_ns), 100 },
+	/* an estimate: half of a 32 KiB L1 and a 2 MiB L2 refilled at 20 ns a line */
+	{ { "flush_refill", false }, offsetof(struct cmasim_costs, flush_refill_ns), 330000 },
+	/* an estimate: a 4 KiB random read from eMMC or an SSD, ~100 us */
+	{ { "refault_page", false }, offsetof(struct cmasim_costs, refault_page_ns), 100000 },
 };
 
 #define NR_COST_FIELDS G_N_ELEMENTS(cost_fields)

@@ -36,6 +36,7 @@ enum {
 	CACHE_PREFETCH_DEGREE,
 	CACHE_SPEC_WINDOW,
 	CACHE_SPEC_RATE,
+	CACHE_UNCACHED_HITS,
 	NR_CACHE_FIELDS,
 };
 
@@ -50,6 +51,7 @@ static const struct conf_field_spec cache_specs[NR_CACHE_FIELDS] = {
 	[CACHE_PREFETCH_DEGREE] = { "prefetch_degree", false },
 	[CACHE_SPEC_WINDOW] = { "speculation_window", false },
 	[CACHE_SPEC_RATE] = { "speculation_rate", false },
+	[CACHE_UNCACHED_HITS] = { "uncached_hits", false },
 };
 
 /* Reads one of @names (NULL-terminated) from @node as its index; false with an error. */
@@ -146,6 +148,10 @@ bool conf_load_cache(struct conf_loader *ld, const yaml_node_t *node, struct cma
 		return false;
 	if (f[CACHE_SPEC_RATE].value &&
 	    !get_rate_ppm(ld, f[CACHE_SPEC_RATE].value, "cache.speculation_rate", &c->spec_rate_ppm))
+		return false;
+	if (f[CACHE_UNCACHED_HITS].value &&
+	    !conf_get_bool(ld, f[CACHE_UNCACHED_HITS].value, "cache.uncached_hits",
+			   &c->uncached_hits))
 		return false;
 	/* the whole geometry: ways x sets x line, with a power-of-two number of sets */
 	if ((uint64_t)c->ways * c->line_size > c->size ||

@@ -74,6 +74,8 @@ void cmasim_sim_unmap(struct cmasim_sim *sim, struct cmasim_dma_buffer *buf)
 {
 	struct cmasim_mmu_stats st = { 0 };
 
+	if (buf->mapping == MAP_REMAP_NONCACHED)
+		machine_uncached_unmap(cmasim__sim_machine(sim), buf);
 	if (buf->mapping >= MAP_REMAP) {
 		cmasim_mmu_vunmap(cmasim__sim_machine(sim)->mmu, buf->va, &st);
 		charge_mmu(sim, &st);
@@ -191,4 +193,6 @@ void cmasim_sim_cache_flush_all(struct cmasim_sim *sim)
 	cmasim_cache_flush_all(m->cache);
 	cmasim__sim_results(sim)->cache_flush_alls++;
 	cmasim_charge(sim, CMASIM_COST_CACHE, m->cfg->costs.cache_flush_all_ns);
+	/* what the flush threw away, every other user of the cache reads back */
+	cmasim_charge(sim, CMASIM_COST_FLUSH_REFILL, m->cfg->costs.flush_refill_ns);
 }

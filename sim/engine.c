@@ -113,6 +113,7 @@ struct cmasim_sim {
 	GArray *bufs;			/* of struct cmasim_dma_buffer, by the index a DMA slot holds */
 	GArray *free_bufs;		/* indices of bufs not in use, for reuse */
 	GArray *gens;			/* uint32_t by trace id: when a page-cache slot was allocated */
+	GArray *devs;			/* uint8_t by trace id: 1 + the device whose driver owns its pages */
 	GArray *file_lru;		/* uint64_t id << 32 | gen of page-cache slots, oldest first */
 	guint lru_head;			/* file_lru's first entry still queued */
 	uint32_t gen;			/* page-cache allocations so far */
@@ -198,6 +199,7 @@ void cmasim_charge_contig(struct cmasim_sim *sim, const struct cmasim_contig_sta
 	r->contig_attempts += st->attempts;
 	/* mm/cma.c: cma_alloc() traces a busy retry for every -EBUSY, the last one included */
 	r->contig_retries += st->busy;
+	cmasim_sim_refault(sim, st->migrate.reclaimed);
 }
 
 /* Charges and counts what one compaction did. */
@@ -274,9 +276,34 @@ void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle)
 	sim->reserved_idle = idle;
 }
 
+/* Charges @n x @unit_ns to @cost but to no request: work done later, or by others. */
+static void charge_aside(struct cmasim_sim *sim, enum cmasim_cost cost, uint64_t n,
+			 uint64_t unit_ns)
+{
+	uint64_t charged = sim->charged;
+
+	cmasim_charge_n(sim, cost, n, unit_ns);
+	sim->charged = charged;
+}
+
 void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages)
 {
 	sim->r->refaulted_pages += pages;
+	charge_aside(sim, CMASIM_COST_REFAULT, pages, sim->cfg->costs.refault_page_ns);
+}
+
+void cmasim_sim_cleancache(struct cmasim_sim *sim, uint64_t puts, uint64_t gets)
+{
+	sim->r->cleancache_puts += puts;
+	sim->r->cleancache_gets += gets;
+	charge_aside(sim, CMASIM_COST_CLEANCACHE, puts + gets, sim->cfg->costs.page_copy_ns);
+}
+
+/* @pages of clean page cache left memory: the policy's cleancache may keep them. */
+static void evicted(struct cmasim_sim *sim, uint64_t pages)
+{
+	if (pages && sim->policy->page_cache_evicted)
+		sim->policy->page_cache_evicted(sim, sim->priv, pages);
 }
 
 void cmasim_sim_fallback_served(struct cmasim_sim *sim)
@@ -473,6 +500,14 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 	pfns[index] = new_pfn;
 }
 
+/* The device whose driver owns slot @id's pages, plus one; 0 for none. */
+static uint8_t *slot_dev(struct cmasim_sim *sim, uint32_t id)
+{
+	if (id >= sim->devs->len)
+		g_array_set_size(sim->devs, MAX(id + 1, sim->devs->len * 2));
+	return &g_array_index(sim->devs, uint8_t, id);
+}
+
 /* Frees what slot @s holds outside itself; it is empty afterwards. */
 static void slot_clear(struct slot *s)
 {
@@ -562,6 +597,7 @@ static uint64_t lru_reclaim_one(struct cmasim_sim *sim)
 				pfns[*next] = GONE;
 				pages += UINT64_C(1) << s->order;
 			}
+			evicted(sim, pages);
 			if (*next < count)
 				return pages;
 		}
@@ -646,6 +682,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	uint64_t *pfns = &s->pfn;
 
 	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
+	*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
 	if (nr > 1) {
 		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
 		s->blocks->lru_next = 0;
@@ -693,6 +730,8 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	if (s->owner == CMASIM_OWNER_FILE) {
 		*slot_gen(sim, rec->id) = ++sim->gen;
 		lru_add(sim, rec->id, sim->gen);
+		if (count && sim->policy->page_cache_read)
+			sim->policy->page_cache_read(sim, sim->priv, (uint64_t)count << rec->b);
 	}
 	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
 	for (uint32_t i = 0; i < count; i++) {
@@ -726,6 +765,9 @@ static void do_pin(struct cmasim_sim *sim, const struct cmasim_record *rec, bool
 
 	if ((s->kind != SLOT_PAGE && s->kind != SLOT_BLOCKS) || (!pin && !s->pins))
 		return;
+	/* a driver pinning pages makes them its own: a GPU pinning its buffers' backing pages */
+	if (rec->dev)
+		*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
 	/* only the first pin and the last unpin change the pages */
 	if (pin && !s->pins) {
 		if (rec->c & CMASIM_REC_SHORTTERM) {
@@ -752,14 +794,18 @@ static void do_free(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	}
 	struct slot *s = slot_get(sim, rec->id);
 	uint32_t count;
-	uint64_t *pfns = slot_pfns(s, &count);
+	uint64_t *pfns = slot_pfns(s, &count), freed = 0;
 
 	for (uint32_t i = 0; i < count; i++) {
 		if (pfns[i] == GONE)
 			continue;
 		cmasim_free_pages(sim->mem, pfns[i]);
-		sim->r->bg_free_pages += UINT64_C(1) << s->order;
+		freed += UINT64_C(1) << s->order;
 	}
+	sim->r->bg_free_pages += freed;
+	/* a workload frees page cache as the kernel's reclaim would evict it */
+	if (s->owner == CMASIM_OWNER_FILE)
+		evicted(sim, freed);
 	slot_clear(s);
 }
 
@@ -778,13 +824,17 @@ static void do_drop_caches(struct cmasim_sim *sim)
 
 		if (!count || s->owner != CMASIM_OWNER_FILE || s->pins)
 			continue;
+		uint64_t dropped = 0;
+
 		for (uint32_t i = 0; i < count; i++) {
 			if (pfns[i] == GONE)
 				continue;
 			cmasim_free_pages(sim->mem, pfns[i]);
 			pfns[i] = GONE;
-			sim->r->reclaimed_pages += UINT64_C(1) << s->order;
+			dropped += UINT64_C(1) << s->order;
 		}
+		sim->r->reclaimed_pages += dropped;
+		evicted(sim, dropped);
 	}
 }
 
@@ -899,12 +949,14 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 				 CMASIM_NR_SIZE_CLASSES - 1);
 	bool pool = from_atomic_pool(sim, req->device, req->atomic);
 	struct cmasim_dma_buffer buf = { .device = req->device, .size = req->size };
+	struct cmasim_device_stats *dev = &r->devices[req->device];
+	uint64_t retries = r->contig_retries;
 
 	/* setting the pool up is boot work, in no request's latency */
 	if (pool)
 		atomic_pool(sim);
 	sim->charged = 0;
-	reqlog_begin(sim->log, cmasim_eventq_now(sim->q), w->asked_ns,
+	reqlog_begin(sim->log, cmasim_eventq_now(sim->q), w->asked_ns, req->device,
 		     w->name ? w->name : reqlog_lines(sim->log)
 		     ? cmasim_trace_slot_name(sim->trace, w->id) : NULL);
 	if (waited)
@@ -916,8 +968,11 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 
 	/* a failure's time is kept apart, so that failing fast never looks like serving fast */
 	cmasim_hist_add(status == CMASIM_DMA_OK ? &r->latency : &r->fail_latency, sim->charged);
+	if (status == CMASIM_DMA_OK)
+		cmasim_hist_add(&dev->latency, sim->charged);
+	dev->busy_retries += r->contig_retries - retries;
 	r->dma_requests++;
-	r->devices[req->device].requests++;
+	dev->requests++;
 	r->size_class[class].requests++;
 	if (class <= r->max_order)
 		r->requested_orders |= UINT32_C(1) << class;
@@ -925,12 +980,13 @@ static void serve_dma_alloc(struct cmasim_sim *sim, const struct dma_wait *w, ui
 		slot_get(sim, w->id)->kind = SLOT_EMPTY;
 	if (status != CMASIM_DMA_OK) {
 		r->dma_failed[status]++;
+		dev->failed[status]++;
 		return;
 	}
 	/* a new buffer's memory holds new data, whatever the cache still holds */
 	track(sim, &buf, true);
 	r->dma_ok++;
-	r->devices[req->device].ok++;
+	dev->ok++;
 	r->size_class[class].ok++;
 	sim->dma_bytes += buf.nr_pages << sim->cfg->page_shift;
 	sim->dma_waste += (buf.nr_pages << sim->cfg->page_shift) - buf.size;
@@ -1064,8 +1120,7 @@ static void do_cpu(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		va = buf_at(sim, s->buf)->va;
 		len = buf_at(sim, s->buf)->size;
 	}
-	cmasim_charge_n(sim, CMASIM_COST_TLB_MISS, machine_cpu(&sim->machine, rec, va, len),
-			sim->cfg->costs.tlb_miss_ns);
+	machine_cpu(sim, rec, va, len);
 }
 
 static void apply(struct cmasim_sim *sim, const struct cmasim_record *rec)
@@ -1232,7 +1287,7 @@ static struct cmasim_results *results_new(const struct cmasim_config *cfg,
 	r->seed = opts->seed;
 	r->max_order = cfg->max_page_order;
 	r->nr_devices = cfg->nr_devices;
-	r->devices = g_new0(struct cmasim_request_stats, MAX(cfg->nr_devices, 1));
+	r->devices = g_new0(struct cmasim_device_stats, MAX(cfg->nr_devices, 1));
 	r->lowmem_bytes = cfg->lowmem_size;
 	return r;
 }
@@ -1437,18 +1492,20 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		return NULL;
 	}
 	sim.q = cmasim_eventq_new();
+	sim.machine.q = sim.q;
 	sim.cma_mutex = cmasim_resource_new(sim.q);
 	sim.slots = g_array_new(FALSE, TRUE, sizeof(struct slot));
 	sim.reserved = g_array_new(FALSE, FALSE, sizeof(struct pfn_range));
 	sim.bufs = g_array_new(FALSE, FALSE, sizeof(struct cmasim_dma_buffer));
 	sim.free_bufs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.gens = g_array_new(FALSE, TRUE, sizeof(uint32_t));
+	sim.devs = g_array_new(FALSE, TRUE, sizeof(uint8_t));
 	sim.file_lru = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 	cmasim_mem_set_kswapd(sim.mem, true);
 	sim.waits = g_array_new(FALSE, FALSE, sizeof(struct dma_wait));
 	sim.free_waits = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 	sim.r = results_new(cfg, trace, opts, (const char *const *)settings);
-	sim.log = reqlog_new(cfg, trace, sim.r, opts->requests, opts->requests_json,
+	sim.log = reqlog_new(cfg, trace, sim.r, sim.devs, opts->requests, opts->requests_json,
 			     opts->kernel_log);
 	cmasim_mem_set_contig_observer(sim.mem, reqlog_observer(sim.log));
 	sim.r->free_bytes_min = cmasim_mem_nr_free(sim.mem) << cfg->page_shift;
@@ -1491,6 +1548,7 @@ out:
 	g_array_free(sim.bufs, TRUE);
 	g_array_free(sim.free_bufs, TRUE);
 	g_array_free(sim.gens, TRUE);
+	g_array_free(sim.devs, TRUE);
 	g_array_free(sim.file_lru, TRUE);
 	for (guint i = 0; i < sim.waits->len; i++)
 		g_free(g_array_index(sim.waits, struct dma_wait, i).name);

@@ -52,6 +52,15 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "dma_fallback_ok", C, NO, "of dma_ok, requests a CMA policy's fallback carve-out served" },
 	{ "dma_device_<device>_requests", C, NO, "requests of one device the workload used" },
 	{ "dma_device_<device>_ok", C, HI, "of those, how many succeeded" },
+	{ "dma_device_<device>_failed_<reason>", C, LO, "of those, how many failed for each reason" },
+	{ "dma_device_<device>_busy_retries", C, LO, "busy ranges its requests met" },
+	{ "dma_device_<device>_blocked_own_pages", C, NO,
+	  "pinned pages in its requests' way that its own driver pinned (alloc or pin device:)" },
+	{ "dma_device_<device>_blocked_other_pages", C, LO,
+	  "pinned pages in their way of another device's driver, or of none: pins not contained" },
+	{ "dma_device_<device>_latency_ns_p50", NS, LO, "median time to serve its requests that succeeded" },
+	{ "dma_device_<device>_latency_ns_p99", NS, LO, "99th percentile of the same" },
+	{ "dma_device_<device>_latency_ns_max", NS, LO, "the longest of the same" },
 	{ "dma_order<N>_requests", C, NO, "requests whose size needs 2^N pages" },
 	{ "dma_order<N>_ok", C, HI, "of those, how many succeeded" },
 	{ "dma_latency_ns_p50", NS, LO, "median time to serve a request that succeeded" },
@@ -100,6 +109,12 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "stale_cpu_read_lines", C, LO, "CPU reads of a cached copy older than memory" },
 	{ "stale_device_read_lines", C, LO, "device reads of memory older than a dirty cached copy" },
 	{ "clobbered_lines", C, LO, "write-backs over data a device wrote" },
+	{ "uncached_hit_lines", C, LO,
+	  "uncached accesses that used a copy a cacheable alias left (mismatched attributes)" },
+	{ "stray_freed_lines", C, LO,
+	  "lines a freed uncached buffer left cached through its linear alias, for the next owner" },
+	{ "corruption_first", T, NO,
+	  "the first corruptions: time, pfn and line, what, the mapping and the policy step" },
 	{ "cpu_accesses", C, NO, "cache-line accesses of cpu events" },
 	{ "cpu_faults", C, LO, "of those, accesses to a buffer that found no mapping" },
 	{ "cpu_uncached_accesses", C, NO, "of those, accesses that went around the cache" },
@@ -125,6 +140,11 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "overhead_ns_mapping", NS, LO, "time in section splits, TLB flushes and shootdowns, kmaps" },
 	{ "overhead_ns_tlb_miss", NS, LO, "time in page-table walks of CPU accesses" },
 	{ "overhead_ns_iommu", NS, LO, "time writing IOMMU page-table entries" },
+	{ "overhead_ns_cpu_memory", NS, LO,
+	  "time CPU accesses spent on line fills, write-backs and uncached accesses" },
+	{ "overhead_ns_flush_refill", NS, LO, "time the system refilled caches whole flushes emptied" },
+	{ "overhead_ns_refault", NS, LO, "time reading page cache dropped for buffers back from storage" },
+	{ "overhead_ns_cleancache", NS, LO, "time copying evicted page cache into a GCMA area and back" },
 	{ "page_bytes", B, NO, "the machine's page size" },
 	{ "lowmem_bytes", B, HI, "memory in the kernel's linear map" },
 	{ "managed_bytes", B, HI, "memory the page allocator manages after the policy's boot" },
@@ -136,6 +156,8 @@ const struct cmasim_figure_def cmasim_run_figure_defs[] = {
 	{ "reserved_idle_bytes_mean", B, LO,
 	  "memory reserved and holding nothing, averaged over the run; no value for a run of no time" },
 	{ "refaulted_pages", C, LO, "clean page cache dropped for buffers, to be read back" },
+	{ "cleancache_put_pages", C, NO, "evicted page-cache pages a GCMA area kept (cleancache)" },
+	{ "cleancache_get_pages", C, NO, "page-cache reads it served from those copies" },
 	{ "zone_<zone>_free_pages", C, NO, "free pages of the zone at the end" },
 	{ "zone_<zone>_buddyinfo", T, NO, "its free blocks by order, as /proc/buddyinfo" },
 	{ "zone_<zone>_largest_free_order", C, HI, "its largest free block's order, -1 if none" },
@@ -207,8 +229,8 @@ static const struct cmasim_figure_def cache_defs[] = {
 
 /*
  * Whether @name matches @pat: <zone> a zone type, <N> digits, <dir>
- * read, write or total, <device> any non-empty run (devices are named by
- * the machine), the rest literally.
+ * read, write or total, <reason> why a request failed, <device> any
+ * non-empty run (devices are named by the machine), the rest literally.
  */
 static bool match(const char *pat, const char *name)
 {
@@ -216,6 +238,15 @@ static bool match(const char *pat, const char *name)
 	size_t len;
 
 	while (*pat) {
+		if (!strncmp(pat, "<reason>", 8)) {
+			for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++) {
+				const char *reason = cmasim_dma_status_name(s);
+
+				if (g_str_has_prefix(name, reason) && match(pat + 8, name + strlen(reason)))
+					return true;
+			}
+			return false;
+		}
 		if (!strncmp(pat, "<zone>", 6)) {
 			/* zone names are no prefix of one another but for DMA and DMA32 */
 			for (unsigned int z = 0; z < CMASIM_NR_ZONE_TYPES; z++) {
@@ -408,6 +439,34 @@ static void add_latency(struct list *l, const char *prefix, const struct cmasim_
 	}
 }
 
+/* Appends device @name's figures from @ds. */
+static void add_device(struct list *l, const char *name, const struct cmasim_device_stats *ds)
+{
+	static const unsigned int permille[] = { 500, 990 };
+	char k[96];
+
+	add_u64(l, fmt_key(k, "dma_device_%s_requests", name), ds->requests);
+	add_u64(l, fmt_key(k, "dma_device_%s_ok", name), ds->ok);
+	for (unsigned int s = CMASIM_DMA_OK + 1; s < CMASIM_NR_DMA_STATUS; s++)
+		add_u64(l, fmt_key(k, "dma_device_%s_failed_%s", name, cmasim_dma_status_name(s)),
+			ds->failed[s]);
+	add_u64(l, fmt_key(k, "dma_device_%s_busy_retries", name), ds->busy_retries);
+	add_u64(l, fmt_key(k, "dma_device_%s_blocked_own_pages", name), ds->blocked_own_pages);
+	add_u64(l, fmt_key(k, "dma_device_%s_blocked_other_pages", name), ds->blocked_other_pages);
+	for (unsigned int i = 0; i < G_N_ELEMENTS(permille); i++) {
+		fmt_key(k, "dma_device_%s_latency_ns_p%u", name, permille[i] / 10);
+		if (ds->latency.count)
+			add_u64(l, k, cmasim_hist_percentile(&ds->latency, permille[i]));
+		else
+			add_taken(l, k, NULL);
+	}
+	fmt_key(k, "dma_device_%s_latency_ns_max", name);
+	if (ds->latency.count)
+		add_u64(l, k, ds->latency.max);
+	else
+		add_taken(l, k, NULL);
+}
+
 /* Appends each zone's end-of-run figures, the indices at each requested order. */
 static void add_zone_figures(struct list *l, const struct cmasim_results *r,
 			     const struct cmasim_config *cfg)
@@ -494,13 +553,9 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 			r->dma_failed[s]);
 	add_u64(&l, "dma_fallback_ok", r->dma_fallback_ok);
 	/* the devices the workload used: the same for every policy on one trace */
-	for (unsigned int d = 0; d < r->nr_devices; d++) {
-		if (!r->devices[d].requests)
-			continue;
-		add_u64(&l, fmt_key(k, "dma_device_%s_requests", cfg->devices[d].name),
-			r->devices[d].requests);
-		add_u64(&l, fmt_key(k, "dma_device_%s_ok", cfg->devices[d].name), r->devices[d].ok);
-	}
+	for (unsigned int d = 0; d < r->nr_devices; d++)
+		if (r->devices[d].requests)
+			add_device(&l, cfg->devices[d].name, &r->devices[d]);
 	for (unsigned int c = 0; c < CMASIM_NR_SIZE_CLASSES; c++) {
 		if (!r->size_class[c].requests)
 			continue;
@@ -548,6 +603,9 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	add_u64(&l, "stale_cpu_read_lines", r->stale_cpu_reads);
 	add_u64(&l, "stale_device_read_lines", r->stale_device_reads);
 	add_u64(&l, "clobbered_lines", r->clobbered_lines);
+	add_u64(&l, "uncached_hit_lines", r->uncached_hits);
+	add_u64(&l, "stray_freed_lines", r->stray_freed_lines);
+	add_text(&l, "corruption_first", r->corruption_first ? r->corruption_first : "");
 	add_u64(&l, "cpu_accesses", r->cpu_accesses);
 	add_u64(&l, "cpu_faults", r->cpu_faults);
 	add_u64(&l, "cpu_uncached_accesses", r->cpu_uncached_accesses);
@@ -580,6 +638,8 @@ GArray *cmasim_figures(const struct cmasim_results *r, const struct cmasim_confi
 	else
 		add_taken(&l, "reserved_idle_bytes_mean", NULL);
 	add_u64(&l, "refaulted_pages", r->refaulted_pages);
+	add_u64(&l, "cleancache_put_pages", r->cleancache_puts);
+	add_u64(&l, "cleancache_get_pages", r->cleancache_gets);
 	add_zone_figures(&l, r, cfg);
 	return l.figs;
 }

@@ -90,6 +90,10 @@ const char *cmasim_cost_name(enum cmasim_cost cost)
 		[CMASIM_COST_MAPPING] = "mapping",
 		[CMASIM_COST_TLB_MISS] = "tlb_miss",
 		[CMASIM_COST_IOMMU] = "iommu",
+		[CMASIM_COST_CPU_MEMORY] = "cpu_memory",
+		[CMASIM_COST_FLUSH_REFILL] = "flush_refill",
+		[CMASIM_COST_REFAULT] = "refault",
+		[CMASIM_COST_CLEANCACHE] = "cleancache",
 	};
 
 	g_return_val_if_fail(cost < CMASIM_NR_COSTS, "?");
@@ -110,5 +114,6 @@ void cmasim_results_free(struct cmasim_results *r)
 	g_free(r->top_blockers);
 	g_free(r->devices);
 	g_free(r->zones);
+	g_free(r->corruption_first);
 	g_free(r);
 }

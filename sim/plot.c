@@ -747,7 +747,7 @@ static struct cmasim_plot *cost_plot(const struct cmasim_plot_run *runs, unsigne
 /* The CPU's costs, the mutex wait left out: it burns no CPU. */
 static const char *const cpu_costs[] = {
 	"buddy", "zeroing", "cache_maintenance", "migration", "lru_drain", "compaction",
-	"mapping", "tlb_miss", "iommu",
+	"mapping", "tlb_miss", "iommu", "cpu_memory", "flush_refill", "refault", "cleancache",
 };
 
 /* Figure 7: CPU time by component. */

@@ -35,7 +35,9 @@ struct reqlog {
 	bool json;
 	FILE *klog;
 	struct cmasim_contig_observer obs;
+	const GArray *slot_devs;	/* uint8_t by trace slot: 1 + the device owning its pages, or 0 */
 	/* the request being served */
+	uint32_t serving;		/* 1 + its device */
 	uint64_t now, asked_ns;
 	char *name;
 	uint64_t cost0[CMASIM_NR_COSTS];
@@ -48,6 +50,8 @@ struct reqlog {
 	uint64_t pinned;
 	uint64_t range;			/* busy ranges so far: the one being met is the next */
 	GHashTable *blame;		/* name -> struct blame */
+	uint64_t *own_pinned;		/* by device: pinned pages its requests met, its own driver's */
+	uint64_t *other_pinned;		/* and another's or no driver's */
 };
 
 static const char *kind_name(unsigned int kind)
@@ -93,6 +97,13 @@ static void on_blocked(void *arg, const struct cmasim_blocker *b)
 	const char *name = b->tagged ? cmasim_trace_slot_name(log->trace, b->cookie) : NULL;
 
 	log->pages[kind] += b->pages;
+	if (b->why == CMASIM_BLOCK_PINNED && b->tagged && log->serving) {
+		const GArray *devs = log->slot_devs;
+		uint8_t owner = b->cookie < devs->len ? g_array_index(devs, uint8_t, b->cookie) : 0;
+
+		(owner == log->serving ? log->own_pinned : log->other_pinned)[log->serving - 1] +=
+			b->pages;
+	}
 	log->pinned += b->why == CMASIM_BLOCK_PINNED ? b->pages : 0;
 	if (name) {
 		struct blame *bl = g_hash_table_lookup(log->blame, name);
@@ -159,14 +170,17 @@ static void csv_header(struct reqlog *log)
 }
 
 struct reqlog *reqlog_new(const struct cmasim_config *cfg, struct cmasim_trace *trace,
-			  const struct cmasim_results *r, FILE *requests, bool json,
-			  FILE *kernel_log)
+			  const struct cmasim_results *r, const GArray *slot_devs, FILE *requests,
+			  bool json, FILE *kernel_log)
 {
 	struct reqlog *log = g_new0(struct reqlog, 1);
 
 	log->cfg = cfg;
 	log->trace = trace;
 	log->r = r;
+	log->slot_devs = slot_devs;
+	log->own_pinned = g_new0(uint64_t, cfg->nr_devices);
+	log->other_pinned = g_new0(uint64_t, cfg->nr_devices);
 	log->out = requests;
 	log->json = json;
 	log->klog = kernel_log;
@@ -187,6 +201,8 @@ void reqlog_free(struct reqlog *log)
 	g_array_unref(log->blockers);
 	g_ptr_array_unref(log->names);
 	g_hash_table_unref(log->blame);
+	g_free(log->own_pinned);
+	g_free(log->other_pinned);
 	g_free(log);
 }
 
@@ -200,10 +216,12 @@ bool reqlog_lines(const struct reqlog *log)
 	return log->out;
 }
 
-void reqlog_begin(struct reqlog *log, uint64_t now, uint64_t asked_ns, const char *name)
+void reqlog_begin(struct reqlog *log, uint64_t now, uint64_t asked_ns, unsigned int device,
+		  const char *name)
 {
 	const struct cmasim_results *r = log->r;
 
+	log->serving = device + 1;
 	log->now = now;
 	log->asked_ns = asked_ns;
 	if (!log->out)
@@ -262,6 +280,7 @@ void reqlog_end(struct reqlog *log, const struct cmasim_dma_request *req,
 						   "reclaimed_pages" };
 	g_autoptr(GString) line = g_string_new(NULL);
 
+	log->serving = 0;
 	if (!log->out)
 		return;
 	if (json) {
@@ -360,6 +379,10 @@ bool reqlog_finish(struct reqlog *log, struct cmasim_results *r)
 					       kind_name(k), log->pages[k]);
 	}
 	r->blocking_pinned_pages = log->pinned;
+	for (unsigned int d = 0; d < log->cfg->nr_devices; d++) {
+		r->devices[d].blocked_own_pages = log->own_pinned[d];
+		r->devices[d].blocked_other_pages = log->other_pinned[d];
+	}
 	g_ptr_array_sort(blames, blame_order);
 	for (guint i = 0; i < MIN(blames->len, TOP_BLOCKERS); i++) {
 		const struct blame *b = blames->pdata[i];

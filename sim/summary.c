@@ -26,9 +26,10 @@ const char cmasim_summary_legend[] =
 	"ok: requests served of those made; p50, p99: time to serve those that\n"
 	"succeeded; idle reserved: memory reserved for devices and holding nothing,\n"
 	"averaged over the run; overhead: CPU time in the allocator, zeroing, cache\n"
-	"maintenance, migration, compaction, mapping, TLB misses and the IOMMU;\n"
-	"aliases: cache lines filled for frames also mapped uncached; stale: stale\n"
-	"reads and clobbered lines.\n";
+	"maintenance, migration, compaction, mapping, TLB misses, the IOMMU, the CPU's\n"
+	"line fills, write-backs and uncached accesses, refills after whole-cache\n"
+	"flushes, refaults and cleancache copies; aliases: cache lines filled for\n"
+	"frames also mapped uncached; stale: stale reads and clobbered lines.\n";
 
 /* The value of figure @key of @figs, NAN when there is no such figure or it has none. */
 static double num(const GArray *figs, const char *key)

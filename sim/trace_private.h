@@ -285,7 +285,7 @@ size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len);
  */
 extern const char *const cmasim__mt_names[CMASIM_NR_ALLOC_TYPES];
 extern const char *const cmasim__dir_names[CMASIM_DMA_BIDIRECTIONAL + 1];
-extern const char *const cmasim__region_names[CMASIM_CPU_USER - CMASIM_CPU_LOWMEM + 1];
+extern const char *const cmasim__region_names[CMASIM_CPU_CMA - CMASIM_CPU_LOWMEM + 1];
 extern const char *const cmasim__access_names[2];
 extern const char *const cmasim__pattern_names[CMASIM_PATTERN_STRIDE + 1];
 

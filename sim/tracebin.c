@@ -314,21 +314,22 @@ bad:
 	return false;
 }
 
-/* Remaps device index @r->a of the stream to the machine's. */
-static bool bin_device(struct cmasim_trace *t, struct cmasim_record *r, GError **error)
+/* Remaps device index *@v of the stream, in @r, to the machine's. */
+static bool bin_device(struct cmasim_trace *t, const struct cmasim_record *r, uint32_t *v,
+		       GError **error)
 {
-	if (r->a >= t->nr_bin_devices) {
+	if (*v >= t->nr_bin_devices) {
 		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read, "device %u of %s is not one of "
-			  "the stream's %" PRIu32, r->a, cmasim_op_name(r->op), t->nr_bin_devices);
+			  "the stream's %" PRIu32, *v, cmasim_op_name(r->op), t->nr_bin_devices);
 		return false;
 	}
-	if (t->dev_map[r->a] == CMASIM_REC_ANY) {
+	if (t->dev_map[*v] == CMASIM_REC_ANY) {
 		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read,
-			  "device \"%s\" is not in machine \"%s\"", t->bin_devices[r->a],
+			  "device \"%s\" is not in machine \"%s\"", t->bin_devices[*v],
 			  t->cfg->name ? t->cfg->name : "");
 		return false;
 	}
-	r->a = t->dev_map[r->a];
+	*v = t->dev_map[*v];
 	return true;
 }
 
@@ -366,8 +367,21 @@ static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **
 		return false;
 	}
 	t->bin_last_time = r->time_ns;
-	if ((r->op == CMASIM_OP_DMA_ALLOC || r->op == CMASIM_OP_DMA) && !bin_device(t, r, error))
-		return false;
+	if (r->op == CMASIM_OP_DMA_ALLOC || r->op == CMASIM_OP_DMA) {
+		uint32_t d = r->a;
+
+		if (!bin_device(t, r, &d, error))
+			return false;
+		r->a = (uint8_t)d;
+	}
+	/* an alloc's or pin's owning device, 1 + its index; other ops' dev is checked below */
+	if (r->dev && (r->op == CMASIM_OP_ALLOC || r->op == CMASIM_OP_PIN)) {
+		uint32_t d = r->dev - 1;
+
+		if (!bin_device(t, r, &d, error))
+			return false;
+		r->dev = d + 1;
+	}
 	if (r->op == CMASIM_OP_COMPACT && r->a != CMASIM_REC_ANY && !bin_zone(t, r, error))
 		return false;
 	/* the message is made only for a record that breaks a rule: this runs for every one */
@@ -555,6 +569,16 @@ static void put_scalar(FILE *out, const char *s)
 	fputc('"', out);
 }
 
+/* Writes the device whose driver owns the pages of alloc or pin @r, if it names one. */
+static void put_owning_device(const struct cmasim_config *cfg, const struct cmasim_record *r,
+			      FILE *out)
+{
+	if (!r->dev)
+		return;
+	fputs(", device: ", out);
+	put_scalar(out, cfg->devices[r->dev - 1].name);
+}
+
 /* Writes record @r as one flow mapping line. */
 static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FILE *out)
 {
@@ -575,6 +599,7 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 				((r->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT) - 1));
 		if (r->c & CMASIM_REC_AT_PFN)
 			fprintf(out, ", pfn: 0x%" PRIx64, r->x);
+		put_owning_device(cfg, r, out);
 		if (r->c & CMASIM_REC_NO_ID)
 			break;
 		fputs(", id: ", out);
@@ -592,6 +617,7 @@ static void put_record(struct cmasim_trace *t, const struct cmasim_record *r, FI
 		}
 		if (r->c & CMASIM_REC_SHORTTERM)
 			fputs(", longterm: false", out);
+		put_owning_device(cfg, r, out);
 		fputs(", id: ", out);
 		put_scalar(out, cmasim_trace_slot_name(t, r->id));
 		break;

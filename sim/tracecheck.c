@@ -138,9 +138,9 @@ static bool check_cpu(const struct cmasim_config *cfg, const struct cmasim_recor
 {
 	bool stride = r->c == CMASIM_PATTERN_STRIDE;
 
-	if (r->a > CMASIM_CPU_USER)
+	if (r->a > CMASIM_CPU_CMA)
 		return bad(what, key, K_REGION, "cpu target %u is out of range (expected 0..%u)",
-			   r->a, CMASIM_CPU_USER);
+			   r->a, CMASIM_CPU_CMA);
 	if (r->b > 1)
 		return bad(what, key, K_ACCESS, "access %u is out of range (expected 0 or 1)", r->b);
 	if (r->c > CMASIM_PATTERN_STRIDE)
@@ -232,7 +232,11 @@ bool cmasim__record_check(const struct cmasim_config *cfg, const struct cmasim_r
 	case CMASIM_NR_OPS:
 		break;
 	}
-	if ((!uses_x && r->x) || (!uses_y && r->y) || (!uses_id && r->id) || r->reserved)
+	if (r->dev && (r->op == CMASIM_OP_ALLOC || r->op == CMASIM_OP_PIN) &&
+	    !check_device(cfg, r->dev - 1, what, key))
+		return false;
+	if ((!uses_x && r->x) || (!uses_y && r->y) || (!uses_id && r->id) ||
+	    (r->dev && r->op != CMASIM_OP_ALLOC && r->op != CMASIM_OP_PIN))
 		return bad(what, key, K_OP, "%s carries a value in a field it does not use "
 			   "(expected 0)", cmasim_op_name(r->op));
 	return true;

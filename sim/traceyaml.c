@@ -55,9 +55,9 @@ static const char *const op_names[NR_TRACE_OPS] = {
 /* Keys each op accepts, in the order messages list them. */
 static const uint32_t op_allowed[NR_TRACE_OPS] = {
 	[CMASIM_OP_ALLOC] = B(K_T) | B(K_OP) | B(K_MIGRATETYPE) | B(K_ORDER) | B(K_COUNT) |
-			    B(K_PIN) | B(K_PFN) | B(K_ID) | B(K_OWNER),
+			    B(K_PIN) | B(K_PFN) | B(K_ID) | B(K_OWNER) | B(K_DEVICE),
 	[CMASIM_OP_FREE] = B(K_T) | B(K_OP) | B(K_ID) | B(K_PFN) | B(K_ORDER),
-	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID) | B(K_LONGTERM),
+	[CMASIM_OP_PIN] = B(K_T) | B(K_OP) | B(K_ID) | B(K_LONGTERM) | B(K_DEVICE),
 	[CMASIM_OP_UNPIN] = B(K_T) | B(K_OP) | B(K_ID),
 	[CMASIM_OP_DMA_ALLOC] = B(K_T) | B(K_OP) | B(K_DEVICE) | B(K_SIZE) | B(K_FRAME) |
 				B(K_ID) | B(K_ALIGN) | B(K_ATOMIC),
@@ -107,8 +107,8 @@ G_STATIC_ASSERT(CMASIM_MT_UNMOVABLE == 0 && CMASIM_MT_MOVABLE == 1 &&
 const char *const cmasim__dir_names[CMASIM_DMA_BIDIRECTIONAL + 1] = {
 	"to_device", "from_device", "bidirectional",
 };
-const char *const cmasim__region_names[CMASIM_CPU_USER - CMASIM_CPU_LOWMEM + 1] = {
-	"lowmem", "user",
+const char *const cmasim__region_names[CMASIM_CPU_CMA - CMASIM_CPU_LOWMEM + 1] = {
+	"lowmem", "user", "cma",
 };
 const char *const cmasim__access_names[2] = { "read", "write" };
 const char *const cmasim__pattern_names[CMASIM_PATTERN_STRIDE + 1] = {
@@ -794,13 +794,28 @@ static bool get_pfn(struct cmasim_trace *t, const struct fields *f, struct cmasi
 	return true;
 }
 
+/* The optional device: of an alloc or pin in @f, whose driver owns the pages, into @r->dev. */
+static bool get_owning_device(struct cmasim_trace *t, const struct fields *f,
+			      struct cmasim_record *r, GError **error)
+{
+	uint8_t d;
+
+	if (!(f->present & B(K_DEVICE)))
+		return true;
+	if (!get_device(t, f, K_DEVICE, &d, error))
+		return false;
+	r->dev = d + 1u;
+	return true;
+}
+
 /* Compiles a pin event of @f into @p: long-term (FOLL_LONGTERM) unless longterm: false. */
 static bool compile_pin(struct cmasim_trace *t, const struct fields *f, int depth,
 			struct proto *p, GError **error)
 {
 	bool longterm = true;
 
-	if (f->present & B(K_LONGTERM) && !get_bool(t, f, K_LONGTERM, &longterm, error))
+	if ((f->present & B(K_LONGTERM) && !get_bool(t, f, K_LONGTERM, &longterm, error)) ||
+	    !get_owning_device(t, f, &p->rec, error))
 		return false;
 	if (!longterm)
 		p->rec.c |= CMASIM_REC_SHORTTERM;
@@ -823,7 +838,8 @@ static bool compile_alloc(struct cmasim_trace *t, const struct fields *f, int de
 	r->y = (uint32_t)count;
 	if (pin)
 		r->c |= CMASIM_REC_PIN;
-	if (f->present & B(K_OWNER) && !get_owner(t, f, r, error))
+	if ((f->present & B(K_OWNER) && !get_owner(t, f, r, error)) ||
+	    !get_owning_device(t, f, r, error))
 		return false;
 	if (f->present & B(K_PFN) && !get_pfn(t, f, r, error))
 		return false;

@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <string.h>
 
 #include "cmasim/cache.h"
 #include "cmasim/coherence.h"
@@ -246,4 +247,54 @@ Test(coherence, a_frame_tracked_anew_has_no_dirty_lines)
 	wr(0x3080);
 	cmasim_coherence_device_read(fx.coh, 0x3000, 4096);
 	cr_expect_eq(counts()->stale_device_reads, 1, "only line 0x3080 is dirty");
+}
+
+/* What each hook call reports, counted by kind. */
+static unsigned int heard[CMASIM_NR_COH_EVENTS];
+static uint64_t heard_pa;
+
+static void listen(void *ctx, enum cmasim_coherence_event kind, uint64_t pa)
+{
+	(void)ctx;
+	heard[kind]++;
+	heard_pa = pa;
+}
+
+/*
+ * A core whose uncached accesses use a copy a cacheable alias left: line
+ * 0x1040 of frame 1 (mapped uncached) comes in by a demand read, as a
+ * stray would. The device writes it; an uncached read finds the old copy:
+ * one stale read. An uncached write hits it: it is dirty now, and memory
+ * has the write too, so the device reads no stale memory; the device
+ * writes the line again, and cleaning the copy writes it back over that:
+ * one clobber. An access to a line that is not cached misses and changes
+ * nothing. The listener hears each corruption at its line.
+ */
+Test(coherence, uncached_accesses_that_hit_a_stray_copy)
+{
+	bool dirty = false;
+
+	setup(0);
+	memset(heard, 0, sizeof(heard));
+	cmasim_coherence_on_event(fx.coh, listen, NULL);
+	rd(0x1040);
+	cmasim_coherence_memory_write(fx.coh, 0x1040, 64, true);
+	cr_expect(cmasim_cache_uncached_access(fx.cache, 0x1040, 0x1044, false));
+	cr_expect_eq(counts()->stale_cpu_reads, 1);
+	cr_expect_eq(heard[CMASIM_COH_STALE_CPU_READ], 1);
+	cr_expect_eq(heard_pa, 0x1040);
+
+	cr_expect(cmasim_cache_uncached_access(fx.cache, 0x1040, 0x1048, true));
+	cr_expect(cmasim_cache_probe(fx.cache, 0x1040, 0x1040, &dirty));
+	cr_expect(dirty, "the write left the copy dirty");
+	cmasim_coherence_device_read(fx.coh, 0x1040, 64);
+	cr_expect_eq(counts()->stale_device_reads, 0, "memory has the write");
+	cmasim_coherence_memory_write(fx.coh, 0x1040, 64, true);
+	cmasim_cache_clean(fx.cache, 0x1040, 0x1040, 64);
+	cr_expect_eq(counts()->clobbers, 1);
+	cr_expect_eq(heard[CMASIM_COH_CLOBBER], 1);
+
+	cr_expect_not(cmasim_cache_uncached_access(fx.cache, 0x1080, 0x1080, true));
+	cr_expect_not(cmasim_cache_probe(fx.cache, 0x1080, 0x1080, NULL), "a miss fills nothing");
+	cr_expect_eq(counts()->stale_cpu_reads + counts()->clobbers, 2);
 }

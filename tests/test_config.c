@@ -996,7 +996,7 @@ Test(config, cache_and_mmu)
 		"memory: {size: 4MiB}\n"
 		"cache: {size: 64KiB, ways: 2, line: 32, indexing: vivt, write: through,\n"
 		"        write_allocate: false, prefetcher: speculative, prefetch_degree: 3,\n"
-		"        speculation_window: 16KiB, speculation_rate: 0.125}\n"
+		"        speculation_window: 16KiB, speculation_rate: 0.125, uncached_hits: true}\n"
 		"mmu: {section_size: 2MiB, tlb_page_entries: 64, tlb_section_entries: 16}\n");
 
 	cr_assert_eq(cfg->cache.size, 64 * KiB);
@@ -1009,6 +1009,7 @@ Test(config, cache_and_mmu)
 	cr_assert_eq(cfg->cache.prefetch_degree, 3);
 	cr_assert_eq(cfg->cache.spec_window, 16 * KiB);
 	cr_assert_eq(cfg->cache.spec_rate_ppm, 125000);
+	cr_assert(cfg->cache.uncached_hits);
 	cr_assert_eq(cfg->mmu.section_size, 2 * MiB);
 	cr_assert_eq(cfg->mmu.tlb_page_entries, 64);
 	cr_assert_eq(cfg->mmu.tlb_section_entries, 16);
@@ -1023,6 +1024,7 @@ Test(config, cache_and_mmu)
 	cr_assert(cfg->cache.write_back && cfg->cache.write_allocate);
 	cr_assert_eq(cfg->cache.prefetcher, CMASIM_PREFETCH_NONE);
 	cr_assert_eq(cfg->cache.spec_rate_ppm, 0);
+	cr_assert_not(cfg->cache.uncached_hits, "by default uncached accesses go around the cache");
 	cr_assert_eq(cfg->mmu.section_size, 1 * MiB);
 	cr_assert_eq(cfg->nr_cma, 0);
 	cmasim_config_free(cfg);
@@ -1373,13 +1375,15 @@ static const struct bad bad_rows[] = {
 	  "unknown key \"page_move\" in costs (expected one of: buddy_op, page_zero, page_copy, "
 	  "migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, cache_barrier, "
 	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
-	  "compact_scan_page)" },
+	  "compact_scan_page, line_fill, line_writeback, uncached_access, flush_refill, "
+	  "refault_page)" },
 	{ "cost keys are case-sensitive", MEM "costs: {Buddy_op: 1us}\n", 0, CMASIM_ERROR_KEY,
 	  2, 9, "unknown key \"Buddy_op\" in costs (expected one of: buddy_op, page_zero, "
 	  "page_copy, migrate_page, reclaim_page, lru_drain, cache_line_op, cache_flush_all, "
 	  "cache_barrier, "
 	  "tlb_miss, tlb_flush_page, tlb_shootdown, section_split, kmap, iommu_map_page, "
-	  "compact_scan_page)" },
+	  "compact_scan_page, line_fill, line_writeback, uncached_access, flush_refill, "
+	  "refault_page)" },
 	{ "cost key twice", MEM "costs:\n  page_zero: 1us\n  page_zero: 2us\n", 0,
 	  CMASIM_ERROR_KEY, 4, 3, "duplicate key \"page_zero\" in costs (first given on line 3)" },
 	/*

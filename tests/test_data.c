@@ -401,6 +401,14 @@ static const struct workload_facts {
 	{ "stress-highalloc", "x86-64-8g", 0, { 0 }, 2 * 3891 },
 	/* the pass at rest alone */
 	{ "stress-highalloc-rest", "x86-64-8g", 0, { 0 }, 3891 },
+	/* 4 NV12 frames of 760 pages: order 10 */
+	{ "alias-corruption", "armv7-1g", 4, { [10] = 4 } },
+	/* a 16 KiB statistics buffer and a 16 KiB cursor plane: 4 pages, order 2 */
+	{ "cache-flush-cost", "xscale-vivt", 2, { [2] = 2 } },
+	/* 20 jobs x (a 1 MiB GPU buffer, order 8, + 2 NV12 frames, order 10) */
+	{ "per-device-pins", "armv7-1g", 60, { [8] = 20, [10] = 40 } },
+	/* 3 stills of 4395 pages: order 13 */
+	{ "gcma-latency", "armv7-1g", 3, { [13] = 3 } },
 };
 
 static const struct workload_facts *workload_of(const char *name)
@@ -422,13 +430,17 @@ static struct cmasim_trace *open_workload(const char *name)
 	return trace;
 }
 
-/* Replays workload @name on its default machine under @policy with @set and its own seed. */
-static struct cmasim_results *run_workload(const char *name, const char *policy,
-					   const char *const *set, struct cmasim_config **cfg_out)
+/*
+ * Replays workload @name on shipped machine @machine (NULL: its default)
+ * under @policy with @set and the workload's own seed.
+ */
+static struct cmasim_results *run_workload_on(const char *name, const char *machine,
+					      const char *policy, const char *const *set,
+					      struct cmasim_config **cfg_out)
 {
 	struct cmasim_trace *trace = open_workload(name);
 	const struct cmasim_trace_info *info = cmasim_trace_info(trace);
-	struct cmasim_config *cfg = load_machine(info->machine);
+	struct cmasim_config *cfg = load_machine(machine ? machine : info->machine);
 	struct cmasim_run_options opts = {
 		.policy = cmasim_policy_find(policy),
 		.set = set,
@@ -443,6 +455,13 @@ static struct cmasim_results *run_workload(const char *name, const char *policy,
 	cmasim_trace_close(trace);
 	*cfg_out = cfg;
 	return r;
+}
+
+/* run_workload_on() its default machine. */
+static struct cmasim_results *run_workload(const char *name, const char *policy,
+					   const char *const *set, struct cmasim_config **cfg_out)
+{
+	return run_workload_on(name, NULL, policy, set, cfg_out);
 }
 
 Test(data, every_shipped_workload_is_described)
@@ -771,4 +790,202 @@ Test(data, kernel_accesses_buffers_fit, .timeout = 60)
 	cr_expect_eq(r->dma_ok, 47);
 	cmasim_results_free(r);
 	cmasim_config_free(cfg);
+}
+
+/* ------------------------------------------------ the debate's claims */
+
+/* The CPU time @r spent: every overhead but the wait for the CMA mutex, as compare's summary. */
+static uint64_t cpu_time(const struct cmasim_results *r)
+{
+	uint64_t ns = 0;
+
+	for (unsigned int c = 0; c < CMASIM_NR_COSTS; c++)
+		ns += c == CMASIM_COST_MUTEX_WAIT ? 0 : r->cost_ns[c];
+	return ns;
+}
+
+/* Lines whose data was read stale or overwritten. */
+static uint64_t corrupted(const struct cmasim_results *r)
+{
+	return r->stale_cpu_reads + r->stale_device_reads + r->clobbered_lines;
+}
+
+/*
+ * alias-corruption. The kernel's walk over the area passes the four gaps
+ * of 8 pages (32 KiB, 512 lines) between and after the frames in its first
+ * 12 MiB; each access there speculates with probability 0.02 within 64 KiB
+ * either side, and about three quarters of such fills land in a frame:
+ * some 4 x 512 x 0.02 x 0.75 = 31 stray lines, a few more in later
+ * passes. Each is read stale by the next full read of its frame once the
+ * camera has written it, so cma shows dozens of corrupted lines; the
+ * bounds allow a factor of three either way. cma-unmap and cma-remap leave
+ * nothing cacheable to speculate through; armv6-512m speculates nothing.
+ */
+Test(data, claim_alias_corrupts_only_where_speculation_reaches, .timeout = 120)
+{
+	static const char *const policies[] = { "cma", "cma-unmap", "cma-remap" };
+
+	for (size_t p = 0; p < G_N_ELEMENTS(policies); p++) {
+		struct cmasim_config *cfg;
+		struct cmasim_results *r = run_workload("alias-corruption", policies[p], NULL, &cfg);
+
+		if (p == 0) {
+			cr_expect(r->alias_speculative >= 10 && r->alias_speculative <= 100,
+				  "%lu stray lines", (unsigned long)r->alias_speculative);
+			cr_expect_geq(corrupted(r), r->alias_speculative / 2);
+			cr_expect_leq(corrupted(r), 300);
+			cr_expect_gt(r->clobbered_lines, 0, "header writes left copies dirty");
+			cr_expect(strstr(r->corruption_first, "cma's dma_alloc left cacheable"), "%s",
+				  r->corruption_first);
+		} else {
+			cr_expect_eq(r->alias_speculative + corrupted(r) + r->uncached_hits, 0, "%s",
+				     policies[p]);
+		}
+		cmasim_results_free(r);
+		cmasim_config_free(cfg);
+
+		r = run_workload_on("alias-corruption", "armv6-512m", policies[p], NULL, &cfg);
+		cr_expect_eq(r->alias_speculative + corrupted(r) + r->uncached_hits, 0,
+			     "%s on ARMv6", policies[p]);
+		cmasim_results_free(r);
+		cmasim_config_free(cfg);
+	}
+}
+
+/*
+ * cache-flush-cost. cma-flush syncs each of the 300 statistics transfers
+ * from the device twice (invalidate before, after) and each of the 600
+ * cursor transfers to it once: 1200 syncs. On xscale-vivt each is a whole
+ * flush (60 us) and its refill (90 us): 72 ms and 108 ms, exactly. On
+ * armv7-1g each is 256 lines of 16 KiB at 10 ns and a 100 ns barrier:
+ * 307200 lines, 3.192 ms. cma's buffers are uncached: 300 x 64 lines read
+ * and 600 x 64 written (4 KiB of 64-byte lines), 57600 uncached accesses
+ * on armv7-1g, 115200 of 32-byte lines on xscale-vivt. The flushes cost
+ * cma-flush more than its cached accesses save on VIVT, and less on PIPT.
+ */
+Test(data, claim_cache_flush_is_costly_on_vivt, .timeout = 120)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *cma, *flush;
+
+	cma = run_workload("cache-flush-cost", "cma", NULL, &cfg);
+	cmasim_config_free(cfg);
+	flush = run_workload("cache-flush-cost", "cma-flush", NULL, &cfg);
+	cmasim_config_free(cfg);
+	cr_expect_eq(flush->cache_flush_alls, 1200);
+	cr_expect_eq(flush->cost_ns[CMASIM_COST_CACHE], 1200 * 60000);
+	cr_expect_eq(flush->cost_ns[CMASIM_COST_FLUSH_REFILL], 1200 * 90000);
+	cr_expect_eq(cma->cpu_uncached_accesses, 2 * 57600);
+	cr_expect_lt(flush->cost_ns[CMASIM_COST_CPU_MEMORY], cma->cost_ns[CMASIM_COST_CPU_MEMORY],
+		     "cached accesses save");
+	cr_expect_gt(cpu_time(flush), cpu_time(cma), "but the flushes cost more on VIVT");
+	cmasim_results_free(cma);
+	cmasim_results_free(flush);
+
+	cma = run_workload_on("cache-flush-cost", "armv7-1g", "cma", NULL, &cfg);
+	cmasim_config_free(cfg);
+	flush = run_workload_on("cache-flush-cost", "armv7-1g", "cma-flush", NULL, &cfg);
+	cmasim_config_free(cfg);
+	cr_expect_eq(flush->cache_maintenance_lines, 307200);
+	cr_expect_eq(flush->cost_ns[CMASIM_COST_CACHE], 307200 * 10 + 1200 * 100);
+	cr_expect_eq(cma->cpu_uncached_accesses, 57600);
+	cr_expect_lt(cpu_time(flush), cpu_time(cma), "by-line maintenance costs less than it saves");
+	cmasim_results_free(cma);
+	cmasim_results_free(flush);
+}
+
+/*
+ * per-device-pins. The GPU pins 2048 pages a job, allocated while CMA
+ * holds over half the free pages, so in CMA. Shared, the camera's frames
+ * meet them; split into a camera and a GPU area, the GPU's pages still
+ * land in both areas (the page allocator knows no devices), so the camera
+ * meets at least half as many of them: not contained.
+ */
+Test(data, claim_per_device_areas_do_not_contain_pinned_pages, .timeout = 120)
+{
+	static const char *const split[] = { "per_device=128MiB/camera:1,gpu:1", "size=4MiB", NULL };
+	struct cmasim_config *cfg, *cfg2;
+	struct cmasim_results *shared = run_workload("per-device-pins", "cma", NULL, &cfg);
+	struct cmasim_results *own = run_workload("per-device-pins", "cma", split, &cfg2);
+	int cam = cmasim_config_device(cfg, "camera");
+
+	cr_assert_geq(cam, 0);
+	cr_expect_gt(shared->devices[cam].blocked_other_pages, 0);
+	cr_expect_gt(shared->devices[cam].busy_retries, 0);
+	cr_expect_geq(own->devices[cam].blocked_other_pages,
+		      shared->devices[cam].blocked_other_pages / 2, "the split contains nothing");
+	cr_expect_geq(own->devices[cam].busy_retries, shared->devices[cam].busy_retries / 2);
+	cr_expect_eq(own->devices[cam].blocked_own_pages, 0, "the camera pins nothing");
+	cmasim_results_free(shared);
+	cmasim_results_free(own);
+	cmasim_config_free(cfg);
+	cmasim_config_free(cfg2);
+}
+
+/*
+ * fragmenting-churn. Scattered unmovable pages leave no free 4 MiB block
+ * once memory has filled, and buddy's asynchronous compaction of a
+ * GFP_KERNEL request cannot move movable pageblocks: buddy fails at least
+ * a third of the 59 requests, cma none. With alloc_contig_pages() as a
+ * fallback (contig=true) buddy serves them all too: the claim holds for
+ * plain alloc_pages() only.
+ */
+Test(data, claim_buddy_fails_under_fragmentation_where_cma_succeeds, .timeout = 120)
+{
+	static const char *const contig[] = { "contig=true", NULL };
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = run_workload("fragmenting-churn", "buddy", NULL, &cfg);
+
+	cr_expect_leq(r->dma_ok, 59 - 20);
+	cr_expect_eq(r->dma_failed[CMASIM_DMA_FRAGMENTED], 59 - r->dma_ok);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+	r = run_workload("fragmenting-churn", "cma", NULL, &cfg);
+	cr_expect_eq(r->dma_ok, 59);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+	r = run_workload("fragmenting-churn", "buddy", contig, &cfg);
+	cr_expect_eq(r->dma_ok, 59);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
+/*
+ * gcma-latency. Each 4395-page still under cma migrates the anonymous
+ * pages in its window at 57 us (page_copy 2 + migrate_page 55), about
+ * 250 ms; under gcma it drops the copies cleancache put there at 2.7 us
+ * each, about 12 ms; both then zero and flush the buffer (~7 ms). About
+ * 259 / 19 = 14x; the bounds allow 10-20x. gcma's 3 x 4395 drops are
+ * refaults to come. On pagecache-pressure, where cma's area holds clean
+ * page cache it drops as cheaply, gcma is less than 3x faster at the
+ * median: the claim's size depends on what the area lends out.
+ */
+Test(data, claim_gcma_is_faster_at_the_price_of_refaults, .timeout = 120)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *cma = run_workload("gcma-latency", "cma", NULL, &cfg);
+
+	cmasim_config_free(cfg);
+	struct cmasim_results *gcma = run_workload("gcma-latency", "gcma", NULL, &cfg);
+	uint64_t c50 = cmasim_hist_percentile(&cma->latency, 500);
+	uint64_t g50 = cmasim_hist_percentile(&gcma->latency, 500);
+
+	cmasim_config_free(cfg);
+	cr_expect(c50 >= 10 * g50 && c50 <= 20 * g50, "cma %lu ns, gcma %lu ns",
+		  (unsigned long)c50, (unsigned long)g50);
+	cr_expect_eq(gcma->reclaimed_pages, 3 * 4395);
+	cr_expect_eq(gcma->refaulted_pages, 3 * 4395);
+	cr_expect_lt(cma->refaulted_pages, gcma->refaulted_pages);
+	cr_expect_gt(gcma->cost_ns[CMASIM_COST_REFAULT], cma->cost_ns[CMASIM_COST_REFAULT]);
+	cmasim_results_free(cma);
+	cmasim_results_free(gcma);
+
+	cma = run_workload("pagecache-pressure", "cma", NULL, &cfg);
+	cmasim_config_free(cfg);
+	gcma = run_workload("pagecache-pressure", "gcma", NULL, &cfg);
+	cmasim_config_free(cfg);
+	cr_expect_lt(cmasim_hist_percentile(&cma->latency, 500),
+		     3 * cmasim_hist_percentile(&gcma->latency, 500));
+	cmasim_results_free(cma);
+	cmasim_results_free(gcma);
 }

@@ -462,6 +462,104 @@ Test(engine, cma_per_device_parameter_gives_each_device_an_area)
 	cmasim_config_free(cfg);
 }
 
+/*
+ * per_device= with sizes, or a total split by weights, on the machine's
+ * 32 KiB shared area (248-255, the top). Naming both devices, the shared
+ * area goes and the new areas are placed top-down in device order: gpu's
+ * 16 KiB at 252-255, camera's 32 KiB at 244-251, 12 pages of CMA. Naming
+ * gpu alone, camera still shares the 32 KiB area, and gpu's 16 KiB go
+ * below it, 244-247: 12 pages again, and both 16 KiB requests succeed.
+ * 48 KiB split 1:2 is the first layout. A device the machine lacks, a
+ * share below a pageblock (16 KiB split 1:3 leaves gpu 4 KiB) and a value
+ * of no known form are refused, the last before anything runs.
+ */
+Test(engine, cma_per_device_sizes_and_weights)
+{
+	static const char *const layouts[] = {
+		"per_device=gpu:16KiB,camera:32KiB", "per_device=48KiB/gpu:1,camera:2",
+		"per_device=gpu:16KiB",
+	};
+	static const char two_requests[] =
+		"name: two\n"
+		"events:\n"
+		"  - { t: 0, op: dma_alloc, device: gpu, size: 16KiB, id: g }\n"
+		"  - { t: 1ms, op: dma_alloc, device: camera, size: 16KiB, id: c }\n";
+	static const struct { const char *set, *message; } bad[] = {
+		{ "per_device=npu:16KiB", "policy cma: per_device: no device \"npu\" (expected a "
+		  "device of machine \"m\" without a CMA area of its own)" },
+		{ "per_device=16KiB/gpu:1,camera:3", "policy cma: per_device: gpu's share of 16KiB "
+		  "is less than a pageblock (expected a larger total or weight)" },
+		{ "per_device=gpu", "--set per_device=gpu: expected true, false, device:size,... or "
+		  "total/device:weight,... for per_device" },
+	};
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(layouts); i++) {
+		const char *set[] = { layouts[i], NULL };
+		struct cmasim_results *r = replay_on(TWO_DEVICE_MACHINE("cma: [ { size: 32KiB } ]\n"),
+						     two_requests, "cma", set, NULL);
+
+		cr_expect_eq(r->zones[0].cma_pages, 12, "%s", layouts[i]);
+		cr_expect_eq(r->dma_ok, 2, "%s", layouts[i]);
+		cmasim_results_free(r);
+	}
+	for (unsigned int i = 0; i < G_N_ELEMENTS(bad); i++) {
+		const char *set[] = { bad[i].set, NULL };
+		struct cmasim_run_options opts = { .policy = cmasim_policy_find("cma"), .set = set };
+		GError *error = NULL;
+
+		cr_expect_null(try_replay(TWO_DEVICE_MACHINE("cma: [ { size: 32KiB } ]\n"),
+					  two_requests, &opts, NULL, &error));
+		cr_assert_not_null(error, "%s", bad[i].set);
+		cr_expect_str_eq(error->message, bad[i].message);
+		g_clear_error(&error);
+	}
+}
+
+/*
+ * Whose pins block whom. gpu's driver pins p in gpu's own area (241) and
+ * q in camera's (249), short-term, so both stay. gpu's request meets p
+ * (its own pin), camera's meets q (gpu's: the per-device areas do not
+ * contain it); each fails busy after one busy window. q unpinned, camera
+ * asks again and takes its area: the drain (50 us), q migrated (2 us of
+ * copy, 10 us of remapping), 8 pages (0.8 us) and their zeroing (8 us),
+ * 70.8 us.
+ */
+Test(engine, cma_per_device_figures_say_whose_pins_block)
+{
+	struct cmasim_config *cfg;
+	struct cmasim_results *r = replay_on(
+		TWO_DEVICE_MACHINE("cma:\n"
+				   "  - { name: gpu-area, size: 32KiB, base: 0xF0000, devices: [gpu] }\n"
+				   "  - { name: cam-area, size: 32KiB, base: 0xF8000, devices: [camera] }\n"),
+		"name: whose-pins\n"
+		"events:\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 241, id: p, pin: true,\n"
+		"      device: gpu }\n"
+		"  - { t: 0, op: alloc, migratetype: movable, order: 0, pfn: 249, id: q }\n"
+		"  - { t: 0, op: pin, id: q, longterm: false, device: gpu }\n"
+		"  - { t: 1ms, op: dma_alloc, device: gpu, size: 32KiB, id: g }\n"
+		"  - { t: 2ms, op: dma_alloc, device: camera, size: 32KiB, id: c }\n"
+		"  - { t: 3ms, op: unpin, id: q }\n"
+		"  - { t: 4ms, op: dma_alloc, device: camera, size: 32KiB, id: c2 }\n",
+		"cma", NULL, &cfg);
+	const struct cmasim_device_stats *gpu = &r->devices[0], *cam = &r->devices[1];
+
+	cr_expect_eq(gpu->failed[CMASIM_DMA_BUSY], 1);
+	cr_expect_eq(gpu->busy_retries, 1);
+	cr_expect_eq(gpu->blocked_own_pages, 1);
+	cr_expect_eq(gpu->blocked_other_pages, 0);
+	cr_expect_eq(gpu->latency.count, 0);
+	cr_expect_eq(cam->requests, 2);
+	cr_expect_eq(cam->ok, 1);
+	cr_expect_eq(cam->failed[CMASIM_DMA_BUSY], 1);
+	cr_expect_eq(cam->busy_retries, 1);
+	cr_expect_eq(cam->blocked_own_pages, 0);
+	cr_expect_eq(cam->blocked_other_pages, 1);
+	cr_expect_eq(cmasim_hist_percentile(&cam->latency, 500), 70800);
+	cmasim_results_free(r);
+	cmasim_config_free(cfg);
+}
+
 static const char gigantic_workload[] =
 	"name: above-max-order\n"
 	"events:\n"

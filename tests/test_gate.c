@@ -227,7 +227,7 @@ static GArray *figures_of(uint64_t requests, uint64_t ok, uint64_t ns, const cha
 	r->workload_sha256 = g_strdup(workload_sha);
 	r->max_order = 3;
 	r->nr_devices = 1;
-	r->devices = g_new0(struct cmasim_request_stats, 1);
+	r->devices = g_new0(struct cmasim_device_stats, 1);
 	r->dma_requests = requests;
 	r->dma_ok = ok;
 	for (uint64_t i = 0; i < ok; i++)

@@ -230,6 +230,89 @@ Test(policy_cma, flush_maintains_every_transfer)
 	cmasim_results_free(r);
 }
 
+/*
+ * The consequences of the alias, worked by hand. The ARMv7-like core
+ * speculates (one fill within 64 lines of every access) and its uncached
+ * accesses use a copy an alias left (cache.uncached_hits); the ARMv6-like
+ * one is the same but speculates nothing.
+ *
+ * b takes pfns 1024-1039 (first fit at the area's base). The kernel walks
+ * pfns 0-1023 (4 MiB from the linear map's start): accesses in page 1023
+ * may speculate into b's first page, whose lines go to sets 0-63 (pfn
+ * 1024 is line 65536, a multiple of the 128 sets), where nothing younger
+ * evicts them before the CPU writes b. Call their number S:
+ * alias_speculative_lines, since nothing else is speculated into b.
+ *  - the CPU writes all of b uncached: each of the S copies is hit (S
+ *    hits), updated and left dirty; memory is written too;
+ *  - the camera writes b; the CPU reads b uncached: the S copies are hit
+ *    again and are older than memory: S stale reads (2S hits in all);
+ *  - user space walks its 8 pages at pfns 4096-4103: pages 4096, 4098,
+ *    4100 and 4102 bring 4 new lines into each of sets 0-63, evicting the
+ *    4 older lines of each (true LRU), so each dirty copy is written back
+ *    over what the camera wrote: S clobbered lines. (User pages have no
+ *    user address near b, so the walk speculates nothing into it.)
+ * Freed without that walk, b leaves its S copies cached: S stray lines.
+ * cma-unmap takes b out of the linear map and cma-remap makes its entries
+ * uncached, so the prefetcher, which fills only through cacheable
+ * mappings, never reaches b: every count is 0. Nothing speculates on the
+ * ARMv6-like core: 0 under every policy.
+ */
+#define ALIAS_STEPS(evict) \
+	"name: alias-steps\n" \
+	"events:\n" \
+	"  - { t: 0, op: alloc, migratetype: movable, order: 3, pfn: 4096, owner: anon, id: u }\n" \
+	"  - { t: 0, op: dma_alloc, device: dev32, size: 64KiB, id: b }\n" \
+	"  - { t: 1ms, op: cpu, region: lowmem, access: read, bytes: 4MiB }\n" \
+	"  - { t: 2ms, op: cpu, buffer: b, access: write, bytes: 64KiB }\n" \
+	"  - { t: 3ms, op: dma, device: dev32, buffer: b, direction: from_device, bytes: 64KiB }\n" \
+	"  - { t: 4ms, op: cpu, buffer: b, access: read, bytes: 64KiB }\n" evict \
+	"  - { t: 6ms, op: dma_free, id: b }\n"
+
+static const char alias_evicted[] =
+	ALIAS_STEPS("  - { t: 5ms, op: cpu, region: user, access: read, bytes: 16416KiB }\n");
+static const char alias_freed[] = ALIAS_STEPS("");
+
+static const char armv7_hits[] =
+	SMALL_ARM(", prefetcher: speculative, speculation_rate: 1, uncached_hits: true");
+static const char armv6_hits[] = SMALL_ARM(", indexing: vipt, uncached_hits: true");
+
+Test(policy_cma, alias_corrupts_under_cma_only_where_speculation_reaches_it)
+{
+	static const char *const policies[] = { "cma", "cma-unmap", "cma-remap" };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(policies); i++) {
+		struct cmasim_results *r = run_on(armv7_hits, alias_evicted, policies[i]);
+		uint64_t s = r->alias_speculative;
+
+		cr_expect_eq(s > 0, i == 0, "%s: %lu stray lines", policies[i], (unsigned long)s);
+		cr_expect_eq(r->uncached_hits, 2 * s, "%s", policies[i]);
+		cr_expect_eq(r->stale_cpu_reads, s, "%s", policies[i]);
+		cr_expect_eq(r->clobbered_lines, s, "%s", policies[i]);
+		cr_expect_eq(r->stale_device_reads, 0, "%s: memory was written too", policies[i]);
+		cr_expect_eq(r->stray_freed_lines, 0, "%s: the walk evicted them", policies[i]);
+		/* the first corruptions named: stale reads of b's first page, pfn 0x400, then clobbers */
+		if (i == 0) {
+			cr_expect(g_str_has_prefix(r->corruption_first, "4ms pfn 0x400 line "), "%s",
+				  r->corruption_first);
+			cr_expect(strstr(r->corruption_first, "; 5ms pfn 0x400 line "), "%s",
+				  r->corruption_first);
+		}
+		else
+			cr_expect_str_eq(r->corruption_first, "");
+		cmasim_results_free(r);
+
+		r = run_on(armv7_hits, alias_freed, policies[i]);
+		cr_expect_eq(r->stray_freed_lines, r->alias_speculative, "%s", policies[i]);
+		cr_expect_eq(r->clobbered_lines, 0, "%s", policies[i]);
+		cmasim_results_free(r);
+
+		r = run_on(armv6_hits, alias_evicted, policies[i]);
+		cr_expect_eq(r->alias_speculative + r->uncached_hits + r->stale_cpu_reads +
+			     r->clobbered_lines + r->stray_freed_lines, 0, "%s on ARMv6", policies[i]);
+		cmasim_results_free(r);
+	}
+}
+
 static const char two_devices[] =
 	"name: two-devices\n"
 	"events:\n"

@@ -129,7 +129,7 @@ static void expect_rec(const struct cmasim_record *got, const struct cmasim_reco
 	cr_expect_eq(got->id, want->id, "record %u: id %u != %u", i, got->id, want->id);
 	cr_expect_eq(got->x, want->x, "record %u: x %" PRIu64 " != %" PRIu64, i, got->x, want->x);
 	cr_expect_eq(got->y, want->y, "record %u: y %u != %u", i, got->y, want->y);
-	cr_expect_eq(got->reserved, 0, "record %u: reserved not zero", i);
+	cr_expect_eq(got->dev, want->dev, "record %u: dev %u != %u", i, got->dev, want->dev);
 	if (line)
 		cr_expect_eq(got->line, want->line, "record %u: line %u != %u", i, got->line,
 			     want->line);
@@ -178,10 +178,10 @@ Test(trace, every_op_and_field)
 		"events:\n"
 		"  - { t: 0, op: alloc, migratetype: unmovable, order: 3, count: 4, id: a }\n"
 		"  - { t: 1ns, op: alloc, migratetype: reclaimable, order: 2, pin: true, "
-		"pfn: 0x80004, id: b }\n"
+		"pfn: 0x80004, device: camera, id: b }\n"
 		"  - { t: 2us, op: pin, id: a }\n"
 		"  - { t: 3ms, op: unpin, id: a }\n"
-		"  - { t: 3ms, op: pin, id: a, longterm: false }\n"
+		"  - { t: 3ms, op: pin, id: a, longterm: false, device: display }\n"
 		"  - { t: 3ms, op: pin, id: a, longterm: true }\n"
 		"  - { t: 4s, op: free, id: a }\n"
 		"  - { t: 4s, op: dma_alloc, device: display, size: 8MiB, align: 4, atomic: true, "
@@ -207,7 +207,7 @@ Test(trace, every_op_and_field)
 		"    migratetype: movable\n"
 		"    order: 0\n"
 		"    id: \"a b\"\n";
-	static const struct cmasim_record want[] = {
+	struct cmasim_record want[] = {
 		REC(0, ALLOC, CMASIM_MT_UNMOVABLE, 3, 0, 0, 0, 4, 7),
 		REC(1, ALLOC, CMASIM_MT_RECLAIMABLE, 2, CMASIM_REC_PIN | CMASIM_REC_AT_PFN, 1,
 		    0x80004, 1, 8),
@@ -241,6 +241,9 @@ Test(trace, every_op_and_field)
 		"cam0", "17", "", "", "", "a b",
 	};
 
+	/* device: of an alloc and a pin: 1 + camera's index 0, 1 + display's 1 */
+	want[1].dev = 1;
+	want[4].dev = 2;
 	G_STATIC_ASSERT(G_N_ELEMENTS(names) == G_N_ELEMENTS(want));
 	expect_records(text, want, G_N_ELEMENTS(want), names);
 }
@@ -740,7 +743,7 @@ static const char mixed[] =
 	"        stride: 128 },\n"
 	"      { t: 1ms, op: dma_free, id: buf } ] }\n"
 	"  - { t: 3ms, op: cpu, region: lowmem, access: write, bytes: 64 }\n"
-	"  - { t: 4ms, op: pin, id: \"odd id, {x}\", longterm: false }\n"
+	"  - { t: 4ms, op: pin, id: \"odd id, {x}\", longterm: false, device: camera }\n"
 	"  - { t: 5ms, op: unpin, id: \"odd id, {x}\" }\n"
 	"  - { t: 6ms, op: compact, zone: Normal }\n"
 	"  - { t: 7ms, op: compact, order: 4 }\n"
@@ -788,7 +791,8 @@ Test(trace, yaml_round_trip)
 	cr_expect(strstr(text, "  - { t: 1ms, op: alloc, migratetype: unmovable, order: 3, "
 			 "count: 4, id: \"odd id, {x}\" }\n"), "%s", text);
 	cr_expect(strstr(text, "id: churn0.0 }\n"), "%s", text);
-	cr_expect(strstr(text, "  - { t: 4ms, op: pin, longterm: false, id: \"odd id, {x}\" }\n"),
+	cr_expect(strstr(text, "  - { t: 4ms, op: pin, longterm: false, device: camera, "
+			 "id: \"odd id, {x}\" }\n"),
 		  "%s", text);
 	cr_expect(strstr(text, "  - { t: 11ms, op: alloc, migratetype: reclaimable, order: 2, "
 			 "pfn: 0x80010 }\n"), "%s", text);
@@ -886,7 +890,8 @@ Test(trace, binary_other_machine)
 		"events:\n"
 		"  - { t: 0, op: dma_alloc, device: display, size: 4096, id: d }\n"
 		"  - { t: 1ms, op: compact, zone: HighMem }\n"
-		"  - { t: 2ms, op: dma_alloc, device: camera, size: 4096, id: c }\n";
+		"  - { t: 2ms, op: dma_alloc, device: camera, size: 4096, id: c }\n"
+		"  - { t: 3ms, op: alloc, migratetype: movable, order: 0, device: camera, id: p }\n";
 	static char gpu[] = "gpu";
 	struct cmasim_device swapped[] = {
 		{ .name = gpu }, { .name = display }, { .name = camera },
@@ -914,10 +919,11 @@ Test(trace, binary_other_machine)
 
 	run_binary(data, len, &m2, &r);
 	cr_assert_null(r.error, "%s", r.error->message);
-	cr_assert_eq(r.recs->len, 3);
+	cr_assert_eq(r.recs->len, 4);
 	cr_expect_eq(rec_at(&r, 0)->a, 1, "display is device 1 of m2");
 	cr_expect_eq(rec_at(&r, 1)->a, 2, "HighMem is zone 2 of m2");
 	cr_expect_eq(rec_at(&r, 2)->a, 2, "camera is device 2 of m2");
+	cr_expect_eq(rec_at(&r, 3)->dev, 3, "the alloc's pages are camera's, device 2 of m2");
 	run_free(&r);
 
 	run_binary(data, len, &m3, &r);
@@ -934,10 +940,10 @@ Test(trace, binary_other_machine)
 	cr_expect_eq(r.recs->len, 2);
 	run_free(&r);
 
-	/* A stream cut inside a record. */
+	/* A stream cut inside a record: the fourth, at 80 + 3 x 40 bytes. */
 	run_binary(data, len - 1, &machine, &r);
 	cr_assert_not_null(r.error);
-	cr_expect_str_eq(r.error->message, "bin: record 3 (byte 160): truncated (39 of 40 bytes)");
+	cr_expect_str_eq(r.error->message, "bin: record 4 (byte 200): truncated (39 of 40 bytes)");
 	run_free(&r);
 	free(data);
 }
@@ -1235,6 +1241,12 @@ static const struct bad {
 	{ "device_not_in_machine", P "  - { t: 0, op: dma_alloc, device: dsp, size: 1, id: d }\n",
 	  CMASIM_ERROR_VALUE, 3, 36,
 	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "pin_device_not_in_machine", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, "
+	  "id: a }\n  - { t: 0, op: pin, id: a, device: dsp }\n", CMASIM_ERROR_VALUE, 4, 37,
+	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },
+	{ "device_on_free", P "  - { t: 0, op: alloc, migratetype: movable, order: 0, id: a }\n"
+	  "  - { t: 0, op: free, id: a, device: camera }\n", CMASIM_ERROR_KEY, 4, 30,
+	  "unknown key \"device\" in free event (expected one of: t, op, id, order, pfn)" },
 	{ "header_device_not_in_machine", "devices: [camera, dsp]\nevents: []\n",
 	  CMASIM_ERROR_VALUE, 1, 19,
 	  "device \"dsp\" is not in machine \"test-1g\" (expected one of: camera, display)" },

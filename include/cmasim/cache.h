@@ -64,7 +64,9 @@ struct cmasim_cache_hooks {
 	 * The CPU writes @pa's copy that held @version; returns the version it
 	 * holds now. A write that misses without write_allocate writes memory
 	 * around the cache: @version is CMASIM_CACHE_NO_COPY, and writeback()
-	 * follows with the version returned.
+	 * follows with the version returned. An uncached write that hits a
+	 * copy writes memory too: @version is CMASIM_CACHE_NO_COPY, and the
+	 * copy, dirty, holds the version returned.
 	 */
 	uint32_t (*write)(void *ctx, uint64_t pa, uint32_t version);
 	/*
@@ -119,6 +121,21 @@ void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cach
 /* One CPU load or store of @size bytes (at least 1) at virtual @va, physical @pa. */
 void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint32_t size,
 			 bool write);
+
+/*
+ * An uncached or write-combined access of the line holding @pa, on a core
+ * whose non-cacheable accesses look the cache up (mismatched memory
+ * attributes: the ARM ARM makes the outcome UNPREDICTABLE, and some cores
+ * use the lookup's "unexpected hit"). @va is where a cacheable alias would
+ * have put the line: its address in that alias. Returns false, changing
+ * nothing, when no copy is there; else a read returns the copy (read()),
+ * and a write updates it, marks it dirty and goes to memory too
+ * (write() with CMASIM_CACHE_NO_COPY), as an early ARM core documents its
+ * forced non-cacheable writes that hit. LRU order does not change: the
+ * access did not allocate.
+ */
+bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
+				  bool write);
 
 /*
  * Whether the indexing finds a copy of the line holding @va/@pa, and if so

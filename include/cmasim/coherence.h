@@ -32,6 +32,18 @@ struct cmasim_coherence_counts {
 	uint64_t clobbers;		/* write-backs over data a device wrote after the fill */
 };
 
+/* The corruptions the model finds, one line each. */
+enum cmasim_coherence_event {
+	CMASIM_COH_STALE_CPU_READ,
+	CMASIM_COH_STALE_DEVICE_READ,
+	CMASIM_COH_CLOBBER,
+	CMASIM_NR_COH_EVENTS,
+};
+
+/* Hears each corruption as it is counted: @kind at the line of physical @pa. */
+typedef void (*cmasim_coherence_event_fn)(void *ctx, enum cmasim_coherence_event kind,
+					  uint64_t pa);
+
 /* Whether some live mapping of RAM frame @pfn is uncached or write-combined. */
 typedef bool (*cmasim_noncacheable_fn)(void *ctx, uint64_t pfn);
 
@@ -41,6 +53,9 @@ struct cmasim_coherence;
 struct cmasim_coherence *cmasim_coherence_new(unsigned int page_shift, unsigned int line_size,
 					      cmasim_noncacheable_fn noncacheable, void *ctx);
 void cmasim_coherence_free(struct cmasim_coherence *coh);
+/* Makes @fn hear every corruption from now on (NULL: nobody). */
+void cmasim_coherence_on_event(struct cmasim_coherence *coh, cmasim_coherence_event_fn fn,
+			       void *ctx);
 
 /* Is @va mapped cacheable now, and where (the speculative prefetcher's question)? */
 typedef bool (*cmasim_translate_fn)(void *ctx, uint64_t va, uint64_t *pa);

@@ -104,6 +104,11 @@ struct cmasim_costs {
 	uint64_t kmap_ns;		/* mapping and unmapping one HighMem page, default 300 */
 	uint64_t iommu_map_page_ns;	/* one IOMMU page-table entry and its TLB invalidate, default 250 */
 	uint64_t compact_scan_page_ns;	/* a compaction scanner looking at one page, default 10 */
+	uint64_t line_fill_ns;		/* a demand miss filling a cache line from memory, default 20 */
+	uint64_t line_writeback_ns;	/* a dirty line written back on eviction, default 20 */
+	uint64_t uncached_access_ns;	/* a line's worth of uncached or write-combined access, default 100 */
+	uint64_t flush_refill_ns;	/* refilling what a whole-cache flush threw away, default 330000 */
+	uint64_t refault_page_ns;	/* reading a dropped page-cache page back from storage, default 100000 */
 };
 
 /* How a cache finds a line's set and tag (virtual or physical address). */
@@ -133,6 +138,12 @@ struct cmasim_cache_config {
 	unsigned int prefetch_degree;	/* lines a next-line or stride prefetch fetches, default 1 */
 	uint64_t spec_window;		/* bytes either side of a demand access, default 4 KiB */
 	uint32_t spec_rate_ppm;		/* speculative fills per million demand accesses, default 0 */
+	/*
+	 * an uncached or write-combined access looks the line up and uses a
+	 * copy a cacheable alias left (a read returns it, a write updates it
+	 * and memory); default false: it goes around the cache
+	 */
+	bool uncached_hits;
 };
 
 /* The names configs and options spell them with: "vipt", "next-line". */

@@ -61,6 +61,10 @@ enum cmasim_cost {
 	CMASIM_COST_MAPPING,	/* section splits, TLB flushes and shootdowns, kmaps */
 	CMASIM_COST_TLB_MISS,	/* page-table walks of CPU accesses (in no request's latency) */
 	CMASIM_COST_IOMMU,	/* IOMMU page-table entries */
+	CMASIM_COST_CPU_MEMORY,	/* line fills, write-backs and uncached accesses of CPU accesses */
+	CMASIM_COST_FLUSH_REFILL, /* the rest of the system refilling a cache a flush emptied */
+	CMASIM_COST_REFAULT,	/* reading page cache dropped for buffers back from storage */
+	CMASIM_COST_CLEANCACHE,	/* copying evicted page cache into a GCMA area and back */
 	CMASIM_NR_COSTS,
 };
 
@@ -72,6 +76,17 @@ const char *cmasim_cost_name(enum cmasim_cost cost);
 struct cmasim_request_stats {
 	uint64_t requests;
 	uint64_t ok;
+};
+
+/* One device's requests. */
+struct cmasim_device_stats {
+	uint64_t requests;
+	uint64_t ok;
+	uint64_t failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
+	uint64_t busy_retries;		/* busy ranges its requests met */
+	uint64_t blocked_own_pages;	/* pinned pages they met that its own driver pinned */
+	uint64_t blocked_other_pages;	/* pinned pages they met of another driver, or none */
+	struct cmasim_hist latency;	/* of those that succeeded, ns */
 };
 
 /* Fragmentation of one zone when the run ended. */
@@ -108,7 +123,7 @@ struct cmasim_results {
 	uint64_t dma_failed[CMASIM_NR_DMA_STATUS];	/* by reason; [OK] stays 0 */
 	uint64_t dma_fallback_ok;			/* of dma_ok, served by a fallback */
 	unsigned int nr_devices;
-	struct cmasim_request_stats *devices;		/* by machine device index */
+	struct cmasim_device_stats *devices;		/* by machine device index */
 	struct cmasim_request_stats size_class[CMASIM_NR_SIZE_CLASSES];
 	uint32_t requested_orders;			/* bit o: some request needed order o */
 	struct cmasim_hist latency;			/* requests that succeeded, ns */
@@ -170,6 +185,9 @@ struct cmasim_results {
 	uint64_t stale_cpu_reads;
 	uint64_t stale_device_reads;
 	uint64_t clobbered_lines;	/* device data overwritten by a write-back */
+	uint64_t uncached_hits;		/* uncached accesses that used a copy a cacheable alias left */
+	uint64_t stray_freed_lines;	/* lines a freed uncached buffer left cached through an alias */
+	char *corruption_first;		/* the first corruptions described; "" when none */
 
 	uint64_t lowmem_bytes;
 	uint64_t managed_bytes;		/* what the page allocator manages */
@@ -177,6 +195,8 @@ struct cmasim_results {
 	uint64_t reserved_bytes;	/* taken from the page allocator at boot by the policy */
 	uint64_t reserved_idle_page_ms;	/* reserved pages holding nothing, integrated over time */
 	uint64_t refaulted_pages;	/* clean cache dropped for buffers, to be read back */
+	uint64_t cleancache_puts;	/* evicted page-cache pages a cleancache backend kept */
+	uint64_t cleancache_gets;	/* reads it served */
 	unsigned int nr_zones;
 	struct cmasim_zone_stats *zones;
 };

@@ -72,6 +72,7 @@ enum cmasim_param_type {
 	CMASIM_PARAM_BOOL,	/* true/false */
 	CMASIM_PARAM_UINT,	/* a decimal integer */
 	CMASIM_PARAM_SIZE,	/* bytes, with a unit such as 16MiB */
+	CMASIM_PARAM_TEXT,	/* text the policy reads; as a value, 0 for "false" or nothing, else 1 */
 };
 
 /* One tunable of a policy, set by --set name=value. */
@@ -80,6 +81,8 @@ struct cmasim_param {
 	enum cmasim_param_type type;
 	const char *default_value;
 	const char *help;
+	bool (*check)(const char *text);	/* TEXT: whether @text is well formed */
+	const char *expects;			/* TEXT: what check() takes, for messages */
 };
 
 #define CMASIM_MAX_PARAMS 8
@@ -88,6 +91,8 @@ struct cmasim_param {
 struct cmasim_param_values {
 	unsigned int nr;
 	uint64_t value[CMASIM_MAX_PARAMS];	/* bool as 0/1, sizes in bytes */
+	/* TEXT: the text as set, pointing into the settings (or the default), which outlive it */
+	const char *text[CMASIM_MAX_PARAMS];
 };
 
 struct cmasim_dma_request {
@@ -176,8 +181,16 @@ void cmasim_sim_reserve(struct cmasim_sim *sim, uint64_t pfn, uint64_t pages);
  * (reserved_idle_page_ms).
  */
 void cmasim_sim_reserved_idle(struct cmasim_sim *sim, uint64_t idle);
-/* @pages of clean cache were dropped to make room: each is read back later (a refault). */
+/*
+ * @pages of clean cache were dropped to make room: each is read back later
+ * (a refault), at refault_page_ns, which is charged to no request.
+ */
 void cmasim_sim_refault(struct cmasim_sim *sim, uint64_t pages);
+/*
+ * A cleancache backend stored @puts evicted pages and gave @gets back to
+ * reads, each a page copied, charged to no request.
+ */
+void cmasim_sim_cleancache(struct cmasim_sim *sim, uint64_t puts, uint64_t gets);
 /* The request being served failed the policy's allocator and its fallback served it. */
 void cmasim_sim_fallback_served(struct cmasim_sim *sim);
 
@@ -249,6 +262,19 @@ struct cmasim_policy_ops {
 				enum cmasim_dma_dir dir, uint64_t bytes);
 	void (*sync_for_cpu)(struct cmasim_sim *sim, void *priv, struct cmasim_dma_buffer *buf,
 			     enum cmasim_dma_dir dir, uint64_t bytes);
+	/*
+	 * Clean page cache left memory, @pages of it: reclaimed, dropped by
+	 * drop_caches, or freed by the workload (an eviction). A cleancache
+	 * backend may keep copies (cleancache_put_page() from
+	 * __delete_from_page_cache()). NULL: nobody keeps them.
+	 */
+	void (*page_cache_evicted)(struct cmasim_sim *sim, void *priv, uint64_t pages);
+	/*
+	 * The workload read @pages into the page cache; a cleancache backend
+	 * is asked for each first (cleancache_get_page() on a miss). NULL:
+	 * nobody is asked.
+	 */
+	void (*page_cache_read)(struct cmasim_sim *sim, void *priv, uint64_t pages);
 	/* Frees *@priv's state. NULL: g_free(priv). */
 	void (*teardown)(struct cmasim_sim *sim, void *priv);
 };

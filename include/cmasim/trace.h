@@ -42,6 +42,7 @@ enum cmasim_cpu_target {
 	CMASIM_CPU_BUFFER,	/* a DMA buffer, through the mapping its policy gave the CPU */
 	CMASIM_CPU_LOWMEM,	/* the kernel's linear map */
 	CMASIM_CPU_USER,	/* movable user memory */
+	CMASIM_CPU_CMA,		/* the linear map of CMA pageblocks: pages CMA lends out */
 };
 
 enum cmasim_cpu_pattern {
@@ -66,9 +67,11 @@ enum cmasim_cpu_pattern {
 /*
  * One compiled event, 40 bytes. Fields by op:
  *   ALLOC       a migratetype, b order, c flags and owner, id, y count of blocks,
- *               x pfn (AT_PFN); no id with NO_ID
+ *               x pfn (AT_PFN); no id with NO_ID; dev
+ *               (any op's dev is 0 but ALLOC's and PIN's)
  *   FREE        id, or with c AT_PFN: b order, x pfn (no id)
- *   PIN, UNPIN, DMA_FREE   id
+ *   UNPIN, DMA_FREE   id
+ *   PIN         id, c flags, dev
  *   DMA_ALLOC   a device, b align order or ANY, c flags, id, x size in bytes
  *   DMA         a device, b enum cmasim_dma_dir, id buffer, x bytes
  *   CPU         a enum cmasim_cpu_target, b 0 read / 1 write, c enum cmasim_cpu_pattern,
@@ -90,7 +93,7 @@ struct cmasim_record {
 	uint32_t line;		/* line in the YAML source, for messages; generators give theirs */
 	uint8_t op;		/* enum cmasim_op */
 	uint8_t a, b, c;
-	uint32_t reserved;	/* zero; keeps the record 8-byte aligned */
+	uint32_t dev;		/* ALLOC, PIN: 1 + the device whose driver owns the pages, 0 none */
 };
 
 /* What a trace's header says. */

@@ -42,7 +42,7 @@ static const char machine_yaml[] =
 	"  - { name: legacy, dma_bits: 18 }\n"
 	"cma: [ { size: 128KiB } ]\n"
 	"cache: { size: 4KiB, ways: 2, line: 32, indexing: vipt, prefetcher: speculative,\n"
-	"         speculation_rate: 0.5 }\n"
+	"         speculation_rate: 0.5, uncached_hits: true }\n"
 	"mmu: { section_size: 64KiB, tlb_page_entries: 8, tlb_section_entries: 4 }\n"
 	"atomic_pool: 32KiB\n";
 
