@@ -547,7 +547,6 @@ Test(snapshot, gzipped_kpageflags)
 	g_autoptr(GHashTable) files = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GZlibCompressor) z = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
-	g_autoptr(GBytes) raw = NULL;
 	char gz[4096];
 	gsize read, written;
 	struct cmasim_snapshot *s;
