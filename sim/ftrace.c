@@ -137,6 +137,10 @@ static bool area(struct reader *r, const char *body, const char *event, uint16_t
 
 	if (!field(&r->ts, body, "name", &v))
 		v = (struct word){ "cma", 3 };	/* cma_alloc before 5.x named no area */
+	/* mm/cma.c names every area: "reserved", "cma%d", or the device tree node's */
+	if (!v.len)
+		return textscan_fail(&r->ts, error, v.s, "%s has an empty name= (expected the CMA "
+				     "area's name)", event);
 	name = g_strndup(v.s, v.len);
 	/* a device name: letters, digits, '_' and '-' */
 	for (char *c = name; *c; c++)

@@ -287,6 +287,9 @@ static const struct {
 	  "1:97: a kpageflags end mark without the bytes read (expected \"end BYTES\")" },
 	{ CTX("10.0") "cma_alloc_finish: name=a pfn=0x1 page=1 count=1 align=0 errorno=x\n",
 	  "1:108: errorno=x is not a number" },
+	/* the event's fields: 43 characters of context, 17 of "cma_alloc_start: ", "name=" */
+	{ CTX("10.0") "cma_alloc_start: name= request_count=1 align=0\n",
+	  "1:66: cma_alloc_start has an empty name= (expected the CMA area's name)" },
 };
 
 Test(ftrace, bad_traces)
