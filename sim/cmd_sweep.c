@@ -171,11 +171,12 @@ static bool prepare_folder(const char *dir, const GString *table, const GString 
 
 /*
  * Runs the jobs of @dir with GNU parallel: @jobs at once, or on the hosts
- * of @sshloginfile; the job log makes a second run resume. Returns
- * parallel's exit status (the jobs that failed), or -1 with @error.
+ * of @sshloginfile, with parallel's bar on a terminal unless @quiet; the
+ * job log makes a second run resume. Returns parallel's exit status (the
+ * jobs that failed), or -1 with @error.
  */
 static int run_parallel(const char *dir, const char *jobs, const char *sshloginfile,
-			GError **error)
+			bool quiet, GError **error)
 {
 	g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
 		G_SUBPROCESS_FLAGS_NONE);
@@ -193,7 +194,7 @@ static int run_parallel(const char *dir, const char *jobs, const char *sshloginf
 	g_ptr_array_add(argv, g_strdup("--jobs"));
 	g_ptr_array_add(argv, g_strdup(jobs));
 	/* a bar for people watching; quiet in a log */
-	if (isatty(STDERR_FILENO))
+	if (isatty(STDERR_FILENO) && !quiet)
 		g_ptr_array_add(argv, g_strdup("--bar"));
 	if (sshloginfile) {
 		g_ptr_array_add(argv, g_strdup("--sshloginfile"));
@@ -371,7 +372,7 @@ static int sweep_merge(int argc, char **argv)
 int cmd_sweep(int argc, char **argv)
 {
 	g_autofree char *output = NULL, *jobs_arg = NULL, *sshloginfile = NULL;
-	gboolean dry_run = FALSE;
+	gboolean dry_run = FALSE, quiet = FALSE;
 	const GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
 		  "The sweep's folder (required): points, job log and merged results", "DIR" },
@@ -381,6 +382,7 @@ int cmd_sweep(int argc, char **argv)
 		  "Run across the hosts of FILE, as parallel --sshloginfile takes it", "FILE" },
 		{ "dry-run", 'n', 0, G_OPTION_ARG_NONE, &dry_run,
 		  "Write the points and jobs, run nothing", NULL },
+		CLI_QUIET_ENTRY(quiet),
 		{ NULL },
 	};
 	g_autoptr(GError) error = NULL;
@@ -429,7 +431,7 @@ int cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	jobs_text = g_strdup_printf("%u", workers);
-	failed = run_parallel(dir, jobs_text, sshloginfile, &error);
+	failed = run_parallel(dir, jobs_text, sshloginfile, quiet, &error);
 	if (failed < 0 || !merge(dir, &missing, &error))
 		goto out;
 	printf("cmasim sweep: %u points, %u with results: %s/results.csv, %s/results.json\n",
