@@ -141,11 +141,11 @@ static bool area(struct reader *r, const char *body, const char *event, uint16_t
 	if (!v.len)
 		return textscan_fail(&r->ts, error, v.s, "%s has an empty name= (expected the CMA "
 				     "area's name)", event);
-	name = g_strndup(v.s, v.len);
-	/* a device name: letters, digits, '_' and '-' */
-	for (char *c = name; *c; c++)
-		if (!g_ascii_isalnum(*c) && *c != '_' && *c != '-')
-			*c = '_';
+	/* a device name: letters, digits, '_' and '-' (a NUL byte too becomes '_') */
+	name = g_malloc(v.len + 1);
+	for (size_t i = 0; i < v.len; i++)
+		name[i] = g_ascii_isalnum(v.s[i]) || v.s[i] == '_' || v.s[i] == '-' ? v.s[i] : '_';
+	name[v.len] = '\0';
 	for (guint i = 0; i < r->areas->len; i++) {
 		if (!strcmp(r->areas->pdata[i], name)) {
 			*index = (uint16_t)i;

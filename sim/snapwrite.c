@@ -89,23 +89,34 @@ static void write_runs(const struct cmasim_snapshot *s, const struct layout *l,
 	}
 }
 
-/* The newest kernel profile cmasim has that is not newer than release @release. */
+/*
+ * The newest kernel profile cmasim has that is not newer than release
+ * @release, else the oldest. Kernels from 4.4 on get none with
+ * MIGRATE_RESERVE, which 4.4 removed ("mm, page_alloc: remove
+ * MIGRATE_RESERVE"): a 4.9 capture gets 5.10's rules, not 3.5's.
+ */
 static const char *kernel_profile(const char *release)
 {
 	unsigned int major = 0, minor = 0;
-	const char *best = cmasim_kernel_nth(0)->name;
-	const struct cmasim_kernel *k;
+	const struct cmasim_kernel *best = NULL, *oldest = NULL, *k;
+	bool reserve_gone;
 
 	if (sscanf(release, "%u.%u", &major, &minor) != 2)
 		return cmasim_kernel_default()->name;
+	reserve_gone = major > 4 || (major == 4 && minor >= 4);
+	/* the profiles come oldest first */
 	for (unsigned int i = 0; (k = cmasim_kernel_nth(i)); i++) {
 		unsigned int kmaj = 0, kmin = 0;
 
-		if (sscanf(k->name, "%u.%u", &kmaj, &kmin) == 2 &&
-		    (kmaj < major || (kmaj == major && kmin <= minor)))
-			best = k->name;
+		if (sscanf(k->name, "%u.%u", &kmaj, &kmin) != 2 ||
+		    (reserve_gone && k->migrate_reserve))
+			continue;
+		if (!oldest)
+			oldest = k;
+		if (kmaj < major || (kmaj == major && kmin <= minor))
+			best = k;
 	}
-	return best;
+	return (best ? best : oldest)->name;
 }
 
 static void write_config(const struct cmasim_snapshot *s, const struct layout *l,

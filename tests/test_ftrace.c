@@ -214,6 +214,27 @@ Test(ftrace, cma)
 	cr_expect_eq(st.dma_frees, 2);
 }
 
+/*
+ * An area's name becomes a device name: a byte that cannot be in one
+ * (a dot, a NUL) becomes '_', and the workload still reads.
+ */
+Test(ftrace, area_names_become_device_names)
+{
+	static const char trace[] =
+		CTX("1.000000") "cma_alloc_start: name=a.b\0c count=16 align=4\n";
+	g_autoptr(GBytes) in = g_bytes_new(trace, sizeof(trace) - 1);
+	g_autoptr(GString) out = g_string_new(NULL);
+	struct cmasim_ftrace_stats st;
+	g_autoptr(GError) error = NULL;
+	struct cmasim_trace *t;
+
+	cr_assert(cmasim_ftrace_import("t", in, &opts, out, &st, NULL));
+	cr_expect(strstr(out->str, "\ndevices: [a_b_c]\n"), "%s", out->str);
+	t = cmasim_trace_open_data("w.yaml", out->str, out->len, &error);
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	cmasim_trace_close(t);
+}
+
 Test(ftrace, header)
 {
 	static const char trace[] = CTX("1.0") "cma_alloc_start: name=a.b count=1 align=0\n"

@@ -326,6 +326,35 @@ Test(snapshot, unmanaged_top_of_zone)
 }
 
 /*
+ * The kernel profile a capture gets: the newest not newer than its
+ * release, but none with MIGRATE_RESERVE from 4.4 on, which removed it
+ * (so 4.9, older than every other profile, gets the oldest without it).
+ */
+Test(snapshot, kernel_profile_of_the_release)
+{
+	static const struct {
+		const char *release, *profile;
+	} cases[] = {
+		{ "3.4.0", "3.5" }, { "3.10.108", "3.5" }, { "4.9.253-tegra", "5.10" },
+		{ "5.10.0", "5.10" }, { "6.5.0", "6.1" }, { "6.18.0", "6.10" },
+	};
+	uint64_t f[NR_PFNS];
+
+	base_flags(f);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *from = g_strdup_printf("kernel %s", cases[i].release);
+		g_autofree char *want = g_strdup_printf("\nkernel: \"%s\"\n", cases[i].profile);
+		struct cmasim_snapshot *s = read_with(f, "capture.txt", "kernel 6.1.0-test", from);
+		g_autoptr(GString) config = g_string_new(NULL);
+		g_autoptr(GString) state = g_string_new(NULL);
+
+		cmasim_snapshot_write(s, "m", "m.state", config, state);
+		cr_expect(strstr(config->str, want), "%s: %s", cases[i].release, config->str);
+		cmasim_snapshot_free(s);
+	}
+}
+
+/*
  * Written out: the layout from the table (RAM from pfn 0, a max-order
  * boundary, to 48; DMA [0, 16), Normal [16, 48)); the pageblocks of
  * Normal typed to pagetypeinfo's 1 unmovable and 1 reclaimable, by the
