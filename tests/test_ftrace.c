@@ -21,29 +21,38 @@
 
 static const struct cmasim_ftrace_options opts = { .name = "w", .page_size = 4096 };
 
-/* The workload @text imports to (its events part), or NULL with @error. */
+/* Imports @len bytes of @text into a whole workload, which must read back; NULL with @error. */
+static GString *import_bytes(const char *text, size_t len, struct cmasim_ftrace_stats *st,
+			     GError **error)
+{
+	g_autoptr(GBytes) in = g_bytes_new(text, len);
+	GString *out = g_string_new(NULL);
+	GError *err = NULL;
+	struct cmasim_trace *t;
+
+	if (!cmasim_ftrace_import("t", in, &opts, out, st, error)) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	t = cmasim_trace_open_data("w.yaml", out->str, out->len, &err);
+	cr_assert_not_null(t, "%s\n%s", err ? err->message : "", out->str);
+	cmasim_trace_close(t);
+	return out;
+}
+
+/* The events of the workload @text imports; NULL with @error. */
 static char *import(const char *text, struct cmasim_ftrace_stats *st, GError **error)
 {
-	g_autoptr(GBytes) in = g_bytes_new(text, strlen(text));
-	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GString) out = import_bytes(text, strlen(text), st, error);
 	const char *events;
 
-	if (!cmasim_ftrace_import("t", in, &opts, out, st, error))
+	if (!out)
 		return NULL;
 	events = strstr(out->str, "\nevents:");
 	cr_assert_not_null(events, "%s", out->str);
-	/* the whole of it must read as a workload */
-	{
-		GError *err = NULL;
-		struct cmasim_trace *t = cmasim_trace_open_data("w.yaml", out->str, out->len, &err);
-
-		cr_assert_not_null(t, "%s\n%s", err ? err->message : "", out->str);
-		cmasim_trace_close(t);
-	}
 	return g_strdup(events + 1);
 }
 
-/* The same, for a trace that must import. */
 static char *import_ok(const char *text, struct cmasim_ftrace_stats *st)
 {
 	g_autoptr(GError) error = NULL;
@@ -222,17 +231,11 @@ Test(ftrace, area_names_become_device_names)
 {
 	static const char trace[] =
 		CTX("1.000000") "cma_alloc_start: name=a.b\0c count=16 align=4\n";
-	g_autoptr(GBytes) in = g_bytes_new(trace, sizeof(trace) - 1);
-	g_autoptr(GString) out = g_string_new(NULL);
 	struct cmasim_ftrace_stats st;
-	g_autoptr(GError) error = NULL;
-	struct cmasim_trace *t;
+	g_autoptr(GString) out = import_bytes(trace, sizeof(trace) - 1, &st, NULL);
 
-	cr_assert(cmasim_ftrace_import("t", in, &opts, out, &st, NULL));
+	cr_assert_not_null(out);
 	cr_expect(strstr(out->str, "\ndevices: [a_b_c]\n"), "%s", out->str);
-	t = cmasim_trace_open_data("w.yaml", out->str, out->len, &error);
-	cr_assert_not_null(t, "%s", error ? error->message : "");
-	cmasim_trace_close(t);
 }
 
 Test(ftrace, header)
