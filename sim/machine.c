@@ -237,16 +237,25 @@ static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 			cmasim_coherence_memory_write(m->coh, pa, n * line, false);
 		return;
 	}
-	/* or look first for a copy the linear alias left, where that alias would have put it */
+	/*
+	 * or look first for a copy the linear alias left, where that alias
+	 * would have put it; the lines written that hit none go to memory
+	 * together, up to the next hit, so that a whole page is one write
+	 */
+	uint64_t run = 0;
+
 	for (uint64_t i = 0, off = pa & page_mask; i < n; i++, off += line) {
 		bool hit;
 
 		m->access_va = va + i * line;
 		hit = cmasim_cache_uncached_access(m->cache, w->alias_va + off, pa + i * line, write);
 		m->uncached_hits += hit;
-		if (!hit && write)
-			cmasim_coherence_memory_write(m->coh, pa + i * line, line, false);
+		if (write && hit && run < i)
+			cmasim_coherence_memory_write(m->coh, pa + run * line, (i - run) * line, false);
+		run = hit ? i + 1 : run;
 	}
+	if (write && run < n)
+		cmasim_coherence_memory_write(m->coh, pa + run * line, (n - run) * line, false);
 	m->access_va = 0;
 }
 
