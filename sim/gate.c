@@ -338,7 +338,8 @@ static bool read_seeds(struct conf_loader *ld, const struct conf_field *f, struc
 /* Reads set: a list of policy settings as --set takes them. */
 static bool read_set(struct conf_loader *ld, const yaml_node_t *node, struct spec *s)
 {
-	GPtrArray *set = g_ptr_array_new();
+	/* the texts read so far go with the array when a later one is refused */
+	GPtrArray *set = g_ptr_array_new_with_free_func(g_free);
 
 	if (!conf_expect_kind(ld, node, YAML_SEQUENCE_NODE, "set")) {
 		g_ptr_array_free(set, TRUE);
