@@ -82,6 +82,7 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
 	list_link(mem, &z->free_area[order][mt], idx, tail);
+	z->free_orders[mt] |= (uint16_t)(1U << order);
 	account_free(z, order, mt, 1);
 }
 
@@ -89,8 +90,11 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
 {
 	struct frame *f = &mem->frames[idx];
+	struct free_list *list = &z->free_area[f->order][f->mt];
 
-	list_unlink(mem, &z->free_area[f->order][f->mt], idx);
+	list_unlink(mem, list, idx);
+	if (!list->nr)
+		z->free_orders[f->mt] &= (uint16_t)~(1U << f->order);
 	account_free(z, f->order, f->mt, -1);
 	f->state = FRAME_TAIL;
 }
@@ -181,17 +185,18 @@ static uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t
 	return idx;
 }
 
+G_STATIC_ASSERT(CMASIM_ORDER_LIMIT < 16);	/* an order is a bit of zone.free_orders */
+
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
 static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
 				 unsigned int mt)
 {
-	for (unsigned int o = order; o <= mem->max_order; o++) {
-		uint32_t idx = z->free_area[o][mt].first;
+	unsigned int orders = z->free_orders[mt] >> order;
 
-		if (idx != NIL)
-			return take_free_block(mem, z, idx, order, mt);
-	}
-	return NIL;
+	if (!orders)
+		return NIL;
+	return take_free_block(mem, z, z->free_area[order + (unsigned int)__builtin_ctz(orders)][mt].first,
+			       order, mt);
 }
 
 /*
@@ -219,15 +224,32 @@ static bool can_steal_fallback(const struct cmasim_mem *mem, unsigned int order,
 	       (start_mt == CMASIM_MT_UNMOVABLE && mem->cfg->kernel->unmovable_claims_block);
 }
 
+/* @start_mt's row of fallbacks[] under the profile's rules */
+static const uint8_t *fallback_row(const struct cmasim_mem *mem, unsigned int start_mt)
+{
+	if (start_mt == CMASIM_MT_MOVABLE && mem->cfg->kernel->cma_in_fallbacks)
+		return fallbacks_movable_3_5;
+	return fallbacks[start_mt];
+}
+
+/* The orders at which some type of @start_mt's row has a free block, as bits. */
+static unsigned int fallback_orders(const struct cmasim_mem *mem, const struct zone *z,
+				    unsigned int start_mt)
+{
+	unsigned int orders = 0;
+
+	for (const uint8_t *row = fallback_row(mem, start_mt); *row != CMASIM_NR_MIGRATETYPES;
+	     row++)
+		orders |= z->free_orders[*row];
+	return orders;
+}
+
 /* find_suitable_fallback(): the first type in @start_mt's row with a block of @order, or -1. */
 static int find_suitable_fallback(const struct cmasim_mem *mem, const struct zone *z,
 				  unsigned int order, unsigned int start_mt, bool *can_steal)
 {
-	const uint8_t *row = fallbacks[start_mt];
-
-	if (start_mt == CMASIM_MT_MOVABLE && mem->cfg->kernel->cma_in_fallbacks)
-		row = fallbacks_movable_3_5;
-	for (; *row != CMASIM_NR_MIGRATETYPES; row++) {
+	for (const uint8_t *row = fallback_row(mem, start_mt); *row != CMASIM_NR_MIGRATETYPES;
+	     row++) {
 		if (z->free_area[order][*row].nr) {
 			/* 3.5: "never change migration type of MIGRATE_CMA pageblocks" */
 			*can_steal = *row != CMASIM_MT_CMA && can_steal_fallback(mem, order, start_mt);
@@ -481,32 +503,28 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 			     unsigned int start_mt, bool nofragment, uint32_t *taken)
 {
 	unsigned int min_order = nofragment && order < mem->pb_order ? mem->pb_order : order;
+	unsigned int orders = fallback_orders(mem, z, start_mt);
+	unsigned int wide = orders >> min_order << min_order;
 	bool can_steal = false;
-	int fallback_mt = -1;
+	int fallback_mt;
 	unsigned int o;
 
+	if (!wide)
+		return false;
 	/*
 	 * The largest block roughly approximates the pageblock with the most
 	 * free pages, which is the best one to claim.
 	 */
-	for (o = mem->max_order + 1; o-- > min_order;) {
-		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
-		if (fallback_mt >= 0)
-			break;
-	}
-	if (fallback_mt < 0)
-		return false;
+	o = 31 - (unsigned int)__builtin_clz(wide);
+	fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 	/*
 	 * A movable request that cannot claim the whole block splits the
 	 * smallest one instead: it then fragments the least.
 	 */
 	if (!can_steal && start_mt == CMASIM_MT_MOVABLE && o > order &&
 	    mem->cfg->kernel->fallback_smallest) {
-		for (o = order; o <= mem->max_order; o++) {
-			fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
-			if (fallback_mt >= 0)
-				break;
-		}
+		o = order + (unsigned int)__builtin_ctz(orders >> order);
+		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 	}
 	if (fallback_mt == CMASIM_MT_CMA)
 		*taken = take_free_block(mem, z, z->free_area[o][fallback_mt].first, order,
@@ -718,10 +736,32 @@ static uint32_t zone_batchsize(const struct cmasim_mem *mem, const struct zone *
 	return (uint32_t)MAX(batch, 1);
 }
 
-void buddy_pcp_init(struct cmasim_mem *mem)
+/*
+ * alloc_flags_nofragment(): on a machine with DMA32, a request whose
+ * preferred zone (the highest it may use) is Normal first tries every
+ * zone without stealing below pageblock order (5.0).
+ */
+static bool nofragment(const struct cmasim_mem *mem, enum cmasim_zone_type highest_zone)
+{
+	bool dma32 = false;
+	int preferred = -1;
+
+	if (!mem->cfg->kernel->nofragment)
+		return false;
+	for (unsigned int i = 0; i < mem->nr_zones; i++) {
+		dma32 |= mem->zones[i].type == CMASIM_ZONE_DMA32;
+		if (mem->zones[i].type <= highest_zone && mem->zones[i].present)
+			preferred = (int)mem->zones[i].type;
+	}
+	return dma32 && preferred == CMASIM_ZONE_NORMAL;
+}
+
+void buddy_init(struct cmasim_mem *mem)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 
+	for (unsigned int h = 0; h < CMASIM_NR_ZONE_TYPES; h++)
+		mem->nofragment[h] = nofragment(mem, h);
 	mem->pcp = mem->cfg->cpus;
 	mem->pcp_max_order = k->pcp_high_order ? PCP_MAX_ORDER : 0;
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
@@ -757,20 +797,16 @@ static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int or
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
-bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
-			 bool alloc_cma)
+bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
 {
-	for (unsigned int o = order; o <= mem->max_order; o++) {
-		for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
-			if (z->free_area[o][t].nr)
-				return true;
-		if (alloc_cma && z->free_area[o][CMASIM_MT_CMA].nr)
-			return true;
-		/* any request ends at the reserve (3.5) */
-		if (z->free_area[o][CMASIM_MT_RESERVE].nr)
-			return true;
-	}
-	return false;
+	/* any request ends at the reserve (3.5) */
+	unsigned int orders = z->free_orders[CMASIM_MT_RESERVE];
+
+	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+		orders |= z->free_orders[t];
+	if (alloc_cma)
+		orders |= z->free_orders[CMASIM_MT_CMA];
+	return orders >> order;
 }
 
 /* __zone_watermark_ok() */
@@ -785,7 +821,7 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 		free_pages -= (int64_t)z->nr_free_cma;
 	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
-	return !order || buddy_free_block_ok(mem, z, order, alloc_cma);
+	return !order || buddy_free_block_ok(z, order, alloc_cma);
 }
 
 bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
@@ -796,26 +832,6 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 	g_return_val_if_fail(highest_zone < CMASIM_NR_ZONE_TYPES, false);
 	return watermark_ok(mem, &mem->zones[zone], order, mark, highest_zone,
 			    mt == CMASIM_MT_MOVABLE);
-}
-
-/*
- * alloc_flags_nofragment(): on a machine with DMA32, a request whose
- * preferred zone (the highest it may use) is Normal first tries every
- * zone without stealing below pageblock order (5.0).
- */
-static bool nofragment(const struct cmasim_mem *mem, enum cmasim_zone_type highest_zone)
-{
-	bool dma32 = false;
-	int preferred = -1;
-
-	if (!mem->cfg->kernel->nofragment)
-		return false;
-	for (unsigned int i = 0; i < mem->nr_zones; i++) {
-		dma32 |= mem->zones[i].type == CMASIM_ZONE_DMA32;
-		if (mem->zones[i].type <= highest_zone && mem->zones[i].present)
-			preferred = (int)mem->zones[i].type;
-	}
-	return dma32 && preferred == CMASIM_ZONE_NORMAL;
 }
 
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
@@ -832,10 +848,8 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 	} passes[] = {
 		{ CMASIM_WMARK_LOW, true }, { CMASIM_WMARK_LOW, false }, { CMASIM_WMARK_MIN, false },
 	};
-	bool nofrag = nofragment(mem, highest_zone);
-
 	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
-		if (passes[p].nofragment && !nofrag)
+		if (passes[p].nofragment && !mem->nofragment[highest_zone])
 			continue;
 		/* __alloc_pages_slow(): wake_all_kswapds() before the min pass */
 		mem->kswapd_wanted |= passes[p].mark == CMASIM_WMARK_MIN;
@@ -869,6 +883,7 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 {
 	g_return_val_if_fail(order <= mem->max_order, -EINVAL);
 	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
+	g_return_val_if_fail(highest_zone < CMASIM_NR_ZONE_TYPES, -EINVAL);
 	/* gfp_to_alloc_flags_cma(): movable requests may use CMA */
 	return buddy_alloc(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
 }

@@ -96,6 +96,15 @@ struct cmasim_cache {
 	bool spec_always;		/* speculative: spec_rate_ppm is a million */
 	uint64_t spec_lines;		/* speculative: window, in lines either side */
 
+	/*
+	 * With uncached_hits: the lines each page has in the cache, counted
+	 * in a slot its tag's page hashes to, so that an uncached access of a
+	 * page with none need not look up each line. A shared slot only
+	 * makes the look-ups happen; an empty one is never wrong.
+	 */
+	uint32_t *page_lines;
+	unsigned int page_hash_shift;	/* 64 - log2(slots) */
+
 	bool hooked;			/* some hook is set */
 	bool lean;			/* no hook and no prefetcher: the fast path may run */
 	struct cmasim_cache_hooks hooks;
@@ -130,6 +139,13 @@ static ALWAYS_INLINE struct line *lookup(const struct cmasim_cache *c, uint64_t 
 	for (unsigned int w = 0; w < c->ways; w++)
 		hit = (l[w].key | KEY_DIRTY) == want ? w : hit;
 	return hit < c->ways ? &l[hit] : NULL;
+}
+
+/* The page_lines slot of the page holding tag line @tline. */
+static ALWAYS_INLINE uint32_t *page_slot(const struct cmasim_cache *c, uint64_t tline)
+{
+	return &c->page_lines[((tline >> c->page_lines_shift) * UINT64_C(0x9e3779b97f4a7c15)) >>
+			      c->page_hash_shift];
 }
 
 /* Index of @l in the line arrays. */
@@ -210,6 +226,8 @@ static ALWAYS_INLINE void drop(struct cmasim_cache *c, struct line *l, bool hook
 {
 	if (hooked && c->hooks.drop)
 		c->hooks.drop(c->hooks.ctx, line_pa(c, l));
+	if (c->page_lines)
+		(*page_slot(c, l->key >> KEY_SHIFT))--;
 	*l = (struct line){ 0 };
 }
 
@@ -233,6 +251,8 @@ static ALWAYS_INLINE struct line *fill(struct cmasim_cache *c, uint64_t set, uin
 	if (c->check_aliases && has_alias(c, set, pline))
 		c->stats.aliases++;
 	l->key = tag_of(c, vline, pline) << KEY_SHIFT | KEY_VALID;
+	if (c->page_lines)
+		(*page_slot(c, tag_of(c, vline, pline)))++;
 	touch(c, l);
 	if (c->plines)
 		c->plines[i] = pline;
@@ -452,6 +472,14 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 	if (cache->write_back)
 		l->key |= KEY_DIRTY;
 	return true;
+}
+
+bool cmasim_cache_may_hold_page(const struct cmasim_cache *cache, uint64_t va, uint64_t pa)
+{
+	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
+
+	g_return_val_if_fail(cache->page_lines, true);
+	return *page_slot(cache, tag_of(cache, vline, pline)) != 0;
 }
 
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty)
@@ -698,6 +726,13 @@ struct cmasim_cache *cmasim_cache_new(const struct cmasim_cache_config *cc, unsi
 	c->versions = g_new0(uint32_t, nr_lines);
 	if (c->ix.tag_by_va)
 		c->plines = g_new0(uint64_t, nr_lines);
+	if (cc->uncached_hits) {
+		/* four slots a line at least, so that few pages share one */
+		unsigned int bits = MAX(6, 2 + (unsigned int)g_bit_storage(nr_lines));
+
+		c->page_lines = g_new0(uint32_t, (size_t)1 << bits);
+		c->page_hash_shift = 64 - bits;
+	}
 
 	way_bytes = c->nr_sets << c->line_shift;
 	c->nr_colours = way_bytes > (UINT64_C(1) << page_shift) ? (unsigned int)(way_bytes >> page_shift)
@@ -728,6 +763,7 @@ void cmasim_cache_free(struct cmasim_cache *cache)
 	free(cache->lines);
 	g_free(cache->versions);
 	g_free(cache->plines);
+	g_free(cache->page_lines);
 	g_free(cache);
 }
 

@@ -226,6 +226,20 @@ static bool reserve_ok(const struct cmasim_mem *mem, const struct zone *z, GStri
 	return true;
 }
 
+/* Whether @z's summary of non-empty free lists (what the allocator searches) matches them. */
+static bool free_orders_ok(const struct zone *z, GString *why)
+{
+	for (unsigned int mt = 0; mt < CMASIM_NR_MIGRATETYPES; mt++)
+		for (unsigned int o = 0; o <= CMASIM_ORDER_LIMIT; o++)
+			if ((z->free_orders[mt] >> o & 1) != (z->free_area[o][mt].nr != 0))
+				FAIL("zone %s: the %s order-%u list holds %" PRIu64 " blocks, "
+				     "the summary of non-empty lists says %s",
+				     cmasim_zone_type_name(z->type), cmasim_migratetype_name(mt), o,
+				     z->free_area[o][mt].nr,
+				     z->free_orders[mt] >> o & 1 ? "some" : "none");
+	return true;
+}
+
 /* Compares each pageblock's counters and the zone's type and mixed counts. */
 static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 			     uint16_t (*nr_alloc)[CMASIM_NR_ALLOC_TYPES], GString *why)
@@ -264,7 +278,7 @@ static bool check_pageblocks(const struct cmasim_mem *mem, unsigned int zone,
 	if (cma_movable != z->nr_cma_movable)
 		FAIL("zone %s: %" PRIu64 " movable pages in CMA pageblocks (recount %" PRIu64 ")",
 		     cmasim_zone_type_name(z->type), z->nr_cma_movable, cma_movable);
-	return reserve_ok(mem, z, why);
+	return reserve_ok(mem, z, why) && free_orders_ok(z, why);
 }
 
 bool cmasim_mem_check_invariants(const struct cmasim_mem *mem, GString *why)
@@ -524,7 +538,7 @@ static bool check_totals(const struct cmasim_mem *mem, unsigned int i, GString *
 			     " mixed (recount %" PRIu64 ")", cmasim_zone_type_name(z->type),
 			     z->nr_pageblocks[mt], cmasim_migratetype_name(mt), t->pageblocks[mt],
 			     z->nr_mixed[mt], t->mixed[mt]);
-	return reserve_ok(mem, z, why);
+	return reserve_ok(mem, z, why) && free_orders_ok(z, why);
 }
 
 bool cmasim_mem_check_changes(struct cmasim_mem *mem, GString *why)

@@ -187,7 +187,7 @@ static int compaction_suitable(const struct cmasim_mem *mem, unsigned int zone, 
 
 	if (order < 0)
 		return COMPACT_CONTINUE;
-	if (buddy_free_block_ok(mem, z, (unsigned int)order, false))
+	if (buddy_free_block_ok(z, (unsigned int)order, false))
 		return CMASIM_COMPACT_SUCCESS;
 	/* order-0 watermark plus compact_gap(), counting free CMA pages (ALLOC_CMA) */
 	uint64_t mark = wmark_pages(z, order > COSTLY_ORDER ? CMASIM_WMARK_LOW : CMASIM_WMARK_MIN) +
@@ -486,7 +486,7 @@ static enum cmasim_compact_result compact_zone(struct compact_control *cc,
 		if (!migrate_isolated(cc))
 			continue;
 		if (cc->order >= 0 && !(cc->migrate_pfn & (nr - 1)) &&
-		    buddy_free_block_ok(mem, z, (unsigned int)cc->order, false)) {
+		    buddy_free_block_ok(z, (unsigned int)cc->order, false)) {
 			ret = CMASIM_COMPACT_SUCCESS;
 			break;
 		}

@@ -232,7 +232,8 @@ static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 	}
 	/* uncached and write-combined accesses go to memory around the cache */
 	m->uncached_accesses += n;
-	if (!m->cfg->cache.uncached_hits || !w->alias_va) {
+	if (!m->cfg->cache.uncached_hits || !w->alias_va ||
+	    !cmasim_cache_may_hold_page(m->cache, w->alias_va + (pa & page_mask), pa)) {
 		if (write)
 			cmasim_coherence_memory_write(m->coh, pa, n * line, false);
 		return;

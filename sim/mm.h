@@ -95,6 +95,8 @@ struct zone {
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
 	struct per_cpu_pages pcp;	/* empty and unused unless the machine has cpus: */
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
+	/* bit o set while free_area[o][mt] holds a block: the smallest order that can serve is a ctz */
+	uint16_t free_orders[CMASIM_NR_MIGRATETYPES];
 	/* compaction's zone state: compact_cached_*_pfn and the deferral */
 	uint32_t compact_cached_migrate[2];	/* frame index: async [0], sync [1] */
 	uint32_t compact_cached_free;		/* frame index of a pageblock */
@@ -117,6 +119,8 @@ struct cmasim_mem {
 	bool pcp;			/* per-cpu lists are modelled (the config has cpus:) */
 	unsigned int pcp_max_order;	/* the largest order they hold */
 	bool kswapd_wanted;		/* an allocation fell below low, or a boost was set */
+	/* whether a request whose highest zone is [z] tries ALLOC_NOFRAGMENT first */
+	bool nofragment[CMASIM_NR_ZONE_TYPES];
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
@@ -217,8 +221,11 @@ uint64_t mm_find_zero_area(const uint8_t *bitmap, uint64_t size, uint64_t start,
 /* compact.c: the compaction state of @z at boot: scanners at the zone's edges. */
 void mm_compact_init_zone(const struct cmasim_mem *mem, struct zone *z);
 
-/* buddy.c: sizes the per-cpu lists of every zone (zone_pcp_init()), after the watermarks. */
-void buddy_pcp_init(struct cmasim_mem *mem);
+/*
+ * buddy.c: after the watermarks, sizes the per-cpu lists of every zone
+ * (zone_pcp_init()) and settles which requests try ALLOC_NOFRAGMENT.
+ */
+void buddy_init(struct cmasim_mem *mem);
 /* buddy.c: drain_all_pages() of the zone holding @idx: its per-cpu pages back to the buddy lists. */
 void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx);
 
@@ -251,8 +258,7 @@ void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt
  * buddy.c: the tail of __zone_watermark_ok(): whether @z has a free block
  * of @order or more on a list a request may use, CMA's with @alloc_cma.
  */
-bool buddy_free_block_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
-			 bool alloc_cma);
+bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma);
 
 /*
  * buddy.c: frees the block allocated at @idx, through the per-cpu lists

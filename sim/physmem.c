@@ -392,7 +392,7 @@ struct cmasim_mem *cmasim_mem_new(const struct cmasim_config *cfg)
 	setup_watermarks(mem);
 	buddy_setup_reserve(mem);
 	setup_lowmem_reserve(mem);
-	buddy_pcp_init(mem);
+	buddy_init(mem);
 	for (unsigned int i = 0; i < mem->nr_zones; i++)
 		mm_compact_init_zone(mem, &mem->zones[i]);
 	return mem;

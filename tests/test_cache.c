@@ -173,6 +173,44 @@ Test(cache, pipt_lru_hits_misses_and_evictions)
 	cmasim_cache_free(c);
 }
 
+/*
+ * With uncached_hits the cache keeps, per page, whether it may hold a
+ * line of it: an empty page answers no, a page with a line yes, until
+ * its last line is evicted or invalidated. (Pages 0, 3 and 5 fall in
+ * different slots of the 64 this cache has, so none answers for another.)
+ */
+Test(cache, may_hold_page_follows_fills_evictions_and_invalidations)
+{
+	/* 256 bytes: 2 sets x 2 ways x 64; set = line & 1 */
+	struct cmasim_cache_config cc = geometry(256, 2, 64);
+	struct cmasim_cache *c;
+
+	cc.uncached_hits = true;
+	c = make(&cc, 0);
+	cr_expect_not(cmasim_cache_may_hold_page(c, 0x0000, 0x0000));
+	cr_expect_not(cmasim_cache_may_hold_page(c, 0x5000, 0x5000));
+	rd(c, 0x000, 0x000, 4);		/* page 0, set 0 */
+	cr_expect(cmasim_cache_may_hold_page(c, 0xfc0, 0xfc0));
+	rd(c, 0x100, 0x100, 4);
+	rd(c, 0x200, 0x200, 4);		/* evicts line 0; set 0 holds lines 4 and 8 of page 0 */
+	cr_expect(cmasim_cache_may_hold_page(c, 0x000, 0x000));
+	rd(c, 0x5000, 0x5000, 4);
+	rd(c, 0x5100, 0x5100, 4);	/* page 5 takes both ways of set 0 */
+	cr_expect_not(cmasim_cache_may_hold_page(c, 0x000, 0x000));
+	cr_expect(cmasim_cache_may_hold_page(c, 0x5000, 0x5000));
+	cmasim_cache_clean_invalidate(c, 0x5000, 0x5000, 0x1000);
+	cr_expect_not(cmasim_cache_may_hold_page(c, 0x5000, 0x5000));
+	cmasim_cache_free(c);
+
+	/* VIVT keeps lines by virtual tag: the page is the virtual one */
+	cc.indexing = CMASIM_CACHE_VIVT;
+	c = make(&cc, 0);
+	rd(c, 0x3000, 0x0000, 4);
+	cr_expect(cmasim_cache_may_hold_page(c, 0x3000, 0x7000));
+	cr_expect_not(cmasim_cache_may_hold_page(c, 0x0000, 0x0000));
+	cmasim_cache_free(c);
+}
+
 Test(cache, write_back_marks_dirty_and_writes_back_on_eviction)
 {
 	/* 128 bytes: one set of 2 ways x 64 */

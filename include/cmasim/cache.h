@@ -138,6 +138,13 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 				  bool write);
 
 /*
+ * For a cache configured with uncached_hits: false when no line of the
+ * page holding @va/@pa can be in it, so that cmasim_cache_uncached_access()
+ * of each would find none; true when one may be.
+ */
+bool cmasim_cache_may_hold_page(const struct cmasim_cache *cache, uint64_t va, uint64_t pa);
+
+/*
  * Whether the indexing finds a copy of the line holding @va/@pa, and if so
  * whether it is dirty (in *@dirty, unless NULL). Changes nothing, LRU order
  * included.
