@@ -13,7 +13,7 @@ static bool mt_mergeable(unsigned int mt)
 }
 
 /* NR_FREE_PAGES leaves isolated pages out; NR_FREE_CMA_PAGES counts CMA lists. */
-static void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
+G_ALWAYS_INLINE static inline void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
 {
 	int64_t pages = sign * (INT64_C(1) << order);
 
@@ -24,7 +24,7 @@ static void account_free(struct zone *z, unsigned int order, unsigned int mt, in
 }
 
 /* Links the head @idx into @list, at the tail if @tail. */
-static void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx, bool tail)
+G_ALWAYS_INLINE static inline void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx, bool tail)
 {
 	struct frame *f = &mem->frames[idx];
 
@@ -52,7 +52,7 @@ static void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t i
 }
 
 /* Unlinks the head @idx from @list. */
-static void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
+G_ALWAYS_INLINE static inline void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
 {
 	const struct frame *f = &mem->frames[idx];
 
@@ -73,7 +73,7 @@ static void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t
 }
 
 /* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
-static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+G_ALWAYS_INLINE static inline void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
 			     unsigned int order, unsigned int mt, bool tail)
 {
 	struct frame *f = &mem->frames[idx];
@@ -87,7 +87,7 @@ static void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t id
 }
 
 /* Unlinks the free head @idx from its list; the caller decides what it becomes. */
-static void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+G_ALWAYS_INLINE static inline void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
 {
 	struct frame *f = &mem->frames[idx];
 	struct free_list *list = &z->free_area[f->order][f->mt];
@@ -114,7 +114,7 @@ static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t i
 }
 
 /* Whether @idx heads a free block of exactly @order in @z (page_is_buddy()). */
-static bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
+G_ALWAYS_INLINE static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
 			 unsigned int order)
 {
 	return idx >= z->start && idx < z->end && mem->frames[idx].state == FRAME_FREE &&
@@ -175,7 +175,7 @@ static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigne
 }
 
 /* Takes the free block at @idx off its list for a request of @order, as @mt's pages. */
-static uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+G_ALWAYS_INLINE static inline uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
 				unsigned int order, unsigned int mt)
 {
 	unsigned int o = mem->frames[idx].order;
@@ -188,7 +188,7 @@ static uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t
 G_STATIC_ASSERT(CMASIM_ORDER_LIMIT < 16);	/* an order is a bit of zone.free_orders */
 
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
-static uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+G_ALWAYS_INLINE static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
 				 unsigned int mt)
 {
 	unsigned int orders = z->free_orders[mt] >> order;
@@ -783,7 +783,7 @@ void buddy_init(struct cmasim_mem *mem)
 }
 
 /* Makes [idx, idx + 2^order) an allocated block of type @mt. */
-static void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+G_ALWAYS_INLINE static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 			   unsigned int mt)
 {
 	struct frame *f = &mem->frames[idx];
@@ -816,12 +816,16 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
 
-	/* since 3.7: free CMA pages are of no use to a request that may not take them */
-	if (!alloc_cma && mem->cfg->kernel->watermark_cma_unusable)
-		free_pages -= (int64_t)z->nr_free_cma;
+	/*
+	 * since 3.7: free CMA pages are of no use to a request that may not
+	 * take them. No branches on the request: its type and order vary at
+	 * random, and the sums cost less than a mispredicted branch.
+	 */
+	free_pages -= (int64_t)z->nr_free_cma *
+		      (!alloc_cma & mem->cfg->kernel->watermark_cma_unusable);
 	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
-	return !order || buddy_free_block_ok(z, order, alloc_cma);
+	return !order | buddy_free_block_ok(z, order, alloc_cma);
 }
 
 bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,

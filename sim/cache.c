@@ -35,8 +35,7 @@
 #define KEY_DIRTY UINT64_C(2)
 #define KEY_SHIFT 2
 
-/* Each copy of the access path is its own function body. */
-#define ALWAYS_INLINE inline __attribute__((always_inline))
+/* The access path's helpers are G_ALWAYS_INLINE: each copy of the path is its own function body. */
 
 struct line {
 	uint64_t key;	/* tag's line number << KEY_SHIFT | KEY_DIRTY | KEY_VALID; 0 when invalid */
@@ -114,13 +113,13 @@ struct cmasim_cache {
 /* Indexing */
 
 /* The set the indexing puts line @vline/@pline in. */
-static ALWAYS_INLINE uint64_t set_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
+G_ALWAYS_INLINE static inline uint64_t set_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
 {
 	return (c->ix.set_by_va ? vline : pline) & c->set_mask;
 }
 
 /* The tag's line number the indexing keeps for @vline/@pline. */
-static ALWAYS_INLINE uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
+G_ALWAYS_INLINE static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
 {
 	return c->ix.tag_by_va ? vline : pline;
 }
@@ -130,7 +129,7 @@ static ALWAYS_INLINE uint64_t tag_of(const struct cmasim_cache *c, uint64_t vlin
  * with no branch on the outcome: which way hits is not predictable, and a
  * mispredicted branch costs more than the three extra compares.
  */
-static ALWAYS_INLINE struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
+G_ALWAYS_INLINE static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
 {
 	struct line *l = &c->lines[set * c->ways];
 	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
@@ -142,20 +141,20 @@ static ALWAYS_INLINE struct line *lookup(const struct cmasim_cache *c, uint64_t 
 }
 
 /* The page_lines slot of the page holding tag line @tline. */
-static ALWAYS_INLINE uint32_t *page_slot(const struct cmasim_cache *c, uint64_t tline)
+G_ALWAYS_INLINE static inline uint32_t *page_slot(const struct cmasim_cache *c, uint64_t tline)
 {
 	return &c->page_lines[((tline >> c->page_lines_shift) * UINT64_C(0x9e3779b97f4a7c15)) >>
 			      c->page_hash_shift];
 }
 
 /* Index of @l in the line arrays. */
-static ALWAYS_INLINE size_t line_index(const struct cmasim_cache *c, const struct line *l)
+G_ALWAYS_INLINE static inline size_t line_index(const struct cmasim_cache *c, const struct line *l)
 {
 	return (size_t)(l - c->lines);
 }
 
 /* The physical address of valid line @l's first byte. */
-static ALWAYS_INLINE uint64_t line_pa(const struct cmasim_cache *c, const struct line *l)
+G_ALWAYS_INLINE static inline uint64_t line_pa(const struct cmasim_cache *c, const struct line *l)
 {
 	uint64_t pline = c->plines ? c->plines[line_index(c, l)] : l->key >> KEY_SHIFT;
 
@@ -187,7 +186,7 @@ static bool has_alias(const struct cmasim_cache *c, uint64_t set, uint64_t pline
 /* Replacement */
 
 /* LRU: the way of @set used longest ago, an invalid one first; branch-free as lookup(). */
-static ALWAYS_INLINE struct line *victim(const struct cmasim_cache *c, uint64_t set)
+G_ALWAYS_INLINE static inline struct line *victim(const struct cmasim_cache *c, uint64_t set)
 {
 	struct line *l = &c->lines[set * c->ways];
 	uint64_t oldest = l[0].stamp;
@@ -203,7 +202,7 @@ static ALWAYS_INLINE struct line *victim(const struct cmasim_cache *c, uint64_t 
 }
 
 /* Marks @l used now. */
-static ALWAYS_INLINE void touch(struct cmasim_cache *c, struct line *l)
+G_ALWAYS_INLINE static inline void touch(struct cmasim_cache *c, struct line *l)
 {
 	l->stamp = ++c->clock;
 }
@@ -211,7 +210,7 @@ static ALWAYS_INLINE void touch(struct cmasim_cache *c, struct line *l)
 /* Lines coming and going */
 
 /* Writes valid line @l back if dirty and marks it clean; returns whether it was dirty. */
-static ALWAYS_INLINE bool write_back(struct cmasim_cache *c, struct line *l, bool hooked)
+G_ALWAYS_INLINE static inline bool write_back(struct cmasim_cache *c, struct line *l, bool hooked)
 {
 	if (!(l->key & KEY_DIRTY))
 		return false;
@@ -222,7 +221,7 @@ static ALWAYS_INLINE bool write_back(struct cmasim_cache *c, struct line *l, boo
 }
 
 /* Empties valid line @l without writing it back. */
-static ALWAYS_INLINE void drop(struct cmasim_cache *c, struct line *l, bool hooked)
+G_ALWAYS_INLINE static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
 {
 	if (hooked && c->hooks.drop)
 		c->hooks.drop(c->hooks.ctx, line_pa(c, l));
@@ -236,7 +235,7 @@ static ALWAYS_INLINE void drop(struct cmasim_cache *c, struct line *l, bool hook
  * place of the LRU line, which is written back first if dirty (counted in
  * *@writebacks). Returns the new line, used now.
  */
-static ALWAYS_INLINE struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t vline,
+G_ALWAYS_INLINE static inline struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t vline,
 				       uint64_t pline, enum cmasim_fill_kind kind,
 				       uint64_t *writebacks, bool hooked)
 {
@@ -360,7 +359,7 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 /* Demand accesses */
 
 /* One line of a demand access: virtual line @vline, physical @pline. Returns true on a miss. */
-static ALWAYS_INLINE bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t pline,
+G_ALWAYS_INLINE static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t pline,
 				      bool write, bool hooked)
 {
 	uint64_t set = set_of(c, vline, pline), pa = pline << c->line_shift;
@@ -402,7 +401,7 @@ static ALWAYS_INLINE bool access_line(struct cmasim_cache *c, uint64_t vline, ui
  * one access that missed if any line missed: the rule of cachegrind's
  * cachesim_ref_is_miss() (cg_sim.c), extended past two lines.
  */
-static ALWAYS_INLINE void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+G_ALWAYS_INLINE static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa,
 				       uint32_t size, bool write, bool hooked)
 {
 	struct demand d = {

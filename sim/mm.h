@@ -202,9 +202,24 @@ static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
 	return UINT32_C(1) << mem->pb_order;
 }
 
-/* physmem.c: adds @sign x 2^@order pages of type @mt to the pageblock counters. */
-void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
-		      unsigned int mt, int sign);
+/* physmem.c: mm_account_alloc() of a block whose pageblocks' counts may change its zone's. */
+void mm_account_alloc_zone(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+			   unsigned int mt, int sign);
+
+/* Adds @sign x 2^@order pages of type @mt, allocated at @idx, to the pageblock counters. */
+static inline void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+				    unsigned int mt, int sign)
+{
+	struct pageblock *pb = pageblock_of(mem, idx);
+
+	/* the usual case, inline: a pageblock of the type asked for changes no zone count */
+	if (order <= mem->pb_order && pb->mt == mt) {
+		mm_touch(mem, idx & ~(pageblock_nr_pages(mem) - 1), 0);
+		pb->nr_alloc[mt] = (uint16_t)(pb->nr_alloc[mt] + sign * (1 << order));
+		return;
+	}
+	mm_account_alloc_zone(mem, idx, order, mt, sign);
+}
 
 /* physmem.c: calls @fn on each maximal naturally aligned block of [start, end). */
 void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,

@@ -60,8 +60,8 @@ static void pageblock_account(struct cmasim_mem *mem, struct pageblock *pb, unsi
 	mem->zones[pb->zone].nr_mixed[mixed_column(pb->mt)] += old ? (uint64_t)-1 : 1;
 }
 
-void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
-		      unsigned int mt, int sign)
+void mm_account_alloc_zone(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+			   unsigned int mt, int sign)
 {
 	if (order <= mem->pb_order) {
 		pageblock_account(mem, pageblock_of(mem, idx), mt, sign * (1 << order));
