@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sha256.h"
 #include "trace_private.h"
 
 #define NIL UINT32_MAX
@@ -71,7 +72,7 @@ size_t cmasim__trace_read(struct cmasim_trace *t, void *buf, size_t len)
 	if (t->fp) {
 		size_t got = fread((char *)buf + n, 1, len - n, t->fp);
 
-		g_checksum_update(t->sha256, (const guchar *)buf + n, (gssize)got);
+		cmasim_sha256_update(t->sha256, (const char *)buf + n, got);
 		n += got;
 		if (ferror(t->fp) && !t->read_errno)
 			t->read_errno = errno ? errno : EIO;
@@ -383,7 +384,7 @@ struct cmasim_trace *cmasim_trace_open(const char *path, GError **error)
 	t->fp = fp;
 	if (!fstat(fileno(fp), &st) && S_ISREG(st.st_mode))
 		t->fp_size = (uint64_t)st.st_size;
-	t->sha256 = g_checksum_new(G_CHECKSUM_SHA256);
+	t->sha256 = cmasim_sha256_new();
 	t->info.source = g_strdup(path);
 	return trace_open(t, error);
 }
@@ -483,7 +484,7 @@ const char *cmasim_trace_sha256(struct cmasim_trace *trace)
 		;
 	if (trace->read_errno)
 		return NULL;
-	trace->sha256_hex = g_strdup(g_checksum_get_string(trace->sha256));
+	trace->sha256_hex = g_strdup(cmasim_sha256_hex(trace->sha256));
 	return trace->sha256_hex;
 }
 
@@ -503,8 +504,7 @@ void cmasim_trace_close(struct cmasim_trace *trace)
 	cmasim__yaml_close(trace);
 	if (trace->fp)
 		fclose(trace->fp);
-	if (trace->sha256)
-		g_checksum_free(trace->sha256);
+	cmasim_sha256_free(trace->sha256);
 	g_free(trace->sha256_hex);
 	cmasim__gen_free_all(trace);
 	cmasim__protos_free(trace->block, trace->nr_block);

@@ -22,6 +22,8 @@
 #include "cmasim/physmem.h"
 #include "cmasim/trace.h"
 
+struct cmasim_sha256;
+
 /* Ops only the YAML knows: generator definitions, never in a record. */
 enum {
 	OP_CHURN = CMASIM_NR_OPS,
@@ -166,7 +168,7 @@ struct cmasim_trace {
 	char peek[8];				/* bytes read to look for the binary magic */
 	size_t peek_len, peek_pos;
 	int read_errno;				/* set when reading the source failed */
-	GChecksum *sha256;			/* of the source's bytes read so far */
+	struct cmasim_sha256 *sha256;		/* of the source's bytes read so far */
 	char *sha256_hex;			/* its digest, once the source was read whole */
 
 	/* YAML */
