@@ -34,6 +34,7 @@
 #include "config_cpu.h"
 #include "confyaml.h"
 #include "machdesc.h"
+#include "sha256.h"
 
 /* The frame array is indexed in 32 bits, with the top two values kept for sentinels. */
 #define MAX_FRAMES (UINT32_MAX - 1)
@@ -1023,8 +1024,8 @@ static const struct conf_field_spec top_specs[NR_TOP_FIELDS] = {
 static bool load_initial(struct conf_loader *ld, const yaml_node_t *node, struct cmasim_config *cfg)
 {
 	g_autofree char *name = NULL, *dir = NULL, *state = NULL;
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	g_autoptr(GError) err = NULL;
+	struct cmasim_sha256 *sum;
 	gsize len;
 
 	if (!conf_get_string(ld, node, "initial", true, &name))
@@ -1039,10 +1040,12 @@ static bool load_initial(struct conf_loader *ld, const yaml_node_t *node, struct
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_IO,
 				    "initial state: %s (expected a file cmasim import wrote)",
 				    err->message);
-	g_checksum_update(sum, (const guchar *)cfg->sha256, -1);
-	g_checksum_update(sum, (const guchar *)state, (gssize)len);
+	sum = cmasim_sha256_new();
+	cmasim_sha256_update(sum, cfg->sha256, strlen(cfg->sha256));
+	cmasim_sha256_update(sum, state, len);
 	g_free(cfg->sha256);
-	cfg->sha256 = g_strdup(g_checksum_get_string(sum));
+	cfg->sha256 = g_strdup(cmasim_sha256_hex(sum));
+	cmasim_sha256_free(sum);
 	return true;
 }
 
