@@ -23,20 +23,27 @@ static struct cmasim_addrtrace *open_text(const char *text, enum cmasim_addrtrac
 	return t;
 }
 
-/* Reads every record of @t into "op addr size" lines. */
-static char *records(struct cmasim_addrtrace *t)
+/* Reads the records of @t into "op addr size" lines, up to its end or its first @error. */
+static char *records_until_error(struct cmasim_addrtrace *t, GError **error)
 {
 	static const char ops[] = "RWMCI";
 	GString *out = g_string_new(NULL);
 	struct cmasim_addr_ref ref;
-	GError *error = NULL;
-	int got;
 
-	while ((got = cmasim_addrtrace_next(t, &ref, &error)) > 0)
+	while (cmasim_addrtrace_next(t, &ref, error) > 0)
 		g_string_append_printf(out, "%c %#" PRIx64 " %" PRIu32 "\n", ops[ref.op], ref.addr,
 				       ref.size);
-	cr_assert_eq(got, 0, "%s", error ? error->message : "");
 	return g_string_free(out, FALSE);
+}
+
+/* Reads every record of @t into "op addr size" lines; fails the test at an error. */
+static char *records(struct cmasim_addrtrace *t)
+{
+	GError *error = NULL;
+	char *out = records_until_error(t, &error);
+
+	cr_assert_null(error, "%s", error ? error->message : "");
+	return out;
 }
 
 Test(addrtrace, lackey_loads_stores_and_modifies_without_instruction_fetches)
@@ -208,6 +215,20 @@ static const struct bad_line bad_lines[] = {
 	  "from 1 to 4096)" },
 	{ PLAIN, " L 1000,4", 1, "bad access ' ' (expected R or W, a blank, the address and the "
 	  "size)" },
+	{ PLAIN, "R 12345678901234567 4", 3, "address '12345678901234567' has more than 16 hex "
+	  "digits (expected a 64-bit address)" },
+	{ PLAIN, "R  16", 6, "missing size (expected 'R|W address size')" },
+	{ PLAIN, "R 0x 4", 4, "'x' after the address (expected a blank and the size)" },
+	{ PLAIN, "W 1000 0", 8, "bad size '0' (expected a decimal number of bytes from 1 to "
+	  "4096)" },
+	{ PLAIN, "W 1000 4097", 8, "bad size '4097' (expected a decimal number of bytes from 1 "
+	  "to 4096)" },
+	{ PLAIN, "W 1000 12345", 8, "bad size '12345' (expected a decimal number of bytes from 1 "
+	  "to 4096)" },
+	{ PLAIN, "R ffffffffffffffff 2", 3, "2 bytes at 0xffffffffffffffff pass the top of the "
+	  "address space (expected an access below 2^64)" },
+	{ PLAIN, "W 1000 4\r\r", 8, "bad size '4\\r' (expected a decimal number of bytes from 1 "
+	  "to 4096)" },
 };
 
 /* Reads the good first record of @t, then expects its bad second one to give @want. */
@@ -245,6 +266,16 @@ Test(addrtrace, bad_lines_name_file_line_column_and_what_was_expected)
 		t = open_text(text, CMASIM_ADDRTRACE_AUTO);
 		cr_expect_eq(cmasim_addrtrace_format(t), b->format, "row %zu", i);
 		expect_bad_second_record(t, want, i);
+		cmasim_addrtrace_close(t);
+
+		/* right after a record, with a long line behind it: read as records mostly are */
+		g_autofree char *packed = g_strdup_printf("%s\n%s\n%s\n#%40s\n",
+							  good_line[b->format], b->line,
+							  good_line[b->format], "");
+		g_autofree char *want2 = g_strdup_printf("t.txt:2:%u: %s", b->col, b->message);
+
+		t = open_text(packed, b->format);
+		expect_bad_second_record(t, want2, i);
 		cmasim_addrtrace_close(t);
 	}
 }
@@ -575,4 +606,142 @@ Test(addrtrace, binary_files_stream_across_buffer_refills, .init = setup, .fini 
 	expect_big_plain(t);
 	cmasim_addrtrace_close(t);
 	g_free(bin);
+}
+
+/*
+ * A varint of each length from 1 to 10 bytes, the address steps' bits
+ * all over their groups, worked out by the rules include/cmasim/addrtrace.h
+ * gives: 08 2b reads 8 bytes at 0 + zigzag 0x2b = -22; 24 cb 56 writes 4
+ * at zigzag 0x2b4b = -0x15a6 from there; 40 40 d6 8b 01 modifies 64 (size
+ * in a varint) at +0x22eb, ...; 83 a3 .. cb 01 invalidates 3, its step's
+ * tenth byte 01, the top bit of 0xcb2d856778436c23 (a step of -0x6596...).
+ */
+static const char varint_records[] =
+	"\x08\x2b" "\x24\xcb\x56" "\x40\x40\xd6\x8b\x01" "\x61\xe1\x96\xcb\x2c"
+	"\x80\x80\x20\xec\xa1\xd6\x8b\x57" "\x02\xf7\xac\xe1\x96\xcb\x02"
+	"\x30\x82\xb7\xec\xa1\xd6\x8b\x2d" "\x5f\x8d\xc2\xf7\xac\xe1\x96\xcb\x58"
+	"\x60\xff\x1f\x98\xcd\x82\xb7\xec\xa1\xd6\x8b\x03"
+	"\x83\xa3\xd8\x8d\xc2\xf7\xac\xe1\x96\xcb\x01";
+static const char varint_want[] =
+	"R 0xffffffffffffffea 8\n"
+	"W 0xffffffffffffea44 4\n"
+	"M 0xd2f 64\n"
+	"C 0xfffffffffd36a77e 1\n"
+	"I 0x2b5f16ff4 4096\n"
+	"R 0xfffffff85c8544b8 2\n"
+	"W 0x5a270ea2d279 16\n"
+	"M 0xffa7c3cc03d3e1f2 31\n"
+	"C 0x13370536744353e 4095\n"
+	"I 0x9b9cad9fab227f2c 3\n";
+
+Test(addrtrace, binary_varints_of_every_length)
+{
+	g_autofree char *bytes = g_strconcat("CMASIMAT\x01", varint_records, NULL);
+	GError *error = NULL;
+	struct cmasim_addrtrace *t = open_binary(bytes, strlen(bytes), CMASIM_ADDRTRACE_BINARY,
+						 &error);
+	g_autofree char *got = NULL;
+
+	cr_assert_not_null(t, "%s", error ? error->message : "");
+	got = records(t);
+	cr_expect_str_eq(got, varint_want);
+	cmasim_addrtrace_close(t);
+}
+
+/* Plain lines of every form, the bad last one among them, with what they give. */
+static const char split_lines[] =
+	"W 0x123456789abcdef0 4095\r\n"
+	"R\t0Xff  17\n"
+	"W 00000000000000000abc 4096\n"
+	"R ffffffffffffffff 1\n"
+	"\n"
+	"R 0x0 1\n"
+	"W 1f 10 \n"
+	"X\n";
+static const char split_want[] =
+	"W 0x123456789abcdef0 4095\n"
+	"R 0xff 17\n"
+	"W 0xabc 4096\n"
+	"R 0xffffffffffffffff 1\n"
+	"R 0 1\n"
+	"W 0x1f 10\n";
+
+/*
+ * Writes @head, then @tail of @len bytes, to @name; reads it to its first
+ * error, expecting @pad records "R 0 1", then @want, then @message (after
+ * the file's path). The error ends the records.
+ */
+static void expect_split(const char *name, GString *head, const char *tail, size_t len,
+			 unsigned int pad, const char *want, const char *message)
+{
+	g_autofree char *path = NULL, *got = NULL;
+	struct cmasim_addrtrace *t;
+	struct cmasim_addr_ref ref;
+	GError *error = NULL;
+	unsigned int n = 0;
+
+	g_string_append_len(head, tail, (gssize)len);
+	path = write_tmp_data(name, head->str, head->len);
+	t = open_path(path);
+	while (n < pad && cmasim_addrtrace_next(t, &ref, &error) > 0 && ref.addr == 0 &&
+	       ref.size == 1 && ref.op == CMASIM_ADDR_READ)
+		n++;
+	cr_expect_eq(n, pad, "%s: record %u", name, n + 1);
+	got = records_until_error(t, &error);
+	cr_expect_str_eq(got, want, "%s", name);
+	cr_assert_not_null(error, "%s", name);
+	cr_expect(g_str_has_prefix(error->message, path), "%s", error->message);
+	cr_expect_str_eq(error->message + strlen(path), message);
+	g_clear_error(&error);
+	cr_expect_eq(cmasim_addrtrace_next(t, &ref, &error), 0, "%s", name);
+	cmasim_addrtrace_close(t);
+}
+
+/*
+ * Records that start a few bytes before the reader's 1 MiB buffer ends,
+ * after records "R 0 1" from the start (and a comment, or a record whose
+ * step takes two bytes, to land them there): whatever byte the end falls
+ * on they read the same, and the bad one after them is counted right.
+ */
+Test(addrtrace, records_split_across_the_read_buffer, .init = setup, .fini = scratch_leave)
+{
+	static const unsigned int before_end[] = { 1, 2, 14, 26, 27, 40, 80, 106 };
+
+	for (unsigned int i = 0; i < G_N_ELEMENTS(before_end); i++) {
+		unsigned int at = (1u << 20) - before_end[i];
+		/* plain: a comment of 2 to 7 bytes, then "R 0 1" lines */
+		unsigned int comment = 2 + (at - 2) % 6, pad = (at - comment) / 6;
+		GString *s = g_string_sized_new(at + 128);
+		g_autofree char *msg = NULL;
+
+		g_string_append_c(s, '#');
+
+		for (unsigned int j = 2; j < comment; j++)
+			g_string_append_c(s, 'x');
+		g_string_append_c(s, '\n');
+		for (unsigned int j = 0; j < pad; j++)
+			g_string_append(s, "R 0 1\n");
+		cr_assert_eq(s->len, at);
+		/* the comment, the padding, seven lines, then X */
+		msg = g_strdup_printf(":%u:1: bad access 'X' (expected R or W, a blank, the "
+				      "address and the size)", 1 + pad + 8);
+		expect_split("split.txt", s, split_lines, strlen(split_lines), pad, split_want,
+			     msg);
+		g_free(msg);
+
+		/* binary: 01 00 reads a byte at 0, and so does 01 80 00, its step in two bytes */
+		g_string_assign(s, "CMASIMAT\x01");
+		pad = (at - 9) / 2;
+		if ((at - 9) % 2)
+			g_string_append_len(s, "\x01\x80\x00", 3);
+		for (unsigned int j = (at - 9) % 2; j < pad; j++)
+			g_string_append_len(s, "\x01\x00", 2);
+		cr_assert_eq(s->len, at);
+		/* the varint records, then an op 5 */
+		g_string_append_len(s, varint_records, sizeof(varint_records) - 1);
+		msg = g_strdup_printf(": record %u (byte %zu): op 5 (expected 0 read to 4 "
+				      "invalidate, or 7 instruction fetches)", pad + 11, s->len);
+		expect_split("split.bin", s, "\xa0", 1, pad, varint_want, msg);
+		g_string_free(s, TRUE);
+	}
 }
