@@ -23,6 +23,7 @@
 
 #include "cmasim/addrtrace.h"
 #include "cmasim/error.h"
+#include "sha256.h"
 
 /* Bytes read at once, and the longest line a file may have. */
 #define BUF_SIZE (1u << 20)
@@ -45,7 +46,7 @@ struct cmasim_addrtrace {
 	const char *line_start;		/* the line being parsed, for columns */
 	uint64_t line;			/* its number, from 1; binary: the record's */
 	uint64_t nr_ifetches;
-	GChecksum *sha256;		/* of the bytes read from the file so far */
+	struct cmasim_sha256 *sha256;	/* of the bytes read from the file so far */
 	char *sha256_hex;		/* its digest, once the source was read whole */
 	uint64_t pos;			/* binary: offset of p in the (inflated) stream */
 	uint64_t prev_addr;		/* binary: the last record's address */
@@ -103,7 +104,7 @@ static ssize_t read_file(struct cmasim_addrtrace *t, char *dst, size_t cap, GErr
 	if (n < 0)
 		io_error(t, error);
 	else
-		g_checksum_update(t->sha256, (const guchar *)dst, n);
+		cmasim_sha256_update(t->sha256, dst, (size_t)n);
 	return n;
 }
 
@@ -885,7 +886,7 @@ struct cmasim_addrtrace *cmasim_addrtrace_open(const char *path,
 	g_return_val_if_fail((unsigned int)format < G_N_ELEMENTS(format_names), NULL);
 	t = g_new0(struct cmasim_addrtrace, 1);
 	t->source = g_strdup(path);
-	t->sha256 = g_checksum_new(G_CHECKSUM_SHA256);
+	t->sha256 = cmasim_sha256_new();
 	t->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
 		io_error(t, error);
@@ -939,7 +940,7 @@ const char *cmasim_addrtrace_sha256(struct cmasim_addrtrace *trace)
 		;
 	if (n < 0)
 		return NULL;
-	trace->sha256_hex = g_strdup(g_checksum_get_string(trace->sha256));
+	trace->sha256_hex = g_strdup(cmasim_sha256_hex(trace->sha256));
 	return trace->sha256_hex;
 }
 
@@ -949,8 +950,7 @@ void cmasim_addrtrace_close(struct cmasim_addrtrace *trace)
 		return;
 	if (trace->fd >= 0)
 		close(trace->fd);
-	if (trace->sha256)
-		g_checksum_free(trace->sha256);
+	cmasim_sha256_free(trace->sha256);
 	g_free(trace->sha256_hex);
 	g_clear_object(&trace->gunzip);
 	g_free(trace->zalloc);
