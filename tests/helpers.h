@@ -105,7 +105,8 @@ static inline struct cmasim_results *replay_kernel(const char *machine_yaml,
 	struct cmasim_results *r;
 
 	cr_assert_not_null(opts.policy, "no policy %s", policy);
-	cr_assert(!kernel || opts.kernel, "no kernel %s", kernel);
+	if (kernel)
+		cr_assert_not_null(opts.kernel, "no kernel %s", kernel);
 	r = try_replay(machine_yaml, workload_yaml, &opts, cfg_out, &error);
 	cr_assert_not_null(r, "%s: %s", policy, error ? error->message : "");
 	return r;
