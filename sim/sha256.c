@@ -61,8 +61,8 @@ __attribute__((target("sha,ssse3,sse4.1")))
 static void blocks(uint32_t state[8], const uint8_t *data, size_t n)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i dcba = _mm_loadu_si128((const __m128i *)&state[0]);
-	__m128i hgfe = _mm_loadu_si128((const __m128i *)&state[4]);
+	__m128i dcba = _mm_loadu_si128((const __m128i_u *)&state[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i_u *)&state[4]);
 	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
 	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
 	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
@@ -75,7 +75,7 @@ static void blocks(uint32_t state[8], const uint8_t *data, size_t n)
 			__m128i m;
 
 			if (i < 4) {
-				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)),
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i_u *)(data + 16 * i)),
 							bswap);
 			} else {
 				/* W[t-16] + s0(W[t-15]) + W[t-7], then + s1(W[t-2]) */
@@ -83,7 +83,7 @@ static void blocks(uint32_t state[8], const uint8_t *data, size_t n)
 				m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
 				w[i & 3] = _mm_sha256msg2_epu32(m, w[(i + 3) & 3]);
 			}
-			m = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)&K[4 * i]));
+			m = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i_u *)&K[4 * i]));
 			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
 			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0e));
 		}
@@ -93,8 +93,8 @@ static void blocks(uint32_t state[8], const uint8_t *data, size_t n)
 	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
 	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
 
-	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xf0));
-	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
+	_mm_storeu_si128((__m128i_u *)&state[0], _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i_u *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 #endif
 
