@@ -99,6 +99,20 @@ static bool G_GNUC_PRINTF(4, 5) zone_fail(GError **error, const struct cmasim_sn
 	return false;
 }
 
+/* Sets an error about CMA area @a, at its line of capture.txt; always false. */
+static bool G_GNUC_PRINTF(4, 5) cma_fail(GError **error, const struct cmasim_snapshot *s,
+					 const struct cmasim_snapshot_cma *a, const char *fmt, ...)
+{
+	g_autofree char *where = g_strdup_printf("%s/capture.txt:%u:1: CMA area \"%s\"", s->dir,
+						 a->line, a->name);
+	va_list ap;
+
+	va_start(ap, fmt);
+	text_vfail(error, where, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
 /* Starts @ts on file @name of the capture; false with an error if the capture lacks it. */
 static bool open_text(GHashTable *files, const char *dir, const char *name, char **source,
 		      struct textscan *ts, GError **error)
@@ -213,6 +227,7 @@ static bool parse_capture(struct cmasim_snapshot *s, GHashTable *files, uint64_t
 				return false;
 			a.name = g_strndup(v.s, v.len);
 			a.order_per_bit = (unsigned int)MIN(opb, 63);
+			a.line = ts.lineno;
 			s->cma = g_renew(struct cmasim_snapshot_cma, s->cma, s->nr_cma + 1);
 			s->cma[s->nr_cma++] = a;
 		} else if (!word_is(&key, "begin") && !word_is(&key, "end")) {
@@ -737,6 +752,53 @@ static uint64_t zone_end(const struct cmasim_snapshot_zone *z)
 }
 
 /*
+ * Checks the CMA areas as the kernel made them: whole pageblocks
+ * (cma_init_reserved_mem()'s CMA_MIN_ALIGNMENT_PAGES), of RAM, in one
+ * zone (cma_activate_area() gives up an area that is not), none over
+ * another (memblock reserved each), each with its own name (its debugfs
+ * folder).
+ */
+static bool check_cma(const struct cmasim_snapshot *s, GError **error)
+{
+	uint64_t pb = UINT64_C(1) << s->pageblock_order;
+
+	for (unsigned int i = 0; i < s->nr_cma; i++) {
+		const struct cmasim_snapshot_cma *a = &s->cma[i];
+		uint64_t end = a->base_pfn + a->count;
+		unsigned int z = 0;
+
+		if (!a->count || a->count % pb || a->base_pfn % pb)
+			return cma_fail(error, s, a, "%" PRIu64 " pages at pfn %#" PRIx64 " (expected "
+					"whole pageblocks of %" PRIu64 " pages)", a->count,
+					a->base_pfn, pb);
+		if (a->order_per_bit > s->pageblock_order)
+			return cma_fail(error, s, a, "order_per_bit %u (expected at most the "
+					"pageblock order, %u)", a->order_per_bit,
+					s->pageblock_order);
+		while (z < s->nr_zones &&
+		       (a->base_pfn < s->zones[z].start_pfn || end > zone_end(&s->zones[z])))
+			z++;
+		if (z == s->nr_zones)
+			return cma_fail(error, s, a, "pfns %#" PRIx64 "-%#" PRIx64 " are not inside "
+					"one zone", a->base_pfn, end - 1);
+		for (uint64_t pfn = a->base_pfn; pfn < end; pfn++)
+			if (CMASIM_PFN_KIND(s->pfn[pfn]) == CMASIM_PAGE_HOLE)
+				return cma_fail(error, s, a, "pfn %#" PRIx64 " is in a hole "
+						"(expected RAM)", pfn);
+		for (unsigned int j = 0; j < i; j++) {
+			const struct cmasim_snapshot_cma *b = &s->cma[j];
+
+			if (!strcmp(a->name, b->name))
+				return cma_fail(error, s, a, "named again (first on line %u)",
+						b->line);
+			if (a->base_pfn < b->base_pfn + b->count && b->base_pfn < end)
+				return cma_fail(error, s, a, "overlaps area \"%s\"", b->name);
+		}
+	}
+	return true;
+}
+
+/*
  * Checks zone @z of zoneinfo against kpageflags: its present pages are
  * those of its span that are RAM, its managed pages those not reserved.
  * Present pages the kernel never managed and that carry no flag, left
@@ -918,6 +980,8 @@ static bool read_all(struct cmasim_snapshot *s, GHashTable *files, GError **erro
 			return zone_fail(error, s, &s->zones[z], "overlaps zone %s (expected one node)",
 					 cmasim_zone_type_name(s->zones[z - 1].type));
 	}
+	if (!check_cma(s, error))
+		return false;
 	for (unsigned int z = 0; z < s->nr_zones; z++)
 		if (s->zones[z].pageblocks[CMASIM_MT_CMA] && !s->nr_cma)
 			return file_fail(error, s->dir, "capture.txt", "lists no CMA area, but "

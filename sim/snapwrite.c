@@ -119,6 +119,21 @@ static const char *kernel_profile(const char *release)
 	return (best ? best : oldest)->name;
 }
 
+/*
+ * Which area is the default one that devices without their own share
+ * (dma_contiguous_default_area): the one cma= or CONFIG_CMA_SIZE_MBYTES
+ * made, which dma_contiguous_reserve() names "reserved"; else the first.
+ * The capture cannot tell which devices the others serve: they are
+ * written with none.
+ */
+static unsigned int shared_area(const struct cmasim_snapshot *s)
+{
+	for (unsigned int i = 0; i < s->nr_cma; i++)
+		if (!strcmp(s->cma[i].name, "reserved"))
+			return i;
+	return 0;
+}
+
 static void write_config(const struct cmasim_snapshot *s, const struct layout *l,
 			 const char *name, const char *state_file, GString *out)
 {
@@ -164,13 +179,15 @@ static void write_config(const struct cmasim_snapshot *s, const struct layout *l
 	write_runs(s, l, CMASIM_PAGE_RESERVED, "reserved", out);
 	if (s->nr_cma)
 		g_string_append(out, "cma:\n");
+	unsigned int shared = shared_area(s);
+
 	for (unsigned int i = 0; i < s->nr_cma; i++) {
 		g_string_append(out, "  - { name: ");
 		text_append_quoted(out, s->cma[i].name);
-		g_string_append_printf(out, ", base: %#" PRIx64 ", size: %s, order_per_bit: %u }\n",
+		g_string_append_printf(out, ", base: %#" PRIx64 ", size: %s, order_per_bit: %u%s }\n",
 				       s->cma[i].base_pfn << s->page_shift,
 				       cmasim_format_size(s->cma[i].count << s->page_shift, size),
-				       s->cma[i].order_per_bit);
+				       s->cma[i].order_per_bit, i == shared ? "" : ", devices: []");
 	}
 	g_string_append(out, "initial: ");
 	text_append_quoted(out, state_file);

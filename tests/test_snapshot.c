@@ -40,6 +40,7 @@
 #include <gio/gio.h>
 
 #include "cmasim/buddy.h"
+#include "cmasim/config.h"
 #include "cmasim/error.h"
 #include "cmasim/report.h"
 #include "cmasim/snapshot.h"
@@ -412,6 +413,49 @@ Test(snapshot, written_machine)
 	cmasim_snapshot_free(s);
 }
 
+/*
+ * Two CMA areas: the one dma_contiguous_reserve() names "reserved" is the
+ * default one, shared; the other is some devices' own, which the capture
+ * does not name. The machine written loads, with both where they were.
+ */
+Test(snapshot, written_cma_areas)
+{
+	uint64_t f[NR_PFNS];
+	g_autoptr(GHashTable) files = NULL;
+	g_autoptr(GString) config = g_string_new(NULL);
+	g_autoptr(GString) state = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+	struct cmasim_snapshot *s;
+	struct cmasim_config *cfg;
+	char *initial;
+
+	base_flags(f);
+	files = files_with(f, NR_PFNS);
+	edit(files, "capture.txt", "begin", "cma other 32 8 0\ncma reserved 16 4 1\nbegin");
+	s = cmasim_snapshot_read_files("t", files, &error);
+	cr_assert_not_null(s, "%s", error ? error->message : "");
+	cmasim_snapshot_write(s, "m", "m.state", config, state);
+	cr_expect(strstr(config->str,
+			 "cma:\n"
+			 "  - { name: \"other\", base: 0x20000, size: 32KiB, order_per_bit: 0, "
+			 "devices: [] }\n"
+			 "  - { name: \"reserved\", base: 0x10000, size: 16KiB, order_per_bit: 1 }\n"),
+		  "%s", config->str);
+	/* loaded without its initial state, which only boot reads */
+	initial = strstr(config->str, "initial: ");
+	cr_assert_not_null(initial);
+	g_string_truncate(config, (gsize)(initial - config->str));
+	cfg = cmasim_config_load_data("m.yaml", config->str, config->len, &error);
+	cr_assert_not_null(cfg, "%s", error ? error->message : "");
+	cr_expect_eq(cfg->nr_cma, 2);
+	cr_expect_eq(cfg->cma[0].base, 0x20000);
+	cr_expect_not(cfg->cma[0].shared);
+	cr_expect_eq(cfg->cma[1].base, 0x10000);
+	cr_expect(cfg->cma[1].shared);
+	cmasim_config_free(cfg);
+	cmasim_snapshot_free(s);
+}
+
 /* Booted into, the machine shows the capture's own free blocks, as buddyinfo prints them. */
 Test(snapshot, booted_machine)
 {
@@ -506,6 +550,21 @@ static const struct bad_case bad_cases[] = {
 	  "            1 ", .message =
 	  "t/capture.txt: lists no CMA area, but pagetypeinfo has CMA pageblocks in zone Normal "
 	  "(expected cma lines: capture with debugfs at /sys/kernel/debug)" },
+	/* CMA areas the kernel could not have made, on line 6 of capture.txt */
+	{ "CMA area of part of a pageblock", "capture.txt", "begin", "cma a 16 6 0\nbegin",
+	  .message = "t/capture.txt:6:1: CMA area \"a\": 6 pages at pfn 0x10 (expected whole "
+	  "pageblocks of 4 pages)" },
+	{ "CMA area across zones", "capture.txt", "begin", "cma a 12 8 0\nbegin", .message =
+	  "t/capture.txt:6:1: CMA area \"a\": pfns 0xc-0x13 are not inside one zone" },
+	{ "CMA area over a hole", "capture.txt", "begin", "cma a 8 4 0\nbegin", .message =
+	  "t/capture.txt:6:1: CMA area \"a\": pfn 0xa is in a hole (expected RAM)" },
+	{ "CMA areas overlapping", "capture.txt", "begin", "cma a 16 8 0\ncma b 20 4 0\nbegin",
+	  .message = "t/capture.txt:7:1: CMA area \"b\": overlaps area \"a\"" },
+	{ "CMA area named twice", "capture.txt", "begin", "cma a 16 4 0\ncma a 32 4 0\nbegin",
+	  .message = "t/capture.txt:7:1: CMA area \"a\": named again (first on line 6)" },
+	{ "CMA bits above a pageblock", "capture.txt", "begin", "cma a 16 4 3\nbegin", .message =
+	  "t/capture.txt:6:1: CMA area \"a\": order_per_bit 3 (expected at most the pageblock "
+	  "order, 2)" },
 	{ "iomem not root", "iomem", IOMEM, "00000000-00000000 : Reserved\n"
 	  "00000000-00000000 : System RAM\n", .message =
 	  "t/iomem: every address is 0 (expected a capture made as root: iomem hides addresses from "

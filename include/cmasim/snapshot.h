@@ -73,6 +73,7 @@ struct cmasim_snapshot_cma {
 	char *name;
 	uint64_t base_pfn, count;	/* pages */
 	unsigned int order_per_bit;
+	unsigned int line;		/* of capture.txt, for messages */
 };
 
 struct cmasim_snapshot {
