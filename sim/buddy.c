@@ -13,7 +13,8 @@ static bool mt_mergeable(unsigned int mt)
 }
 
 /* NR_FREE_PAGES leaves isolated pages out; NR_FREE_CMA_PAGES counts CMA lists. */
-G_ALWAYS_INLINE static inline void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
+G_ALWAYS_INLINE
+static inline void account_free(struct zone *z, unsigned int order, unsigned int mt, int sign)
 {
 	int64_t pages = sign * (INT64_C(1) << order);
 
@@ -24,7 +25,9 @@ G_ALWAYS_INLINE static inline void account_free(struct zone *z, unsigned int ord
 }
 
 /* Links the head @idx into @list, at the tail if @tail. */
-G_ALWAYS_INLINE static inline void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx, bool tail)
+G_ALWAYS_INLINE
+static inline void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx,
+			     bool tail)
 {
 	struct frame *f = &mem->frames[idx];
 
@@ -52,7 +55,8 @@ G_ALWAYS_INLINE static inline void list_link(struct cmasim_mem *mem, struct free
 }
 
 /* Unlinks the head @idx from @list. */
-G_ALWAYS_INLINE static inline void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
+G_ALWAYS_INLINE
+static inline void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
 {
 	const struct frame *f = &mem->frames[idx];
 
@@ -73,8 +77,9 @@ G_ALWAYS_INLINE static inline void list_unlink(struct cmasim_mem *mem, struct fr
 }
 
 /* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
-G_ALWAYS_INLINE static inline void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-			     unsigned int order, unsigned int mt, bool tail)
+G_ALWAYS_INLINE
+static inline void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+				    unsigned int order, unsigned int mt, bool tail)
 {
 	struct frame *f = &mem->frames[idx];
 
@@ -87,7 +92,8 @@ G_ALWAYS_INLINE static inline void add_to_free_list(struct cmasim_mem *mem, stru
 }
 
 /* Unlinks the free head @idx from its list; the caller decides what it becomes. */
-G_ALWAYS_INLINE static inline void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+G_ALWAYS_INLINE
+static inline void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
 {
 	struct frame *f = &mem->frames[idx];
 	struct free_list *list = &z->free_area[f->order][f->mt];
@@ -114,8 +120,9 @@ static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t i
 }
 
 /* Whether @idx heads a free block of exactly @order in @z (page_is_buddy()). */
-G_ALWAYS_INLINE static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
-			 unsigned int order)
+G_ALWAYS_INLINE
+static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
+				unsigned int order)
 {
 	return idx >= z->start && idx < z->end && mem->frames[idx].state == FRAME_FREE &&
 	       mem->frames[idx].order == order;
@@ -175,8 +182,9 @@ static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigne
 }
 
 /* Takes the free block at @idx off its list for a request of @order, as @mt's pages. */
-G_ALWAYS_INLINE static inline uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-				unsigned int order, unsigned int mt)
+G_ALWAYS_INLINE
+static inline uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+				       unsigned int order, unsigned int mt)
 {
 	unsigned int o = mem->frames[idx].order;
 
@@ -188,15 +196,17 @@ G_ALWAYS_INLINE static inline uint32_t take_free_block(struct cmasim_mem *mem, s
 G_STATIC_ASSERT(CMASIM_ORDER_LIMIT < 16);	/* an order is a bit of zone.free_orders */
 
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
-G_ALWAYS_INLINE static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-				 unsigned int mt)
+G_ALWAYS_INLINE
+static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+					unsigned int mt)
 {
 	unsigned int orders = z->free_orders[mt] >> order;
+	unsigned int o;
 
 	if (!orders)
 		return NIL;
-	return take_free_block(mem, z, z->free_area[order + (unsigned int)__builtin_ctz(orders)][mt].first,
-			       order, mt);
+	o = order + (unsigned int)__builtin_ctz(orders);
+	return take_free_block(mem, z, z->free_area[o][mt].first, order, mt);
 }
 
 /*
@@ -783,8 +793,9 @@ void buddy_init(struct cmasim_mem *mem)
 }
 
 /* Makes [idx, idx + 2^order) an allocated block of type @mt. */
-G_ALWAYS_INLINE static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
-			   unsigned int mt)
+G_ALWAYS_INLINE
+static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
+				  unsigned int mt)
 {
 	struct frame *f = &mem->frames[idx];
 

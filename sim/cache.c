@@ -113,13 +113,15 @@ struct cmasim_cache {
 /* Indexing */
 
 /* The set the indexing puts line @vline/@pline in. */
-G_ALWAYS_INLINE static inline uint64_t set_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
+G_ALWAYS_INLINE
+static inline uint64_t set_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
 {
 	return (c->ix.set_by_va ? vline : pline) & c->set_mask;
 }
 
 /* The tag's line number the indexing keeps for @vline/@pline. */
-G_ALWAYS_INLINE static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
+G_ALWAYS_INLINE
+static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint64_t pline)
 {
 	return c->ix.tag_by_va ? vline : pline;
 }
@@ -129,7 +131,8 @@ G_ALWAYS_INLINE static inline uint64_t tag_of(const struct cmasim_cache *c, uint
  * with no branch on the outcome: which way hits is not predictable, and a
  * mispredicted branch costs more than the three extra compares.
  */
-G_ALWAYS_INLINE static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
+G_ALWAYS_INLINE
+static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
 {
 	struct line *l = &c->lines[set * c->ways];
 	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
@@ -141,20 +144,23 @@ G_ALWAYS_INLINE static inline struct line *lookup(const struct cmasim_cache *c, 
 }
 
 /* The page_lines slot of the page holding tag line @tline. */
-G_ALWAYS_INLINE static inline uint32_t *page_slot(const struct cmasim_cache *c, uint64_t tline)
+G_ALWAYS_INLINE
+static inline uint32_t *page_slot(const struct cmasim_cache *c, uint64_t tline)
 {
 	return &c->page_lines[((tline >> c->page_lines_shift) * UINT64_C(0x9e3779b97f4a7c15)) >>
 			      c->page_hash_shift];
 }
 
 /* Index of @l in the line arrays. */
-G_ALWAYS_INLINE static inline size_t line_index(const struct cmasim_cache *c, const struct line *l)
+G_ALWAYS_INLINE
+static inline size_t line_index(const struct cmasim_cache *c, const struct line *l)
 {
 	return (size_t)(l - c->lines);
 }
 
 /* The physical address of valid line @l's first byte. */
-G_ALWAYS_INLINE static inline uint64_t line_pa(const struct cmasim_cache *c, const struct line *l)
+G_ALWAYS_INLINE
+static inline uint64_t line_pa(const struct cmasim_cache *c, const struct line *l)
 {
 	uint64_t pline = c->plines ? c->plines[line_index(c, l)] : l->key >> KEY_SHIFT;
 
@@ -186,7 +192,8 @@ static bool has_alias(const struct cmasim_cache *c, uint64_t set, uint64_t pline
 /* Replacement */
 
 /* LRU: the way of @set used longest ago, an invalid one first; branch-free as lookup(). */
-G_ALWAYS_INLINE static inline struct line *victim(const struct cmasim_cache *c, uint64_t set)
+G_ALWAYS_INLINE
+static inline struct line *victim(const struct cmasim_cache *c, uint64_t set)
 {
 	struct line *l = &c->lines[set * c->ways];
 	uint64_t oldest = l[0].stamp;
@@ -202,7 +209,8 @@ G_ALWAYS_INLINE static inline struct line *victim(const struct cmasim_cache *c, 
 }
 
 /* Marks @l used now. */
-G_ALWAYS_INLINE static inline void touch(struct cmasim_cache *c, struct line *l)
+G_ALWAYS_INLINE
+static inline void touch(struct cmasim_cache *c, struct line *l)
 {
 	l->stamp = ++c->clock;
 }
@@ -210,7 +218,8 @@ G_ALWAYS_INLINE static inline void touch(struct cmasim_cache *c, struct line *l)
 /* Lines coming and going */
 
 /* Writes valid line @l back if dirty and marks it clean; returns whether it was dirty. */
-G_ALWAYS_INLINE static inline bool write_back(struct cmasim_cache *c, struct line *l, bool hooked)
+G_ALWAYS_INLINE
+static inline bool write_back(struct cmasim_cache *c, struct line *l, bool hooked)
 {
 	if (!(l->key & KEY_DIRTY))
 		return false;
@@ -221,7 +230,8 @@ G_ALWAYS_INLINE static inline bool write_back(struct cmasim_cache *c, struct lin
 }
 
 /* Empties valid line @l without writing it back. */
-G_ALWAYS_INLINE static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
+G_ALWAYS_INLINE
+static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
 {
 	if (hooked && c->hooks.drop)
 		c->hooks.drop(c->hooks.ctx, line_pa(c, l));
@@ -235,9 +245,10 @@ G_ALWAYS_INLINE static inline void drop(struct cmasim_cache *c, struct line *l, 
  * place of the LRU line, which is written back first if dirty (counted in
  * *@writebacks). Returns the new line, used now.
  */
-G_ALWAYS_INLINE static inline struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t vline,
-				       uint64_t pline, enum cmasim_fill_kind kind,
-				       uint64_t *writebacks, bool hooked)
+G_ALWAYS_INLINE
+static inline struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t vline,
+				uint64_t pline, enum cmasim_fill_kind kind, uint64_t *writebacks,
+				bool hooked)
 {
 	struct line *l = victim(c, set);
 	size_t i = line_index(c, l);
@@ -359,8 +370,9 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 /* Demand accesses */
 
 /* One line of a demand access: virtual line @vline, physical @pline. Returns true on a miss. */
-G_ALWAYS_INLINE static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t pline,
-				      bool write, bool hooked)
+G_ALWAYS_INLINE
+static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t pline, bool write,
+			       bool hooked)
 {
 	uint64_t set = set_of(c, vline, pline), pa = pline << c->line_shift;
 	struct line *l = lookup(c, set, tag_of(c, vline, pline));
@@ -401,8 +413,9 @@ G_ALWAYS_INLINE static inline bool access_line(struct cmasim_cache *c, uint64_t 
  * one access that missed if any line missed: the rule of cachegrind's
  * cachesim_ref_is_miss() (cg_sim.c), extended past two lines.
  */
-G_ALWAYS_INLINE static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-				       uint32_t size, bool write, bool hooked)
+G_ALWAYS_INLINE
+static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint32_t size,
+				bool write, bool hooked)
 {
 	struct demand d = {
 		.first = va >> c->line_shift,

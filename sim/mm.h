@@ -95,7 +95,7 @@ struct zone {
 	uint64_t nr_mixed[CMASIM_NR_MIGRATETYPES];
 	struct per_cpu_pages pcp;	/* empty and unused unless the machine has cpus: */
 	struct free_list free_area[CMASIM_ORDER_LIMIT + 1][CMASIM_NR_MIGRATETYPES];
-	/* bit o set while free_area[o][mt] holds a block: the smallest order that can serve is a ctz */
+	/* bit o set while free_area[o][mt] holds a block: the smallest order to serve is a ctz */
 	uint16_t free_orders[CMASIM_NR_MIGRATETYPES];
 	/* compaction's zone state: compact_cached_*_pfn and the deferral */
 	uint32_t compact_cached_migrate[2];	/* frame index: async [0], sync [1] */

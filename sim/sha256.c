@@ -31,14 +31,17 @@ struct cmasim_sha256 {
 #ifdef SHA_NI
 /* FIPS 180-4 4.2.2: the first 32 bits of the fractional parts of the first 64 primes' cube roots */
 static const uint32_t K[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
 /* Whether the CPU has the SHA instructions and the SSSE3 and SSE4.1 ones they are used with. */
@@ -75,13 +78,18 @@ static void blocks(uint32_t state[8], const uint8_t *data, size_t n)
 			__m128i m;
 
 			if (i < 4) {
-				w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i_u *)(data + 16 * i)),
-							bswap);
+				const __m128i_u *in = (const __m128i_u *)(data + 16 * i);
+
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128(in), bswap);
 			} else {
+				/* the groups of words 16, 12, 8 and 4 before this one's */
+				__m128i w16 = w[i & 3], w12 = w[(i + 1) & 3];
+				__m128i w8 = w[(i + 2) & 3], w4 = w[(i + 3) & 3];
+
 				/* W[t-16] + s0(W[t-15]) + W[t-7], then + s1(W[t-2]) */
-				m = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
-				m = _mm_add_epi32(m, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
-				w[i & 3] = _mm_sha256msg2_epu32(m, w[(i + 3) & 3]);
+				m = _mm_sha256msg1_epu32(w16, w12);
+				m = _mm_add_epi32(m, _mm_alignr_epi8(w4, w8, 4));
+				w[i & 3] = _mm_sha256msg2_epu32(m, w4);
 			}
 			m = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i_u *)&K[4 * i]));
 			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);

@@ -768,9 +768,9 @@ static bool check_cma(const struct cmasim_snapshot *s, GError **error)
 		unsigned int z = 0;
 
 		if (!a->count || a->count % pb || a->base_pfn % pb)
-			return cma_fail(error, s, a, "%" PRIu64 " pages at pfn %#" PRIx64 " (expected "
-					"whole pageblocks of %" PRIu64 " pages)", a->count,
-					a->base_pfn, pb);
+			return cma_fail(error, s, a, "%" PRIu64 " pages at pfn %#" PRIx64
+					" (expected whole pageblocks of %" PRIu64 " pages)",
+					a->count, a->base_pfn, pb);
 		if (a->order_per_bit > s->pageblock_order)
 			return cma_fail(error, s, a, "order_per_bit %u (expected at most the "
 					"pageblock order, %u)", a->order_per_bit,

@@ -184,8 +184,8 @@ static void write_config(const struct cmasim_snapshot *s, const struct layout *l
 	for (unsigned int i = 0; i < s->nr_cma; i++) {
 		g_string_append(out, "  - { name: ");
 		text_append_quoted(out, s->cma[i].name);
-		g_string_append_printf(out, ", base: %#" PRIx64 ", size: %s, order_per_bit: %u%s }\n",
-				       s->cma[i].base_pfn << s->page_shift,
+		g_string_append_printf(out, ", base: %#" PRIx64 ", size: %s, order_per_bit: %u%s"
+				       " }\n", s->cma[i].base_pfn << s->page_shift,
 				       cmasim_format_size(s->cma[i].count << s->page_shift, size),
 				       s->cma[i].order_per_bit, i == shared ? "" : ", devices: []");
 	}

@@ -152,8 +152,9 @@ static const struct bad bad_rows[] = {
 	{ "set not a list", "cases:\n  - { workload: w, policy: cma, set: size=1MiB }\n",
 	  CMASIM_ERROR_TYPE, 2, 38, "expected a sequence for \"set\", got a scalar" },
 	/* the sanitized build sees whether the setting read before the refused one is freed */
-	{ "set item after a good one", "cases:\n  - { workload: w, policy: cma, set: [trim=0, ''] }\n",
-	  CMASIM_ERROR_VALUE, 2, 47, "expected a non-empty string for \"set\"" },
+	{ "set item after a good one",
+	  "cases:\n  - { workload: w, policy: cma, set: [trim=0, ''] }\n", CMASIM_ERROR_VALUE,
+	  2, 47, "expected a non-empty string for \"set\"" },
 	{ "unknown figure, with the one meant",
 	  CASE_GATE("dma_sucess_rate: { min: 0.9 }"), CMASIM_ERROR_KEY, 3, 15,
 	  "no figure named \"dma_sucess_rate\" (did you mean dma_success_rate? expected one of: " },

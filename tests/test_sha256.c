@@ -48,7 +48,8 @@ Test(sha256, nist_vectors)
 	for (size_t piece = 1; piece <= 1000000; piece *= 1000) {
 		g_autofree char *hex = digest(million, 1000000, piece);
 
-		cr_expect_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+		cr_expect_str_eq(hex,
+				 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
 				 "a million a's in pieces of %zu", piece);
 	}
 }

@@ -439,7 +439,8 @@ Test(snapshot, written_cma_areas)
 			 "cma:\n"
 			 "  - { name: \"other\", base: 0x20000, size: 32KiB, order_per_bit: 0, "
 			 "devices: [] }\n"
-			 "  - { name: \"reserved\", base: 0x10000, size: 16KiB, order_per_bit: 1 }\n"),
+			 "  - { name: \"reserved\", base: 0x10000, size: 16KiB, "
+			 "order_per_bit: 1 }\n"),
 		  "%s", config->str);
 	/* loaded without its initial state, which only boot reads */
 	initial = strstr(config->str, "initial: ");
