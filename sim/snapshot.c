@@ -754,7 +754,8 @@ static uint64_t zone_end(const struct cmasim_snapshot_zone *z)
 /*
  * Checks the CMA areas as the kernel made them: whole pageblocks
  * (cma_init_reserved_mem()'s CMA_MIN_ALIGNMENT_PAGES), of RAM, in one
- * zone (cma_activate_area() gives up an area that is not), none over
+ * zone (cma_activate_area() gives up an area that is not), none of their
+ * pages PageReserved (init_cma_reserved_pageblock() clears it), none over
  * another (memblock reserved each), each with its own name (its debugfs
  * folder).
  */
@@ -781,10 +782,14 @@ static bool check_cma(const struct cmasim_snapshot *s, GError **error)
 		if (z == s->nr_zones)
 			return cma_fail(error, s, a, "pfns %#" PRIx64 "-%#" PRIx64 " are not inside "
 					"one zone", a->base_pfn, end - 1);
-		for (uint64_t pfn = a->base_pfn; pfn < end; pfn++)
-			if (CMASIM_PFN_KIND(s->pfn[pfn]) == CMASIM_PAGE_HOLE)
-				return cma_fail(error, s, a, "pfn %#" PRIx64 " is in a hole "
-						"(expected RAM)", pfn);
+		for (uint64_t pfn = a->base_pfn; pfn < end; pfn++) {
+			enum cmasim_page_kind k = CMASIM_PFN_KIND(s->pfn[pfn]);
+
+			if (k == CMASIM_PAGE_HOLE || k == CMASIM_PAGE_RESERVED)
+				return cma_fail(error, s, a, "pfn %#" PRIx64 " is %s (expected RAM "
+						"the buddy allocator was given)", pfn,
+						k == CMASIM_PAGE_HOLE ? "in a hole" : "reserved");
+		}
 		for (unsigned int j = 0; j < i; j++) {
 			const struct cmasim_snapshot_cma *b = &s->cma[j];
 

@@ -558,7 +558,12 @@ static const struct bad_case bad_cases[] = {
 	{ "CMA area across zones", "capture.txt", "begin", "cma a 12 8 0\nbegin", .message =
 	  "t/capture.txt:6:1: CMA area \"a\": pfns 0xc-0x13 are not inside one zone" },
 	{ "CMA area over a hole", "capture.txt", "begin", "cma a 8 4 0\nbegin", .message =
-	  "t/capture.txt:6:1: CMA area \"a\": pfn 0xa is in a hole (expected RAM)" },
+	  "t/capture.txt:6:1: CMA area \"a\": pfn 0xa is in a hole (expected RAM the buddy "
+	  "allocator was given)" },
+	/* pfn 46 is KPF_OFFLINE: reserved */
+	{ "CMA area over a reserved page", "capture.txt", "begin", "cma a 44 4 0\nbegin",
+	  .message = "t/capture.txt:6:1: CMA area \"a\": pfn 0x2e is reserved (expected RAM the "
+	  "buddy allocator was given)" },
 	{ "CMA areas overlapping", "capture.txt", "begin", "cma a 16 8 0\ncma b 20 4 0\nbegin",
 	  .message = "t/capture.txt:7:1: CMA area \"b\": overlaps area \"a\"" },
 	{ "CMA area named twice", "capture.txt", "begin", "cma a 16 4 0\ncma a 32 4 0\nbegin",
