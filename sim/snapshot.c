@@ -221,6 +221,10 @@ static bool parse_capture(struct cmasim_snapshot *s, GHashTable *files, uint64_t
 			struct cmasim_snapshot_cma a = { 0 };
 			uint64_t opb;
 
+			/* a NUL would cut the name the machine config gives it */
+			if (memchr(v.s, '\0', v.len))
+				return textscan_fail(&ts, error, v.s, "a CMA area's name with a NUL "
+						     "byte (expected the name debugfs shows)");
 			if (!next_uint(&ts, "the area's base pfn", &a.base_pfn, error) ||
 			    !next_uint(&ts, "the area's pages", &a.count, error) ||
 			    !next_uint(&ts, "the area's order_per_bit", &opb, error))

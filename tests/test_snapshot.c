@@ -618,6 +618,28 @@ Test(snapshot, bad_captures)
 	}
 }
 
+/* A NUL in an area's name would cut the name the machine config gives it: refused at its column. */
+Test(snapshot, cma_name_with_a_nul)
+{
+	static const char line[] = "cma a\0b 16 4 0\n";
+	uint64_t f[NR_PFNS];
+	g_autoptr(GHashTable) files = NULL;
+	g_autoptr(GError) error = NULL;
+	GString *capture = g_string_new(CAPTURE);
+	struct cmasim_snapshot *s;
+
+	base_flags(f);
+	files = files_with(f, NR_PFNS);
+	g_string_append_len(capture, line, sizeof(line) - 1);
+	g_hash_table_insert(files, g_strdup("capture.txt"), g_string_free_to_bytes(capture));
+	s = cmasim_snapshot_read_files("t", files, &error);
+	cr_expect_null(s);
+	cmasim_snapshot_free(s);
+	cr_assert_not_null(error);
+	cr_expect_str_eq(error->message, "t/capture.txt:11:5: a CMA area's name with a NUL byte "
+			 "(expected the name debugfs shows)");
+}
+
 Test(snapshot, missing_file)
 {
 	uint64_t f[NR_PFNS];
