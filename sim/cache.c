@@ -262,7 +262,7 @@ static inline struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t v
 		c->stats.aliases++;
 	l->key = tag_of(c, vline, pline) << KEY_SHIFT | KEY_VALID;
 	if (c->page_lines)
-		(*page_slot(c, tag_of(c, vline, pline)))++;
+		(*page_slot(c, l->key >> KEY_SHIFT))++;
 	touch(c, l);
 	if (c->plines)
 		c->plines[i] = pline;
