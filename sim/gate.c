@@ -12,6 +12,9 @@
 #include "confyaml.h"
 #include "gate_private.h"
 
+/* The most runs a gate file may expand into: days of check, and its memory, well before. */
+#define GATE_MAX_RUNS 100000u
+
 /* The keys a case (or defaults:) may have. */
 enum {
 	K_WORKLOAD, K_WORKLOADS, K_MACHINE, K_MACHINES, K_POLICY, K_POLICIES, K_SET, K_SEED,
@@ -171,11 +174,17 @@ static const char *nearest(const char *name)
 {
 	const char *best = NULL;
 	unsigned int best_d = 4;
+	size_t len = strlen(name);
 
 	for (const struct cmasim_figure_def *d = cmasim_run_figure_defs; d->pattern; d++) {
-		unsigned int dist = distance(name, d->pattern);
+		size_t plen = strlen(d->pattern);
+		unsigned int dist;
 
-		if (d->unit != CMASIM_UNIT_TEXT && dist < best_d) {
+		/* the lengths' difference bounds the distance: skip the quadratic walk */
+		if (d->unit == CMASIM_UNIT_TEXT || MAX(len, plen) - MIN(len, plen) >= best_d)
+			continue;
+		dist = distance(name, d->pattern);
+		if (dist < best_d) {
 			best = d->pattern;
 			best_d = dist;
 		}
@@ -431,6 +440,32 @@ static GArray *merged_limits(const struct spec *defaults, const struct spec *s)
 	return all;
 }
 
+/*
+ * Refuses a case whose runs would take the gate file past GATE_MAX_RUNS,
+ * before they are made: a few lines of lists multiply into millions of
+ * runs, memory the loader would exhaust and days check would take.
+ */
+static bool room_for(struct conf_loader *ld, const yaml_node_t *node, guint before,
+		     guint workloads, guint machines, guint policies, guint seeds)
+{
+	const guint factors[] = { workloads, machines, policies, seeds };
+	uint64_t runs = before;
+	uint64_t product = 1;
+
+	/* stops as soon as the limit is passed, so no product can wrap */
+	for (size_t i = 0; i < G_N_ELEMENTS(factors) && runs <= GATE_MAX_RUNS; i++) {
+		product *= factors[i];
+		runs = before + product;
+	}
+	if (runs <= GATE_MAX_RUNS)
+		return true;
+	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
+			    "case expands into %u x %u x %u x %u runs (workloads x machines x "
+			    "policies x seeds), which takes the gate file past %u (expected at "
+			    "most that many; split it into several files)", workloads, machines,
+			    policies, seeds, GATE_MAX_RUNS);
+}
+
 /* Expands case @s, with @defaults for what it does not say, into runs appended to @cases. */
 static bool expand(struct conf_loader *ld, const yaml_node_t *node, const struct spec *defaults,
 		   const struct spec *s, GArray *cases)
@@ -452,6 +487,9 @@ static bool expand(struct conf_loader *ld, const yaml_node_t *node, const struct
 	if (!limits->len)
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_KEY,
 				    "case gates no figure (expected a \"gate\" here or in defaults)");
+	if (!room_for(ld, node, cases->len, g_strv_length((char **)workloads), nr_machines,
+		      g_strv_length(pol->policies), MAX(seeds->len, 1)))
+		return false;
 	for (char **p = defaults->set; p && *p; p++)
 		g_ptr_array_add(set, *p);
 	for (char **p = s->set; p && *p; p++)

@@ -108,6 +108,56 @@ Test(gate, all_policies)
 	cmasim_gate_free(gate);
 }
 
+/* "[prefix0, prefix1, ...]": @n names, or "[0, 1, ...]" without a prefix. */
+static void append_list(GString *s, const char *prefix, unsigned int n)
+{
+	g_string_append_c(s, '[');
+	for (unsigned int i = 0; i < n; i++)
+		g_string_append_printf(s, "%s%s%u", i ? ", " : "", prefix, i);
+	g_string_append_c(s, ']');
+}
+
+/*
+ * 10 workloads x 10 machines x 1 policy x 1000 seeds is 100000 runs, all
+ * a gate file may hold: it loads alone, and is refused after a case of 10.
+ */
+Test(gate, runs_are_bounded_before_they_are_made)
+{
+	g_autoptr(GString) big = g_string_new("  - { workloads: ");
+	g_autoptr(GString) yaml = g_string_new("cases:\n");
+	struct cmasim_gate *gate;
+	GError *error = NULL;
+
+	append_list(big, "w", 10);
+	g_string_append(big, ", machines: ");
+	append_list(big, "m", 10);
+	g_string_append(big, ", policy: cma, seeds: ");
+	append_list(big, "", 1000);
+	g_string_append(big, ", gate: { dma_ok: { min: 1 } } }\n");
+
+	g_string_append(yaml, big->str);
+	gate = load_gate(yaml->str);
+	cr_expect_eq(gate->nr_cases, 100000);
+	cr_expect_str_eq(gate->cases[99999].workload, "w9");
+	cr_expect_str_eq(gate->cases[99999].machine, "m9");
+	cr_expect_eq(gate->cases[99999].seed, 999);
+	cmasim_gate_free(gate);
+
+	g_string_truncate(yaml, strlen("cases:\n"));
+	g_string_append(yaml, "  - { workload: w, policy: cma, seeds: ");
+	append_list(yaml, "", 10);
+	g_string_append(yaml, ", gate: { dma_ok: { min: 1 } } }\n");
+	g_string_append(yaml, big->str);
+	gate = cmasim_gate_load_data("g.yaml", yaml->str, yaml->len, &error);
+	cr_assert_null(gate);
+	cr_assert_not_null(error);
+	cr_expect_str_eq(error->message, "g.yaml:3:5: case expands into 10 x 10 x 1 x 1000 "
+			 "runs (workloads x machines x policies x seeds), which takes the gate "
+			 "file past 100000 (expected at most that many; split it into several "
+			 "files)");
+	g_error_free(error);
+}
+
 /* One bad gate file and exactly what it must give; line and column count from 1. */
 struct bad {
 	const char *name;
@@ -158,6 +208,16 @@ static const struct bad bad_rows[] = {
 	{ "unknown figure, with the one meant",
 	  CASE_GATE("dma_sucess_rate: { min: 0.9 }"), CMASIM_ERROR_KEY, 3, 15,
 	  "no figure named \"dma_sucess_rate\" (did you mean dma_success_rate? expected one of: " },
+	/* the pruned search still finds a name one letter short, or long */
+	{ "unknown figure one letter short", CASE_GATE("dma_success_rat: { min: 0.9 }"),
+	  CMASIM_ERROR_KEY, 3, 15,
+	  "no figure named \"dma_success_rat\" (did you mean dma_success_rate? expected one of: " },
+	{ "unknown figure one letter long", CASE_GATE("dma_latency_ns_p999: { max: 1 }"),
+	  CMASIM_ERROR_KEY, 3, 15, "no figure named \"dma_latency_ns_p999\" (did you mean "
+	  "dma_latency_ns_p99? expected one of: " },
+	{ "unknown figure near none", CASE_GATE("dma_latency_in_the_worst_case: { max: 1 }"),
+	  CMASIM_ERROR_KEY, 3, 15,
+	  "no figure named \"dma_latency_in_the_worst_case\" (expected one of: " },
 	{ "text figure", CASE_GATE("machine: { max: 1 }"), CMASIM_ERROR_VALUE, 3, 15,
 	  "figure \"machine\" is text, not a number: it cannot be gated" },
 	{ "limit not a mapping", CASE_GATE("dma_ok: 3"), CMASIM_ERROR_TYPE, 3, 23,

@@ -50,7 +50,7 @@ struct cmasim_gate {
  * Loads a gate file; cases expand in the order workload, machine, policy,
  * seed. Returns NULL with @error ("file:line:column: ...") on bad input:
  * unknown keys or figures, a figure that is not a number, a limit that is
- * not one.
+ * not one, more than 100000 runs in all.
  */
 struct cmasim_gate *cmasim_gate_load_file(const char *path, GError **error);
 /* The same from @len bytes of text; @source names it and is the folder paths start from. */
