@@ -19,27 +19,28 @@ struct line {
 	bool by_device;		/* memory's version was written by a device */
 };
 
-/*
- * One tracked frame. A write of the whole frame to memory (a device's
- * transfer, mostly) is kept as one version for all its lines and applied
- * to them when the frame is next looked up for a line: a transfer costs a
- * frame's worth of work, not a line's, and the per-line hooks find lines
- * up to date.
- */
+/* One tracked frame. */
 struct tracked {
-	uint32_t bulk;		/* version of a whole-frame write not yet in the lines, or 0 */
 	uint32_t nr_dirty;	/* lines with a dirty copy (dirty != 0) */
-	bool bulk_by_device;	/* that write was a device's */
 	struct line lines[] __attribute__((aligned(16)));	/* lines_per_page */
 };
 
 /* Frames in a chunk of the table of tracked frames. */
 #define CHUNK_FRAMES 512
 
-/* The records of frames nr * CHUNK_FRAMES on, NULL where a frame is not tracked. */
+/*
+ * The records of frames nr * CHUNK_FRAMES on, NULL where a frame is not
+ * tracked. A write of a whole frame to memory (a device's transfer,
+ * mostly) is kept here as one version for all its lines, and applied to
+ * them when the frame is next looked up for a line: a transfer of a
+ * thousand frames stores into a few lines of this array, not into a
+ * thousand records, and the per-line hooks find lines up to date.
+ */
 struct chunk {
 	uint64_t nr;
 	struct tracked *frames[CHUNK_FRAMES];
+	uint32_t bulk[CHUNK_FRAMES];	/* a whole-frame write's version not yet in the lines, or 0 */
+	bool bulk_by_device[CHUNK_FRAMES];	/* that write was a device's */
 };
 
 struct cmasim_coherence {
@@ -145,16 +146,14 @@ static void corrupted(struct cmasim_coherence *coh, enum cmasim_coherence_event 
 		coh->event(coh->event_ctx, kind, pa);
 }
 
-/* Tracked frame @pfn as it is kept, a whole-frame write perhaps waiting; or NULL. */
-static struct tracked *frame_kept(struct cmasim_coherence *coh, uint64_t pfn)
+/* The chunk of frame @pfn, or NULL when none of its frames was ever tracked. */
+static struct chunk *chunk_of(struct cmasim_coherence *coh, uint64_t pfn)
 {
-	struct chunk *c = coh->chunks[find(coh, pfn / CHUNK_FRAMES)];
-
-	return c ? c->frames[pfn % CHUNK_FRAMES] : NULL;
+	return coh->chunks[find(coh, pfn / CHUNK_FRAMES)];
 }
 
-/* Where frame @pfn's record is kept, its chunk made if need be. */
-static struct tracked **frame_place(struct cmasim_coherence *coh, uint64_t pfn)
+/* The chunk of frame @pfn, made if need be. */
+static struct chunk *chunk_place(struct cmasim_coherence *coh, uint64_t pfn)
 {
 	uint64_t nr = pfn / CHUNK_FRAMES, i = find(coh, nr);
 
@@ -176,19 +175,21 @@ static struct tracked **frame_place(struct cmasim_coherence *coh, uint64_t pfn)
 		coh->chunks[i]->nr = nr;
 		coh->nr_chunks++;
 	}
-	return &coh->chunks[i]->frames[pfn % CHUNK_FRAMES];
+	return coh->chunks[i];
 }
 
-/* Applies @f's whole-frame write, if one waits, to each of its lines. */
-static void settle(struct cmasim_coherence *coh, struct tracked *f)
+/* Applies the whole-frame write waiting for frame @i of @c, if one does, to its lines. */
+static void settle(struct cmasim_coherence *coh, struct chunk *c, unsigned int i)
 {
-	if (!f->bulk)
+	struct tracked *f = c->frames[i];
+
+	if (!c->bulk[i])
 		return;
-	for (uint32_t i = 0; i < coh->lines_per_page; i++) {
-		f->lines[i].mem = f->bulk;
-		f->lines[i].by_device = f->bulk_by_device;
+	for (uint32_t l = 0; l < coh->lines_per_page; l++) {
+		f->lines[l].mem = c->bulk[i];
+		f->lines[l].by_device = c->bulk_by_device[i];
 	}
-	f->bulk = 0;
+	c->bulk[i] = 0;
 }
 
 /* Tracked frame @pfn with its lines up to date, or NULL; lookups are remembered. */
@@ -197,10 +198,13 @@ static struct tracked *frame_of(struct cmasim_coherence *coh, uint64_t pfn)
 	unsigned int slot = (unsigned int)(pfn & (MEMO_SIZE - 1));
 
 	if (coh->memo[slot].pfn != pfn) {
+		struct chunk *c = chunk_of(coh, pfn);
+		unsigned int i = pfn % CHUNK_FRAMES;
+
 		coh->memo[slot].pfn = pfn;
-		coh->memo[slot].frame = frame_kept(coh, pfn);
+		coh->memo[slot].frame = c ? c->frames[i] : NULL;
 		if (coh->memo[slot].frame)
-			settle(coh, coh->memo[slot].frame);
+			settle(coh, c, i);
 	}
 	return coh->memo[slot].frame;
 }
@@ -237,20 +241,29 @@ static void set_dirty(struct tracked *f, struct line *l, uint32_t version)
 }
 
 /*
- * The frame part of [@at, @end): *@frame the tracked frame holding @at as
- * it is kept (NULL if it is not tracked), *@first the index of the part's
- * first line in it, *@n its lines. Returns where the next frame's part starts.
+ * The frame part of [@at, @end): *@first the index of its first line in
+ * the frame, *@n its lines. Returns where the next frame's part starts.
  */
-static uint64_t next_part(struct cmasim_coherence *coh, uint64_t at, uint64_t end,
-			  struct tracked **frame, uint32_t *first, uint32_t *n)
+static uint64_t next_part(const struct cmasim_coherence *coh, uint64_t at, uint64_t end,
+			  uint32_t *first, uint32_t *n)
 {
 	uint64_t frame_end = ((at >> coh->page_shift) + 1) << coh->page_shift;
 	uint64_t stop = MIN(frame_end, end);
 
-	*frame = frame_kept(coh, at >> coh->page_shift);
 	*first = (uint32_t)(at >> coh->line_shift) & (coh->lines_per_page - 1);
 	*n = (uint32_t)(((stop - 1) >> coh->line_shift) - (at >> coh->line_shift) + 1);
 	return stop;
+}
+
+/* The chunk of frame @pfn, looked up again only when @pfn leaves *@c's (number *@c_nr). */
+static struct chunk *chunk_at(struct cmasim_coherence *coh, uint64_t pfn, struct chunk **c,
+			      uint64_t *c_nr)
+{
+	if (pfn / CHUNK_FRAMES != *c_nr) {
+		*c = chunk_of(coh, pfn);
+		*c_nr = pfn / CHUNK_FRAMES;
+	}
+	return *c;
 }
 
 bool cmasim_coherence_tracked(struct cmasim_coherence *coh, uint64_t pfn)
@@ -376,14 +389,16 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 	size_t lines = coh->lines_per_page * sizeof(struct line);
 
 	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct tracked **place = frame_place(coh, p), *f = *place;
+		struct chunk *c = chunk_place(coh, p);
+		unsigned int i = p % CHUNK_FRAMES;
+		struct tracked *f = c->frames[i];
 
 		/* a buffer's frames come and go by the thousand: their records are kept for reuse */
 		if (!f) {
 			f = coh->spare->len ? g_ptr_array_steal_index_fast(coh->spare,
 									    coh->spare->len - 1)
 					    : g_malloc0(sizeof(*f) + lines);
-			*place = f;
+			c->frames[i] = f;
 		}
 		/*
 		 * Memory holds a new version of every line: copies cached
@@ -397,8 +412,8 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 		if (f->nr_dirty)
 			memset(f->lines, 0, lines);
 		f->nr_dirty = 0;
-		f->bulk = next_version(coh);
-		f->bulk_by_device = false;
+		c->bulk[i] = next_version(coh);
+		c->bulk_by_device[i] = false;
 	}
 	forget(coh);
 }
@@ -406,7 +421,7 @@ void cmasim_coherence_track(struct cmasim_coherence *coh, uint64_t pfn, uint64_t
 void cmasim_coherence_untrack(struct cmasim_coherence *coh, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p++) {
-		struct chunk *c = coh->chunks[find(coh, p / CHUNK_FRAMES)];
+		struct chunk *c = chunk_of(coh, p);
 
 		if (c && c->frames[p % CHUNK_FRAMES]) {
 			g_ptr_array_add(coh->spare, c->frames[p % CHUNK_FRAMES]);
@@ -430,19 +445,24 @@ void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, ui
 				   bool device)
 {
 	uint32_t version = next_version(coh), first, n;
-	struct tracked *f;
+	uint64_t c_nr = UINT64_MAX;
+	struct chunk *c = NULL;
 
 	for (uint64_t a = pa; a < pa + len;) {
-		a = next_part(coh, a, pa + len, &f, &first, &n);
-		if (!f)
+		uint64_t pfn = a >> coh->page_shift;
+		unsigned int at = pfn % CHUNK_FRAMES;
+		struct tracked *f;
+
+		a = next_part(coh, a, pa + len, &first, &n);
+		if (!chunk_at(coh, pfn, &c, &c_nr) || !(f = c->frames[at]))
 			continue;
 		if (n == coh->lines_per_page) {
-			f->bulk = version;
-			f->bulk_by_device = device;
-			unmemo(coh, (a - 1) >> coh->page_shift);
+			c->bulk[at] = version;
+			c->bulk_by_device[at] = device;
+			unmemo(coh, pfn);
 			continue;
 		}
-		settle(coh, f);
+		settle(coh, c, at);
 		for (uint32_t i = first; i < first + n; i++) {
 			f->lines[i].mem = version;
 			f->lines[i].by_device = device;
@@ -453,17 +473,23 @@ void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, ui
 void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uint64_t len)
 {
 	uint32_t first, n;
-	struct tracked *f;
+	uint64_t c_nr = UINT64_MAX;
+	struct chunk *c = NULL;
 
 	for (uint64_t a = pa; a < pa + len;) {
-		a = next_part(coh, a, pa + len, &f, &first, &n);
+		uint64_t pfn = a >> coh->page_shift;
+		unsigned int at = pfn % CHUNK_FRAMES;
+		struct tracked *f;
+
+		a = next_part(coh, a, pa + len, &first, &n);
 		/* a copy dirtied before a whole-frame write is older than memory */
-		if (!f || !f->nr_dirty || f->bulk)
+		if (!chunk_at(coh, pfn, &c, &c_nr) || !(f = c->frames[at]) || !f->nr_dirty ||
+		    c->bulk[at])
 			continue;
 		for (uint32_t i = first; i < first + n; i++)
 			if (f->lines[i].dirty > f->lines[i].mem)
 				corrupted(coh, CMASIM_COH_STALE_DEVICE_READ,
-					  ((a - 1) & ~(((uint64_t)1 << coh->page_shift) - 1)) |
+					  pfn << coh->page_shift |
 					  (uint64_t)i << coh->line_shift,
 					  &coh->counts.stale_device_reads);
 	}
