@@ -436,6 +436,58 @@ void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines
 	coh->counts.alias_present += lines;
 }
 
+/* Gives the lines of [@pa, @end), within frames none of which it covers whole, @version. */
+static void write_lines(struct cmasim_coherence *coh, uint64_t pa, uint64_t end, uint32_t version,
+			bool device)
+{
+	uint64_t c_nr = UINT64_MAX;
+	struct chunk *c = NULL;
+	uint32_t first, n;
+
+	for (uint64_t a = pa; a < end;) {
+		uint64_t pfn = a >> coh->page_shift;
+		unsigned int at = pfn % CHUNK_FRAMES;
+		struct tracked *f;
+
+		a = next_part(coh, a, end, &first, &n);
+		if (!chunk_at(coh, pfn, &c, &c_nr) || !(f = c->frames[at]))
+			continue;
+		settle(coh, c, at);
+		for (uint32_t i = first; i < first + n; i++) {
+			f->lines[i].mem = version;
+			f->lines[i].by_device = device;
+		}
+	}
+}
+
+/* Gives every line of frames [@pfn, @end) @version, as one whole-frame write each. */
+static void write_frames(struct cmasim_coherence *coh, uint64_t pfn, uint64_t end,
+			 uint32_t version, bool device)
+{
+	for (uint64_t p = pfn; p < end;) {
+		uint64_t stop = MIN(end, (p / CHUNK_FRAMES + 1) * CHUNK_FRAMES);
+		struct chunk *c = chunk_of(coh, p);
+		unsigned int lo = p % CHUNK_FRAMES, hi = lo + (unsigned int)(stop - p);
+
+		/* an untracked frame's entry is never read, and tracking it sets one */
+		if (c) {
+			for (unsigned int i = lo; i < hi; i++)
+				c->bulk[i] = version;
+			memset(&c->bulk_by_device[lo], device, hi - lo);
+		}
+		p = stop;
+	}
+	/* the memo's frames in the range were settled before this write */
+	if (end - pfn < MEMO_SIZE) {
+		for (uint64_t p = pfn; p < end; p++)
+			unmemo(coh, p);
+		return;
+	}
+	for (unsigned int i = 0; i < MEMO_SIZE; i++)
+		if (coh->memo[i].pfn - pfn < end - pfn)
+			coh->memo[i].pfn = UINT64_MAX;
+}
+
 /*
  * One version for every line of a write: versions are only ever compared
  * within a line, where one newer than all before and older than all after
@@ -444,30 +496,17 @@ void cmasim_coherence_alias_present(struct cmasim_coherence *coh, uint64_t lines
 void cmasim_coherence_memory_write(struct cmasim_coherence *coh, uint64_t pa, uint64_t len,
 				   bool device)
 {
-	uint32_t version = next_version(coh), first, n;
-	uint64_t c_nr = UINT64_MAX;
-	struct chunk *c = NULL;
+	uint32_t version = next_version(coh);
+	uint64_t page = UINT64_C(1) << coh->page_shift, end = pa + len;
+	uint64_t whole = (pa + page - 1) >> coh->page_shift, whole_end = end >> coh->page_shift;
 
-	for (uint64_t a = pa; a < pa + len;) {
-		uint64_t pfn = a >> coh->page_shift;
-		unsigned int at = pfn % CHUNK_FRAMES;
-		struct tracked *f;
-
-		a = next_part(coh, a, pa + len, &first, &n);
-		if (!chunk_at(coh, pfn, &c, &c_nr) || !(f = c->frames[at]))
-			continue;
-		if (n == coh->lines_per_page) {
-			c->bulk[at] = version;
-			c->bulk_by_device[at] = device;
-			unmemo(coh, pfn);
-			continue;
-		}
-		settle(coh, c, at);
-		for (uint32_t i = first; i < first + n; i++) {
-			f->lines[i].mem = version;
-			f->lines[i].by_device = device;
-		}
+	if (whole >= whole_end) {
+		write_lines(coh, pa, end, version, device);
+		return;
 	}
+	write_lines(coh, pa, whole << coh->page_shift, version, device);
+	write_frames(coh, whole, whole_end, version, device);
+	write_lines(coh, whole_end << coh->page_shift, end, version, device);
 }
 
 void cmasim_coherence_device_read(struct cmasim_coherence *coh, uint64_t pa, uint64_t len)

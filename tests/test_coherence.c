@@ -231,6 +231,54 @@ Test(coherence, frames_far_apart_are_tracked_apart)
 }
 
 /*
+ * Device writes of many frames at once, as transfers are. Frames 0-703
+ * are tracked, in two chunks of 512; the 8-set cache holds one line of
+ * each frame below, each in a set of its own but for set 0 (two ways).
+ * Frames 32-33, written whole, make the copy of 0x200c0 stale. Then one
+ * write from 0x3040 to 0x258080: the rest of frame 3 (from line 1),
+ * frames 4-599 whole, across the chunks' edge, and lines 0-1 of frame 600.
+ * Copies in it go stale (frame 100, 0x3040, frame 520, 0x258040); those
+ * beside it do not (0x3000, 0x258080, frame 700). The line of frame 599
+ * (the last written whole) the CPU dirtied before it clobbers the device's
+ * data when cleaned. A line the CPU dirties after it is one a device then
+ * reads stale.
+ */
+Test(coherence, writes_of_many_frames)
+{
+	static const uint64_t stale[] = { 0x64000, 0x3040, 0x208100, 0x258040 };
+	static const uint64_t fresh[] = { 0x3000, 0x258080, 0x2bc140 };
+
+	setup(0);
+	cmasim_coherence_track(fx.coh, 0, 704);
+	rd(0x200c0);
+	cmasim_coherence_memory_write(fx.coh, 0x20000, 0x2000, true);
+	rd(0x200c0);
+	cr_expect_eq(counts()->stale_cpu_reads, 1, "frames 32-33 written whole");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(stale); i++)
+		rd(stale[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(fresh); i++)
+		rd(fresh[i]);
+	wr(0x2571c0);
+	cmasim_coherence_memory_write(fx.coh, 0x3040, 0x258080 - 0x3040, true);
+	for (size_t i = 0; i < G_N_ELEMENTS(stale); i++) {
+		rd(stale[i]);
+		cr_expect_eq(counts()->stale_cpu_reads, 2 + i, "%#" PRIx64, stale[i]);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(fresh); i++)
+		rd(fresh[i]);
+	cr_expect_eq(counts()->stale_cpu_reads, 1 + G_N_ELEMENTS(stale));
+	cmasim_cache_clean(fx.cache, 0x2571c0, 0x2571c0, 64);
+	cr_expect_eq(counts()->clobbers, 1);
+
+	wr(0x212180);
+	cmasim_coherence_device_read(fx.coh, 0x200000, 0x20000);
+	cr_expect_eq(counts()->stale_device_reads, 1, "line 0x212180 is dirty");
+	cmasim_coherence_device_read(fx.coh, 0x213000, 0x20000);
+	cr_expect_eq(counts()->stale_device_reads, 1);
+}
+
+/*
  * A frame's record is used again for the next frame tracked: a line left
  * dirty in the first is no dirty line of the second, which a device reads
  * as memory holds it until the CPU writes one.
