@@ -83,7 +83,7 @@ static const struct cmasim_policy_ops **gate_policies(const struct cmasim_gate *
 }
 
 /* " [size=8MiB trim=false]" for a case's settings, "" without any. */
-static char *settings_text(char *const *set)
+static char *settings_text(const char *const *set)
 {
 	g_autofree char *joined = set && *set ? g_strjoinv(" ", (char **)set) : NULL;
 
@@ -116,7 +116,7 @@ static bool check_prepare(struct check *ck, unsigned int i, const GArray *extra,
 	job->cfg = check_machine(ck, machine, c->machine != NULL, error);
 	if (!job->cfg)
 		return false;
-	settings = cli_settings_parse((const char *const *)c->set, policies, "checked", &why);
+	settings = cli_settings_parse(c->set, policies, "checked", &why);
 	if (!settings) {
 		g_set_error(error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", c->where,
 			    why->message);

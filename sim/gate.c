@@ -400,25 +400,59 @@ static bool gave(const struct spec *s, unsigned int one, unsigned int many)
 	return s->has[one] || s->has[many];
 }
 
-/* Copies @l, with what it owns. */
-static struct cmasim_limit limit_copy(const struct cmasim_limit *l)
+/*
+ * What the cases of a gate point to: each entry's runs share one list of
+ * limits and one of settings, and equal strings are stored once, so that
+ * 100000 runs take a few megabytes, not a hundred.
+ */
+struct gate_store {
+	GStringChunk *strings;
+	GPtrArray *arrays;	/* limit arrays and setting lists */
+};
+
+static struct gate_store *store_new(void)
+{
+	struct gate_store *st = g_new(struct gate_store, 1);
+
+	st->strings = g_string_chunk_new(4096);
+	st->arrays = g_ptr_array_new_with_free_func(g_free);
+	return st;
+}
+
+static void store_free(struct gate_store *st)
+{
+	if (!st)
+		return;
+	g_string_chunk_free(st->strings);
+	g_ptr_array_free(st->arrays, TRUE);
+	g_free(st);
+}
+
+/* @text kept in @st; NULL stays NULL. */
+static const char *store_string(struct gate_store *st, const char *text)
+{
+	return text ? g_string_chunk_insert_const(st->strings, text) : NULL;
+}
+
+/* @l kept in @st, with its strings. */
+static struct cmasim_limit store_limit(struct gate_store *st, const struct cmasim_limit *l)
 {
 	struct cmasim_limit c = *l;
 
-	c.figure = g_strdup(l->figure);
-	c.where = g_strdup(l->where);
+	c.figure = (char *)store_string(st, l->figure);
+	c.where = (char *)store_string(st, l->where);
 	return c;
 }
 
 /*
- * The limits of a case: @defaults', then the case's own, which replace a
- * default of the same figure.
+ * The limits of a case, kept in @st: @defaults', then the case's own,
+ * which replace a default of the same figure.
  */
-static GArray *merged_limits(const struct spec *defaults, const struct spec *s)
+static GArray *merged_limits(struct gate_store *st, const struct spec *defaults,
+			     const struct spec *s)
 {
 	GArray *all = g_array_new(FALSE, TRUE, sizeof(struct cmasim_limit));
 
-	g_array_set_clear_func(all, limit_clear);
 	for (guint i = 0; i < defaults->limits->len; i++) {
 		const struct cmasim_limit *d = &g_array_index(defaults->limits, struct cmasim_limit, i);
 		bool replaced = false;
@@ -427,13 +461,14 @@ static GArray *merged_limits(const struct spec *defaults, const struct spec *s)
 			replaced |= !strcmp(g_array_index(s->limits, struct cmasim_limit, j).figure,
 					    d->figure);
 		if (!replaced) {
-			struct cmasim_limit c = limit_copy(d);
+			struct cmasim_limit c = store_limit(st, d);
 
 			g_array_append_val(all, c);
 		}
 	}
 	for (guint j = 0; j < s->limits->len; j++) {
-		struct cmasim_limit c = limit_copy(&g_array_index(s->limits, struct cmasim_limit, j));
+		struct cmasim_limit c = store_limit(st, &g_array_index(s->limits, struct cmasim_limit,
+								       j));
 
 		g_array_append_val(all, c);
 	}
@@ -468,15 +503,19 @@ static bool room_for(struct conf_loader *ld, const yaml_node_t *node, guint befo
 
 /* Expands case @s, with @defaults for what it does not say, into runs appended to @cases. */
 static bool expand(struct conf_loader *ld, const yaml_node_t *node, const struct spec *defaults,
-		   const struct spec *s, GArray *cases)
+		   const struct spec *s, struct gate_store *st, GArray *cases)
 {
 	char *const *workloads = gave(s, K_WORKLOAD, K_WORKLOADS) ? s->workloads : defaults->workloads;
 	char *const *machines = gave(s, K_MACHINE, K_MACHINES) ? s->machines : defaults->machines;
 	const struct spec *pol = gave(s, K_POLICY, K_POLICIES) ? s : defaults;
 	const GArray *seeds = gave(s, K_SEED, K_SEEDS) ? s->seeds : defaults->seeds;
-	g_autoptr(GArray) limits = merged_limits(defaults, s);
-	g_autoptr(GPtrArray) set = g_ptr_array_new();
+	g_autoptr(GArray) limits = merged_limits(st, defaults, s);
 	unsigned int nr_machines = MAX(g_strv_length((char **)machines), 1);
+	GPtrArray *set;
+	const struct cmasim_limit *shared_limits;
+	const char *const *shared_set;
+	const char *where;
+	unsigned int nr_limits;
 
 	if (!*workloads)
 		return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_KEY,
@@ -490,32 +529,42 @@ static bool expand(struct conf_loader *ld, const yaml_node_t *node, const struct
 	if (!room_for(ld, node, cases->len, g_strv_length((char **)workloads), nr_machines,
 		      g_strv_length(pol->policies), MAX(seeds->len, 1)))
 		return false;
+	set = g_ptr_array_new();
 	for (char **p = defaults->set; p && *p; p++)
-		g_ptr_array_add(set, *p);
+		g_ptr_array_add(set, (char *)store_string(st, *p));
 	for (char **p = s->set; p && *p; p++)
-		g_ptr_array_add(set, *p);
+		g_ptr_array_add(set, (char *)store_string(st, *p));
 	g_ptr_array_add(set, NULL);
+	shared_set = (const char *const *)g_ptr_array_free(set, FALSE);
+	g_ptr_array_add(st->arrays, (gpointer)shared_set);
+	where = store_string(st, s->where);
+	shared_limits = &g_array_index(limits, struct cmasim_limit, 0);
+	nr_limits = limits->len;
+	g_ptr_array_add(st->arrays, g_array_free(g_steal_pointer(&limits), FALSE));
 	for (char *const *w = workloads; *w; w++) {
+		const char *workload = store_string(st, *w);
+
 		/* no machine named: one run on each workload's own */
 		for (unsigned int m = 0; m < nr_machines; m++) {
+			const char *machine = store_string(st, machines[m]);
+
 			for (char **p = pol->policies; *p; p++) {
+				const char *policy = store_string(st, *p);
+
 				for (guint k = 0; k < MAX(seeds->len, 1); k++) {
 					struct cmasim_gate_case c = {
-						.workload = g_strdup(*w),
-						.machine = g_strdup(machines[m]),
-						.policy = g_strdup(*p),
+						.workload = workload,
+						.machine = machine,
+						.policy = policy,
 						.optional = pol->all_policies,
-						.set = g_strdupv((char **)set->pdata),
+						.set = shared_set,
 						.has_seed = seeds->len > 0,
 						.seed = seeds->len ? g_array_index(seeds, uint64_t, k) : 0,
-						.limits = g_new(struct cmasim_limit, limits->len),
-						.nr_limits = limits->len,
-						.where = g_strdup(s->where),
+						.limits = shared_limits,
+						.nr_limits = nr_limits,
+						.where = where,
 					};
 
-					for (guint i = 0; i < limits->len; i++)
-						c.limits[i] = limit_copy(&g_array_index(
-							limits, struct cmasim_limit, i));
 					g_array_append_val(cases, c);
 				}
 			}
@@ -524,25 +573,12 @@ static bool expand(struct conf_loader *ld, const yaml_node_t *node, const struct
 	return true;
 }
 
-static void case_clear(struct cmasim_gate_case *c)
-{
-	g_free(c->workload);
-	g_free(c->machine);
-	g_free(c->policy);
-	g_strfreev(c->set);
-	for (unsigned int i = 0; i < c->nr_limits; i++)
-		limit_clear(&c->limits[i]);
-	g_free(c->limits);
-	g_free(c->where);
-}
-
 void cmasim_gate_free(struct cmasim_gate *gate)
 {
 	if (!gate)
 		return;
-	for (unsigned int i = 0; i < gate->nr_cases; i++)
-		case_clear(&gate->cases[i]);
 	g_free(gate->cases);
+	store_free(gate->store);
 	g_free(gate->source);
 	g_free(gate->baseline);
 	g_free(gate);
@@ -590,7 +626,8 @@ static bool read_gate_file(struct conf_loader *ld, struct cmasim_gate *gate, GAr
 		const yaml_node_t *node = item(ld, f[2].value, i);
 		g_autofree char *path = g_strdup_printf("cases[%zu]", i);
 		struct spec s = { 0 };
-		bool read = read_spec(ld, node, path, &s) && expand(ld, node, &defaults, &s, cases);
+		bool read = read_spec(ld, node, path, &s) &&
+			    expand(ld, node, &defaults, &s, gate->store, cases);
 
 		spec_clear(&s);
 		if (!read)
@@ -613,6 +650,7 @@ struct cmasim_gate *cmasim_gate_load_data(const char *source, const char *data, 
 
 	g_return_val_if_fail(source && (data || !len), NULL);
 	gate->source = g_strdup(source);
+	gate->store = store_new();
 	if (conf_load_document(&ld, data ? data : "", len, &parser) &&
 	    read_gate_file(&ld, gate, cases)) {
 		gsize nr;
@@ -622,8 +660,6 @@ struct cmasim_gate *cmasim_gate_load_data(const char *source, const char *data, 
 		g_array_unref(cases);
 		return gate;
 	}
-	for (guint i = 0; i < cases->len; i++)
-		case_clear(&g_array_index(cases, struct cmasim_gate_case, i));
 	g_array_free(cases, TRUE);
 	cmasim_gate_free(gate);
 	return NULL;

@@ -25,25 +25,29 @@ struct cmasim_limit {
 	char *where;			/* "file:line:column" of the figure in the gate file */
 };
 
-/* One run to check. */
+/* One run to check; what it points to, the gate owns, shared with the other runs of its entry. */
 struct cmasim_gate_case {
-	char *workload;		/* as the gate file names it: see cmasim_gate_resolve() */
-	char *machine;		/* the same; NULL: the workload's own */
-	char *policy;
+	const char *workload;	/* as the gate file names it: see cmasim_gate_resolve() */
+	const char *machine;	/* the same; NULL: the workload's own */
+	const char *policy;
 	bool optional;		/* from "policies: all": left out where it cannot run */
-	char **set;		/* policy settings, as --set takes them; NULL-terminated */
+	const char *const *set;	/* policy settings, as --set takes them; NULL-terminated */
 	bool has_seed;
 	uint64_t seed;		/* when has_seed; else the workload's */
-	struct cmasim_limit *limits;
+	const struct cmasim_limit *limits;
 	unsigned int nr_limits;
-	char *where;		/* "file:line:column" of its entry in the gate file */
+	const char *where;	/* "file:line:column" of its entry in the gate file */
 };
+
+/* The strings and arrays the cases of a gate point to. */
+struct gate_store;
 
 struct cmasim_gate {
 	char *source;
 	char *baseline;		/* the baseline: key, from the gate file's folder; may be NULL */
 	struct cmasim_gate_case *cases;
 	unsigned int nr_cases;
+	struct gate_store *store;
 };
 
 /*
