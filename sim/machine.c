@@ -57,12 +57,22 @@ bool cmasim_machine_check_host(const struct cmasim_config *cfg, uint64_t limit, 
 	return false;
 }
 
-/* cmasim_noncacheable_fn: does a live mapping hold @pfn uncached or write-combined? */
+/*
+ * cmasim_noncacheable_fn: does a live mapping hold @pfn uncached or
+ * write-combined? Asked at every fill, so mostly for the same frame as
+ * the last time; the answer holds until the mappings change.
+ */
 static bool frame_noncacheable(void *ctx, uint64_t pfn)
 {
 	struct machine *m = ctx;
+	uint64_t generation = cmasim_mmu_generation(m->mmu);
 
-	return cmasim_mmu_frame_noncacheable(m->mmu, pfn);
+	if (pfn != m->nc_memo.pfn || generation != m->nc_memo.generation) {
+		m->nc_memo.pfn = pfn;
+		m->nc_memo.generation = generation;
+		m->nc_memo.noncacheable = cmasim_mmu_frame_noncacheable(m->mmu, pfn);
+	}
+	return m->nc_memo.noncacheable;
 }
 
 /* cmasim_translate_fn: speculation fills only through cacheable mappings. */
@@ -109,7 +119,8 @@ bool machine_init(struct machine *m, struct cmasim_mem *mem, uint64_t seed, GErr
 	const struct cmasim_config *cfg = cmasim_mem_config(mem);
 	struct cmasim_cache_hooks hooks;
 
-	*m = (struct machine){ .cfg = cfg, .mem = mem, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909) };
+	*m = (struct machine){ .cfg = cfg, .mem = mem, .rng = seed ^ UINT64_C(0x6a09e667f3bcc909),
+			       .nc_memo.pfn = UINT64_MAX };
 	m->mmu = cmasim_mmu_new(mem, error);
 	if (!m->mmu)
 		return false;

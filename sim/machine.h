@@ -68,6 +68,11 @@ struct machine {
 	uint64_t uncached_hits;		/* of those, accesses that used a copy an alias left */
 	uint64_t stray_freed;		/* lines a freed uncached buffer left cached */
 	uint64_t access_va;		/* the line a CPU access is at, for the log; 0 between */
+	/* the last frame_noncacheable() answer, for the fills of a page's lines */
+	struct {
+		uint64_t pfn, generation;
+		bool noncacheable;
+	} nc_memo;
 	unsigned int nr_log;
 	uint8_t nr_logged[MACHINE_NR_EVENTS];	/* of each kind in the log */
 	struct machine_event log[MACHINE_LOG_MAX];

@@ -160,6 +160,7 @@ struct cmasim_mmu {
 	uint64_t kmap[CMASIM_MMU_KMAP_SLOTS];	/* pfn per slot, NO_PFN when free */
 	struct tlb tlb[NR_TLBS];
 	struct cmasim_mmu_counters c;	/* what operations count; the getter adds the TLB's */
+	uint64_t generation;		/* mappings changed: see cmasim_mmu_generation() */
 };
 
 const char *cmasim_attr_name(enum cmasim_attr attr)
@@ -705,6 +706,7 @@ int cmasim_mmu_linear_set_attr(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t nr
 	for (uint64_t s = first; s <= last; s++)
 		set_section(mmu, s, MAX(pfn, sec_pfn(mmu, s)), MIN(end, sec_pfn(mmu, s + 1)),
 			    (uint8_t)attr);
+	mmu->generation++;
 	flush_range(mmu, cmasim_mmu_page_address(mmu, pfn), nr, st);
 	for (uint64_t s = first; s <= last; s++)
 		maybe_collapse(mmu, s, st);
@@ -797,6 +799,7 @@ static int vmap_area(struct cmasim_mmu *mmu, struct area *a, uint64_t *va)
 	a->va = at;
 	g_array_insert_val(mmu->areas, i, *a);
 	refs_add_area(mmu, mmu->refs, a, 1);
+	mmu->generation++;
 	*va = at;
 	return 0;
 }
@@ -838,6 +841,7 @@ void cmasim_mmu_vunmap(struct cmasim_mmu *mmu, uint64_t va, struct cmasim_mmu_st
 	a = g_array_index(mmu->areas, struct area, i);
 	g_array_remove_index(mmu->areas, (guint)i);
 	refs_add_area(mmu, mmu->refs, &a, -1);
+	mmu->generation++;
 	flush_range(mmu, a.va, a.nr, st);
 	g_free(a.pages);
 }
@@ -852,6 +856,7 @@ int cmasim_mmu_kmap(struct cmasim_mmu *mmu, uint64_t pfn, uint64_t *va,
 			continue;
 		mmu->kmap[slot] = pfn;
 		refs_add(mmu, mmu->refs, pfn, 1, REF_CACHEABLE, 1);
+		mmu->generation++;
 		*va = mmu->layout.kmap_start + ((uint64_t)slot << mmu->page_shift);
 		st->cost_ns += mmu->cfg->costs.kmap_ns;
 		return 0;
@@ -867,6 +872,7 @@ void cmasim_mmu_kunmap(struct cmasim_mmu *mmu, uint64_t va)
 			 mmu->kmap[slot] != NO_PFN);
 	refs_add(mmu, mmu->refs, mmu->kmap[slot], 1, REF_CACHEABLE, -1);
 	mmu->kmap[slot] = NO_PFN;
+	mmu->generation++;
 	tlb_invalidate(mmu, va, UINT64_C(1) << mmu->page_shift);
 }
 
@@ -907,6 +913,11 @@ static bool noncacheable(enum cmasim_attr linear, const uint16_t *count)
 {
 	return linear == CMASIM_ATTR_UNCACHED || linear == CMASIM_ATTR_WRITE_COMBINE ||
 	       (count && count[REF_NONCACHEABLE]);
+}
+
+uint64_t cmasim_mmu_generation(const struct cmasim_mmu *mmu)
+{
+	return mmu->generation;
 }
 
 bool cmasim_mmu_frame_noncacheable(const struct cmasim_mmu *mmu, uint64_t pfn)

@@ -727,6 +727,46 @@ Test(mmu, vmap_pages_in_list_order)
 	MINV();
 }
 
+/*
+ * The generation: each call that makes, removes or re-attributes a mapping
+ * changes it (each changes some frame's noncacheable here), and lookups
+ * leave it, so an answer read at one generation holds until the next.
+ */
+Test(mmu, generation_follows_every_mapping_change)
+{
+	struct cmasim_mmu_stats st = { 0 };
+	const uint64_t pages[] = { 0x90002 };
+	uint64_t va, kva, gen, pa;
+	enum cmasim_attr attr;
+
+	boot_mmu(CFG_ARM, MiB);
+#define CHANGED(call)                                                          \
+	do {                                                                   \
+		gen = cmasim_mmu_generation(mmu);                              \
+		cr_assert_eq(call, 0);                                         \
+		cr_expect_neq(cmasim_mmu_generation(mmu), gen, "%s", #call);   \
+	} while (0)
+	CHANGED(cmasim_mmu_vmap(mmu, 0x80000, 4, UC, &va));
+	FRAME(0x80000, true, C, true, true);
+	gen = cmasim_mmu_generation(mmu);
+	MISS(va, 0x80000000, UC);
+	cr_assert_eq(cmasim_mmu_probe(mmu, lva(0x80000), &pa, &attr), 0);
+	cr_assert(cmasim_mmu_frame_noncacheable(mmu, 0x80000));
+	cr_expect_eq(cmasim_mmu_generation(mmu), gen, "lookups change nothing");
+	CHANGED((cmasim_mmu_vunmap(mmu, va, &st), 0));
+	FRAME(0x80000, true, C, true, false);
+	CHANGED(cmasim_mmu_vmap_pages(mmu, pages, 1, WC, &va));
+	FRAME(0x90002, true, C, true, true);
+	CHANGED(cmasim_mmu_linear_set_attr(mmu, 0x80010, 1, UC, &st));
+	FRAME(0x80010, true, UC, false, true);
+	CHANGED(cmasim_mmu_kmap(mmu, 0xB0000, &kva, &st));
+	FRAME(0xB0000, false, NONE, true, false);
+	CHANGED((cmasim_mmu_kunmap(mmu, kva), 0));
+	FRAME(0xB0000, false, NONE, false, false);
+#undef CHANGED
+	MINV();
+}
+
 Test(mmu, kmap_slots)
 {
 	struct cmasim_mmu_stats st = { 0 };

@@ -202,6 +202,12 @@ int cmasim_mmu_probe(const struct cmasim_mmu *mmu, uint64_t va, uint64_t *pa,
 void cmasim_mmu_frame(const struct cmasim_mmu *mmu, uint64_t pfn, struct cmasim_mmu_frame *frame);
 /* Its noncacheable alone, in O(1): the coherence model asks at every fill. */
 bool cmasim_mmu_frame_noncacheable(const struct cmasim_mmu *mmu, uint64_t pfn);
+/*
+ * A number that changes whenever a mapping is made or removed or the
+ * linear map changes attributes: what was read of a frame's mappings
+ * holds while it stays the same.
+ */
+uint64_t cmasim_mmu_generation(const struct cmasim_mmu *mmu);
 
 /*
  * Recounts the page tables, areas, mapping counts and page-table pages from
