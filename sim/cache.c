@@ -306,17 +306,16 @@ static unsigned int propose_stride(struct cmasim_cache *c, const struct demand *
 }
 
 /*
- * Speculative: with probability spec_rate_ppm / 10^6 per demand access,
- * one line drawn uniformly from the window of spec_window bytes either
- * side of the access's first line (that line included).
+ * Speculative: with probability spec_rate_ppm / 10^6 per demand access
+ * (the draw is speculates(), on the access path, since most accesses do
+ * not), one line drawn uniformly from the window of spec_window bytes
+ * either side of the access's first line (that line included).
  */
 static unsigned int propose_speculative(struct cmasim_cache *c, const struct demand *d,
 					uint64_t *out)
 {
 	uint64_t width = 2 * c->spec_lines + 1;
 
-	if (cmasim_splitmix64(&c->rng) >= c->spec_threshold && !c->spec_always)
-		return 0;
 	/* uniform below width without a division: the high half of a product */
 	out[0] = d->first - c->spec_lines +
 		 (uint64_t)(((unsigned __int128)cmasim_splitmix64(&c->rng) * width) >> 64);
@@ -365,6 +364,13 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 		else
 			c->stats.prefetch_fills++;
 	}
+}
+
+/* Whether a demand access makes the speculative prefetcher propose; every access draws. */
+G_ALWAYS_INLINE
+static inline bool speculates(struct cmasim_cache *c)
+{
+	return cmasim_splitmix64(&c->rng) < c->spec_threshold || c->spec_always;
 }
 
 /* Demand accesses */
@@ -429,7 +435,7 @@ static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa
 		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked);
 	n->accesses++;
 	n->misses += d.miss;
-	if (c->propose)
+	if (c->propose && (c->prefetch_kind != CMASIM_FILL_SPECULATIVE || speculates(c)))
 		prefetch(c, &d, pfirst);
 }
 
