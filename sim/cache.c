@@ -467,6 +467,32 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
 	n->misses += miss;
 }
 
+/* cmasim_cache_access_lines(), with or without the hooks: out of line, one copy each. */
+static G_GNUC_NO_INLINE void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+					uint64_t n, bool write, uint64_t *at, bool hooked)
+{
+	uint32_t line = UINT32_C(1) << c->line_shift;
+
+	for (uint64_t i = 0; i < n; i++, va += line, pa += line) {
+		if (at)
+			*at = va;
+		access_lines(c, va, pa, line, write, hooked);
+	}
+}
+
+void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t n,
+			       bool write, uint64_t *at)
+{
+	uint64_t mask = (UINT64_C(1) << cache->line_shift) - 1;
+
+	g_return_if_fail(!(va & mask) && !(pa & mask) && n <= (UINT64_MAX - va) >> cache->line_shift &&
+			 n <= (UINT64_MAX - pa) >> cache->line_shift);
+	if (cache->hooked)
+		access_run(cache, va, pa, n, write, at, true);
+	else
+		access_run(cache, va, pa, n, write, at, false);
+}
+
 bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
 				  bool write)
 {

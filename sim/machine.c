@@ -234,10 +234,7 @@ static void access_lines(struct walker *w, uint64_t va, uint64_t n, bool write)
 	uint64_t pa = w->page_pa | (va & page_mask);
 
 	if (w->attr == CMASIM_ATTR_CACHEABLE) {
-		for (uint64_t i = 0; i < n; i++) {
-			m->access_va = va + i * line;
-			cmasim_cache_access(m->cache, va + i * line, pa + i * line, line, write);
-		}
+		cmasim_cache_access_lines(m->cache, va, pa, n, write, &m->access_va);
 		m->access_va = 0;
 		return;
 	}

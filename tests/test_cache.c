@@ -811,6 +811,61 @@ Test(cache, hooks_hear_prefetch_fills_after_the_demand_and_straddles_line_by_lin
 	g_string_free(r.log, TRUE);
 }
 
+/* Where cmasim_cache_access_lines() says it is, and what read() heard at each place. */
+static uint64_t lines_at;
+static GString *heard_at;
+
+static void at_read(void *ctx, uint64_t pa, uint32_t version)
+{
+	(void)ctx;
+	(void)version;
+	g_string_append_printf(heard_at, "%#" PRIx64 "@%#" PRIx64 " ", pa, lines_at);
+}
+
+/*
+ * A run of three lines is three one-line accesses, each with its own
+ * prefetch: on the one set of two ways with next-line prefetch, line
+ * 0x9000 misses and prefetches 0x9040, which then hits (no prefetch on a
+ * hit); 0x9080 misses, evicting 0x9000, the least recently used, and
+ * prefetches 0x90c0 over 0x9040. Each read is heard with the line's VA.
+ */
+Test(cache, a_run_of_lines_is_so_many_accesses)
+{
+	struct cmasim_cache_config cc = geometry(0, 0, 0);
+	struct cmasim_cache_hooks listen = { .read = at_read };
+	struct recorder r;
+	struct cmasim_cache *c;
+	struct cmasim_cache_stats st;
+
+	cc.prefetcher = CMASIM_PREFETCH_NEXT_LINE;
+	c = recorded(&cc, &r);
+	cmasim_cache_access_lines(c, 0x5000, 0x9000, 3, false, NULL);
+	cr_expect_str_eq(r.log->str,
+			 "fill 0x5000 0x9000 demand -> 10\n"
+			 "read 0x9000 10\n"
+			 "fill 0x5040 0x9040 prefetch -> 11\n"
+			 "read 0x9040 11\n"
+			 "drop 0x9000\n"
+			 "fill 0x5080 0x9080 demand -> 12\n"
+			 "read 0x9080 12\n"
+			 "drop 0x9040\n"
+			 "fill 0x50c0 0x90c0 prefetch -> 13\n");
+	st = cmasim_cache_stats(c);
+	expect_counts(st.read, 3, 1, 2, 0);
+	cr_expect_eq(st.prefetch_fills, 2);
+	cmasim_cache_free(c);
+	g_string_free(r.log, TRUE);
+
+	c = recorded(&cc, &r);
+	heard_at = g_string_new(NULL);
+	cmasim_cache_set_hooks(c, &listen);
+	cmasim_cache_access_lines(c, 0x5000, 0x9000, 3, false, &lines_at);
+	cr_expect_str_eq(heard_at->str, "0x9000@0x5000 0x9040@0x5040 0x9080@0x5080 ");
+	cmasim_cache_free(c);
+	g_string_free(r.log, TRUE);
+	g_string_free(heard_at, TRUE);
+}
+
 /*
  * Cachegrind equality. tests/fixtures/cachegrind/ holds a lackey trace of
  * workout.c and cachegrind's D1 figures for three geometries, with the
