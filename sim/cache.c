@@ -485,7 +485,8 @@ void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t
 {
 	uint64_t mask = (UINT64_C(1) << cache->line_shift) - 1;
 
-	g_return_if_fail(!(va & mask) && !(pa & mask) && n <= (UINT64_MAX - va) >> cache->line_shift &&
+	g_return_if_fail(!(va & mask) && !(pa & mask) &&
+			 n <= (UINT64_MAX - va) >> cache->line_shift &&
 			 n <= (UINT64_MAX - pa) >> cache->line_shift);
 	if (cache->hooked)
 		access_run(cache, va, pa, n, write, at, true);

@@ -39,7 +39,7 @@ struct tracked {
 struct chunk {
 	uint64_t nr;
 	struct tracked *frames[CHUNK_FRAMES];
-	uint32_t bulk[CHUNK_FRAMES];	/* a whole-frame write's version not yet in the lines, or 0 */
+	uint32_t bulk[CHUNK_FRAMES];	/* a whole-frame write not in the lines yet, or 0 */
 	bool bulk_by_device[CHUNK_FRAMES];	/* that write was a device's */
 };
 

@@ -467,8 +467,8 @@ static GArray *merged_limits(struct gate_store *st, const struct spec *defaults,
 		}
 	}
 	for (guint j = 0; j < s->limits->len; j++) {
-		struct cmasim_limit c = store_limit(st, &g_array_index(s->limits, struct cmasim_limit,
-								       j));
+		const struct cmasim_limit *own = &g_array_index(s->limits, struct cmasim_limit, j);
+		struct cmasim_limit c = store_limit(st, own);
 
 		g_array_append_val(all, c);
 	}

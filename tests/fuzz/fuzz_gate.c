@@ -54,7 +54,8 @@ static void check_gate(const struct cmasim_gate *gate)
 		for (unsigned int l = 0; l < c->nr_limits; l++) {
 			const struct cmasim_limit *lim = &c->limits[l];
 
-			if (!lim->def || (!known && cmasim_figure_def_find(lim->figure) != lim->def) ||
+			if (!lim->def ||
+			    (!known && cmasim_figure_def_find(lim->figure) != lim->def) ||
 			    lim->def->unit == CMASIM_UNIT_TEXT ||
 			    !(lim->has_max || lim->has_min || lim->has_tolerance) ||
 			    (lim->has_max && !isfinite(lim->max)) ||
