@@ -483,11 +483,11 @@ static G_GNUC_NO_INLINE void access_run(struct cmasim_cache *c, uint64_t va, uin
 void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t n,
 			       bool write, uint64_t *at)
 {
-	uint64_t mask = (UINT64_C(1) << cache->line_shift) - 1;
+	uint64_t bytes;
 
-	g_return_if_fail(!(va & mask) && !(pa & mask) &&
-			 n <= (UINT64_MAX - va) >> cache->line_shift &&
-			 n <= (UINT64_MAX - pa) >> cache->line_shift);
+	/* what cmasim_cache_access() asks of each access, for the last */
+	g_return_if_fail(!__builtin_mul_overflow(n, UINT64_C(1) << cache->line_shift, &bytes) &&
+			 (!n || (va + (bytes - 1) >= va && pa + (bytes - 1) >= pa)));
 	if (cache->hooked)
 		access_run(cache, va, pa, n, write, at, true);
 	else

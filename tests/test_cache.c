@@ -867,6 +867,42 @@ Test(cache, a_run_of_lines_is_so_many_accesses)
 }
 
 /*
+ * Unaligned, each access of a run straddles two lines, as the same calls
+ * of cmasim_cache_access() do: the two caches hear the same hooks in the
+ * same order and count the same. The last line of the address space is
+ * a run of one.
+ */
+Test(cache, an_unaligned_run_straddles_as_single_accesses_do)
+{
+	struct cmasim_cache_config cc = geometry(0, 0, 0);
+	struct recorder one, run;
+	struct cmasim_cache *a, *b;
+	struct cmasim_cache_stats sa, sb;
+	const uint64_t top = UINT64_MAX - 63;
+
+	cc.prefetcher = CMASIM_PREFETCH_NEXT_LINE;
+	a = recorded(&cc, &one);
+	b = recorded(&cc, &run);
+	for (uint64_t i = 0; i < 3; i++)
+		wr(a, 0x5020 + 64 * i, 0x9020 + 64 * i, 64);
+	cmasim_cache_access_lines(b, 0x5020, 0x9020, 3, true, NULL);
+	cr_expect_str_eq(run.log->str, one.log->str);
+	sa = cmasim_cache_stats(a);
+	sb = cmasim_cache_stats(b);
+	expect_counts(sb.write, sa.write.accesses, sa.write.hits, sa.write.misses,
+		      sa.write.writebacks);
+	cr_expect_eq(sa.write.accesses, 3);
+	cr_expect_eq(sb.prefetch_fills, sa.prefetch_fills);
+
+	cmasim_cache_access_lines(b, top, top, 1, false, NULL);
+	cr_expect_eq(cmasim_cache_stats(b).read.accesses, 1);
+	cmasim_cache_free(a);
+	cmasim_cache_free(b);
+	g_string_free(one.log, TRUE);
+	g_string_free(run.log, TRUE);
+}
+
+/*
  * Cachegrind equality. tests/fixtures/cachegrind/ holds a lackey trace of
  * workout.c and cachegrind's D1 figures for three geometries, with the
  * commands that made them (make-fixture.sh). Cachegrind counts as follows

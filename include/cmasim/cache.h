@@ -122,10 +122,11 @@ void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cach
 void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint32_t size,
 			 bool write);
 /*
- * @n CPU loads or stores of a line each, of the consecutive lines from
- * line-aligned @va, @pa: the same as @n calls of cmasim_cache_access(),
- * one call's cost. *@at, unless @at is NULL, is each line's @va before its
- * access, for a hook's listener that wants to know which access it hears.
+ * @n CPU loads or stores of a line's size each, from @va, @pa on: the
+ * same as @n calls of cmasim_cache_access() a line apart (each straddles
+ * two lines if @va is not aligned), one call's cost. *@at, unless @at is
+ * NULL, is each access's @va before it is made, for a hook's listener
+ * that wants to know which access it hears.
  */
 void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t n,
 			       bool write, uint64_t *at);
