@@ -484,15 +484,13 @@ static bool room_for(struct conf_loader *ld, const yaml_node_t *node, guint befo
 		     guint workloads, guint machines, guint policies, guint seeds)
 {
 	const guint factors[] = { workloads, machines, policies, seeds };
-	uint64_t runs = before;
-	uint64_t product = 1;
+	uint64_t room = GATE_MAX_RUNS - before, runs = 1;
+	size_t i;
 
-	/* stops as soon as the limit is passed, so no product can wrap */
-	for (size_t i = 0; i < G_N_ELEMENTS(factors) && runs <= GATE_MAX_RUNS; i++) {
-		product *= factors[i];
-		runs = before + product;
-	}
-	if (runs <= GATE_MAX_RUNS)
+	/* runs * factor > room, asked as a division so that nothing wraps */
+	for (i = 0; i < G_N_ELEMENTS(factors) && factors[i] <= room / runs; i++)
+		runs *= factors[i];
+	if (i == G_N_ELEMENTS(factors))
 		return true;
 	return conf_fail_at(ld, node->start_mark, CMASIM_ERROR_VALUE,
 			    "case expands into %u x %u x %u x %u runs (workloads x machines x "
