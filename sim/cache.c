@@ -229,12 +229,12 @@ static inline bool write_back(struct cmasim_cache *c, struct line *l, bool hooke
 	return true;
 }
 
-/* Empties valid line @l without writing it back. */
+/* Empties valid line @l without writing it back: dirty, its data is lost. */
 G_ALWAYS_INLINE
 static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
 {
-	if (hooked && c->hooks.drop)
-		c->hooks.drop(c->hooks.ctx, line_pa(c, l));
+	if (hooked && c->hooks.discard && (l->key & KEY_DIRTY))
+		c->hooks.discard(c->hooks.ctx, line_pa(c, l), c->versions[line_index(c, l)]);
 	if (c->page_lines)
 		(*page_slot(c, l->key >> KEY_SHIFT))--;
 	*l = (struct line){ 0 };
@@ -400,7 +400,7 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 			 write ? &c->stats.write.writebacks : &c->stats.read.writebacks, hooked);
 	}
 	if (!write) {
-		if (hooked && c->hooks.read)
+		if (hooked && c->hooks.read && !miss)
 			c->hooks.read(c->hooks.ctx, pa, c->versions[line_index(c, l)]);
 		return miss;
 	}
@@ -815,7 +815,7 @@ void cmasim_cache_free(struct cmasim_cache *cache)
 void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cache_hooks *hooks)
 {
 	cache->hooks = hooks ? *hooks : (struct cmasim_cache_hooks){ 0 };
-	cache->hooked = hooks && (hooks->fill || hooks->writeback || hooks->drop || hooks->read ||
+	cache->hooked = hooks && (hooks->fill || hooks->writeback || hooks->discard || hooks->read ||
 				  hooks->write || hooks->translate);
 	cache->lean = !cache->hooked && !cache->propose;
 }

@@ -8,7 +8,7 @@
 
 #include "cmasim/coherence.h"
 
-/* Frames whose lookups are remembered: a fill and its victim's drop are often pages apart. */
+/* Frames whose lookups are remembered: a fill and its victim's write-back are often pages apart. */
 #define MEMO_SIZE 64
 
 /* One tracked line. Versions grow with every write anywhere, so older is smaller. */
@@ -315,16 +315,16 @@ static void hook_writeback(void *ctx, uint64_t pa, uint32_t version)
 }
 
 /*
- * A copy leaves. With one copy per line, as PIPT caches and most VIPT use
- * keep, its dirty data left with it (a write-back came first if there was
- * one); a second copy of an aliasing VIPT or VIVT cache may lose track.
+ * A dirty copy is invalidated: its data never reaches memory, which is
+ * then no older than any copy, unless a second copy of an aliasing VIPT
+ * or VIVT cache dirtied the line since, with a newer version.
  */
-static void hook_drop(void *ctx, uint64_t pa)
+static void hook_discard(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct tracked *f;
 	struct line *l = line_of(ctx, pa, &f);
 
-	if (l)
+	if (l && l->dirty == version)
 		set_dirty(f, l, 0);
 }
 
@@ -378,7 +378,7 @@ void cmasim_coherence_hooks(struct cmasim_coherence *coh, cmasim_translate_fn tr
 		.ctx = coh,
 		.fill = hook_fill,
 		.writeback = hook_writeback,
-		.drop = hook_drop,
+		.discard = hook_discard,
 		.read = hook_read,
 		.write = hook_write,
 	};

@@ -675,11 +675,11 @@ static void rec_writeback(void *ctx, uint64_t pa, uint32_t version)
 	g_string_append_printf(r->log, "writeback %#" PRIx64 " %u\n", pa, version);
 }
 
-static void rec_drop(void *ctx, uint64_t pa)
+static void rec_discard(void *ctx, uint64_t pa, uint32_t version)
 {
 	struct recorder *r = ctx;
 
-	g_string_append_printf(r->log, "drop %#" PRIx64 "\n", pa);
+	g_string_append_printf(r->log, "discard %#" PRIx64 " %u\n", pa, version);
 }
 
 static void rec_read(void *ctx, uint64_t pa, uint32_t version)
@@ -705,7 +705,7 @@ static uint32_t rec_write(void *ctx, uint64_t pa, uint32_t version)
 static struct cmasim_cache *recorded(struct cmasim_cache_config *cc, struct recorder *r)
 {
 	struct cmasim_cache_hooks hooks = {
-		.ctx = r, .fill = rec_fill, .writeback = rec_writeback, .drop = rec_drop,
+		.ctx = r, .fill = rec_fill, .writeback = rec_writeback, .discard = rec_discard,
 		.read = rec_read, .write = rec_write,
 	};
 	struct cmasim_cache *c;
@@ -720,7 +720,11 @@ static struct cmasim_cache *recorded(struct cmasim_cache_config *cc, struct reco
 	return c;
 }
 
-Test(cache, hooks_hear_fills_reads_writes_writebacks_and_drops_in_order)
+/*
+ * A miss's read is its fill, and a clean copy leaves unheard; a dirty one
+ * invalidated unwritten is discarded with its version.
+ */
+Test(cache, hooks_hear_fills_hits_writes_writebacks_and_discards_in_order)
 {
 	struct cmasim_cache_config cc = geometry(0, 0, 0);
 	struct recorder r;
@@ -729,27 +733,28 @@ Test(cache, hooks_hear_fills_reads_writes_writebacks_and_drops_in_order)
 	rd(c, 0x7000, 0x1000, 4);		/* miss */
 	wr(c, 0x7004, 0x1004, 4);		/* hit */
 	rd(c, 0x7040, 0x1040, 4);		/* miss */
+	rd(c, 0x7044, 0x1044, 4);		/* hit */
 	rd(c, 0x7080, 0x1080, 4);		/* miss, evicts the dirty 0x1000 */
 	cr_expect_eq(cmasim_cache_clean_invalidate(c, 0x7040, 0x1040, 64), 1);
 	wr(c, 0x70c0, 0x10c0, 4);		/* miss into the free way */
 	cr_expect_eq(cmasim_cache_clean(c, 0x70c0, 0x10c0, 64), 1);
 	cr_expect_eq(cmasim_cache_flush_all(c), 2);
+	wr(c, 0x7100, 0x1100, 4);		/* miss, then invalidated dirty */
+	cr_expect_eq(cmasim_cache_invalidate(c, 0x7100, 0x1100, 64), 1);
+	cr_expect_eq(cmasim_cache_stats(c).dirty_invalidates, 1);
 	cr_expect_str_eq(r.log->str,
 			 "fill 0x7000 0x1000 demand -> 10\n"
-			 "read 0x1000 10\n"
 			 "write 0x1000 10 -> 110\n"
 			 "fill 0x7040 0x1040 demand -> 11\n"
 			 "read 0x1040 11\n"
 			 "writeback 0x1000 110\n"
-			 "drop 0x1000\n"
 			 "fill 0x7080 0x1080 demand -> 12\n"
-			 "read 0x1080 12\n"
-			 "drop 0x1040\n"
 			 "fill 0x70c0 0x10c0 demand -> 13\n"
 			 "write 0x10c0 13 -> 113\n"
 			 "writeback 0x10c0 113\n"
-			 "drop 0x1080\n"
-			 "drop 0x10c0\n");
+			 "fill 0x7100 0x1100 demand -> 14\n"
+			 "write 0x1100 14 -> 114\n"
+			 "discard 0x1100 114\n");
 	cmasim_cache_free(c);
 	g_string_free(r.log, TRUE);
 
@@ -802,24 +807,30 @@ Test(cache, hooks_hear_prefetch_fills_after_the_demand_and_straddles_line_by_lin
 	rd(c, 0x503c, 0x903c, 8);	/* lines 0x5000 and 0x5040 miss; 0x5080 evicts 0x5000 */
 	cr_expect_str_eq(r.log->str,
 			 "fill 0x5000 0x9000 demand -> 10\n"
-			 "read 0x9000 10\n"
 			 "fill 0x5040 0x9040 demand -> 11\n"
-			 "read 0x9040 11\n"
-			 "drop 0x9000\n"
 			 "fill 0x5080 0x9080 prefetch -> 12\n");
 	cmasim_cache_free(c);
 	g_string_free(r.log, TRUE);
 }
 
-/* Where cmasim_cache_access_lines() says it is, and what read() heard at each place. */
+/* Where cmasim_cache_access_lines() says it is, and what fill() and read() heard there. */
 static uint64_t lines_at;
 static GString *heard_at;
+
+static uint32_t at_fill(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind)
+{
+	(void)ctx;
+	(void)va;
+	g_string_append_printf(heard_at, "fill %#" PRIx64 " %s@%#" PRIx64 " ", pa, kind_name(kind),
+			       lines_at);
+	return 0;
+}
 
 static void at_read(void *ctx, uint64_t pa, uint32_t version)
 {
 	(void)ctx;
 	(void)version;
-	g_string_append_printf(heard_at, "%#" PRIx64 "@%#" PRIx64 " ", pa, lines_at);
+	g_string_append_printf(heard_at, "read %#" PRIx64 "@%#" PRIx64 " ", pa, lines_at);
 }
 
 /*
@@ -827,12 +838,13 @@ static void at_read(void *ctx, uint64_t pa, uint32_t version)
  * prefetch: on the one set of two ways with next-line prefetch, line
  * 0x9000 misses and prefetches 0x9040, which then hits (no prefetch on a
  * hit); 0x9080 misses, evicting 0x9000, the least recently used, and
- * prefetches 0x90c0 over 0x9040. Each read is heard with the line's VA.
+ * prefetches 0x90c0 over 0x9040. Each hook is heard at the VA of the
+ * line whose access made it, a prefetch at its trigger's.
  */
 Test(cache, a_run_of_lines_is_so_many_accesses)
 {
 	struct cmasim_cache_config cc = geometry(0, 0, 0);
-	struct cmasim_cache_hooks listen = { .read = at_read };
+	struct cmasim_cache_hooks listen = { .fill = at_fill, .read = at_read };
 	struct recorder r;
 	struct cmasim_cache *c;
 	struct cmasim_cache_stats st;
@@ -842,13 +854,9 @@ Test(cache, a_run_of_lines_is_so_many_accesses)
 	cmasim_cache_access_lines(c, 0x5000, 0x9000, 3, false, NULL);
 	cr_expect_str_eq(r.log->str,
 			 "fill 0x5000 0x9000 demand -> 10\n"
-			 "read 0x9000 10\n"
 			 "fill 0x5040 0x9040 prefetch -> 11\n"
 			 "read 0x9040 11\n"
-			 "drop 0x9000\n"
 			 "fill 0x5080 0x9080 demand -> 12\n"
-			 "read 0x9080 12\n"
-			 "drop 0x9040\n"
 			 "fill 0x50c0 0x90c0 prefetch -> 13\n");
 	st = cmasim_cache_stats(c);
 	expect_counts(st.read, 3, 1, 2, 0);
@@ -860,7 +868,9 @@ Test(cache, a_run_of_lines_is_so_many_accesses)
 	heard_at = g_string_new(NULL);
 	cmasim_cache_set_hooks(c, &listen);
 	cmasim_cache_access_lines(c, 0x5000, 0x9000, 3, false, &lines_at);
-	cr_expect_str_eq(heard_at->str, "0x9000@0x5000 0x9040@0x5040 0x9080@0x5080 ");
+	cr_expect_str_eq(heard_at->str, "fill 0x9000 demand@0x5000 fill 0x9040 prefetch@0x5000 "
+			 "read 0x9040@0x5040 fill 0x9080 demand@0x5080 "
+			 "fill 0x90c0 prefetch@0x5080 ");
 	cmasim_cache_free(c);
 	g_string_free(r.log, TRUE);
 	g_string_free(heard_at, TRUE);

@@ -346,3 +346,73 @@ Test(coherence, uncached_accesses_that_hit_a_stray_copy)
 	cr_expect_not(cmasim_cache_probe(fx.cache, 0x1080, 0x1080, NULL), "a miss fills nothing");
 	cr_expect_eq(counts()->stale_cpu_reads + counts()->clobbers, 2);
 }
+
+/*
+ * A dirty copy invalidated unwritten takes its data with it: a device then
+ * reads memory as the CPU never changed it, which is no stale read (the
+ * write is lost, which dirty_invalidates counts).
+ */
+Test(coherence, a_discarded_dirty_copy_leaves_memory_current)
+{
+	setup(0);
+	wr(0x2040);
+	cmasim_cache_invalidate(fx.cache, 0x2040, 0x2040, 64);
+	cmasim_coherence_device_read(fx.coh, 0x2000, 4096);
+	cr_expect_eq(counts()->stale_device_reads, 0);
+	cr_expect_eq(cmasim_cache_stats(fx.cache).dirty_invalidates, 1);
+}
+
+/* A 1 KiB VIVT cache, 2 ways of 8 sets, in place of the fixture's PIPT one. */
+static void setup_vivt(void)
+{
+	struct cmasim_cache_config cc = {
+		.size = 1024, .ways = 2, .line_size = 64, .indexing = CMASIM_CACHE_VIVT,
+		.write_back = true, .write_allocate = true, .prefetch_degree = 1,
+	};
+	struct cmasim_cache_hooks hooks;
+
+	setup(0);
+	cmasim_cache_free(fx.cache);
+	fx.cache = cmasim_cache_new(&cc, PAGE_SHIFT, 1, NULL);
+	cr_assert_not_null(fx.cache);
+	cmasim_coherence_hooks(fx.coh, translate, &fx, &hooks);
+	cmasim_cache_set_hooks(fx.cache, &hooks);
+}
+
+static void access_at(uint64_t va, uint64_t pa, bool write)
+{
+	cmasim_cache_access(fx.cache, va, pa, 4, write);
+}
+
+/*
+ * Two virtual copies of physical line 0x2040 in a VIVT cache. The CPU
+ * dirties the one at VA 0x5040 (set 1), then reads the line at VA 0x6080
+ * (set 2): a second, clean copy. Two more lines of set 2 (VAs 0x6480 and
+ * 0x6880) evict it. The dirty copy is still cached, so a device reading
+ * memory reads stale data; once that copy is cleaned it does not. Two
+ * dirty copies: invalidating the older leaves the newer's data unwritten,
+ * and memory stale.
+ */
+Test(coherence, a_second_copy_leaving_keeps_the_first_dirty)
+{
+	setup_vivt();
+	access_at(0x5040, 0x2040, true);
+	access_at(0x6080, 0x2040, false);
+	access_at(0x6480, 0x2480, false);
+	access_at(0x6880, 0x2880, false);
+	cr_expect_not(cmasim_cache_probe(fx.cache, 0x6080, 0x2040, NULL), "the clean copy left");
+	cmasim_coherence_device_read(fx.coh, 0x2040, 64);
+	cr_expect_eq(counts()->stale_device_reads, 1);
+	cmasim_cache_clean(fx.cache, 0x5040, 0x2040, 64);
+	cmasim_coherence_device_read(fx.coh, 0x2040, 64);
+	cr_expect_eq(counts()->stale_device_reads, 1, "memory has the write now");
+
+	access_at(0x5040, 0x2040, true);
+	access_at(0x6080, 0x2040, true);
+	cmasim_cache_invalidate(fx.cache, 0x5040, 0x2040, 64);
+	cmasim_coherence_device_read(fx.coh, 0x2040, 64);
+	cr_expect_eq(counts()->stale_device_reads, 2, "the newer copy is still dirty");
+	cmasim_cache_invalidate(fx.cache, 0x6080, 0x2040, 64);
+	cmasim_coherence_device_read(fx.coh, 0x2040, 64);
+	cr_expect_eq(counts()->stale_device_reads, 2);
+}

@@ -46,9 +46,11 @@ enum cmasim_fill_kind {
  * NULL the cache keeps version 0 in every line and costs nothing more.
  * Physical addresses passed to hooks are line-aligned; @va of fill() too.
  * Within one access the order is: for each line the access touches, the
- * eviction of a victim (writeback() if dirty, then drop()), fill(), then
- * read() or write(); on a write-through write, writeback() right after
+ * eviction of a victim (writeback() if dirty), fill(), then read() on a
+ * hit or write(); on a write-through write, writeback() right after
  * write(). Prefetch fills follow the demand access that triggered them.
+ * A clean copy leaves unheard: memory holds what it holds, so its going
+ * changes nothing a model of memory and devices can see.
  */
 struct cmasim_cache_hooks {
 	void *ctx;	/* passed to every hook */
@@ -56,9 +58,9 @@ struct cmasim_cache_hooks {
 	uint32_t (*fill)(void *ctx, uint64_t va, uint64_t pa, enum cmasim_fill_kind kind);
 	/* dirty data of @pa with @version goes to memory (eviction, clean, or a write-through write) */
 	void (*writeback)(void *ctx, uint64_t pa, uint32_t version);
-	/* a copy of @pa leaves the cache (eviction or invalidate), after its writeback if dirty */
-	void (*drop)(void *ctx, uint64_t pa);
-	/* the CPU reads the copy of @pa that holds @version (a hit, or the line just filled) */
+	/* a dirty copy of @pa holding @version is invalidated unwritten: its data is lost */
+	void (*discard)(void *ctx, uint64_t pa, uint32_t version);
+	/* a hit: the CPU reads the copy of @pa that holds @version (a miss reads what fill() gave) */
 	void (*read)(void *ctx, uint64_t pa, uint32_t version);
 	/*
 	 * The CPU writes @pa's copy that held @version; returns the version it
