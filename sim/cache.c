@@ -127,19 +127,32 @@ static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint
 }
 
 /*
- * The line of @set holding tag @tline, or NULL. Every way is compared,
+ * The line of @set holding tag @tline, or NULL; with @lru, also the way
+ * used longest ago, an invalid one first, in *@lru. Every way is compared,
  * with no branch on the outcome: which way hits is not predictable, and a
- * mispredicted branch costs more than the three extra compares.
+ * mispredicted branch costs more than the extra compares. A miss is most
+ * often filled, so one pass finds both.
  */
 G_ALWAYS_INLINE
-static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline)
+static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline,
+				  struct line **lru)
 {
 	struct line *l = &c->lines[set * c->ways];
 	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
-	unsigned int hit = c->ways;
+	uint64_t oldest = UINT64_MAX;
+	unsigned int hit = c->ways, v = 0;
 
-	for (unsigned int w = 0; w < c->ways; w++)
+	for (unsigned int w = 0; w < c->ways; w++) {
+		bool older = l[w].stamp < oldest;
+
 		hit = (l[w].key | KEY_DIRTY) == want ? w : hit;
+		if (lru) {
+			v = older ? w : v;
+			oldest = older ? l[w].stamp : oldest;
+		}
+	}
+	if (lru)
+		*lru = &l[v];
 	return hit < c->ways ? &l[hit] : NULL;
 }
 
@@ -191,23 +204,6 @@ static bool has_alias(const struct cmasim_cache *c, uint64_t set, uint64_t pline
 
 /* Replacement */
 
-/* LRU: the way of @set used longest ago, an invalid one first; branch-free as lookup(). */
-G_ALWAYS_INLINE
-static inline struct line *victim(const struct cmasim_cache *c, uint64_t set)
-{
-	struct line *l = &c->lines[set * c->ways];
-	uint64_t oldest = l[0].stamp;
-	unsigned int v = 0;
-
-	for (unsigned int w = 1; w < c->ways; w++) {
-		bool older = l[w].stamp < oldest;
-
-		v = older ? w : v;
-		oldest = older ? l[w].stamp : oldest;
-	}
-	return &l[v];
-}
-
 /* Marks @l used now. */
 G_ALWAYS_INLINE
 static inline void touch(struct cmasim_cache *c, struct line *l)
@@ -242,15 +238,14 @@ static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
 
 /*
  * Brings physical line @pline into @set through virtual line @vline in
- * place of the LRU line, which is written back first if dirty (counted in
- * *@writebacks). Returns the new line, used now.
+ * place of @l, the set's LRU line, which is written back first if dirty
+ * (counted in *@writebacks). Returns @l, used now.
  */
 G_ALWAYS_INLINE
-static inline struct line *fill(struct cmasim_cache *c, uint64_t set, uint64_t vline,
-				uint64_t pline, enum cmasim_fill_kind kind, uint64_t *writebacks,
-				bool hooked)
+static inline struct line *fill(struct cmasim_cache *c, uint64_t set, struct line *l,
+				uint64_t vline, uint64_t pline, enum cmasim_fill_kind kind,
+				uint64_t *writebacks, bool hooked)
 {
-	struct line *l = victim(c, set);
 	size_t i = line_index(c, l);
 
 	if (l->key & KEY_VALID) {
@@ -344,6 +339,7 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 
 	for (unsigned int i = 0; i < n && i < c->degree; i++) {
 		uint64_t vline = cand[i], pline, pa, set;
+		struct line *lru;
 
 		if (spec) {
 			if (!c->hooks.translate ||
@@ -356,9 +352,10 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 			pline = pfirst + (vline - d->first);
 		}
 		set = set_of(c, vline, pline);
-		if (lookup(c, set, tag_of(c, vline, pline)))
+		if (lookup(c, set, tag_of(c, vline, pline), &lru))
 			continue;
-		fill(c, set, vline, pline, c->prefetch_kind, &c->stats.prefetch_writebacks, c->hooked);
+		fill(c, set, lru, vline, pline, c->prefetch_kind, &c->stats.prefetch_writebacks,
+		     c->hooked);
 		if (spec)
 			c->stats.speculative_fills++;
 		else
@@ -381,7 +378,8 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 			       bool hooked)
 {
 	uint64_t set = set_of(c, vline, pline), pa = pline << c->line_shift;
-	struct line *l = lookup(c, set, tag_of(c, vline, pline));
+	struct line *lru;
+	struct line *l = lookup(c, set, tag_of(c, vline, pline), &lru);
 	bool miss = !l;
 	uint32_t *version;
 
@@ -396,7 +394,7 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 		}
 		return true;
 	} else {
-		l = fill(c, set, vline, pline, CMASIM_FILL_DEMAND,
+		l = fill(c, set, lru, vline, pline, CMASIM_FILL_DEMAND,
 			 write ? &c->stats.write.writebacks : &c->stats.read.writebacks, hooked);
 	}
 	if (!write) {
@@ -412,6 +410,17 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 	else if (hooked && c->hooks.writeback)
 		c->hooks.writeback(c->hooks.ctx, pa, *version);
 	return miss;
+}
+
+/* Counts demand access @d, at physical line @pfirst, in @n, and lets the prefetcher see it. */
+G_ALWAYS_INLINE
+static inline void demand_done(struct cmasim_cache *c, const struct demand *d, uint64_t pfirst,
+			       struct cmasim_cache_counts *n)
+{
+	n->accesses++;
+	n->misses += d->miss;
+	if (c->propose && (c->prefetch_kind != CMASIM_FILL_SPECULATIVE || speculates(c)))
+		prefetch(c, d, pfirst);
 }
 
 /*
@@ -433,10 +442,7 @@ static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa
 	d.miss = access_line(c, d.first, pfirst, write, hooked);
 	for (uint64_t v = d.first + 1; v <= d.last; v++)
 		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked);
-	n->accesses++;
-	n->misses += d.miss;
-	if (c->propose && (c->prefetch_kind != CMASIM_FILL_SPECULATIVE || speculates(c)))
-		prefetch(c, &d, pfirst);
+	demand_done(c, &d, pfirst, n);
 }
 
 /* Any access: hooks, a prefetcher, or more than one line. Out of line, off the lean path. */
@@ -472,11 +478,24 @@ static G_GNUC_NO_INLINE void access_run(struct cmasim_cache *c, uint64_t va, uin
 					uint64_t n, bool write, uint64_t *at, bool hooked)
 {
 	uint32_t line = UINT32_C(1) << c->line_shift;
+	struct cmasim_cache_counts *counts = write ? &c->stats.write : &c->stats.read;
+	struct demand d;
 
-	for (uint64_t i = 0; i < n; i++, va += line, pa += line) {
+	if ((va | pa) & (line - 1)) {
+		for (uint64_t i = 0; i < n; i++, va += line, pa += line) {
+			if (at)
+				*at = va;
+			access_lines(c, va, pa, line, write, hooked);
+		}
+		return;
+	}
+	/* aligned, each access is its one line */
+	for (uint64_t i = 0, pline = pa >> c->line_shift; i < n; i++, pline++) {
+		d.first = d.last = (va >> c->line_shift) + i;
 		if (at)
-			*at = va;
-		access_lines(c, va, pa, line, write, hooked);
+			*at = d.first << c->line_shift;
+		d.miss = access_line(c, d.first, pline, write, hooked);
+		demand_done(c, &d, pline, counts);
 	}
 }
 
@@ -498,7 +517,8 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 				  bool write)
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
-	struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline));
+	struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
+				 NULL);
 	const struct cmasim_cache_hooks *h = &cache->hooks;
 	uint32_t *version;
 
@@ -530,7 +550,8 @@ bool cmasim_cache_may_hold_page(const struct cmasim_cache *cache, uint64_t va, u
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty)
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
-	const struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline));
+	const struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
+				 NULL);
 
 	if (l && dirty)
 		*dirty = l->key & KEY_DIRTY;
@@ -606,7 +627,7 @@ static uint64_t maintain_range(struct cmasim_cache *c, uint64_t va, uint64_t pa,
 	}
 	for (uint64_t v = first; v <= last; v++) {
 		uint64_t pline = pfirst + (v - first);
-		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline));
+		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline), NULL);
 
 		if (!l)
 			continue;
