@@ -131,18 +131,19 @@ static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint
  * used longest ago, an invalid one first, in *@lru. Every way is compared,
  * with no branch on the outcome: which way hits is not predictable, and a
  * mispredicted branch costs more than the extra compares. A miss is most
- * often filled, so one pass finds both.
+ * often filled, so one pass finds both. @ways is the cache's, a constant
+ * where the caller is a copy for one way count.
  */
 G_ALWAYS_INLINE
 static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline,
-				  struct line **lru)
+				  struct line **lru, unsigned int ways)
 {
-	struct line *l = &c->lines[set * c->ways];
+	struct line *l = &c->lines[set * ways];
 	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
 	uint64_t oldest = UINT64_MAX;
-	unsigned int hit = c->ways, v = 0;
+	unsigned int hit = ways, v = 0;
 
-	for (unsigned int w = 0; w < c->ways; w++) {
+	for (unsigned int w = 0; w < ways; w++) {
 		bool older = l[w].stamp < oldest;
 
 		hit = (l[w].key | KEY_DIRTY) == want ? w : hit;
@@ -153,7 +154,7 @@ static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, ui
 	}
 	if (lru)
 		*lru = &l[v];
-	return hit < c->ways ? &l[hit] : NULL;
+	return hit < ways ? &l[hit] : NULL;
 }
 
 /* The page_lines slot of the page holding tag line @tline. */
@@ -352,7 +353,7 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 			pline = pfirst + (vline - d->first);
 		}
 		set = set_of(c, vline, pline);
-		if (lookup(c, set, tag_of(c, vline, pline), &lru))
+		if (lookup(c, set, tag_of(c, vline, pline), &lru, c->ways))
 			continue;
 		fill(c, set, lru, vline, pline, c->prefetch_kind, &c->stats.prefetch_writebacks,
 		     c->hooked);
@@ -372,14 +373,17 @@ static inline bool speculates(struct cmasim_cache *c)
 
 /* Demand accesses */
 
-/* One line of a demand access: virtual line @vline, physical @pline. Returns true on a miss. */
+/*
+ * One line of a demand access: virtual line @vline, physical @pline, in a
+ * cache of @ways. Returns true on a miss.
+ */
 G_ALWAYS_INLINE
 static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t pline, bool write,
-			       bool hooked)
+			       bool hooked, unsigned int ways)
 {
 	uint64_t set = set_of(c, vline, pline), pa = pline << c->line_shift;
 	struct line *lru;
-	struct line *l = lookup(c, set, tag_of(c, vline, pline), &lru);
+	struct line *l = lookup(c, set, tag_of(c, vline, pline), &lru, ways);
 	bool miss = !l;
 	uint32_t *version;
 
@@ -439,9 +443,9 @@ static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa
 	uint64_t pfirst = pa >> c->line_shift;
 	struct cmasim_cache_counts *n = write ? &c->stats.write : &c->stats.read;
 
-	d.miss = access_line(c, d.first, pfirst, write, hooked);
+	d.miss = access_line(c, d.first, pfirst, write, hooked, c->ways);
 	for (uint64_t v = d.first + 1; v <= d.last; v++)
-		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked);
+		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked, c->ways);
 	demand_done(c, &d, pfirst, n);
 }
 
@@ -468,14 +472,15 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
 		return;
 	}
 	/* the common case, one line and nobody listening, with nothing more than it needs */
-	miss = access_line(cache, first, pa >> cache->line_shift, write, false);
+	miss = access_line(cache, first, pa >> cache->line_shift, write, false, cache->ways);
 	n->accesses++;
 	n->misses += miss;
 }
 
-/* cmasim_cache_access_lines(), with or without the hooks: out of line, one copy each. */
-static G_GNUC_NO_INLINE void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-					uint64_t n, bool write, uint64_t *at, bool hooked)
+/* cmasim_cache_access_lines() with @hooked and @ways constants in each copy. */
+G_ALWAYS_INLINE
+static inline void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint64_t n,
+			      bool write, uint64_t *at, bool hooked, unsigned int ways)
 {
 	uint32_t line = UINT32_C(1) << c->line_shift;
 	struct cmasim_cache_counts *counts = write ? &c->stats.write : &c->stats.read;
@@ -494,10 +499,38 @@ static G_GNUC_NO_INLINE void access_run(struct cmasim_cache *c, uint64_t va, uin
 		d.first = d.last = (va >> c->line_shift) + i;
 		if (at)
 			*at = d.first << c->line_shift;
-		d.miss = access_line(c, d.first, pline, write, hooked);
+		d.miss = access_line(c, d.first, pline, write, hooked, ways);
 		demand_done(c, &d, pline, counts);
 	}
 }
+
+static G_GNUC_NO_INLINE void run_plain(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+				       uint64_t n, bool write, uint64_t *at)
+{
+	access_run(c, va, pa, n, write, at, false, c->ways);
+}
+
+static G_GNUC_NO_INLINE void run_hooked(struct cmasim_cache *c, uint64_t va, uint64_t pa,
+					uint64_t n, bool write, uint64_t *at)
+{
+	access_run(c, va, pa, n, write, at, true, c->ways);
+}
+
+/*
+ * Runs with hooks, as the machine's cacheable accesses always are, for
+ * the way counts of most L1 data caches: where the compiler knows how
+ * many ways a set has, it unrolls their comparison.
+ */
+#define RUN_HOOKED_WAYS(ways)									\
+	static G_GNUC_NO_INLINE void run_hooked_##ways(struct cmasim_cache *c, uint64_t va,	\
+						       uint64_t pa, uint64_t n, bool write,	\
+						       uint64_t *at)				\
+	{											\
+		access_run(c, va, pa, n, write, at, true, ways);				\
+	}
+RUN_HOOKED_WAYS(2)
+RUN_HOOKED_WAYS(4)
+RUN_HOOKED_WAYS(8)
 
 void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t n,
 			       bool write, uint64_t *at)
@@ -507,10 +540,16 @@ void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t
 	/* what cmasim_cache_access() asks of each access, for the last */
 	g_return_if_fail(!__builtin_mul_overflow(n, UINT64_C(1) << cache->line_shift, &bytes) &&
 			 (!n || (va + (bytes - 1) >= va && pa + (bytes - 1) >= pa)));
-	if (cache->hooked)
-		access_run(cache, va, pa, n, write, at, true);
+	if (!cache->hooked)
+		run_plain(cache, va, pa, n, write, at);
+	else if (cache->ways == 2)
+		run_hooked_2(cache, va, pa, n, write, at);
+	else if (cache->ways == 4)
+		run_hooked_4(cache, va, pa, n, write, at);
+	else if (cache->ways == 8)
+		run_hooked_8(cache, va, pa, n, write, at);
 	else
-		access_run(cache, va, pa, n, write, at, false);
+		run_hooked(cache, va, pa, n, write, at);
 }
 
 bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa,
@@ -518,7 +557,7 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
 	struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
-				 NULL);
+				 NULL, cache->ways);
 	const struct cmasim_cache_hooks *h = &cache->hooks;
 	uint32_t *version;
 
@@ -551,7 +590,7 @@ bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t 
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
 	const struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
-				 NULL);
+				 NULL, cache->ways);
 
 	if (l && dirty)
 		*dirty = l->key & KEY_DIRTY;
@@ -627,7 +666,7 @@ static uint64_t maintain_range(struct cmasim_cache *c, uint64_t va, uint64_t pa,
 	}
 	for (uint64_t v = first; v <= last; v++) {
 		uint64_t pline = pfirst + (v - first);
-		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline), NULL);
+		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline), NULL, c->ways);
 
 		if (!l)
 			continue;

@@ -701,23 +701,29 @@ static uint32_t rec_write(void *ctx, uint64_t pa, uint32_t version)
 	return now;
 }
 
-/* A 128-byte cache (one set of two 64-byte lines) under @cc's policies, recording into @r. */
-static struct cmasim_cache *recorded(struct cmasim_cache_config *cc, struct recorder *r)
+/* A cache of @cc's geometry and policies, seeded with @seed, recording into @r. */
+static struct cmasim_cache *recording(const struct cmasim_cache_config *cc, uint64_t seed,
+				      struct recorder *r)
 {
 	struct cmasim_cache_hooks hooks = {
 		.ctx = r, .fill = rec_fill, .writeback = rec_writeback, .discard = rec_discard,
 		.read = rec_read, .write = rec_write,
 	};
-	struct cmasim_cache *c;
+	struct cmasim_cache *c = make(cc, seed);
 
-	cc->size = 128;
-	cc->ways = 2;
-	cc->line_size = 64;
-	c = make(cc, 0);
 	r->log = g_string_new(NULL);
 	r->next_version = 10;
 	cmasim_cache_set_hooks(c, &hooks);
 	return c;
+}
+
+/* A 128-byte cache (one set of two 64-byte lines) under @cc's policies, recording into @r. */
+static struct cmasim_cache *recorded(struct cmasim_cache_config *cc, struct recorder *r)
+{
+	cc->size = 128;
+	cc->ways = 2;
+	cc->line_size = 64;
+	return recording(cc, 0, r);
 }
 
 /*
@@ -874,6 +880,52 @@ Test(cache, a_run_of_lines_is_so_many_accesses)
 	cmasim_cache_free(c);
 	g_string_free(r.log, TRUE);
 	g_string_free(heard_at, TRUE);
+}
+
+/*
+ * Runs of hooked accesses take a copy of the loop made for their cache's
+ * way count (2, 4 and 8) or the general one: on caches of 1 to 16 ways, a
+ * thousand runs of reads and writes, of 1 to 40 lines at random places in
+ * 64 KiB, with the speculative prefetcher, hear the same hooks in the
+ * same order and count the same as the same accesses made one by one.
+ */
+Test(cache, runs_are_single_accesses_whatever_the_ways)
+{
+	static const unsigned int ways[] = { 1, 2, 3, 4, 8, 16 };
+
+	for (unsigned int k = 0; k < G_N_ELEMENTS(ways); k++) {
+		struct cmasim_cache_config cc = geometry(ways[k] * 4 * 64, ways[k], 64);
+		struct recorder one, run;
+		struct cmasim_cache *a, *b;
+		struct cmasim_cache_stats sa, sb;
+		g_autoptr(GRand) rand = g_rand_new_with_seed(7);
+
+		cc.prefetcher = CMASIM_PREFETCH_SPECULATIVE;
+		cc.spec_rate_ppm = 200000;
+		cc.spec_window = 1024;
+		a = recording(&cc, 3, &one);
+		b = recording(&cc, 3, &run);
+		for (unsigned int i = 0; i < 1000; i++) {
+			uint64_t line = (uint64_t)g_rand_int_range(rand, 0, 1024);
+			uint64_t n = (uint64_t)g_rand_int_range(rand, 1, 41);
+			bool write = g_rand_boolean(rand);
+
+			for (uint64_t j = 0; j < n; j++)
+				cmasim_cache_access(a, (line + j) * 64, (line + j) * 64 + 0x100000, 64,
+						    write);
+			cmasim_cache_access_lines(b, line * 64, line * 64 + 0x100000, n, write, NULL);
+		}
+		cr_expect_str_eq(run.log->str, one.log->str, "%u ways", ways[k]);
+		sa = cmasim_cache_stats(a);
+		sb = cmasim_cache_stats(b);
+		cr_expect_eq(memcmp(&sa, &sb, sizeof(sa)), 0, "%u ways", ways[k]);
+		cr_expect_gt(sa.read.hits, 0);
+		cr_expect_gt(sa.write.misses, 0);
+		cmasim_cache_free(a);
+		cmasim_cache_free(b);
+		g_string_free(one.log, TRUE);
+		g_string_free(run.log, TRUE);
+	}
 }
 
 /*
