@@ -19,9 +19,10 @@
  * touch.
  *
  * Hooks cost nothing when none is installed: the access path is inlined
- * three times, with `hooked` a constant in each: a lean copy for the
- * common one-line access with no hook and no prefetcher, and a general
- * copy with hooks and one without.
+ * several times, with `hooked` a constant in each: a lean copy for the
+ * common one-line access with no hook and no prefetcher, a general copy
+ * with hooks and one without, and for runs of lines (the machine's
+ * cacheable accesses, always hooked) one per common way count as well.
  */
 #include <inttypes.h>
 #include <stdlib.h>
