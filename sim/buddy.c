@@ -130,10 +130,13 @@ static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone 
 
 /*
  * __free_one_page(): merges the block at @idx with free buddies and puts it
- * on the list of @mt, the type of its pageblock.
+ * on the list of @mt, the type of its pageblock. Inline in each caller, as
+ * rmqueue() is: the per-cpu lists' drain and refill call them a page at a
+ * time, and replays spend most of their time there.
  */
-static void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-		     unsigned int order, unsigned int mt, bool to_tail)
+G_ALWAYS_INLINE
+static inline void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+			    unsigned int order, unsigned int mt, bool to_tail)
 {
 	mm_touch(mem, idx, order);
 	mem->frames[idx].state = FRAME_TAIL;
@@ -546,8 +549,9 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 }
 
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
-static uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			unsigned int mt, bool alloc_cma, bool nofragment)
+G_ALWAYS_INLINE
+static inline uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
+			       unsigned int mt, bool alloc_cma, bool nofragment)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 	uint32_t idx = NIL;
