@@ -128,33 +128,21 @@ static inline uint64_t tag_of(const struct cmasim_cache *c, uint64_t vline, uint
 }
 
 /*
- * The line of @set holding tag @tline, or NULL; with @lru, also the way
- * used longest ago, an invalid one first, in *@lru. Every way is compared,
+ * The line of @set holding tag @tline, or NULL. Every way is compared,
  * with no branch on the outcome: which way hits is not predictable, and a
- * mispredicted branch costs more than the extra compares. A miss is most
- * often filled, so one pass finds both. @ways is the cache's, a constant
- * where the caller is a copy for one way count.
+ * mispredicted branch costs more than the extra compares. @ways is the
+ * cache's, a constant where the caller is a copy for one way count.
  */
 G_ALWAYS_INLINE
 static inline struct line *lookup(const struct cmasim_cache *c, uint64_t set, uint64_t tline,
-				  struct line **lru, unsigned int ways)
+				  unsigned int ways)
 {
 	struct line *l = &c->lines[set * ways];
 	uint64_t want = tline << KEY_SHIFT | KEY_VALID | KEY_DIRTY;
-	uint64_t oldest = UINT64_MAX;
-	unsigned int hit = ways, v = 0;
+	unsigned int hit = ways;
 
-	for (unsigned int w = 0; w < ways; w++) {
-		bool older = l[w].stamp < oldest;
-
+	for (unsigned int w = 0; w < ways; w++)
 		hit = (l[w].key | KEY_DIRTY) == want ? w : hit;
-		if (lru) {
-			v = older ? w : v;
-			oldest = older ? l[w].stamp : oldest;
-		}
-	}
-	if (lru)
-		*lru = &l[v];
 	return hit < ways ? &l[hit] : NULL;
 }
 
@@ -206,6 +194,23 @@ static bool has_alias(const struct cmasim_cache *c, uint64_t set, uint64_t pline
 
 /* Replacement */
 
+/* LRU: the way of @set used longest ago, an invalid one first; branch-free as lookup(). */
+G_ALWAYS_INLINE
+static inline struct line *victim(const struct cmasim_cache *c, uint64_t set, unsigned int ways)
+{
+	struct line *l = &c->lines[set * ways];
+	uint64_t oldest = l[0].stamp;
+	unsigned int v = 0;
+
+	for (unsigned int w = 1; w < ways; w++) {
+		bool older = l[w].stamp < oldest;
+
+		v = older ? w : v;
+		oldest = older ? l[w].stamp : oldest;
+	}
+	return &l[v];
+}
+
 /* Marks @l used now. */
 G_ALWAYS_INLINE
 static inline void touch(struct cmasim_cache *c, struct line *l)
@@ -239,15 +244,16 @@ static inline void drop(struct cmasim_cache *c, struct line *l, bool hooked)
 }
 
 /*
- * Brings physical line @pline into @set through virtual line @vline in
- * place of @l, the set's LRU line, which is written back first if dirty
- * (counted in *@writebacks). Returns @l, used now.
+ * Brings physical line @pline into @set of a cache of @ways through
+ * virtual line @vline in place of the LRU line, which is written back
+ * first if dirty (counted in *@writebacks). Returns the new line, used now.
  */
 G_ALWAYS_INLINE
-static inline struct line *fill(struct cmasim_cache *c, uint64_t set, struct line *l,
+static inline struct line *fill(struct cmasim_cache *c, uint64_t set, unsigned int ways,
 				uint64_t vline, uint64_t pline, enum cmasim_fill_kind kind,
 				uint64_t *writebacks, bool hooked)
 {
+	struct line *l = victim(c, set, ways);
 	size_t i = line_index(c, l);
 
 	if (l->key & KEY_VALID) {
@@ -341,7 +347,6 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 
 	for (unsigned int i = 0; i < n && i < c->degree; i++) {
 		uint64_t vline = cand[i], pline, pa, set;
-		struct line *lru;
 
 		if (spec) {
 			if (!c->hooks.translate ||
@@ -354,9 +359,9 @@ static void prefetch(struct cmasim_cache *c, const struct demand *d, uint64_t pf
 			pline = pfirst + (vline - d->first);
 		}
 		set = set_of(c, vline, pline);
-		if (lookup(c, set, tag_of(c, vline, pline), &lru, c->ways))
+		if (lookup(c, set, tag_of(c, vline, pline), c->ways))
 			continue;
-		fill(c, set, lru, vline, pline, c->prefetch_kind, &c->stats.prefetch_writebacks,
+		fill(c, set, c->ways, vline, pline, c->prefetch_kind, &c->stats.prefetch_writebacks,
 		     c->hooked);
 		if (spec)
 			c->stats.speculative_fills++;
@@ -383,8 +388,7 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 			       bool hooked, unsigned int ways)
 {
 	uint64_t set = set_of(c, vline, pline), pa = pline << c->line_shift;
-	struct line *lru;
-	struct line *l = lookup(c, set, tag_of(c, vline, pline), &lru, ways);
+	struct line *l = lookup(c, set, tag_of(c, vline, pline), ways);
 	bool miss = !l;
 	uint32_t *version;
 
@@ -399,7 +403,7 @@ static inline bool access_line(struct cmasim_cache *c, uint64_t vline, uint64_t 
 		}
 		return true;
 	} else {
-		l = fill(c, set, lru, vline, pline, CMASIM_FILL_DEMAND,
+		l = fill(c, set, ways, vline, pline, CMASIM_FILL_DEMAND,
 			 write ? &c->stats.write.writebacks : &c->stats.read.writebacks, hooked);
 	}
 	if (!write) {
@@ -558,7 +562,7 @@ bool cmasim_cache_uncached_access(struct cmasim_cache *cache, uint64_t va, uint6
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
 	struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
-				 NULL, cache->ways);
+				 cache->ways);
 	const struct cmasim_cache_hooks *h = &cache->hooks;
 	uint32_t *version;
 
@@ -591,7 +595,7 @@ bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t 
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
 	const struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
-				 NULL, cache->ways);
+				 cache->ways);
 
 	if (l && dirty)
 		*dirty = l->key & KEY_DIRTY;
@@ -667,7 +671,7 @@ static uint64_t maintain_range(struct cmasim_cache *c, uint64_t va, uint64_t pa,
 	}
 	for (uint64_t v = first; v <= last; v++) {
 		uint64_t pline = pfirst + (v - first);
-		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline), NULL, c->ways);
+		struct line *l = lookup(c, set_of(c, v, pline), tag_of(c, v, pline), c->ways);
 
 		if (!l)
 			continue;
