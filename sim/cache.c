@@ -594,8 +594,8 @@ bool cmasim_cache_may_hold_page(const struct cmasim_cache *cache, uint64_t va, u
 bool cmasim_cache_probe(const struct cmasim_cache *cache, uint64_t va, uint64_t pa, bool *dirty)
 {
 	uint64_t vline = va >> cache->line_shift, pline = pa >> cache->line_shift;
-	const struct line *l = lookup(cache, set_of(cache, vline, pline), tag_of(cache, vline, pline),
-				 cache->ways);
+	const struct line *l = lookup(cache, set_of(cache, vline, pline),
+				      tag_of(cache, vline, pline), cache->ways);
 
 	if (l && dirty)
 		*dirty = l->key & KEY_DIRTY;
@@ -880,8 +880,8 @@ void cmasim_cache_free(struct cmasim_cache *cache)
 void cmasim_cache_set_hooks(struct cmasim_cache *cache, const struct cmasim_cache_hooks *hooks)
 {
 	cache->hooks = hooks ? *hooks : (struct cmasim_cache_hooks){ 0 };
-	cache->hooked = hooks && (hooks->fill || hooks->writeback || hooks->discard || hooks->read ||
-				  hooks->write || hooks->translate);
+	cache->hooked = hooks && (hooks->fill || hooks->writeback || hooks->discard ||
+				  hooks->read || hooks->write || hooks->translate);
 	cache->lean = !cache->hooked && !cache->propose;
 }
 

@@ -910,10 +910,11 @@ Test(cache, runs_are_single_accesses_whatever_the_ways)
 			uint64_t n = (uint64_t)g_rand_int_range(rand, 1, 41);
 			bool write = g_rand_boolean(rand);
 
+			uint64_t va = line * 64, pa = va + 0x100000;
+
 			for (uint64_t j = 0; j < n; j++)
-				cmasim_cache_access(a, (line + j) * 64, (line + j) * 64 + 0x100000, 64,
-						    write);
-			cmasim_cache_access_lines(b, line * 64, line * 64 + 0x100000, n, write, NULL);
+				cmasim_cache_access(a, va + j * 64, pa + j * 64, 64, write);
+			cmasim_cache_access_lines(b, va, pa, n, write, NULL);
 		}
 		cr_expect_str_eq(run.log->str, one.log->str, "%u ways", ways[k]);
 		sa = cmasim_cache_stats(a);

@@ -60,7 +60,7 @@ struct cmasim_cache_hooks {
 	void (*writeback)(void *ctx, uint64_t pa, uint32_t version);
 	/* a dirty copy of @pa holding @version is invalidated unwritten: its data is lost */
 	void (*discard)(void *ctx, uint64_t pa, uint32_t version);
-	/* a hit: the CPU reads the copy of @pa that holds @version (a miss reads what fill() gave) */
+	/* a hit: the CPU reads @pa's copy that holds @version (a miss reads what fill() gave) */
 	void (*read)(void *ctx, uint64_t pa, uint32_t version);
 	/*
 	 * The CPU writes @pa's copy that held @version; returns the version it
