@@ -906,11 +906,9 @@ Test(cache, runs_are_single_accesses_whatever_the_ways)
 		a = recording(&cc, 3, &one);
 		b = recording(&cc, 3, &run);
 		for (unsigned int i = 0; i < 1000; i++) {
-			uint64_t line = (uint64_t)g_rand_int_range(rand, 0, 1024);
+			uint64_t va = 64 * (uint64_t)g_rand_int_range(rand, 0, 1024), pa = va + 0x100000;
 			uint64_t n = (uint64_t)g_rand_int_range(rand, 1, 41);
 			bool write = g_rand_boolean(rand);
-
-			uint64_t va = line * 64, pa = va + 0x100000;
 
 			for (uint64_t j = 0; j < n; j++)
 				cmasim_cache_access(a, va + j * 64, pa + j * 64, 64, write);
