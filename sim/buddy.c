@@ -807,12 +807,13 @@ static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned
 	f->state = FRAME_ALLOC;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
-	f->owner = (uint8_t)cmasim_default_owner(mt);	/* until told otherwise */
+	f->owner = mm_default_owner(mt);	/* until told otherwise */
 	f->next = f->prev = NIL;
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
-bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
+G_ALWAYS_INLINE
+static inline bool free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
 {
 	/* any request ends at the reserve (3.5) */
 	unsigned int orders = z->free_orders[CMASIM_MT_RESERVE];
@@ -822,6 +823,11 @@ bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cm
 	if (alloc_cma)
 		orders |= z->free_orders[CMASIM_MT_CMA];
 	return orders >> order;
+}
+
+bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
+{
+	return free_block_ok(z, order, alloc_cma);
 }
 
 /* __zone_watermark_ok() */
@@ -840,7 +846,7 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 		      (!alloc_cma & mem->cfg->kernel->watermark_cma_unusable);
 	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
-	return !order | buddy_free_block_ok(z, order, alloc_cma);
+	return !order | free_block_ok(z, order, alloc_cma);
 }
 
 bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,

@@ -26,14 +26,8 @@ const char *cmasim_owner_name(enum cmasim_owner owner)
 
 enum cmasim_owner cmasim_default_owner(enum cmasim_migratetype mt)
 {
-	static const uint8_t owner_of[CMASIM_NR_ALLOC_TYPES] = {
-		[CMASIM_MT_UNMOVABLE] = CMASIM_OWNER_KERNEL,
-		[CMASIM_MT_MOVABLE] = CMASIM_OWNER_ANON,
-		[CMASIM_MT_RECLAIMABLE] = CMASIM_OWNER_SLAB,
-	};
-
 	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, CMASIM_OWNER_KERNEL);
-	return owner_of[mt];
+	return mm_default_owner(mt);
 }
 
 /* The allocated head at @pfn, or NULL after complaining: misuse, not bad input. */

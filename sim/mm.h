@@ -185,6 +185,18 @@ static inline bool pageblock_absent(const struct cmasim_mem *mem, uint32_t idx)
 	return pageblock_of(mem, idx)->absent;
 }
 
+/* cmasim_default_owner() of @mt, a type a request may ask for, inline for the allocator. */
+static inline uint8_t mm_default_owner(unsigned int mt)
+{
+	static const uint8_t owner_of[CMASIM_NR_ALLOC_TYPES] = {
+		[CMASIM_MT_UNMOVABLE] = CMASIM_OWNER_KERNEL,
+		[CMASIM_MT_MOVABLE] = CMASIM_OWNER_ANON,
+		[CMASIM_MT_RECLAIMABLE] = CMASIM_OWNER_SLAB,
+	};
+
+	return owner_of[mt];
+}
+
 /* Whether an allocated block of @owner sits on the LRU: anon or page cache, which may move. */
 static inline bool owner_is_lru(uint8_t owner)
 {
