@@ -812,24 +812,6 @@ static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned
 	mm_account_alloc(mem, idx, order, mt, 1);
 }
 
-G_ALWAYS_INLINE
-static inline bool free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
-{
-	/* any request ends at the reserve (3.5) */
-	unsigned int orders = z->free_orders[CMASIM_MT_RESERVE];
-
-	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
-		orders |= z->free_orders[t];
-	if (alloc_cma)
-		orders |= z->free_orders[CMASIM_MT_CMA];
-	return orders >> order;
-}
-
-bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
-{
-	return free_block_ok(z, order, alloc_cma);
-}
-
 /* __zone_watermark_ok() */
 static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
 			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, bool alloc_cma)
@@ -846,7 +828,7 @@ static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, uns
 		      (!alloc_cma & mem->cfg->kernel->watermark_cma_unusable);
 	if (free_pages <= (int64_t)(wmark_pages(z, mark) + z->lowmem_reserve[highest_zone]))
 		return false;
-	return !order | free_block_ok(z, order, alloc_cma);
+	return !order | buddy_free_block_ok(z, order, alloc_cma);
 }
 
 bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,

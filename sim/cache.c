@@ -439,7 +439,7 @@ static inline void demand_done(struct cmasim_cache *c, const struct demand *d, u
  */
 G_ALWAYS_INLINE
 static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint32_t size,
-				bool write, bool hooked)
+				bool write, bool hooked, unsigned int ways)
 {
 	struct demand d = {
 		.first = va >> c->line_shift,
@@ -448,9 +448,9 @@ static inline void access_lines(struct cmasim_cache *c, uint64_t va, uint64_t pa
 	uint64_t pfirst = pa >> c->line_shift;
 	struct cmasim_cache_counts *n = write ? &c->stats.write : &c->stats.read;
 
-	d.miss = access_line(c, d.first, pfirst, write, hooked, c->ways);
+	d.miss = access_line(c, d.first, pfirst, write, hooked, ways);
 	for (uint64_t v = d.first + 1; v <= d.last; v++)
-		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked, c->ways);
+		d.miss |= access_line(c, v, pfirst + (v - d.first), write, hooked, ways);
 	demand_done(c, &d, pfirst, n);
 }
 
@@ -459,9 +459,9 @@ static G_GNUC_NO_INLINE void access_any(struct cmasim_cache *c, uint64_t va, uin
 					uint32_t size, bool write)
 {
 	if (c->hooked)
-		access_lines(c, va, pa, size, write, true);
+		access_lines(c, va, pa, size, write, true, c->ways);
 	else
-		access_lines(c, va, pa, size, write, false);
+		access_lines(c, va, pa, size, write, false, c->ways);
 }
 
 void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint32_t size,
@@ -482,7 +482,10 @@ void cmasim_cache_access(struct cmasim_cache *cache, uint64_t va, uint64_t pa, u
 	n->misses += miss;
 }
 
-/* cmasim_cache_access_lines() with @hooked and @ways constants in each copy. */
+/*
+ * cmasim_cache_access_lines(). An aligned run's accesses are one line
+ * each, and skip building each one's range (a tenth of cma-flush's time).
+ */
 G_ALWAYS_INLINE
 static inline void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa, uint64_t n,
 			      bool write, uint64_t *at, bool hooked, unsigned int ways)
@@ -495,11 +498,10 @@ static inline void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa, 
 		for (uint64_t i = 0; i < n; i++, va += line, pa += line) {
 			if (at)
 				*at = va;
-			access_lines(c, va, pa, line, write, hooked);
+			access_lines(c, va, pa, line, write, hooked, ways);
 		}
 		return;
 	}
-	/* aligned, each access is its one line */
 	for (uint64_t i = 0, pline = pa >> c->line_shift; i < n; i++, pline++) {
 		d.first = d.last = (va >> c->line_shift) + i;
 		if (at)
@@ -509,33 +511,23 @@ static inline void access_run(struct cmasim_cache *c, uint64_t va, uint64_t pa, 
 	}
 }
 
-static G_GNUC_NO_INLINE void run_plain(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-				       uint64_t n, bool write, uint64_t *at)
-{
-	access_run(c, va, pa, n, write, at, false, c->ways);
-}
-
-static G_GNUC_NO_INLINE void run_hooked(struct cmasim_cache *c, uint64_t va, uint64_t pa,
-					uint64_t n, bool write, uint64_t *at)
-{
-	access_run(c, va, pa, n, write, at, true, c->ways);
-}
-
 /*
- * Runs with hooks, as the machine's cacheable accesses always are, for
- * the way counts of most L1 data caches: where the compiler knows how
- * many ways a set has, it unrolls their comparison.
+ * access_run() out of line, with @hooked and @ways constants in each
+ * copy: one with hooks and one without for any way count, and with hooks
+ * (as the machine's cacheable accesses always are) for the way counts of
+ * most L1 data caches, whose comparison the compiler then unrolls.
  */
-#define RUN_HOOKED_WAYS(ways)									\
-	static G_GNUC_NO_INLINE void run_hooked_##ways(struct cmasim_cache *c, uint64_t va,	\
-						       uint64_t pa, uint64_t n, bool write,	\
-						       uint64_t *at)				\
+#define ACCESS_RUN(name, hooked, ways)								\
+	static G_GNUC_NO_INLINE void name(struct cmasim_cache *c, uint64_t va, uint64_t pa,	\
+					  uint64_t n, bool write, uint64_t *at)			\
 	{											\
-		access_run(c, va, pa, n, write, at, true, ways);				\
+		access_run(c, va, pa, n, write, at, hooked, ways);				\
 	}
-RUN_HOOKED_WAYS(2)
-RUN_HOOKED_WAYS(4)
-RUN_HOOKED_WAYS(8)
+ACCESS_RUN(run_plain, false, c->ways)
+ACCESS_RUN(run_hooked, true, c->ways)
+ACCESS_RUN(run_hooked_2, true, 2)
+ACCESS_RUN(run_hooked_4, true, 4)
+ACCESS_RUN(run_hooked_8, true, 8)
 
 void cmasim_cache_access_lines(struct cmasim_cache *cache, uint64_t va, uint64_t pa, uint64_t n,
 			       bool write, uint64_t *at)

@@ -282,10 +282,20 @@ void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx);
 void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt);
 
 /*
- * buddy.c: the tail of __zone_watermark_ok(): whether @z has a free block
- * of @order or more on a list a request may use, CMA's with @alloc_cma.
+ * The tail of __zone_watermark_ok(): whether @z has a free block of
+ * @order or more on a list a request may use, CMA's with @alloc_cma.
  */
-bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma);
+static inline bool buddy_free_block_ok(const struct zone *z, unsigned int order, bool alloc_cma)
+{
+	/* any request ends at the reserve (3.5) */
+	unsigned int orders = z->free_orders[CMASIM_MT_RESERVE];
+
+	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
+		orders |= z->free_orders[t];
+	if (alloc_cma)
+		orders |= z->free_orders[CMASIM_MT_CMA];
+	return orders >> order;
+}
 
 /*
  * buddy.c: frees the block allocated at @idx, through the per-cpu lists

@@ -5,8 +5,9 @@
  * out by hand from the sequence of accesses.
  *
  * The cache: 1 KiB, 2 ways, 64-byte lines: 8 sets. Physical addresses
- * equal virtual ones (PIPT, so indexing does not matter here). Frame 1
- * (0x1000) is "mapped uncached" elsewhere; frame 2 (0x2000) is not.
+ * equal virtual ones (PIPT, so indexing does not matter here), but for
+ * the one VIVT test of two copies of a line. Frame 1 (0x1000) is "mapped
+ * uncached" elsewhere; frame 2 (0x2000) is not.
  */
 #include <inttypes.h>
 
@@ -42,11 +43,11 @@ static bool translate(void *ctx, uint64_t va, uint64_t *pa)
 	return va >= f->cacheable_lo && va < f->cacheable_hi;
 }
 
-/* A fresh cache with the coherence hooks; @spec_ppm > 0 makes it speculate. */
-static void setup(uint32_t spec_ppm)
+/* A fresh cache of @indexing with the coherence hooks; @spec_ppm > 0 makes it speculate. */
+static void setup_indexed(uint32_t spec_ppm, enum cmasim_cache_indexing indexing)
 {
 	struct cmasim_cache_config cc = {
-		.size = 1024, .ways = 2, .line_size = 64, .indexing = CMASIM_CACHE_PIPT,
+		.size = 1024, .ways = 2, .line_size = 64, .indexing = indexing,
 		.write_back = true, .write_allocate = true,
 		.prefetcher = spec_ppm ? CMASIM_PREFETCH_SPECULATIVE : CMASIM_PREFETCH_NONE,
 		.prefetch_degree = 1, .spec_window = 4096, .spec_rate_ppm = spec_ppm,
@@ -59,6 +60,12 @@ static void setup(uint32_t spec_ppm)
 	cmasim_coherence_hooks(fx.coh, translate, &fx, &hooks);
 	cmasim_cache_set_hooks(fx.cache, &hooks);
 	cmasim_coherence_track(fx.coh, 1, 2);
+}
+
+/* The fixture's PIPT cache. */
+static void setup(uint32_t spec_ppm)
+{
+	setup_indexed(spec_ppm, CMASIM_CACHE_PIPT);
 }
 
 static void teardown(void)
@@ -362,23 +369,6 @@ Test(coherence, a_discarded_dirty_copy_leaves_memory_current)
 	cr_expect_eq(cmasim_cache_stats(fx.cache).dirty_invalidates, 1);
 }
 
-/* A 1 KiB VIVT cache, 2 ways of 8 sets, in place of the fixture's PIPT one. */
-static void setup_vivt(void)
-{
-	struct cmasim_cache_config cc = {
-		.size = 1024, .ways = 2, .line_size = 64, .indexing = CMASIM_CACHE_VIVT,
-		.write_back = true, .write_allocate = true, .prefetch_degree = 1,
-	};
-	struct cmasim_cache_hooks hooks;
-
-	setup(0);
-	cmasim_cache_free(fx.cache);
-	fx.cache = cmasim_cache_new(&cc, PAGE_SHIFT, 1, NULL);
-	cr_assert_not_null(fx.cache);
-	cmasim_coherence_hooks(fx.coh, translate, &fx, &hooks);
-	cmasim_cache_set_hooks(fx.cache, &hooks);
-}
-
 static void access_at(uint64_t va, uint64_t pa, bool write)
 {
 	cmasim_cache_access(fx.cache, va, pa, 4, write);
@@ -395,7 +385,7 @@ static void access_at(uint64_t va, uint64_t pa, bool write)
  */
 Test(coherence, a_second_copy_leaving_keeps_the_first_dirty)
 {
-	setup_vivt();
+	setup_indexed(0, CMASIM_CACHE_VIVT);
 	access_at(0x5040, 0x2040, true);
 	access_at(0x6080, 0x2040, false);
 	access_at(0x6480, 0x2480, false);
