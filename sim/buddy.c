@@ -26,14 +26,14 @@ static inline void account_free(struct zone *z, unsigned int order, unsigned int
 
 /* Links the head @idx into @list, at the tail if @tail. */
 G_ALWAYS_INLINE
-static inline void list_link(struct cmasim_mem *mem, struct free_list *list, uint32_t idx,
-			     bool tail)
+static inline void list_link(struct cmasim_mem *mem, bool track, struct free_list *list,
+			     uint32_t idx, bool tail)
 {
 	struct frame *f = &mem->frames[idx];
 
-	mm_touch(mem, idx, f->order);
+	mm_note(mem, track, idx, f->order);
 	if (list->first != NIL)
-		mm_touch(mem, tail ? list->last : list->first, 0);
+		mm_note(mem, track, tail ? list->last : list->first, 0);
 	if (tail) {
 		f->next = NIL;
 		f->prev = list->last;
@@ -56,15 +56,16 @@ static inline void list_link(struct cmasim_mem *mem, struct free_list *list, uin
 
 /* Unlinks the head @idx from @list. */
 G_ALWAYS_INLINE
-static inline void list_unlink(struct cmasim_mem *mem, struct free_list *list, uint32_t idx)
+static inline void list_unlink(struct cmasim_mem *mem, bool track, struct free_list *list,
+			       uint32_t idx)
 {
 	const struct frame *f = &mem->frames[idx];
 
-	mm_touch(mem, idx, f->order);
+	mm_note(mem, track, idx, f->order);
 	if (f->prev != NIL)
-		mm_touch(mem, f->prev, 0);
+		mm_note(mem, track, f->prev, 0);
 	if (f->next != NIL)
-		mm_touch(mem, f->next, 0);
+		mm_note(mem, track, f->next, 0);
 	if (f->prev != NIL)
 		mem->frames[f->prev].next = f->next;
 	else
@@ -76,33 +77,54 @@ static inline void list_unlink(struct cmasim_mem *mem, struct free_list *list, u
 	list->nr--;
 }
 
-/* Makes @idx the head of a free block and puts it on @mt's list, at the tail if @tail. */
+/*
+ * Makes @idx the head of a free block on @mt's list, at the tail if @tail,
+ * and leaves the zone's free counts to the caller: an allocation or a free
+ * changes them once, however many blocks it splits or merges, as 6.1's
+ * rmqueue_buddy() and __free_one_page() do.
+ */
 G_ALWAYS_INLINE
-static inline void add_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-				    unsigned int order, unsigned int mt, bool tail)
+static inline void link_free(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
+			     unsigned int order, unsigned int mt, bool tail)
 {
 	struct frame *f = &mem->frames[idx];
 
 	f->state = FRAME_FREE;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
-	list_link(mem, &z->free_area[order][mt], idx, tail);
+	list_link(mem, track, &z->free_area[order][mt], idx, tail);
 	z->free_orders[mt] |= (uint16_t)(1U << order);
-	account_free(z, order, mt, 1);
 }
 
-/* Unlinks the free head @idx from its list; the caller decides what it becomes. */
+/* Unlinks the free head @idx from its list, the free counts left to the caller. */
 G_ALWAYS_INLINE
-static inline void del_from_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t idx)
+static inline void unlink_free(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx)
 {
 	struct frame *f = &mem->frames[idx];
 	struct free_list *list = &z->free_area[f->order][f->mt];
 
-	list_unlink(mem, list, idx);
+	list_unlink(mem, track, list, idx);
 	if (!list->nr)
 		z->free_orders[f->mt] &= (uint16_t)~(1U << f->order);
-	account_free(z, f->order, f->mt, -1);
 	f->state = FRAME_TAIL;
+}
+
+/* link_free(), its pages counted free (6.10 counts in the list functions themselves) */
+G_ALWAYS_INLINE
+static inline void add_to_free_list(struct cmasim_mem *mem, bool track, struct zone *z,
+				    uint32_t idx, unsigned int order, unsigned int mt, bool tail)
+{
+	link_free(mem, track, z, idx, order, mt, tail);
+	account_free(z, order, mt, 1);
+}
+
+/* unlink_free(), its pages no longer counted free; the caller decides what it becomes */
+G_ALWAYS_INLINE
+static inline void del_from_free_list(struct cmasim_mem *mem, bool track, struct zone *z,
+				      uint32_t idx)
+{
+	account_free(z, mem->frames[idx].order, mem->frames[idx].mt, -1);
+	unlink_free(mem, track, z, idx);
 }
 
 /*
@@ -115,17 +137,22 @@ static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t i
 {
 	unsigned int order = mem->frames[idx].order;
 
-	del_from_free_list(mem, z, idx);
-	add_to_free_list(mem, z, idx, order, mt, true);
+	del_from_free_list(mem, mm_tracking(mem), z, idx);
+	add_to_free_list(mem, mm_tracking(mem), z, idx, order, mt, true);
 }
 
-/* Whether @idx heads a free block of exactly @order in @z (page_is_buddy()). */
+/*
+ * Whether @idx heads a free block of exactly @order in @z (page_is_buddy()).
+ * Zones are whole pageblocks: below pageblock order a buddy is in its
+ * block's zone, and only a larger one needs the zone's bounds.
+ */
 G_ALWAYS_INLINE
 static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone *z, uint32_t idx,
 				unsigned int order)
 {
-	return idx >= z->start && idx < z->end && mem->frames[idx].state == FRAME_FREE &&
-	       mem->frames[idx].order == order;
+	if (order >= mem->pb_order && (idx < z->start || idx >= z->end))
+		return false;
+	return mem->frames[idx].state == FRAME_FREE && mem->frames[idx].order == order;
 }
 
 /*
@@ -135,11 +162,12 @@ static inline bool is_free_head(const struct cmasim_mem *mem, const struct zone 
  * time, and replays spend most of their time there.
  */
 G_ALWAYS_INLINE
-static inline void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+static inline void free_one(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
 			    unsigned int order, unsigned int mt, bool to_tail)
 {
-	mm_touch(mem, idx, order);
+	mm_note(mem, track, idx, order);
 	mem->frames[idx].state = FRAME_TAIL;
+	account_free(z, order, mt, 1);
 	while (order < mem->max_order) {
 		uint32_t buddy = idx ^ (UINT32_C(1) << order);
 
@@ -152,7 +180,12 @@ static inline void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx
 			if (buddy_mt != mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
 				break;
 		}
-		del_from_free_list(mem, z, buddy);
+		/* a buddy on another type's list moves its pages to @mt's count */
+		if (G_UNLIKELY(mem->frames[buddy].mt != mt)) {
+			account_free(z, order, mem->frames[buddy].mt, -1);
+			account_free(z, order, mt, 1);
+		}
+		unlink_free(mem, track, z, buddy);
 		idx &= buddy;
 		order++;
 	}
@@ -165,34 +198,40 @@ static inline void free_one(struct cmasim_mem *mem, struct zone *z, uint32_t idx
 
 		to_tail = is_free_head(mem, z, higher ^ (UINT32_C(1) << (order + 1)), order + 1);
 	}
-	add_to_free_list(mem, z, idx, order, mt, to_tail);
+	link_free(mem, track, z, idx, order, mt, to_tail);
 }
 
 void buddy_free_boot(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
 	/* memblock_free_all() frees with FPI_TO_TAIL. */
-	free_one(mem, zone_of(mem, idx), idx, order, pageblock_of(mem, idx)->mt, true);
+	free_one(mem, mm_tracking(mem), zone_of(mem, idx), idx, order, pageblock_of(mem, idx)->mt,
+		 true);
 }
 
 /* expand(): returns the upper halves of a split block to the head of @mt's lists. */
-static void expand(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsigned int low,
-		   unsigned int high, unsigned int mt)
+G_ALWAYS_INLINE
+static inline void expand(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
+			  unsigned int low, unsigned int high, unsigned int mt)
 {
 	while (high > low) {
 		high--;
-		add_to_free_list(mem, z, idx + (UINT32_C(1) << high), high, mt, false);
+		link_free(mem, track, z, idx + (UINT32_C(1) << high), high, mt, false);
 	}
 }
 
-/* Takes the free block at @idx off its list for a request of @order, as @mt's pages. */
+/*
+ * Takes the free block at @idx, on @mt's list, off it for a request of
+ * @order; the halves it does not need stay on that list.
+ */
 G_ALWAYS_INLINE
-static inline uint32_t take_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
-				       unsigned int order, unsigned int mt)
+static inline uint32_t take_free_block(struct cmasim_mem *mem, bool track, struct zone *z,
+				       uint32_t idx, unsigned int order, unsigned int mt)
 {
 	unsigned int o = mem->frames[idx].order;
 
-	del_from_free_list(mem, z, idx);
-	expand(mem, z, idx, order, o, mt);
+	unlink_free(mem, track, z, idx);
+	expand(mem, track, z, idx, order, o, mt);
+	account_free(z, order, mt, -1);
 	return idx;
 }
 
@@ -200,8 +239,8 @@ G_STATIC_ASSERT(CMASIM_ORDER_LIMIT < 16);	/* an order is a bit of zone.free_orde
 
 /* __rmqueue_smallest(): the first block of the smallest order >= @order on @mt's lists. */
 G_ALWAYS_INLINE
-static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-					unsigned int mt)
+static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, bool track, struct zone *z,
+					unsigned int order, unsigned int mt)
 {
 	unsigned int orders = z->free_orders[mt] >> order;
 	unsigned int o;
@@ -209,7 +248,7 @@ static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, struct zone *z, 
 	if (!orders)
 		return NIL;
 	o = order + (unsigned int)__builtin_ctz(orders);
-	return take_free_block(mem, z, z->free_area[o][mt].first, order, mt);
+	return take_free_block(mem, track, z, z->free_area[o][mt].first, order, mt);
 }
 
 /*
@@ -279,18 +318,18 @@ static void split_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t he
 	unsigned int o = mem->frames[head].order;
 	unsigned int mt = mem->frames[head].mt;
 
-	del_from_free_list(mem, z, head);
+	del_from_free_list(mem, mm_tracking(mem), z, head);
 	while (o > order) {
 		uint32_t half = UINT32_C(1) << --o;
 
 		if (idx & half) {
-			add_to_free_list(mem, z, head, o, mt, false);
+			add_to_free_list(mem, mm_tracking(mem), z, head, o, mt, false);
 			head += half;
 		} else {
-			add_to_free_list(mem, z, head + half, o, mt, false);
+			add_to_free_list(mem, mm_tracking(mem), z, head + half, o, mt, false);
 		}
 	}
-	add_to_free_list(mem, z, head, order, mt, false);
+	add_to_free_list(mem, mm_tracking(mem), z, head, order, mt, false);
 }
 
 uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx)
@@ -364,8 +403,8 @@ void buddy_merge_block(struct cmasim_mem *mem, uint32_t idx)
 
 	if (!is_free_head(mem, z, buddy, order))
 		return;
-	del_from_free_list(mem, z, start);
-	free_one(mem, z, start, order, pageblock_of(mem, start)->mt, false);
+	del_from_free_list(mem, mm_tracking(mem), z, start);
+	free_one(mem, mm_tracking(mem), z, start, order, pageblock_of(mem, start)->mt, false);
 }
 
 void buddy_unisolate_block(struct cmasim_mem *mem, uint32_t idx, unsigned int mt)
@@ -540,8 +579,8 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 	}
 	if (fallback_mt == CMASIM_MT_CMA)
-		*taken = take_free_block(mem, z, z->free_area[o][fallback_mt].first, order,
-					 CMASIM_MT_CMA);
+		*taken = take_free_block(mem, mm_tracking(mem), z, z->free_area[o][fallback_mt].first,
+					 order, CMASIM_MT_CMA);
 	else
 		steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt,
 					can_steal);
@@ -550,8 +589,8 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
 G_ALWAYS_INLINE
-static inline uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-			       unsigned int mt, bool alloc_cma, bool nofragment)
+static inline uint32_t rmqueue(struct cmasim_mem *mem, bool track, struct zone *z,
+			       unsigned int order, unsigned int mt, bool alloc_cma, bool nofragment)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 	uint32_t idx = NIL;
@@ -562,20 +601,20 @@ static inline uint32_t rmqueue(struct cmasim_mem *mem, struct zone *z, unsigned 
 	 * in the CMA area (commit 16867664936e, Linux 5.7).
 	 */
 	if (alloc_cma && k->cma_half_rule && z->nr_free_cma > z->nr_free / 2) {
-		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
+		idx = rmqueue_smallest(mem, track, z, order, CMASIM_MT_CMA);
 		if (idx != NIL)
 			return idx;
 	}
 	do {
-		idx = rmqueue_smallest(mem, z, order, mt);
+		idx = rmqueue_smallest(mem, track, z, order, mt);
 		/* __rmqueue_cma_fallback() (4.1); 3.5 met CMA in fallbacks[] */
 		if (idx == NIL && alloc_cma && !k->cma_in_fallbacks)
-			idx = rmqueue_smallest(mem, z, order, CMASIM_MT_CMA);
+			idx = rmqueue_smallest(mem, track, z, order, CMASIM_MT_CMA);
 	} while (idx == NIL && rmqueue_fallback(mem, z, order, mt, nofragment, &idx) &&
 		 idx == NIL);
 	/* retry_reserve (3.5): "Use MIGRATE_RESERVE rather than fail an allocation" */
 	if (idx == NIL && k->migrate_reserve)
-		idx = rmqueue_smallest(mem, z, order, CMASIM_MT_RESERVE);
+		idx = rmqueue_smallest(mem, track, z, order, CMASIM_MT_RESERVE);
 	return idx;
 }
 
@@ -599,7 +638,9 @@ static struct free_list *pcp_list(struct zone *z, unsigned int pindex)
  * round-robin from the list freed to last, each to its pcp migratetype's
  * buddy list, or its pageblock's while the zone has isolated pageblocks.
  */
-static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t count)
+G_ALWAYS_INLINE
+static inline void free_pcppages_bulk(struct cmasim_mem *mem, bool track, struct zone *z,
+				      uint32_t count)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
 	unsigned int pindex = pcp->last + NR_PCP_LISTS - 1;
@@ -631,10 +672,10 @@ static void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z, uint32_t 
 			    (reserve && (mt == CMASIM_MT_RESERVE || pb->mt == CMASIM_MT_RESERVE)))
 				mt = pb->mt;
 
-			list_unlink(mem, list, idx);
+			list_unlink(mem, track, list, idx);
 			left -= INT64_C(1) << order;
 			pcp->count -= UINT32_C(1) << order;
-			free_one(mem, z, idx, order, mt, false);
+			free_one(mem, track, z, idx, order, mt, false);
 		} while (left > 0 && list->nr);
 	}
 }
@@ -660,7 +701,8 @@ static uint32_t nr_pcp_free(struct per_cpu_pages *pcp, uint32_t high, bool free_
  * instead: a CMA page on the MOVABLE list, with CMA as its pcp type; an
  * isolated one goes straight back. Returns false when it did not.
  */
-static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+G_ALWAYS_INLINE
+static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
 			    unsigned int order)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
@@ -673,7 +715,7 @@ static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx
 	f->state = FRAME_PCP;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
-	list_link(mem, &pcp->lists[order][list_mt], idx, false);
+	list_link(mem, track, &pcp->lists[order][list_mt], idx, false);
 	pcp->count += UINT32_C(1) << order;
 	pcp->last = order * CMASIM_NR_ALLOC_TYPES + list_mt;
 	/* free_unref_page_commit(): high-order frees with no allocation between drain all */
@@ -681,7 +723,7 @@ static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx
 	uint32_t high = free_high ? 0 : pcp->high;
 
 	if (pcp->count >= high)
-		free_pcppages_bulk(mem, z, nr_pcp_free(pcp, high, free_high));
+		free_pcppages_bulk(mem, track, z, nr_pcp_free(pcp, high, free_high));
 	return true;
 }
 
@@ -691,8 +733,10 @@ static bool free_unref_page(struct cmasim_mem *mem, struct zone *z, uint32_t idx
  * which takes every page through __rmqueue() and lowers NR_FREE_PAGES only
  * after the batch, NR_FREE_CMA_PAGES page by page. NIL when none is had.
  */
-static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned int order,
-				unsigned int mt, bool alloc_cma, bool nofragment)
+G_ALWAYS_INLINE
+static inline uint32_t rmqueue_pcplist(struct cmasim_mem *mem, bool track, struct zone *z,
+				       unsigned int order, unsigned int mt, bool alloc_cma,
+				       bool nofragment)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
 	struct free_list *list = &pcp->lists[order][mt];
@@ -703,7 +747,7 @@ static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned
 		uint64_t taken = 0;
 
 		for (uint32_t i = 0; i < batch; i++) {
-			uint32_t idx = rmqueue(mem, z, order, mt, alloc_cma, nofragment);
+			uint32_t idx = rmqueue(mem, track, z, order, mt, alloc_cma, nofragment);
 
 			if (idx == NIL)
 				break;
@@ -716,7 +760,7 @@ static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned
 				mem->frames[idx].mt = (uint8_t)mt;
 			mem->frames[idx].state = FRAME_PCP;
 			mem->frames[idx].order = (uint8_t)order;
-			list_link(mem, list, idx, true);
+			list_link(mem, track, list, idx, true);
 			pcp->count += UINT32_C(1) << order;
 			taken += UINT64_C(1) << order;
 			z->nr_free += UINT64_C(1) << order;
@@ -727,7 +771,7 @@ static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, struct zone *z, unsigned
 		return NIL;
 	uint32_t idx = list->first;
 
-	list_unlink(mem, list, idx);
+	list_unlink(mem, track, list, idx);
 	pcp->count -= UINT32_C(1) << order;
 	return idx;
 }
@@ -736,7 +780,7 @@ void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx)
 {
 	struct zone *z = zone_of(mem, idx);
 
-	free_pcppages_bulk(mem, z, z->pcp.count);
+	free_pcppages_bulk(mem, mm_tracking(mem), z, z->pcp.count);
 }
 
 /* zone_batchsize(): about 0.1% of the zone, at most 1 MiB, as 2^n - 1 pages */
@@ -796,25 +840,46 @@ void buddy_init(struct cmasim_mem *mem)
 	}
 }
 
+/*
+ * Adds @sign x 2^@order pages of type @mt, allocated at @idx, to the
+ * pageblock counters; notes the change if @track (mm_note()).
+ */
+G_ALWAYS_INLINE
+static inline void account_alloc(struct cmasim_mem *mem, bool track, uint32_t idx,
+				 unsigned int order, unsigned int mt, int sign)
+{
+	struct pageblock *pb = pageblock_of(mem, idx);
+
+	/* the usual case, inline: a pageblock of the type asked for changes no zone count */
+	if (order <= mem->pb_order && pb->mt == mt) {
+		mm_note(mem, track, idx & ~(pageblock_nr_pages(mem) - 1), 0);
+		pb->nr_alloc[mt] = (uint16_t)(pb->nr_alloc[mt] + sign * (1 << order));
+		return;
+	}
+	mm_account_alloc_zone(mem, idx, order, mt, sign);
+}
+
 /* Makes [idx, idx + 2^order) an allocated block of type @mt. */
 G_ALWAYS_INLINE
-static inline void mark_allocated(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
-				  unsigned int mt)
+static inline void mark_allocated(struct cmasim_mem *mem, bool track, uint32_t idx,
+				  unsigned int order, unsigned int mt)
 {
 	struct frame *f = &mem->frames[idx];
 
-	mm_touch(mem, idx, order);
+	mm_note(mem, track, idx, order);
 	f->state = FRAME_ALLOC;
 	f->order = (uint8_t)order;
 	f->mt = (uint8_t)mt;
 	f->owner = mm_default_owner(mt);	/* until told otherwise */
 	f->next = f->prev = NIL;
-	mm_account_alloc(mem, idx, order, mt, 1);
+	account_alloc(mem, track, idx, order, mt, 1);
 }
 
 /* __zone_watermark_ok() */
-static bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z, unsigned int order,
-			 enum cmasim_wmark mark, enum cmasim_zone_type highest_zone, bool alloc_cma)
+G_ALWAYS_INLINE
+static inline bool watermark_ok(const struct cmasim_mem *mem, const struct zone *z,
+				unsigned int order, enum cmasim_wmark mark,
+				enum cmasim_zone_type highest_zone, bool alloc_cma)
 {
 	/* __zone_watermark_unusable_free(): the pages this request could not use */
 	int64_t free_pages = (int64_t)z->nr_free - ((INT64_C(1) << order) - 1);
@@ -841,13 +906,16 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 			    mt == CMASIM_MT_MOVABLE);
 }
 
-int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
-		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
+/* buddy_alloc(), noting what changes if @track */
+G_ALWAYS_INLINE
+static inline int alloc_pages(struct cmasim_mem *mem, bool track, unsigned int order,
+			      unsigned int mt, enum cmasim_zone_type highest_zone, bool alloc_cma,
+			      uint64_t *pfn)
 {
 	/*
 	 * get_page_from_freelist() at the low watermark, with ALLOC_NOFRAGMENT
 	 * and, when every zone failed so, again without; then the slow path
-	 * at min.
+	 * at min. Requests that never try ALLOC_NOFRAGMENT start at the second.
 	 */
 	static const struct {
 		enum cmasim_wmark mark;
@@ -855,11 +923,10 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 	} passes[] = {
 		{ CMASIM_WMARK_LOW, true }, { CMASIM_WMARK_LOW, false }, { CMASIM_WMARK_MIN, false },
 	};
-	for (unsigned int p = 0; p < G_N_ELEMENTS(passes); p++) {
-		if (passes[p].nofragment && !mem->nofragment[highest_zone])
-			continue;
+	for (unsigned int p = !mem->nofragment[highest_zone]; p < G_N_ELEMENTS(passes); p++) {
 		/* __alloc_pages_slow(): wake_all_kswapds() before the min pass */
-		mem->kswapd_wanted |= passes[p].mark == CMASIM_WMARK_MIN;
+		if (passes[p].mark == CMASIM_WMARK_MIN)
+			mem->kswapd_wanted = true;
 		for (unsigned int i = mem->nr_zones; i-- > 0;) {
 			struct zone *z = &mem->zones[i];
 
@@ -869,19 +936,28 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 			/* rmqueue(): a movable request without ALLOC_CMA skips the lists */
 			uint32_t idx = mem->pcp && order <= mem->pcp_max_order &&
 				       (alloc_cma || mt != CMASIM_MT_MOVABLE) ?
-				       rmqueue_pcplist(mem, z, order, mt, alloc_cma,
+				       rmqueue_pcplist(mem, track, z, order, mt, alloc_cma,
 						       passes[p].nofragment) : NIL;
 
 			if (idx == NIL)
-				idx = rmqueue(mem, z, order, mt, alloc_cma, passes[p].nofragment);
+				idx = rmqueue(mem, track, z, order, mt, alloc_cma,
+					      passes[p].nofragment);
 			if (idx == NIL)
 				continue;
-			mark_allocated(mem, idx, order, mt);
+			mark_allocated(mem, track, idx, order, mt);
 			*pfn = mem->base_pfn + idx;
 			return 0;
 		}
 	}
 	return -ENOMEM;
+}
+
+int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
+		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
+{
+	if (G_UNLIKELY(mm_tracking(mem)))
+		return alloc_pages(mem, true, order, mt, highest_zone, alloc_cma, pfn);
+	return alloc_pages(mem, false, order, mt, highest_zone, alloc_cma, pfn);
 }
 
 int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
@@ -906,7 +982,7 @@ static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsi
 		return -EBUSY;
 	if (mem->frames[head].order >= order) {
 		split_free_block(mem, z, head, idx, order);
-		del_from_free_list(mem, z, idx);
+		del_from_free_list(mem, mm_tracking(mem), z, idx);
 	} else {
 		/*
 		 * Smaller free blocks that could not merge (different types at
@@ -918,11 +994,11 @@ static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsi
 		for (uint32_t i = idx; i < end;) {
 			uint32_t next = i + (UINT32_C(1) << mem->frames[i].order);
 
-			del_from_free_list(mem, z, i);
+			del_from_free_list(mem, mm_tracking(mem), z, i);
 			i = next;
 		}
 	}
-	mark_allocated(mem, idx, order, mt);
+	mark_allocated(mem, mm_tracking(mem), idx, order, mt);
 	return 0;
 }
 
@@ -956,15 +1032,15 @@ void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 	buddy_free(mem, (uint32_t)(pfn - mem->base_pfn), true);
 }
 
-void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
+/* buddy_free() of the allocated block at @idx, noting what changes if @track */
+G_ALWAYS_INLINE
+static inline void free_pages(struct cmasim_mem *mem, bool track, uint32_t idx, bool pcp)
 {
 	struct frame *f = &mem->frames[idx];
-
-	g_return_if_fail(f->state == FRAME_ALLOC);
 	unsigned int order = f->order;
 	struct zone *z = zone_of(mem, idx);
 
-	mm_account_alloc(mem, idx, order, f->mt, -1);
+	account_alloc(mem, track, idx, order, f->mt, -1);
 	/*
 	 * Each part joins its own pageblock's lists, whatever type it was
 	 * allocated as. A block larger than a pageblock is freed a pageblock
@@ -972,12 +1048,21 @@ void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
 	 * types differ (split_large_buddy(), Linux 6.10).
 	 */
 	if (order <= mem->pb_order) {
-		if (!pcp || !free_unref_page(mem, z, idx, order))
-			free_one(mem, z, idx, order, pageblock_of(mem, idx)->mt, false);
+		if (!pcp || !free_unref_page(mem, track, z, idx, order))
+			free_one(mem, track, z, idx, order, pageblock_of(mem, idx)->mt, false);
 		return;
 	}
 	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))
-		free_one(mem, z, p, mem->pb_order, pageblock_of(mem, p)->mt, false);
+		free_one(mem, track, z, p, mem->pb_order, pageblock_of(mem, p)->mt, false);
+}
+
+void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
+{
+	g_return_if_fail(mem->frames[idx].state == FRAME_ALLOC);
+	if (G_UNLIKELY(mm_tracking(mem)))
+		free_pages(mem, true, idx, pcp);
+	else
+		free_pages(mem, false, idx, pcp);
 }
 
 void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn)

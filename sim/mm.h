@@ -139,15 +139,29 @@ void mm_changed(struct cmasim_mem *mem, uint32_t idx, unsigned int order);
 /* check.c: frees what tracking changes took. */
 void mm_changes_free(struct mm_changes *c);
 
+/* Whether what changes is tracked, for cmasim_mem_check_changes(). */
+static inline bool mm_tracking(const struct cmasim_mem *mem)
+{
+	return mem->changes;
+}
+
 /*
- * Notes, when changes are tracked, that the block of 2^@order frames at
- * @idx changed: its state, its place on a free list, or (order 0 at the
- * pageblock's start) its pageblock's counters.
+ * Notes, if @track, that the block of 2^@order frames at @idx changed: its
+ * state, its place on a free list, or (order 0 at the pageblock's start)
+ * its pageblock's counters. The allocator's hot paths ask mm_tracking()
+ * once a call and pass the answer down, so that their common copy, inlined
+ * with @track false, spends no test on it in each list change.
  */
+static inline void mm_note(struct cmasim_mem *mem, bool track, uint32_t idx, unsigned int order)
+{
+	if (track)
+		mm_changed(mem, idx, order);
+}
+
+/* mm_note() for whatever is tracked now */
 static inline void mm_touch(struct cmasim_mem *mem, uint32_t idx, unsigned int order)
 {
-	if (mem->changes)
-		mm_changed(mem, idx, order);
+	mm_note(mem, mm_tracking(mem), idx, order);
 }
 
 static inline struct pageblock *pageblock_of(const struct cmasim_mem *mem, uint32_t idx)
@@ -214,24 +228,12 @@ static inline uint32_t pageblock_nr_pages(const struct cmasim_mem *mem)
 	return UINT32_C(1) << mem->pb_order;
 }
 
-/* physmem.c: mm_account_alloc() of a block whose pageblocks' counts may change its zone's. */
+/*
+ * physmem.c: buddy.c's account_alloc() of a block whose pageblocks' counts
+ * may change its zone's.
+ */
 void mm_account_alloc_zone(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
 			   unsigned int mt, int sign);
-
-/* Adds @sign x 2^@order pages of type @mt, allocated at @idx, to the pageblock counters. */
-static inline void mm_account_alloc(struct cmasim_mem *mem, uint32_t idx, unsigned int order,
-				    unsigned int mt, int sign)
-{
-	struct pageblock *pb = pageblock_of(mem, idx);
-
-	/* the usual case, inline: a pageblock of the type asked for changes no zone count */
-	if (order <= mem->pb_order && pb->mt == mt) {
-		mm_touch(mem, idx & ~(pageblock_nr_pages(mem) - 1), 0);
-		pb->nr_alloc[mt] = (uint16_t)(pb->nr_alloc[mt] + sign * (1 << order));
-		return;
-	}
-	mm_account_alloc_zone(mem, idx, order, mt, sign);
-}
 
 /* physmem.c: calls @fn on each maximal naturally aligned block of [start, end). */
 void mm_for_each_aligned_block(struct cmasim_mem *mem, uint32_t start, uint32_t end,
