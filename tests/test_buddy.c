@@ -1004,6 +1004,32 @@ Test(buddy, isolate_not_allocated_not_counted)
 	ZONE(0, "");
 }
 
+/*
+ * A block freed onto its pageblock's list merges with buddies sitting on
+ * another list, and their pages count as the list they join says:
+ * __free_one_page() takes each buddy off its own list, uncounting it there,
+ * and counts the merged block on its own (Linux 6.10's accounting in the
+ * list functions). Here the buddies are isolated but their pageblock is
+ * not, the state start_isolate_page_range() passes through between
+ * moving free pages and setting the type.
+ */
+Test(buddy, a_merge_counts_buddies_from_another_list_as_its_own)
+{
+	boot(CFG_K0);
+	AT(9, 0, T_M);
+	ZONE(0, "M0:8 M1:10 M2:0,4,12,16,20,24,28,32,36,40,44,48,52,56,60");
+	cr_assert_eq(cmasim_move_freepages_block(mem, 8, T_I, NULL), 3);
+	/* 64 - 1 allocated - 3 isolated = 60 free (checked by ZONE) */
+	ZONE(0, "I0:8 I1:10 M2:0,4,12,16,20,24,28,32,36,40,44,48,52,56,60");
+	/*
+	 * 9 frees to M, its pageblock's type, merging with 8 (I0) and then
+	 * 10 (I1) into the order-2 block at 8, at the head of M2 (order 2 is
+	 * the largest, so no buddy_merge_likely() look): 64 free, none isolated.
+	 */
+	FREE(9);
+	ZONE(0, "M2:8,0,4,12,16,20,24,28,32,36,40,44,48,52,56,60");
+}
+
 /* ----------------------------------------------------------- watermarks */
 
 Test(buddy, watermarks_three_zones)
