@@ -727,6 +727,18 @@ static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zo
 	return true;
 }
 
+/* The head of @list, one of @pcp's lists of @order, taken off it. */
+G_ALWAYS_INLINE
+static inline uint32_t pcp_pop(struct cmasim_mem *mem, bool track, struct per_cpu_pages *pcp,
+			       struct free_list *list, unsigned int order)
+{
+	uint32_t idx = list->first;
+
+	list_unlink(mem, track, list, idx);
+	pcp->count -= UINT32_C(1) << order;
+	return idx;
+}
+
 /*
  * rmqueue_pcplist(): the head of @mt's order-@order per-cpu list, refilled
  * when empty with a batch (smaller for higher orders) by rmqueue_bulk(),
@@ -767,13 +779,7 @@ static inline uint32_t rmqueue_pcplist(struct cmasim_mem *mem, bool track, struc
 		}
 		z->nr_free -= taken;
 	}
-	if (!list->nr)
-		return NIL;
-	uint32_t idx = list->first;
-
-	list_unlink(mem, track, list, idx);
-	pcp->count -= UINT32_C(1) << order;
-	return idx;
+	return list->nr ? pcp_pop(mem, track, pcp, list, order) : NIL;
 }
 
 void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx)
@@ -818,8 +824,13 @@ void buddy_init(struct cmasim_mem *mem)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 
-	for (unsigned int h = 0; h < CMASIM_NR_ZONE_TYPES; h++)
+	for (unsigned int h = 0; h < CMASIM_NR_ZONE_TYPES; h++) {
 		mem->nofragment[h] = nofragment(mem, h);
+		mem->first_zone[h] = 0;
+		for (unsigned int i = mem->nr_zones; i-- > 0 && !mem->first_zone[h];)
+			if (mem->zones[i].type <= h)
+				mem->first_zone[h] = i + 1;
+	}
 	mem->pcp = mem->cfg->cpus;
 	mem->pcp_max_order = k->pcp_high_order ? PCP_MAX_ORDER : 0;
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
@@ -906,12 +917,21 @@ bool cmasim_zone_watermark_ok(const struct cmasim_mem *mem, unsigned int zone,
 			    mt == CMASIM_MT_MOVABLE);
 }
 
-/* buddy_alloc(), noting what changes if @track */
-G_ALWAYS_INLINE
-static inline int alloc_pages(struct cmasim_mem *mem, bool track, unsigned int order,
-			      unsigned int mt, enum cmasim_zone_type highest_zone, bool alloc_cma,
-			      uint64_t *pfn)
+/* rmqueue(): whether a request is served from the per-cpu lists */
+static inline bool pcp_serves(const struct cmasim_mem *mem, unsigned int order, unsigned int mt,
+			      bool alloc_cma)
 {
+	/* a movable request without ALLOC_CMA skips them */
+	return mem->pcp && order <= mem->pcp_max_order && (alloc_cma || mt != CMASIM_MT_MOVABLE);
+}
+
+/* buddy_alloc() the whole way, every pass of every zone */
+static G_GNUC_NO_INLINE int alloc_slow(struct cmasim_mem *mem, unsigned int order,
+				      unsigned int mt, enum cmasim_zone_type highest_zone,
+				      bool alloc_cma, uint64_t *pfn)
+{
+	bool track = mm_tracking(mem);
+
 	/*
 	 * get_page_from_freelist() at the low watermark, with ALLOC_NOFRAGMENT
 	 * and, when every zone failed so, again without; then the slow path
@@ -933,9 +953,7 @@ static inline int alloc_pages(struct cmasim_mem *mem, bool track, unsigned int o
 			if (z->type > highest_zone ||
 			    !watermark_ok(mem, z, order, passes[p].mark, highest_zone, alloc_cma))
 				continue;
-			/* rmqueue(): a movable request without ALLOC_CMA skips the lists */
-			uint32_t idx = mem->pcp && order <= mem->pcp_max_order &&
-				       (alloc_cma || mt != CMASIM_MT_MOVABLE) ?
+			uint32_t idx = pcp_serves(mem, order, mt, alloc_cma) ?
 				       rmqueue_pcplist(mem, track, z, order, mt, alloc_cma,
 						       passes[p].nofragment) : NIL;
 
@@ -952,12 +970,54 @@ static inline int alloc_pages(struct cmasim_mem *mem, bool track, unsigned int o
 	return -ENOMEM;
 }
 
+/*
+ * The first thing alloc_slow() tries, which nearly every request gets:
+ * the first zone of the first pass, at the low watermark, served from its
+ * per-cpu list when that has a page or from the request's own free lists.
+ * NIL, having changed nothing, whenever more is needed (a refill, the
+ * half rule, a fallback, another zone), for alloc_slow() to start over.
+ */
+G_ALWAYS_INLINE
+static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsigned int order,
+				       unsigned int mt, enum cmasim_zone_type highest_zone,
+				       bool alloc_cma)
+{
+	unsigned int i = mem->first_zone[highest_zone];
+
+	if (!i)
+		return NIL;
+	struct zone *z = &mem->zones[i - 1];
+
+	if (!watermark_ok(mem, z, order, CMASIM_WMARK_LOW, highest_zone, alloc_cma))
+		return NIL;
+	if (pcp_serves(mem, order, mt, alloc_cma)) {
+		struct free_list *list = &z->pcp.lists[order][mt];
+
+		if (!list->nr)
+			return NIL;
+		z->pcp.free_factor >>= 1;
+		return pcp_pop(mem, track, &z->pcp, list, order);
+	}
+	if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
+		return NIL;
+	return rmqueue_smallest(mem, track, z, order, mt);
+}
+
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
 {
-	if (G_UNLIKELY(mm_tracking(mem)))
-		return alloc_pages(mem, true, order, mt, highest_zone, alloc_cma, pfn);
-	return alloc_pages(mem, false, order, mt, highest_zone, alloc_cma, pfn);
+	bool track = mm_tracking(mem);
+	uint32_t idx = track ? alloc_first_try(mem, true, order, mt, highest_zone, alloc_cma)
+			     : alloc_first_try(mem, false, order, mt, highest_zone, alloc_cma);
+
+	if (idx == NIL)
+		return alloc_slow(mem, order, mt, highest_zone, alloc_cma, pfn);
+	if (track)
+		mark_allocated(mem, true, idx, order, mt);
+	else
+		mark_allocated(mem, false, idx, order, mt);
+	*pfn = mem->base_pfn + idx;
+	return 0;
 }
 
 int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
