@@ -109,7 +109,7 @@ static inline void unlink_free(struct cmasim_mem *mem, bool track, struct zone *
 	f->state = FRAME_TAIL;
 }
 
-/* link_free(), its pages counted free (6.10 counts in the list functions themselves) */
+/* link_free() and its pages counted free: for the moves of one block at a time */
 G_ALWAYS_INLINE
 static inline void add_to_free_list(struct cmasim_mem *mem, bool track, struct zone *z,
 				    uint32_t idx, unsigned int order, unsigned int mt, bool tail)
@@ -702,8 +702,8 @@ static uint32_t nr_pcp_free(struct per_cpu_pages *pcp, uint32_t high, bool free_
  * isolated one goes straight back. Returns false when it did not.
  */
 G_ALWAYS_INLINE
-static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
-			    unsigned int order)
+static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zone *z,
+				   uint32_t idx, unsigned int order)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
 	unsigned int mt = pageblock_of(mem, idx)->mt;
@@ -745,10 +745,8 @@ static inline uint32_t pcp_pop(struct cmasim_mem *mem, bool track, struct per_cp
  * which takes every page through __rmqueue() and lowers NR_FREE_PAGES only
  * after the batch, NR_FREE_CMA_PAGES page by page. NIL when none is had.
  */
-G_ALWAYS_INLINE
-static inline uint32_t rmqueue_pcplist(struct cmasim_mem *mem, bool track, struct zone *z,
-				       unsigned int order, unsigned int mt, bool alloc_cma,
-				       bool nofragment)
+static uint32_t rmqueue_pcplist(struct cmasim_mem *mem, bool track, struct zone *z,
+				unsigned int order, unsigned int mt, bool alloc_cma, bool nofragment)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
 	struct free_list *list = &pcp->lists[order][mt];
@@ -1012,10 +1010,7 @@ int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 
 	if (idx == NIL)
 		return alloc_slow(mem, order, mt, highest_zone, alloc_cma, pfn);
-	if (track)
-		mark_allocated(mem, true, idx, order, mt);
-	else
-		mark_allocated(mem, false, idx, order, mt);
+	mark_allocated(mem, track, idx, order, mt);
 	*pfn = mem->base_pfn + idx;
 	return 0;
 }
