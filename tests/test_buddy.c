@@ -1732,3 +1732,66 @@ Test(buddy, per_cpu_lists_refill_in_batches)
 	cr_assert_eq(zi.nr_free, 64);
 	ZONE(0, "M5:15328 C5:16352");
 }
+
+/*
+ * What goes back from the per-cpu lists, and when (free_unref_page_commit()
+ * and nr_pcp_free(), 6.1), on the machine above without its CMA area:
+ * batch 3, high 17, and NR_FREE_PAGES counts pages on the lists as
+ * allocated until they drain.
+ *
+ * 39 pages taken: 13 refills of 3, the lists left empty. 30 frees with no
+ * allocation between: the 17th reaches high and drains a batch, 3 (then
+ * free_factor 1, as 3 < high - batch = 14); the 20th drains 3 << 1 = 6
+ * (factor 2); the 26th 3 << 2 = 12 (factor 3, as 12 < 14): 21 back, 9 on
+ * the lists. An allocation halves the factor to 1 and takes one of them,
+ * so the 9th free after it (count 8 + 9 = 17) drains 3 << 1 = 6, not the
+ * clamped 14 that a factor of 3 would. An order-1 allocation halves it
+ * again to 1 and refills max(3 >> 1, 2) = 2 blocks of order 1 (4 pages);
+ * freeing its block with a factor left drains everything (free_high).
+ */
+Test(buddy, per_cpu_lists_drain_more_while_only_freeing)
+{
+	uint64_t pfns[40], block;
+	struct cmasim_zone_info zi;
+	uint64_t nr0;
+
+	boot("memory: { size: 64MiB, max_page_order: 10, pageblock_order: 9, "
+	     "min_free_kbytes: 4 }\ncpus: 1\n");
+	cmasim_mem_zone_info(mem, 0, &zi);
+	nr0 = zi.nr_free;
+	for (unsigned int i = 0; i < 39; i++)
+		pfns[i] = ALLOC(0, T_M);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 39);
+	/* free n: the free pages counted after it */
+	static const struct {
+		unsigned int n;
+		uint64_t below;
+	} drains[] = { { 16, 39 }, { 17, 36 }, { 19, 36 }, { 20, 30 }, { 25, 30 }, { 26, 18 },
+		       { 30, 18 } };
+	for (unsigned int i = 0, d = 0; i < 30; i++) {
+		FREE(pfns[i]);
+		if (i + 1 != drains[d].n)
+			continue;
+		cmasim_mem_zone_info(mem, 0, &zi);
+		cr_assert_eq(zi.nr_free, nr0 - drains[d].below, "after free %u", i + 1);
+		d++;
+	}
+	pfns[39] = ALLOC(0, T_M);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 18, "taken from the lists");
+	for (unsigned int i = 30; i < 38; i++)
+		FREE(pfns[i]);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 18, "16 on the lists, below high");
+	FREE(pfns[38]);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 12, "a drain of 6 after the allocation halved the factor");
+	block = ALLOC(1, T_M);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 16, "a refill of two order-1 blocks");
+	FREE(block);
+	cmasim_mem_zone_info(mem, 0, &zi);
+	cr_assert_eq(zi.nr_free, nr0 - 1, "all drained but the one page still held");
+	FREE(pfns[39]);
+}
