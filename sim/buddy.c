@@ -822,13 +822,8 @@ void buddy_init(struct cmasim_mem *mem)
 {
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 
-	for (unsigned int h = 0; h < CMASIM_NR_ZONE_TYPES; h++) {
+	for (unsigned int h = 0; h < CMASIM_NR_ZONE_TYPES; h++)
 		mem->nofragment[h] = nofragment(mem, h);
-		mem->first_zone[h] = 0;
-		for (unsigned int i = mem->nr_zones; i-- > 0 && !mem->first_zone[h];)
-			if (mem->zones[i].type <= h)
-				mem->first_zone[h] = i + 1;
-	}
 	mem->pcp = mem->cfg->cpus;
 	mem->pcp_max_order = k->pcp_high_order ? PCP_MAX_ORDER : 0;
 	for (unsigned int i = 0; i < mem->nr_zones; i++) {
@@ -969,36 +964,37 @@ static G_GNUC_NO_INLINE int alloc_slow(struct cmasim_mem *mem, unsigned int orde
 }
 
 /*
- * The first thing alloc_slow() tries, which nearly every request gets:
- * the first zone of the first pass, at the low watermark, served from its
- * per-cpu list when that has a page or from the request's own free lists.
- * NIL, having changed nothing, whenever more is needed (a refill, the
- * half rule, a fallback, another zone), for alloc_slow() to start over.
+ * What alloc_slow() tries first, which nearly every request gets: the
+ * first pass, at the low watermark, over the zones until one meets it,
+ * served there from its per-cpu list when that has a page or from the
+ * request's own free lists. NIL, having changed nothing, whenever more is
+ * needed (a refill, the half rule, a fallback, another pass), for
+ * alloc_slow() to start over.
  */
 G_ALWAYS_INLINE
 static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsigned int order,
 				       unsigned int mt, enum cmasim_zone_type highest_zone,
 				       bool alloc_cma)
 {
-	unsigned int i = mem->first_zone[highest_zone];
+	for (unsigned int i = mem->nr_zones; i-- > 0;) {
+		struct zone *z = &mem->zones[i];
 
-	if (!i)
-		return NIL;
-	struct zone *z = &mem->zones[i - 1];
+		if (z->type > highest_zone ||
+		    !watermark_ok(mem, z, order, CMASIM_WMARK_LOW, highest_zone, alloc_cma))
+			continue;
+		if (pcp_serves(mem, order, mt, alloc_cma)) {
+			struct free_list *list = &z->pcp.lists[order][mt];
 
-	if (!watermark_ok(mem, z, order, CMASIM_WMARK_LOW, highest_zone, alloc_cma))
-		return NIL;
-	if (pcp_serves(mem, order, mt, alloc_cma)) {
-		struct free_list *list = &z->pcp.lists[order][mt];
-
-		if (!list->nr)
+			if (!list->nr)
+				return NIL;
+			z->pcp.free_factor >>= 1;
+			return pcp_pop(mem, track, &z->pcp, list, order);
+		}
+		if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
 			return NIL;
-		z->pcp.free_factor >>= 1;
-		return pcp_pop(mem, track, &z->pcp, list, order);
+		return rmqueue_smallest(mem, track, z, order, mt);
 	}
-	if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
-		return NIL;
-	return rmqueue_smallest(mem, track, z, order, mt);
+	return NIL;
 }
 
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,

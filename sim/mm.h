@@ -121,8 +121,6 @@ struct cmasim_mem {
 	bool kswapd_wanted;		/* an allocation fell below low, or a boost was set */
 	/* whether a request whose highest zone is [z] tries ALLOC_NOFRAGMENT first */
 	bool nofragment[CMASIM_NR_ZONE_TYPES];
-	/* 1 + the index of the zone a request whose highest zone is [z] tries first, or 0 */
-	uint8_t first_zone[CMASIM_NR_ZONE_TYPES];
 	struct frame *frames;
 	struct pageblock *pageblocks;
 	struct zone zones[CMASIM_NR_ZONE_TYPES];
