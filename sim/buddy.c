@@ -976,25 +976,25 @@ static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsig
 				       unsigned int mt, enum cmasim_zone_type highest_zone,
 				       bool alloc_cma)
 {
-	for (unsigned int i = mem->nr_zones; i-- > 0;) {
-		struct zone *z = &mem->zones[i];
+	struct zone *z = NULL;
 
-		if (z->type > highest_zone ||
-		    !watermark_ok(mem, z, order, CMASIM_WMARK_LOW, highest_zone, alloc_cma))
-			continue;
-		if (pcp_serves(mem, order, mt, alloc_cma)) {
-			struct free_list *list = &z->pcp.lists[order][mt];
+	for (unsigned int i = mem->nr_zones; i-- > 0 && !z;)
+		if (mem->zones[i].type <= highest_zone &&
+		    watermark_ok(mem, &mem->zones[i], order, CMASIM_WMARK_LOW, highest_zone, alloc_cma))
+			z = &mem->zones[i];
+	if (!z)
+		return NIL;
+	if (pcp_serves(mem, order, mt, alloc_cma)) {
+		struct free_list *list = &z->pcp.lists[order][mt];
 
-			if (!list->nr)
-				return NIL;
-			z->pcp.free_factor >>= 1;
-			return pcp_pop(mem, track, &z->pcp, list, order);
-		}
-		if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
+		if (!list->nr)
 			return NIL;
-		return rmqueue_smallest(mem, track, z, order, mt);
+		z->pcp.free_factor >>= 1;
+		return pcp_pop(mem, track, &z->pcp, list, order);
 	}
-	return NIL;
+	if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
+		return NIL;
+	return rmqueue_smallest(mem, track, z, order, mt);
 }
 
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
