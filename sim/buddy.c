@@ -136,9 +136,10 @@ static void move_to_free_list(struct cmasim_mem *mem, struct zone *z, uint32_t i
 			      unsigned int mt)
 {
 	unsigned int order = mem->frames[idx].order;
+	bool track = mm_tracking(mem);
 
-	del_from_free_list(mem, mm_tracking(mem), z, idx);
-	add_to_free_list(mem, mm_tracking(mem), z, idx, order, mt, true);
+	del_from_free_list(mem, track, z, idx);
+	add_to_free_list(mem, track, z, idx, order, mt, true);
 }
 
 /*
@@ -317,19 +318,20 @@ static void split_free_block(struct cmasim_mem *mem, struct zone *z, uint32_t he
 {
 	unsigned int o = mem->frames[head].order;
 	unsigned int mt = mem->frames[head].mt;
+	bool track = mm_tracking(mem);
 
-	del_from_free_list(mem, mm_tracking(mem), z, head);
+	del_from_free_list(mem, track, z, head);
 	while (o > order) {
 		uint32_t half = UINT32_C(1) << --o;
 
 		if (idx & half) {
-			add_to_free_list(mem, mm_tracking(mem), z, head, o, mt, false);
+			add_to_free_list(mem, track, z, head, o, mt, false);
 			head += half;
 		} else {
-			add_to_free_list(mem, mm_tracking(mem), z, head + half, o, mt, false);
+			add_to_free_list(mem, track, z, head + half, o, mt, false);
 		}
 	}
-	add_to_free_list(mem, mm_tracking(mem), z, head, order, mt, false);
+	add_to_free_list(mem, track, z, head, order, mt, false);
 }
 
 uint32_t buddy_block_head(const struct cmasim_mem *mem, uint32_t idx)
@@ -587,6 +589,17 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 	return true;
 }
 
+/*
+ * Whether a request takes CMA's lists first: movable allocations are
+ * balanced between regular and CMA areas by allocating from CMA when over
+ * half of the zone's free memory is in the CMA area (commit 16867664936e,
+ * Linux 5.7).
+ */
+static inline bool cma_first(const struct cmasim_mem *mem, const struct zone *z, bool alloc_cma)
+{
+	return alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2;
+}
+
 /* __rmqueue(): one block of @order for @mt from @z, or NIL. */
 G_ALWAYS_INLINE
 static inline uint32_t rmqueue(struct cmasim_mem *mem, bool track, struct zone *z,
@@ -595,12 +608,7 @@ static inline uint32_t rmqueue(struct cmasim_mem *mem, bool track, struct zone *
 	const struct cmasim_kernel *k = mem->cfg->kernel;
 	uint32_t idx = NIL;
 
-	/*
-	 * Balance movable allocations between regular and CMA areas by
-	 * allocating from CMA when over half of the zone's free memory is
-	 * in the CMA area (commit 16867664936e, Linux 5.7).
-	 */
-	if (alloc_cma && k->cma_half_rule && z->nr_free_cma > z->nr_free / 2) {
+	if (cma_first(mem, z, alloc_cma)) {
 		idx = rmqueue_smallest(mem, track, z, order, CMASIM_MT_CMA);
 		if (idx != NIL)
 			return idx;
@@ -992,7 +1000,7 @@ static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsig
 		z->pcp.free_factor >>= 1;
 		return pcp_pop(mem, track, &z->pcp, list, order);
 	}
-	if (alloc_cma && mem->cfg->kernel->cma_half_rule && z->nr_free_cma > z->nr_free / 2)
+	if (cma_first(mem, z, alloc_cma))
 		return NIL;
 	return rmqueue_smallest(mem, track, z, order, mt);
 }
@@ -1028,12 +1036,13 @@ static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsi
 {
 	uint32_t end = idx + (UINT32_C(1) << order);
 	uint32_t head = find_free_head(mem, idx);
+	bool track = mm_tracking(mem);
 
 	if (head == NIL)
 		return -EBUSY;
 	if (mem->frames[head].order >= order) {
 		split_free_block(mem, z, head, idx, order);
-		del_from_free_list(mem, mm_tracking(mem), z, idx);
+		del_from_free_list(mem, track, z, idx);
 	} else {
 		/*
 		 * Smaller free blocks that could not merge (different types at
@@ -1045,11 +1054,11 @@ static int take_range(struct cmasim_mem *mem, struct zone *z, uint32_t idx, unsi
 		for (uint32_t i = idx; i < end;) {
 			uint32_t next = i + (UINT32_C(1) << mem->frames[i].order);
 
-			del_from_free_list(mem, mm_tracking(mem), z, i);
+			del_from_free_list(mem, track, z, i);
 			i = next;
 		}
 	}
-	mark_allocated(mem, mm_tracking(mem), idx, order, mt);
+	mark_allocated(mem, track, idx, order, mt);
 	return 0;
 }
 

@@ -1745,9 +1745,10 @@ Test(buddy, per_cpu_lists_refill_in_batches)
  * (factor 2); the 26th 3 << 2 = 12 (factor 3, as 12 < 14): 21 back, 9 on
  * the lists. An allocation halves the factor to 1 and takes one of them,
  * so the 9th free after it (count 8 + 9 = 17) drains 3 << 1 = 6, not the
- * clamped 14 that a factor of 3 would. An order-1 allocation halves it
- * again to 1 and refills max(3 >> 1, 2) = 2 blocks of order 1 (4 pages);
- * freeing its block with a factor left drains everything (free_high).
+ * clamped 14 that a factor of 3 would, and leaves the factor at 2. An
+ * order-1 allocation halves it to 1 and refills max(3 >> 1, 2) = 2
+ * blocks of order 1 (4 pages), taking one; freeing that block with a
+ * factor left drains everything (free_high).
  */
 Test(buddy, per_cpu_lists_drain_more_while_only_freeing)
 {
