@@ -201,13 +201,6 @@ static double run_bare(uint32_t nr_frames, unsigned int max_order, uint64_t nr_o
 	return secs;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
 	enum { RUNS = 5 };
@@ -235,8 +228,8 @@ int main(int argc, char **argv)
 		bare[i] = run_bare((uint32_t)(cfg->mem_size >> cfg->page_shift), cfg->max_page_order,
 				   nr_ops, live);
 	}
-	qsort(secs, RUNS, sizeof(secs[0]), by_value);
-	qsort(bare, RUNS, sizeof(bare[0]), by_value);
+	qsort(secs, RUNS, sizeof(secs[0]), bench_by_value);
+	qsort(bare, RUNS, sizeof(bare[0]), bench_by_value);
 	printf("buddy: %" PRIu64 " operations, best of %d runs %.3f s of CPU: %.1f ns/op "
 	       "(median %.1f; %" PRIu64 " allocations failed)\n", nr_ops, RUNS, secs[0],
 	       secs[0] / (double)nr_ops * 1e9, secs[RUNS / 2] / (double)nr_ops * 1e9, failed);
