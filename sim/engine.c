@@ -1329,10 +1329,8 @@ struct ahead {
 };
 
 /*
- * Hints the cache to fetch what applying @rec will look at first. Both
- * hints are always inline: GCC takes a function whose only effect is a
- * prefetch for one without effects, and drops the calls to it that it
- * has not inlined yet (GCC 12 dropped every prefetch_frame() call).
+ * Hints the cache to fetch what applying @rec will look at first; always
+ * inline, or GCC drops the calls (see mm_prefetch_frame()).
  */
 G_ALWAYS_INLINE
 static inline void prefetch_slot(struct cmasim_sim *sim, const struct cmasim_record *rec)

@@ -174,7 +174,14 @@ static inline struct zone *zone_of(struct cmasim_mem *mem, uint32_t idx)
 	return &mem->zones[pageblock_of(mem, idx)->zone];
 }
 
-/* Hints the cache to fetch frame @pfn, which the caller will soon look at. */
+/*
+ * Hints the cache to fetch frame @pfn, which the caller will soon look at.
+ * Always inline, as every function wrapping it must be: GCC takes a
+ * function whose only effect is a prefetch for one without effects, and
+ * drops the calls to it that it has not inlined yet (GCC 12 dropped every
+ * call of the engine's read-ahead).
+ */
+G_ALWAYS_INLINE
 static inline void mm_prefetch_frame(const struct cmasim_mem *mem, uint64_t pfn)
 {
 	if (pfn - mem->base_pfn < mem->nr_frames)
