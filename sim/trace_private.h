@@ -205,10 +205,19 @@ struct cmasim_trace {
 	uint8_t bin_zones[CMASIM_NR_ZONE_TYPES];	/* zone types at gen time */
 	uint32_t nr_bin_zones;
 	uint8_t zone_map[CMASIM_NR_ZONE_TYPES];	/* gen-time zone index -> cfg index */
+	uint32_t bin_version;			/* of the stream's format */
 	struct cmasim_record *buf;		/* records read ahead */
 	size_t buf_nr, buf_pos;
 	uint64_t nr_read;			/* records returned so far */
 	uint32_t bin_header;			/* bytes before the first record */
+	uint8_t *raw;				/* version 2: bytes read, not yet decoded */
+	size_t raw_len, raw_pos;
+	bool raw_eof;				/* the source has no more bytes */
+	uint64_t nr_decoded;			/* records decoded, returned or in buf */
+	uint64_t bin_time;			/* ns, the time of the record decoded last */
+	uint64_t next_offset;			/* byte of the source where the next record starts */
+	uint64_t *offsets;			/* where record n started, at n % BIN_PLACES */
+	GError *deferred;			/* a bad record met decoding, after those in buf */
 	uint8_t *bin_state;			/* enum slot_state by slot */
 	uint32_t nr_bin_slots, bin_state_cap;
 	uint64_t bin_last_time;

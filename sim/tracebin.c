@@ -2,14 +2,14 @@
 /*
  * The compiled binary trace stream, and cmasim_trace_write().
  *
- * Binary stream, version 1. All integers in the byte order of the host that
- * wrote it; a reader on a host of the other order refuses the file (the
- * marker tells it so) rather than guess.
+ * Binary stream, version 2. The header's integers are in the byte order
+ * of the host that wrote it; a reader on a host of the other order refuses
+ * the file (the marker tells it so) rather than guess.
  *
  *   offset  size
  *        0     8  magic "CMASIMTR"
- *        8     4  version, 1
- *       12     4  record size, 40 (sizeof(struct cmasim_record))
+ *        8     4  version: 2 (1 is still read)
+ *       12     4  record size: 0, records vary (version 1: 40)
  *       16     4  byte-order marker 0x01020304
  *       20     4  header size H: offset of the first record, a multiple of 8
  *       24     8  seed the generators were expanded with
@@ -23,7 +23,23 @@
  *                 u32 z, then z bytes: that machine's zone types in order;
  *                   compact's field a indexes this list
  *                 zero padding up to H
- *        H        struct cmasim_record, raw, until the end of the file
+ *        H        the records, until the end of the file
+ *
+ * A version 2 record is a tag of two or three bytes, then the fields the
+ * tag says are there, each as that many of its low bytes, least
+ * significant first; a field left out is 0:
+ *   tag byte 0  bits 0-3 op; 4-7 bytes of the time since the record before
+ *               (the first: since 0), 0..8
+ *   tag byte 1  bits 0-2 bytes of id, 0..4; 3-5 bytes of y, 0..4;
+ *               6 a, b and c follow, a byte each; 7 tag byte 2 follows
+ *   tag byte 2  bits 0-3 bytes of x, 0..8; 4 dev follows, one byte;
+ *               5-7 zero
+ *   then        time, id, y, a b c, x, dev, in that order
+ * A churn's record takes about 9 bytes this way: the time since the one
+ * before and a slot number are small. Replays hash every byte of their
+ * input and read it, and at version 1's 40 bytes a record both cost more
+ * than the rest of reading it. The source line is not kept (0).
+ * A version 1 record is struct cmasim_record, raw, in the host's order.
  *
  * A reader given another machine remaps devices by name and zones by type,
  * failing on a record that names one the machine lacks. It checks the
@@ -43,21 +59,33 @@
 #include "cmasim/units.h"
 #include "trace_private.h"
 
-#define BIN_VERSION 1
+#define BIN_VERSION 2
 #define BIN_ORDER 0x01020304u
 #define BIN_ABSENT 0xffffffffu
-#define BIN_CHUNK 4096			/* records per read or write */
+#define BIN_CHUNK 1024			/* records decoded (version 1: read) at a time */
 #define BIN_AHEAD 8			/* records ahead whose slot state is fetched early */
 #define BIN_MAX_HEADER (16u << 20)
+#define BIN_RAW (64u << 10)		/* bytes of version 2 records read at a time */
+#define BIN_MAX_RECORD (3 + 8 + 4 + 4 + 3 + 8 + 1)
+#define BIN_SLACK 8			/* readable bytes past the data: fields load 8 */
+/* records whose byte offset messages can give: those decoded ahead and the engine's */
+#define BIN_PLACES (2 * BIN_CHUNK)
 
 G_STATIC_ASSERT(sizeof(struct cmasim_record) == 40);
 
 char *cmasim__bin_place(const struct cmasim_trace *t, uint64_t n)
 {
+	uint64_t at;
+
 	if (!n)
 		return g_strdup(t->info.source);
-	return g_strdup_printf("%s: record %" PRIu64 " (byte %" PRIu64 ")", t->info.source, n,
-			       t->bin_header + (n - 1) * sizeof(struct cmasim_record));
+	if (t->bin_version == 1)
+		at = t->bin_header + (n - 1) * sizeof(struct cmasim_record);
+	else if (n <= t->nr_decoded && t->nr_decoded - n < BIN_PLACES)
+		at = t->offsets[n % BIN_PLACES];
+	else
+		return g_strdup_printf("%s: record %" PRIu64, t->info.source, n);
+	return g_strdup_printf("%s: record %" PRIu64 " (byte %" PRIu64 ")", t->info.source, n, at);
 }
 
 /* Sets an error about binary record @n (counted from 1), or the header if 0. */
@@ -200,14 +228,17 @@ bool cmasim__bin_open(struct cmasim_trace *t, GError **error)
 				  PRIx32 " (expected 0x01020304)", fixed[2]);
 		return false;
 	}
-	if (fixed[0] != BIN_VERSION) {
+	if (fixed[0] != 1 && fixed[0] != BIN_VERSION) {
 		bin_error(t, error, CMASIM_ERROR_VALUE, 0,
-			  "binary trace version %" PRIu32 " (expected %u)", fixed[0], BIN_VERSION);
+			  "binary trace version %" PRIu32 " (expected 1 or %u)", fixed[0],
+			  BIN_VERSION);
 		return false;
 	}
-	if (fixed[1] != sizeof(struct cmasim_record)) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "record size %" PRIu32 " (expected %zu)",
-			  fixed[1], sizeof(struct cmasim_record));
+	t->bin_version = fixed[0];
+	if (fixed[1] != (t->bin_version == 1 ? sizeof(struct cmasim_record) : 0)) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, 0, "record size %" PRIu32 " (expected %zu "
+			  "in version %" PRIu32 ")", fixed[1],
+			  t->bin_version == 1 ? sizeof(struct cmasim_record) : 0, t->bin_version);
 		return false;
 	}
 	if (fixed[3] < 32 || fixed[3] % 8 || fixed[3] > BIN_MAX_HEADER) {
@@ -230,6 +261,11 @@ bool cmasim__bin_open(struct cmasim_trace *t, GError **error)
 	if (!t->info.name)
 		t->info.name = g_strdup("");
 	t->buf = g_new(struct cmasim_record, BIN_CHUNK);
+	if (t->bin_version > 1) {
+		t->raw = g_malloc0(BIN_RAW + BIN_SLACK);
+		t->offsets = g_new(uint64_t, BIN_PLACES);
+		t->next_offset = t->bin_header;
+	}
 	ok = true;
 out:
 	g_free(hdr);
@@ -264,7 +300,7 @@ bool cmasim__bin_start(struct cmasim_trace *t, GError **error)
 	return true;
 }
 
-/* Fills the read-ahead buffer; false with @error on a read error or a partial record. */
+/* Version 1: fills t->buf; false with @error on a read error or a partial record. */
 static bool bin_fill(struct cmasim_trace *t, GError **error)
 {
 	const size_t size = sizeof(struct cmasim_record);
@@ -281,6 +317,185 @@ static bool bin_fill(struct cmasim_trace *t, GError **error)
 	}
 	t->buf_nr = n / size;
 	t->buf_pos = 0;
+	return true;
+}
+
+static const uint64_t low_bytes[9] = {
+	0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff,
+	UINT64_MAX,
+};
+
+/* The field of @w bytes at *@p, least significant first, and moves past it; reads 8 bytes. */
+static inline uint64_t take_field(const uint8_t **p, unsigned int w)
+{
+	uint64_t v;
+
+	memcpy(&v, *p, 8);
+	*p += w;
+	return GUINT64_FROM_LE(v) & low_bytes[w];
+}
+
+/* Version 2: moves what is left of t->raw to its start and reads after it; false on a read error. */
+static bool raw_fill(struct cmasim_trace *t, GError **error)
+{
+	size_t left = t->raw_len - t->raw_pos, got;
+
+	memmove(t->raw, t->raw + t->raw_pos, left);
+	t->raw_pos = 0;
+	got = cmasim__trace_read(t, t->raw + left, BIN_RAW - left);
+	t->raw_len = left + got;
+	t->raw_eof = got < BIN_RAW - left;
+	if (!t->read_errno)
+		return true;
+	cmasim__trace_io_error(t, error);
+	return false;
+}
+
+/*
+ * What each version 2 tag byte adds to its record's length, tag bytes
+ * included, or BAD_TAG if it gives a field more bytes than the field has:
+ * tables, so that one lookup a byte both sizes and checks a record.
+ */
+#define BAD_TAG 0x80u
+#define TAG0(v) ((v) >> 4 > 8 ? BAD_TAG : (v) >> 4)
+#define TAG1(v) (((v) & 7) > 4 || ((v) >> 3 & 7) > 4 ? BAD_TAG : \
+		 2 + ((v) >> 7) + ((v) & 7) + ((v) >> 3 & 7) + 3 * ((v) >> 6 & 1))
+#define TAG2(v) (((v) & 0xe0) || ((v) & 15) > 8 ? BAD_TAG : ((v) & 15) + ((v) >> 4 & 1))
+#define TAGS4(m, v) m(v), m((v) + 1), m((v) + 2), m((v) + 3)
+#define TAGS16(m, v) TAGS4(m, v), TAGS4(m, (v) + 4), TAGS4(m, (v) + 8), TAGS4(m, (v) + 12)
+#define TAGS64(m, v) TAGS16(m, v), TAGS16(m, (v) + 16), TAGS16(m, (v) + 32), TAGS16(m, (v) + 48)
+#define TAGS(m) { TAGS64(m, 0u), TAGS64(m, 64u), TAGS64(m, 128u), TAGS64(m, 192u) }
+static const uint8_t tag_bytes[3][256] = { TAGS(TAG0), TAGS(TAG1), TAGS(TAG2) };
+
+/*
+ * The error for record t->nr_decoded, at @p with @avail bytes left, which
+ * decoding found bad: what is wrong with it.
+ */
+static G_GNUC_NO_INLINE void bad_record(struct cmasim_trace *t, const uint8_t *p, size_t avail,
+					GError **error)
+{
+	static const struct {
+		unsigned int byte, shift, mask, max;
+		const char *what;
+	} f[] = {
+		{ 0, 4, 15, 8, "the time" }, { 1, 0, 7, 4, "id" }, { 1, 3, 7, 4, "y" },
+		{ 2, 0, 15, 8, "x" },
+	};
+	size_t ntag = 2 + (avail > 1 ? p[1] >> 7 : 0), len;
+	unsigned int tag[3] = { p[0] };
+
+	if (avail < ntag) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "truncated (%zu of %zu "
+			  "bytes)", avail, ntag);
+		return;
+	}
+	tag[1] = p[1];
+	tag[2] = ntag > 2 ? p[2] : 0;
+	for (unsigned int i = 0; i < G_N_ELEMENTS(f); i++) {
+		unsigned int w = tag[f[i].byte] >> f[i].shift & f[i].mask;
+
+		if (w > f[i].max) {
+			bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag gives %s %u "
+				  "bytes (expected at most %u)", f[i].what, w, f[i].max);
+			return;
+		}
+	}
+	if (tag[2] & 0xe0) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag byte 2 is 0x%02x "
+			  "(expected bits 5 to 7 clear)", tag[2]);
+		return;
+	}
+	len = (size_t)tag_bytes[0][tag[0]] + tag_bytes[1][tag[1]] + tag_bytes[2][tag[2]];
+	if (avail < len) {
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "truncated (%zu of %zu "
+			  "bytes)", avail, len);
+		return;
+	}
+	bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "time passes the last "
+		  "nanosecond, 18446744073709551615");
+}
+
+/*
+ * Version 2: decodes records from t->raw_pos into t->buf from @n on,
+ * while t->buf has room and t->raw holds a whole record or the source's
+ * last bytes. Tag bytes are read before they are known to be there (the
+ * slack holds them) and looked at closely only if wrong. Returns the
+ * records in t->buf; @error is set if the next one is bad.
+ */
+static size_t decode_run(struct cmasim_trace *t, size_t n, GError **error)
+{
+	const uint8_t *raw = t->raw;
+	size_t pos = t->raw_pos, end = t->raw_len;
+	/* decoding starts at most here: before the end, or where a whole record is left */
+	size_t last = t->raw_eof ? end - 1 : end - BIN_MAX_RECORD;
+	uint64_t nr = t->nr_decoded, at = t->next_offset, time = t->bin_time;
+
+	for (; n < BIN_CHUNK && pos <= last; n++) {
+		const uint8_t *p = raw + pos;
+		unsigned int tag[3] = { p[0], p[1], p[1] & 0x80 ? p[2] : 0 };
+		unsigned int b0 = tag_bytes[0][tag[0]], b1 = tag_bytes[1][tag[1]];
+		unsigned int b2 = tag_bytes[2][tag[2]], len = b0 + b1 + b2;
+		struct cmasim_record *r = &t->buf[n];
+		uint64_t dt;
+
+		t->offsets[++nr % BIN_PLACES] = at;
+		if (G_UNLIKELY(((b0 | b1 | b2) & BAD_TAG) | (len > end - pos)))
+			goto bad;
+		p += 2 + (tag[1] >> 7);
+		dt = take_field(&p, tag[0] >> 4);
+		*r = (struct cmasim_record){ .op = tag[0] & 15 };
+		if (__builtin_add_overflow(time, dt, &time))
+			goto bad;
+		r->time_ns = time;
+		r->id = (uint32_t)take_field(&p, tag[1] & 7);
+		r->y = (uint32_t)take_field(&p, tag[1] >> 3 & 7);
+		if (tag[1] & 0x40) {
+			r->a = p[0];
+			r->b = p[1];
+			r->c = p[2];
+			p += 3;
+		}
+		r->x = take_field(&p, tag[2] & 15);
+		if (tag[2] & 0x10)
+			r->dev = *p;
+		pos += len;
+		at += len;
+	}
+	t->raw_pos = pos;
+	t->nr_decoded = nr;
+	t->next_offset = at;
+	t->bin_time = time;
+	return n;
+bad:
+	t->nr_decoded = nr;
+	bad_record(t, raw + pos, end - pos, error);
+	return n;
+}
+
+/*
+ * Version 2: decodes up to BIN_CHUNK records into t->buf. A bad record
+ * after some good ones waits in t->deferred until they are returned.
+ */
+static bool bin_decode(struct cmasim_trace *t, GError **error)
+{
+	GError *err = NULL;
+
+	t->buf_nr = 0;
+	t->buf_pos = 0;
+	while (t->buf_nr < BIN_CHUNK && !err) {
+		if (t->raw_len - t->raw_pos < BIN_MAX_RECORD && !t->raw_eof && !raw_fill(t, &err))
+			break;
+		if (t->raw_pos == t->raw_len)
+			break;
+		t->buf_nr = decode_run(t, t->buf_nr, &err);
+	}
+	if (!err)
+		return true;
+	if (!t->buf_nr) {
+		g_propagate_error(error, err);
+		return false;
+	}
+	t->deferred = err;
 	return true;
 }
 
@@ -425,9 +640,13 @@ static bool bin_check(struct cmasim_trace *t, struct cmasim_record *r, GError **
 int cmasim__bin_next(struct cmasim_trace *t, struct cmasim_record *rec, GError **error)
 {
 	if (t->buf_pos == t->buf_nr) {
+		if (t->deferred) {
+			g_propagate_error(error, g_steal_pointer(&t->deferred));
+			return -1;
+		}
 		if (t->done)
 			return 0;
-		if (!bin_fill(t, error))
+		if (!(t->bin_version == 1 ? bin_fill(t, error) : bin_decode(t, error)))
 			return -1;
 		if (!t->buf_nr) {
 			t->done = true;
@@ -448,6 +667,9 @@ void cmasim__bin_close(struct cmasim_trace *t)
 	g_free(t->dev_map);
 	g_free(t->buf);
 	g_free(t->bin_state);
+	g_free(t->raw);
+	g_free(t->offsets);
+	g_clear_error(&t->deferred);
 }
 
 /* Writing */
@@ -477,19 +699,61 @@ static bool write_failed(GError **error)
 	return false;
 }
 
+/* Bytes that hold @v, 0 for 0. */
+static unsigned int bytes_of(uint64_t v)
+{
+	return v ? (unsigned int)(71 - __builtin_clzll(v)) / 8 : 0;
+}
+
+/* Puts the @w low bytes of @v at @p, least significant first; returns the end. */
+static uint8_t *put_field(uint8_t *p, uint64_t v, unsigned int w)
+{
+	for (unsigned int i = 0; i < w; i++)
+		*p++ = (uint8_t)(v >> 8 * i);
+	return p;
+}
+
+/* Puts record @r, @dt ns after the one before, at @p as version 2 has it; returns the end. */
+static uint8_t *encode(const struct cmasim_record *r, uint64_t dt, uint8_t *p)
+{
+	unsigned int tw = bytes_of(dt), iw = bytes_of(r->id), yw = bytes_of(r->y);
+	unsigned int xw = bytes_of(r->x);
+	bool abc = r->a || r->b || r->c, more = xw || r->dev;
+
+	/* trace_start keeps devices below 255: dev, 1 + an index, fits its byte */
+	g_assert(r->op < 16 && r->dev <= UINT8_MAX);
+	*p++ = (uint8_t)(r->op | tw << 4);
+	*p++ = (uint8_t)(iw | yw << 3 | (unsigned int)abc << 6 | (unsigned int)more << 7);
+	if (more)
+		*p++ = (uint8_t)(xw | (r->dev ? 0x10 : 0));
+	p = put_field(p, dt, tw);
+	p = put_field(p, r->id, iw);
+	p = put_field(p, r->y, yw);
+	if (abc) {
+		*p++ = r->a;
+		*p++ = r->b;
+		*p++ = r->c;
+	}
+	p = put_field(p, r->x, xw);
+	if (r->dev)
+		*p++ = (uint8_t)r->dev;
+	return p;
+}
+
 /* Writes the rest of @t as the binary stream. */
 static bool write_binary(struct cmasim_trace *t, FILE *out, GError **error)
 {
 	const struct cmasim_config *cfg = t->cfg;
 	GString *h = g_string_new(CMASIM_TRACE_MAGIC);
-	struct cmasim_record *buf;
-	size_t nr = 0;
+	struct cmasim_record rec;
+	uint64_t last = 0;
+	uint8_t *buf, *p;
 	uint32_t size_at;
 	bool ok = false;
 	int r;
 
 	put_u32(h, BIN_VERSION);
-	put_u32(h, sizeof(struct cmasim_record));
+	put_u32(h, 0);
 	put_u32(h, BIN_ORDER);
 	size_at = (uint32_t)h->len;
 	put_u32(h, 0);
@@ -515,19 +779,21 @@ static bool write_binary(struct cmasim_trace *t, FILE *out, GError **error)
 		return write_failed(error);
 	}
 	g_string_free(h, TRUE);
-	buf = g_new(struct cmasim_record, BIN_CHUNK);
-	while ((r = cmasim_trace_next(t, &buf[nr], error)) > 0) {
-		if (++nr < BIN_CHUNK)
+	p = buf = g_malloc(BIN_RAW);
+	while ((r = cmasim_trace_next(t, &rec, error)) > 0) {
+		p = encode(&rec, rec.time_ns - last, p);
+		last = rec.time_ns;
+		if ((size_t)(p - buf) <= BIN_RAW - BIN_MAX_RECORD)
 			continue;
-		if (fwrite(buf, sizeof(*buf), nr, out) != nr) {
+		if (fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf)) {
 			write_failed(error);
 			goto out;
 		}
-		nr = 0;
+		p = buf;
 	}
 	if (r < 0)
 		goto out;
-	if (fwrite(buf, sizeof(*buf), nr, out) != nr || fflush(out)) {
+	if (fwrite(buf, 1, (size_t)(p - buf), out) != (size_t)(p - buf) || fflush(out)) {
 		write_failed(error);
 		goto out;
 	}

@@ -426,7 +426,9 @@ Test(limits, machine_larger_than_the_host_is_refused)
  * A runtime error in a binary trace names the record and its byte: the
  * header here is 32 fixed bytes, the name "w" (4 + 1), no description,
  * machine or trace devices (3 x 4), the machine's device "dev" (4 + 4 +
- * 3), its one zone (4 + 1): 65, padded to 72; record 2 starts at 112.
+ * 3), its one zone (4 + 1): 65, padded to 72. Record 1 takes 6 bytes: a
+ * tag of 2, count 1 in 1, a b c (movable, order 0, at a pfn), its time,
+ * id and pfn 0 left out. Record 2 starts at 78.
  */
 Test(limits, binary_runtime_error_names_record_and_byte)
 {
@@ -440,7 +442,7 @@ Test(limits, binary_runtime_error_names_record_and_byte)
 
 	cr_expect_null(cmasim_run(cfg, t, &opts, &error));
 	cr_assert_not_null(error);
-	cr_expect_str_eq(error->message, "w.bin: record 2 (byte 112): alloc of order 0 at pfn 0 "
+	cr_expect_str_eq(error->message, "w.bin: record 2 (byte 78): alloc of order 0 at pfn 0 "
 			 "failed: its pages are not all free");
 	g_clear_error(&error);
 	cmasim_trace_close(t);
