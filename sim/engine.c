@@ -330,8 +330,9 @@ static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 
 static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
 {
+	/* doubled: a churn's ids grow one at a time, each growth a call into GLib */
 	if (id >= sim->slots->len)
-		g_array_set_size(sim->slots, id + 1);
+		g_array_set_size(sim->slots, MAX(id + 1, 2 * sim->slots->len));
 	return &g_array_index(sim->slots, struct slot, id);
 }
 
@@ -1395,7 +1396,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_e
 			sim->progress(sim->progress_arg, sim->r->events, sim->rec.time_ns,
 				      cmasim_trace_fraction_read(sim->trace));
 		sim->r->free_bytes_min = MIN(sim->r->free_bytes_min,
-					     cmasim_mem_nr_free(sim->mem) << sim->cfg->page_shift);
+					     mm_nr_free(sim->mem) << sim->cfg->page_shift);
 		if (check_invariants && !check_state(sim, sim->r->events % FULL_CHECK_EVERY == 0))
 			break;
 	}

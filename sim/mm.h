@@ -188,6 +188,16 @@ static inline void mm_prefetch_frame(const struct cmasim_mem *mem, uint64_t pfn)
 		__builtin_prefetch(&mem->frames[pfn - mem->base_pfn]);
 }
 
+/* NR_FREE_PAGES of the whole machine; inline, as a replay reads it after every event. */
+static inline uint64_t mm_nr_free(const struct cmasim_mem *mem)
+{
+	uint64_t pages = 0;
+
+	for (unsigned int i = 0; i < mem->nr_zones; i++)
+		pages += mem->zones[i].nr_free;
+	return pages;
+}
+
 /* Whether frame @idx is no RAM. */
 static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
 {

@@ -481,11 +481,7 @@ void cmasim_mem_kswapd_done(struct cmasim_mem *mem)
 
 uint64_t cmasim_mem_nr_free(const struct cmasim_mem *mem)
 {
-	uint64_t pages = 0;
-
-	for (unsigned int i = 0; i < mem->nr_zones; i++)
-		pages += mem->zones[i].nr_free;
-	return pages;
+	return mm_nr_free(mem);
 }
 
 int cmasim_mem_zone_of(const struct cmasim_mem *mem, uint64_t pfn)
