@@ -124,6 +124,7 @@ struct cmasim_sim {
 	uint64_t dma_waste;		/* of which beyond what was asked */
 	struct cmasim_resource *cma_mutex; /* for serialized policies */
 	struct sampler samplers[NR_SAMPLERS];
+	bool ticking;			/* a sampler writes rows at ticks */
 	GArray *reserved;		/* struct pfn_range: what policies took at boot */
 	struct cmasim_record rec;	/* the record being applied or, between, the next: where errors point */
 	uint64_t rec_nr;		/* its number in the trace, from 1 */
@@ -466,7 +467,8 @@ static void advance(struct cmasim_sim *sim, uint64_t t)
 	for (;;) {
 		bool pending = cmasim_eventq_peek(sim->q, &next);
 
-		samplers_until(sim, pending ? MIN(next, t) : t);
+		if (sim->ticking)
+			samplers_until(sim, pending ? MIN(next, t) : t);
 		if (!pending || next > t || sim->error)
 			return;
 		cmasim_eventq_pop(sim->q);
@@ -1390,7 +1392,7 @@ static bool replay(struct cmasim_sim *sim, bool check_invariants, uint64_t max_e
 		apply(sim, &sim->rec);
 		if (sim->error)
 			break;
-		if (cmasim_mem_kswapd_wanted(sim->mem))
+		if (mm_kswapd_wanted(sim->mem))
 			kswapd(sim);
 		if (sim->progress && !(sim->r->events % CMASIM_PROGRESS_EVENTS))
 			sim->progress(sim->progress_arg, sim->r->events, sim->rec.time_ns,
@@ -1521,9 +1523,11 @@ struct cmasim_results *cmasim_run(const struct cmasim_config *cfg, struct cmasim
 		policy_refused(&sim, NULL);
 		goto out;
 	}
-	for (unsigned int i = 0; i < NR_SAMPLERS; i++)
+	for (unsigned int i = 0; i < NR_SAMPLERS; i++) {
 		sim.samplers[i].rows_left = opts->timeline_max_rows ? opts->timeline_max_rows
 								    : CMASIM_TIMELINE_MAX_ROWS;
+		sim.ticking |= sim.samplers[i].out && sim.samplers[i].interval;
+	}
 	if (opts->timeline)
 		timeline_header(&sim);
 	if (opts->map)

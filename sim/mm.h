@@ -198,6 +198,12 @@ static inline uint64_t mm_nr_free(const struct cmasim_mem *mem)
 	return pages;
 }
 
+/* Whether kswapd has work to do; inline, as a replay asks after every event. */
+static inline bool mm_kswapd_wanted(const struct cmasim_mem *mem)
+{
+	return mem->kswapd && mem->kswapd_wanted;
+}
+
 /* Whether frame @idx is no RAM. */
 static inline bool in_hole(const struct cmasim_mem *mem, uint32_t idx)
 {

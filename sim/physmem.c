@@ -449,7 +449,7 @@ void cmasim_mem_set_kswapd(struct cmasim_mem *mem, bool on)
 
 bool cmasim_mem_kswapd_wanted(const struct cmasim_mem *mem)
 {
-	return mem->kswapd && mem->kswapd_wanted;
+	return mm_kswapd_wanted(mem);
 }
 
 bool cmasim_mem_balanced(const struct cmasim_mem *mem)
