@@ -729,7 +729,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		s->held = (uint8_t)count;
 	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
 
-	s->owner = owner ? owner - 1 : cmasim_default_owner(rec->a);
+	s->owner = owner ? owner - 1 : mm_default_owner(rec->a);
 	if (s->owner == CMASIM_OWNER_FILE) {
 		*slot_gen(sim, rec->id) = ++sim->gen;
 		lru_add(sim, rec->id, sim->gen);
@@ -738,7 +738,8 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	}
 	/* pinned as allocated, in place: short-term GUP or one that escapes FOLL_LONGTERM */
 	for (uint32_t i = 0; i < count; i++) {
-		cmasim_set_owner(sim->mem, pfns[i], s->owner, rec->id, i);
+		mm_set_owner(sim->mem, (uint32_t)(pfns[i] - sim->mem->base_pfn), s->owner, rec->id,
+			     i);
 		if (rec->c & CMASIM_REC_PIN)
 			cmasim_set_pinned(sim->mem, pfns[i], true);
 	}

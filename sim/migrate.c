@@ -46,11 +46,8 @@ void cmasim_set_owner(struct cmasim_mem *mem, uint64_t pfn, enum cmasim_owner ow
 	g_return_if_fail(owner < CMASIM_NR_OWNERS);
 	struct frame *f = alloc_head(mem, pfn);
 
-	if (!f)
-		return;
-	f->owner = (uint8_t)((f->owner & OWNER_PINNED) | owner);
-	f->next = cookie;
-	f->prev = index;
+	if (f)
+		mm_set_owner(mem, (uint32_t)(f - mem->frames), owner, cookie, index);
 }
 
 void cmasim_set_pinned(struct cmasim_mem *mem, uint64_t pfn, bool pinned)

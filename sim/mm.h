@@ -222,6 +222,17 @@ static inline bool pageblock_absent(const struct cmasim_mem *mem, uint32_t idx)
 	return pageblock_of(mem, idx)->absent;
 }
 
+/* cmasim_set_owner() of allocated head @idx, inline for the engine's every allocation. */
+static inline void mm_set_owner(struct cmasim_mem *mem, uint32_t idx, unsigned int owner,
+				uint32_t cookie, uint32_t index)
+{
+	struct frame *f = &mem->frames[idx];
+
+	f->owner = (uint8_t)((f->owner & OWNER_PINNED) | owner);
+	f->next = cookie;
+	f->prev = index;
+}
+
 /* cmasim_default_owner() of @mt, a type a request may ask for, inline for the allocator. */
 static inline uint8_t mm_default_owner(unsigned int mt)
 {
