@@ -685,7 +685,9 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 	uint64_t *pfns = &s->pfn;
 
 	*s = (struct slot){ .kind = nr > 1 ? SLOT_BLOCKS : SLOT_PAGE, .order = rec->b };
-	*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
+	/* devs stays empty, every slot's 0, until an alloc or pin names a device: a miss saved */
+	if (rec->dev || sim->devs->len)
+		*slot_dev(sim, rec->id) = (uint8_t)rec->dev;
 	if (nr > 1) {
 		s->blocks = g_malloc(sizeof(*s->blocks) + nr * sizeof(s->blocks->pfn[0]));
 		s->blocks->lru_next = 0;
