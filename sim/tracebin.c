@@ -300,24 +300,38 @@ bool cmasim__bin_start(struct cmasim_trace *t, GError **error)
 	return true;
 }
 
+/*
+ * Keeps @err, the error met after the records in t->buf, until they are
+ * returned: the engine runs the records before a bad one first. False,
+ * with @error, if t->buf is empty.
+ */
+static bool defer(struct cmasim_trace *t, GError *err, GError **error)
+{
+	if (!err)
+		return true;
+	if (!t->buf_nr) {
+		g_propagate_error(error, err);
+		return false;
+	}
+	t->deferred = err;
+	return true;
+}
+
 /* Version 1: fills t->buf; false with @error on a read error or a partial record. */
 static bool bin_fill(struct cmasim_trace *t, GError **error)
 {
 	const size_t size = sizeof(struct cmasim_record);
 	size_t n = cmasim__trace_read(t, t->buf, BIN_CHUNK * size);
+	GError *err = NULL;
 
-	if (t->read_errno) {
-		cmasim__trace_io_error(t, error);
-		return false;
-	}
-	if (n % size) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_read + n / size + 1,
-			  "truncated (%zu of %zu bytes)", n % size, size);
-		return false;
-	}
 	t->buf_nr = n / size;
 	t->buf_pos = 0;
-	return true;
+	if (t->read_errno)
+		cmasim__trace_io_error(t, &err);
+	else if (n % size)
+		bin_error(t, &err, CMASIM_ERROR_VALUE, t->nr_read + n / size + 1,
+			  "truncated (%zu of %zu bytes)", n % size, size);
+	return defer(t, err, error);
 }
 
 static const uint64_t low_bytes[9] = {
@@ -472,10 +486,7 @@ bad:
 	return n;
 }
 
-/*
- * Version 2: decodes up to BIN_CHUNK records into t->buf. A bad record
- * after some good ones waits in t->deferred until they are returned.
- */
+/* Version 2: decodes up to BIN_CHUNK records into t->buf; false with @error on a bad one. */
 static bool bin_decode(struct cmasim_trace *t, GError **error)
 {
 	GError *err = NULL;
@@ -489,14 +500,7 @@ static bool bin_decode(struct cmasim_trace *t, GError **error)
 			break;
 		t->buf_nr = decode_run(t, t->buf_nr, &err);
 	}
-	if (!err)
-		return true;
-	if (!t->buf_nr) {
-		g_propagate_error(error, err);
-		return false;
-	}
-	t->deferred = err;
-	return true;
+	return defer(t, err, error);
 }
 
 /* Checks that slot @id may take state @want (@want SLOT_FREE: a new allocation). */

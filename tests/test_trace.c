@@ -1188,6 +1188,60 @@ Test(trace, binary_version_2_bad_records)
 	}
 }
 
+/*
+ * Streams longer than the reader's buffers: 40000 samples, the i-th i ns
+ * after the one before, in version 2 (its time in as few bytes as hold i,
+ * so records of 2 to 4 bytes straddle every refill), and 3000 in version
+ * 1, each followed by a record cut short, whose place is counted here.
+ */
+Test(trace, binary_long_streams_cross_buffers)
+{
+	static const uint8_t zones[] = { CMASIM_ZONE_NORMAL, CMASIM_ZONE_HIGHMEM };
+	g_autoptr(GByteArray) v2 = g_byte_array_new();
+	g_autoptr(GArray) v1 = g_array_new(FALSE, TRUE, sizeof(struct cmasim_record));
+	uint64_t time = 0;
+	struct run r;
+
+	for (uint32_t i = 0; i < 40000; i++) {
+		uint8_t rec[4] = { CMASIM_OP_SAMPLE, 0, (uint8_t)i, (uint8_t)(i >> 8) };
+		unsigned int w = i > 0xff ? 2 : i > 0;
+
+		rec[0] |= (uint8_t)(w << 4);
+		g_byte_array_append(v2, rec, 2 + w);
+	}
+	g_byte_array_append(v2, (const uint8_t[]){ 0x2a, 0x00, 0x01 }, 3);
+	g_autoptr(GString) s2 = bin_stream(2, "b", 1, zones, 2, v2->data, v2->len);
+	g_autofree char *want2 = g_strdup_printf("bin: record 40001 (byte %u): truncated (3 of 4 "
+						 "bytes)", 80 + v2->len - 3);
+
+	run_binary(s2->str, s2->len, &machine, &r);
+	cr_assert_eq(r.recs->len, 40000);
+	for (uint32_t i = 0; i < 40000; i++) {
+		time += i;
+		cr_assert_eq(rec_at(&r, i)->time_ns, time, "record %u", i + 1);
+		cr_assert_eq(rec_at(&r, i)->op, CMASIM_OP_SAMPLE, "record %u", i + 1);
+	}
+	cr_assert_not_null(r.error);
+	cr_expect_str_eq(r.error->message, want2);
+	run_free(&r);
+
+	for (uint32_t i = 0; i <= 3000; i++) {
+		struct cmasim_record rec = REC(i, SAMPLE, 0, 0, 0, 0, 0, 0, 0);
+
+		g_array_append_val(v1, rec);
+	}
+	g_autoptr(GString) s1 = bin_stream(1, "b", 1, zones, 2, v1->data,
+					   v1->len * sizeof(struct cmasim_record) - 1);
+	run_binary(s1->str, s1->len, &machine, &r);
+	cr_assert_eq(r.recs->len, 3000, "%u records, then %s", r.recs->len,
+		     r.error ? r.error->message : "");
+	cr_expect_eq(rec_at(&r, 2999)->time_ns, 2999);
+	cr_assert_not_null(r.error);
+	cr_expect_str_eq(r.error->message, "bin: record 3001 (byte 120080): truncated (39 of 40 "
+			 "bytes)");
+	run_free(&r);
+}
+
 /* The fixed header says which format follows; a reader takes versions 1 and 2. */
 Test(trace, binary_version_and_record_size_checked)
 {
