@@ -329,12 +329,20 @@ static void fail(struct cmasim_sim *sim, const char *fmt, ...)
 	g_set_error(&sim->error, CMASIM_ERROR, CMASIM_ERROR_VALUE, "%s: %s", place, what);
 }
 
+/*
+ * @a, holding index @id: arrays by trace id grow doubled, as a churn's ids
+ * grow one at a time and each growth is a call into GLib.
+ */
+static inline GArray *by_id(GArray *a, uint32_t id)
+{
+	if (id >= a->len)
+		g_array_set_size(a, MAX(id + 1, 2 * a->len));
+	return a;
+}
+
 static struct slot *slot_get(struct cmasim_sim *sim, uint32_t id)
 {
-	/* doubled: a churn's ids grow one at a time, each growth a call into GLib */
-	if (id >= sim->slots->len)
-		g_array_set_size(sim->slots, MAX(id + 1, 2 * sim->slots->len));
-	return &g_array_index(sim->slots, struct slot, id);
+	return &g_array_index(by_id(sim->slots, id), struct slot, id);
 }
 
 /* The buffer a DMA slot's index @i names. */
@@ -506,9 +514,7 @@ static void block_moved(void *arg, uint32_t cookie, uint32_t index, uint64_t new
 /* The device whose driver owns slot @id's pages, plus one; 0 for none. */
 static uint8_t *slot_dev(struct cmasim_sim *sim, uint32_t id)
 {
-	if (id >= sim->devs->len)
-		g_array_set_size(sim->devs, MAX(id + 1, sim->devs->len * 2));
-	return &g_array_index(sim->devs, uint8_t, id);
+	return &g_array_index(by_id(sim->devs, id), uint8_t, id);
 }
 
 /* Frees what slot @s holds outside itself; it is empty afterwards. */
@@ -553,9 +559,7 @@ static bool pin_longterm(struct cmasim_sim *sim, struct slot *s)
  */
 static uint32_t *slot_gen(struct cmasim_sim *sim, uint32_t id)
 {
-	if (id >= sim->gens->len)
-		g_array_set_size(sim->gens, MAX(id + 1, sim->gens->len * 2));
-	return &g_array_index(sim->gens, uint32_t, id);
+	return &g_array_index(by_id(sim->gens, id), uint32_t, id);
 }
 
 static void lru_add(struct cmasim_sim *sim, uint32_t id, uint32_t gen)
