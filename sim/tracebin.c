@@ -395,38 +395,35 @@ static G_GNUC_NO_INLINE void bad_record(struct cmasim_trace *t, const uint8_t *p
 		{ 0, 4, 15, 8, "the time" }, { 1, 0, 7, 4, "id" }, { 1, 3, 7, 4, "y" },
 		{ 2, 0, 15, 8, "x" },
 	};
-	size_t ntag = 2 + (avail > 1 ? p[1] >> 7 : 0), len;
-	unsigned int tag[3] = { p[0] };
+	/* the bytes the record needs: its tag, then, once the tag is whole and good, all */
+	size_t need = 2 + (avail > 1 ? p[1] >> 7 : 0);
 
-	if (avail < ntag) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "truncated (%zu of %zu "
-			  "bytes)", avail, ntag);
-		return;
-	}
-	tag[1] = p[1];
-	tag[2] = ntag > 2 ? p[2] : 0;
-	for (unsigned int i = 0; i < G_N_ELEMENTS(f); i++) {
-		unsigned int w = tag[f[i].byte] >> f[i].shift & f[i].mask;
+	if (avail >= need) {
+		unsigned int tag[3] = { p[0], p[1], need > 2 ? p[2] : 0 };
 
-		if (w > f[i].max) {
-			bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag gives %s %u "
-				  "bytes (expected at most %u)", f[i].what, w, f[i].max);
+		for (unsigned int i = 0; i < G_N_ELEMENTS(f); i++) {
+			unsigned int w = tag[f[i].byte] >> f[i].shift & f[i].mask;
+
+			if (w > f[i].max) {
+				bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag gives "
+					  "%s %u bytes (expected at most %u)", f[i].what, w,
+					  f[i].max);
+				return;
+			}
+		}
+		if (tag[2] & 0xe0) {
+			bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag byte 2 is "
+				  "0x%02x (expected bits 5 to 7 clear)", tag[2]);
 			return;
 		}
+		need = (size_t)tag_bytes[0][tag[0]] + tag_bytes[1][tag[1]] + tag_bytes[2][tag[2]];
 	}
-	if (tag[2] & 0xe0) {
-		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "tag byte 2 is 0x%02x "
-			  "(expected bits 5 to 7 clear)", tag[2]);
-		return;
-	}
-	len = (size_t)tag_bytes[0][tag[0]] + tag_bytes[1][tag[1]] + tag_bytes[2][tag[2]];
-	if (avail < len) {
+	if (avail < need)
 		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "truncated (%zu of %zu "
-			  "bytes)", avail, len);
-		return;
-	}
-	bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "time passes the last "
-		  "nanosecond, 18446744073709551615");
+			  "bytes)", avail, need);
+	else
+		bin_error(t, error, CMASIM_ERROR_VALUE, t->nr_decoded, "time passes the last "
+			  "nanosecond, 18446744073709551615");
 }
 
 /*
