@@ -646,10 +646,10 @@ static struct free_list *pcp_list(struct zone *z, unsigned int pindex)
  * round-robin from the list freed to last, each to its pcp migratetype's
  * buddy list, or its pageblock's while the zone has isolated pageblocks.
  */
-G_ALWAYS_INLINE
-static inline void free_pcppages_bulk(struct cmasim_mem *mem, bool track, struct zone *z,
-				      uint32_t count)
+static G_GNUC_NO_INLINE void free_pcppages_bulk(struct cmasim_mem *mem, struct zone *z,
+						uint32_t count)
 {
+	bool track = mm_tracking(mem);
 	struct per_cpu_pages *pcp = &z->pcp;
 	unsigned int pindex = pcp->last + NR_PCP_LISTS - 1;
 	bool isolated = z->nr_pageblocks[CMASIM_MT_ISOLATE];
@@ -731,7 +731,7 @@ static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zo
 	uint32_t high = free_high ? 0 : pcp->high;
 
 	if (pcp->count >= high)
-		free_pcppages_bulk(mem, track, z, nr_pcp_free(pcp, high, free_high));
+		free_pcppages_bulk(mem, z, nr_pcp_free(pcp, high, free_high));
 	return true;
 }
 
@@ -792,7 +792,7 @@ void buddy_drain_pcp(struct cmasim_mem *mem, uint32_t idx)
 {
 	struct zone *z = zone_of(mem, idx);
 
-	free_pcppages_bulk(mem, mm_tracking(mem), z, z->pcp.count);
+	free_pcppages_bulk(mem, z, z->pcp.count);
 }
 
 /* zone_batchsize(): about 0.1% of the zone, at most 1 MiB, as 2^n - 1 pages */
@@ -980,7 +980,7 @@ static G_GNUC_NO_INLINE int alloc_slow(struct cmasim_mem *mem, unsigned int orde
  * alloc_slow() to start over.
  */
 G_ALWAYS_INLINE
-static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsigned int order,
+static inline uint32_t alloc_first_try(struct cmasim_mem *mem, unsigned int order,
 				       unsigned int mt, enum cmasim_zone_type highest_zone,
 				       bool alloc_cma)
 {
@@ -998,25 +998,37 @@ static inline uint32_t alloc_first_try(struct cmasim_mem *mem, bool track, unsig
 		if (!list->nr)
 			return NIL;
 		z->pcp.free_factor >>= 1;
-		return pcp_pop(mem, track, &z->pcp, list, order);
+		return pcp_pop(mem, false, &z->pcp, list, order);
 	}
 	if (cma_first(mem, z, alloc_cma))
 		return NIL;
-	return rmqueue_smallest(mem, track, z, order, mt);
+	return rmqueue_smallest(mem, false, z, order, mt);
+}
+
+/*
+ * buddy_alloc(), inline in its two entry points. The first try runs
+ * without noting changes, and only while none are tracked: with
+ * --check-invariants every request takes alloc_slow(), which gives the
+ * same block, so the common path keeps no second copy.
+ */
+G_ALWAYS_INLINE
+static inline int alloc_pages(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
+			      enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
+{
+	uint32_t idx = G_UNLIKELY(mm_tracking(mem)) ? NIL :
+		       alloc_first_try(mem, order, mt, highest_zone, alloc_cma);
+
+	if (idx == NIL)
+		return alloc_slow(mem, order, mt, highest_zone, alloc_cma, pfn);
+	mark_allocated(mem, false, idx, order, mt);
+	*pfn = mem->base_pfn + idx;
+	return 0;
 }
 
 int buddy_alloc(struct cmasim_mem *mem, unsigned int order, unsigned int mt,
 		enum cmasim_zone_type highest_zone, bool alloc_cma, uint64_t *pfn)
 {
-	bool track = mm_tracking(mem);
-	uint32_t idx = track ? alloc_first_try(mem, true, order, mt, highest_zone, alloc_cma)
-			     : alloc_first_try(mem, false, order, mt, highest_zone, alloc_cma);
-
-	if (idx == NIL)
-		return alloc_slow(mem, order, mt, highest_zone, alloc_cma, pfn);
-	mark_allocated(mem, track, idx, order, mt);
-	*pfn = mem->base_pfn + idx;
-	return 0;
+	return alloc_pages(mem, order, mt, highest_zone, alloc_cma, pfn);
 }
 
 int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
@@ -1027,7 +1039,7 @@ int cmasim_alloc_pages(struct cmasim_mem *mem, unsigned int order,
 	g_return_val_if_fail(mt < CMASIM_NR_ALLOC_TYPES, -EINVAL);
 	g_return_val_if_fail(highest_zone < CMASIM_NR_ZONE_TYPES, -EINVAL);
 	/* gfp_to_alloc_flags_cma(): movable requests may use CMA */
-	return buddy_alloc(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
+	return alloc_pages(mem, order, mt, highest_zone, mt == CMASIM_MT_MOVABLE, pfn);
 }
 
 /* Takes exactly [@idx, @idx + 2^@order) of @z off the free lists; 0 or -EBUSY. */
@@ -1086,10 +1098,14 @@ int cmasim_alloc_pages_at(struct cmasim_mem *mem, uint64_t pfn, unsigned int ord
 	return ret;
 }
 
-void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
+/* split_large_buddy() (Linux 6.10): a block larger than a pageblock goes back a pageblock at a time. */
+static G_GNUC_NO_INLINE void free_large(struct cmasim_mem *mem, struct zone *z, uint32_t idx,
+					unsigned int order)
 {
-	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
-	buddy_free(mem, (uint32_t)(pfn - mem->base_pfn), true);
+	bool track = mm_tracking(mem);
+
+	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))
+		free_one(mem, track, z, p, mem->pb_order, pageblock_of(mem, p)->mt, false);
 }
 
 /* buddy_free() of the allocated block at @idx, noting what changes if @track */
@@ -1103,26 +1119,43 @@ static inline void free_pages(struct cmasim_mem *mem, bool track, uint32_t idx, 
 	account_alloc(mem, track, idx, order, f->mt, -1);
 	/*
 	 * Each part joins its own pageblock's lists, whatever type it was
-	 * allocated as. A block larger than a pageblock is freed a pageblock
-	 * at a time, so that each part lands on the right list even when the
-	 * types differ (split_large_buddy(), Linux 6.10).
+	 * allocated as, so that each part lands on the right list even when
+	 * the types differ.
 	 */
-	if (order <= mem->pb_order) {
-		if (!pcp || !free_unref_page(mem, track, z, idx, order))
-			free_one(mem, track, z, idx, order, pageblock_of(mem, idx)->mt, false);
+	if (G_UNLIKELY(order > mem->pb_order)) {
+		free_large(mem, z, idx, order);
 		return;
 	}
-	for (uint32_t p = idx; p < idx + (UINT32_C(1) << order); p += pageblock_nr_pages(mem))
-		free_one(mem, track, z, p, mem->pb_order, pageblock_of(mem, p)->mt, false);
+	if (!pcp || !free_unref_page(mem, track, z, idx, order))
+		free_one(mem, track, z, idx, order, pageblock_of(mem, idx)->mt, false);
+}
+
+/* free_pages() noting every change, out of the common path: only --check-invariants tracks them */
+static G_GNUC_NO_INLINE void free_tracked(struct cmasim_mem *mem, uint32_t idx, bool pcp)
+{
+	free_pages(mem, true, idx, pcp);
+}
+
+/* buddy_free(), inline in its two entry points */
+G_ALWAYS_INLINE
+static inline void free_block(struct cmasim_mem *mem, uint32_t idx, bool pcp)
+{
+	g_return_if_fail(mem->frames[idx].state == FRAME_ALLOC);
+	if (G_UNLIKELY(mm_tracking(mem)))
+		free_tracked(mem, idx, pcp);
+	else
+		free_pages(mem, false, idx, pcp);
 }
 
 void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
 {
-	g_return_if_fail(mem->frames[idx].state == FRAME_ALLOC);
-	if (G_UNLIKELY(mm_tracking(mem)))
-		free_pages(mem, true, idx, pcp);
-	else
-		free_pages(mem, false, idx, pcp);
+	free_block(mem, idx, pcp);
+}
+
+void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
+{
+	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
+	free_block(mem, (uint32_t)(pfn - mem->base_pfn), true);
 }
 
 void cmasim_split_page(struct cmasim_mem *mem, uint64_t pfn)

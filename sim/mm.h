@@ -328,8 +328,8 @@ static inline bool buddy_free_block_ok(const struct zone *z, unsigned int order,
 
 	for (unsigned int t = 0; t < CMASIM_NR_ALLOC_TYPES; t++)
 		orders |= z->free_orders[t];
-	if (alloc_cma)
-		orders |= z->free_orders[CMASIM_MT_CMA];
+	/* masked, not a branch: whether a request may use CMA varies at random */
+	orders |= z->free_orders[CMASIM_MT_CMA] & -(unsigned int)alloc_cma;
 	return orders >> order;
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Buddy allocator throughput: a fixed random mix of allocations and frees
- * (orders 0..3 mostly, some up to the largest) on a 4 GiB machine kept
- * about half full, in CPU time. The same mix runs on a bare buddy
+ * (orders 0..3 mostly, some up to the largest) on a 4 GiB machine, in CPU
+ * time. Allocations and frees come at even odds, with only frees once half
+ * the memory is allocated; at even odds the live set wanders, and after
+ * the default 20 M operations holds about 8,500 blocks, 9% of the memory. The same mix runs on a bare buddy
  * allocator written here, free lists and merging and nothing else (no
  * migratetypes, zones, watermarks or counters), as the floor to compare
  * with. Prints nanoseconds per operation, and host bytes per frame.
@@ -44,8 +46,8 @@ static const enum cmasim_migratetype types[10] = {
 };
 
 /*
- * One pass of the fixed sequence on a freshly booted machine, kept about
- * half full. The live list packs pfn and order in 32 bits (4 GiB is 2^20
+ * One pass of the fixed sequence on a freshly booted machine, at most half
+ * full. The live list packs pfn and order in 32 bits (4 GiB is 2^20
  * frames) and sits on huge pages, so the harness's own cache misses do not
  * swamp the allocator's. Returns the seconds it took.
  */
