@@ -4,10 +4,11 @@
  * (orders 0..3 mostly, some up to the largest) on a 4 GiB machine, in CPU
  * time. Allocations and frees come at even odds, with only frees once half
  * the memory is allocated; at even odds the live set wanders, and after
- * the default 20 M operations holds about 8,500 blocks, 9% of the memory. The same mix runs on a bare buddy
- * allocator written here, free lists and merging and nothing else (no
- * migratetypes, zones, watermarks or counters), as the floor to compare
- * with. Prints nanoseconds per operation, and host bytes per frame.
+ * the default 20 M operations holds about 8,500 blocks, 9% of the memory.
+ * The same mix runs on a bare buddy allocator written here, free lists and
+ * merging and nothing else (no migratetypes, zones, watermarks or
+ * counters), as the floor to compare with. Prints nanoseconds per
+ * operation, and host bytes per frame.
  */
 #define _DEFAULT_SOURCE	/* MAP_ANONYMOUS, madvise() */
 #include <inttypes.h>
