@@ -96,17 +96,21 @@ static inline void link_free(struct cmasim_mem *mem, bool track, struct zone *z,
 	z->free_orders[mt] |= (uint16_t)(1U << order);
 }
 
-/* Unlinks the free head @idx from its list, the free counts left to the caller. */
+/*
+ * Unlinks the free head @idx, of @order on @mt's list, from it, the free
+ * counts left to the caller. The callers know both already: taking them
+ * from the frame again would cost two loads and keep two more values live.
+ */
 G_ALWAYS_INLINE
-static inline void unlink_free(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx)
+static inline void unlink_free(struct cmasim_mem *mem, bool track, struct zone *z, uint32_t idx,
+			       unsigned int order, unsigned int mt)
 {
-	struct frame *f = &mem->frames[idx];
-	struct free_list *list = &z->free_area[f->order][f->mt];
+	struct free_list *list = &z->free_area[order][mt];
 
 	list_unlink(mem, track, list, idx);
 	if (!list->nr)
-		z->free_orders[f->mt] &= (uint16_t)~(1U << f->order);
-	f->state = FRAME_TAIL;
+		z->free_orders[mt] &= (uint16_t)~(1U << order);
+	mem->frames[idx].state = FRAME_TAIL;
 }
 
 /* link_free() and its pages counted free: for the moves of one block at a time */
@@ -123,8 +127,10 @@ G_ALWAYS_INLINE
 static inline void del_from_free_list(struct cmasim_mem *mem, bool track, struct zone *z,
 				      uint32_t idx)
 {
-	account_free(z, mem->frames[idx].order, mem->frames[idx].mt, -1);
-	unlink_free(mem, track, z, idx);
+	unsigned int order = mem->frames[idx].order, mt = mem->frames[idx].mt;
+
+	account_free(z, order, mt, -1);
+	unlink_free(mem, track, z, idx, order, mt);
 }
 
 /*
@@ -181,12 +187,14 @@ static inline void free_one(struct cmasim_mem *mem, bool track, struct zone *z, 
 			if (buddy_mt != mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
 				break;
 		}
+		unsigned int buddy_list = mem->frames[buddy].mt;
+
 		/* a buddy on another type's list moves its pages to @mt's count */
-		if (G_UNLIKELY(mem->frames[buddy].mt != mt)) {
-			account_free(z, order, mem->frames[buddy].mt, -1);
+		if (G_UNLIKELY(buddy_list != mt)) {
+			account_free(z, order, buddy_list, -1);
 			account_free(z, order, mt, 1);
 		}
-		unlink_free(mem, track, z, buddy);
+		unlink_free(mem, track, z, buddy, order, buddy_list);
 		idx &= buddy;
 		order++;
 	}
@@ -221,16 +229,16 @@ static inline void expand(struct cmasim_mem *mem, bool track, struct zone *z, ui
 }
 
 /*
- * Takes the free block at @idx, on @mt's list, off it for a request of
- * @order; the halves it does not need stay on that list.
+ * Takes the first block of @mt's list of order @o off it for a request of
+ * @order; the halves it does not need stay on that type's lists.
  */
 G_ALWAYS_INLINE
 static inline uint32_t take_free_block(struct cmasim_mem *mem, bool track, struct zone *z,
-				       uint32_t idx, unsigned int order, unsigned int mt)
+				       unsigned int o, unsigned int order, unsigned int mt)
 {
-	unsigned int o = mem->frames[idx].order;
+	uint32_t idx = z->free_area[o][mt].first;
 
-	unlink_free(mem, track, z, idx);
+	unlink_free(mem, track, z, idx, o, mt);
 	expand(mem, track, z, idx, order, o, mt);
 	account_free(z, order, mt, -1);
 	return idx;
@@ -249,7 +257,7 @@ static inline uint32_t rmqueue_smallest(struct cmasim_mem *mem, bool track, stru
 	if (!orders)
 		return NIL;
 	o = order + (unsigned int)__builtin_ctz(orders);
-	return take_free_block(mem, track, z, z->free_area[o][mt].first, order, mt);
+	return take_free_block(mem, track, z, o, order, mt);
 }
 
 /*
@@ -581,8 +589,7 @@ static bool rmqueue_fallback(struct cmasim_mem *mem, struct zone *z, unsigned in
 		fallback_mt = find_suitable_fallback(mem, z, o, start_mt, &can_steal);
 	}
 	if (fallback_mt == CMASIM_MT_CMA)
-		*taken = take_free_block(mem, mm_tracking(mem), z, z->free_area[o][fallback_mt].first,
-					 order, CMASIM_MT_CMA);
+		*taken = take_free_block(mem, mm_tracking(mem), z, o, order, CMASIM_MT_CMA);
 	else
 		steal_suitable_fallback(mem, z, z->free_area[o][fallback_mt].first, start_mt,
 					can_steal);
