@@ -714,14 +714,14 @@ static uint32_t nr_pcp_free(struct per_cpu_pages *pcp, uint32_t high, bool free_
 /*
  * free_unref_page(): puts the block at @idx, just freed, on a per-cpu list
  * instead: a CMA page on the MOVABLE list, with CMA as its pcp type; an
- * isolated one goes straight back. Returns false when it did not.
+ * isolated one goes straight back. @mt is its pageblock's type. Returns
+ * false when it did not.
  */
 G_ALWAYS_INLINE
 static inline bool free_unref_page(struct cmasim_mem *mem, bool track, struct zone *z,
-				   uint32_t idx, unsigned int order)
+				   uint32_t idx, unsigned int order, unsigned int mt)
 {
 	struct per_cpu_pages *pcp = &z->pcp;
-	unsigned int mt = pageblock_of(mem, idx)->mt;
 	unsigned int list_mt = mt < CMASIM_NR_ALLOC_TYPES ? mt : CMASIM_MT_MOVABLE;
 	struct frame *f = &mem->frames[idx];
 
@@ -1121,7 +1121,10 @@ static inline void free_pages(struct cmasim_mem *mem, bool track, uint32_t idx, 
 {
 	struct frame *f = &mem->frames[idx];
 	unsigned int order = f->order;
-	struct zone *z = zone_of(mem, idx);
+	const struct pageblock *pb = pageblock_of(mem, idx);
+	/* read once: every byte the free writes could alias them, for the compiler */
+	unsigned int pb_mt = pb->mt;
+	struct zone *z = &mem->zones[pb->zone];
 
 	account_alloc(mem, track, idx, order, f->mt, -1);
 	/*
@@ -1133,8 +1136,8 @@ static inline void free_pages(struct cmasim_mem *mem, bool track, uint32_t idx, 
 		free_large(mem, z, idx, order);
 		return;
 	}
-	if (!pcp || !free_unref_page(mem, track, z, idx, order))
-		free_one(mem, track, z, idx, order, pageblock_of(mem, idx)->mt, false);
+	if (!pcp || !free_unref_page(mem, track, z, idx, order, pb_mt))
+		free_one(mem, track, z, idx, order, pb_mt, false);
 }
 
 /* free_pages() noting every change, out of the common path: only --check-invariants tracks them */
@@ -1161,7 +1164,8 @@ void buddy_free(struct cmasim_mem *mem, uint32_t idx, bool pcp)
 
 void cmasim_free_pages(struct cmasim_mem *mem, uint64_t pfn)
 {
-	g_return_if_fail(pfn >= mem->base_pfn && pfn - mem->base_pfn < mem->nr_frames);
+	/* a pfn below base_pfn wraps past nr_frames */
+	g_return_if_fail(pfn - mem->base_pfn < mem->nr_frames);
 	free_block(mem, (uint32_t)(pfn - mem->base_pfn), true);
 }
 
