@@ -641,12 +641,18 @@ static void kswapd(struct cmasim_sim *sim)
 	cmasim_mem_kswapd_done(sim->mem);
 }
 
+/* The owner alloc @rec names, or its migratetype's default when it names none. */
+static unsigned int rec_owner(const struct cmasim_record *rec)
+{
+	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
+
+	return owner ? owner - 1 : mm_default_owner(rec->a);
+}
+
 /* An alloc without an id: a block at a pfn, known by it (state.h). */
 static void do_pfn_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 {
-	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
-	int ret = cmasim_pfn_alloc(sim->mem, rec->x, rec->b, rec->a,
-				   owner ? owner - 1 : cmasim_default_owner(rec->a),
+	int ret = cmasim_pfn_alloc(sim->mem, rec->x, rec->b, rec->a, rec_owner(rec),
 				   &sim->r->pfn_mismatched_pages);
 
 	if (ret == -EINVAL)
@@ -733,9 +739,7 @@ static void do_alloc(struct cmasim_sim *sim, const struct cmasim_record *rec)
 		s->blocks->count = count;
 	else
 		s->held = (uint8_t)count;
-	unsigned int owner = (rec->c & CMASIM_REC_OWNER_MASK) >> CMASIM_REC_OWNER_SHIFT;
-
-	s->owner = owner ? owner - 1 : mm_default_owner(rec->a);
+	s->owner = (uint8_t)rec_owner(rec);
 	if (s->owner == CMASIM_OWNER_FILE) {
 		*slot_gen(sim, rec->id) = ++sim->gen;
 		lru_add(sim, rec->id, sim->gen);

@@ -207,6 +207,19 @@ static double run_bare(uint32_t nr_frames, unsigned int max_order, uint64_t nr_o
 	return secs;
 }
 
+/* Machine @name, described by @yaml; NULL after saying why. */
+static struct cmasim_config *load(const char *name, const char *yaml)
+{
+	GError *error = NULL;
+	struct cmasim_config *cfg = cmasim_config_load_data(name, yaml, strlen(yaml), &error);
+
+	if (!cfg) {
+		fprintf(stderr, "%s\n", error->message);
+		g_error_free(error);
+	}
+	return cfg;
+}
+
 /* ns per operation of @nr_ops taking @secs */
 static double ns_per_op(double secs, uint64_t nr_ops)
 {
@@ -217,19 +230,13 @@ int main(int argc, char **argv)
 {
 	enum { RUNS = 5 };
 	uint64_t nr_ops = argc > 1 ? strtoull(argv[1], NULL, 10) : 20000000;
-	GError *error = NULL;
-	struct cmasim_config *cfg = cmasim_config_load_data("bench-4g", machine,
-							    strlen(machine), &error);
-	struct cmasim_config *cfg_pcp = cfg ? cmasim_config_load_data("bench-4g-pcp", machine_pcp,
-								      strlen(machine_pcp), &error)
-					    : NULL;
+	struct cmasim_config *cfg = load("bench-4g", machine);
+	struct cmasim_config *cfg_pcp = load("bench-4g-pcp", machine_pcp);
 	double secs[RUNS], pcp[RUNS], bare[RUNS];
 	uint64_t failed, failed_pcp;
 
-	if (!cfg_pcp) {
-		fprintf(stderr, "%s\n", error->message);
+	if (!cfg || !cfg_pcp)
 		return 1;
-	}
 	size_t live_bytes = ((cfg->mem_size >> cfg->page_shift) / 2 + 1024) * sizeof(uint32_t);
 	uint32_t *live = mmap(NULL, live_bytes, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
